@@ -1,0 +1,29 @@
+"""Kapabel's data layer: pydantic models, the database folder, importers and demo data.
+
+Nothing here imports Textual or `reports`: dependencies point down only (DESIGN.md).
+"""
+
+from store.dataset import AssessmentRow, Dataset
+from store.errors import (
+    ConflictError,
+    CorruptFileError,
+    InUseError,
+    NotFoundError,
+    StoreError,
+    ValidationProblem,
+)
+from store.repository import FolderRepository, Repository, Transaction
+
+__all__ = [
+    "AssessmentRow",
+    "ConflictError",
+    "CorruptFileError",
+    "Dataset",
+    "FolderRepository",
+    "InUseError",
+    "NotFoundError",
+    "Repository",
+    "StoreError",
+    "Transaction",
+    "ValidationProblem",
+]

@@ -1,0 +1,71 @@
+"""Errors the store raises. Each carries a message fit to show a user as it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """Base of every error the store reports to a user."""
+
+
+class CorruptFileError(StoreError):
+    """A database file that cannot be read or fails validation. It is never overwritten."""
+
+    def __init__(self, path: Path, problem: str, backup: Path | None = None) -> None:
+        self.path = path
+        self.problem = problem
+        self.backup = backup
+        hint = f"; newest backup: {backup}" if backup else "; no backup found"
+        super().__init__(f"{path}: {problem} (the file was left unchanged{hint})")
+
+
+class ValidationProblem(StoreError):
+    """A record that breaks a rule; `problems` are 'field: what is wrong' lines."""
+
+    def __init__(self, entity: str, key: str, problems: list[str]) -> None:
+        self.entity = entity
+        self.key = key
+        self.problems = problems
+        where = f"{entity} {key!r}" if key else entity
+        super().__init__(f"{where}: " + "; ".join(problems))
+
+
+class NotFoundError(StoreError):
+    def __init__(self, entity: str, key: str) -> None:
+        self.entity = entity
+        self.key = key
+        super().__init__(f"no {entity} with key {key!r}")
+
+
+class InUseError(StoreError):
+    """Refused delete: `users` says what still refers to the record."""
+
+    def __init__(self, entity: str, key: str, users: list[str]) -> None:
+        self.users = users
+        super().__init__(f"cannot delete {entity} {key!r}: still used by " + "; ".join(users))
+
+
+class ConflictError(StoreError):
+    """Someone else changed the record since it was read: nothing was overwritten."""
+
+
+class LockTimeoutError(StoreError):
+    pass
+
+
+def format_pydantic_error(error: Exception) -> list[str]:
+    """Turn a pydantic ValidationError into 'field: message' lines."""
+    errors = getattr(error, "errors", None)
+    if errors is None:
+        return [str(error)]
+    lines = []
+    for item in errors():
+        field = ".".join(str(part) for part in item.get("loc", ())) or "record"
+        message = item.get("msg", "invalid")
+        message = message.removeprefix("Value error, ")
+        if ": " in message and field == "record":
+            lines.append(message)
+        else:
+            lines.append(f"{field}: {message}")
+    return lines

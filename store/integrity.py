@@ -1,0 +1,182 @@
+"""Rules that need more than one record: references, levels within a scale, what uses a record.
+
+Each function returns 'field: what is wrong' lines, so the same checks serve a form in the TUI,
+an import row and `kapabel check`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from store.dataset import AssessmentRow, Dataset
+from store.models import (
+    Assessment,
+    Competency,
+    Course,
+    Department,
+    Entity,
+    Milestone,
+    Requirement,
+    Robot,
+    RobotBenefit,
+    Staff,
+    TrainingPlan,
+)
+
+
+def _missing(ds_table: dict, key: str | None, field: str, what: str) -> list[str]:
+    if key is None or key in ds_table:
+        return []
+    return [f"{field}: unknown {what} {key!r}"]
+
+
+def level_problems(ds: Dataset, competency: str, level: int, field: str) -> list[str]:
+    """A level must lie within the scale of the competency's framework."""
+    framework = ds.framework_of(competency)
+    if framework is None:
+        return []
+    low = 0 if field == "level" else 1
+    if not low <= level <= framework.max_level:
+        return [
+            f"{field}: {level} is outside the {framework.code} scale "
+            f"({low}-{framework.max_level}) of {competency}"
+        ]
+    return []
+
+
+def department_cycle(ds: Dataset, code: str, parent: str | None) -> bool:
+    """True when making `parent` the parent of `code` would close a loop in the tree."""
+    seen = {code}
+    while parent is not None:
+        if parent in seen:
+            return True
+        seen.add(parent)
+        node = ds.departments.get(parent)
+        parent = node.parent_code if node else None
+    return False
+
+
+def record_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[str]:
+    """Everything wrong with `record` given the rest of the database."""
+    problems: list[str] = []
+    if isinstance(record, Department):
+        problems += _missing(ds.departments, record.parent_code, "parent_code", "department")
+        if record.parent_code and department_cycle(ds, record.code, record.parent_code):
+            problems.append(f"parent_code: {record.parent_code!r} would make a loop in the tree")
+    elif isinstance(record, Staff):
+        problems += _missing(ds.departments, record.department, "department", "department")
+        problems += _missing(ds.roles, record.role, "role", "role")
+    elif isinstance(record, Competency):
+        problems += _missing(ds.frameworks, record.framework, "framework", "framework")
+    elif isinstance(record, Requirement):
+        problems += _missing(ds.competencies, record.competency, "competency", "competency")
+        problems += _missing(ds.departments, record.department, "department", "department")
+        problems += _missing(ds.roles, record.role, "role", "role")
+        problems += _missing(ds.themes, record.theme, "theme", "theme")
+        problems += level_problems(ds, record.competency, record.level, "level")
+    elif isinstance(record, Assessment | AssessmentRow):
+        problems += _missing(ds.staff, record.staff, "staff", "employee")
+        problems += _missing(ds.competencies, record.competency, "competency", "competency")
+        problems += level_problems(ds, record.competency, record.level, "level")
+    elif isinstance(record, Course):
+        for code, level in record.raises.items():
+            problems += _missing(ds.competencies, code, "raises", "competency")
+            problems += level_problems(ds, code, level, "raises")
+    elif isinstance(record, TrainingPlan):
+        problems += _missing(ds.staff, record.staff, "staff", "employee")
+        problems += _missing(ds.competencies, record.competency, "competency", "competency")
+        problems += _missing(ds.courses, record.course, "course", "course")
+        problems += level_problems(ds, record.competency, record.target_level, "target_level")
+    elif isinstance(record, Robot):
+        problems += _missing(ds.departments, record.department, "department", "department")
+        problems += _missing(ds.staff, record.owner, "owner", "employee")
+        for operator in record.operators:
+            problems += _missing(ds.staff, operator, "operators", "employee")
+        for code, level in record.required_competencies.items():
+            problems += _missing(ds.competencies, code, "required_competencies", "competency")
+            problems += level_problems(ds, code, level, "required_competencies")
+    elif isinstance(record, RobotBenefit):
+        problems += _missing(ds.robots, record.robot, "robot", "robot")
+    elif isinstance(record, Milestone):
+        problems += _missing(ds.themes, record.theme, "theme", "theme")
+    return problems
+
+
+def _count(label: str, n: int) -> list[str]:
+    return [f"{n} {label}"] if n else []
+
+
+def usages(ds: Dataset, table: str, key: str) -> list[str]:
+    """What still refers to record `key` of `table` (empty: it may be deleted)."""
+    used: list[str] = []
+    if table == "departments":
+        used += _count("sub-departments", sum(d.parent_code == key for d in ds.departments.values()))
+        used += _count("staff", sum(s.department == key for s in ds.staff.values()))
+        used += _count("requirements", sum(r.department == key for r in ds.requirements.values()))
+        used += _count("robots", sum(r.department == key for r in ds.robots.values()))
+    elif table == "roles":
+        used += _count("staff", sum(s.role == key for s in ds.staff.values()))
+        used += _count("requirements", sum(r.role == key for r in ds.requirements.values()))
+    elif table == "staff":
+        used += _count("assessments", sum(a.staff == key for a in ds.assessments))
+        used += _count("training plans", sum(p.staff == key for p in ds.training_plans.values()))
+        used += _count(
+            "robots",
+            sum(r.owner == key or key in r.operators for r in ds.robots.values()),
+        )
+    elif table == "frameworks":
+        used += _count("competencies", sum(c.framework == key for c in ds.competencies.values()))
+    elif table == "competencies":
+        used += _count("assessments", sum(a.competency == key for a in ds.assessments))
+        used += _count(
+            "requirements", sum(r.competency == key for r in ds.requirements.values())
+        )
+        used += _count(
+            "training plans", sum(p.competency == key for p in ds.training_plans.values())
+        )
+        used += _count("courses", sum(key in c.raises for c in ds.courses.values()))
+        used += _count(
+            "robots", sum(key in r.required_competencies for r in ds.robots.values())
+        )
+    elif table == "courses":
+        used += _count("training plans", sum(p.course == key for p in ds.training_plans.values()))
+    elif table == "robots":
+        used += _count("benefit records", sum(b.robot == key for b in ds.robot_benefits.values()))
+    elif table == "themes":
+        used += _count("milestones", sum(m.theme == key for m in ds.milestones.values()))
+        used += _count("requirements", sum(r.theme == key for r in ds.requirements.values()))
+    return used
+
+
+def dataset_problems(ds: Dataset) -> list[str]:
+    """Every broken reference, out-of-scale level and duplicate key in a loaded database."""
+    problems: list[str] = []
+    for name in (
+        "departments",
+        "staff",
+        "competencies",
+        "requirements",
+        "courses",
+        "training_plans",
+        "robots",
+        "robot_benefits",
+        "milestones",
+    ):
+        for key, record in ds.table(name).items():
+            problems += [f"{name} {key!r}: {p}" for p in record_problems(ds, record)]
+    staff, competencies = ds.staff, ds.competencies
+    for row in ds.assessments:
+        if row.staff not in staff or row.competency not in competencies:
+            problems += [f"assessments {row.key()!r}: {p}" for p in record_problems(ds, row)]
+        else:
+            framework = ds.framework_of(row.competency)
+            if framework and not 0 <= row.level <= framework.max_level:
+                problems += [
+                    f"assessments {row.key()!r}: {p}" for p in record_problems(ds, row)
+                ]
+    return problems
+
+
+def duplicate_keys(keys: list[str]) -> list[str]:
+    """Keys that occur more than once (a hand-edited or merged file can hold such)."""
+    return sorted(k for k, n in Counter(keys).items() if n > 1)

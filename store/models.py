@@ -1,0 +1,436 @@
+"""The domain model: one pydantic model per entity in DESIGN.md.
+
+A model validates what it can see on its own (types, non-empty codes, ranges, enums). Rules that
+need the rest of the database -- does the department exist, is the level inside the competency's
+scale -- live in `store.integrity`, because a single record cannot know them.
+
+Every entity has a stable domain key (`key_of`), never TinyDB's doc_id, which TinyDB reuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+"""A domain code: an org-unit code, employee number, competency code. Never empty."""
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Text = Annotated[str, StringConstraints(max_length=5000)]
+Level = Annotated[int, Field(ge=0, le=20)]
+"""A proficiency level; 0 means 'none'. The real upper bound is the framework's scale."""
+
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class Source(StrEnum):
+    """Where an assessment comes from. Order in `SOURCE_PRECEDENCE` decides same-date ties."""
+
+    SELF = "self"
+    MANAGER = "manager"
+    TEST = "test"
+    TRAINING = "training"
+
+
+SOURCE_PRECEDENCE: dict[str, int] = {"test": 3, "manager": 2, "training": 1, "self": 0}
+"""Two assessments on the same date: test > manager > training > self (DESIGN.md)."""
+
+
+class Priority(StrEnum):
+    MUST = "must"
+    SHOULD = "should"
+
+
+class PlanStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+OPEN_PLAN_STATUSES = frozenset({PlanStatus.PLANNED, PlanStatus.IN_PROGRESS})
+
+
+class RobotPhase(StrEnum):
+    """Lifecycle of a software robot, from idea to retirement."""
+
+    IDEA = "idea"
+    ANALYSIS = "analysis"
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+    RETIRED = "retired"
+
+
+class MilestoneStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class DecisionDomain(StrEnum):
+    """Weill & Ross's five IT decision domains."""
+
+    IT_PRINCIPLES = "it_principles"
+    IT_ARCHITECTURE = "it_architecture"
+    IT_INFRASTRUCTURE = "it_infrastructure"
+    BUSINESS_APPLICATION_NEEDS = "business_application_needs"
+    IT_INVESTMENT = "it_investment"
+
+
+class Archetype(StrEnum):
+    """Weill & Ross's decision-making archetypes."""
+
+    BUSINESS_MONARCHY = "business_monarchy"
+    IT_MONARCHY = "it_monarchy"
+    FEUDAL = "feudal"
+    FEDERAL = "federal"
+    IT_DUOPOLY = "it_duopoly"
+    ANARCHY = "anarchy"
+
+
+class InfluenceLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class AuditAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    DEACTIVATE = "deactivate"
+    ERASE = "erase"
+    IMPORT = "import"
+    RESTORE = "restore"
+    MIGRATE = "migrate"
+
+
+class Entity(BaseModel):
+    """Base of every stored entity: strict about unknown fields, trims text."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    table: ClassVar[str]
+    key_fields: ClassVar[tuple[str, ...]]
+
+    def key(self) -> str:
+        """The stable domain key, as one string (tuples are joined with '|')."""
+        return "|".join("" if getattr(self, f) is None else str(getattr(self, f)) for f in self.key_fields)
+
+
+class Department(Entity):
+    """An org unit from the HR system; `parent_code` makes the tree."""
+
+    table: ClassVar[str] = "departments"
+    key_fields: ClassVar[tuple[str, ...]] = ("code",)
+
+    code: Code
+    name: Name
+    parent_code: Code | None = None
+    lead: str | None = None
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _not_own_parent(self) -> Department:
+        if self.parent_code == self.code:
+            raise ValueError("parent_code: a department cannot be its own parent")
+        return self
+
+
+class Role(Entity):
+    """A job family: caseworker, educator, manager..."""
+
+    table: ClassVar[str] = "roles"
+    key_fields: ClassVar[tuple[str, ...]] = ("code",)
+
+    code: Code
+    name: Name
+
+
+class Staff(Entity):
+    """An employee. Deactivated, never deleted, so history keeps its meaning."""
+
+    table: ClassVar[str] = "staff"
+    key_fields: ClassVar[tuple[str, ...]] = ("employee_no",)
+
+    employee_no: Code
+    name: Name
+    email: str | None = None
+    department: Code
+    role: Code | None = None
+    digital_agent: bool = False
+    active: bool = True
+    start_date: dt.date | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        value = value.strip()
+        if "@" not in value or value.startswith("@") or value.endswith("@") or " " in value:
+            raise ValueError(f"not an e-mail address: {value!r}")
+        return value
+
+
+class ScaleLevel(BaseModel):
+    """One step of a framework's proficiency scale."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    level: Annotated[int, Field(ge=1, le=20)]
+    label: Name
+    descriptor: Text = ""
+    group: str | None = None
+
+
+class Framework(Entity):
+    """A competency framework with its ordered scale 1..n (DigComp 2.2 is built in)."""
+
+    table: ClassVar[str] = "frameworks"
+    key_fields: ClassVar[tuple[str, ...]] = ("code",)
+
+    code: Code
+    name: Name
+    scale: list[ScaleLevel] = Field(min_length=1)
+
+    @field_validator("scale")
+    @classmethod
+    def _scale_is_1_to_n(cls, scale: list[ScaleLevel]) -> list[ScaleLevel]:
+        levels = [s.level for s in scale]
+        if levels != list(range(1, len(levels) + 1)):
+            raise ValueError(f"levels must be 1..{len(levels)} in order, got {levels}")
+        return scale
+
+    @property
+    def max_level(self) -> int:
+        return len(self.scale)
+
+    def label(self, level: int) -> str:
+        return self.scale[level - 1].label if 1 <= level <= len(self.scale) else "none"
+
+
+class Competency(Entity):
+    table: ClassVar[str] = "competencies"
+    key_fields: ClassVar[tuple[str, ...]] = ("code",)
+
+    code: Code
+    framework: Code
+    area: str = ""
+    name: Name
+    description: Text = ""
+    active: bool = True
+
+
+class Requirement(Entity):
+    """What the strategy requires: applies to `department` and every department below it."""
+
+    table: ClassVar[str] = "requirements"
+    key_fields: ClassVar[tuple[str, ...]] = ("competency", "department", "role")
+
+    competency: Code
+    level: Annotated[int, Field(ge=1, le=20)]
+    department: Code
+    role: Code | None = None
+    priority: Priority = Priority.MUST
+    due: dt.date | None = None
+    theme: Code | None = None
+
+
+class Assessment(Entity):
+    """One observation of a person's level. History: corrections are new records."""
+
+    table: ClassVar[str] = "assessments"
+    key_fields: ClassVar[tuple[str, ...]] = ("staff", "competency", "date", "source")
+
+    staff: Code
+    competency: Code
+    level: Level
+    date: dt.date
+    source: Source = Source.SELF
+    assessor: str | None = None
+    valid_until: dt.date | None = None
+    note: Text = ""
+
+    @model_validator(mode="after")
+    def _valid_after_date(self) -> Assessment:
+        if self.valid_until is not None and self.valid_until < self.date:
+            raise ValueError("valid_until: must be on or after the assessment date")
+        return self
+
+
+class Course(Entity):
+    table: ClassVar[str] = "courses"
+    key_fields: ClassVar[tuple[str, ...]] = ("code",)
+
+    code: Code
+    name: Name
+    provider: str = ""
+    hours: Annotated[float, Field(ge=0)] = 0
+    cost: Annotated[float, Field(ge=0)] = 0
+    raises: dict[str, Annotated[int, Field(ge=1, le=20)]] = Field(default_factory=dict)
+    """Competency code -> the level the course brings a participant to."""
+
+
+class TrainingPlan(Entity):
+    """A person's plan to reach `target_level`; `id` is handed out by the repository."""
+
+    table: ClassVar[str] = "training_plans"
+    key_fields: ClassVar[tuple[str, ...]] = ("id",)
+
+    id: str = ""
+    staff: Code
+    competency: Code
+    target_level: Annotated[int, Field(ge=1, le=20)]
+    course: Code | None = None
+    due: dt.date | None = None
+    status: PlanStatus = PlanStatus.PLANNED
+    completed: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _completed_date(self) -> TrainingPlan:
+        if self.completed is not None and self.status != PlanStatus.COMPLETED:
+            raise ValueError("completed: only a completed plan has a completed date")
+        return self
+
+
+class Robot(Entity):
+    """A software robot (RPA) and what it promised."""
+
+    table: ClassVar[str] = "robots"
+    key_fields: ClassVar[tuple[str, ...]] = ("code",)
+
+    code: Code
+    name: Name
+    process: str = ""
+    department: Code
+    platform: str = ""
+    phase: RobotPhase = RobotPhase.IDEA
+    go_live: dt.date | None = None
+    owner: Code | None = None
+    operators: list[Code] = Field(default_factory=list)
+    required_competencies: dict[str, Annotated[int, Field(ge=1, le=20)]] = Field(
+        default_factory=dict
+    )
+    expected_hours_per_year: Annotated[float, Field(ge=0)] = 0
+    yearly_cost: Annotated[float, Field(ge=0)] = 0
+
+
+class RobotBenefit(Entity):
+    """Hours a robot saved in one month. History: a later record for the month replaces it."""
+
+    table: ClassVar[str] = "robot_benefits"
+    key_fields: ClassVar[tuple[str, ...]] = ("robot", "month")
+
+    robot: Code
+    month: str
+    hours_saved: Annotated[float, Field(ge=0)]
+    runs: Annotated[int, Field(ge=0)] = 0
+    failed_runs: Annotated[int, Field(ge=0)] = 0
+
+    @field_validator("month")
+    @classmethod
+    def _month_shape(cls, value: str) -> str:
+        value = value.strip()
+        if not MONTH_RE.match(value):
+            raise ValueError(f"month must be YYYY-MM, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _failed_within_runs(self) -> RobotBenefit:
+        if self.failed_runs > self.runs:
+            raise ValueError("failed_runs: cannot exceed runs")
+        return self
+
+
+class Stakeholder(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: Name
+    role: str = ""
+    interest: InfluenceLevel = InfluenceLevel.MEDIUM
+    influence: InfluenceLevel = InfluenceLevel.MEDIUM
+
+
+class Theme(Entity):
+    """A prioritised theme of the digitalisation strategy."""
+
+    table: ClassVar[str] = "themes"
+    key_fields: ClassVar[tuple[str, ...]] = ("code",)
+
+    code: Code
+    rank: Annotated[int, Field(ge=1)]
+    title: Name
+    end_state: Text = ""
+    target_date: dt.date | None = None
+    owner: str = ""
+    stakeholders: list[Stakeholder] = Field(default_factory=list)
+
+
+class Milestone(Entity):
+    """A backcast step towards a theme's end state; `id` is handed out by the repository."""
+
+    table: ClassVar[str] = "milestones"
+    key_fields: ClassVar[tuple[str, ...]] = ("id",)
+
+    id: str = ""
+    theme: Code
+    title: Name
+    due: dt.date
+    owner: str = ""
+    status: MilestoneStatus = MilestoneStatus.PLANNED
+
+
+class GovernanceDecision(Entity):
+    """Who gives input and who decides, for one IT decision domain (Weill & Ross)."""
+
+    table: ClassVar[str] = "governance"
+    key_fields: ClassVar[tuple[str, ...]] = ("domain",)
+
+    domain: DecisionDomain
+    input_rights: list[Archetype] = Field(default_factory=list)
+    decision_rights: Archetype
+    people: list[str] = Field(default_factory=list)
+
+
+class AuditEntry(BaseModel):
+    """Who changed what, when. `changes` maps a field to [old, new]."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: dt.datetime
+    user: str
+    action: AuditAction
+    entity: str
+    key: str
+    changes: dict[str, Any] = Field(default_factory=dict)
+
+
+REGISTER_MODELS: tuple[type[Entity], ...] = (
+    Framework,
+    Competency,
+    Department,
+    Role,
+    Staff,
+    Requirement,
+    Course,
+    TrainingPlan,
+    Robot,
+    Theme,
+    Milestone,
+    GovernanceDecision,
+)
+"""Register tables, in the order that lets each refer only to those before it."""
+
+HISTORY_MODELS: tuple[type[Entity], ...] = (Assessment, RobotBenefit)
+
+MODELS_BY_TABLE: dict[str, type[Entity]] = {m.table: m for m in REGISTER_MODELS + HISTORY_MODELS}
+
+GENERATED_ID_PREFIX: dict[str, str] = {"training_plans": "TP", "milestones": "MS"}
+"""Tables whose key the repository hands out, and the prefix of those keys."""

@@ -1,0 +1,170 @@
+"""The register: one TinyDB file per table, on a storage that writes with orjson atomically.
+
+A save rewrites only the file of the table it changes (PERFORMANCE.md: TinyDB rewrites a whole
+file on every write), so recording a change to one person does not rewrite the departments.
+Changes made in one transaction are applied with one TinyDB call per kind (insert, update,
+remove) and written once, when the transaction commits.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import orjson
+from pydantic import TypeAdapter, ValidationError
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from store.errors import CorruptFileError, format_pydantic_error
+from store.files import file_signature
+from store.models import Entity
+
+
+def read_json_object(path: Path) -> dict | None:
+    """A JSON object from `path`; None when the file does not exist; CorruptFileError otherwise."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise CorruptFileError(path, f"cannot be read: {error.strerror}") from error
+    if not raw.strip():
+        raise CorruptFileError(path, "the file is empty (truncated?)")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise CorruptFileError(path, f"not valid JSON: {error}") from error
+    if not isinstance(data, dict):
+        raise CorruptFileError(path, "not a TinyDB file: the top level is not an object")
+    return data
+
+
+class HeldStorage(Storage):
+    """TinyDB storage that keeps the data in memory; the repository decides when to write.
+
+    `read` is served from memory after the first load, so TinyDB's read-before-write costs
+    nothing; `write` only updates memory and marks the table dirty. The repository serialises
+    dirty tables (`dump`) and commits them atomically, several files at once when needed.
+    """
+
+    def __init__(self, path: str | Path, initial: dict | None = None) -> None:
+        self.path = Path(path)
+        self.data: dict = initial if initial is not None else {}
+        self.dirty = False
+
+    def read(self) -> dict:
+        return self.data
+
+    def write(self, data: dict) -> None:
+        self.data = data
+        self.dirty = True
+
+    def dump(self) -> bytes:
+        return orjson.dumps(self.data)
+
+    def close(self) -> None:
+        pass
+
+
+class RegisterTable:
+    """One entity table: its TinyDB file, the key -> doc_id index and the validated models."""
+
+    def __init__(self, model: type[Entity], path: Path) -> None:
+        self.model = model
+        self.name = model.table
+        self.path = path
+        self.signature: tuple[int, int, int] | None = None
+        self.storage = HeldStorage(path)
+        self.db = TinyDB(storage=lambda: self.storage)
+        self.doc_ids: dict[str, int] = {}
+
+    @property
+    def table(self):
+        return self.db.table(self.name)
+
+    def load(self) -> dict[str, Entity]:
+        """Read and validate the file; raise CorruptFileError (never touching the file) if bad."""
+        signature = file_signature(self.path)
+        data = read_json_object(self.path)
+        if data is None:
+            data = {}
+        raw = data.get(self.name, {})
+        if not isinstance(raw, dict):
+            raise CorruptFileError(self.path, f"table {self.name!r} is not an object")
+        records = self._validate(raw)
+        self.storage = HeldStorage(self.path, data)
+        self.db = TinyDB(storage=lambda: self.storage)
+        self.signature = signature
+        return records
+
+    def _validate(self, raw: Mapping[str, dict]) -> dict[str, Entity]:
+        doc_ids = list(raw.keys())
+        docs = list(raw.values())
+        was_enabled = gc.isenabled()
+        gc.disable()  # PERFORMANCE.md: the collector dominates bulk validation
+        try:
+            models = TypeAdapter(list[self.model]).validate_python(docs)
+        except ValidationError as error:
+            first = error.errors()[0]
+            index = first["loc"][0] if first["loc"] else 0
+            detail = format_pydantic_error(error)[0].split(".", 1)[-1]
+            key = _key_hint(docs[index] if isinstance(index, int) else None, self.model)
+            raise CorruptFileError(
+                self.path, f"record {key} fails validation: {detail}"
+            ) from error
+        finally:
+            if was_enabled:
+                gc.enable()
+        records: dict[str, Entity] = {}
+        index: dict[str, int] = {}
+        for doc_id, model in zip(doc_ids, models, strict=True):
+            key = model.key()
+            if key in records:
+                raise CorruptFileError(self.path, f"duplicate key {key!r} in {self.name}")
+            records[key] = model
+            try:
+                index[key] = int(doc_id)
+            except ValueError as error:
+                raise CorruptFileError(self.path, f"document id {doc_id!r} is not a number") from error
+        self.doc_ids = index
+        return records
+
+    def changed_on_disk(self) -> bool:
+        return file_signature(self.path) != self.signature
+
+    def apply(
+        self,
+        upserts: Mapping[str, Entity],
+        deletes: Iterable[str],
+    ) -> None:
+        """Apply a transaction's changes in memory with one TinyDB call per kind."""
+        table = self.table
+        deletes = [k for k in deletes if k in self.doc_ids]
+        if deletes:
+            table.remove(doc_ids=[self.doc_ids.pop(k) for k in deletes])
+        updates = {k: m for k, m in upserts.items() if k in self.doc_ids}
+        if updates:
+            by_id = {self.doc_ids[k]: m.model_dump(mode="json") for k, m in updates.items()}
+            key_of = self.model.key_fields
+
+            def replace(doc: dict) -> None:
+                key = "|".join("" if doc.get(f) is None else str(doc.get(f)) for f in key_of)
+                new = by_id[self.doc_ids[key]]
+                doc.clear()
+                doc.update(new)
+
+            table.update(replace, doc_ids=list(by_id))
+        inserts = [(k, m) for k, m in upserts.items() if k not in self.doc_ids]
+        if inserts:
+            ids = table.insert_multiple(m.model_dump(mode="json") for _, m in inserts)
+            for (key, _), doc_id in zip(inserts, ids, strict=True):
+                self.doc_ids[key] = doc_id
+
+
+def _key_hint(doc: object, model: type[Entity]) -> str:
+    if isinstance(doc, dict):
+        parts = [str(doc.get(f, "?")) for f in model.key_fields]
+        return repr("|".join(parts))
+    return "?"

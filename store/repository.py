@@ -1,0 +1,586 @@
+"""The one way in and out of a database folder.
+
+Layout of a database folder (created 0700, every file 0600):
+
+    meta.json                 schema version and key counters (TinyDB)
+    <table>.json              one TinyDB file per register table (departments.json, staff.json...)
+    assessments.jsonl         history, append-only
+    robot_benefits.jsonl      history, append-only
+    audit.jsonl               who changed what, append-only
+    journal.json              only while a multi-file commit is being applied
+    .lock                     the write lock
+
+Every write happens in a `Transaction` under an exclusive file lock, after picking up what other
+processes changed. A commit that touches more than one file first writes a journal (the new
+table files as fsynced temporaries, the lines to append); a crash at any point is rolled forward
+by the next process that takes the lock, so a database always opens whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import getpass
+import gc
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+import orjson
+from filelock import FileLock, Timeout
+from pydantic import ValidationError
+
+from store.dataset import AssessmentRow, Dataset, row_from_model, row_from_record
+from store.errors import (
+    ConflictError,
+    CorruptFileError,
+    InUseError,
+    LockTimeoutError,
+    NotFoundError,
+    StoreError,
+    ValidationProblem,
+    format_pydantic_error,
+)
+from store.files import (
+    append_durably,
+    atomic_write,
+    ensure_private_dir,
+    file_signature,
+    fsync_dir,
+    write_temp,
+)
+from store.history import HistoryLog, encode_lines
+from store.integrity import dataset_problems, record_problems, usages
+from store.models import (
+    GENERATED_ID_PREFIX,
+    REGISTER_MODELS,
+    Assessment,
+    AuditAction,
+    AuditEntry,
+    Entity,
+    RobotBenefit,
+)
+from store.register import RegisterTable, read_json_object
+
+SCHEMA_VERSION = 1
+META_FILE = "meta.json"
+JOURNAL_FILE = "journal.json"
+LOCK_FILE = ".lock"
+BACKUP_DIR = "backups"
+HISTORY_FILES = {
+    "assessments": "assessments.jsonl",
+    "robot_benefits": "robot_benefits.jsonl",
+    "audit": "audit.jsonl",
+}
+TEMP_SUFFIXES = (".tmp", ".txn")
+
+
+def current_user() -> str:
+    """The OS user, recorded in every audit entry."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def changes_between(old: Entity | None, new: Entity | None) -> dict[str, list]:
+    """Field -> [old, new] for every field that differs (JSON values)."""
+    before = old.model_dump(mode="json") if old is not None else {}
+    after = new.model_dump(mode="json") if new is not None else {}
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+def newest_backup(db_path: Path) -> Path | None:
+    """The most recent backup of a database, to point to when a file is damaged."""
+    folder = db_path / BACKUP_DIR
+    if not folder.is_dir():
+        return None
+    backups = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    return backups[-1] if backups else None
+
+
+class Repository(Protocol):
+    """What the rest of Kapabel may use; a server database would implement the same."""
+
+    ds: Dataset
+
+    def refresh(self) -> bool: ...
+    def transaction(self, summary: str | None = None) -> contextlib.AbstractContextManager: ...
+    def put(self, record: Entity, expected: Entity | None = None) -> Entity: ...
+    def delete(self, table: str, key: str, expected: Entity | None = None) -> None: ...
+    def record(self, record: Assessment | RobotBenefit) -> None: ...
+    def audit_entries(self) -> list[AuditEntry]: ...
+    def problems(self) -> list[str]: ...
+
+
+class FolderRepository:
+    """A database folder on a local or shared disk."""
+
+    def __init__(self, path: Path, *, user: str | None = None, lock_timeout: float = 60.0):
+        self.path = Path(path)
+        self.user = user or current_user()
+        self.ds = Dataset()
+        self.tables = {m.table: RegisterTable(m, self.path / f"{m.table}.json") for m in REGISTER_MODELS}
+        self.logs = {name: HistoryLog(self.path / file) for name, file in HISTORY_FILES.items()}
+        self.meta: dict = {"schema_version": SCHEMA_VERSION, "counters": {}}
+        self.meta_signature: tuple[int, int, int] | None = None
+        self._lock = FileLock(str(self.path / LOCK_FILE), timeout=lock_timeout, mode=0o600)
+        self._in_transaction = False
+
+    # ----------------------------------------------------------------- opening
+    @classmethod
+    def open(
+        cls, path: Path | str, *, create: bool = False, user: str | None = None
+    ) -> FolderRepository:
+        """Open (and with `create`, make) a database; CorruptFileError if a file is damaged."""
+        path = Path(path)
+        if path.exists() and not path.is_dir():
+            raise StoreError(f"{path} is a file, not a database folder")
+        if not path.exists():
+            if not create:
+                raise StoreError(
+                    f"no database at {path} (make one with `kapabel demo --db {path}` "
+                    "or import your data)"
+                )
+            ensure_private_dir(path)
+        repo = cls(path, user=user)
+        with repo._locked():
+            repo._recover()
+            fresh = repo._prepare_schema()
+            repo._load_all()
+            if fresh:
+                repo._initialise()
+        return repo
+
+    def _prepare_schema(self) -> bool:
+        """Read meta, migrate an older database; True when the folder is a brand-new database."""
+        from store import migrations
+
+        meta_path = self.path / META_FILE
+        data = read_json_object(meta_path)
+        if data is None:
+            if migrations.needs_migration(self.path):
+                migrations.migrate(self)
+                data = read_json_object(meta_path)
+            elif any(t.path.exists() for t in self.tables.values()):
+                raise CorruptFileError(
+                    meta_path, "missing, but table files exist", newest_backup(self.path)
+                )
+            else:
+                return True
+        self._set_meta(data, meta_path)
+        version = self.meta.get("schema_version")
+        if not isinstance(version, int):
+            raise CorruptFileError(meta_path, "no schema_version", newest_backup(self.path))
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer Kapabel (schema {version}; "
+                f"this one reads up to {SCHEMA_VERSION}): upgrade Kapabel"
+            )
+        if version < SCHEMA_VERSION:
+            migrations.migrate(self)
+        return False
+
+    def _set_meta(self, data: dict, meta_path: Path) -> None:
+        try:
+            doc = data["meta"]["1"]
+            assert isinstance(doc, dict)
+        except (KeyError, TypeError, AssertionError) as error:
+            raise CorruptFileError(
+                meta_path, "no meta document", newest_backup(self.path)
+            ) from error
+        self.meta = {"schema_version": doc.get("schema_version"), "counters": doc.get("counters", {})}
+        self.meta_signature = file_signature(meta_path)
+
+    def meta_bytes(self) -> bytes:
+        return orjson.dumps({"meta": {"1": self.meta}})
+
+    def _initialise(self) -> None:
+        from store.digcomp import digcomp_records
+
+        self.meta = {"schema_version": SCHEMA_VERSION, "counters": {}}
+        with self.transaction(summary="new database with DigComp 2.2") as tx:
+            tx.meta_dirty = True
+            for record in digcomp_records():
+                tx.put(record)
+
+    def _load_all(self) -> None:
+        ds = Dataset()
+        backup = newest_backup(self.path)
+        try:
+            for name, table in self.tables.items():
+                setattr(ds, name, table.load())
+            for log in self.logs.values():
+                log.reset()
+            ds.assessments = self._assessment_rows(self.logs["assessments"].read_new()[0], 0)
+            ds.robot_benefits = self._benefits(self.logs["robot_benefits"].read_new()[0], {})
+        except CorruptFileError as error:
+            raise CorruptFileError(error.path, error.problem, backup) from None
+        self.ds = ds
+
+    def _assessment_rows(self, records: list[dict], first_seq: int) -> list[AssessmentRow]:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return [row_from_record(r, first_seq + i) for i, r in enumerate(records)]
+        except (KeyError, ValueError, TypeError) as error:
+            for i, record in enumerate(records):
+                try:
+                    row_from_record(record, 0)
+                except (KeyError, ValueError, TypeError) as bad:
+                    raise CorruptFileError(
+                        self.logs["assessments"].path,
+                        f"record {first_seq + i + 1} is not an assessment ({bad!r})",
+                    ) from error
+            raise
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _benefits(self, records: list[dict], into: dict) -> dict:
+        for i, record in enumerate(records):
+            try:
+                benefit = RobotBenefit.model_validate(record)
+            except ValidationError as error:
+                raise CorruptFileError(
+                    self.logs["robot_benefits"].path,
+                    f"record {i + 1}: " + "; ".join(format_pydantic_error(error)),
+                ) from error
+            into[benefit.key()] = benefit
+        return into
+
+    # ----------------------------------------------------------------- locking and recovery
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            self._lock.acquire()
+        except Timeout as error:
+            raise LockTimeoutError(
+                f"{self.path} is busy: another Kapabel has held its lock for "
+                f"{self._lock.timeout:.0f} s"
+            ) from error
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _recover(self) -> None:
+        """Roll forward a commit a crash interrupted, and sweep away abandoned temporaries."""
+        journal_path = self.path / JOURNAL_FILE
+        if journal_path.exists():
+            journal = read_json_object(journal_path)
+            if journal is not None:
+                self._apply_journal(journal)
+            journal_path.unlink()
+            fsync_dir(self.path)
+        for leftover in self.path.glob(".*"):
+            if leftover.name.endswith(TEMP_SUFFIXES) and leftover.is_file():
+                leftover.unlink()
+
+    def _apply_journal(self, journal: dict) -> None:
+        for temp_name, final_name in journal.get("replace", []):
+            temp = self.path / temp_name
+            if temp.exists():
+                os.replace(temp, self.path / final_name)
+        fsync_dir(self.path)
+        for name, size_before, text in journal.get("append", []):
+            target = self.path / name
+            data = text.encode("utf-8")
+            size = target.stat().st_size if target.exists() else 0
+            if size == size_before + len(data):
+                continue
+            if size != size_before:
+                if size < size_before:
+                    raise CorruptFileError(target, "shorter than a pending commit expects")
+                with open(target, "rb+") as handle:
+                    handle.truncate(size_before)
+                    os.fsync(handle.fileno())
+            append_durably(target, data)
+
+    def _commit_files(self, replacements: list[tuple[Path, bytes]], appends: dict[str, bytes]) -> None:
+        """Write new table files and append history lines, all or nothing."""
+        appends = {name: data for name, data in appends.items() if data}
+        if len(replacements) + len(appends) == 0:
+            return
+        if len(replacements) == 1 and not appends:
+            atomic_write(*replacements[0])
+            return
+        if not replacements and len(appends) == 1:
+            ((name, data),) = appends.items()
+            self.logs[name].prepare_append()
+            append_durably(self.logs[name].path, data)
+            return
+        journal = {"replace": [], "append": []}
+        for path, data in replacements:
+            temp = write_temp(path, data, suffix=".txn")
+            journal["replace"].append([temp.name, path.name])
+        for name, data in appends.items():
+            log = self.logs[name]
+            journal["append"].append([log.path.name, log.prepare_append(), data.decode("utf-8")])
+        journal_path = self.path / JOURNAL_FILE
+        atomic_write(journal_path, orjson.dumps(journal))
+        self._apply_journal(journal)
+        journal_path.unlink()
+        fsync_dir(self.path)
+
+    # ----------------------------------------------------------------- reading
+    def refresh(self) -> bool:
+        """Pick up what other processes wrote; True when anything changed."""
+        with self._locked():
+            return self._refresh_locked()
+
+    def _refresh_locked(self) -> bool:
+        self._recover()
+        changed = False
+        meta_path = self.path / META_FILE
+        if file_signature(meta_path) != self.meta_signature:
+            data = read_json_object(meta_path)
+            if data is not None:
+                self._set_meta(data, meta_path)
+        for name, table in self.tables.items():
+            if table.changed_on_disk():
+                setattr(self.ds, name, table.load())
+                changed = True
+        records, rewritten = self.logs["assessments"].read_new()
+        if rewritten:
+            self.ds.assessments = self._assessment_rows(records, 0)
+            changed = True
+        elif records:
+            self.ds.assessments.extend(self._assessment_rows(records, len(self.ds.assessments)))
+            changed = True
+        records, rewritten = self.logs["robot_benefits"].read_new()
+        if rewritten:
+            self.ds.robot_benefits = self._benefits(records, {})
+            changed = True
+        elif records:
+            self._benefits(records, self.ds.robot_benefits)
+            changed = True
+        return changed
+
+    def audit_entries(self) -> list[AuditEntry]:
+        return [AuditEntry.model_validate(r) for r in self.logs["audit"].read_all()]
+
+    def problems(self) -> list[str]:
+        """What `kapabel check` reports: torn lines, broken references, bad levels."""
+        found: list[str] = []
+        for log in self.logs.values():
+            log_now = HistoryLog(log.path)
+            log_now.read_new()
+            if log_now.torn_tail:
+                found.append(
+                    f"{log.path.name}: torn last line ({len(log_now.torn_tail)} bytes, "
+                    "left by an interrupted save) is ignored"
+                )
+            if log.torn_path.exists():
+                count = log.torn_path.read_bytes().count(b"\n")
+                found.append(f"{log.torn_path.name}: {count} torn line(s) set aside earlier")
+        found += dataset_problems(self.ds)
+        return found
+
+    # ----------------------------------------------------------------- writing
+    @contextlib.contextmanager
+    def transaction(self, summary: str | None = None) -> Iterator[Transaction]:
+        """All changes inside are written together, or not at all.
+
+        With `summary`, the audit log gets one entry counting the changes instead of one per
+        record (for generated data; imports audit every record).
+        """
+        if self._in_transaction:
+            raise StoreError("transactions do not nest")
+        with self._locked():
+            self._refresh_locked()
+            tx = Transaction(self, summary)
+            self._in_transaction = True
+            try:
+                yield tx
+                tx.commit()
+            except BaseException:
+                tx.rollback()
+                raise
+            finally:
+                self._in_transaction = False
+
+    def put(self, record: Entity, expected: Entity | None = None) -> Entity:
+        with self.transaction() as tx:
+            return tx.put(record, expected=expected)
+
+    def create(self, record: Entity) -> Entity:
+        with self.transaction() as tx:
+            return tx.create(record)
+
+    def delete(self, table: str, key: str, expected: Entity | None = None) -> None:
+        with self.transaction() as tx:
+            tx.delete(table, key, expected=expected)
+
+    def record(self, record: Assessment | RobotBenefit) -> None:
+        with self.transaction() as tx:
+            tx.record(record)
+
+
+class Transaction:
+    """Changes collected under the lock; see `FolderRepository.transaction`."""
+
+    def __init__(self, repo: FolderRepository, summary: str | None) -> None:
+        self.repo = repo
+        self.ds = repo.ds
+        self.summary = summary
+        self.counts: Counter[str] = Counter()
+        self.upserts: dict[str, dict[str, Entity]] = defaultdict(dict)
+        self.deletes: dict[str, set[str]] = defaultdict(set)
+        self.lines: dict[str, list[dict]] = defaultdict(list)
+        self.snapshots: dict[str, dict] = {}
+        self.assessments_before = len(repo.ds.assessments)
+        self.meta_before = orjson.loads(orjson.dumps(repo.meta))
+        self.meta_dirty = False
+        self.now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+    # -- reading inside the transaction sees its own changes
+    def get(self, table: str, key: str) -> Entity | None:
+        return self.ds.table(table).get(key)
+
+    # -- changes
+    def put(self, record: Entity, expected: Entity | None = None) -> Entity:
+        """Create or update by key; an identical record is left alone."""
+        table = record.table
+        if table not in self.repo.tables:
+            raise StoreError(f"{table} is history: use record()")
+        prefix = GENERATED_ID_PREFIX.get(table)
+        if prefix and not getattr(record, "id", ""):
+            record = record.model_copy(update={"id": self._next_id(prefix)})
+        problems = record_problems(self.ds, record)
+        key = record.key()
+        if problems:
+            raise ValidationProblem(table, key, problems)
+        current = self.ds.table(table).get(key)
+        if expected is not None and current != expected:
+            raise ConflictError(
+                f"{table} {key!r} was changed by someone else since you opened it; "
+                "nothing was saved: reopen it to see the current values"
+            )
+        if current == record:
+            return current
+        self._snapshot(table)
+        self.ds.table(table)[key] = record
+        self.upserts[table][key] = record
+        self.deletes[table].discard(key)
+        action = AuditAction.CREATE if current is None else AuditAction.UPDATE
+        self._audit(action, table, key, changes_between(current, record))
+        return record
+
+    def create(self, record: Entity) -> Entity:
+        if record.table in self.repo.tables and self.get(record.table, record.key()) is not None:
+            raise ValidationProblem(record.table, record.key(), ["already exists"])
+        return self.put(record)
+
+    def update(self, record: Entity, expected: Entity | None = None) -> Entity:
+        if self.get(record.table, record.key()) is None:
+            raise NotFoundError(record.table, record.key())
+        return self.put(record, expected=expected)
+
+    def delete(self, table: str, key: str, expected: Entity | None = None) -> None:
+        """Delete a register record nothing refers to (staff are deactivated instead)."""
+        current = self.get(table, key)
+        if current is None:
+            raise NotFoundError(table, key)
+        if expected is not None and current != expected:
+            raise ConflictError(f"{table} {key!r} was changed by someone else; nothing deleted")
+        in_use = usages(self.ds, table, key)
+        if in_use:
+            raise InUseError(table, key, in_use)
+        self._snapshot(table)
+        del self.ds.table(table)[key]
+        self.upserts[table].pop(key, None)
+        self.deletes[table].add(key)
+        self._audit(AuditAction.DELETE, table, key, changes_between(current, None))
+
+    def record(self, record: Assessment | RobotBenefit) -> None:
+        """Append to the history (an assessment or a month's robot benefit)."""
+        problems = record_problems(self.ds, record)
+        if problems:
+            raise ValidationProblem(record.table, record.key(), problems)
+        self.lines[record.table].append(record.model_dump(mode="json", exclude_defaults=False))
+        if isinstance(record, Assessment):
+            self.ds.assessments.append(row_from_model(record, len(self.ds.assessments)))
+            self._audit(AuditAction.CREATE, record.table, record.key(), {})
+        else:
+            self._snapshot("robot_benefits")
+            old = self.ds.robot_benefits.get(record.key())
+            self.ds.robot_benefits[record.key()] = record
+            action = AuditAction.CREATE if old is None else AuditAction.UPDATE
+            self._audit(action, record.table, record.key(), changes_between(old, record))
+
+    # -- internals
+    def _next_id(self, prefix: str) -> str:
+        counters = self.repo.meta.setdefault("counters", {})
+        counters[prefix] = int(counters.get(prefix, 0)) + 1
+        self.meta_dirty = True
+        return f"{prefix}-{counters[prefix]:06d}"
+
+    def _snapshot(self, table: str) -> None:
+        if table not in self.snapshots:
+            self.snapshots[table] = dict(self.ds.table(table))
+
+    def _audit(self, action: AuditAction, entity: str, key: str, changes: dict) -> None:
+        self.counts[f"{action}:{entity}"] += 1
+        if self.summary is None:
+            self.lines["audit"].append(
+                {
+                    "at": self.now.isoformat(),
+                    "user": self.repo.user,
+                    "action": str(action),
+                    "entity": entity,
+                    "key": key,
+                    "changes": changes,
+                }
+            )
+
+    def commit(self) -> None:
+        repo = self.repo
+        if self.summary is not None and self.counts:
+            self.lines["audit"].append(
+                {
+                    "at": self.now.isoformat(),
+                    "user": repo.user,
+                    "action": str(AuditAction.IMPORT),
+                    "entity": "*",
+                    "key": self.summary,
+                    "changes": {"counts": [None, dict(sorted(self.counts.items()))]},
+                }
+            )
+        touched = [name for name in repo.tables if self.upserts.get(name) or self.deletes.get(name)]
+        replacements: list[tuple[Path, bytes]] = []
+        try:
+            for name in touched:
+                table = repo.tables[name]
+                table.apply(self.upserts.get(name, {}), self.deletes.get(name, set()))
+                replacements.append((table.path, table.storage.dump()))
+            if self.meta_dirty:
+                replacements.append((repo.path / META_FILE, repo.meta_bytes()))
+            appends = {name: encode_lines(lines) for name, lines in self.lines.items()}
+            repo._commit_files(replacements, appends)
+        except BaseException:
+            for name in touched:
+                repo.tables[name].signature = None  # memory no longer matches disk: reload
+            raise
+        for name in touched:
+            repo.tables[name].signature = file_signature(repo.tables[name].path)
+        if self.meta_dirty:
+            repo.meta_signature = file_signature(repo.path / META_FILE)
+        for name, data in appends.items():
+            if data:
+                log = repo.logs[name]
+                log.offset = log.path.stat().st_size
+                log.lines_read += data.count(b"\n")
+                log.inode = file_signature(log.path)[0]
+
+    def rollback(self) -> None:
+        for table, snapshot in self.snapshots.items():
+            setattr(self.ds, table, snapshot)
+        del self.ds.assessments[self.assessments_before :]
+        self.repo.meta = self.meta_before

@@ -1,0 +1,106 @@
+"""The `kapabel` command line: opens the app, or runs one command and exits.
+
+Each command lives in its own module under `tui/commands/` with `add_parser(subparsers)`; the
+handler it sets returns the exit status. Textual is imported only when the app opens, so
+`kapabel report` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+
+from store.errors import StoreError
+from tui.commands import COMMAND_MODULES
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input on the command line: one line on stderr, exit status 2."""
+
+
+def kapabel_version() -> str:
+    try:
+        return version("kapabel")
+    except PackageNotFoundError:  # running from a source tree
+        return "0+unknown"
+
+
+def iso_date(text: str) -> dt.date:
+    """argparse type for YYYY-MM-DD dates, with a message that names the value."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database folder (default: $KAPABEL_DB, else the user data directory)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kapabel",
+        description="Digital competencies, training and robots against the digitalisation "
+        "strategy. Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"kapabel {kapabel_version()}")
+    add_db_option(parser)
+    parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        default=None,
+        help="show everything as of this date (default: today)",
+    )
+    parser.set_defaults(handler=_open_app)
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.add_parser(subparsers)
+    return parser
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    from store.locations import resolve_db_path
+    from store.repository import FolderRepository
+    from tui.app import run_app
+
+    path = resolve_db_path(getattr(args, "db", None))
+    repo = FolderRepository.open(path, create=True)
+    run_app(repo, as_of=args.as_of)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except UsageError as error:
+        print(f"kapabel: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as error:
+        print(f"kapabel: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        print("kapabel: interrupted", file=sys.stderr)
+        return 130
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

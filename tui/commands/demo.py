@@ -1,0 +1,61 @@
+"""`kapabel demo`: write the demo municipality and open it."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+
+from store.locations import demo_db_path
+from store.repository import FolderRepository
+
+
+def add_parser(subparsers) -> None:
+    from tui.cli import add_db_option
+
+    parser = subparsers.add_parser(
+        "demo",
+        help="write the demo municipality and open it",
+        description="Write a fictional Danish municipality (deterministic for a seed) to its own "
+        "demo folder, or to --db, and open it. Never writes into the default database.",
+    )
+    add_db_option(parser)
+    parser.add_argument("--staff", type=_positive, default=1200, help="staff count (default 1200)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--force", action="store_true", help="replace an existing database")
+    parser.add_argument("--no-open", action="store_true", help="write it, do not open the app")
+    parser.set_defaults(handler=run)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from store.demo import generate
+    from tui.cli import UsageError
+
+    path = Path(args.db).expanduser() if getattr(args, "db", None) else demo_db_path()
+    if path.exists() and any(path.iterdir()):
+        if not args.force:
+            raise UsageError(f"{path} already holds a database: add --force to replace it")
+        if not (path / "meta.json").exists():
+            raise UsageError(f"{path} is not empty and not a Kapabel database: not replacing it")
+        shutil.rmtree(path)
+    repo = FolderRepository.open(path, create=True)
+    counts = generate(repo, staff=args.staff, seed=args.seed)
+    summary = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+    print(f"demo database written to {path}: {summary}")
+    if args.no_open:
+        return 0
+    from tui.app import run_app
+
+    run_app(repo, as_of=args.as_of)
+    return 0
