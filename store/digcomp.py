@@ -46,12 +46,32 @@ COMPETENCES: dict[str, str] = {
 LEVELS: list[tuple[int, str, str]] = [
     (1, "Foundation", "Simple tasks, with guidance; remembering"),
     (2, "Foundation", "Simple tasks, with autonomy and guidance where needed; remembering"),
-    (3, "Intermediate", "Well-defined and routine tasks and straightforward problems, on my own; understanding"),
-    (4, "Intermediate", "Tasks and well-defined, non-routine problems, independently and to my needs; understanding"),
+    (
+        3,
+        "Intermediate",
+        "Well-defined and routine tasks and straightforward problems, on my own; understanding",
+    ),
+    (
+        4,
+        "Intermediate",
+        "Tasks and well-defined, non-routine problems, independently and to my needs; understanding",
+    ),
     (5, "Advanced", "Different tasks and problems, guiding others; applying"),
-    (6, "Advanced", "The most appropriate tasks, adapting to others in a complex context; evaluating"),
-    (7, "Highly specialised", "Complex problems with limited solutions, contributing to professional practice and guiding others; creating"),
-    (8, "Highly specialised", "Complex problems with many interacting factors, proposing new ideas and processes to the field; creating"),
+    (
+        6,
+        "Advanced",
+        "The most appropriate tasks, adapting to others in a complex context; evaluating",
+    ),
+    (
+        7,
+        "Highly specialised",
+        "Complex problems with limited solutions, contributing to professional practice and guiding others; creating",
+    ),
+    (
+        8,
+        "Highly specialised",
+        "Complex problems with many interacting factors, proposing new ideas and processes to the field; creating",
+    ),
 ]
 
 

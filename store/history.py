@@ -127,5 +127,3 @@ def parse_lines(path: Path, data: bytes, first_line: int) -> list[dict]:
 
 def encode_lines(records: list[dict]) -> bytes:
     return b"".join(orjson.dumps(r) + b"\n" for r in records)
-
-

@@ -110,7 +110,9 @@ def usages(ds: Dataset, table: str, key: str) -> list[str]:
     """What still refers to record `key` of `table` (empty: it may be deleted)."""
     used: list[str] = []
     if table == "departments":
-        used += _count("sub-departments", sum(d.parent_code == key for d in ds.departments.values()))
+        used += _count(
+            "sub-departments", sum(d.parent_code == key for d in ds.departments.values())
+        )
         used += _count("staff", sum(s.department == key for s in ds.staff.values()))
         used += _count("requirements", sum(r.department == key for r in ds.requirements.values()))
         used += _count("robots", sum(r.department == key for r in ds.robots.values()))
@@ -128,16 +130,12 @@ def usages(ds: Dataset, table: str, key: str) -> list[str]:
         used += _count("competencies", sum(c.framework == key for c in ds.competencies.values()))
     elif table == "competencies":
         used += _count("assessments", sum(a.competency == key for a in ds.assessments))
-        used += _count(
-            "requirements", sum(r.competency == key for r in ds.requirements.values())
-        )
+        used += _count("requirements", sum(r.competency == key for r in ds.requirements.values()))
         used += _count(
             "training plans", sum(p.competency == key for p in ds.training_plans.values())
         )
         used += _count("courses", sum(key in c.raises for c in ds.courses.values()))
-        used += _count(
-            "robots", sum(key in r.required_competencies for r in ds.robots.values())
-        )
+        used += _count("robots", sum(key in r.required_competencies for r in ds.robots.values()))
     elif table == "courses":
         used += _count("training plans", sum(p.course == key for p in ds.training_plans.values()))
     elif table == "robots":
@@ -171,9 +169,7 @@ def dataset_problems(ds: Dataset) -> list[str]:
         else:
             framework = ds.framework_of(row.competency)
             if framework and not 0 <= row.level <= framework.max_level:
-                problems += [
-                    f"assessments {row.key()!r}: {p}" for p in record_problems(ds, row)
-                ]
+                problems += [f"assessments {row.key()!r}: {p}" for p in record_problems(ds, row)]
     return problems
 
 

@@ -33,10 +33,7 @@ def migrate(repo: FolderRepository) -> None:
     """Run every step from the database's version up to the current one (under the lock)."""
     from store.repository import HISTORY_FILES, META_FILE, SCHEMA_VERSION
 
-    if (repo.path / META_FILE).exists():
-        version = repo.meta.get("schema_version", 0)
-    else:
-        version = 0
+    version = repo.meta.get("schema_version", 0) if (repo.path / META_FILE).exists() else 0
     if version == 0:
         _v0_to_v1(repo, HISTORY_FILES, META_FILE)
         version = 1

@@ -14,7 +14,14 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 """A domain code: an org-unit code, employee number, competency code. Never empty."""
@@ -121,7 +128,9 @@ class Entity(BaseModel):
 
     def key(self) -> str:
         """The stable domain key, as one string (tuples are joined with '|')."""
-        return "|".join("" if getattr(self, f) is None else str(getattr(self, f)) for f in self.key_fields)
+        return "|".join(
+            "" if getattr(self, f) is None else str(getattr(self, f)) for f in self.key_fields
+        )
 
 
 class Department(Entity):

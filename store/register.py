@@ -111,9 +111,7 @@ class RegisterTable:
             index = first["loc"][0] if first["loc"] else 0
             detail = format_pydantic_error(error)[0].split(".", 1)[-1]
             key = _key_hint(docs[index] if isinstance(index, int) else None, self.model)
-            raise CorruptFileError(
-                self.path, f"record {key} fails validation: {detail}"
-            ) from error
+            raise CorruptFileError(self.path, f"record {key} fails validation: {detail}") from error
         finally:
             if was_enabled:
                 gc.enable()
@@ -127,7 +125,9 @@ class RegisterTable:
             try:
                 index[key] = int(doc_id)
             except ValueError as error:
-                raise CorruptFileError(self.path, f"document id {doc_id!r} is not a number") from error
+                raise CorruptFileError(
+                    self.path, f"document id {doc_id!r} is not a number"
+                ) from error
         self.doc_ids = index
         return records
 

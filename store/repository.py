@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import getpass
 import gc
+import getpass
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -126,7 +126,9 @@ class FolderRepository:
         self.path = Path(path)
         self.user = user or current_user()
         self.ds = Dataset()
-        self.tables = {m.table: RegisterTable(m, self.path / f"{m.table}.json") for m in REGISTER_MODELS}
+        self.tables = {
+            m.table: RegisterTable(m, self.path / f"{m.table}.json") for m in REGISTER_MODELS
+        }
         self.logs = {name: HistoryLog(self.path / file) for name, file in HISTORY_FILES.items()}
         self.meta: dict = {"schema_version": SCHEMA_VERSION, "counters": {}}
         self.meta_signature: tuple[int, int, int] | None = None
@@ -195,7 +197,10 @@ class FolderRepository:
             raise CorruptFileError(
                 meta_path, "no meta document", newest_backup(self.path)
             ) from error
-        self.meta = {"schema_version": doc.get("schema_version"), "counters": doc.get("counters", {})}
+        self.meta = {
+            "schema_version": doc.get("schema_version"),
+            "counters": doc.get("counters", {}),
+        }
         self.meta_signature = file_signature(meta_path)
 
     def meta_bytes(self) -> bytes:
@@ -303,7 +308,9 @@ class FolderRepository:
                     os.fsync(handle.fileno())
             append_durably(target, data)
 
-    def _commit_files(self, replacements: list[tuple[Path, bytes]], appends: dict[str, bytes]) -> None:
+    def _commit_files(
+        self, replacements: list[tuple[Path, bytes]], appends: dict[str, bytes]
+    ) -> None:
         """Write new table files and append history lines, all or nothing."""
         appends = {name: data for name, data in appends.items() if data}
         if len(replacements) + len(appends) == 0:

@@ -1,0 +1,13 @@
+"""A table of how many records each table of the database holds."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+
+class CountsTable(DataTable):
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.add_columns("Table", "Records")
+        for name, count in self.app.repo.ds.counts().items():
+            self.add_row(name.replace("_", " "), f"{count:,}")
