@@ -317,7 +317,9 @@ class FolderRepository:
             except CorruptFileError as error:
                 if error.backup is not None:
                     raise
-                raise CorruptFileError(error.path, error.problem, newest_backup(self.path)) from None
+                raise CorruptFileError(
+                    error.path, error.problem, newest_backup(self.path)
+                ) from None
             finally:
                 self._lock.release()
 

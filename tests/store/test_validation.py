@@ -47,7 +47,9 @@ def messages(build: Callable[[], object]) -> list[str]:
             "status: Input should be 'planned', 'in_progress', 'completed' or 'cancelled'",
         ),
         (
-            lambda: Assessment(staff="E1", competency="DC1.1", level=2, date="2026-01-01", source="boss"),
+            lambda: Assessment(
+                staff="E1", competency="DC1.1", level=2, date="2026-01-01", source="boss"
+            ),
             "source: Input should be 'self', 'manager', 'test' or 'training'",
         ),
         (
@@ -73,7 +75,9 @@ def messages(build: Callable[[], object]) -> list[str]:
             "month: month must be YYYY-MM",
         ),
         (
-            lambda: RobotBenefit(robot="RB1", month="2026-01", hours_saved=1, runs=3, failed_runs=4),
+            lambda: RobotBenefit(
+                robot="RB1", month="2026-01", hours_saved=1, runs=3, failed_runs=4
+            ),
             "failed_runs: cannot exceed runs",
         ),
         (
@@ -129,10 +133,12 @@ def test_putting_an_existing_key_updates_the_one_record(repo: FolderRepository) 
 
 def test_create_refuses_an_existing_key_and_changes_nothing(repo: FolderRepository) -> None:
     repo.put(Department(code="D1", name="Old"))
-    with pytest.raises(ValidationProblem, match="departments 'D1': already exists"):
-        with repo.transaction() as tx:
-            tx.create(Department(code="D2", name="Other"))
-            tx.create(Department(code="D1", name="Duplicate"))
+    with (
+        pytest.raises(ValidationProblem, match="departments 'D1': already exists"),
+        repo.transaction() as tx,
+    ):
+        tx.create(Department(code="D2", name="Other"))
+        tx.create(Department(code="D1", name="Duplicate"))
     reopened = FolderRepository.open(repo.path)
     assert {k: d.name for k, d in reopened.ds.departments.items()} == {"D1": "Old"}
     with pytest.raises(ValidationProblem, match="already exists"):
