@@ -202,6 +202,6 @@ class RegisterTable:
 
 def _key_hint(doc: object, model: type[Entity]) -> str:
     if isinstance(doc, dict):
-        parts = [str(doc.get(f, "?")) for f in model.key_fields]
+        parts = ["" if doc.get(f, "?") is None else str(doc.get(f, "?")) for f in model.key_fields]
         return repr("|".join(parts))
     return "?"

@@ -109,6 +109,15 @@ def newest_backup(db_path: Path) -> Path | None:
     return backups[-1] if backups else None
 
 
+def why_invalid(record: object, error: Exception) -> str:
+    """The field-by-field reason a stored assessment is unreadable (pydantic says it best)."""
+    try:
+        Assessment.model_validate(record)
+    except ValidationError as invalid:
+        return "; ".join(format_pydantic_error(invalid))
+    return f"{type(error).__name__}: {error}"
+
+
 def check_journal(journal: dict, path: Path) -> None:
     """Refuse a journal that is not what `_commit_files` writes (names inside the folder only)."""
 
@@ -278,7 +287,7 @@ class FolderRepository:
                 except (KeyError, ValueError, TypeError) as bad:
                     raise CorruptFileError(
                         self.logs["assessments"].path,
-                        f"record {first_seq + i + 1} is not an assessment ({bad!r})",
+                        f"record {first_seq + i + 1} is not an assessment: {why_invalid(record, bad)}",
                     ) from error
             raise
         finally:
@@ -404,21 +413,29 @@ class FolderRepository:
             if table.changed_on_disk():
                 setattr(self.ds, name, table.load())
                 changed = True
-        records, rewritten = self.logs["assessments"].read_new()
-        if rewritten:
-            self.ds.assessments = self._assessment_rows(records, 0)
-            changed = True
-        elif records:
-            self.ds.assessments.extend(self._assessment_rows(records, len(self.ds.assessments)))
-            changed = True
-        records, rewritten = self.logs["robot_benefits"].read_new()
-        if rewritten:
-            self.ds.robot_benefits = self._benefits(records, {})
-            changed = True
-        elif records:
-            self._benefits(records, self.ds.robot_benefits)
-            changed = True
-        return changed
+        return self._refresh_history() or changed
+
+    def _refresh_history(self) -> bool:
+        """Take in what was appended to the history; a damaged record is read again next time."""
+        changed = False
+        log = self.logs["assessments"]
+        try:
+            records, rewritten = log.read_new()
+            if rewritten:
+                self.ds.assessments = self._assessment_rows(records, 0)
+            elif records:
+                self.ds.assessments.extend(self._assessment_rows(records, len(self.ds.assessments)))
+            changed = bool(records) or rewritten
+            log = self.logs["robot_benefits"]
+            records, rewritten = log.read_new()
+            if rewritten:
+                self.ds.robot_benefits = self._benefits(records, {})
+            elif records:
+                self._benefits(records, self.ds.robot_benefits)
+        except CorruptFileError:
+            log.invalidate()
+            raise
+        return changed or bool(records) or rewritten
 
     def audit_entries(self) -> list[AuditEntry]:
         return [AuditEntry.model_validate(r) for r in self.logs["audit"].read_all()]
@@ -662,10 +679,7 @@ class Transaction:
             repo.meta_signature = repo.meta_pin.hold_current(repo.path / META_FILE)
         for name, data in appends.items():
             if data:
-                log = repo.logs[name]
-                log.offset = log.path.stat().st_size
-                log.lines_read += data.count(b"\n")
-                log.inode = file_signature(log.path)[0]
+                repo.logs[name].appended(data)
 
     def rollback(self) -> None:
         for table, snapshot in self.snapshots.items():
