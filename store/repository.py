@@ -53,6 +53,7 @@ from store.files import (
     ensure_private_dir,
     file_signature,
     fsync_dir,
+    temp_target,
     write_temp,
 )
 from store.history import HistoryLog, encode_lines
@@ -78,7 +79,6 @@ HISTORY_FILES = {
     "robot_benefits": "robot_benefits.jsonl",
     "audit": "audit.jsonl",
 }
-TEMP_SUFFIXES = (".tmp", ".txn")
 
 
 def current_user() -> str:
@@ -340,9 +340,17 @@ class FolderRepository:
             self._apply_journal(journal, journal_path)
             journal_path.unlink()
             fsync_dir(self.path)
+        ours = self.data_files()
         for leftover in self.path.glob(".*"):
-            if leftover.name.endswith(TEMP_SUFFIXES) and leftover.is_file():
+            # Only our own temporaries: the lock's helper files must be left alone.
+            if temp_target(leftover.name) in ours and leftover.is_file():
                 leftover.unlink()
+
+    def data_files(self) -> set[str]:
+        """The names of every file a database keeps (what a temporary may be written for)."""
+        names = {t.path.name for t in self.tables.values()}
+        names |= {log.path.name for log in self.logs.values()}
+        return names | {META_FILE, JOURNAL_FILE}
 
     def _apply_journal(self, journal: dict, journal_path: Path | None = None) -> None:
         """Finish a commit; safe to run again after a crash part-way (each step is idempotent)."""

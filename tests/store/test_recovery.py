@@ -247,3 +247,13 @@ def test_a_rewrite_is_seen_even_when_timestamps_are_coarse(staffed: FolderReposi
         staffed.refresh()
         assert staffed.ds.departments["D1"].name == f"Navn {i:02d}b"
     assert files.PIN_FILES
+
+
+def test_only_our_own_temporaries_are_swept(staffed: FolderRepository) -> None:
+    ours = [".staff.json.999.tmp", ".audit.jsonl.12.txn", ".journal.json.5.tmp"]
+    others = [".lock.private-v1-0123abcd.tmp", ".notes.txt.3.tmp", ".staff.json.tmp"]
+    for name in ours + others:
+        (staffed.path / name).write_bytes(b"x")
+    FolderRepository.open(staffed.path)
+    left = {p.name for p in staffed.path.iterdir() if p.name.startswith(".")}
+    assert left == {".lock", *others}
