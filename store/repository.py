@@ -46,6 +46,7 @@ from store.errors import (
     format_pydantic_error,
 )
 from store.files import (
+    DIR_MODE,
     FILE_MODE,
     Pin,
     append_durably,
@@ -58,6 +59,7 @@ from store.files import (
 )
 from store.history import HistoryLog, encode_lines
 from store.integrity import dataset_problems, record_problems, usages
+from store.migrations import V0_FILE
 from store.models import (
     GENERATED_ID_PREFIX,
     REGISTER_MODELS,
@@ -187,17 +189,23 @@ class FolderRepository:
         path = Path(path)
         if path.exists() and not path.is_dir():
             raise StoreError(f"{path} is a file, not a database folder")
+        no_database = StoreError(
+            f"no database at {path} (make one with `kapabel demo --db {path}` or import your data)"
+        )
         if not path.exists():
             if not create:
-                raise StoreError(
-                    f"no database at {path} (make one with `kapabel demo --db {path}` "
-                    "or import your data)"
-                )
+                raise no_database
             ensure_private_dir(path)
         repo = cls(path, user=user)
+        if not any((path / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE)):
+            repo._check_empty_folder()  # before the lock file is made among someone's files
         with repo._locked():
             repo._recover()
             fresh = repo._prepare_schema()
+            if fresh and not create:
+                raise no_database
+            if fresh:
+                os.chmod(path, DIR_MODE)
             repo._load_all()
             if fresh:
                 repo._initialise()
@@ -214,15 +222,14 @@ class FolderRepository:
                 migrations.migrate(self)
                 data, signature = read_pinned(meta_path, self.meta_pin)
             elif any(t.path.exists() for t in self.tables.values()):
-                raise CorruptFileError(
-                    meta_path, "missing, but table files exist", newest_backup(self.path)
-                )
+                raise CorruptFileError(meta_path, "missing, but table files exist")
             else:
+                self._check_empty_folder()  # again, now under the lock
                 return True
         self._set_meta(data, meta_path, signature)
         version = self.meta.get("schema_version")
         if not isinstance(version, int):
-            raise CorruptFileError(meta_path, "no schema_version", newest_backup(self.path))
+            raise CorruptFileError(meta_path, "no schema_version")
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} was written by a newer Kapabel (schema {version}; "
@@ -236,18 +243,32 @@ class FolderRepository:
     def _set_meta(
         self, data: dict, meta_path: Path, signature: tuple[int, int, int] | None
     ) -> None:
-        try:
-            doc = data["meta"]["1"]
-            assert isinstance(doc, dict)
-        except (KeyError, TypeError, AssertionError) as error:
-            raise CorruptFileError(
-                meta_path, "no meta document", newest_backup(self.path)
-            ) from error
-        self.meta = {
-            "schema_version": doc.get("schema_version"),
-            "counters": doc.get("counters", {}),
-        }
+        meta = data.get("meta")
+        doc = meta.get("1") if isinstance(meta, dict) else None
+        if not isinstance(doc, dict):
+            raise CorruptFileError(meta_path, "no meta document")
+        counters = doc.get("counters", {})
+        if not isinstance(counters, dict) or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in counters.values()
+        ):
+            raise CorruptFileError(meta_path, "counters: not a table of whole numbers")
+        self.meta = {"schema_version": doc.get("schema_version"), "counters": counters}
         self.meta_signature = signature
+
+    def _check_empty_folder(self) -> None:
+        """A new database goes only into an empty folder, never among someone's other files."""
+        ours = self.data_files() | {LOCK_FILE, BACKUP_DIR}
+        strangers = sorted(
+            p.name
+            for p in self.path.iterdir()
+            if p.name not in ours and temp_target(p.name) not in ours
+        )
+        if strangers:
+            shown = ", ".join(strangers[:3]) + (", ..." if len(strangers) > 3 else "")
+            raise StoreError(
+                f"{self.path} holds other files ({shown}) and no Kapabel database: "
+                "choose an empty or new folder"
+            )
 
     def meta_bytes(self) -> bytes:
         return orjson.dumps({"meta": {"1": self.meta}})
@@ -263,16 +284,12 @@ class FolderRepository:
 
     def _load_all(self) -> None:
         ds = Dataset()
-        backup = newest_backup(self.path)
-        try:
-            for name, table in self.tables.items():
-                setattr(ds, name, table.load())
-            for log in self.logs.values():
-                log.reset()
-            ds.assessments = self._assessment_rows(self.logs["assessments"].read_new()[0], 0)
-            ds.robot_benefits = self._benefits(self.logs["robot_benefits"].read_new()[0], {})
-        except CorruptFileError as error:
-            raise CorruptFileError(error.path, error.problem, backup) from None
+        for name, table in self.tables.items():
+            setattr(ds, name, table.load())
+        for log in self.logs.values():
+            log.reset()
+        ds.assessments = self._assessment_rows(self.logs["assessments"].read_new()[0], 0)
+        ds.robot_benefits = self._benefits(self.logs["robot_benefits"].read_new()[0], {})
         self.ds = ds
 
     def _assessment_rows(self, records: list[dict], first_seq: int) -> list[AssessmentRow]:

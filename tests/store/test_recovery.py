@@ -257,3 +257,26 @@ def test_only_our_own_temporaries_are_swept(staffed: FolderRepository) -> None:
     FolderRepository.open(staffed.path)
     left = {p.name for p in staffed.path.iterdir() if p.name.startswith(".")}
     assert left == {".lock", *others}
+
+
+def test_a_new_database_goes_only_into_an_empty_folder(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "letter.txt").write_text("Kære HR")
+    with pytest.raises(StoreError, match=r"holds other files \(letter.txt\) and no Kapabel"):
+        FolderRepository.open(home, create=True)
+    assert sorted(p.name for p in home.iterdir()) == ["letter.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir(mode=0o755)
+    with pytest.raises(StoreError, match="no database at"):
+        FolderRepository.open(empty)  # only `create` makes one
+    assert "DC1.1" in FolderRepository.open(empty, create=True).ds.competencies
+    assert oct(empty.stat().st_mode & 0o777) == oct(0o700)
+
+
+def test_damaged_counters_in_meta_are_reported(staffed: FolderRepository) -> None:
+    (staffed.path / "meta.json").write_bytes(
+        orjson.dumps({"meta": {"1": {"schema_version": 1, "counters": ["TP", 3]}}})
+    )
+    with pytest.raises(CorruptFileError, match="meta.json: counters: not a table of whole"):
+        FolderRepository.open(staffed.path)
