@@ -1,0 +1,56 @@
+"""Pure analysis of a loaded dataset and the reports built on it (no Textual, no file I/O).
+
+`build_report(kind, ds, as_of, department=..., employee=...)` makes any report, `render(report,
+fmt)` turns it into text, Markdown, CSV or JSON. The TUI calls the same functions, so a figure on
+screen and in an exported report is the same figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from reports.analysis import Analysis, analyse
+from reports.base import Report, ReportInputError
+from reports.render import FORMATS, render
+from store.dataset import Dataset
+
+
+def _builders() -> dict[str, Callable[..., Report]]:
+    from reports.gaps import build_gaps
+
+    return {"gaps": build_gaps}
+
+
+REPORT_KINDS: tuple[str, ...] = ("gaps",)
+"""Every report kind, in the order menus list them."""
+
+
+def build_report(
+    kind: str,
+    ds: Dataset | Analysis,
+    as_of: dt.date | None = None,
+    department: str | None = None,
+    employee: str | None = None,
+) -> Report:
+    """Any report by name; ReportInputError (a one-line message) for bad input."""
+    builders = _builders()
+    if kind not in builders:
+        raise ReportInputError(f"unknown report {kind!r} (use one of {', '.join(REPORT_KINDS)})")
+    if kind == "person":
+        if not employee:
+            raise ReportInputError("the person report needs an employee number (--employee)")
+        return builders[kind](ds, as_of, employee=employee)
+    return builders[kind](ds, as_of, department=department)
+
+
+__all__ = [
+    "FORMATS",
+    "REPORT_KINDS",
+    "Analysis",
+    "Report",
+    "ReportInputError",
+    "analyse",
+    "build_report",
+    "render",
+]
