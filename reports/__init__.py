@@ -18,11 +18,27 @@ from store.dataset import Dataset
 
 def _builders() -> dict[str, Callable[..., Report]]:
     from reports.gaps import build_gaps
+    from reports.heatmap import build_heatmap
+    from reports.person import build_person
+    from reports.robots import build_robots
+    from reports.strategy import build_strategy
+    from reports.training import build_training
+    from reports.trend import build_trend
 
-    return {"gaps": build_gaps}
+    return {
+        "gaps": build_gaps,
+        "heatmap": build_heatmap,
+        "person": build_person,
+        "training": build_training,
+        "robots": build_robots,
+        "strategy": build_strategy,
+        "trend": build_trend,
+    }
 
 
-REPORT_KINDS: tuple[str, ...] = ("gaps",)
+REPORT_KINDS: tuple[str, ...] = (
+    "gaps", "heatmap", "person", "training", "robots", "strategy", "trend",
+)  # fmt: skip
 """Every report kind, in the order menus list them."""
 
 

@@ -136,6 +136,7 @@ class Structure:
                 requirement
             )
         self._required: dict[tuple[str, str | None], dict[str, int]] = {}
+        self._theme_required: dict[tuple[str, str | None], dict[str, dict[str, int]]] = {}
         self.staff_by_department: dict[str, list[Staff]] = {}
         for employee_no in sorted(ds.staff, key=natural_key):
             person = ds.staff[employee_no]
@@ -161,6 +162,24 @@ class Structure:
             levels = rules.required_levels(candidates, chain, role)
             found = {c: levels[c] for c in self.sort_competencies(levels)}
             self._required[key] = found
+        return found
+
+    def theme_required_for_pair(
+        self, department: str, role: str | None
+    ) -> dict[str, dict[str, int]]:
+        """Theme -> competency -> level, from the requirements tied to each theme only."""
+        key = (department, role)
+        found = self._theme_required.get(key)
+        if found is None:
+            chain = self.tree.chain(department) if department in self.tree.departments else ()
+            chain = chain or (department,)
+            by_theme: dict[str, list[Requirement]] = {}
+            for d in chain:
+                for r in self.requirements_by_department.get(d, ()):
+                    if r.theme is not None:
+                        by_theme.setdefault(r.theme, []).append(r)
+            found = {t: rules.required_levels(reqs, chain, role) for t, reqs in by_theme.items()}
+            self._theme_required[key] = found
         return found
 
     def sort_competencies(self, codes: Iterable[str]) -> list[str]:
