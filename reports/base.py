@@ -52,6 +52,8 @@ class Table:
     group_by: int | None = None
     key_columns: int = 1
     note: str = ""
+    max_cell: int = 28
+    """Text output cuts longer cells (JSON and CSV keep them whole)."""
 
 
 @dataclass

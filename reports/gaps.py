@@ -18,7 +18,7 @@ from reports.base import (
 from store.dataset import Dataset
 
 COMPETENCY_HEADERS = [
-    "Code", "Competency", "Req", "Meet", "% meet", "Mean gap", "Not assessed", "Training",
+    "Code", "Competency", "Req", "Meet", "% meet", "Avg gap", "Unassessed", "Training",
 ]  # fmt: skip
 STAFF_HEADERS = [
     "Department", "Employee", "Name", "Competency", "Req", "Current", "Gap", "Training",

@@ -16,7 +16,7 @@ from reports.base import Report, Table
 from reports.render.cells import cell_text, group_rows, is_numeric_column, plain
 
 WIDTH = 100
-MAX_CELL = 40
+MAX_CELL = 28
 """Longer text (DigComp's competence names run to 72 characters) is cut, marked with '...'."""
 TABULATE_MAX_ROWS = 1000
 MIN_PADDING = 2
@@ -73,9 +73,11 @@ def column_blocks(widths: list[int], key_columns: int, width: int = WIDTH) -> li
     return blocks
 
 
-def render_table(headers: list[str], rows: list[list[Any]], key_columns: int = 1) -> str:
+def render_table(
+    headers: list[str], rows: list[list[Any]], key_columns: int = 1, max_cell: int = MAX_CELL
+) -> str:
     numeric = [is_numeric_column(rows, i) for i in range(len(headers))]
-    text_rows = [[fit(cell_text(v)) for v in row] for row in rows]
+    text_rows = [[fit(cell_text(v), max_cell) for v in row] for row in rows]
     text_headers = [plain(h) for h in headers]
     widths = column_widths(text_headers, text_rows)
     if sum(widths) + 2 * (len(widths) - 1) <= WIDTH:
@@ -108,13 +110,13 @@ def render_section(table: Table) -> str:
     if not table.rows:
         parts.append("(none)")
     elif table.group_by is None:
-        parts.append(render_table(table.headers, table.rows, table.key_columns))
+        parts.append(render_table(table.headers, table.rows, table.key_columns, table.max_cell))
     else:
         index = table.group_by
         headers = table.headers[:index] + table.headers[index + 1 :]
         for key, rows in group_rows(table.rows, index):
             parts.append(f"{plain(table.headers[index])}: {cell_text(key)}")
-            parts.append(render_table(headers, rows, table.key_columns))
+            parts.append(render_table(headers, rows, table.key_columns, table.max_cell))
     return "\n\n".join(parts)
 
 
