@@ -38,6 +38,7 @@ from store.dataset import AssessmentRow, Dataset, row_from_model, row_from_recor
 from store.errors import (
     ConflictError,
     CorruptFileError,
+    DiskError,
     InUseError,
     LockTimeoutError,
     NotFoundError,
@@ -195,7 +196,10 @@ class FolderRepository:
         if not path.exists():
             if not create:
                 raise no_database
-            ensure_private_dir(path)
+            try:
+                ensure_private_dir(path)
+            except OSError as error:
+                raise DiskError(error, path) from error
         repo = cls(path, user=user)
         if not any((path / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE)):
             repo._check_empty_folder()  # before the lock file is made among someone's files
@@ -328,7 +332,8 @@ class FolderRepository:
     def _locked(self) -> Iterator[None]:
         """Hold the write lock (this thread against other threads, and against processes).
 
-        A damaged file found meanwhile is reported with the newest backup to restore from.
+        A damaged file found meanwhile is reported with the newest backup to restore from, and
+        a refusal by the system (permissions, a full disk) as a StoreError a user can read.
         """
         with self._mutex:
             try:
@@ -338,6 +343,8 @@ class FolderRepository:
                     f"{self.path} is busy: another Kapabel has held its lock for "
                     f"{self._lock.timeout:.0f} s"
                 ) from error
+            except OSError as error:
+                raise DiskError(error, self.path) from error
             try:
                 yield
             except CorruptFileError as error:
@@ -346,6 +353,8 @@ class FolderRepository:
                 raise CorruptFileError(
                     error.path, error.problem, newest_backup(self.path)
                 ) from None
+            except OSError as error:
+                raise DiskError(error, self.path) from error
             finally:
                 self._lock.release()
 
@@ -482,7 +491,10 @@ class FolderRepository:
                 )
             if log.torn_path.exists():
                 count = log.torn_path.read_bytes().count(b"\n")
-                found.append(f"{log.torn_path.name}: {count} torn line(s) set aside earlier")
+                found.append(
+                    f"{log.torn_path.name}: {count} torn line(s) from interrupted saves were set "
+                    "aside here; delete the file once you have looked at it"
+                )
         found += dataset_problems(self.ds)
         return found
 

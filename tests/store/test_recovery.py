@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from store import files
-from store.errors import CorruptFileError, StoreError
+from store.errors import CorruptFileError, DiskError, StoreError
 from store.models import Assessment, Course, Department, Staff
 from store.repository import JOURNAL_FILE, FolderRepository
 from tui import cli
@@ -54,7 +54,12 @@ def test_a_torn_last_line_is_ignored_reported_and_set_aside(
     reader.refresh()
     assert [r.level for r in reader.ds.assessments] == [2, 3]
     assert [r.level for r in FolderRepository.open(staffed.path).ds.assessments] == [2, 3]
-    assert reader.problems() == ["assessments.jsonl.torn: 1 torn line(s) set aside earlier"]
+    assert reader.problems() == [
+        "assessments.jsonl.torn: 1 torn line(s) from interrupted saves were set aside here; "
+        "delete the file once you have looked at it"
+    ]
+    (staffed.path / "assessments.jsonl.torn").unlink()
+    assert reader.problems() == []
 
 
 def test_a_torn_audit_line_does_not_hide_later_entries(staffed: FolderRepository) -> None:
@@ -169,8 +174,9 @@ def test_a_failed_commit_leaves_no_trace_in_memory_or_on_disk(
         return commit_files(self, replacements, appends)
 
     monkeypatch.setattr(FolderRepository, "_commit_files", failing_once)
-    with pytest.raises(OSError, match="No space"):
-        repo.put(Course(code="C1", name="Første kursus"))  # the first write to a new table
+    with pytest.raises(DiskError, match="No space left on device") as caught:
+        repo.put(Course(code="C1", name="Første kursus"))
+    assert isinstance(caught.value.__cause__, OSError)  # the first write to a new table
     assert repo.ds.courses == {}
     repo.put(Course(code="C2", name="Andet kursus"))
     assert set(repo.ds.courses) == {"C2"}
@@ -189,7 +195,7 @@ def test_a_commit_that_failed_after_its_journal_is_finished_by_the_next_refresh(
         return apply_journal(self, journal, journal_path)
 
     monkeypatch.setattr(FolderRepository, "_apply_journal", crash_while_applying)
-    with pytest.raises(OSError):
+    with pytest.raises(DiskError, match="Input/output error"):
         staffed.put(Staff(employee_no="E2", name="Bo", department="D1"))
     assert "E2" not in staffed.ds.staff
     staffed.refresh()  # the journal was durable: the change is committed, and now applied
@@ -280,3 +286,13 @@ def test_damaged_counters_in_meta_are_reported(staffed: FolderRepository) -> Non
     )
     with pytest.raises(CorruptFileError, match="meta.json: counters: not a table of whole"):
         FolderRepository.open(staffed.path)
+
+
+def test_a_folder_that_cannot_be_made_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert cli.main(["--db", str(blocker / "db")]) == 1
+    err = capsys.readouterr().err
+    assert err == f"kapabel: {blocker / 'db'}: Not a directory\n"
