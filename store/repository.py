@@ -626,6 +626,8 @@ class Transaction:
 
     def delete(self, table: str, key: str, expected: Entity | None = None) -> None:
         """Delete a register record nothing refers to (staff are deactivated instead)."""
+        if table not in self.repo.tables:
+            raise StoreError(f"{table} is not a register table: history is corrected by new records")
         current = self.get(table, key)
         if current is None:
             raise NotFoundError(table, key)
@@ -642,6 +644,8 @@ class Transaction:
 
     def record(self, record: Assessment | RobotBenefit) -> None:
         """Append to the history (an assessment or a month's robot benefit)."""
+        if not isinstance(record, Assessment | RobotBenefit):
+            raise StoreError(f"{record.table} is not history: use put()")
         problems = record_problems(self.ds, record)
         if problems:
             raise ValidationProblem(record.table, record.key(), problems)
