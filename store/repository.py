@@ -627,7 +627,9 @@ class Transaction:
     def delete(self, table: str, key: str, expected: Entity | None = None) -> None:
         """Delete a register record nothing refers to (staff are deactivated instead)."""
         if table not in self.repo.tables:
-            raise StoreError(f"{table} is not a register table: history is corrected by new records")
+            raise StoreError(
+                f"{table} is not a register table: history is corrected by new records"
+            )
         current = self.get(table, key)
         if current is None:
             raise NotFoundError(table, key)
