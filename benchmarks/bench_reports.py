@@ -99,8 +99,10 @@ def bench(staff: int, repeat: int, profile: bool) -> None:
         ("`kapabel report gaps --format json`", t_cmd, 0.5 if staff <= 5000 else None),
     ]
     for label, seconds, target in rows:
-        verdict = "" if target is None else f"  target < {target} s: " + (
-            "met" if seconds < target else "MISSED"
+        verdict = (
+            ""
+            if target is None
+            else f"  target < {target} s: " + ("met" if seconds < target else "MISSED")
         )
         print(f"  {label:<38} {seconds:8.3f} s{verdict}")
     if profile:
