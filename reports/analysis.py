@@ -249,6 +249,7 @@ class Analysis:
         open_target = structure.open_target
         gap = rules.gap
         for department, people in structure.staff_by_department.items():
+            by_role: dict[str | None, dict[str, int]] = {}
             counters: dict[str, list[int]] = {}
             gaps: list[GapRow] = []
             active = 0
@@ -258,9 +259,11 @@ class Analysis:
                 active += 1
                 employee_no = person.employee_no
                 levels = current.get(employee_no, _NONE)
-                for competency, required in structure.required_for_pair(
-                    department, person.role
-                ).items():
+                role = person.role
+                required_levels = by_role.get(role)
+                if required_levels is None:
+                    required_levels = by_role[role] = structure.required_for_pair(department, role)
+                for competency, required in required_levels.items():
                     row = levels.get(competency)
                     level = None if row is None else row.level
                     counter = counters.get(competency)
