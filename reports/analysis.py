@@ -9,13 +9,12 @@ The rules themselves live in `reports.rules`.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from reports import rules
+from reports.bulk import gc_paused
 from reports.tree import DepartmentTree, natural_key
 from store.dataset import AssessmentRow, Dataset
 from store.models import SOURCE_PRECEDENCE, Requirement, Staff, TrainingPlan
@@ -138,19 +137,6 @@ def current_index(rows: Iterable[AssessmentRow], as_of: dt.date) -> CurrentIndex
                 if rank > old_rank or (rank == old_rank and row[8] > old[8]):
                     mine[row[1]] = row
     return best
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Bulk work creates many objects that live on: the collector would rescan them for nothing
-    (PERFORMANCE.md: 2.5-4x on bulk loads)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class Structure:

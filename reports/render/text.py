@@ -12,8 +12,8 @@ from typing import Any
 
 from tabulate import tabulate
 
-from reports.analysis import gc_paused
 from reports.base import Report, Table
+from reports.bulk import gc_paused
 from reports.render.cells import cell_text, group_rows, is_numeric_column, plain
 
 WIDTH = 100
