@@ -90,7 +90,7 @@ def _state(repo: FolderRepository) -> tuple:
 
 def _in_writing_order(plan: Plan) -> list[Entity]:
     """Frameworks before their competencies, parent departments before their children."""
-    records = [*plan.extra_records, *plan.added, *plan.updated, *plan.deactivated]
+    records = [*plan.extra_records, *plan.in_file_order, *plan.deactivated]
     if plan.kind.model is not Department:
         return records
     by_code = {r.key(): r for r in records}

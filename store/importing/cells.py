@@ -84,8 +84,21 @@ def _decimal_point(text: str) -> str:
     return text
 
 
+_DATES: dict[str, dt.date] = {}
+
+
 def parse_date(text: str) -> dt.date:
     """YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY (also D.M.YYYY and DD/MM/YYYY)."""
+    known = _DATES.get(text)
+    if known is not None:
+        return known
+    value = _parse_date(text)
+    if len(_DATES) < 100_000:  # a file repeats the same few thousand dates
+        _DATES[text] = value
+    return value
+
+
+def _parse_date(text: str) -> dt.date:
     match = _ISO_DATE.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups())
@@ -112,6 +125,8 @@ def parse_month(text: str) -> str:
 
 def format_value(value: object) -> str:
     """A value as the importer reads it back: ISO dates, yes/no, numbers without a needless .0."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

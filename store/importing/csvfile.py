@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from store.importing.cells import unescape_cell
+from store.importing.cells import ESCAPE, unescape_cell
 
 DELIMITERS = (",", ";", "\t")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 BOM = b"\xef\xbb\xbf"
 
 
@@ -51,7 +53,7 @@ def decode(data: bytes) -> str:
             raise FileProblem(
                 1, "file", "not a text file (neither UTF-8 nor Windows-1252)"
             ) from None
-    if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+    if CONTROL.search(text):
         raise FileProblem(1, "file", "not a text file (it holds control characters)")
     return text
 
@@ -61,7 +63,10 @@ def _rows(text: str, delimiter: str) -> Iterator[CsvRow]:
     start = 1
     for cells in reader:
         if any(cell.strip() for cell in cells):
-            yield CsvRow(start, [unescape_cell(cell.strip()) for cell in cells])
+            cells = [cell.strip() for cell in cells]
+            if any(cell.startswith(ESCAPE) for cell in cells):
+                cells = [unescape_cell(cell) for cell in cells]
+            yield CsvRow(start, cells)
         start = reader.line_num + 1
 
 

@@ -67,10 +67,9 @@ def plan_framework(data: bytes, source: str, ds: Dataset) -> Plan:
         seen.add(competency.code)
         for problem in record_problems(view, competency):
             plan.problem(1, where, problem)
-        if current is None:
-            plan.added.append(competency)
-        elif current == competency:
+        if current == competency:
             plan.unchanged += 1
-        else:
-            plan.updated.append(competency)
+            continue
+        (plan.added if current is None else plan.updated).append(competency)
+        plan.in_file_order.append(competency)
     return plan

@@ -98,12 +98,13 @@ class Kind:
 
 def choice(enum: type[StrEnum], aliases: Mapping[str, str]) -> Callable[[str], str]:
     """A parser for one of `enum`'s values, accepting Danish words too."""
+    values = {e.value for e in enum}
     allowed = ", ".join(e.value for e in enum)
 
     def parse(text: str) -> str:
         word = text.lower().replace(" ", "_")
         word = aliases.get(word, word)
-        if word not in {e.value for e in enum}:
+        if word not in values:
             raise ValueError(f"{text!r} is not one of {allowed}")
         return word
 

@@ -33,6 +33,8 @@ class Plan:
     updated: list[Entity] = field(default_factory=list)
     unchanged: int = 0
     deactivated: list[Entity] = field(default_factory=list)
+    in_file_order: list[Entity] = field(default_factory=list)
+    """The added and updated records, in the order of the file's rows."""
     extra_records: list[Entity] = field(default_factory=list)
     """Records of another kind that come with the file (a framework with its competencies)."""
     problems: list[str] = field(default_factory=list)
@@ -77,7 +79,14 @@ def plan_csv(kind: Kind, data: bytes, source: str, ds: Dataset, sync: bool = Fal
         plan.problems.append(_file_problem(source, problem))
         return plan
     _plan_records(plan, parsed, ds, sync)
+    plan.problems.sort(key=lambda problem: _line_of(problem, source))
     return plan
+
+
+def _line_of(problem: str, source: str) -> int:
+    """The line number in a `file:line: column: message` problem, to list them in file order."""
+    number = problem[len(source) + 1 :].split(":", 1)[0]
+    return int(number) if number.isdigit() else 0
 
 
 def _file_problem(source: str, problem: FileProblem) -> str:
@@ -132,7 +141,6 @@ def _parse_rows(
 ) -> Iterator[ParsedRow]:
     """Each row's cells parsed into field values; a bad cell is a problem, the row is dropped."""
     width = len(columns)
-    required = [c for c in kind.columns if c.required]
     for row in rows:
         if len(row.cells) > width and any(row.cells[width:]):
             plan.problem(row.line, "row", f"{len(row.cells)} cells, but the header has {width}")
@@ -143,19 +151,21 @@ def _parse_rows(
             if column is None:
                 continue
             if cell == "":
-                values[column.field] = None if column.required else kind.default(column.field)
+                if column.required:
+                    plan.problem(row.line, column.name, "required, but empty")
+                    ok = False
+                values[column.field] = kind.default(column.field)
                 continue
             try:
                 values[column.field] = column.parse(cell)
             except ValueError as error:
                 plan.problem(row.line, column.name, str(error))
                 ok = False
-        for column in required:
-            if values.get(column.field) is None:
+        for column in columns[len(row.cells) :]:
+            if column is not None and column.required:
                 plan.problem(row.line, column.name, "required, but empty")
                 ok = False
-        for column in columns[len(row.cells) :]:
-            if column is not None and not column.required:
+            elif column is not None:
                 values[column.field] = kind.default(column.field)
         if ok:
             yield ParsedRow(row.line, values)
@@ -195,6 +205,7 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
                 field_name, _, message = problem.partition(": ")
                 plan.problem(line, kind.column_name(field_name), message)
             (plan.added if is_new else plan.updated).append(record)
+            plan.in_file_order.append(record)
         if sync and kind.model is Staff:
             plan.deactivated = [
                 s.model_copy(update={"active": False})
