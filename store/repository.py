@@ -432,6 +432,8 @@ class FolderRepository:
             journal: dict = {"replace": [], "append": []}
             for file_name in sorted(wanted):
                 data = contents.get(file_name)
+                if data is None and not (self.path / file_name).exists():
+                    continue
                 if data is None:
                     data = b"" if file_name.endswith(".jsonl") else b"{}"
                 temp = write_temp(self.path / file_name, data, suffix=".txn")
