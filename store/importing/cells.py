@@ -57,6 +57,8 @@ def parse_bool(text: str) -> bool:
 
 
 def parse_int(text: str) -> int:
+    if text.isascii() and text.isdigit():
+        return int(text)
     try:
         value = float(_decimal_point(text))
     except ValueError:

@@ -77,23 +77,25 @@ class Kind:
             format_value(values[f] if f in values else self.default(f)) for f in self.match_fields
         )
 
+    def index(self, ds: Dataset) -> dict[str, Any]:
+        """Match key -> current record (for history: the latest record with that key)."""
+        if self.model is Assessment:  # a million rows: AssessmentRow.key() is the match key
+            return {row.key(): row for row in ds.assessments}
+        return {self.match_key(vars(r)): r for r in ds.table(self.model.table).values()}
+
+    @staticmethod
+    def values_of(record: Any) -> dict[str, Any]:
+        """A stored record's field values, comparable with a model's `vars()`."""
+        if isinstance(record, AssessmentRow):
+            values = record._asdict()
+            del values["seq"]
+            return values
+        return dict(vars(record))
+
     def records(self, ds: Dataset) -> Iterable[tuple[dict, Any]]:
         """(field values, stored record) of every current record of this kind."""
-        if self.model is Assessment:
-            latest: dict[str, AssessmentRow] = {}
-            for row in ds.assessments:
-                latest[row.key()] = row
-            for row in latest.values():
-                values = row._asdict()
-                del values["seq"]
-                yield values, row
-            return
-        for record in ds.table(self.model.table).values():
-            yield dict(record), record
-
-    def index(self, ds: Dataset) -> dict[str, dict]:
-        """Match key -> field values of the current records (the latest, for history)."""
-        return {self.match_key(values): values for values, _ in self.records(ds)}
+        for record in self.index(ds).values():
+            yield self.values_of(record), record
 
 
 def choice(enum: type[StrEnum], aliases: Mapping[str, str]) -> Callable[[str], str]:

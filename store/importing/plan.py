@@ -191,11 +191,12 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
                 )
                 continue
             first_line[key] = row.line
-            current = index.get(key)
+            stored = index.get(key)
+            current = None if stored is None else kind.values_of(stored)
             record = _build(plan, row, kind, current)
             if record is None:
                 continue
-            if current is not None and dict(record) == current:
+            if current is not None and vars(record) == current:
                 plan.unchanged += 1
             else:
                 built.append((row.line, record, current is None))
