@@ -63,25 +63,29 @@ def make_backup(repo: FolderRepository, *, reason: str = "", keep: int | None = 
     with repo.exclusive():
         now = dt.datetime.now(dt.UTC)
         target = folder / f"{PREFIX}{now.strftime(STAMP)}.zip"
-        temp = folder / f".{target.name}.tmp"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-                    for path in repo.data_files():
-                        zf.write(path, path.name)
-                    if reason:
-                        zf.comment = reason.encode("utf-8")[:1000]
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
-        fsync_dir(folder)
+        write_zip(target, repo.data_files(), reason.encode("utf-8")[:1000])
     prune(repo.path, keep_count(keep))
     return target
+
+
+def write_zip(target: Path, files: list[Path], comment: bytes = b"") -> None:
+    """Write `files` (by name) to the zip `target` atomically, readable by the owner only."""
+    temp = target.with_name(f".{target.name}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+                for path in files:
+                    zf.write(path, path.name)
+                zf.comment = comment
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    fsync_dir(target.parent)
 
 
 def prune(db: Path, keep: int) -> list[Path]:

@@ -15,13 +15,11 @@ import shutil
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pydantic import ValidationError
 
 from store.auditlog import about_employee, new_entry, raw_entries
 from store.errors import NotFoundError
-from store.files import fsync_dir
 from store.models import AuditAction, Entity, Robot
 from store.repository import FolderRepository
 
@@ -213,7 +211,7 @@ def _put_scrubbed(tx, identity: Identity, record: Entity) -> None:
 
 def _erase_in_backups(repo: FolderRepository, identity: Identity) -> int:
     """Erase the person from every backup that mentions them; returns how many were rewritten."""
-    from store.backup import list_backups
+    from store.backup import list_backups, write_zip
 
     rewritten = 0
     for path in list_backups(repo.path):
@@ -232,22 +230,8 @@ def _erase_in_backups(repo: FolderRepository, identity: Identity) -> int:
             copy_identity = identity_of(copy, identity.employee_no, identity.pseudonym)
             copy_identity.texts |= identity.texts
             _erase(copy, copy_identity)
-            _rezip(path, copy.data_files(), comment)
+            write_zip(path, copy.data_files(), comment)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         rewritten += 1
     return rewritten
-
-
-def _rezip(target: Path, files: list[Path], comment: bytes) -> None:
-    temp = target.with_name(f".{target.name}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-            for path in files:
-                zf.write(path, path.name)
-            zf.comment = comment
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, target)
-    fsync_dir(target.parent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from store.repository import FolderRepository
@@ -22,24 +23,33 @@ async def _type(pilot, text: str) -> None:
         await pilot.press(char if char != " " else "space")
 
 
-async def test_import_previews_then_writes_on_confirm(
-    repo: FolderRepository, tmp_path: Path, monkeypatch
-) -> None:
-    monkeypatch.chdir(tmp_path)  # the path is typed relative to the working folder
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch) -> Path:
+    """The working folder: the tests type file names relative to it, as a user would."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+async def _preview(app: KapabelApp, pilot, kind: str, file_name: str) -> None:
+    """Open the Import screen, choose `kind`, type the file name, press Enter, wait for it."""
+    await pilot.press("i")
+    assert isinstance(app.screen, ImportScreen)
+    app.screen.query_one("#kind", Select).value = kind
+    app.screen.query_one("#path", Input).focus()
+    await _type(pilot, file_name)
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_import_previews_then_writes_on_confirm(repo: FolderRepository, folder: Path) -> None:
     populate(repo)
-    file = tmp_path / "roles.csv"
+    file = folder / "roles.csv"
     file.write_text("kode;navn\nR1;Sagsbehandler\nR2;[bold]Leder[/bold]\n", encoding="utf-8")
     app = KapabelApp(repo)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("i")
-        assert isinstance(app.screen, ImportScreen)
-        app.screen.query_one("#kind", Select).value = "roles"
-        app.screen.query_one("#path", Input).focus()
-        await _type(pilot, file.name)
         before = folder_hashes(repo.path)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await _preview(app, pilot, "roles", file.name)
         assert "roles: 1 added, 0 updated, 1 unchanged" in _report(app)
         assert folder_hashes(repo.path) == before  # the preview wrote nothing
         assert app.screen.query_one("#import", Button).disabled is False
@@ -51,19 +61,14 @@ async def test_import_previews_then_writes_on_confirm(
 
 
 async def test_import_shows_problems_and_offers_no_import(
-    repo: FolderRepository, tmp_path: Path, monkeypatch
+    repo: FolderRepository, folder: Path
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # the path is typed relative to the working folder
     populate(repo)
-    file = tmp_path / "staff.csv"
+    file = folder / "staff.csv"
     file.write_text("employee_no,name,department_code\nE9,[red]X[/red],NOPE\n", encoding="utf-8")
     app = KapabelApp(repo)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("i")
-        await _type(pilot, file.name)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await _preview(app, pilot, "staff", file.name)
         report = _report(app)
         assert "staff.csv:2: department_code: unknown department 'NOPE'" in report
         assert app.screen.query_one("#import", Button).disabled is True
@@ -72,21 +77,12 @@ async def test_import_shows_problems_and_offers_no_import(
     assert "E9" not in FolderRepository.open(repo.path).ds.staff
 
 
-async def test_a_changed_path_needs_a_new_preview(
-    repo: FolderRepository, tmp_path: Path, monkeypatch
-) -> None:
-    monkeypatch.chdir(tmp_path)  # the path is typed relative to the working folder
-    file = tmp_path / "roles.csv"
+async def test_a_changed_path_needs_a_new_preview(repo: FolderRepository, folder: Path) -> None:
+    file = folder / "roles.csv"
     file.write_text("code,name\nR5,Ny\n", encoding="utf-8")
     app = KapabelApp(repo)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("i")
-        app.screen.query_one("#kind", Select).value = "roles"
-        app.screen.query_one("#path", Input).focus()
-        await _type(pilot, file.name)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await _preview(app, pilot, "roles", file.name)
         assert app.screen.query_one("#import", Button).disabled is False
         app.screen.query_one("#path", Input).focus()
         await pilot.press("x")
