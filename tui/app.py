@@ -81,6 +81,8 @@ class KapabelApp(App):
         """Import a CSV file: preview the summary and problems, then confirm."""
         from tui.screens.import_screen import ImportScreen
 
+        if isinstance(self.screen, ImportScreen):
+            return
         self.push_screen(ImportScreen(), self._after_import)
 
     def _after_import(self, plan) -> None:
@@ -91,6 +93,8 @@ class KapabelApp(App):
         """Show the audit log, newest first."""
         from tui.screens.audit import AuditScreen
 
+        if isinstance(self.screen, AuditScreen):
+            return
         self.push_screen(AuditScreen())
 
     def _switcher(self, mode: str):

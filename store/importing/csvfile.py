@@ -37,9 +37,14 @@ class CsvRow:
 
 
 def decode(data: bytes) -> str:
-    """Text from bytes: UTF-8 (BOM or not), else Windows-1252; binary data is refused."""
+    """Text from bytes: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252; binary refused."""
     if not data.strip():
         raise FileProblem(1, "file", "the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16, tabs
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise FileProblem(1, "file", "not a text file (broken UTF-16)") from None
     if b"\x00" in data:
         raise FileProblem(1, "file", "not a text file (it holds binary data)")
     if data.startswith(BOM):

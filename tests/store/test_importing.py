@@ -42,6 +42,13 @@ def test_roles_with_bom_and_tabs(db, tmp_path) -> None:
     assert FolderRepository.open(db.path).ds.roles["R2"].name == "Pædagog"
 
 
+def test_excel_unicode_text_utf16_with_tabs(db, tmp_path) -> None:
+    data = "kode\tnavn\r\nR8\tJordemoder Åse\r\n".encode("utf-16")
+    plan = import_file(db, "roles", write(tmp_path, data))
+    assert plan.summary() == "roles: 1 added, 0 updated, 0 unchanged"
+    assert FolderRepository.open(db.path).ds.roles["R8"].name == "Jordemoder Åse"
+
+
 def test_staff_with_danish_headers_booleans_role_names_and_an_update(db, tmp_path) -> None:
     text = (
         "Medarbejdernr;Navn;Afdeling;E-mail;Stilling;Digital agent;Aktiv\n"
