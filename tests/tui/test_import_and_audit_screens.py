@@ -127,3 +127,15 @@ async def test_audit_view_never_builds_more_than_a_page(repo: FolderRepository) 
         await pilot.pause()
         assert app.screen.query_one("#entries", DataTable).row_count == PAGE
         assert "narrow the filter" in str(app.screen.query_one("#status", Static).render())
+
+
+def test_the_preview_lists_at_most_a_screenful_of_problems() -> None:
+    from store.importing import KINDS, Plan
+    from tui.screens.import_screen import plan_report
+
+    plan = Plan(KINDS["roles"], "f.csv")
+    plan.problems = [f"f.csv:{n}: code: [b]bad[/b]" for n in range(2, 1000)]
+    text = plan_report(plan, limit=10)
+    assert text.plain.splitlines()[0] == "998 problem(s): nothing can be imported"
+    assert text.plain.splitlines()[1] == "f.csv:2: code: [b]bad[/b]"  # shown as typed, not markup
+    assert text.plain.splitlines()[-1] == "… and 988 more"
