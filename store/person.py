@@ -8,11 +8,8 @@ The erasure itself is recorded in the audit log, under the pseudonym only.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import shutil
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -211,27 +208,16 @@ def _put_scrubbed(tx, identity: Identity, record: Entity) -> None:
 
 def _erase_in_backups(repo: FolderRepository, identity: Identity) -> int:
     """Erase the person from every backup that mentions them; returns how many were rewritten."""
-    from store.backup import list_backups, write_zip
+    from store.backup import list_backups
 
     rewritten = 0
-    for path in list_backups(repo.path):
-        with zipfile.ZipFile(path) as zf:
-            contents = {name: zf.read(name) for name in zf.namelist()}
-            comment = zf.comment
-        if not any(identity.mentioned_in(data) for data in contents.values()):
+    for folder in list_backups(repo.path):
+        files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+        if not any(identity.mentioned_in(p.read_bytes()) for p in files):
             continue
-        scratch = path.with_name(f".erase-{os.getpid()}")
-        shutil.rmtree(scratch, ignore_errors=True)
-        scratch.mkdir(mode=0o700)
-        try:
-            for name, data in contents.items():
-                (scratch / name).write_bytes(data)
-            copy = FolderRepository.open(scratch, user=repo.user)
-            copy_identity = identity_of(copy, identity.employee_no, identity.pseudonym)
-            copy_identity.texts |= identity.texts
-            _erase(copy, copy_identity)
-            write_zip(path, copy.data_files(), comment)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+        copy = FolderRepository.open(folder, user=repo.user)
+        copy_identity = identity_of(copy, identity.employee_no, identity.pseudonym)
+        copy_identity.texts |= identity.texts
+        _erase(copy, copy_identity)
         rewritten += 1
     return rewritten

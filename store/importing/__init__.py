@@ -56,7 +56,7 @@ def import_file(
     if backup:
         from store.backup import make_backup
 
-        make_backup(repo, reason="before import")
+        make_backup(repo)
     try:
         with repo.transaction() as tx:
             if _state(repo) != state:  # someone wrote meanwhile: plan again on what is there now

@@ -1,9 +1,8 @@
-"""Backups: timestamped zips under <db>/backups/, the last N kept; restore checks first."""
+"""Backups: timestamped copies under <db>/backups/, the last N kept; restore checks first."""
 
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 
 import pytest
 
@@ -14,22 +13,25 @@ from store.repository import FolderRepository, newest_backup
 from tests.iohelpers import folder_hashes, populate
 
 
+def _data(repo: FolderRepository) -> dict[str, str]:
+    """Hashes of the database's own files (not backups, not the audit log)."""
+    return {
+        k: v for k, v in folder_hashes(repo.path).items() if "/" not in k and k != "audit.jsonl"
+    }
+
+
 def test_backup_then_restore_round_trips(repo: FolderRepository) -> None:
     populate(repo)
-    data_before = {k: v for k, v in folder_hashes(repo.path).items() if "/" not in k}
+    before = _data(repo)
     backup = make_backup(repo)
     assert newest_backup(repo.path) == backup
     repo.put(Role(code="R9", name="Added after the backup"))
     kept = restore(repo, backup)
-    now = {k: v for k, v in folder_hashes(repo.path).items() if "/" not in k}
-    assert {k: v for k, v in now.items() if k != "audit.jsonl"} == {
-        k: v for k, v in data_before.items() if k != "audit.jsonl"
-    }
+    assert _data(repo) == before
     reopened = FolderRepository.open(repo.path)
     assert "R9" not in reopened.ds.roles and "R9" not in repo.ds.roles
     assert reopened.audit_entries()[-1].action == "restore"
-    with zipfile.ZipFile(kept) as zf:  # the state before the restore is kept
-        assert b"R9" in zf.read("roles.json")
+    assert b"R9" in (kept / "roles.json").read_bytes()  # the state before the restore is kept
 
 
 def test_only_the_last_n_backups_are_kept(repo: FolderRepository) -> None:
@@ -45,22 +47,22 @@ def test_daily_backup_is_made_at_most_once_a_day(repo: FolderRepository) -> None
 
 
 def test_a_damaged_backup_is_refused_and_nothing_changes(repo: FolderRepository, tmp_path) -> None:
-    bad = tmp_path / "bad.zip"
-    with zipfile.ZipFile(bad, "w") as zf:
-        zf.writestr("meta.json", b'{"meta": {"1": {"schema_version": 1}}}')
-        zf.writestr("roles.json", b"{not json")
+    bad = make_backup(repo)
+    (bad / "roles.json").write_bytes(b"{not json")
     before = folder_hashes(repo.path)
     with pytest.raises(StoreError, match="not restored: roles.json: not valid JSON"):
         restore(repo, bad)
     assert folder_hashes(repo.path) == before
 
 
-def test_a_file_that_is_not_a_backup_is_refused(repo: FolderRepository, tmp_path) -> None:
-    other = tmp_path / "x.zip"
-    other.write_bytes(b"PK not really")
-    with pytest.raises(StoreError, match="not a readable backup"):
-        restore(repo, other)
-    with zipfile.ZipFile(other, "w") as zf:
-        zf.writestr("passwords.txt", b"")
+def test_a_folder_that_is_not_a_backup_is_refused(repo: FolderRepository, tmp_path) -> None:
+    with pytest.raises(StoreError, match="not a backup"):
+        restore(repo, tmp_path / "nothing-here")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "passwords.txt").write_bytes(b"")
     with pytest.raises(StoreError, match=r"not a Kapabel backup \(holds passwords.txt\)"):
+        restore(repo, other)
+    (other / "passwords.txt").unlink()
+    with pytest.raises(StoreError, match=r"not a Kapabel backup \(no meta.json\)"):
         restore(repo, other)

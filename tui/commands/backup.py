@@ -16,7 +16,7 @@ def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "backup",
         help="write a timestamped backup of the database",
-        description="Write a timestamped zip of the database to <db>/backups/ and keep the last "
+        description="Write a timestamped copy of the database to <db>/backups/ and keep the last "
         "N (--keep, else $KAPABEL_KEEP_BACKUPS, else 10).",
     )
     add_db_option(parser)
@@ -28,14 +28,14 @@ def add_parser(subparsers) -> None:
         help="put a backup back (the current state is kept as a backup)",
         description="Check a backup, keep the current database as a backup, then restore it.",
     )
-    parser.add_argument("file", type=Path, help="a backup zip (see <db>/backups/)")
+    parser.add_argument("file", type=Path, help="a backup folder (see <db>/backups/)")
     add_db_option(parser)
     parser.set_defaults(handler=run_restore)
 
 
 def run_backup(args: argparse.Namespace) -> int:
     repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
-    path = make_backup(repo, reason="kapabel backup", keep=keep_count(args.keep))
+    path = make_backup(repo, keep=keep_count(args.keep))
     print(f"backup written to {path}")
     return 0
 
