@@ -82,7 +82,11 @@ def describe(entry: dict) -> str:
     changes = entry.get("changes") or {}
     parts = []
     for name, value in changes.items():
-        if isinstance(value, list) and len(value) == 2:
+        if isinstance(value, list) and len(value) == 2 and value[0] is None:
+            parts.append(f"{name}={_short(value[1])}")
+        elif isinstance(value, list) and len(value) == 2 and value[1] is None:
+            parts.append(f"{name} was {_short(value[0])}")
+        elif isinstance(value, list) and len(value) == 2:
             parts.append(f"{name}: {_short(value[0])} -> {_short(value[1])}")
         else:
             parts.append(f"{name}: {_short(value)}")
