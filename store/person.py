@@ -100,7 +100,9 @@ class Identity:
     texts: set[str] = field(default_factory=set)
     """Names and e-mail addresses (current and earlier), replaced also inside longer text."""
 
-    def scrub(self, value: object) -> object:
+    def scrub(self, value: object, texts: bool = True) -> object:
+        """`value` with the person replaced; `texts=False` replaces the employee number only
+        (for another person's record, whose name may be the same)."""
         if isinstance(value, str):
             if value == self.employee_no:
                 return self.pseudonym
@@ -108,15 +110,20 @@ class Identity:
                 value = "|".join(
                     self.pseudonym if p == self.employee_no else p for p in value.split("|")
                 )
-            for text in self.texts:
-                if text and text.casefold() in value.casefold():
+            for text in self.texts if texts else ():
+                if text.casefold() in value.casefold():
                     value = _replace_words(value, text, self.pseudonym)
             return value
         if isinstance(value, list):
-            return [self.scrub(v) for v in value]
+            return [self.scrub(v, texts) for v in value]
         if isinstance(value, dict):
-            return {k: self.scrub(v) for k, v in value.items()}
+            return {k: self.scrub(v, texts) for k, v in value.items()}
         return value
+
+    def scrub_audit(self, entry: dict) -> dict:
+        """An audit entry with the person replaced; another person's entries keep their name."""
+        other_person = entry.get("entity") == "staff" and entry.get("key") != self.employee_no
+        return self.scrub(entry, texts=not other_person)
 
     def mentioned_in(self, data: bytes) -> bool:
         text = data.decode("utf-8", "replace").casefold()
@@ -176,9 +183,10 @@ def _erase(repo: FolderRepository, identity: Identity) -> dict[str, int]:
             tx.delete("training_plans", plan.key())
             counts["training plans"] += 1
         for table in repo.tables:
+            if table == "staff":  # nothing in another person's record is about this one
+                continue
             for record in list(repo.ds.table(table).values()):
-                if table != "staff" or record.key() != no:
-                    _put_scrubbed(tx, identity, record)
+                _put_scrubbed(tx, identity, record)
         if no in repo.ds.staff:
             tx.delete("staff", no)
             counts["staff record"] += 1
@@ -187,7 +195,7 @@ def _erase(repo: FolderRepository, identity: Identity) -> dict[str, int]:
         counts["audit entries"] = sum(about_employee(r, no) for r in records)
         note = new_entry(repo, AuditAction.ERASE, "staff", identity.pseudonym, {})
         note["changes"] = {"removed": [None, dict(sorted(counts.items()))]}
-        return [identity.scrub(r) for r in records] + [note]
+        return [identity.scrub_audit(r) for r in records] + [note]
 
     repo.rewrite_history("audit", audit)
     return dict(counts)

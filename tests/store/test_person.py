@@ -71,6 +71,18 @@ def test_erase_leaves_none_of_the_person_anywhere(repo: FolderRepository) -> Non
     assert (counts["staff record"], counts["backups rewritten"]) == (1, 1)
 
 
+def test_erase_leaves_a_namesake_alone(repo: FolderRepository) -> None:
+    from store.models import Staff
+
+    populate(repo)
+    repo.put(Staff(employee_no="E3", name=NAME, department="D1"))
+    erase_person(repo, EMPLOYEE_NO)
+    reopened = FolderRepository.open(repo.path)
+    assert reopened.ds.staff["E3"].name == NAME
+    created = [e for e in reopened.audit_entries() if e.key == "E3"]
+    assert created[0].changes["name"] == [None, NAME]
+
+
 def test_erasing_an_unknown_person_changes_nothing(repo: FolderRepository) -> None:
     populate(repo)
     before = folder_hashes(repo.path)
