@@ -53,7 +53,7 @@ async def test_import_previews_then_writes_on_confirm(repo: FolderRepository, fo
         assert "roles: 1 added, 0 updated, 1 unchanged" in _report(app)
         assert folder_hashes(repo.path) == before  # the preview wrote nothing
         assert app.screen.query_one("#import", Button).disabled is False
-        await pilot.click("#import")
+        await pilot.press("enter")  # the Import button has the focus after a clean preview
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not isinstance(app.screen, ImportScreen)
