@@ -58,5 +58,4 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from tui.app import run_app
 
-    run_app(repo, as_of=args.as_of)
-    return 0
+    return run_app(repo, as_of=args.as_of)
