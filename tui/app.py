@@ -173,9 +173,7 @@ class KapabelApp(App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Screens and reloads wait until the database is open."""
-        if action in {"switch_mode", "reload"} and self.repo is None:
-            return False
-        return True
+        return self.repo is not None or action not in {"switch_mode", "reload"}
 
     # ----------------------------------------------------------------- navigation
     def open_department(self, code: str | None, tab: str | None = None) -> None:
