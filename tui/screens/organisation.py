@@ -151,7 +151,8 @@ class OrganisationScreen(AnalysisScreen):
     def _show_department(self, analysis, code: str | None) -> None:
         self.department = code
         figures = analysis.department_figures(code)
-        title = Text(analysis.department_name(code), style="bold")
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(analysis.department_name(code), style="bold")
         if code is not None:
             title.append(f"  {code}", style="dim")
         title.append(f"  ·  {figures.staff_count:,} active staff")
@@ -236,7 +237,7 @@ class OrganisationScreen(AnalysisScreen):
         person = self._staff[row]
         competency = view.columns[column]
         required = analysis.structure.required_for_pair(person.department, person.role)
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         text.append(person.name, style="bold")
         text.append(f" ({person.employee_no}) · {competency}: ")
         if competency not in required:

@@ -7,6 +7,8 @@ Every state has its own character as well as its colour, so colour is never the 
 
 from __future__ import annotations
 
+import bisect
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -32,8 +34,8 @@ class CellLook:
 
 CELL_LOOKS: dict[str | None, CellLook] = {
     "meets": CellLook("✓", "meets", Style(color="black", bgcolor="green3")),
-    "short_1": CellLook("1", "short by 1", Style(color="black", bgcolor="yellow3")),
-    "short_2_plus": CellLook("2+", "short by 2+", Style(color="white", bgcolor="red3", bold=True)),
+    "short_1": CellLook("1", "short 1", Style(color="black", bgcolor="yellow3")),
+    "short_2_plus": CellLook("2+", "short 2+", Style(color="white", bgcolor="red3", bold=True)),
     "not_assessed": CellLook("?", "not assessed", Style(color="white", bgcolor="grey35")),
     None: CellLook("·", "not required", Style(color="grey50")),
 }
@@ -50,7 +52,8 @@ class HeatmapRow:
 
 RowSource = Callable[[int], HeatmapRow]
 
-CELL_WIDTH = 4
+MIN_CELL_WIDTH = 4
+MAX_CELL_WIDTH = 9
 LABEL_WIDTH = 26
 _ROW_CACHE_SIZE = 512
 
@@ -60,9 +63,14 @@ def legend_text() -> Text:
     text = Text()
     for state in LEGEND_ORDER:
         look = CELL_LOOKS[state]
-        text.append(f" {look.symbol:^2} ", style=look.style)
-        text.append(f" {look.label}   ")
+        text.append(f" {look.symbol:<2}", style=look.style)
+        text.append(f" {look.label}".replace(" ", "\u00a0") + "  ")
     return text
+
+
+def cell_width_for(code: str) -> int:
+    """Wide enough for the column's code plus a space, within limits (longer codes get a …)."""
+    return max(MIN_CELL_WIDTH, min(MAX_CELL_WIDTH, len(code) + 1))
 
 
 def fit(text: str, width: int) -> str:
@@ -107,6 +115,9 @@ class HeatmapView(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns: list[str] = []
+        self.widths: list[int] = []
+        self.offsets: list[int] = [0]
+        """offsets[i]: where column i starts within the cell area; offsets[-1]: total width."""
         self.row_count = 0
         self._source: RowSource | None = None
         self._cache: dict[int, HeatmapRow] = {}
@@ -115,10 +126,14 @@ class HeatmapView(ScrollView, can_focus=True):
     def set_rows(self, columns: Sequence[str], row_count: int, source: RowSource) -> None:
         """Show `row_count` rows, drawn on demand by `source(i)`, under `columns`."""
         self.columns = list(columns)
+        self.widths = [cell_width_for(c) for c in self.columns]
+        self.offsets = [0]
+        for width in self.widths:
+            self.offsets.append(self.offsets[-1] + width)
         self.row_count = row_count
         self._source = source
         self._cache.clear()
-        self.virtual_size = Size(LABEL_WIDTH + CELL_WIDTH * len(self.columns), row_count + 1)
+        self.virtual_size = Size(LABEL_WIDTH + self.offsets[-1], row_count + 1)
         self.cursor_row = 0
         self.cursor_column = 0
         self.scroll_to(0, 0, animate=False)
@@ -147,7 +162,7 @@ class HeatmapView(ScrollView, can_focus=True):
     def _header_strip(self, scroll_x: int, width: int) -> Strip:
         style = self.get_component_rich_style("heatmap--header")
         label = Segment(fit("Person", LABEL_WIDTH), style)
-        cells = [Segment(fit(f" {c}", CELL_WIDTH), style) for c in self.columns]
+        cells = [Segment(fit(f" {c}", w), style) for c, w in zip(self.columns, self.widths)]
         return self._join(label, cells, scroll_x, width, style)
 
     def _row_strip(self, index: int, scroll_x: int, width: int) -> Strip:
@@ -162,7 +177,8 @@ class HeatmapView(ScrollView, can_focus=True):
             style = look.style
             if is_cursor_row and column == self.cursor_column:
                 style = style + Style(reverse=True, underline=True)
-            cells.append(Segment(f" {look.symbol:<2} ", style))
+            cells.append(Segment(f" {look.symbol:<2}".ljust(self.widths[column] - 1), style))
+            cells.append(Segment(" ", base))
         return self._join(label, cells, scroll_x, width, base)
 
     def _join(
@@ -189,7 +205,8 @@ class HeatmapView(ScrollView, can_focus=True):
     def _clamp(self, row: int, column: int) -> None:
         self.cursor_row = max(0, min(row, self.row_count - 1))
         self.cursor_column = max(0, min(column, len(self.columns) - 1))
-        self._keep_cursor_visible()
+        if self.columns:
+            self._keep_cursor_visible()
 
     def _keep_cursor_visible(self) -> None:
         visible_rows = max(1, self.scrollable_content_region.height - 1)
@@ -198,12 +215,17 @@ class HeatmapView(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor_row, animate=False)
         elif self.cursor_row >= top + visible_rows:
             self.scroll_to(y=self.cursor_row - visible_rows + 1, animate=False)
-        visible_cells = max(1, (self.scrollable_content_region.width - LABEL_WIDTH) // CELL_WIDTH)
-        left = int(self.scroll_x) // CELL_WIDTH
-        if self.cursor_column < left:
-            self.scroll_to(x=self.cursor_column * CELL_WIDTH, animate=False)
-        elif self.cursor_column >= left + visible_cells:
-            self.scroll_to(x=(self.cursor_column - visible_cells + 1) * CELL_WIDTH, animate=False)
+        left = int(self.scroll_x)
+        visible = max(1, self.scrollable_content_region.width - LABEL_WIDTH)
+        start, end = self.offsets[self.cursor_column], self.offsets[self.cursor_column + 1]
+        if start < left:
+            self.scroll_to(x=start, animate=False)
+        elif end > left + visible:
+            self.scroll_to(x=end - visible, animate=False)
+
+    def column_at(self, x: int) -> int:
+        """The column under cell-area position `x` (scroll included)."""
+        return max(0, min(len(self.columns) - 1, bisect.bisect_right(self.offsets, x) - 1))
 
     def action_move(self, dx: int, dy: int) -> None:
         self._clamp(self.cursor_row + dy, self.cursor_column + dx)
@@ -223,8 +245,8 @@ class HeatmapView(ScrollView, can_focus=True):
         row = int(self.scroll_y) + offset.y - 1
         column = self.cursor_column
         if offset.x >= LABEL_WIDTH:
-            column = (int(self.scroll_x) + offset.x - LABEL_WIDTH) // CELL_WIDTH
-        if row < self.row_count:
+            column = self.column_at(int(self.scroll_x) + offset.x - LABEL_WIDTH)
+        if row < self.row_count and self.columns:
             self.focus()
             self._clamp(row, column)
 

@@ -8,7 +8,7 @@ from textual.widgets import Static
 from tui.widgets.trend import format_pct
 
 
-def readiness_text(pct: float | None, met: int, required: int, width: int = 20) -> Text:
+def readiness_text(pct: float | None, met: int, required: int, width: int = 16) -> Text:
     text = Text()
     if pct is None:
         return text.append("nothing required", style="dim")
@@ -16,7 +16,7 @@ def readiness_text(pct: float | None, met: int, required: int, width: int = 20) 
     text.append("█" * filled, style="green3")
     text.append("░" * (width - filled), style="grey35")
     text.append(f" {format_pct(pct)}", style="bold")
-    text.append(f"  ({met:,} of {required:,} requirements met)")
+    text.append(f"  {met:,} of {required:,} met")
     return text
 
 
