@@ -74,8 +74,9 @@ class OrganisationScreen(AnalysisScreen):
         )  # fmt: skip
         robot_table = self.query_one("#robot-table", DataTable)
         robot_table.add_columns(
-            "Robot", "Name", "Department", "Phase", "Expected h/yr", "Operators"
-        )
+            "Robot", "Name", "Phase", "Hours 12 mo / expected", "Realised", "Qualified operators",
+            "Key-person risk", "Department",
+        )  # fmt: skip
 
     # ------------------------------------------------------------- data
     def show_analysis(self, analysis) -> None:
@@ -207,19 +208,23 @@ class OrganisationScreen(AnalysisScreen):
         self._describe_cell(0, 0)
 
     def _fill_robots(self, analysis, code: str | None) -> None:
-        scope = analysis.subtree(code)
-        robots = [r for r in analysis.ds.robots.values() if code is None or r.department in scope]
-        rows = [
-            (
-                cell(r.code),
-                cell(r.name),
-                cell(r.department),
-                str(r.phase),
-                f"{r.expected_hours_per_year:,.0f}",
-                f"{len(r.operators)}",
+        from reports.robots import robot_figures, robots_in_scope
+
+        rows = []
+        for robot in robots_in_scope(analysis, code):
+            figures = robot_figures(analysis, robot)
+            rows.append(
+                (
+                    cell(robot.code),
+                    cell(robot.name),
+                    str(robot.phase),
+                    f"{figures.hours_12m:,.0f} / {robot.expected_hours_per_year:,.0f}",
+                    pct_cell(figures.realisation_pct),
+                    f"{figures.qualified_operators} of {figures.operators}",
+                    Text("⚠ yes", style="bold red") if figures.key_person_risk else "no",
+                    cell(analysis.department_name(robot.department)),
+                )
             )
-            for r in sorted(robots, key=lambda r: r.code)
-        ]
         refill(self.query_one("#robot-table", DataTable), rows)
 
     # ------------------------------------------------------------- heatmap cell detail

@@ -8,7 +8,7 @@ training to open Training, a robot figure to open the robots on the Organisation
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.screens.base import AnalysisScreen
 from tui.widgets.readiness import ReadinessBar
-from tui.widgets.tables import cell, pct_cell, refill
+from tui.widgets.tables import cell, refill
 from tui.widgets.trend import TrendBars, format_pct
 
 FIGURE_TARGETS = {
@@ -29,8 +29,22 @@ FIGURE_TARGETS = {
 """Figure row key -> (mode, tab of the Organisation screen) it opens."""
 
 
+def _competency_label(code: str, competencies) -> str:
+    competency = competencies.get(code)
+    return f"{code} {competency.name}" if competency else code
+
+
+def _risk_value(codes: list[str]) -> str:
+    if not codes:
+        return "none"
+    shown = ", ".join(codes[:3]) + (" …" if len(codes) > 3 else "")
+    return f"{len(codes):,} ({shown})"
+
+
 class OverviewScreen(AnalysisScreen):
     TITLE = "Overview"
+    figures_shown = False
+    """True once the figures are on screen (tests and the benchmark wait for it)."""
     CSS_PATH = "overview.tcss"
     BINDINGS = [
         Binding("enter", "open_selected", "Open", show=True, priority=False),
@@ -42,7 +56,7 @@ class OverviewScreen(AnalysisScreen):
         with Vertical(id="overview", classes="analysis-body"):
             with Vertical(id="readiness-box"):
                 yield ReadinessBar(id="readiness")
-                yield TrendBars(id="trend")
+                yield TrendBars(Text("computing the trend …", style="dim"), id="trend")
             yield Static(Text("Largest gaps (competency × department)", style="bold"))
             yield DataTable(id="gaps", cursor_type="row", zebra_stripes=True)
             yield Static(Text("Training and robots", style="bold"))
@@ -52,58 +66,63 @@ class OverviewScreen(AnalysisScreen):
     def on_mount(self) -> None:
         self.query_one("#readiness-box").border_title = "Organisation readiness"
         gaps = self.query_one("#gaps", DataTable)
-        for label, width in (
-            ("Competency", 24),
-            ("Department", 20),
-            ("Short", 6),
-            ("Required", 8),
-            ("% meeting", 9),
-        ):
+        for label, width in (("Competency", 30), ("Department", 24), ("Short", 7), ("Of", 7)):
             gaps.add_column(label, width=width)
         figures = self.query_one("#figures", DataTable)
         figures.add_columns("Figure", "Value", "Opens")
 
     def show_analysis(self, analysis) -> None:
-        from reports.overview import overview
+        from reports.overview import build_overview
 
-        figures = overview(analysis)
+        figures = build_overview(analysis)
+        whole = analysis.department_figures(None)
         self.query_one("#readiness", ReadinessBar).show(
-            figures.readiness_pct, figures.pairs_met, figures.pairs_required
+            whole.readiness_pct, whole.pairs_met, whole.pairs_required
         )
-        self.query_one("#trend", TrendBars).show(figures.trend)
         self._gap_departments = [g.department for g in figures.largest_gaps]
+        competencies = analysis.ds.competencies
         refill(
             self.query_one("#gaps", DataTable),
             (
                 (
-                    cell(f"{g.competency} {analysis.ds.competencies[g.competency].name}"
-                         if g.competency in analysis.ds.competencies else g.competency),
+                    cell(_competency_label(g.competency, competencies)),
                     cell(analysis.department_name(g.department)),
                     f"{g.staff_short:,}",
                     f"{g.staff_required:,}",
-                    pct_cell(g.pct_meeting),
                 )
                 for g in figures.largest_gaps
             ),
-        )  # fmt: skip
+        )
         realisation = format_pct(figures.benefit_realisation_pct)
         rows = [
             ("readiness", "Readiness, whole organisation", format_pct(figures.readiness_pct)),
-            ("overdue", "Overdue training plans", f"{figures.overdue_plans:,}"),
+            ("overdue", "Overdue training plans", f"{figures.overdue_training:,}"),
             ("production", "Robots in production", f"{figures.robots_in_production:,}"),
             (
                 "hours",
                 "Hours saved, last 12 months",
-                f"{figures.hours_saved_12m:,.0f} of {figures.hours_expected:,.0f} ({realisation})",
+                f"{figures.hours_saved_12_months:,.0f} of {figures.hours_expected_per_year:,.0f}"
+                f" expected ({realisation})",
             ),
-            ("risk", "Robots at key-person risk", f"{figures.robots_at_risk:,}"),
+            ("risk", "Robots at key-person risk", _risk_value(figures.key_person_risk)),
         ]
         opens = {"organisation": "Organisation", "training": "Training"}
         refill(
             self.query_one("#figures", DataTable),
-            ((label, value, opens[FIGURE_TARGETS[key][0]]) for key, label, value in rows),
+            ((label, cell(value), opens[FIGURE_TARGETS[key][0]]) for key, label, value in rows),
             keys=[key for key, _, _ in rows],
         )
+        self.figures_shown = True
+        self._compute_trend(analysis)
+
+    @work(thread=True, exclusive=True, group="trend")
+    def _compute_trend(self, analysis) -> None:
+        """Readiness at past quarter ends is rebuilt from the history: slow at scale."""
+        from reports.overview import overview_trend
+
+        trend = overview_trend(analysis)
+        points = list(zip(trend.quarter_ends, trend.lines[0].readiness, strict=True))
+        self.app.call_from_thread(self.query_one("#trend", TrendBars).show, points)
 
     # ------------------------------------------------------------- drill-down
     @on(DataTable.RowSelected, "#gaps")

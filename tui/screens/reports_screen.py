@@ -38,6 +38,18 @@ class ReportChoice:
         return f"{stem}.{FORMAT_EXTENSIONS.get(self.fmt, 'txt')}"
 
 
+def report_kinds() -> tuple[str, ...]:
+    from reports import REPORT_KINDS
+
+    return REPORT_KINDS
+
+
+def report_formats() -> tuple[str, ...]:
+    from reports import FORMATS
+
+    return FORMATS
+
+
 def _safe(text: str) -> str:
     """A code as part of a file name: letters, digits, '-' and '_' only."""
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)
@@ -70,17 +82,24 @@ class ReportsScreen(DataScreen):
         with Vertical(id="report-form"):
             with Horizontal(classes="form-row"):
                 yield Label("Report", classes="form-label")
-                yield Select([], id="kind", allow_blank=False, prompt="Report", compact=True)
+                yield Select(
+                    [(name, name) for name in report_kinds()],
+                    id="kind",
+                    allow_blank=False,
+                    compact=True,
+                )
                 yield Label("Format", classes="form-label")
                 yield Select(
-                    [(name, name) for name in FORMAT_EXTENSIONS],
+                    [(name, name) for name in report_formats()],
                     id="format",
                     allow_blank=False,
                     compact=True,
                 )
             with Horizontal(classes="form-row"):
                 yield Label("Scope", classes="form-label")
-                yield Select([], id="scope", allow_blank=False, prompt="Scope", compact=True)
+                yield Select(
+                    [(Text("Whole organisation"), "")], id="scope", allow_blank=False, compact=True
+                )
                 yield Label("As of", classes="form-label")
                 yield Input(placeholder="YYYY-MM-DD", id="as-of", max_length=10, compact=True)
             with Horizontal(classes="form-row", id="employee-row"):
@@ -98,11 +117,6 @@ class ReportsScreen(DataScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from reports import REPORT_KINDS
-
-        kind = self.query_one("#kind", Select)
-        kind.set_options([(name, name) for name in REPORT_KINDS])
-        kind.value = "gaps" if "gaps" in REPORT_KINDS else REPORT_KINDS[0]
         self.query_one("#format", Select).value = "text"
         self.query_one("#as-of", Input).value = self.app.as_of.isoformat()
 
@@ -158,11 +172,10 @@ class ReportsScreen(DataScreen):
 
     def action_preview(self) -> None:
         choice = self.choice()
-        problem = self.query_one("#form-problem", Static)
         if isinstance(choice, str):
-            problem.update(Text(choice, style="bold red"))
+            self._show_problem(choice)
             return
-        problem.update("")
+        self._show_problem(None)
         if not self._path_edited:
             self._set_path(choice.default_filename())
         self.query_one("#preview", TextArea).loading = True
@@ -170,10 +183,14 @@ class ReportsScreen(DataScreen):
 
     @work(thread=True, exclusive=True, group="report")
     def _render_report(self, choice: ReportChoice) -> None:
+        from reports import ReportInputError
+
+        # The app's cached analysis is for its as-of date: reuse it rather than analyse again.
+        source = self.app.analysis if choice.as_of == self.app.as_of else self.app.repo.ds
         try:
-            text = render_choice(self.app.repo.ds, choice)
-        except Exception as error:  # a report problem is shown, never a traceback
-            self.app.call_from_thread(self._report_failed, f"{type(error).__name__}: {error}")
+            text = render_choice(source, choice)
+        except ReportInputError as error:
+            self.app.call_from_thread(self._report_failed, str(error))
             return
         self.app.call_from_thread(self._report_ready, choice, text)
 
@@ -186,7 +203,13 @@ class ReportsScreen(DataScreen):
 
     def _report_failed(self, message: str) -> None:
         self.query_one("#preview", TextArea).loading = False
-        self.query_one("#form-problem", Static).update(Text(message, style="bold red"))
+        self._show_problem(message)
+
+    def _show_problem(self, message: str | None) -> None:
+        """One line under the form naming the field that is wrong (hidden when all is well)."""
+        problem = self.query_one("#form-problem", Static)
+        problem.update(Text(message or "", style="bold red"))
+        problem.set_class(message is not None, "-shown")
 
     # ------------------------------------------------------------- saving
     def _set_path(self, name: str) -> None:
@@ -235,13 +258,13 @@ class ReportsScreen(DataScreen):
         self.notify(f"Saved {path.name}", title="Report saved")
 
 
-def render_choice(ds, choice: ReportChoice) -> str:
-    """The report text exactly as `kapabel report` writes it."""
+def render_choice(source, choice: ReportChoice) -> str:
+    """The report text exactly as `kapabel report` writes it (`source`: dataset or analysis)."""
     from reports import build_report, render
 
     report = build_report(
         choice.kind,
-        ds,
+        source,
         as_of=choice.as_of,
         department=choice.department,
         employee=choice.employee,

@@ -8,7 +8,6 @@ Every state has its own character as well as its colour, so colour is never the 
 from __future__ import annotations
 
 import bisect
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -162,7 +161,9 @@ class HeatmapView(ScrollView, can_focus=True):
     def _header_strip(self, scroll_x: int, width: int) -> Strip:
         style = self.get_component_rich_style("heatmap--header")
         label = Segment(fit("Person", LABEL_WIDTH), style)
-        cells = [Segment(fit(f" {c}", w), style) for c, w in zip(self.columns, self.widths)]
+        cells = [
+            Segment(fit(f" {c}", w), style) for c, w in zip(self.columns, self.widths, strict=True)
+        ]
         return self._join(label, cells, scroll_x, width, style)
 
     def _row_strip(self, index: int, scroll_x: int, width: int) -> Strip:

@@ -20,7 +20,11 @@ def bar_for(pct: float | None) -> str:
 
 
 def quarter_label(end: dt.date) -> str:
-    return f"Q{(end.month - 1) // 3 + 1} {end.year}"
+    """'Q3 2026' for a quarter's last day, else the date itself (the as-of date)."""
+    following = end + dt.timedelta(days=1)
+    if following.day == 1 and following.month in (1, 4, 7, 10):
+        return f"Q{(end.month - 1) // 3 + 1} {end.year}"
+    return end.isoformat()
 
 
 def format_pct(pct: float | None) -> str:
@@ -34,6 +38,7 @@ def trend_text(points: Sequence[tuple[dt.date, float | None]]) -> Text:
         return text.append("no history yet", style="dim")
     for _, pct in points:
         text.append(bar_for(pct) * 2, style="bold cyan")
+        text.append(" ")
     first, last = points[0], points[-1]
     text.append(
         f"  {quarter_label(first[0])} {format_pct(first[1])} → "
