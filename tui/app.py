@@ -89,6 +89,8 @@ class KapabelApp(App):
         """The department the Organisation screen should show next (set by drill-downs)."""
         self.selected_tab: str | None = None
         """The Organisation tab a drill-down asked for; the screen clears it once shown."""
+        self.open_problem: str | None = None
+        """Why the database could not be opened (None: it could, or it is still opening)."""
         self._analysis = None
         self._analysis_lock = threading.Lock()
         self._watch_interval = watch_interval
@@ -152,8 +154,16 @@ class KapabelApp(App):
         self._start()
 
     def _open_failed(self, message: str) -> None:
-        """Leave with the store's message on stderr and exit status 1, as the commands do."""
-        self.exit(return_code=1, message=Text(f"kapabel: {message}"))
+        """Show the store's message; quitting then exits with status 1 and repeats it on stderr."""
+        self.open_problem = message
+        if isinstance(self.screen, LoadingScreen):
+            self.screen.show_problem(message)
+
+    async def action_quit(self) -> None:
+        if self.open_problem is not None:
+            self.exit(return_code=1, message=Text(f"kapabel: {self.open_problem}"))
+        else:
+            self.exit()
 
     def _start(self) -> None:
         if self._watch_interval:

@@ -16,7 +16,7 @@ class LoadingScreen(Screen):
     DEFAULT_CSS = """
     LoadingScreen > Vertical { align: center middle; }
     LoadingScreen LoadingIndicator { height: 3; }
-    LoadingScreen #loading-message { width: 100%; text-align: center; }
+    LoadingScreen #loading-message { width: 100%; text-align: center; padding: 0 2; }
     """
 
     def __init__(self, folder_name: str) -> None:
@@ -29,3 +29,11 @@ class LoadingScreen(Screen):
             yield LoadingIndicator()
             yield Static(Text(f"Opening {self.folder_name} …"), id="loading-message")
         yield Footer()
+
+    def show_problem(self, message: str) -> None:
+        """The database could not be opened: say why and how to leave."""
+        self.query_one(LoadingIndicator).display = False
+        text = Text("Cannot open the database\n\n", style="bold red")
+        text.append(message)
+        text.append("\n\nPress q to quit.", style="bold")
+        self.query_one("#loading-message", Static).update(text)

@@ -47,8 +47,7 @@ class OverviewScreen(AnalysisScreen):
     """True once the figures are on screen (tests and the benchmark wait for it)."""
     CSS_PATH = "overview.tcss"
     BINDINGS = [
-        Binding("enter", "open_selected", "Open", show=True, priority=False),
-        Binding("tab", "app.focus_next", "Next table", show=False),
+        Binding("o", "open_selected", "Open selected"),
     ]
 
     def compose(self) -> ComposeResult:
