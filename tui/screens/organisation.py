@@ -74,8 +74,8 @@ class OrganisationScreen(AnalysisScreen):
         )  # fmt: skip
         robot_table = self.query_one("#robot-table", DataTable)
         robot_table.add_columns(
-            "Robot", "Name", "Phase", "Hours 12 mo / expected", "Realised", "Qualified operators",
-            "Key-person risk", "Department",
+            "Robot", "Name", "Key-person risk", "Qualified operators", "Phase",
+            "Hours 12 mo / expected", "Realised", "Department",
         )  # fmt: skip
 
     # ------------------------------------------------------------- data
@@ -217,11 +217,11 @@ class OrganisationScreen(AnalysisScreen):
                 (
                     cell(robot.code),
                     cell(robot.name),
+                    Text("⚠ yes", style="bold red") if figures.key_person_risk else "no",
+                    f"{figures.qualified_operators} of {figures.operators}",
                     str(robot.phase),
                     f"{figures.hours_12m:,.0f} / {robot.expected_hours_per_year:,.0f}",
                     pct_cell(figures.realisation_pct),
-                    f"{figures.qualified_operators} of {figures.operators}",
-                    Text("⚠ yes", style="bold red") if figures.key_person_risk else "no",
                     cell(analysis.department_name(robot.department)),
                 )
             )
