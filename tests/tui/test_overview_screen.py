@@ -43,7 +43,9 @@ async def test_selecting_a_gap_opens_that_department_on_organisation(small_repo)
         await settle(pilot, lambda: app.current_mode == "organisation")
         await settle(pilot, lambda: app.screen.department == wanted)
         tree = app.screen.query_one("#departments", Tree)
-        await settle(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data == wanted)
+        await settle(
+            pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data == wanted
+        )
         assert app.analysis.department_name(wanted) in screen_text(pilot)
 
 

@@ -23,7 +23,7 @@ from textual.widgets import (
 )
 
 from tui.screens.base import AnalysisScreen
-from tui.widgets.heatmap import HeatmapRow, HeatmapView, legend_text
+from tui.widgets.heatmap import HeatmapLegend, HeatmapRow, HeatmapView
 from tui.widgets.readiness import ReadinessBar
 from tui.widgets.tables import cell, pct_cell, refill
 
@@ -59,7 +59,7 @@ class OrganisationScreen(AnalysisScreen):
                 with TabPane("Gaps", id="gaps"):
                     yield DataTable(id="gap-table", cursor_type="row", zebra_stripes=True)
                 with TabPane("Heatmap", id="heatmap"):
-                    yield Static(legend_text(), id="heatmap-legend")
+                    yield HeatmapLegend(id="heatmap-legend")
                     yield HeatmapView(id="heatmap-view")
                     yield Static(id="heatmap-cell")
                 with TabPane("Robots", id="robots"):

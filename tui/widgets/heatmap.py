@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 @dataclass(frozen=True)
@@ -57,14 +58,32 @@ LABEL_WIDTH = 26
 _ROW_CACHE_SIZE = 512
 
 
-def legend_text() -> Text:
-    """The legend line: each state's symbol in its colour and its name."""
+def legend_text(width: int = 1000) -> Text:
+    """The legend: each state's symbol in its colour and its name, wrapped between entries."""
     text = Text()
+    used = 0
     for state in LEGEND_ORDER:
         look = CELL_LOOKS[state]
+        entry_width = 3 + 1 + len(look.label) + 2
+        if used and used + entry_width > width:
+            text.append("\n")
+            used = 0
         text.append(f" {look.symbol:<2}", style=look.style)
-        text.append(f" {look.label}".replace(" ", "\u00a0") + "  ")
+        text.append(f" {look.label}  ")
+        used += entry_width
     return text
+
+
+class HeatmapLegend(Widget):
+    """The legend line(s) under the heatmap; entries never break in the middle."""
+
+    DEFAULT_CSS = "HeatmapLegend { height: auto; }"
+
+    def render(self) -> Text:
+        return legend_text(self.size.width or 1000)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(legend_text(width).plain.splitlines())
 
 
 def cell_width_for(code: str) -> int:
