@@ -32,3 +32,8 @@ def screen_text(pilot: Pilot) -> str:
 def overview_ready(app) -> bool:
     screen = app.screen
     return type(screen).__name__ == "OverviewScreen" and screen.figures_shown
+
+
+def screen_words(pilot: Pilot) -> str:
+    """The screen's words with runs of whitespace as one space (wrapped messages read whole)."""
+    return " ".join(screen_text(pilot).split())

@@ -246,10 +246,9 @@ class ReportsScreen(DataScreen):
             self._confirm_replace = path
             status.update(Text(f"{path} exists: save again to replace it", style="bold yellow"))
             return
-        try:
-            write_report(path, self._report_text)
-        except OSError as error:
-            status.update(Text(f"Could not save {path}: {error.strerror or error}", style="red"))
+        problem = write_report(path, self._report_text)
+        if problem is not None:
+            status.update(Text(f"Save to: {problem}", style="bold red"))
             return
         self._confirm_replace = None
         saved = Text("Saved to ", style="bold green")
@@ -272,6 +271,13 @@ def render_choice(source, choice: ReportChoice) -> str:
     return render(report, choice.fmt)
 
 
-def write_report(path: Path, text: str) -> None:
-    """Write the report as UTF-8 (the folder must exist: a typo should not create folders)."""
-    path.write_text(text, encoding="utf-8")
+def write_report(path: Path, text: str) -> str | None:
+    """Write as `kapabel report --output` does (atomically); a message when it cannot."""
+    from tui.cli import UsageError
+    from tui.commands.report import write_output
+
+    try:
+        write_output(path, text)
+    except UsageError as error:
+        return str(error).removeprefix("--output: ")
+    return None
