@@ -191,7 +191,10 @@ class KapabelApp(App):
         optionally on one of its tabs ("gaps", "heatmap", "robots")."""
         self.selected_department = code
         self.selected_tab = tab
-        self.switch_mode("organisation")
+        if self.current_mode == "organisation":
+            self.screen.apply_selection()  # already showing: no resume event will come
+        else:
+            self.switch_mode("organisation")
 
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)

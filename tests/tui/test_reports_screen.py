@@ -27,9 +27,10 @@ async def test_export_a_report_and_see_the_saved_path(small_repo, tmp_path, caps
     async with app.run_test(size=SIZE) as pilot:
         await open_reports(pilot, app)
         screen = app.screen
-        assert "Gaps report | whole organisation | as of 2026-06-30" in screen.query_one(
-            "#preview", TextArea
-        ).text
+        assert (
+            "Gaps report | whole organisation | as of 2026-06-30"
+            in screen.query_one("#preview", TextArea).text
+        )
         screen.query_one("#scope", Select).value = "SOC"
         screen.query_one("#format", Select).value = "md"
         await settle(pilot, lambda: getattr(screen._rendered_for, "fmt", None) == "md")

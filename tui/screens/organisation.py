@@ -130,11 +130,15 @@ class OrganisationScreen(AnalysisScreen):
         """Apply a drill-down (department, tab) asked for while the screen was hidden."""
         reloading = self._seen_version != self.app.data_version
         super().on_screen_resume()
-        if (
-            not reloading
-            and self.analysis_ready
-            and self.app.selected_department != self.department
-        ):
+        if not reloading:
+            self.apply_selection()
+        elif self.app.selected_tab:
+            self.action_show_tab(self.app.selected_tab)
+            self.app.selected_tab = None
+
+    def apply_selection(self) -> None:
+        """Show `app.selected_department`, and the tab in `app.selected_tab` if one is asked for."""
+        if self.analysis_ready and self.app.selected_department != self.department:
             self.show_analysis(self.app.analysis)
         if self.app.selected_tab:
             self.action_show_tab(self.app.selected_tab)
