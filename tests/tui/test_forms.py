@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
+from store.models import PlanStatus, TrainingPlan
 from store.repository import FolderRepository
 from tests.tui.people_fixtures import AS_OF, small_repo  # noqa: F401
 from tui.app import KapabelApp
-from tui.forms import AssessmentForm, ConfirmDialog
+from tui.forms import AssessmentForm, ConfirmDialog, TrainingPlanForm
 from tui.forms.choices import KeySuggester
 from tui.forms.parsing import FieldError, parse_date, parse_int, problems_by_field
 
@@ -140,3 +141,38 @@ async def test_confirm_dialog(small_repo, keys, answer) -> None:  # noqa: F811
         await pilot.press(*keys)
         await pilot.pause()
     assert results == [answer]
+
+
+async def test_add_then_update_a_training_plan(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        results = await open_form(pilot, TrainingPlanForm("E001", "DC1.1", target_level=3))
+        await pilot.press("tab", "tab", "tab", *"2026-06-30", "ctrl+s")
+        await pilot.pause()
+        plan = results[0]
+        assert plan.id.startswith("TP-") and plan.due == dt.date(2026, 6, 30)
+        # a target outside the scale is refused at the field, and nothing changes
+        form = TrainingPlanForm("E001", plan=plan)
+        await open_form(pilot, form)
+        await pilot.press("tab", *"12", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and "outside" in form.field_errors()["target_level"]
+        await pilot.press("escape")
+    stored = FolderRepository.open(small_repo.path).ds.training_plans
+    assert stored == {plan.id: plan}
+
+
+async def test_updating_a_plan_someone_else_changed_overwrites_nothing(small_repo) -> None:  # noqa: F811
+    plan = small_repo.put(TrainingPlan(staff="E001", competency="DC1.1", target_level=3))
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = TrainingPlanForm("E001", plan=plan)
+        await open_form(pilot, form)
+        other = FolderRepository.open(small_repo.path, user="colleague")
+        other.put(plan.model_copy(update={"status": PlanStatus.IN_PROGRESS}))
+        await pilot.press("tab", "4", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "changed by someone else" in " ".join(form.general_errors)
+    stored = FolderRepository.open(small_repo.path).ds.training_plans[plan.id]
+    assert stored.status == PlanStatus.IN_PROGRESS and stored.target_level == 3

@@ -12,5 +12,14 @@ Forms save through `app.repo` and call `app.data_changed()` themselves; push one
 from tui.forms.assessment import AssessmentForm
 from tui.forms.base import FormField, FormScreen
 from tui.forms.confirm import ConfirmDialog
+from tui.forms.person import PersonForm
+from tui.forms.training_plan import TrainingPlanForm
 
-__all__ = ["AssessmentForm", "ConfirmDialog", "FormField", "FormScreen"]
+__all__ = [
+    "AssessmentForm",
+    "ConfirmDialog",
+    "FormField",
+    "FormScreen",
+    "PersonForm",
+    "TrainingPlanForm",
+]
