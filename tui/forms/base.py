@@ -226,7 +226,7 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
             return
         self.dismiss(saved)
         self.app.data_changed()
-        self.app.notify(self.saved_message(saved))
+        self.app.notify(self.saved_message(saved), markup=False)
 
     def saved_message(self, saved: RecordT) -> str:
         return "Saved"
