@@ -80,6 +80,7 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
         self.specs: dict[str, FormField] = {}
         self.shown_errors: dict[str, str] = {}
         self.general_errors: list[str] = []
+        self.saw_newer_data = False
 
     # ---- to implement -------------------------------------------------------------------
     def fields(self) -> Iterable[FormField]:
@@ -219,6 +220,7 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
             self.show_errors(*problems_by_field(error.problems, set(self.specs)))
             return
         except ConflictError as error:
+            self.saw_newer_data = True
             self.show_errors({}, [str(error)])
             return
         except StoreError as error:
@@ -233,6 +235,8 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+        if self.saw_newer_data:
+            self.app.data_changed()  # the store re-read someone else's change: show it
 
     @on(Button.Pressed, "#form-save")
     def _save_pressed(self) -> None:

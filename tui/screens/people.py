@@ -33,13 +33,15 @@ from tui.widgets.person_cells import count_text, one_line
 
 PAGE_SIZE = 100
 DEBOUNCE_SECONDS = 0.15
-FIXED_COLUMNS = {"No.": 9, "Department": 22, "Role": 14, "Agent": 5, "Gaps": 4}
+WIDE_COLUMNS = {"No.": 9, "Department": 22, "Role": 14, "Agent": 5, "Gaps": 4}
+NARROW_COLUMNS = {"No.": 7, "Department": 16, "Role": 10, "Agent": 5, "Gaps": 4}
 
 
-def name_width(total: int) -> int:
-    """Room left for the name after the fixed columns and cell padding (at least 16)."""
-    used = sum(FIXED_COLUMNS.values()) + 2 * (len(FIXED_COLUMNS) + 1) + 2
-    return max(16, total - used)
+def column_widths(total: int) -> dict[str, int]:
+    """Widths that fill `total` cells: the name takes what the other columns leave (>= 16)."""
+    fixed = WIDE_COLUMNS if total >= 110 else NARROW_COLUMNS
+    used = sum(fixed.values()) + 2 * (len(fixed) + 1) + 2  # cell padding, scrollbar
+    return {**fixed, "Name": max(16, total - used)}
 
 
 class PeopleTable(DataTable):
@@ -77,6 +79,7 @@ class PeopleScreen(Screen):
         self.page = 0
         self.loaded = False
         self._debounce: Timer | None = None
+        self.widths = column_widths(100)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -133,14 +136,12 @@ class PeopleScreen(Screen):
     def set_columns(self) -> None:
         table = self.query_one(PeopleTable)
         table.clear(columns=True)
-        self._name_width = name_width(self.size.width or 100)
-        table.add_column("No.", width=FIXED_COLUMNS["No."], key="no")
-        table.add_column("Name", width=self._name_width, key="name")
-        for label in ("Department", "Role", "Agent", "Gaps"):
-            table.add_column(label, width=FIXED_COLUMNS[label], key=label.lower())
+        self.widths = column_widths(self.size.width or 100)
+        for label in ("No.", "Name", "Department", "Role", "Agent", "Gaps"):
+            table.add_column(label, width=self.widths[label], key=label.lower().rstrip("."))
 
     def on_resize(self) -> None:
-        if name_width(self.size.width) != getattr(self, "_name_width", None):
+        if column_widths(self.size.width) != self.widths:
             self.set_columns()
             if self.loaded:
                 self.show_page()
@@ -158,16 +159,17 @@ class PeopleScreen(Screen):
 
     def row_cells(self, entry: PersonEntry) -> list[Text]:
         person = entry.staff
-        name = one_line(person.name, self._name_width)
+        widths = self.widths
+        name = one_line(person.name, widths["Name"])
         if not person.active:
-            name = one_line(f"{person.name}", self._name_width - 11, style="dim")
+            name = one_line(person.name, widths["Name"] - 11, style="dim")
             name.append(" (inactive)", style="dim italic")
         gaps = self.gaps.get(person.employee_no, 0)
         return [
-            one_line(person.employee_no, FIXED_COLUMNS["No."]),
+            one_line(person.employee_no, widths["No."]),
             name,
-            one_line(entry.department_name or person.department, FIXED_COLUMNS["Department"]),
-            one_line(entry.role_name or person.role or "", FIXED_COLUMNS["Role"]),
+            one_line(entry.department_name or person.department, widths["Department"]),
+            one_line(entry.role_name or person.role or "", widths["Role"]),
             Text("yes" if person.digital_agent else ""),
             count_text(gaps) if person.active else Text(""),
         ]
