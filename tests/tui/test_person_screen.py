@@ -37,16 +37,26 @@ async def test_the_page_shows_requirements_history_and_plans(small_repo) -> None
         screen = await open_person(pilot, "E001")
         required = screen.query_one("#person-required", DataTable)
         assert row_keys(required) == ["DC1.1", "DC2.1"]
-        assert column_text(required, required.ordered_columns[5].key) == [
-            "■ 1 short",
+        assert column_text(required, "Gap") == [
+            "■ 1",
             "✓ meets",
         ]
         history = screen.query_one("#person-history", DataTable)
         assert history.row_count == 2
-        notes = column_text(history, history.ordered_columns[6].key)
+        notes = column_text(history, "Note")
         assert "[i]needs[/i] practice" in notes  # shown as typed, not as italics
-        assert "1 of 2 required competencies short" in summary(app)
-        assert "readiness (D10 and below): 25.0 %" in summary(app)
+        assert "Gaps: 1 of 2 short" in summary(app)
+        assert "Readiness of D10 and below: 25.0 %" in summary(app)
+
+
+async def test_never_assessed_reads_without_colour_and_names_stay_exact(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_person(pilot, "E002")
+        required = screen.query_one("#person-required", DataTable)
+        assert column_text(required, "Current") == ["—", "—"]
+        assert column_text(required, "Gap") == ["■■■ 3?", "■■■■ 4?"]
+        assert summary(app).startswith(MARKUP_NAME + "  E002")
 
 
 async def test_recording_an_assessment_closes_the_gap_and_raises_readiness(small_repo) -> None:  # noqa: F811
@@ -64,11 +74,11 @@ async def test_recording_an_assessment_closes_the_gap_and_raises_readiness(small
         assert screen.rows["DC1.1"].gap == 0 and screen.rows["DC1.1"].current == 3
         after = app.analysis.department_figures("D10").readiness_pct
         assert (before, after) == (25.0, 50.0)
-        assert "readiness (D10 and below): 50.0 %" in summary(app)
-        assert "0 of 2 required competencies short" in summary(app)
+        assert "Readiness of D10 and below: 50.0 %" in summary(app)
+        assert "Gaps: 0 of 2 short" in summary(app)
         history = screen.query_one("#person-history", DataTable)
         assert history.row_count == 3
-        assert column_text(history, history.ordered_columns[0].key)[0] == AS_OF.isoformat()
+        assert column_text(history, "Date")[0] == AS_OF.isoformat()
     assert on_disk(small_repo).ds.assessments[-1].level == 3
 
 

@@ -47,11 +47,14 @@ def scale_hint(ds, competency: str | None, level_text: str = "") -> Text:
     return hint
 
 
-def scale_problem(ds, values: dict[str, Any], field: str) -> dict[str, str]:
-    """{field: message} when the parsed level lies outside the competency's framework scale."""
+def scale_problem(ds, values: dict[str, Any], field: str, low: int = 1) -> dict[str, str]:
+    """{field: message} when the parsed level lies outside the competency's framework scale.
+
+    `low` is 0 for an assessment (0 = none) and 1 for a target, as in `store.integrity`.
+    """
     if "competency" not in values or field not in values:
         return {}
-    problems = level_problems(ds, values["competency"], values[field], field)
+    problems = level_problems(ds, values["competency"], values[field], field, low=low)
     return {field: problems[0].removeprefix(f"{field}: ")} if problems else {}
 
 
@@ -137,7 +140,7 @@ class AssessmentForm(FormScreen[Assessment]):
             )
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:
-        return scale_problem(self.app.repo.ds, values, "level")
+        return scale_problem(self.app.repo.ds, values, "level", low=0)
 
     def make_record(self, values: dict[str, Any]) -> Entity:
         return Assessment(**values)

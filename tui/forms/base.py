@@ -120,15 +120,15 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
                     yield Static(spec.hint, id=f"hint-{spec.name}", classes="field-hint")
                     yield Static("", id=f"error-{spec.name}", classes="field-error")
             with Horizontal(id="form-buttons"):
-                yield Button("Save  ctrl+s", id="form-save", variant="primary")
-                yield Button("Cancel  esc", id="form-cancel")
+                yield Button("Save  ctrl+s", id="form-save", variant="primary", compact=True)
+                yield Button("Cancel  esc", id="form-cancel", compact=True)
 
     def on_mount(self) -> None:
         for spec in self.specs.values():
             self.set_hint(spec.name, spec.hint)
-            if spec.widget.focusable and not spec.widget.disabled:
-                spec.widget.focus()
-                break
+        first = next((s.widget for s in self.specs.values() if s.widget.focusable), None)
+        if first is not None:
+            first.focus()
 
     # ---- reading and showing ------------------------------------------------------------
     def widget(self, name: str) -> Widget:

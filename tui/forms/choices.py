@@ -17,7 +17,7 @@ from store.models import PlanStatus, Source
 
 def labelled(code: str, name: str) -> Text:
     """'CODE  name' with the code in bold; the name exactly as typed."""
-    text = Text(code, style="bold")
+    text = Text(code, style="bold", no_wrap=True, overflow="ellipsis")
     text.append("  ")
     text.append(name)
     return text

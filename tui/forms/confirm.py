@@ -39,8 +39,10 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(Text(self.title_text, style="bold"), id="confirm-title")
             yield Static(self.question, id="confirm-question")
             with Horizontal(id="confirm-buttons"):
-                yield Button(f"{self.confirm_label}  y", id="confirm-yes", variant="error")
-                yield Button("Cancel  n", id="confirm-no")
+                yield Button(
+                    f"{self.confirm_label}  y", id="confirm-yes", variant="error", compact=True
+                )
+                yield Button("Cancel  n", id="confirm-no", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()

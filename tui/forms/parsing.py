@@ -33,7 +33,7 @@ def parse_date(text: str) -> dt.date:
             raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise FieldError(f"not a date: {text!r} (use YYYY-MM-DD, e.g. 2026-02-28)") from None
+        raise FieldError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
 def parse_optional_date(text: str) -> dt.date | None:

@@ -29,19 +29,21 @@ from tui.screens.people_index import (
     matching,
     page_bounds,
 )
+from tui.widgets.columns import fit_widths
 from tui.widgets.person_cells import count_text, one_line
 
 PAGE_SIZE = 100
 DEBOUNCE_SECONDS = 0.15
-WIDE_COLUMNS = {"No.": 9, "Department": 22, "Role": 14, "Agent": 5, "Gaps": 4}
-NARROW_COLUMNS = {"No.": 7, "Department": 16, "Role": 10, "Agent": 5, "Gaps": 4}
+COLUMNS = ("No.", "Name", "Department", "Role", "Agent", "Gaps")
 
 
 def column_widths(total: int) -> dict[str, int]:
-    """Widths that fill `total` cells: the name takes what the other columns leave (>= 16)."""
-    fixed = WIDE_COLUMNS if total >= 110 else NARROW_COLUMNS
-    used = sum(fixed.values()) + 2 * (len(fixed) + 1) + 2  # cell padding, scrollbar
-    return {**fixed, "Name": max(16, total - used)}
+    """The name gets the most room, then department and role; the rest are fixed."""
+    return fit_widths(
+        total,
+        {"No.": 8, "Agent": 5, "Gaps": 4},
+        {"Name": 0.45, "Department": 0.33, "Role": 0.22},
+    )
 
 
 class PeopleTable(DataTable):
@@ -137,7 +139,7 @@ class PeopleScreen(Screen):
         table = self.query_one(PeopleTable)
         table.clear(columns=True)
         self.widths = column_widths(self.size.width or 100)
-        for label in ("No.", "Name", "Department", "Role", "Agent", "Gaps"):
+        for label in COLUMNS:
             table.add_column(label, width=self.widths[label], key=label.lower().rstrip("."))
 
     def on_resize(self) -> None:

@@ -20,9 +20,25 @@ from textual.widgets import DataTable, Footer, Header, Static
 from store.errors import StoreError
 from store.models import Staff, TrainingPlan
 from tui.forms import AssessmentForm, ConfirmDialog, PersonForm, TrainingPlanForm
+from tui.widgets.columns import fit_widths
 from tui.widgets.person_cells import date_text, gap_bar, level_text, one_line
 
-NOTE_WIDTH = 40
+REQUIRED_FIXED = {"Req.": 4, "Current": 7, "Date": 10, "Source": 8, "Gap": 8, "Open plan": 12}
+HISTORY_FIXED = {
+    "Date": 10,
+    "Competency": 10,
+    "Level": 5,
+    "Source": 8,
+    "Assessor": 12,
+    "Valid until": 11,
+}
+PLANS_FIXED = {"Plan": 9, "Competency": 10, "Target": 6, "Due": 10, "Status": 11, "Completed": 10}
+COLUMNS = {
+    "person-required": ("Competency", "Req.", "Current", "Date", "Source", "Gap", "Open plan"),
+    "person-history": ("Date", "Competency", "Level", "Source", "Assessor", "Valid until", "Note"),
+    "person-plans": ("Plan", "Competency", "Target", "Course", "Due", "Status", "Completed"),
+}
+LEGEND = "✓ meets · ■ level short · — not assessed · ↓ low plan"
 
 
 def pct_text(value: float | None) -> str:
@@ -48,6 +64,8 @@ class PersonScreen(Screen):
         self.rows: dict[str, object] = {}
         self.plans: dict[str, TrainingPlan] = {}
         self.history_competency: dict[str, str] = {}
+        self.shown: tuple | None = None
+        self.widths: dict[str, dict[str, int]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,16 +82,28 @@ class PersonScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#person-required", DataTable).add_columns(
-            "Competency", "Req.", "Current", "Date", "Source", "Gap", "Open plan"
-        )
-        self.query_one("#person-history", DataTable).add_columns(
-            "Date", "Competency", "Level", "Source", "Assessor", "Valid until", "Note"
-        )
-        self.query_one("#person-plans", DataTable).add_columns(
-            "Plan", "Competency", "Target", "Course", "Due", "Status", "Completed"
-        )
+        self.set_columns()
         self.reload_data()
+
+    def set_columns(self) -> None:
+        """Columns sized to the screen: free text (names, notes) gets what is left."""
+        total = max(60, self.size.width - 4)  # the tables' side margins
+        self.widths = {
+            "person-required": fit_widths(total, REQUIRED_FIXED, {"Competency": 1.0}, 12),
+            "person-history": fit_widths(total, HISTORY_FIXED, {"Note": 1.0}, 10),
+            "person-plans": fit_widths(total, PLANS_FIXED, {"Course": 1.0}, 8),
+        }
+        for table_id, columns in COLUMNS.items():
+            table = self.query_one(f"#{table_id}", DataTable)
+            table.clear(columns=True)
+            for label in columns:
+                table.add_column(label, width=self.widths[table_id][label], key=label)
+
+    def on_resize(self) -> None:
+        before = getattr(self, "widths", None)
+        self.set_columns()
+        if before != self.widths and self.shown is not None:
+            self._show(*self.shown)
 
     # ---- data ---------------------------------------------------------------------------
     @property
@@ -105,6 +135,7 @@ class PersonScreen(Screen):
         )
 
     def _show(self, person: Staff, rows, history, plans, readiness: float | None) -> None:
+        self.shown = (person, rows, history, plans, readiness)
         self.refresh_bindings()
         self.sub_title = f"{person.employee_no}"
         self.query_one("#person-summary", Static).update(self.summary(person, rows, readiness))
@@ -120,27 +151,30 @@ class PersonScreen(Screen):
         text.append(f"  {person.employee_no}")
         if not person.active:
             text.append("  INACTIVE (left out of figures)", style="bold reverse")
-        text.append("\nDepartment: ")
-        text.append_text(one_line(department.name if department else "(unknown)"))
-        text.append(f" ({person.department}) · Role: ")
-        text.append_text(one_line(role.name if role else "—"))
+        text.append("\n")
+        text.append_text(one_line(department.name if department else "(unknown department)"))
+        text.append(f" ({person.department}) · ")
+        text.append_text(one_line(role.name if role else "no role"))
         text.append(" · Digital agent: " + ("yes" if person.digital_agent else "no"))
         if person.start_date:
             text.append(f" · Started {person.start_date.isoformat()}")
         short = sum(1 for row in rows if row.gap > 0)
         text.append("\nGaps: ")
-        text.append(f"{short} of {len(rows)} required competencies short", style="bold")
-        text.append(f" · Department readiness ({person.department} and below): ")
+        text.append(f"{short} of {len(rows)} short", style="bold")
+        text.append(f" · Readiness of {person.department} and below: ")
         text.append(pct_text(readiness), style="bold")
         text.append(f" · as of {self.app.as_of.isoformat()}")
         return text
 
     def _competency_label(self, code: str) -> Text:
+        """'DC1.1 Browsing, search…': the code, then as much of the name as fits."""
+        width = self.widths["person-required"]["Competency"]
         competency = self.app.repo.ds.competencies.get(code)
         label = Text(code, style="bold")
-        if competency is not None:
+        room = width - len(code) - 1
+        if competency is not None and room > 3:
             label.append(" ")
-            label.append_text(one_line(competency.name, 28))
+            label.append_text(one_line(competency.name, room))
         return label
 
     def _fill_required(self, rows) -> None:
@@ -153,9 +187,9 @@ class PersonScreen(Screen):
             if plan is None:
                 plan_cell = Text("—")
             else:
-                plan_cell = Text(f"{plan.id} → {plan.target_level}")
+                plan_cell = Text(f"{plan.id}→{plan.target_level}")
                 if not row.training_covered:
-                    plan_cell.append(" (below req.)", style="italic")
+                    plan_cell.append("↓", style="bold")
             table.add_row(
                 self._competency_label(row.competency),
                 Text(str(row.required)),
@@ -167,11 +201,13 @@ class PersonScreen(Screen):
                 key=row.competency,
             )
         self._restore_cursor(table, keep)
-        title = "Required competencies" + ("" if rows else " — none apply to this person")
+        title = Text("Required competencies" if rows else "No competencies are required here")
+        title.append(f"  {LEGEND}", style="not bold dim")
         self.query_one("#title-required", Static).update(title)
 
     def _fill_history(self, history) -> None:
         table = self.query_one("#person-history", DataTable)
+        widths = self.widths["person-history"]
         table.clear()
         self.history_competency = {}
         for row in history:
@@ -182,9 +218,9 @@ class PersonScreen(Screen):
                 Text(row.competency),
                 Text(str(row.level)),
                 Text(row.source),
-                one_line(row.assessor or "—", 16),
+                one_line(row.assessor or "—", widths["Assessor"]),
                 date_text(row.valid_until),
-                one_line(row.note, NOTE_WIDTH),
+                one_line(row.note, widths["Note"]),
                 key=key,
             )
         title = f"Assessment history, newest first ({len(history)})"
@@ -200,7 +236,7 @@ class PersonScreen(Screen):
                 Text(plan.id),
                 Text(plan.competency),
                 Text(str(plan.target_level)),
-                Text(plan.course or "—"),
+                one_line(plan.course or "—", self.widths["person-plans"]["Course"]),
                 date_text(plan.due),
                 Text(str(plan.status).replace("_", " ")),
                 date_text(plan.completed),

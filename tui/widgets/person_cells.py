@@ -9,12 +9,11 @@ colour, so colour is never the only signal.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from reports.rules import CellState, cell_state
 from rich.text import Text
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+from reports.render.cells import plain
+from reports.rules import CellState, cell_state
 
 GAP_STYLES = {
     CellState.MEETS: "green",
@@ -26,14 +25,15 @@ GAP_STYLES = {
 
 def one_line(text: str | None, width: int | None = None, style: str = "") -> Text:
     """User text on one line, exactly as typed otherwise; cut to `width` with an ellipsis."""
-    cell = Text(_CONTROL.sub(" ", text or ""), style=style, no_wrap=True, overflow="ellipsis")
+    cell = Text(plain(text or ""), style=style, no_wrap=True, overflow="ellipsis")
     if width is not None and cell.cell_len > width:
         cell.truncate(width, overflow="ellipsis")
     return cell
 
 
 def level_text(level: int | None) -> Text:
-    return Text("not assessed", style="italic magenta") if level is None else Text(str(level))
+    """A level, or '—' (not assessed; the page's legend says so)."""
+    return Text("—", style="magenta") if level is None else Text(str(level))
 
 
 def date_text(day: dt.date | None) -> Text:
@@ -41,15 +41,16 @@ def date_text(day: dt.date | None) -> Text:
 
 
 def gap_bar(required: int, current: int | None, gap: int) -> Text:
-    """'✓ meets', or one block per missing level and the number: '■■ 2 short'."""
+    """'✓ meets', or one block per missing level and the number: '■■ 2' ('■■ 2?' when the
+    person was never assessed, so the whole requirement is missing)."""
     state = cell_state(required, current)
     style = GAP_STYLES[state]
     if gap == 0:
         return Text("✓ meets", style=style)
-    bar = Text("■" * min(gap, 8), style=style)
-    bar.append(f" {gap} short", style=style)
+    bar = Text("■" * min(gap, 5), style=style)
+    bar.append(f" {gap}", style=style)
     if state is CellState.NOT_ASSESSED:
-        bar.append(" (?)", style=style)
+        bar.append("?", style=style)
     return bar
 
 
