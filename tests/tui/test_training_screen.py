@@ -10,7 +10,7 @@ import pytest
 from reports.plan_filters import DueFilter, StatusFilter
 from store.models import PlanStatus, TrainingPlan
 from store.repository import FolderRepository
-from tests.tui.pilot_helpers import fill
+from tests.tui.pilot_helpers import fill, type_text
 from tests.tui.small_org import AS_OF, build_small_org
 from tui.app import KapabelApp
 from tui.forms.cohort import CohortForm
@@ -199,3 +199,16 @@ async def test_a_long_list_is_shown_a_page_at_a_time(repo):
         await pilot.press("up")  # back over the page boundary
         assert table.current_key == table.keys[199]
         assert table.row_count == table.page_size
+
+
+async def test_the_cohort_form_opens_from_the_command_palette(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_training(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "assign training")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CohortForm)

@@ -108,6 +108,11 @@ class TrainingScreen(Screen):
         ("Show overdue training plans", "show_overdue", "Open plans past their due date"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._ordered: list[TrainingPlan] = []
+        self._shown_filters: tuple[StatusFilter, DueFilter] | None = None
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
@@ -118,7 +123,7 @@ class TrainingScreen(Screen):
                 DUE_CHOICES, value=DueFilter.ANY, allow_blank=False, id="due", compact=True
             )
             yield Label("", id="counts")
-        yield PagedTable(id="plans")
+        yield PagedTable(id="plans", page_size=100)
         yield Label("", id="page-info")
         yield Footer()
 
@@ -145,22 +150,31 @@ class TrainingScreen(Screen):
         self.table.focus()
 
     def reload_data(self) -> None:
-        self._fill()
-
-    def _fill(self, keep: str | None = None) -> None:
+        """Data changed: order all plans once; filters then pick from that order."""
         ds, as_of = self.ds, self.app.as_of
-        plans = select_plans(ds.training_plans.values(), as_of, self.status_filter, self.due_filter)
-        self.table.show(
-            [p.id for p in plans],
-            lambda key: plan_row(ds, ds.training_plans[key], as_of),
-            keep=keep or self.table.current_key,
-        )
-        counts = plan_counts(ds.training_plans.values(), as_of)
+        self._ordered = select_plans(ds.training_plans.values(), as_of)
+        counts = plan_counts(self._ordered, as_of)
         self.query_one("#counts", Label).update(
             Text(
                 f"{counts['open']:,} open · {counts['overdue']:,} overdue · "
                 f"{counts['due_30']:,} due in 30 days"
             )
+        )
+        self._shown_filters = None
+        self._fill()
+
+    def _fill(self) -> None:
+        """Show the plans the filters choose (only when the choice changed or data did)."""
+        filters = (self.status_filter, self.due_filter)
+        if filters == self._shown_filters:
+            return
+        self._shown_filters = filters
+        ds, as_of = self.ds, self.app.as_of
+        plans = select_plans(self._ordered, as_of, *filters)
+        self.table.show(
+            [p.id for p in plans],
+            lambda key: plan_row(ds, ds.training_plans[key], as_of),
+            keep=self.table.current_key,
         )
 
     def on_paged_table_page_changed(self, event: PagedTable.PageChanged) -> None:
