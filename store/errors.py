@@ -13,6 +13,7 @@ class CorruptFileError(StoreError):
     """A database file that cannot be read or fails validation. It is never overwritten."""
 
     def __init__(self, path: Path, problem: str, backup: Path | None = None) -> None:
+        problem = " ".join(str(problem).split())  # one line, whatever the parser said
         self.path = path
         self.problem = problem
         self.backup = backup

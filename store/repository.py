@@ -23,6 +23,8 @@ import datetime as dt
 import gc
 import getpass
 import os
+import shutil
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +46,8 @@ from store.errors import (
     format_pydantic_error,
 )
 from store.files import (
+    FILE_MODE,
+    Pin,
     append_durably,
     atomic_write,
     ensure_private_dir,
@@ -62,7 +66,7 @@ from store.models import (
     Entity,
     RobotBenefit,
 )
-from store.register import RegisterTable, read_json_object
+from store.register import RegisterTable, read_json_object, read_pinned
 
 SCHEMA_VERSION = 1
 META_FILE = "meta.json"
@@ -105,6 +109,32 @@ def newest_backup(db_path: Path) -> Path | None:
     return backups[-1] if backups else None
 
 
+def check_journal(journal: dict, path: Path) -> None:
+    """Refuse a journal that is not what `_commit_files` writes (names inside the folder only)."""
+
+    def plain(name: object) -> bool:
+        return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name
+
+    try:
+        replaces_ok = all(
+            len(step) == 2 and plain(step[0]) and plain(step[1]) for step in journal["replace"]
+        )
+        appends_ok = all(
+            len(step) == 3
+            and plain(step[0])
+            and isinstance(step[1], int)
+            and step[1] >= 0
+            and isinstance(step[2], str)
+            for step in journal["append"]
+        )
+    except (KeyError, TypeError):
+        replaces_ok = appends_ok = False
+    if not (replaces_ok and appends_ok):
+        raise CorruptFileError(
+            path, "not a Kapabel journal (an interrupted save cannot be finished from it)"
+        )
+
+
 class Repository(Protocol):
     """What the rest of Kapabel may use; a server database would implement the same."""
 
@@ -132,8 +162,12 @@ class FolderRepository:
         self.logs = {name: HistoryLog(self.path / file) for name, file in HISTORY_FILES.items()}
         self.meta: dict = {"schema_version": SCHEMA_VERSION, "counters": {}}
         self.meta_signature: tuple[int, int, int] | None = None
-        self._lock = FileLock(str(self.path / LOCK_FILE), timeout=lock_timeout, mode=0o600)
-        self._in_transaction = False
+        self.meta_pin = Pin()
+        self._lock = FileLock(str(self.path / LOCK_FILE), timeout=lock_timeout, mode=FILE_MODE)
+        # Threads of one process (a Textual worker and the UI) take turns; the file lock
+        # does the same between processes.
+        self._mutex = threading.RLock()
+        self._transaction_thread: int | None = None
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -165,18 +199,18 @@ class FolderRepository:
         from store import migrations
 
         meta_path = self.path / META_FILE
-        data = read_json_object(meta_path)
+        data, signature = read_pinned(meta_path, self.meta_pin)
         if data is None:
             if migrations.needs_migration(self.path):
                 migrations.migrate(self)
-                data = read_json_object(meta_path)
+                data, signature = read_pinned(meta_path, self.meta_pin)
             elif any(t.path.exists() for t in self.tables.values()):
                 raise CorruptFileError(
                     meta_path, "missing, but table files exist", newest_backup(self.path)
                 )
             else:
                 return True
-        self._set_meta(data, meta_path)
+        self._set_meta(data, meta_path, signature)
         version = self.meta.get("schema_version")
         if not isinstance(version, int):
             raise CorruptFileError(meta_path, "no schema_version", newest_backup(self.path))
@@ -187,9 +221,12 @@ class FolderRepository:
             )
         if version < SCHEMA_VERSION:
             migrations.migrate(self)
+        migrations.tidy_after_migration(self.path)
         return False
 
-    def _set_meta(self, data: dict, meta_path: Path) -> None:
+    def _set_meta(
+        self, data: dict, meta_path: Path, signature: tuple[int, int, int] | None
+    ) -> None:
         try:
             doc = data["meta"]["1"]
             assert isinstance(doc, dict)
@@ -201,7 +238,7 @@ class FolderRepository:
             "schema_version": doc.get("schema_version"),
             "counters": doc.get("counters", {}),
         }
-        self.meta_signature = file_signature(meta_path)
+        self.meta_signature = signature
 
     def meta_bytes(self) -> bytes:
         return orjson.dumps({"meta": {"1": self.meta}})
@@ -263,32 +300,45 @@ class FolderRepository:
     # ----------------------------------------------------------------- locking and recovery
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        try:
-            self._lock.acquire()
-        except Timeout as error:
-            raise LockTimeoutError(
-                f"{self.path} is busy: another Kapabel has held its lock for "
-                f"{self._lock.timeout:.0f} s"
-            ) from error
-        try:
-            yield
-        finally:
-            self._lock.release()
+        """Hold the write lock (this thread against other threads, and against processes).
+
+        A damaged file found meanwhile is reported with the newest backup to restore from.
+        """
+        with self._mutex:
+            try:
+                self._lock.acquire()
+            except Timeout as error:
+                raise LockTimeoutError(
+                    f"{self.path} is busy: another Kapabel has held its lock for "
+                    f"{self._lock.timeout:.0f} s"
+                ) from error
+            try:
+                yield
+            except CorruptFileError as error:
+                if error.backup is not None:
+                    raise
+                raise CorruptFileError(
+                    error.path, error.problem, newest_backup(self.path)
+                ) from None
+            finally:
+                self._lock.release()
 
     def _recover(self) -> None:
         """Roll forward a commit a crash interrupted, and sweep away abandoned temporaries."""
         journal_path = self.path / JOURNAL_FILE
-        if journal_path.exists():
-            journal = read_json_object(journal_path)
-            if journal is not None:
-                self._apply_journal(journal)
+        journal = read_json_object(journal_path)
+        if journal is not None:
+            self._apply_journal(journal, journal_path)
             journal_path.unlink()
             fsync_dir(self.path)
         for leftover in self.path.glob(".*"):
             if leftover.name.endswith(TEMP_SUFFIXES) and leftover.is_file():
                 leftover.unlink()
 
-    def _apply_journal(self, journal: dict) -> None:
+    def _apply_journal(self, journal: dict, journal_path: Path | None = None) -> None:
+        """Finish a commit; safe to run again after a crash part-way (each step is idempotent)."""
+        if journal_path is not None:
+            check_journal(journal, journal_path)
         for temp_name, final_name in journal.get("replace", []):
             temp = self.path / temp_name
             if temp.exists():
@@ -331,7 +381,7 @@ class FolderRepository:
             log = self.logs[name]
             journal["append"].append([log.path.name, log.prepare_append(), data.decode("utf-8")])
         journal_path = self.path / JOURNAL_FILE
-        atomic_write(journal_path, orjson.dumps(journal))
+        atomic_write(journal_path, orjson.dumps(journal))  # the commit point
         self._apply_journal(journal)
         journal_path.unlink()
         fsync_dir(self.path)
@@ -347,9 +397,9 @@ class FolderRepository:
         changed = False
         meta_path = self.path / META_FILE
         if file_signature(meta_path) != self.meta_signature:
-            data = read_json_object(meta_path)
+            data, signature = read_pinned(meta_path, self.meta_pin)
             if data is not None:
-                self._set_meta(data, meta_path)
+                self._set_meta(data, meta_path, signature)
         for name, table in self.tables.items():
             if table.changed_on_disk():
                 setattr(self.ds, name, table.load())
@@ -378,7 +428,11 @@ class FolderRepository:
         found: list[str] = []
         for log in self.logs.values():
             log_now = HistoryLog(log.path)
-            log_now.read_new()
+            try:
+                log_now.read_new()
+            except CorruptFileError as error:
+                found.append(f"{log.path.name}: {error.problem}")
+                continue
             if log_now.torn_tail:
                 found.append(
                     f"{log.path.name}: torn last line ({len(log_now.torn_tail)} bytes, "
@@ -390,6 +444,32 @@ class FolderRepository:
         found += dataset_problems(self.ds)
         return found
 
+    def backup(self) -> Path:
+        """Copy every data file to `backups/<UTC time>/` (owner-only); the new folder.
+
+        Made under the lock, so it is a consistent picture; the folder gets its final name only
+        when complete, so `newest_backup` never points to half a backup.
+        """
+        with self._locked():
+            self._recover()
+            folder = self.path / BACKUP_DIR
+            ensure_private_dir(folder)
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            partial = folder / f".{stamp}.partial"
+            ensure_private_dir(partial)
+            for file in sorted(self.path.iterdir()):
+                if file.is_file() and not file.name.startswith(".") and file.name != JOURNAL_FILE:
+                    copy = partial / file.name
+                    shutil.copyfile(file, copy)
+                    os.chmod(copy, FILE_MODE)
+                    with open(copy, "rb") as handle:
+                        os.fsync(handle.fileno())
+            fsync_dir(partial)
+            target = folder / stamp
+            os.replace(partial, target)
+            fsync_dir(folder)
+            return target
+
     # ----------------------------------------------------------------- writing
     @contextlib.contextmanager
     def transaction(self, summary: str | None = None) -> Iterator[Transaction]:
@@ -398,12 +478,12 @@ class FolderRepository:
         With `summary`, the audit log gets one entry counting the changes instead of one per
         record (for generated data; imports audit every record).
         """
-        if self._in_transaction:
+        if self._transaction_thread == threading.get_ident():
             raise StoreError("transactions do not nest")
         with self._locked():
             self._refresh_locked()
             tx = Transaction(self, summary)
-            self._in_transaction = True
+            self._transaction_thread = threading.get_ident()
             try:
                 yield tx
                 tx.commit()
@@ -411,7 +491,7 @@ class FolderRepository:
                 tx.rollback()
                 raise
             finally:
-                self._in_transaction = False
+                self._transaction_thread = None
 
     def put(self, record: Entity, expected: Entity | None = None) -> Entity:
         with self.transaction() as tx:
@@ -573,12 +653,13 @@ class Transaction:
             repo._commit_files(replacements, appends)
         except BaseException:
             for name in touched:
-                repo.tables[name].signature = None  # memory no longer matches disk: reload
+                repo.tables[name].mark_stale()  # memory no longer matches disk: reload
+            repo.meta_signature = None if self.meta_dirty else repo.meta_signature
             raise
         for name in touched:
-            repo.tables[name].signature = file_signature(repo.tables[name].path)
+            repo.tables[name].mark_written()
         if self.meta_dirty:
-            repo.meta_signature = file_signature(repo.path / META_FILE)
+            repo.meta_signature = repo.meta_pin.hold_current(repo.path / META_FILE)
         for name, data in appends.items():
             if data:
                 log = repo.logs[name]

@@ -40,7 +40,6 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from store.demo import generate
-
     from tui.cli import UsageError
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else demo_db_path()
