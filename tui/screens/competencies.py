@@ -135,7 +135,9 @@ class CompetenciesScreen(Screen):
         for label, width in REQUIREMENT_COLUMNS:
             self.table.add_column(label, width=width)
         self.reload_data()
-        self.table.focus()
+        tree = self.query_one("#tree", Tree)
+        tree.focus()
+        tree.move_cursor_to_line(1)  # the first framework: its scale shows at once
 
     def reload_data(self) -> None:
         self._fill_tree()
