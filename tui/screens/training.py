@@ -25,13 +25,14 @@ from tui.widgets.paged_table import PagedTable, cell
 from tui.widgets.screen_commands import ScreenActions
 
 STATUS_CHOICES = [
-    ("All statuses", StatusFilter.ALL),
     ("Open", StatusFilter.OPEN),
     ("Planned", StatusFilter.PLANNED),
     ("In progress", StatusFilter.IN_PROGRESS),
     ("Completed", StatusFilter.COMPLETED),
     ("Cancelled", StatusFilter.CANCELLED),
+    ("All statuses", StatusFilter.ALL),
 ]
+"""Open plans first: what HR works on; `s` cycles through the rest."""
 DUE_CHOICES = [
     ("Any due date", DueFilter.ANY),
     ("Overdue", DueFilter.OVERDUE),
@@ -117,7 +118,7 @@ class TrainingScreen(Screen):
         yield Header()
         with Horizontal(id="filters"):
             yield Select(
-                STATUS_CHOICES, value=StatusFilter.ALL, allow_blank=False, id="status", compact=True
+                STATUS_CHOICES, value=StatusFilter.OPEN, allow_blank=False, id="status", compact=True
             )
             yield Select(
                 DUE_CHOICES, value=DueFilter.ANY, allow_blank=False, id="due", compact=True
