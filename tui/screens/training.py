@@ -118,7 +118,11 @@ class TrainingScreen(Screen):
         yield Header()
         with Horizontal(id="filters"):
             yield Select(
-                STATUS_CHOICES, value=StatusFilter.OPEN, allow_blank=False, id="status", compact=True
+                STATUS_CHOICES,
+                value=StatusFilter.OPEN,
+                allow_blank=False,
+                id="status",
+                compact=True,
             )
             yield Select(
                 DUE_CHOICES, value=DueFilter.ANY, allow_blank=False, id="due", compact=True
