@@ -151,7 +151,7 @@ async def test_assign_a_cohort_with_preview(repo):
         await pilot.pause()
         preview = str(form.query_one("#preview").render())
         assert "2 people will get a plan: Åse [b]Ørsted[/b], Bo Berg" in preview
-        assert "1 more is below it but already have an open plan" in preview
+        assert "1 more is below it but already has an open plan" in preview
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, TrainingScreen)

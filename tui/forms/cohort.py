@@ -22,7 +22,7 @@ from store.errors import StoreError
 from store.integrity import level_problems
 from store.models import TrainingPlan
 from store.repository import FolderRepository
-from tui.forms.field import FormField
+from tui.forms.field import FormField, level_hint
 from tui.forms.parse import (
     FieldProblem,
     optional_text,
@@ -93,8 +93,8 @@ def preview_text(cohort: Cohort, names: int = PREVIEW_NAMES) -> Text:
     if cohort.already_planned:
         skipped = len(cohort.already_planned)
         text.append(
-            f"\n{skipped:,} more {'is' if skipped == 1 else 'are'} below it but already have an "
-            "open plan reaching the level: left out",
+            f"\n{skipped:,} more {'is' if skipped == 1 else 'are'} below it but already "
+            f"{'has' if skipped == 1 else 'have'} an open plan reaching the level: left out",
             style="dim",
         )
     return text
@@ -191,15 +191,16 @@ class CohortForm(ModalScreen[list[TrainingPlan] | None]):
         else:
             self.action_cancel()
 
-    def _hint(self, name: str, value: str) -> str:
+    def _hint(self, name: str, values: dict[str, str]) -> str:
         ds = self.ds
-        value = value.strip()
+        value = values[name].strip()
         hints = {
             "department": ds.departments[value].name if value in ds.departments else "",
             "role": ds.roles[value].name if value in ds.roles else "empty: every role",
             "competency": ds.competencies[value].name if value in ds.competencies else "",
             "course": course_hint(ds, value),
             "due": "YYYY-MM-DD",
+            "level": level_hint(ds, values["competency"], value),
         }
         return hints.get(name, "")
 
@@ -209,7 +210,7 @@ class CohortForm(ModalScreen[list[TrainingPlan] | None]):
         for field in self.query(FormField):
             name = field.field_name
             shown = everything or name in self.touched or bool(values.get(name))
-            field.show(problems.get(name) if shown else None, self._hint(name, values[name]))
+            field.show(problems.get(name) if shown else None, self._hint(name, values))
         preview = self.query_one("#preview", Static)
         if criteria is None:
             self.cohort = None

@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
+from store.dataset import Dataset
+
 
 class FormField(Vertical):
     """Label, Input, and one line below it: a hint when all is well, the problem when not."""
@@ -70,3 +72,14 @@ class FormField(Vertical):
         self.query_one(".hint", Static).update(
             Text(problem if problem else hint, no_wrap=True, overflow="ellipsis")
         )
+
+
+def level_hint(ds: Dataset, competency: str, typed: str) -> str:
+    """The label of a typed level on the competency's scale, or the scale's range."""
+    framework = ds.framework_of(competency.strip())
+    if framework is None:
+        return "a level of the competency's scale"
+    typed = typed.strip()
+    if typed.isdigit() and 1 <= int(typed) <= framework.max_level:
+        return framework.label(int(typed))
+    return f"1-{framework.max_level} ({framework.code})"

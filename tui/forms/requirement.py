@@ -19,7 +19,7 @@ from store.errors import StoreError, ValidationProblem
 from store.integrity import record_problems
 from store.models import Priority, Requirement
 from store.repository import FolderRepository
-from tui.forms.field import FormField
+from tui.forms.field import FormField, level_hint
 from tui.forms.parse import (
     FieldProblem,
     optional_date,
@@ -109,12 +109,7 @@ def hint_for(ds: Dataset, name: str, values: dict[str, str]) -> str:
     if name == "due":
         return "optional, YYYY-MM-DD"
     if name == "level":
-        framework = ds.framework_of(values.get("competency", "").strip())
-        if framework is None:
-            return "a level of the competency's scale"
-        if code.isdigit() and 1 <= int(code) <= framework.max_level:
-            return framework.label(int(code))
-        return f"1-{framework.max_level} ({framework.code})"
+        return level_hint(ds, values.get("competency", ""), code)
     return ""
 
 
