@@ -50,6 +50,8 @@ class KapabelApp(App):
             for mode, key, title in SCREENS_IN_ORDER
         ),
         Binding("question_mark,f1", "help", "Help"),
+        Binding("i", "import_file", "Import"),  # issue 4
+        Binding("a", "audit", "Audit"),  # issue 4
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("q", "quit", "Quit"),
     ]
@@ -85,6 +87,31 @@ class KapabelApp(App):
                 f"Go to {title}", f"Open the {title} screen (key {key})", self._switcher(mode)
             )
 
+        yield SystemCommand(
+            "Import a CSV file", "Preview and import a file (key i)", self.action_import_file
+        )
+        yield SystemCommand("Audit log", "Who changed what, and when (key a)", self.action_audit)
+
+    def action_import_file(self) -> None:
+        """Import a CSV file: preview the summary and problems, then confirm."""
+        from tui.screens.import_screen import ImportScreen
+
+        if isinstance(self.screen, ImportScreen):
+            return
+        self.push_screen(ImportScreen(), self._after_import)
+
+    def _after_import(self, plan) -> None:
+        if plan is not None:
+            self.refresh_screens()
+
+    def action_audit(self) -> None:
+        """Show the audit log, newest first."""
+        from tui.screens.audit import AuditScreen
+
+        if isinstance(self.screen, AuditScreen):
+            return
+        self.push_screen(AuditScreen())
+
     def _switcher(self, mode: str):
         return lambda: self.switch_mode(mode)
 
@@ -110,4 +137,7 @@ class KapabelApp(App):
 
 
 def run_app(repo: FolderRepository, as_of: dt.date | None = None) -> None:
+    from store.backup import daily_backup
+
+    daily_backup(repo)  # issue 4: at most one automatic backup a day
     KapabelApp(repo, as_of=as_of).run()
