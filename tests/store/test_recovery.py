@@ -288,11 +288,8 @@ def test_damaged_counters_in_meta_are_reported(staffed: FolderRepository) -> Non
         FolderRepository.open(staffed.path)
 
 
-def test_a_folder_that_cannot_be_made_is_one_clear_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_folder_that_cannot_be_made_is_one_clear_line(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    assert cli.main(["--db", str(blocker / "db")]) == 1
-    err = capsys.readouterr().err
-    assert err == f"kapabel: {blocker / 'db'}: Not a directory\n"
+    with pytest.raises(DiskError, match=f"^{blocker / 'db'}: Not a directory$"):
+        FolderRepository.open(blocker / "db", create=True)
