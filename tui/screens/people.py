@@ -27,6 +27,7 @@ from tui.screens.people_index import (
     build_entries,
     gap_counts,
     matching,
+    narrows,
     page_bounds,
 )
 from tui.widgets.columns import fit_widths
@@ -78,6 +79,8 @@ class PeopleScreen(Screen):
         self.gaps: Counter[str] = Counter()
         self.matches: list[PersonEntry] = []
         self.wanted = PeopleFilter()
+        self.shown: tuple[PeopleFilter | None, list[PersonEntry]] = (None, [])
+        """The last filter applied and its matches, kept as one pair for the worker."""
         self.page = 0
         self.loaded = False
         self._debounce: Timer | None = None
@@ -116,6 +119,7 @@ class PeopleScreen(Screen):
 
     def _loaded(self, entries: list[PersonEntry], gaps: Counter[str]) -> None:
         self.entries, self.gaps, self.loaded = entries, gaps, True
+        self.shown = (None, [])  # new data: the next filter looks at everyone
         self.query_one(PeopleTable).loading = False
         self.apply_filter()
 
@@ -125,13 +129,18 @@ class PeopleScreen(Screen):
 
     @work(thread=True, exclusive=True, group="people-filter")
     def run_filter(self, wanted: PeopleFilter) -> None:
-        found = matching(self.entries, wanted, self.gaps)
+        shown, previous = self.shown  # one read: the pair always belongs together
+        pool = self.entries
+        if shown is not None and narrows(shown, wanted):
+            pool = previous  # typing on: only the previous matches can still match
+        found = matching(pool, wanted, self.gaps)
         self.app.call_from_thread(self._filtered, wanted, found)
 
     def _filtered(self, wanted: PeopleFilter, found: list[PersonEntry]) -> None:
         if wanted != self.wanted:
             return  # the person typed on meanwhile; a newer filter is on its way
         self.matches = found
+        self.shown = (wanted, found)
         self.show_page()
 
     # ---- showing ------------------------------------------------------------------------
