@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.events import Key
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from tui.screens.people_index import (
     PeopleFilter,
@@ -50,6 +50,8 @@ def column_widths(total: int) -> dict[str, int]:
 class PeopleTable(DataTable):
     """The page of matches; a letter no key is bound to goes to the filter (type to filter)."""
 
+    BINDINGS = [Binding("enter", "select_cursor", "Open")]
+
     def on_key(self, event: Key) -> None:
         if event.is_printable and event.character and event.key not in self.screen.active_bindings:
             event.stop()
@@ -68,9 +70,8 @@ class PeopleScreen(Screen):
         Binding("a", "toggle_agents", "Agents"),
         Binding("g", "toggle_gaps", "Gaps"),
         Binding("i", "toggle_inactive", "Inactive"),
-        Binding("right_square_bracket", "next_page", "Next page"),
-        Binding("left_square_bracket", "prev_page", "Prev page"),
-        Binding("enter", "open_person", "Open"),
+        Binding("right_square_bracket", "next_page", "Next"),
+        Binding("left_square_bracket", "prev_page", "Prev"),
     ]
 
     def __init__(self) -> None:
@@ -89,8 +90,9 @@ class PeopleScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="people-filter-row"):
+            yield Label("Filter ", id="people-filter-label")
             yield Input(
-                placeholder="Filter: name, number, department, role… (/ to type, ↓ to list)",
+                placeholder="name, number, department, role, agent… (/ to type, ↓ to the list)",
                 id="people-filter",
                 compact=True,
             )
@@ -279,6 +281,3 @@ class PeopleScreen(Screen):
     def action_prev_page(self) -> None:
         self.page -= 1
         self.show_page(keep_cursor=False)
-
-    def action_open_person(self) -> None:
-        self.open_person(self.selected_employee())
