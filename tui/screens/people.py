@@ -70,6 +70,7 @@ class PeopleScreen(Screen):
         Binding("a", "toggle_agents", "Agents"),
         Binding("g", "toggle_gaps", "Gaps"),
         Binding("i", "toggle_inactive", "Inactive"),
+        Binding("n", "new_person", "New"),
         Binding("right_square_bracket", "next_page", "Next"),
         Binding("left_square_bracket", "prev_page", "Prev"),
     ]
@@ -273,6 +274,16 @@ class PeopleScreen(Screen):
 
     def action_toggle_inactive(self) -> None:
         self._toggle(include_inactive=not self.wanted.include_inactive)
+
+    def action_new_person(self) -> None:
+        """Add someone the HR import has not brought in yet; their page opens after saving."""
+        from tui.forms import PersonForm
+
+        def saved(person) -> None:
+            if person is not None:
+                self.open_person(person.employee_no)
+
+        self.app.push_screen(PersonForm(), saved)
 
     def action_next_page(self) -> None:
         self.page += 1
