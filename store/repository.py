@@ -216,6 +216,15 @@ class FolderRepository:
                 tx.put(record)
 
     def _load_all(self) -> None:
+        was_enabled = gc.isenabled()
+        gc.disable()  # a million new objects: the collector would cost a third of the open
+        try:
+            self._load_all_unpaused()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _load_all_unpaused(self) -> None:
         ds = Dataset()
         backup = newest_backup(self.path)
         try:
