@@ -1,0 +1,72 @@
+"""Pure analysis of a loaded dataset and the reports built on it (no Textual, no file I/O).
+
+`build_report(kind, ds, as_of, department=..., employee=...)` makes any report, `render(report,
+fmt)` turns it into text, Markdown, CSV or JSON. The TUI calls the same functions, so a figure on
+screen and in an exported report is the same figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from reports.analysis import Analysis, analyse
+from reports.base import Report, ReportInputError
+from reports.render import FORMATS, render
+from store.dataset import Dataset
+
+
+def _builders() -> dict[str, Callable[..., Report]]:
+    from reports.gaps import build_gaps
+    from reports.heatmap import build_heatmap
+    from reports.person import build_person
+    from reports.robots import build_robots
+    from reports.strategy import build_strategy
+    from reports.training import build_training
+    from reports.trend import build_trend
+
+    return {
+        "gaps": build_gaps,
+        "heatmap": build_heatmap,
+        "person": build_person,
+        "training": build_training,
+        "robots": build_robots,
+        "strategy": build_strategy,
+        "trend": build_trend,
+    }
+
+
+REPORT_KINDS: tuple[str, ...] = (
+    "gaps", "heatmap", "person", "training", "robots", "strategy", "trend",
+)  # fmt: skip
+"""Every report kind, in the order menus list them."""
+
+
+def build_report(
+    kind: str,
+    ds: Dataset | Analysis,
+    as_of: dt.date | None = None,
+    department: str | None = None,
+    employee: str | None = None,
+) -> Report:
+    """Any report by name; ReportInputError (a one-line message) for bad input."""
+    builders = _builders()
+    if kind not in builders:
+        raise ReportInputError(f"unknown report {kind!r} (use one of {', '.join(REPORT_KINDS)})")
+    if kind == "person":
+        if not employee:
+            raise ReportInputError("the person report needs an employee number (--employee)")
+        return builders[kind](ds, as_of, employee=employee)
+    return builders[kind](ds, as_of, department=department)
+
+
+__all__ = [
+    "FORMATS",
+    "REPORT_KINDS",
+    "Analysis",
+    "Report",
+    "ReportInputError",
+    "analyse",
+    "build_report",
+    "render",
+]

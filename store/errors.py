@@ -13,6 +13,7 @@ class CorruptFileError(StoreError):
     """A database file that cannot be read or fails validation. It is never overwritten."""
 
     def __init__(self, path: Path, problem: str, backup: Path | None = None) -> None:
+        problem = " ".join(str(problem).split())  # one line, whatever the parser said
         self.path = path
         self.problem = problem
         self.backup = backup
@@ -52,6 +53,15 @@ class ConflictError(StoreError):
 
 class LockTimeoutError(StoreError):
     pass
+
+
+class DiskError(StoreError):
+    """The system refused a read or write (no permission, disk full...); a save is undone."""
+
+    def __init__(self, error: OSError, path: Path) -> None:
+        self.error = error
+        where = error.filename or path
+        super().__init__(f"{where}: {error.strerror or error}")
 
 
 def format_pydantic_error(error: Exception) -> list[str]:

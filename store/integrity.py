@@ -30,12 +30,11 @@ def _missing(ds_table: dict, key: str | None, field: str, what: str) -> list[str
     return [f"{field}: unknown {what} {key!r}"]
 
 
-def level_problems(ds: Dataset, competency: str, level: int, field: str) -> list[str]:
-    """A level must lie within the scale of the competency's framework."""
+def level_problems(ds: Dataset, competency: str, level: int, field: str, low: int = 1) -> list[str]:
+    """A level must lie within the scale of the competency's framework (0 = none, assessed only)."""
     framework = ds.framework_of(competency)
     if framework is None:
         return []
-    low = 0 if field == "level" else 1
     if not low <= level <= framework.max_level:
         return [
             f"{field}: {level} is outside the {framework.code} scale "
@@ -77,7 +76,7 @@ def record_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[str]:
     elif isinstance(record, Assessment | AssessmentRow):
         problems += _missing(ds.staff, record.staff, "staff", "employee")
         problems += _missing(ds.competencies, record.competency, "competency", "competency")
-        problems += level_problems(ds, record.competency, record.level, "level")
+        problems += level_problems(ds, record.competency, record.level, "level", low=0)
     elif isinstance(record, Course):
         for code, level in record.raises.items():
             problems += _missing(ds.competencies, code, "raises", "competency")

@@ -4,28 +4,37 @@ Schema 0 (Kapabel before 0.1) kept everything -- register and history -- in one 
 `kapabel.json`, which was rewritten on every save. Schema 1 splits the register into one file per
 table and moves the history (assessments, benefit logs, audit) to append-only JSON Lines.
 The old file is kept beside the new ones as `kapabel.json.schema0`.
+
+A migration validates everything before it writes anything, so a damaged old file is reported
+(naming `kapabel.json`) and left as it was. Each step may be run again after a crash: it rewrites
+the new files from the old one, and the old file is renamed only after `meta.json` is written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
+from pydantic import ValidationError
 
-from store.errors import CorruptFileError
-from store.files import atomic_write
+from store.errors import CorruptFileError, format_pydantic_error
+from store.files import DIR_MODE, FILE_MODE, atomic_write, fsync_dir
 from store.history import encode_lines
-from store.register import read_json_object
+from store.models import Assessment, AuditAction, AuditEntry, RobotBenefit
+from store.register import RegisterTable, read_json_object
 
 if TYPE_CHECKING:
     from store.repository import FolderRepository
 
 V0_FILE = "kapabel.json"
+V0_KEPT = V0_FILE + ".schema0"
+V0_HISTORY_MODELS = {"assessments": Assessment, "robot_benefits": RobotBenefit, "audit": AuditEntry}
 
 
-def needs_migration(path) -> bool:
+def needs_migration(path: Path) -> bool:
     return (path / V0_FILE).exists()
 
 
@@ -40,31 +49,74 @@ def migrate(repo: FolderRepository) -> None:
     assert version == SCHEMA_VERSION
 
 
+def tidy_after_migration(path: Path) -> None:
+    """Finish a migration a crash interrupted after meta.json was written: keep the old file."""
+    if (path / V0_FILE).exists() and not (path / V0_KEPT).exists():
+        _keep_old_file(path)
+
+
+def _keep_old_file(path: Path) -> None:
+    os.replace(path / V0_FILE, path / V0_KEPT)
+    os.chmod(path / V0_KEPT, FILE_MODE)
+    fsync_dir(path)
+
+
+def _rows(source: Path, data: dict, name: str) -> list[tuple[str, dict]]:
+    """(doc_id, document) of one old table, in recording order."""
+    raw = data.get(name, {})
+    if not isinstance(raw, dict) or not all(isinstance(doc, dict) for doc in raw.values()):
+        raise CorruptFileError(source, f"table {name!r} is not a TinyDB table")
+    try:
+        return sorted(raw.items(), key=lambda item: int(item[0]))
+    except ValueError as error:
+        raise CorruptFileError(source, f"table {name!r}: a document id is not a number") from error
+
+
+def _validate_v0(repo: FolderRepository, source: Path, data: dict) -> None:
+    """Raise CorruptFileError naming the old file before anything is written."""
+    for name, table in repo.tables.items():
+        checker = RegisterTable(table.model, source)
+        try:
+            checker._validate(dict(_rows(source, data, name)))
+        except CorruptFileError as error:
+            raise CorruptFileError(source, f"table {name!r}: {error.problem}") from None
+    for name, model in V0_HISTORY_MODELS.items():
+        for doc_id, doc in _rows(source, data, name):
+            try:
+                model.model_validate(doc)
+            except ValidationError as error:
+                detail = "; ".join(format_pydantic_error(error))
+                raise CorruptFileError(source, f"{name} document {doc_id}: {detail}") from None
+
+
 def _v0_to_v1(repo: FolderRepository, history_files: dict[str, str], meta_file: str) -> None:
     source = repo.path / V0_FILE
     data = read_json_object(source)
     if data is None:
         raise CorruptFileError(source, "missing")
+    _validate_v0(repo, source, data)
+    os.chmod(repo.path, DIR_MODE)
     for name, table in repo.tables.items():
-        rows = data.get(name, {})
+        rows = dict(_rows(source, data, name))
         if rows:
             atomic_write(table.path, orjson.dumps({name: rows}))
+    audit_rows = [doc for _, doc in _rows(source, data, "audit")]
+    audit_rows.append(
+        {
+            "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "user": repo.user,
+            "action": str(AuditAction.MIGRATE),
+            "entity": "*",
+            "key": "schema 0 -> 1",
+            "changes": {"schema_version": [0, 1]},
+        }
+    )
     for name, file in history_files.items():
-        rows = list(data.get(name, {}).values())
+        rows = audit_rows if name == "audit" else [doc for _, doc in _rows(source, data, name)]
         if rows:
             atomic_write(repo.path / file, encode_lines(rows))
-    counters = data.get("meta", {}).get("1", {}).get("counters", {})
+    old_meta = data.get("meta", {}).get("1", {})
+    counters = old_meta.get("counters", {}) if isinstance(old_meta, dict) else {}
     repo.meta = {"schema_version": 1, "counters": counters}
-    audit = {
-        "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "user": repo.user,
-        "action": "migrate",
-        "entity": "*",
-        "key": "schema 0 -> 1",
-        "changes": {},
-    }
-    audit_path = repo.path / history_files["audit"]
-    existing = audit_path.read_bytes() if audit_path.exists() else b""
-    atomic_write(audit_path, existing + encode_lines([audit]))
     atomic_write(repo.path / meta_file, orjson.dumps({"meta": {"1": repo.meta}}))
-    os.replace(source, repo.path / (V0_FILE + ".schema0"))
+    _keep_old_file(repo.path)

@@ -18,7 +18,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from store.errors import CorruptFileError, format_pydantic_error
-from store.files import file_signature
+from store.files import Pin, file_signature, open_pinned
 from store.models import Entity
 
 
@@ -30,6 +30,11 @@ def read_json_object(path: Path) -> dict | None:
         return None
     except OSError as error:
         raise CorruptFileError(path, f"cannot be read: {error.strerror}") from error
+    return parse_json_object(path, raw)
+
+
+def parse_json_object(path: Path, raw: bytes) -> dict:
+    """The JSON object in `raw` (read from `path`), or CorruptFileError saying what is wrong."""
     if not raw.strip():
         raise CorruptFileError(path, "the file is empty (truncated?)")
     try:
@@ -39,6 +44,26 @@ def read_json_object(path: Path) -> dict | None:
     if not isinstance(data, dict):
         raise CorruptFileError(path, "not a TinyDB file: the top level is not an object")
     return data
+
+
+def read_pinned(path: Path, pin: Pin) -> tuple[dict | None, tuple[int, int, int] | None]:
+    """Like `read_json_object`, also pinning the version read; (data, its signature)."""
+    opened = open_pinned(path)
+    if opened is None:
+        return None, None
+    handle, signature = opened
+    try:
+        raw = handle.read()
+    except OSError as error:
+        handle.close()
+        raise CorruptFileError(path, f"cannot be read: {error.strerror}") from error
+    try:
+        data = parse_json_object(path, raw)
+    except CorruptFileError:
+        handle.close()
+        raise
+    pin.hold(handle)
+    return data, signature
 
 
 class HeldStorage(Storage):
@@ -68,6 +93,10 @@ class HeldStorage(Storage):
         pass
 
 
+STALE = (-1, -1, -1)
+"""A signature no file has: forces a reload."""
+
+
 class RegisterTable:
     """One entity table: its TinyDB file, the key -> doc_id index and the validated models."""
 
@@ -76,6 +105,7 @@ class RegisterTable:
         self.name = model.table
         self.path = path
         self.signature: tuple[int, int, int] | None = None
+        self.pin = Pin()
         self.storage = HeldStorage(path)
         self.db = TinyDB(storage=lambda: self.storage)
         self.doc_ids: dict[str, int] = {}
@@ -86,8 +116,7 @@ class RegisterTable:
 
     def load(self) -> dict[str, Entity]:
         """Read and validate the file; raise CorruptFileError (never touching the file) if bad."""
-        signature = file_signature(self.path)
-        data = read_json_object(self.path)
+        data, signature = read_pinned(self.path, self.pin)
         if data is None:
             data = {}
         raw = data.get(self.name, {})
@@ -134,6 +163,14 @@ class RegisterTable:
     def changed_on_disk(self) -> bool:
         return file_signature(self.path) != self.signature
 
+    def mark_written(self) -> None:
+        """After we wrote the file: remember (and pin) the version now on disk."""
+        self.signature = self.pin.hold_current(self.path)
+
+    def mark_stale(self) -> None:
+        """Memory may hold changes that never reached the disk: reload on the next refresh."""
+        self.signature = STALE
+
     def apply(
         self,
         upserts: Mapping[str, Entity],
@@ -165,6 +202,6 @@ class RegisterTable:
 
 def _key_hint(doc: object, model: type[Entity]) -> str:
     if isinstance(doc, dict):
-        parts = [str(doc.get(f, "?")) for f in model.key_fields]
+        parts = ["" if doc.get(f, "?") is None else str(doc.get(f, "?")) for f in model.key_fields]
         return repr("|".join(parts))
     return "?"

@@ -23,6 +23,8 @@ import datetime as dt
 import gc
 import getpass
 import os
+import shutil
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +38,7 @@ from store.dataset import AssessmentRow, Dataset, row_from_model, row_from_recor
 from store.errors import (
     ConflictError,
     CorruptFileError,
+    DiskError,
     InUseError,
     LockTimeoutError,
     NotFoundError,
@@ -44,15 +47,20 @@ from store.errors import (
     format_pydantic_error,
 )
 from store.files import (
+    DIR_MODE,
+    FILE_MODE,
+    Pin,
     append_durably,
     atomic_write,
     ensure_private_dir,
     file_signature,
     fsync_dir,
+    temp_target,
     write_temp,
 )
 from store.history import HistoryLog, encode_lines
 from store.integrity import dataset_problems, record_problems, usages
+from store.migrations import V0_FILE
 from store.models import (
     GENERATED_ID_PREFIX,
     REGISTER_MODELS,
@@ -62,7 +70,7 @@ from store.models import (
     Entity,
     RobotBenefit,
 )
-from store.register import RegisterTable, read_json_object
+from store.register import RegisterTable, read_json_object, read_pinned
 
 SCHEMA_VERSION = 1
 META_FILE = "meta.json"
@@ -74,7 +82,6 @@ HISTORY_FILES = {
     "robot_benefits": "robot_benefits.jsonl",
     "audit": "audit.jsonl",
 }
-TEMP_SUFFIXES = (".tmp", ".txn")
 
 
 def current_user() -> str:
@@ -105,6 +112,41 @@ def newest_backup(db_path: Path) -> Path | None:
     return backups[-1] if backups else None
 
 
+def why_invalid(record: object, error: Exception) -> str:
+    """The field-by-field reason a stored assessment is unreadable (pydantic says it best)."""
+    try:
+        Assessment.model_validate(record)
+    except ValidationError as invalid:
+        return "; ".join(format_pydantic_error(invalid))
+    return f"{type(error).__name__}: {error}"
+
+
+def check_journal(journal: dict, path: Path) -> None:
+    """Refuse a journal that is not what `_commit_files` writes (names inside the folder only)."""
+
+    def plain(name: object) -> bool:
+        return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name
+
+    try:
+        replaces_ok = all(
+            len(step) == 2 and plain(step[0]) and plain(step[1]) for step in journal["replace"]
+        )
+        appends_ok = all(
+            len(step) == 3
+            and plain(step[0])
+            and isinstance(step[1], int)
+            and step[1] >= 0
+            and isinstance(step[2], str)
+            for step in journal["append"]
+        )
+    except (KeyError, TypeError):
+        replaces_ok = appends_ok = False
+    if not (replaces_ok and appends_ok):
+        raise CorruptFileError(
+            path, "not a Kapabel journal (an interrupted save cannot be finished from it)"
+        )
+
+
 class Repository(Protocol):
     """What the rest of Kapabel may use; a server database would implement the same."""
 
@@ -132,8 +174,12 @@ class FolderRepository:
         self.logs = {name: HistoryLog(self.path / file) for name, file in HISTORY_FILES.items()}
         self.meta: dict = {"schema_version": SCHEMA_VERSION, "counters": {}}
         self.meta_signature: tuple[int, int, int] | None = None
-        self._lock = FileLock(str(self.path / LOCK_FILE), timeout=lock_timeout, mode=0o600)
-        self._in_transaction = False
+        self.meta_pin = Pin()
+        self._lock = FileLock(str(self.path / LOCK_FILE), timeout=lock_timeout, mode=FILE_MODE)
+        # Threads of one process (a Textual worker and the UI) take turns; the file lock
+        # does the same between processes.
+        self._mutex = threading.RLock()
+        self._transaction_thread: int | None = None
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -144,17 +190,26 @@ class FolderRepository:
         path = Path(path)
         if path.exists() and not path.is_dir():
             raise StoreError(f"{path} is a file, not a database folder")
+        no_database = StoreError(
+            f"no database at {path} (make one with `kapabel demo --db {path}` or import your data)"
+        )
         if not path.exists():
             if not create:
-                raise StoreError(
-                    f"no database at {path} (make one with `kapabel demo --db {path}` "
-                    "or import your data)"
-                )
-            ensure_private_dir(path)
+                raise no_database
+            try:
+                ensure_private_dir(path)
+            except OSError as error:
+                raise DiskError(error, path) from error
         repo = cls(path, user=user)
+        if not any((path / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE)):
+            repo._check_empty_folder()  # before the lock file is made among someone's files
         with repo._locked():
             repo._recover()
             fresh = repo._prepare_schema()
+            if fresh and not create:
+                raise no_database
+            if fresh:
+                os.chmod(path, DIR_MODE)
             repo._load_all()
             if fresh:
                 repo._initialise()
@@ -165,21 +220,20 @@ class FolderRepository:
         from store import migrations
 
         meta_path = self.path / META_FILE
-        data = read_json_object(meta_path)
+        data, signature = read_pinned(meta_path, self.meta_pin)
         if data is None:
             if migrations.needs_migration(self.path):
                 migrations.migrate(self)
-                data = read_json_object(meta_path)
+                data, signature = read_pinned(meta_path, self.meta_pin)
             elif any(t.path.exists() for t in self.tables.values()):
-                raise CorruptFileError(
-                    meta_path, "missing, but table files exist", newest_backup(self.path)
-                )
+                raise CorruptFileError(meta_path, "missing, but table files exist")
             else:
+                self._check_empty_folder()  # again, now under the lock
                 return True
-        self._set_meta(data, meta_path)
+        self._set_meta(data, meta_path, signature)
         version = self.meta.get("schema_version")
         if not isinstance(version, int):
-            raise CorruptFileError(meta_path, "no schema_version", newest_backup(self.path))
+            raise CorruptFileError(meta_path, "no schema_version")
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} was written by a newer Kapabel (schema {version}; "
@@ -187,21 +241,38 @@ class FolderRepository:
             )
         if version < SCHEMA_VERSION:
             migrations.migrate(self)
+        migrations.tidy_after_migration(self.path)
         return False
 
-    def _set_meta(self, data: dict, meta_path: Path) -> None:
-        try:
-            doc = data["meta"]["1"]
-            assert isinstance(doc, dict)
-        except (KeyError, TypeError, AssertionError) as error:
-            raise CorruptFileError(
-                meta_path, "no meta document", newest_backup(self.path)
-            ) from error
-        self.meta = {
-            "schema_version": doc.get("schema_version"),
-            "counters": doc.get("counters", {}),
-        }
-        self.meta_signature = file_signature(meta_path)
+    def _set_meta(
+        self, data: dict, meta_path: Path, signature: tuple[int, int, int] | None
+    ) -> None:
+        meta = data.get("meta")
+        doc = meta.get("1") if isinstance(meta, dict) else None
+        if not isinstance(doc, dict):
+            raise CorruptFileError(meta_path, "no meta document")
+        counters = doc.get("counters", {})
+        if not isinstance(counters, dict) or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in counters.values()
+        ):
+            raise CorruptFileError(meta_path, "counters: not a table of whole numbers")
+        self.meta = {"schema_version": doc.get("schema_version"), "counters": counters}
+        self.meta_signature = signature
+
+    def _check_empty_folder(self) -> None:
+        """A new database goes only into an empty folder, never among someone's other files."""
+        ours = self.data_files() | {LOCK_FILE, BACKUP_DIR}
+        strangers = sorted(
+            p.name
+            for p in self.path.iterdir()
+            if p.name not in ours and temp_target(p.name) not in ours
+        )
+        if strangers:
+            shown = ", ".join(strangers[:3]) + (", ..." if len(strangers) > 3 else "")
+            raise StoreError(
+                f"{self.path} holds other files ({shown}) and no Kapabel database: "
+                "choose an empty or new folder"
+            )
 
     def meta_bytes(self) -> bytes:
         return orjson.dumps({"meta": {"1": self.meta}})
@@ -226,16 +297,12 @@ class FolderRepository:
 
     def _load_all_unpaused(self) -> None:
         ds = Dataset()
-        backup = newest_backup(self.path)
-        try:
-            for name, table in self.tables.items():
-                setattr(ds, name, table.load())
-            for log in self.logs.values():
-                log.reset()
-            ds.assessments = self._assessment_rows(self.logs["assessments"].read_new()[0], 0)
-            ds.robot_benefits = self._benefits(self.logs["robot_benefits"].read_new()[0], {})
-        except CorruptFileError as error:
-            raise CorruptFileError(error.path, error.problem, backup) from None
+        for name, table in self.tables.items():
+            setattr(ds, name, table.load())
+        for log in self.logs.values():
+            log.reset()
+        ds.assessments = self._assessment_rows(self.logs["assessments"].read_new()[0], 0)
+        ds.robot_benefits = self._benefits(self.logs["robot_benefits"].read_new()[0], {})
         self.ds = ds
 
     def _assessment_rows(self, records: list[dict], first_seq: int) -> list[AssessmentRow]:
@@ -250,7 +317,7 @@ class FolderRepository:
                 except (KeyError, ValueError, TypeError) as bad:
                     raise CorruptFileError(
                         self.logs["assessments"].path,
-                        f"record {first_seq + i + 1} is not an assessment ({bad!r})",
+                        f"record {first_seq + i + 1} is not an assessment: {why_invalid(record, bad)}",
                     ) from error
             raise
         finally:
@@ -272,32 +339,58 @@ class FolderRepository:
     # ----------------------------------------------------------------- locking and recovery
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        try:
-            self._lock.acquire()
-        except Timeout as error:
-            raise LockTimeoutError(
-                f"{self.path} is busy: another Kapabel has held its lock for "
-                f"{self._lock.timeout:.0f} s"
-            ) from error
-        try:
-            yield
-        finally:
-            self._lock.release()
+        """Hold the write lock (this thread against other threads, and against processes).
+
+        A damaged file found meanwhile is reported with the newest backup to restore from, and
+        a refusal by the system (permissions, a full disk) as a StoreError a user can read.
+        """
+        with self._mutex:
+            try:
+                self._lock.acquire()
+            except Timeout as error:
+                raise LockTimeoutError(
+                    f"{self.path} is busy: another Kapabel has held its lock for "
+                    f"{self._lock.timeout:.0f} s"
+                ) from error
+            except OSError as error:
+                raise DiskError(error, self.path) from error
+            try:
+                yield
+            except CorruptFileError as error:
+                if error.backup is not None:
+                    raise
+                raise CorruptFileError(
+                    error.path, error.problem, newest_backup(self.path)
+                ) from None
+            except OSError as error:
+                raise DiskError(error, self.path) from error
+            finally:
+                self._lock.release()
 
     def _recover(self) -> None:
         """Roll forward a commit a crash interrupted, and sweep away abandoned temporaries."""
         journal_path = self.path / JOURNAL_FILE
-        if journal_path.exists():
-            journal = read_json_object(journal_path)
-            if journal is not None:
-                self._apply_journal(journal)
+        journal = read_json_object(journal_path)
+        if journal is not None:
+            self._apply_journal(journal, journal_path)
             journal_path.unlink()
             fsync_dir(self.path)
+        ours = self.data_files()
         for leftover in self.path.glob(".*"):
-            if leftover.name.endswith(TEMP_SUFFIXES) and leftover.is_file():
+            # Only our own temporaries: the lock's helper files must be left alone.
+            if temp_target(leftover.name) in ours and leftover.is_file():
                 leftover.unlink()
 
-    def _apply_journal(self, journal: dict) -> None:
+    def data_files(self) -> set[str]:
+        """The names of every file a database keeps (what a temporary may be written for)."""
+        names = {t.path.name for t in self.tables.values()}
+        names |= {log.path.name for log in self.logs.values()}
+        return names | {META_FILE, JOURNAL_FILE}
+
+    def _apply_journal(self, journal: dict, journal_path: Path | None = None) -> None:
+        """Finish a commit; safe to run again after a crash part-way (each step is idempotent)."""
+        if journal_path is not None:
+            check_journal(journal, journal_path)
         for temp_name, final_name in journal.get("replace", []):
             temp = self.path / temp_name
             if temp.exists():
@@ -340,7 +433,7 @@ class FolderRepository:
             log = self.logs[name]
             journal["append"].append([log.path.name, log.prepare_append(), data.decode("utf-8")])
         journal_path = self.path / JOURNAL_FILE
-        atomic_write(journal_path, orjson.dumps(journal))
+        atomic_write(journal_path, orjson.dumps(journal))  # the commit point
         self._apply_journal(journal)
         journal_path.unlink()
         fsync_dir(self.path)
@@ -356,28 +449,36 @@ class FolderRepository:
         changed = False
         meta_path = self.path / META_FILE
         if file_signature(meta_path) != self.meta_signature:
-            data = read_json_object(meta_path)
+            data, signature = read_pinned(meta_path, self.meta_pin)
             if data is not None:
-                self._set_meta(data, meta_path)
+                self._set_meta(data, meta_path, signature)
         for name, table in self.tables.items():
             if table.changed_on_disk():
                 setattr(self.ds, name, table.load())
                 changed = True
-        records, rewritten = self.logs["assessments"].read_new()
-        if rewritten:
-            self.ds.assessments = self._assessment_rows(records, 0)
-            changed = True
-        elif records:
-            self.ds.assessments.extend(self._assessment_rows(records, len(self.ds.assessments)))
-            changed = True
-        records, rewritten = self.logs["robot_benefits"].read_new()
-        if rewritten:
-            self.ds.robot_benefits = self._benefits(records, {})
-            changed = True
-        elif records:
-            self._benefits(records, self.ds.robot_benefits)
-            changed = True
-        return changed
+        return self._refresh_history() or changed
+
+    def _refresh_history(self) -> bool:
+        """Take in what was appended to the history; a damaged record is read again next time."""
+        changed = False
+        log = self.logs["assessments"]
+        try:
+            records, rewritten = log.read_new()
+            if rewritten:
+                self.ds.assessments = self._assessment_rows(records, 0)
+            elif records:
+                self.ds.assessments.extend(self._assessment_rows(records, len(self.ds.assessments)))
+            changed = bool(records) or rewritten
+            log = self.logs["robot_benefits"]
+            records, rewritten = log.read_new()
+            if rewritten:
+                self.ds.robot_benefits = self._benefits(records, {})
+            elif records:
+                self._benefits(records, self.ds.robot_benefits)
+        except CorruptFileError:
+            log.invalidate()
+            raise
+        return changed or bool(records) or rewritten
 
     def audit_entries(self) -> list[AuditEntry]:
         return [AuditEntry.model_validate(r) for r in self.logs["audit"].read_all()]
@@ -387,7 +488,11 @@ class FolderRepository:
         found: list[str] = []
         for log in self.logs.values():
             log_now = HistoryLog(log.path)
-            log_now.read_new()
+            try:
+                log_now.read_new()
+            except CorruptFileError as error:
+                found.append(f"{log.path.name}: {error.problem}")
+                continue
             if log_now.torn_tail:
                 found.append(
                     f"{log.path.name}: torn last line ({len(log_now.torn_tail)} bytes, "
@@ -395,9 +500,38 @@ class FolderRepository:
                 )
             if log.torn_path.exists():
                 count = log.torn_path.read_bytes().count(b"\n")
-                found.append(f"{log.torn_path.name}: {count} torn line(s) set aside earlier")
+                found.append(
+                    f"{log.torn_path.name}: {count} torn line(s) from interrupted saves were set "
+                    "aside here; delete the file once you have looked at it"
+                )
         found += dataset_problems(self.ds)
         return found
+
+    def backup(self) -> Path:
+        """Copy every data file to `backups/<UTC time>/` (owner-only); the new folder.
+
+        Made under the lock, so it is a consistent picture; the folder gets its final name only
+        when complete, so `newest_backup` never points to half a backup.
+        """
+        with self._locked():
+            self._recover()
+            folder = self.path / BACKUP_DIR
+            ensure_private_dir(folder)
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            partial = folder / f".{stamp}.partial"
+            ensure_private_dir(partial)
+            for file in sorted(self.path.iterdir()):
+                if file.is_file() and not file.name.startswith(".") and file.name != JOURNAL_FILE:
+                    copy = partial / file.name
+                    shutil.copyfile(file, copy)
+                    os.chmod(copy, FILE_MODE)
+                    with open(copy, "rb") as handle:
+                        os.fsync(handle.fileno())
+            fsync_dir(partial)
+            target = folder / stamp
+            os.replace(partial, target)
+            fsync_dir(folder)
+            return target
 
     # ----------------------------------------------------------------- writing
     @contextlib.contextmanager
@@ -407,12 +541,12 @@ class FolderRepository:
         With `summary`, the audit log gets one entry counting the changes instead of one per
         record (for generated data; imports audit every record).
         """
-        if self._in_transaction:
+        if self._transaction_thread == threading.get_ident():
             raise StoreError("transactions do not nest")
         with self._locked():
             self._refresh_locked()
             tx = Transaction(self, summary)
-            self._in_transaction = True
+            self._transaction_thread = threading.get_ident()
             try:
                 yield tx
                 tx.commit()
@@ -420,7 +554,7 @@ class FolderRepository:
                 tx.rollback()
                 raise
             finally:
-                self._in_transaction = False
+                self._transaction_thread = None
 
     def put(self, record: Entity, expected: Entity | None = None) -> Entity:
         with self.transaction() as tx:
@@ -501,6 +635,10 @@ class Transaction:
 
     def delete(self, table: str, key: str, expected: Entity | None = None) -> None:
         """Delete a register record nothing refers to (staff are deactivated instead)."""
+        if table not in self.repo.tables:
+            raise StoreError(
+                f"{table} is not a register table: history is corrected by new records"
+            )
         current = self.get(table, key)
         if current is None:
             raise NotFoundError(table, key)
@@ -517,6 +655,8 @@ class Transaction:
 
     def record(self, record: Assessment | RobotBenefit) -> None:
         """Append to the history (an assessment or a month's robot benefit)."""
+        if not isinstance(record, Assessment | RobotBenefit):
+            raise StoreError(f"{record.table} is not history: use put()")
         problems = record_problems(self.ds, record)
         if problems:
             raise ValidationProblem(record.table, record.key(), problems)
@@ -582,18 +722,16 @@ class Transaction:
             repo._commit_files(replacements, appends)
         except BaseException:
             for name in touched:
-                repo.tables[name].signature = None  # memory no longer matches disk: reload
+                repo.tables[name].mark_stale()  # memory no longer matches disk: reload
+            repo.meta_signature = None if self.meta_dirty else repo.meta_signature
             raise
         for name in touched:
-            repo.tables[name].signature = file_signature(repo.tables[name].path)
+            repo.tables[name].mark_written()
         if self.meta_dirty:
-            repo.meta_signature = file_signature(repo.path / META_FILE)
+            repo.meta_signature = repo.meta_pin.hold_current(repo.path / META_FILE)
         for name, data in appends.items():
             if data:
-                log = repo.logs[name]
-                log.offset = log.path.stat().st_size
-                log.lines_read += data.count(b"\n")
-                log.inode = file_signature(log.path)[0]
+                repo.logs[name].appended(data)
 
     def rollback(self) -> None:
         for table, snapshot in self.snapshots.items():

@@ -58,6 +58,21 @@ class KapabelApp(App):
         super().__init__()
         self.repo = repo
         self.as_of = as_of or dt.date.today()
+        self._analysis = None
+
+    @property
+    def analysis(self):
+        """The figures from `reports.analysis` for the current data and as-of date (cached)."""
+        if self._analysis is None:
+            from reports.analysis import analyse
+
+            self._analysis = analyse(self.repo.ds, self.as_of)
+        return self._analysis
+
+    def data_changed(self) -> None:
+        """Call after every write: drops cached figures and lets the current screen redraw."""
+        self._analysis = None
+        self.refresh_screens()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.repo.path} · as of {self.as_of.isoformat()}"
@@ -82,7 +97,7 @@ class KapabelApp(App):
     def action_reload(self) -> None:
         """Pick up changes other people made to the database."""
         if self.repo.refresh():
-            self.refresh_screens()
+            self.data_changed()
             self.notify("Reloaded changes made by others")
         else:
             self.notify("No changes on disk")

@@ -1,5 +1,5 @@
 """One module per `kapabel` command; each adds its own sub-parser."""
 
-from tui.commands import check, demo
+from tui.commands import check, demo, report
 
-COMMAND_MODULES = [demo, check]
+COMMAND_MODULES = [demo, check, report]

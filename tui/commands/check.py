@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from store.errors import CorruptFileError
+from store.errors import StoreError
 from store.locations import resolve_db_path
 from store.repository import FolderRepository
 
@@ -21,17 +21,25 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
+def report_lines(path: object, problems: list[str], counts: dict[str, int] | None) -> list[str]:
+    """What `check` prints: one line per problem, then a verdict with the table counts."""
+    lines = [f"problem: {problem}" for problem in problems]
+    verdict = "clean" if not problems else f"{len(problems)} problem(s)"
+    if counts is None:
+        lines.append(f"{path}: {verdict} (the database could not be opened)")
+    else:
+        summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+        lines.append(f"{path}: {verdict} ({summary})")
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     path = resolve_db_path(getattr(args, "db", None))
     try:
         repo = FolderRepository.open(path)
-    except CorruptFileError as error:
-        print(f"problem: {error}")
-        return 1
-    problems = repo.problems()
-    for problem in problems:
-        print(f"problem: {problem}")
-    counts = ", ".join(f"{n} {name}" for name, n in repo.ds.counts().items())
-    verdict = "clean" if not problems else f"{len(problems)} problem(s)"
-    print(f"{path}: {verdict} ({counts})")
+    except StoreError as error:
+        problems, counts = [str(error)], None
+    else:
+        problems, counts = repo.problems(), repo.ds.counts()
+    print("\n".join(report_lines(path, problems, counts)))
     return 0 if not problems else 1

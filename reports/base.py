@@ -1,0 +1,116 @@
+"""What every report is made of: a scope, an as-of date, summary lines and tables.
+
+A report keeps its figures unrounded (that is what `to_dict` / JSON give); `tables()` lays them
+out for the text, Markdown and CSV renderers, which only format what they are given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from reports.analysis import Analysis, analyse
+from store.dataset import Dataset
+
+
+class ReportInputError(ValueError):
+    """A report asked for something that is not there (unknown department, employee...)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The department subtree a report covers; None stands for the whole organisation."""
+
+    code: str
+    name: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "name": self.name}
+
+
+def scope_dict(scope: Scope | None) -> dict[str, str] | None:
+    return None if scope is None else scope.to_dict()
+
+
+def scope_label(scope: Scope | None) -> str:
+    return "whole organisation" if scope is None else f"{scope.name} ({scope.code})"
+
+
+@dataclass
+class Table:
+    """Rows of plain values (str, int, float, bool, date, None); renderers format them.
+
+    `group_by`: index of a column that text and Markdown split into one sub-table per value
+    (shown as a heading instead of a column); CSV and JSON keep it as a column.
+    `key_columns`: how many leading columns to repeat when a wide text table is split.
+    """
+
+    title: str
+    headers: list[str]
+    rows: list[list[Any]]
+    group_by: int | None = None
+    key_columns: int = 1
+    note: str = ""
+    max_cell: int = 28
+    """Text output cuts longer cells (JSON and CSV keep them whole)."""
+
+
+@dataclass
+class Report:
+    """Base of every report: title line, summary lines, tables, JSON structure."""
+
+    kind: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+
+    as_of: dt.date
+    scope: Scope | None
+    summary: list[tuple[str, str]] = field(default_factory=list, kw_only=True)
+
+    def title(self) -> str:
+        return f"{self.label} report | {scope_label(self.scope)} | as of {self.as_of.isoformat()}"
+
+    def tables(self) -> list[Table]:
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def head(self) -> dict[str, Any]:
+        """The keys every report's JSON starts with."""
+        return {
+            "report": self.kind,
+            "as_of": self.as_of.isoformat(),
+            "scope": scope_dict(self.scope),
+        }
+
+
+def ensure_analysis(source: Analysis | Dataset, as_of: dt.date | None) -> Analysis:
+    """Reuse an Analysis, or make one from a Dataset and a date (a report's first argument)."""
+    if isinstance(source, Analysis):
+        if as_of is not None and as_of != source.as_of:
+            return analyse(source.ds, as_of, source.structure)
+        return source
+    if as_of is None:
+        raise ReportInputError("an as-of date is needed to analyse a dataset")
+    return analyse(source, as_of)
+
+
+def resolve_scope(analysis: Analysis, department: str | None) -> Scope | None:
+    """The Scope for a department code; ReportInputError naming it when it does not exist."""
+    if department is None:
+        return None
+    code = department.strip()
+    if code not in analysis.ds.departments:
+        raise ReportInputError(f"unknown department: {department!r}")
+    return Scope(code, analysis.ds.departments[code].name)
+
+
+def competency_name(analysis: Analysis, code: str) -> str:
+    competency = analysis.ds.competencies.get(code)
+    return competency.name if competency else code
+
+
+def staff_name(analysis: Analysis, employee_no: str) -> str:
+    person = analysis.ds.staff.get(employee_no)
+    return person.name if person else employee_no

@@ -1,0 +1,95 @@
+"""What the Overview screen shows: the organisation's state in a handful of figures.
+
+`build_overview(analysis)` is quick (reads the analysis); `overview_trend(analysis)` rebuilds
+readiness at past quarter ends from the history and takes longer at scale: run it in a worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from reports import rules
+from reports.analysis import Analysis
+from reports.robots import robot_figures, robots_in_scope
+from reports.trend import Trend, readiness_trend
+from store.models import RobotPhase
+
+LARGEST_GAPS = 5
+
+
+@dataclass(frozen=True)
+class GapCell:
+    """A competency in one department (its own staff) and how many there fall short."""
+
+    competency: str
+    department: str
+    staff_short: int
+    staff_required: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    as_of: dt.date
+    readiness_pct: float | None
+    largest_gaps: list[GapCell]
+    overdue_training: int
+    robots_in_production: int
+    hours_saved_12_months: float
+    """By robots in production, over the last 12 whole months."""
+    hours_expected_per_year: float
+    key_person_risk: list[str]
+    """Codes of robots in production with fewer than two qualified operators."""
+
+    @property
+    def benefit_realisation_pct(self) -> float | None:
+        return rules.benefit_realisation(self.hours_saved_12_months, self.hours_expected_per_year)
+
+
+def largest_gaps(analysis: Analysis, count: int = LARGEST_GAPS) -> list[GapCell]:
+    """(competency x department) cells with the most staff short, counting each department's
+    own staff (a parent does not repeat its children's gaps)."""
+    cells = []
+    for department in analysis.tree.walk():
+        for code, fig in analysis.own_figures(department).competencies.items():
+            if fig.staff_short > 0:
+                cells.append(GapCell(code, department, fig.staff_short, fig.staff_required))
+    cells.sort(key=lambda c: -c.staff_short)  # stable: ties keep tree and competency order
+    return cells[:count]
+
+
+def overdue_training_count(analysis: Analysis, department: str | None = None) -> int:
+    """Open plans past their due date, for active staff in scope."""
+    in_scope = {p.employee_no for p in analysis.staff_in_scope(department)}
+    return sum(
+        1
+        for plan in analysis.ds.training_plans.values()
+        if plan.staff in in_scope and rules.plan_is_overdue(plan, analysis.as_of)
+    )
+
+
+def build_overview(analysis: Analysis) -> Overview:
+    production = [
+        robot_figures(analysis, r)
+        for r in robots_in_scope(analysis, None)
+        if r.phase == RobotPhase.PRODUCTION
+    ]
+    return Overview(
+        as_of=analysis.as_of,
+        readiness_pct=analysis.department_figures(None).readiness_pct,
+        largest_gaps=largest_gaps(analysis),
+        overdue_training=overdue_training_count(analysis),
+        robots_in_production=len(production),
+        hours_saved_12_months=sum(f.hours_12m for f in production),
+        hours_expected_per_year=sum(f.robot.expected_hours_per_year for f in production),
+        key_person_risk=[f.robot.code for f in production if f.key_person_risk],
+    )
+
+
+def overview_trend(analysis: Analysis, quarters: int = 8) -> Trend:
+    """Organisation readiness at the last `quarters` quarter ends, then as of the analysis date
+    (the last value: the same figure as `readiness_pct`)."""
+    ends = rules.last_quarter_ends(analysis.as_of, quarters)
+    if ends[-1] != analysis.as_of:
+        ends.append(analysis.as_of)
+    return readiness_trend(analysis, None, ends)

@@ -1,0 +1,224 @@
+"""The rules of DESIGN.md "Semantics", one small pure function each.
+
+Every figure in a report or on a screen is built from these functions, so a rule changes in one
+place only. They take plain values (rows, levels, dates), never the whole dataset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+
+from store.dataset import AssessmentRow
+from store.models import (
+    OPEN_PLAN_STATUSES,
+    SOURCE_PRECEDENCE,
+    MilestoneStatus,
+    Requirement,
+    Robot,
+    RobotPhase,
+    TrainingPlan,
+)
+
+OPEN_MILESTONE_STATUSES = frozenset({MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS})
+MIN_QUALIFIED_OPERATORS = 2
+"""A robot in production needs at least this many qualified operators (key-person risk)."""
+
+
+# ------------------------------------------------------------------ current level
+def is_valid_on(row: AssessmentRow, as_of: dt.date) -> bool:
+    """An assessment counts on `as_of` when made on/before it and not expired before it."""
+    return row.date <= as_of and (row.valid_until is None or row.valid_until >= as_of)
+
+
+def assessment_rank(row: AssessmentRow) -> tuple[dt.date, int, int]:
+    """Order among valid assessments: later date, then source precedence, then recorded last."""
+    return (row.date, SOURCE_PRECEDENCE.get(row.source, -1), row.seq)
+
+
+def current_assessment(rows: Iterable[AssessmentRow], as_of: dt.date) -> AssessmentRow | None:
+    """The assessment that gives one person's current level in one competency on `as_of`.
+
+    `rows` are that person's assessments of that competency; None means *not assessed*.
+    """
+    best: AssessmentRow | None = None
+    best_rank: tuple[dt.date, int, int] | None = None
+    for row in rows:
+        if not is_valid_on(row, as_of):
+            continue
+        rank = assessment_rank(row)
+        if best_rank is None or rank > best_rank:
+            best, best_rank = row, rank
+    return best
+
+
+# ------------------------------------------------------------------ requirements
+def requirement_applies(
+    requirement: Requirement, department_chain: Iterable[str] | set[str], role: str | None
+) -> bool:
+    """A requirement applies to a person in its department or below it, and of its role if any."""
+    if requirement.role is not None and requirement.role != role:
+        return False
+    return requirement.department in department_chain
+
+
+def required_level(
+    requirements: Iterable[Requirement], department_chain: Iterable[str], role: str | None
+) -> int | None:
+    """Highest level among the applicable requirements; None = not required.
+
+    `requirements` are those on one competency; `department_chain` is the person's department
+    and every department above it.
+    """
+    chain = set(department_chain)
+    levels = [r.level for r in requirements if requirement_applies(r, chain, role)]
+    return max(levels) if levels else None
+
+
+def required_levels(
+    requirements: Iterable[Requirement], department_chain: Iterable[str], role: str | None
+) -> dict[str, int]:
+    """`required_level` for every competency at once: competency -> level."""
+    chain = set(department_chain)
+    result: dict[str, int] = {}
+    for r in requirements:
+        if requirement_applies(r, chain, role) and r.level > result.get(r.competency, 0):
+            result[r.competency] = r.level
+    return result
+
+
+# ------------------------------------------------------------------ gap and readiness
+def level_or_zero(current: int | None) -> int:
+    """Not assessed counts as level 0 in the arithmetic."""
+    return 0 if current is None else current
+
+
+def gap(required: int, current: int | None) -> int:
+    """How many levels short of the requirement; never negative; not assessed counts as 0.
+
+    Called for every (person, requirement) pair, so `level_or_zero` is spelled out here.
+    """
+    if current is None:
+        return required if required > 0 else 0
+    return required - current if required > current else 0
+
+
+def meets(required: int, current: int | None) -> bool:
+    return level_or_zero(current) >= required
+
+
+def readiness_pct(met: int, total: int) -> float | None:
+    """Met pairs / all pairs, in %; None when nothing is required."""
+    return None if total == 0 else 100.0 * met / total
+
+
+def pct(part: int | float, whole: int | float) -> float | None:
+    """`part` of `whole` in %; None when the whole is zero."""
+    return None if not whole else 100.0 * part / whole
+
+
+class CellState(StrEnum):
+    """How one person stands in one required competency (the heatmap's colours)."""
+
+    MEETS = "meets"
+    SHORT_1 = "short_1"
+    SHORT_2 = "short_2_plus"
+    NOT_ASSESSED = "not_assessed"
+
+
+def cell_state(required: int, current: int | None) -> CellState:
+    if current is None:
+        return CellState.NOT_ASSESSED
+    short = gap(required, current)
+    if short == 0:
+        return CellState.MEETS
+    return CellState.SHORT_1 if short == 1 else CellState.SHORT_2
+
+
+# ------------------------------------------------------------------ training
+def is_open_plan(plan: TrainingPlan) -> bool:
+    return plan.status in OPEN_PLAN_STATUSES
+
+
+def plan_covers(plan: TrainingPlan, required: int) -> bool:
+    """An open plan whose target reaches the requirement covers the gap."""
+    return is_open_plan(plan) and plan.target_level >= required
+
+
+def is_overdue(due: dt.date | None, is_open: bool, as_of: dt.date) -> bool:
+    """Still open and its due date has passed (a plan or a milestone)."""
+    return is_open and due is not None and due < as_of
+
+
+def plan_is_overdue(plan: TrainingPlan, as_of: dt.date) -> bool:
+    return is_overdue(plan.due, is_open_plan(plan), as_of)
+
+
+def is_open_milestone(status: str) -> bool:
+    return status in OPEN_MILESTONE_STATUSES
+
+
+# ------------------------------------------------------------------ robots
+def benefit_months(as_of: dt.date, months: int = 12) -> list[str]:
+    """The last `months` whole calendar months ending on or before `as_of`, as YYYY-MM.
+
+    A month counts only when it has ended (its last day is on/before `as_of`), so a report made
+    mid-month does not compare a part month with a whole year's promise.
+    """
+    if (as_of + dt.timedelta(days=1)).month != as_of.month:  # last day: its month is whole
+        year, month = as_of.year, as_of.month
+    else:
+        year, month = (as_of.year, as_of.month - 1) if as_of.month > 1 else (as_of.year - 1, 12)
+    result = []
+    for _ in range(months):
+        result.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return result[::-1]
+
+
+def benefit_realisation(hours_last_12_months: float, expected_per_year: float) -> float | None:
+    """Hours saved in the last 12 months / expected hours per year, in %; None if none expected."""
+    return pct(hours_last_12_months, expected_per_year)
+
+
+def operator_qualified(
+    required_competencies: Mapping[str, int], current_levels: Mapping[str, int | None]
+) -> bool:
+    """An operator is qualified when they meet every competency the robot requires."""
+    return all(meets(level, current_levels.get(c)) for c, level in required_competencies.items())
+
+
+def has_key_person_risk(robot: Robot, qualified_operator_count: int) -> bool:
+    """In production with fewer than two qualified operators."""
+    return robot.phase == RobotPhase.PRODUCTION and qualified_operator_count < (
+        MIN_QUALIFIED_OPERATORS
+    )
+
+
+def failed_run_pct(runs: int, failed_runs: int) -> float | None:
+    return pct(failed_runs, runs)
+
+
+# ------------------------------------------------------------------ quarters
+def quarter_end(day: dt.date) -> dt.date:
+    """Last day of the quarter `day` falls in."""
+    last_month = ((day.month - 1) // 3 + 1) * 3
+    following = dt.date(day.year + (last_month == 12), last_month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def previous_quarter_end(end: dt.date) -> dt.date:
+    """The end of the quarter before the one ending on `end`."""
+    return dt.date(end.year, end.month - 2, 1) - dt.timedelta(days=1)
+
+
+def last_quarter_ends(as_of: dt.date, count: int = 8) -> list[dt.date]:
+    """The ends of the last `count` quarters that have ended on/before `as_of`, oldest first."""
+    end = quarter_end(as_of)
+    if end > as_of:
+        end = previous_quarter_end(end)
+    ends = [end]
+    while len(ends) < count:
+        ends.append(previous_quarter_end(ends[-1]))
+    return ends[::-1]

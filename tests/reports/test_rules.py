@@ -1,0 +1,176 @@
+"""Each rule of DESIGN.md "Semantics", as a pure function."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reports import rules
+from reports.analysis import current_index
+from store.models import Requirement, Robot
+from tests.reports.factory import D, row
+
+
+class TestCurrentAssessment:
+    def test_latest_dated_on_or_before_as_of(self) -> None:
+        rows = [row("E1", "C", 2, D(2024, 1, 1), seq=0), row("E1", "C", 4, D(2024, 6, 1), seq=1)]
+        assert rules.current_assessment(rows, D(2024, 5, 31)).level == 2
+        assert rules.current_assessment(rows, D(2024, 6, 1)).level == 4
+        assert rules.current_assessment(rows, D(2023, 12, 31)) is None
+
+    def test_recording_order_does_not_beat_date(self) -> None:
+        rows = [row("E1", "C", 4, D(2024, 6, 1), seq=0), row("E1", "C", 2, D(2024, 1, 1), seq=1)]
+        assert rules.current_assessment(rows, D(2024, 12, 1)).level == 4
+
+    @pytest.mark.parametrize(
+        ("winner", "loser"),
+        [("test", "manager"), ("manager", "training"), ("training", "self"), ("test", "self")],
+    )
+    def test_same_date_source_precedence(self, winner: str, loser: str) -> None:
+        # the loser is recorded last, so only precedence can make the winner win
+        rows = [
+            row("E1", "C", 5, D(2024, 3, 1), winner, seq=0),
+            row("E1", "C", 1, D(2024, 3, 1), loser, seq=1),
+        ]
+        assert rules.current_assessment(rows, D(2024, 3, 1)).source == winner
+
+    def test_same_date_same_source_recorded_last_wins(self) -> None:
+        rows = [
+            row("E1", "C", 5, D(2024, 3, 1), "manager", seq=7),
+            row("E1", "C", 3, D(2024, 3, 1), "manager", seq=9),
+        ]
+        assert rules.current_assessment(rows, D(2024, 4, 1)).level == 3
+
+    def test_expired_assessment_no_longer_counts(self) -> None:
+        rows = [
+            row("E1", "C", 2, D(2023, 1, 1), seq=0),
+            row("E1", "C", 5, D(2024, 1, 1), "test", valid_until=D(2024, 12, 31), seq=1),
+        ]
+        assert rules.current_assessment(rows, D(2024, 12, 31)).level == 5  # last valid day
+        assert rules.current_assessment(rows, D(2025, 1, 1)).level == 2  # expired: older counts
+
+    def test_only_expired_means_not_assessed(self) -> None:
+        rows = [row("E1", "C", 5, D(2024, 1, 1), valid_until=D(2024, 2, 1))]
+        assert rules.current_assessment(rows, D(2024, 3, 1)) is None
+
+
+class TestRequiredLevel:
+    reqs = [
+        Requirement(competency="C", level=2, department="ROOT"),
+        Requirement(competency="C", level=4, department="CHILD", role="nurse"),
+        Requirement(competency="C", level=3, department="OTHER"),
+    ]
+
+    def test_inherited_from_above(self) -> None:
+        assert rules.required_level(self.reqs, ["GRANDCHILD", "CHILD", "ROOT"], "clerk") == 2
+
+    def test_role_specific_and_highest_wins(self) -> None:
+        assert rules.required_level(self.reqs, ["CHILD", "ROOT"], "nurse") == 4
+
+    def test_role_specific_does_not_apply_to_other_roles(self) -> None:
+        assert rules.required_level(self.reqs, ["CHILD", "ROOT"], None) == 2
+
+    def test_not_required_outside_the_subtree(self) -> None:
+        assert rules.required_level(self.reqs, ["ELSEWHERE"], "nurse") is None
+
+    def test_required_levels_agrees_per_competency(self) -> None:
+        reqs = [*self.reqs, Requirement(competency="X", level=1, department="ROOT")]
+        assert rules.required_levels(reqs, ["CHILD", "ROOT"], "nurse") == {"C": 4, "X": 1}
+
+
+class TestGapAndReadiness:
+    def test_gap(self) -> None:
+        assert rules.gap(4, 1) == 3
+        assert rules.gap(4, 6) == 0
+        assert rules.gap(3, None) == 3  # not assessed counts as level 0
+
+    def test_meets(self) -> None:
+        assert rules.meets(3, 3)
+        assert not rules.meets(3, 2)
+        assert not rules.meets(1, None)
+
+    def test_readiness(self) -> None:
+        assert rules.readiness_pct(3, 4) == 75.0
+        assert rules.readiness_pct(0, 0) is None
+
+    def test_cell_state(self) -> None:
+        assert rules.cell_state(3, 3) is rules.CellState.MEETS
+        assert rules.cell_state(3, 2) is rules.CellState.SHORT_1
+        assert rules.cell_state(3, 1) is rules.CellState.SHORT_2
+        assert rules.cell_state(3, None) is rules.CellState.NOT_ASSESSED
+
+
+class TestRobots:
+    def test_benefit_realisation(self) -> None:
+        assert rules.benefit_realisation(600, 1200) == 50.0
+        assert rules.benefit_realisation(10, 0) is None
+
+    def test_benefit_months_are_whole_months(self) -> None:
+        assert rules.benefit_months(D(2025, 6, 15)) == [f"2024-{m:02d}" for m in range(6, 13)] + [
+            f"2025-{m:02d}" for m in range(1, 6)
+        ]
+        assert rules.benefit_months(D(2025, 6, 30))[-1] == "2025-06"
+        assert rules.benefit_months(D(2025, 1, 10))[-1] == "2024-12"
+
+    @pytest.mark.parametrize(
+        ("phase", "qualified", "risk"),
+        [("production", 1, True), ("production", 2, False), ("test", 0, False)],
+    )
+    def test_key_person_risk(self, phase: str, qualified: int, risk: bool) -> None:
+        robot = Robot(code="R", name="R", department="D", phase=phase)
+        assert rules.has_key_person_risk(robot, qualified) is risk
+
+    def test_operator_qualified_needs_every_competency(self) -> None:
+        assert rules.operator_qualified({"A": 2, "B": 3}, {"A": 2, "B": 3})
+        assert not rules.operator_qualified({"A": 2, "B": 3}, {"A": 5})
+
+
+def test_overdue() -> None:
+    assert rules.is_overdue(D(2024, 1, 1), True, D(2024, 1, 2))
+    assert not rules.is_overdue(D(2024, 1, 2), True, D(2024, 1, 2))
+    assert not rules.is_overdue(D(2024, 1, 1), False, D(2024, 6, 1))
+    assert not rules.is_overdue(None, True, D(2024, 6, 1))
+
+
+def test_quarter_ends() -> None:
+    assert rules.quarter_end(D(2024, 11, 5)) == D(2024, 12, 31)
+    assert rules.last_quarter_ends(D(2025, 6, 15), 3) == [
+        D(2024, 9, 30),
+        D(2024, 12, 31),
+        D(2025, 3, 31),
+    ]
+    assert rules.last_quarter_ends(D(2025, 6, 30), 1) == [D(2025, 6, 30)]
+
+
+_dates = st.dates(min_value=D(2023, 1, 1), max_value=D(2023, 3, 31))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["E1", "E2"]),
+            st.integers(0, 8),
+            _dates,
+            st.sampled_from(["self", "manager", "test", "training"]),
+            st.one_of(st.none(), st.integers(0, 40)),
+        ),
+        max_size=25,
+    ),
+    _dates,
+)
+def test_one_pass_index_agrees_with_the_rule(records: list, as_of: dt.date) -> None:
+    rows = [
+        row(s, "C", lvl, d, src, None if v is None else d + dt.timedelta(days=v), seq=i)
+        for i, (s, lvl, d, src, v) in enumerate(records)
+    ]
+    index = current_index(rows, as_of)
+    backwards = current_index(rows[::-1], as_of)  # recording order is `seq`, not list position
+    for person in ("E1", "E2"):
+        mine = [r for r in rows if r.staff == person]
+        expected = rules.current_assessment(mine, as_of)
+        assert index.get(person, {}).get("C") == expected
+        assert backwards.get(person, {}).get("C") == expected

@@ -1,0 +1,171 @@
+"""Validation messages name the field; keys are unique; a key is created or updated by put."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from pydantic import ValidationError
+
+from store.errors import StoreError, ValidationProblem, format_pydantic_error
+from store.models import (
+    Assessment,
+    Department,
+    Framework,
+    GovernanceDecision,
+    RobotBenefit,
+    Staff,
+    TrainingPlan,
+)
+from store.repository import FolderRepository
+
+
+def messages(build: Callable[[], object]) -> list[str]:
+    """The 'field: problem' lines a user would see for a model that fails validation."""
+    with pytest.raises(ValidationError) as caught:
+        build()
+    return format_pydantic_error(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (lambda: Department(code="", name="x"), "code: String should have at least 1 character"),
+        (lambda: Department(code="   ", name="x"), "code: String should have at least 1"),
+        (lambda: Staff(employee_no="E1", name="", department="D1"), "name: String should have"),
+        (
+            lambda: Staff(employee_no="E1", name="A", department="D1", start_date="2026-13-01"),
+            "start_date: Input should be a valid date",
+        ),
+        (
+            lambda: Staff(employee_no="E1", name="A", department="D1", email="nobody"),
+            "email: not an e-mail address: 'nobody'",
+        ),
+        (
+            lambda: TrainingPlan(staff="E1", competency="DC1.1", target_level=2, status="done"),
+            "status: Input should be 'planned', 'in_progress', 'completed' or 'cancelled'",
+        ),
+        (
+            lambda: Assessment(
+                staff="E1", competency="DC1.1", level=2, date="2026-01-01", source="boss"
+            ),
+            "source: Input should be 'self', 'manager', 'test' or 'training'",
+        ),
+        (
+            lambda: Assessment(staff="E1", competency="DC1.1", level="abc", date="2026-01-01"),
+            "level: Input should be a valid integer",
+        ),
+        (
+            lambda: Assessment(staff="E1", competency="DC1.1", level=2, date="yesterday"),
+            "date: Input should be a valid date",
+        ),
+        (
+            lambda: Assessment(
+                staff="E1", competency="DC1.1", level=2, date="2026-02-01", valid_until="2026-01-01"
+            ),
+            "valid_until: must be on or after the assessment date",
+        ),
+        (
+            lambda: RobotBenefit(robot="RB1", month="2026-13", hours_saved=1),
+            "month: month must be YYYY-MM, got '2026-13'",
+        ),
+        (
+            lambda: RobotBenefit(robot="RB1", month="26-01", hours_saved=1),
+            "month: month must be YYYY-MM",
+        ),
+        (
+            lambda: RobotBenefit(
+                robot="RB1", month="2026-01", hours_saved=1, runs=3, failed_runs=4
+            ),
+            "failed_runs: cannot exceed runs",
+        ),
+        (
+            lambda: RobotBenefit(robot="RB1", month="2026-01", hours_saved=-1),
+            "hours_saved: Input should be greater than or equal to 0",
+        ),
+        (
+            lambda: GovernanceDecision(domain="it_budget", decision_rights="feudal"),
+            "domain: Input should be 'it_principles'",
+        ),
+        (
+            lambda: GovernanceDecision(domain="it_principles", decision_rights="tyranny"),
+            "decision_rights: Input should be 'business_monarchy'",
+        ),
+        (
+            lambda: Department(code="D1", name="x", parent_code="D1"),
+            "parent_code: a department cannot be its own parent",
+        ),
+        (
+            lambda: Framework(code="F", name="F", scale=[{"level": 2, "label": "two"}]),
+            "scale: levels must be 1..1 in order, got [2]",
+        ),
+        (lambda: Department(code="D1", name="x", colour="red"), "colour: Extra inputs are not"),
+    ],
+)
+def test_a_bad_value_gives_a_message_naming_the_field(build, expected: str) -> None:
+    found = messages(build)
+    assert any(line.startswith(expected) for line in found), found
+
+
+def test_a_level_outside_the_framework_scale_is_refused_naming_the_field(
+    repo: FolderRepository,
+) -> None:
+    repo.put(Department(code="D1", name="Borgerservice"))
+    repo.put(Staff(employee_no="E1", name="Åse", department="D1"))
+    with pytest.raises(ValidationProblem) as caught:
+        repo.record(Assessment(staff="E1", competency="DC1.1", level=9, date=dt.date(2026, 1, 1)))
+    assert caught.value.problems == ["level: 9 is outside the DIGCOMP scale (0-8) of DC1.1"]
+    with pytest.raises(ValidationProblem, match="target_level: 9 is outside the DIGCOMP"):
+        repo.put(TrainingPlan(staff="E1", competency="DC1.1", target_level=9))
+    assert repo.ds.assessments == []
+    assert FolderRepository.open(repo.path).ds.training_plans == {}
+
+
+def test_putting_an_existing_key_updates_the_one_record(repo: FolderRepository) -> None:
+    repo.put(Department(code="D1", name="Old"))
+    repo.put(Department(code="D1", name="New"))
+    reopened = FolderRepository.open(repo.path)
+    assert [(d.code, d.name) for d in reopened.ds.departments.values()] == [("D1", "New")]
+    stored = reopened.tables["departments"].storage.data["departments"]
+    assert [doc["code"] for doc in stored.values()] == ["D1"]
+
+
+def test_create_refuses_an_existing_key_and_changes_nothing(repo: FolderRepository) -> None:
+    repo.put(Department(code="D1", name="Old"))
+    with (
+        pytest.raises(ValidationProblem, match="departments 'D1': already exists"),
+        repo.transaction() as tx,
+    ):
+        tx.create(Department(code="D2", name="Other"))
+        tx.create(Department(code="D1", name="Duplicate"))
+    reopened = FolderRepository.open(repo.path)
+    assert {k: d.name for k, d in reopened.ds.departments.items()} == {"D1": "Old"}
+    with pytest.raises(ValidationProblem, match="already exists"):
+        repo.create(Department(code="D1", name="Again"))
+
+
+def test_handed_out_ids_are_never_reused(repo: FolderRepository) -> None:
+    repo.put(Department(code="D1", name="D"))
+    repo.put(Staff(employee_no="E1", name="A", department="D1"))
+    first = repo.put(TrainingPlan(staff="E1", competency="DC1.1", target_level=2))
+    with pytest.raises(ValidationProblem):
+        repo.put(TrainingPlan(staff="E1", competency="DC1.1", target_level=99 // 10))
+    second = repo.put(TrainingPlan(staff="E1", competency="DC1.2", target_level=2))
+    repo.delete("training_plans", second.id)
+    third = FolderRepository.open(repo.path).put(
+        TrainingPlan(staff="E1", competency="DC1.3", target_level=2)
+    )
+    assert (first.id, second.id, third.id) == ("TP-000001", "TP-000002", "TP-000003")
+
+
+def test_history_and_register_are_not_mixed_up(repo: FolderRepository) -> None:
+    with pytest.raises(StoreError, match="assessments is history: use record"):
+        repo.put(Assessment(staff="E1", competency="DC1.1", level=1, date="2026-01-01"))
+    with pytest.raises(StoreError, match="departments is not history: use put"):
+        repo.record(Department(code="D1", name="X"))
+    with pytest.raises(StoreError, match="assessments is not a register table"):
+        repo.delete("assessments", "E1|DC1.1|2026-01-01|self")
+    with pytest.raises(StoreError, match="nonsense is not a register table"):
+        repo.delete("nonsense", "x")
+    assert FolderRepository.open(repo.path).ds.departments == {}

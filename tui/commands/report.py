@@ -1,0 +1,95 @@
+"""`kapabel report KIND`: write a report to stdout or a file, without starting the app."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+REPORT_CHOICES = ("gaps", "heatmap", "person", "training", "robots", "strategy", "trend")
+"""Kept here too so `kapabel --help` does not import the reports (checked by a test)."""
+
+
+def add_parser(subparsers) -> None:
+    from tui.cli import add_db_option
+
+    parser = subparsers.add_parser(
+        "report",
+        help="write a report (gaps, heatmap, person, training, robots, strategy, trend)",
+        description="Write a report for the whole organisation or one department (and all below "
+        "it), as of a date, to stdout or --output.",
+    )
+    parser.add_argument(
+        "kind", choices=REPORT_CHOICES, metavar="KIND", help=", ".join(REPORT_CHOICES)
+    )
+    add_db_option(parser)
+    parser.add_argument("--department", metavar="CODE", help="only this department and below")
+    parser.add_argument(
+        "--as-of",
+        dest="report_as_of",
+        metavar="YYYY-MM-DD",
+        help="as of this date (default: today)",
+    )
+    parser.add_argument(
+        "--format", dest="fmt", choices=("text", "md", "csv", "json"), default="text",
+        help="output format (default: text)",
+    )  # fmt: skip
+    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("--employee", metavar="NO", help="employee number (person report)")
+    parser.set_defaults(handler=run)
+
+
+def parse_as_of(args: argparse.Namespace) -> dt.date:
+    """The report's date: `report --as-of`, else `kapabel --as-of`, else today."""
+    from tui.cli import UsageError
+
+    text = getattr(args, "report_as_of", None)
+    if text is None:
+        return getattr(args, "as_of", None) or dt.date.today()
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--as-of: not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from reports import ReportInputError, build_report, render
+    from store.locations import resolve_db_path
+    from store.repository import FolderRepository
+    from tui.cli import UsageError
+
+    as_of = parse_as_of(args)
+    if args.kind == "person" and not args.employee:
+        raise UsageError("the person report needs --employee NO")
+    repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
+    try:
+        report = build_report(
+            args.kind, repo.ds, as_of, department=args.department, employee=args.employee
+        )
+    except ReportInputError as error:
+        raise UsageError(str(error)) from None
+    text = render(report, args.fmt)
+    if args.output:
+        write_output(Path(args.output).expanduser(), text)
+    else:
+        import sys
+
+        sys.stdout.write(text)
+    return 0
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write atomically, so a failed run never leaves half a report where the old one was."""
+    from tui.cli import UsageError
+
+    if path.is_dir():
+        raise UsageError(f"--output: {path} is a folder")
+    if not path.parent.exists():
+        raise UsageError(f"--output: no folder {path.parent}")
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"--output: cannot write {path}: {error.strerror}") from None
