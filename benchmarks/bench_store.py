@@ -4,7 +4,7 @@
 
 Generates the databases into bench-data/ (gitignored; reused when present unless --regenerate)
 and prints, per size: the time to generate, to open (register + history), to derive everyone's
-current levels, and the median time of one save of each kind (record one assessment, edit one
+current levels (`reports.analysis.current_index`), and the median time of one save of each kind (record one assessment, edit one
 person, edit one department). Saves run on a scratch copy, so the reused database stays as
 generated. Targets (issue #2): a save under 50 ms at 50,000 staff; open under 3 s at 50,000
 and under 0.5 s at 5,000.
@@ -24,29 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from store.dataset import Dataset  # noqa: E402
+from reports.analysis import current_index  # noqa: E402
 from store.demo import DEMO_AS_OF, generate  # noqa: E402
-from store.models import SOURCE_PRECEDENCE, Assessment  # noqa: E402
+from store.models import Assessment  # noqa: E402
 from store.repository import FolderRepository  # noqa: E402
-
-
-def current_levels(ds: Dataset, as_of: dt.date) -> dict[tuple[str, str], int]:
-    """Latest valid assessment per (staff, competency) on or before `as_of` (DESIGN.md).
-
-    A stand-in until `reports` provides the real function: one pass over the history.
-    """
-    best: dict[tuple[str, str], tuple] = {}
-    precedence = SOURCE_PRECEDENCE
-    for row in ds.assessments:
-        if row.date > as_of or (row.valid_until is not None and row.valid_until < as_of):
-            continue
-        key = (row.staff, row.competency)
-        rank = (row.date, precedence[row.source], row.seq)
-        held = best.get(key)
-        if held is None or rank > held[0]:
-            best[key] = (rank, row.level)
-    return {key: level for key, (_, level) in best.items()}
-
 
 CPU_TIMES: list[float] = []
 """CPU seconds of each `timed` call: on a shared, busy machine wall time mostly measures the
@@ -129,10 +110,11 @@ def bench_size(data: Path, staff: int, regenerate: bool, repeat: int) -> None:
         f"{len(ds.staff):,} staff, {len(ds.assessments):,} assessments, "
         f"{len(ds.departments)} departments, {len(ds.robots)} robots)"
     )
-    seconds, levels = timed(lambda: current_levels(ds, DEMO_AS_OF))
+    seconds, index = timed(lambda: current_index(ds.assessments, DEMO_AS_OF))
+    pairs = sum(len(levels) for levels in index.values())
     print(
         f"  current levels     {seconds:6.2f} s (cpu {CPU_TIMES[-1]:.2f} s; "
-        f"{len(levels):,} staff x competency)"
+        f"reports.analysis.current_index, {pairs:,} staff x competency)"
     )
     for kind, (times, cpu_times) in bench_saves(path, repeat).items():
         print(f"  save: {kind:<12} {median_of(times, cpu_times)}  median of {repeat}")
