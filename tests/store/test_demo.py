@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from store.repository import FolderRepository
 from tui.cli import main
 
 OPEN = {PlanStatus.PLANNED, PlanStatus.IN_PROGRESS}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _generate(path: Path, staff: int, seed: int) -> FolderRepository:
@@ -46,7 +50,14 @@ def _ancestors(ds: Dataset, code: str) -> list[str]:
 
 # ---------------------------------------------------------------------------- determinism
 def test_same_seed_gives_identical_files(demo_db_template: Path, tmp_path: Path) -> None:
-    again = _generate(tmp_path / "again", 1200, 1).path
+    """Also in another process with another string-hash seed: no set or hash order leaks in."""
+    again = tmp_path / "again"
+    script = (
+        "import sys; from store.repository import FolderRepository; from store.demo import "
+        "generate; generate(FolderRepository.open(sys.argv[1], create=True, user='demo'))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", script, str(again)], env=env, check=True)
     register = sorted(p.name for p in demo_db_template.glob("*.json"))
     assert "staff.json" in register and "training_plans.json" in register
     for name in register + ["assessments.jsonl", "robot_benefits.jsonl"]:
