@@ -26,7 +26,7 @@ import os
 import shutil
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -512,6 +512,56 @@ class FolderRepository:
                 )
         found += dataset_problems(self.ds)
         return found
+
+    # ----------------------------------------------------------------- whole files
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the write lock, having picked up others' changes: for copying the files whole."""
+        if self._transaction_thread == threading.get_ident():
+            raise StoreError("cannot take the lock inside a transaction")
+        with self._locked():
+            self._refresh_locked()
+            yield
+
+    def rewrite_history(self, name: str, transform: Callable[[list[dict]], list[dict]]) -> None:
+        """Replace history file `name` with `transform(records)`, atomically, under the lock.
+
+        For erasing a person only: history is otherwise append-only.
+        """
+        with self.exclusive():
+            log = self.logs[name]
+            log.prepare_append()
+            atomic_write(log.path, encode_lines(transform(log.read_all())))
+            self._refresh_locked()
+
+    def replace_files(self, contents: dict[str, bytes]) -> None:
+        """Make the database exactly `contents` (file name -> bytes), all or nothing (restore).
+
+        A data file missing from `contents` is emptied. Goes through the journal, so a crash
+        midway is completed by the next process that opens the database.
+        """
+        with self.exclusive():
+            wanted = {META_FILE, *(t.path.name for t in self.tables.values())}
+            wanted |= {log.path.name for log in self.logs.values()}
+            unknown = sorted(set(contents) - wanted)
+            if unknown:
+                raise StoreError(f"not database files: {', '.join(unknown)}")
+            journal: dict = {"replace": [], "append": []}
+            for file_name in sorted(wanted):
+                data = contents.get(file_name)
+                if data is None and not (self.path / file_name).exists():
+                    continue
+                if data is None:
+                    data = b"" if file_name.endswith(".jsonl") else b"{}"
+                temp = write_temp(self.path / file_name, data, suffix=".txn")
+                journal["replace"].append([temp.name, file_name])
+            journal_path = self.path / JOURNAL_FILE
+            atomic_write(journal_path, orjson.dumps(journal))
+            self._apply_journal(journal)
+            journal_path.unlink()
+            fsync_dir(self.path)
+            self._prepare_schema()
+            self._load_all()
 
     def backup(self) -> Path:
         """Copy every data file to `backups/<UTC time>/` (owner-only); the new folder.
