@@ -7,6 +7,7 @@ from store.dataset import AssessmentRow, Dataset
 from store.errors import (
     ConflictError,
     CorruptFileError,
+    DiskError,
     InUseError,
     NotFoundError,
     StoreError,
@@ -19,6 +20,7 @@ __all__ = [
     "ConflictError",
     "CorruptFileError",
     "Dataset",
+    "DiskError",
     "FolderRepository",
     "InUseError",
     "NotFoundError",

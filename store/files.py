@@ -8,8 +8,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import weakref
 from pathlib import Path
-from typing import BinaryIO
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -77,19 +77,26 @@ def append_durably(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def open_pinned(path: Path) -> tuple[BinaryIO, tuple[int, int, int]] | None:
-    """Open `path` for reading; the handle and the signature of exactly that file (None: missing).
+def open_pinned(path: Path) -> tuple[int, tuple[int, int, int]] | None:
+    """Open `path` for reading; the descriptor and the signature of exactly that file.
 
-    While the handle stays open the file's inode cannot be reused, so a later rewrite by another
-    process always gets a new inode and a changed signature -- even on file systems whose
-    timestamps are too coarse to tell two writes in the same tick apart.
+    While the descriptor stays open the file's inode cannot be reused, so a later rewrite by
+    another process always gets a new inode and a changed signature -- even on file systems
+    whose timestamps are too coarse to tell two writes in the same tick apart. None: missing.
     """
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - the caller keeps it open on purpose
+        fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return None
-    st = os.fstat(handle.fileno())
-    return handle, (st.st_ino, st.st_size, st.st_mtime_ns)
+    st = os.fstat(fd)
+    return fd, (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def read_fd(fd: int) -> bytes:
+    """The whole content of an open file, from its start."""
+    with open(fd, "rb", closefd=False) as handle:
+        handle.seek(0)
+        return handle.read()
 
 
 PIN_FILES = os.name == "posix"
@@ -97,26 +104,27 @@ PIN_FILES = os.name == "posix"
 
 
 class Pin:
-    """Holds the handle of the file version a reader last loaded (see `open_pinned`)."""
+    """Holds open the file version a reader last loaded (see `open_pinned`); closed with it."""
 
     def __init__(self) -> None:
-        self._handle: BinaryIO | None = None
+        self._closer: weakref.finalize | None = None
 
-    def hold(self, handle: BinaryIO | None) -> None:
-        old, self._handle = self._handle, handle if PIN_FILES else None
-        if old is not None:
-            old.close()
-        if handle is not None and not PIN_FILES:
-            handle.close()
+    def hold(self, fd: int | None) -> None:
+        if self._closer is not None:
+            self._closer()  # closes the previous descriptor
+            self._closer = None
+        if fd is None:
+            return
+        if PIN_FILES:
+            self._closer = weakref.finalize(self, os.close, fd)
+        else:
+            os.close(fd)
 
     def hold_current(self, path: Path) -> tuple[int, int, int] | None:
         """Pin the file now at `path` (just written by us); its signature."""
         opened = open_pinned(path)
-        if opened is None:
-            self.hold(None)
-            return None
-        self.hold(opened[0])
-        return opened[1]
+        self.hold(opened[0] if opened else None)
+        return opened[1] if opened else None
 
 
 def file_signature(path: Path) -> tuple[int, int, int] | None:

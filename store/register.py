@@ -9,6 +9,7 @@ remove) and written once, when the transaction commits.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from store.errors import CorruptFileError, format_pydantic_error
-from store.files import Pin, file_signature, open_pinned
+from store.files import Pin, file_signature, open_pinned, read_fd
 from store.models import Entity
 
 
@@ -48,21 +49,22 @@ def parse_json_object(path: Path, raw: bytes) -> dict:
 
 def read_pinned(path: Path, pin: Pin) -> tuple[dict | None, tuple[int, int, int] | None]:
     """Like `read_json_object`, also pinning the version read; (data, its signature)."""
-    opened = open_pinned(path)
+    try:
+        opened = open_pinned(path)
+    except OSError as error:
+        raise CorruptFileError(path, f"cannot be read: {error.strerror}") from error
     if opened is None:
         return None, None
-    handle, signature = opened
+    fd, signature = opened
     try:
-        raw = handle.read()
+        data = parse_json_object(path, read_fd(fd))
     except OSError as error:
-        handle.close()
+        os.close(fd)
         raise CorruptFileError(path, f"cannot be read: {error.strerror}") from error
-    try:
-        data = parse_json_object(path, raw)
     except CorruptFileError:
-        handle.close()
+        os.close(fd)
         raise
-    pin.hold(handle)
+    pin.hold(fd)
     return data, signature
 
 
