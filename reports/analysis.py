@@ -163,19 +163,25 @@ class Structure:
         for plan in ds.training_plans.values():
             self.plans_by_pair.setdefault((plan.staff, plan.competency), []).append(plan)
         self.open_target: dict[tuple[str, str], int] = {}
+        """Highest target among open plans per (person, competency): a gap is covered
+        (`rules.plan_covers`) exactly when this reaches the required level."""
         for key, plans in self.plans_by_pair.items():
             targets = [p.target_level for p in plans if rules.is_open_plan(p)]
             if targets:
                 self.open_target[key] = max(targets)
-        self.competency_order = sorted(ds.competencies, key=natural_key)
+
+    def chain(self, department: str) -> tuple[str, ...]:
+        """The department and those above it (just itself when it is not in the register)."""
+        if department in self.tree.departments:
+            return self.tree.chain(department)
+        return (department,)
 
     def required_for_pair(self, department: str, role: str | None) -> dict[str, int]:
         """Competency -> required level for anyone in `department` with `role` (shared: read only)."""
         key = (department, role)
         found = self._required.get(key)
         if found is None:
-            chain = self.tree.chain(department) if department in self.tree.departments else ()
-            chain = chain or (department,)
+            chain = self.chain(department)
             candidates = [r for d in chain for r in self.requirements_by_department.get(d, ())]
             levels = rules.required_levels(candidates, chain, role)
             found = {c: levels[c] for c in self.sort_competencies(levels)}
@@ -189,8 +195,7 @@ class Structure:
         key = (department, role)
         found = self._theme_required.get(key)
         if found is None:
-            chain = self.tree.chain(department) if department in self.tree.departments else ()
-            chain = chain or (department,)
+            chain = self.chain(department)
             by_theme: dict[str, list[Requirement]] = {}
             for d in chain:
                 for r in self.requirements_by_department.get(d, ()):
