@@ -50,7 +50,7 @@ async def test_selecting_a_department_updates_readiness_and_heatmap(small_repo):
 
         gaps = app.screen.query_one("#gap-table", DataTable)
         first = [str(c) for c in gaps.get_row_at(0)]
-        assert first[0] == "DC1.1" and first[2:4] == ["3", "2"]
+        assert first[0] == "DC1.1" and first[1:3] == ["3", "2"]
 
 
 async def test_heatmap_shows_symbols_a_legend_and_the_cell_under_the_cursor(small_repo):

@@ -69,9 +69,8 @@ class OrganisationScreen(AnalysisScreen):
     def on_mount(self) -> None:
         gap_table = self.query_one("#gap-table", DataTable)
         gap_table.add_columns(
-            "Competency", "Name", "Required", "Meeting", "% meeting", "Mean gap", "Not assessed",
-            "Training planned",
-        )  # fmt: skip
+            "Code", "Req", "Meet", "% meet", "Avg gap", "Unassessed", "Training", "Competency"
+        )
         robot_table = self.query_one("#robot-table", DataTable)
         robot_table.add_columns(
             "Robot", "Name", "Key-person risk", "Qualified operators", "Phase",
@@ -112,9 +111,12 @@ class OrganisationScreen(AnalysisScreen):
                     found.expand()
         self.call_after_refresh(self._move_tree_cursor, cursor_node)
 
-    def _move_tree_cursor(self, node) -> None:
-        tree = self.query_one("#departments", Tree)
-        tree.move_cursor(node)
+    def _move_tree_cursor(self, node, attempts: int = 10) -> None:
+        """Put the tree's cursor on `node` once the tree has laid out its (expanded) lines."""
+        if node.line < 0 and attempts:
+            self.call_after_refresh(self._move_tree_cursor, node, attempts - 1)
+            return
+        self.query_one("#departments", Tree).move_cursor(node)
 
     @staticmethod
     def _node_for(tree: Tree, code: str):
@@ -177,13 +179,13 @@ class OrganisationScreen(AnalysisScreen):
             rows.append(
                 (
                     cell(code),
-                    cell(competency.name if competency else code),
                     f"{f.staff_required:,}",
                     f"{f.staff_meeting:,}",
                     pct_cell(f.pct_meeting),
                     "–" if f.mean_gap is None else f"{f.mean_gap:.2f}",
                     f"{f.not_assessed:,}",
                     f"{f.gaps_with_open_training:,}",
+                    cell(competency.name if competency else code),
                 )
             )
         refill(self.query_one("#gap-table", DataTable), rows)
