@@ -93,14 +93,15 @@ def child(path: Path) -> None:
 
 # --------------------------------------------------------------------------- driver
 def run_once(path: Path) -> dict[str, float]:
-    output = subprocess.run(
+    done = subprocess.run(
         [sys.executable, __file__, "--child", str(path)],
-        check=True,
         capture_output=True,
         text=True,
         cwd=ROOT,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    )
+    if done.returncode != 0:
+        sys.exit(f"the measuring process failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
