@@ -63,6 +63,7 @@ class OrganisationScreen(AnalysisScreen):
                     yield HeatmapView(id="heatmap-view")
                     yield Static(id="heatmap-cell")
                 with TabPane("Robots", id="robots"):
+                    yield Static(id="robot-note")
                     yield DataTable(id="robot-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -232,6 +233,14 @@ class OrganisationScreen(AnalysisScreen):
                 )
             )
         refill(self.query_one("#robot-table", DataTable), rows)
+        note = Text(no_wrap=True, overflow="ellipsis")
+        note.append(f"{len(rows)} robot{'s' if len(rows) != 1 else ''} in ")
+        if code is None:
+            note.append("the whole organisation")
+        else:
+            note.append(analysis.department_name(code))
+            note.append(" and the departments below it")
+        self.query_one("#robot-note", Static).update(note)
 
     # ------------------------------------------------------------- heatmap cell detail
     @on(HeatmapView.CellHighlighted)
