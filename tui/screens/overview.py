@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from tui.screens.base import AnalysisScreen
 from tui.widgets.readiness import ReadinessBar
@@ -122,7 +123,8 @@ class OverviewScreen(AnalysisScreen):
 
         trend = overview_trend(analysis)
         points = list(zip(trend.quarter_ends, trend.lines[0].readiness, strict=True))
-        self.app.call_from_thread(self.query_one("#trend", TrendBars).show, points)
+        if not get_current_worker().is_cancelled:  # newer figures asked for a newer trend
+            self.app.call_from_thread(self.query_one("#trend", TrendBars).show, points)
 
     # ------------------------------------------------------------- drill-down
     @on(DataTable.RowSelected, "#gaps")
