@@ -174,6 +174,9 @@ class ReportsScreen(DataScreen):
         choice = self.choice()
         if isinstance(choice, str):
             self._show_problem(choice)
+            self._rendered_for = None
+            self._report_text = ""
+            self.query_one("#preview", TextArea).load_text("")  # never preview another report
             return
         self._show_problem(None)
         if not self._path_edited:
