@@ -198,6 +198,8 @@ class ReportsScreen(DataScreen):
         self.app.call_from_thread(self._report_ready, choice, text)
 
     def _report_ready(self, choice: ReportChoice, text: str) -> None:
+        if choice != self.choice():
+            return  # the form changed while this one was being made: a newer one is coming
         self._report_text = text
         self._rendered_for = choice
         preview = self.query_one("#preview", TextArea)
