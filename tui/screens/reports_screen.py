@@ -176,7 +176,9 @@ class ReportsScreen(DataScreen):
             self._show_problem(choice)
             self._rendered_for = None
             self._report_text = ""
-            self.query_one("#preview", TextArea).load_text("")  # never preview another report
+            preview = self.query_one("#preview", TextArea)
+            preview.loading = False
+            preview.load_text("")  # never preview another report than the form describes
             return
         self._show_problem(None)
         if not self._path_edited:
