@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from reports import rules
+from reports.bulk import gc_paused
 from reports.tree import DepartmentTree, natural_key
 from store.dataset import AssessmentRow, Dataset
-from store.models import Requirement, Staff, TrainingPlan
+from store.models import SOURCE_PRECEDENCE, Requirement, Staff, TrainingPlan
 
 # --------------------------------------------------------------------------- results
 
@@ -101,23 +102,40 @@ class GapRow(NamedTuple):
 # --------------------------------------------------------------------------- indexes
 
 
-def current_index(
-    rows: Iterable[AssessmentRow], as_of: dt.date
-) -> dict[tuple[str, str], AssessmentRow]:
-    """`rules.current_assessment` for every (person, competency) at once, in one pass."""
-    best: dict[tuple[str, str], AssessmentRow] = {}
-    ranks: dict[tuple[str, str], tuple] = {}
-    is_valid_on = rules.is_valid_on
-    rank_of = rules.assessment_rank
-    for row in rows:
-        if not is_valid_on(row, as_of):
-            continue
-        key = (row.staff, row.competency)
-        rank = rank_of(row)
-        old = ranks.get(key)
-        if old is None or rank > old:
-            best[key] = row
-            ranks[key] = rank
+CurrentIndex = dict[str, dict[str, AssessmentRow]]
+"""employee_no -> competency -> the assessment giving the current level."""
+
+_NONE: dict[str, AssessmentRow] = {}
+
+
+def current_index(rows: Iterable[AssessmentRow], as_of: dt.date) -> CurrentIndex:
+    """`rules.current_assessment` for every (person, competency) at once, in one pass.
+
+    The hottest loop in Kapabel (a million rows at the largest size), so the rule is inlined on
+    tuple indexes and nested dicts (no per-row key tuples); a property test pins it to
+    `rules.current_assessment`.
+    """
+    precedence = SOURCE_PRECEDENCE
+    best: CurrentIndex = {}
+    with gc_paused():
+        for row in rows:
+            date = row[3]
+            if date > as_of:
+                continue
+            valid_until = row[6]
+            if valid_until is not None and valid_until < as_of:
+                continue
+            mine = best.get(row[0])
+            if mine is None:
+                best[row[0]] = {row[1]: row}
+                continue
+            old = mine.get(row[1])
+            if old is None or date > old[3]:
+                mine[row[1]] = row
+            elif date == old[3]:
+                rank, old_rank = precedence.get(row[4], -1), precedence.get(old[4], -1)
+                if rank > old_rank or (rank == old_rank and row[8] > old[8]):
+                    mine[row[1]] = row
     return best
 
 
@@ -200,12 +218,14 @@ class Analysis:
         self.structure = structure or Structure(ds)
         self.tree = self.structure.tree
         self.current = current_index(ds.assessments, as_of)
+        """employee_no -> competency -> current assessment (see `current_for`)."""
         self._own_counters: dict[str, dict[str, list[int]]] = {}
         self._own_staff: dict[str, int] = {}
         self._own_gaps: dict[str, list[GapRow]] = {}
         self._figures: dict[str | None, DepartmentFigures] = {}
         self._history: dict[str, list[AssessmentRow]] | None = None
-        self._count_departments()
+        with gc_paused():
+            self._count_departments()
 
     # ------------------------------------------------------------- the one pass
     def _count_departments(self) -> None:
@@ -215,6 +235,7 @@ class Analysis:
         open_target = structure.open_target
         gap = rules.gap
         for department, people in structure.staff_by_department.items():
+            by_role: dict[str | None, dict[str, int]] = {}
             counters: dict[str, list[int]] = {}
             gaps: list[GapRow] = []
             active = 0
@@ -223,10 +244,13 @@ class Analysis:
                     continue
                 active += 1
                 employee_no = person.employee_no
-                for competency, required in structure.required_for_pair(
-                    department, person.role
-                ).items():
-                    row = current.get((employee_no, competency))
+                levels = current.get(employee_no, _NONE)
+                role = person.role
+                required_levels = by_role.get(role)
+                if required_levels is None:
+                    required_levels = by_role[role] = structure.required_for_pair(department, role)
+                for competency, required in required_levels.items():
+                    row = levels.get(competency)
                     level = None if row is None else row.level
                     counter = counters.get(competency)
                     if counter is None:
@@ -293,10 +317,10 @@ class Analysis:
         return dict(self.structure.required_for_pair(person.department, person.role))
 
     def current_for(self, employee_no: str, competency: str) -> AssessmentRow | None:
-        return self.current.get((employee_no, competency))
+        return self.current.get(employee_no, _NONE).get(competency)
 
     def current_level(self, employee_no: str, competency: str) -> int | None:
-        row = self.current.get((employee_no, competency))
+        row = self.current.get(employee_no, _NONE).get(competency)
         return None if row is None else row.level
 
     def open_plan_for(

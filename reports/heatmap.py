@@ -144,7 +144,7 @@ class HeatmapReport(Report):
                 rows,
                 key_columns=1,
             ),
-            Table("Competencies", ["Code", "Competency"], legend),
+            Table("Competencies", ["Code", "Competency"], legend, max_cell=90),
         ]
 
 

@@ -95,8 +95,13 @@ def level_or_zero(current: int | None) -> int:
 
 
 def gap(required: int, current: int | None) -> int:
-    """How many levels short of the requirement; never negative."""
-    return max(0, required - level_or_zero(current))
+    """How many levels short of the requirement; never negative; not assessed counts as 0.
+
+    Called for every (person, requirement) pair, so `level_or_zero` is spelled out here.
+    """
+    if current is None:
+        return required if required > 0 else 0
+    return required - current if required > current else 0
 
 
 def meets(required: int, current: int | None) -> bool:

@@ -17,8 +17,9 @@ _DIGITS = re.compile(r"(\d+)")
 
 def natural_key(text: str) -> tuple:
     """Sort 'D2' before 'D10': digit runs compare as numbers."""
-    parts = _DIGITS.split(text)
-    return tuple(int(p) if i % 2 else p.casefold() for i, p in enumerate(parts))
+    parts: list = _DIGITS.split(text.casefold())
+    parts[1::2] = map(int, parts[1::2])
+    return tuple(parts)
 
 
 class DepartmentTree:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reports import rules
-from reports.analysis import Analysis, current_index
+from reports.analysis import _NONE, Analysis, current_index
 from reports.base import Report, Table, ensure_analysis, resolve_scope
 from store.dataset import Dataset
 
@@ -64,7 +64,7 @@ def readiness_trend(
         met = [0] * (len(groups) + 1)
         total = [0] * (len(groups) + 1)
         for employee_no, competency, level, group in pairs:
-            row = current.get((employee_no, competency))
+            row = current.get(employee_no, _NONE).get(competency)
             ok = rules.meets(level, None if row is None else row.level)
             total[0] += 1
             met[0] += ok

@@ -617,7 +617,7 @@ def history_events(
 
         self_days: list[dt.date | None] = []
         for start, end in SELF_CAMPAIGNS:
-            if start < first or end > last or rng.random() > 0.8:
+            if start < first or end > last or rng.random() > 0.75:
                 self_days.append(None)
                 continue
             day = _day(rng, start, end)

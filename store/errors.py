@@ -55,6 +55,15 @@ class LockTimeoutError(StoreError):
     pass
 
 
+class DiskError(StoreError):
+    """The system refused a read or write (no permission, disk full...); a save is undone."""
+
+    def __init__(self, error: OSError, path: Path) -> None:
+        self.error = error
+        where = error.filename or path
+        super().__init__(f"{where}: {error.strerror or error}")
+
+
 def format_pydantic_error(error: Exception) -> list[str]:
     """Turn a pydantic ValidationError into 'field: message' lines."""
     errors = getattr(error, "errors", None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,6 +29,16 @@ def fsync_dir(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.\d+\.(?:tmp|txn)$")
+"""`.<file>.<pid>.tmp` (an atomic rewrite) or `.<file>.<pid>.txn` (part of a journal)."""
+
+
+def temp_target(name: str) -> str | None:
+    """The file a temporary of ours was written for; None for any other name."""
+    match = TEMP_NAME.match(name)
+    return match["target"] if match else None
 
 
 def write_temp(path: Path, data: bytes, suffix: str = ".tmp") -> Path:

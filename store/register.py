@@ -176,32 +176,32 @@ class RegisterTable:
         upserts: Mapping[str, Entity],
         deletes: Iterable[str],
     ) -> None:
-        """Apply a transaction's changes in memory with one TinyDB call per kind."""
-        table = self.table
-        deletes = [k for k in deletes if k in self.doc_ids]
-        if deletes:
-            table.remove(doc_ids=[self.doc_ids.pop(k) for k in deletes])
-        updates = {k: m for k, m in upserts.items() if k in self.doc_ids}
-        if updates:
-            by_id = {self.doc_ids[k]: m.model_dump(mode="json") for k, m in updates.items()}
-            key_of = self.model.key_fields
+        """Apply a transaction's changes to the held TinyDB data in memory.
 
-            def replace(doc: dict) -> None:
-                key = "|".join("" if doc.get(f) is None else str(doc.get(f)) for f in key_of)
-                new = by_id[self.doc_ids[key]]
-                doc.clear()
-                doc.update(new)
-
-            table.update(replace, doc_ids=list(by_id))
-        inserts = [(k, m) for k, m in upserts.items() if k not in self.doc_ids]
-        if inserts:
-            ids = table.insert_multiple(m.model_dump(mode="json") for _, m in inserts)
-            for (key, _), doc_id in zip(inserts, ids, strict=True):
-                self.doc_ids[key] = doc_id
+        Works on TinyDB's raw table (string doc ids, the file's own layout) rather than through
+        `Table.update`/`insert_multiple`, which convert every doc id of the table to int and back
+        on each call: 0.1 s per save at 50,000 staff (PERFORMANCE.md). The file written is the
+        same; new doc ids follow TinyDB's rule (highest id + 1).
+        """
+        raw = self.storage.data.setdefault(self.name, {})
+        for key in deletes:
+            doc_id = self.doc_ids.pop(key, None)
+            if doc_id is not None:
+                raw.pop(str(doc_id), None)
+        next_id = 0
+        for key, model in upserts.items():
+            doc_id = self.doc_ids.get(key)
+            if doc_id is None:
+                next_id = next_id or max(self.doc_ids.values(), default=0) + 1
+                doc_id = self.doc_ids[key] = next_id
+                next_id += 1
+            raw[str(doc_id)] = model.model_dump(mode="json")
+        self.storage.dirty = True
+        self.db = TinyDB(storage=lambda: self.storage)  # drop TinyDB's cached ids and queries
 
 
 def _key_hint(doc: object, model: type[Entity]) -> str:
     if isinstance(doc, dict):
-        parts = [str(doc.get(f, "?")) for f in model.key_fields]
+        parts = ["" if doc.get(f, "?") is None else str(doc.get(f, "?")) for f in model.key_fields]
         return repr("|".join(parts))
     return "?"

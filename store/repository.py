@@ -26,7 +26,7 @@ import os
 import shutil
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -38,6 +38,7 @@ from store.dataset import AssessmentRow, Dataset, row_from_model, row_from_recor
 from store.errors import (
     ConflictError,
     CorruptFileError,
+    DiskError,
     InUseError,
     LockTimeoutError,
     NotFoundError,
@@ -46,6 +47,7 @@ from store.errors import (
     format_pydantic_error,
 )
 from store.files import (
+    DIR_MODE,
     FILE_MODE,
     Pin,
     append_durably,
@@ -53,10 +55,12 @@ from store.files import (
     ensure_private_dir,
     file_signature,
     fsync_dir,
+    temp_target,
     write_temp,
 )
 from store.history import HistoryLog, encode_lines
 from store.integrity import dataset_problems, record_problems, usages
+from store.migrations import V0_FILE
 from store.models import (
     GENERATED_ID_PREFIX,
     REGISTER_MODELS,
@@ -78,7 +82,6 @@ HISTORY_FILES = {
     "robot_benefits": "robot_benefits.jsonl",
     "audit": "audit.jsonl",
 }
-TEMP_SUFFIXES = (".tmp", ".txn")
 
 
 def current_user() -> str:
@@ -107,6 +110,15 @@ def newest_backup(db_path: Path) -> Path | None:
         return None
     backups = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     return backups[-1] if backups else None
+
+
+def why_invalid(record: object, error: Exception) -> str:
+    """The field-by-field reason a stored assessment is unreadable (pydantic says it best)."""
+    try:
+        Assessment.model_validate(record)
+    except ValidationError as invalid:
+        return "; ".join(format_pydantic_error(invalid))
+    return f"{type(error).__name__}: {error}"
 
 
 def check_journal(journal: dict, path: Path) -> None:
@@ -178,17 +190,26 @@ class FolderRepository:
         path = Path(path)
         if path.exists() and not path.is_dir():
             raise StoreError(f"{path} is a file, not a database folder")
+        no_database = StoreError(
+            f"no database at {path} (make one with `kapabel demo --db {path}` or import your data)"
+        )
         if not path.exists():
             if not create:
-                raise StoreError(
-                    f"no database at {path} (make one with `kapabel demo --db {path}` "
-                    "or import your data)"
-                )
-            ensure_private_dir(path)
+                raise no_database
+            try:
+                ensure_private_dir(path)
+            except OSError as error:
+                raise DiskError(error, path) from error
         repo = cls(path, user=user)
+        if not any((path / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE)):
+            repo._check_empty_folder()  # before the lock file is made among someone's files
         with repo._locked():
             repo._recover()
             fresh = repo._prepare_schema()
+            if fresh and not create:
+                raise no_database
+            if fresh:
+                os.chmod(path, DIR_MODE)
             repo._load_all()
             if fresh:
                 repo._initialise()
@@ -205,15 +226,14 @@ class FolderRepository:
                 migrations.migrate(self)
                 data, signature = read_pinned(meta_path, self.meta_pin)
             elif any(t.path.exists() for t in self.tables.values()):
-                raise CorruptFileError(
-                    meta_path, "missing, but table files exist", newest_backup(self.path)
-                )
+                raise CorruptFileError(meta_path, "missing, but table files exist")
             else:
+                self._check_empty_folder()  # again, now under the lock
                 return True
         self._set_meta(data, meta_path, signature)
         version = self.meta.get("schema_version")
         if not isinstance(version, int):
-            raise CorruptFileError(meta_path, "no schema_version", newest_backup(self.path))
+            raise CorruptFileError(meta_path, "no schema_version")
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} was written by a newer Kapabel (schema {version}; "
@@ -227,18 +247,32 @@ class FolderRepository:
     def _set_meta(
         self, data: dict, meta_path: Path, signature: tuple[int, int, int] | None
     ) -> None:
-        try:
-            doc = data["meta"]["1"]
-            assert isinstance(doc, dict)
-        except (KeyError, TypeError, AssertionError) as error:
-            raise CorruptFileError(
-                meta_path, "no meta document", newest_backup(self.path)
-            ) from error
-        self.meta = {
-            "schema_version": doc.get("schema_version"),
-            "counters": doc.get("counters", {}),
-        }
+        meta = data.get("meta")
+        doc = meta.get("1") if isinstance(meta, dict) else None
+        if not isinstance(doc, dict):
+            raise CorruptFileError(meta_path, "no meta document")
+        counters = doc.get("counters", {})
+        if not isinstance(counters, dict) or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in counters.values()
+        ):
+            raise CorruptFileError(meta_path, "counters: not a table of whole numbers")
+        self.meta = {"schema_version": doc.get("schema_version"), "counters": counters}
         self.meta_signature = signature
+
+    def _check_empty_folder(self) -> None:
+        """A new database goes only into an empty folder, never among someone's other files."""
+        ours = self.data_files() | {LOCK_FILE, BACKUP_DIR}
+        strangers = sorted(
+            p.name
+            for p in self.path.iterdir()
+            if p.name not in ours and temp_target(p.name) not in ours
+        )
+        if strangers:
+            shown = ", ".join(strangers[:3]) + (", ..." if len(strangers) > 3 else "")
+            raise StoreError(
+                f"{self.path} holds other files ({shown}) and no Kapabel database: "
+                "choose an empty or new folder"
+            )
 
     def meta_bytes(self) -> bytes:
         return orjson.dumps({"meta": {"1": self.meta}})
@@ -254,16 +288,12 @@ class FolderRepository:
 
     def _load_all(self) -> None:
         ds = Dataset()
-        backup = newest_backup(self.path)
-        try:
-            for name, table in self.tables.items():
-                setattr(ds, name, table.load())
-            for log in self.logs.values():
-                log.reset()
-            ds.assessments = self._assessment_rows(self.logs["assessments"].read_new()[0], 0)
-            ds.robot_benefits = self._benefits(self.logs["robot_benefits"].read_new()[0], {})
-        except CorruptFileError as error:
-            raise CorruptFileError(error.path, error.problem, backup) from None
+        for name, table in self.tables.items():
+            setattr(ds, name, table.load())
+        for log in self.logs.values():
+            log.reset()
+        ds.assessments = self._assessment_rows(self.logs["assessments"].read_new()[0], 0)
+        ds.robot_benefits = self._benefits(self.logs["robot_benefits"].read_new()[0], {})
         self.ds = ds
 
     def _assessment_rows(self, records: list[dict], first_seq: int) -> list[AssessmentRow]:
@@ -278,7 +308,7 @@ class FolderRepository:
                 except (KeyError, ValueError, TypeError) as bad:
                     raise CorruptFileError(
                         self.logs["assessments"].path,
-                        f"record {first_seq + i + 1} is not an assessment ({bad!r})",
+                        f"record {first_seq + i + 1} is not an assessment: {why_invalid(record, bad)}",
                     ) from error
             raise
         finally:
@@ -302,7 +332,8 @@ class FolderRepository:
     def _locked(self) -> Iterator[None]:
         """Hold the write lock (this thread against other threads, and against processes).
 
-        A damaged file found meanwhile is reported with the newest backup to restore from.
+        A damaged file found meanwhile is reported with the newest backup to restore from, and
+        a refusal by the system (permissions, a full disk) as a StoreError a user can read.
         """
         with self._mutex:
             try:
@@ -312,6 +343,8 @@ class FolderRepository:
                     f"{self.path} is busy: another Kapabel has held its lock for "
                     f"{self._lock.timeout:.0f} s"
                 ) from error
+            except OSError as error:
+                raise DiskError(error, self.path) from error
             try:
                 yield
             except CorruptFileError as error:
@@ -320,6 +353,8 @@ class FolderRepository:
                 raise CorruptFileError(
                     error.path, error.problem, newest_backup(self.path)
                 ) from None
+            except OSError as error:
+                raise DiskError(error, self.path) from error
             finally:
                 self._lock.release()
 
@@ -331,9 +366,17 @@ class FolderRepository:
             self._apply_journal(journal, journal_path)
             journal_path.unlink()
             fsync_dir(self.path)
+        ours = self.data_files()
         for leftover in self.path.glob(".*"):
-            if leftover.name.endswith(TEMP_SUFFIXES) and leftover.is_file():
+            # Only our own temporaries: the lock's helper files must be left alone.
+            if temp_target(leftover.name) in ours and leftover.is_file():
                 leftover.unlink()
+
+    def data_files(self) -> set[str]:
+        """The names of every file a database keeps (what a temporary may be written for)."""
+        names = {t.path.name for t in self.tables.values()}
+        names |= {log.path.name for log in self.logs.values()}
+        return names | {META_FILE, JOURNAL_FILE}
 
     def _apply_journal(self, journal: dict, journal_path: Path | None = None) -> None:
         """Finish a commit; safe to run again after a crash part-way (each step is idempotent)."""
@@ -404,21 +447,29 @@ class FolderRepository:
             if table.changed_on_disk():
                 setattr(self.ds, name, table.load())
                 changed = True
-        records, rewritten = self.logs["assessments"].read_new()
-        if rewritten:
-            self.ds.assessments = self._assessment_rows(records, 0)
-            changed = True
-        elif records:
-            self.ds.assessments.extend(self._assessment_rows(records, len(self.ds.assessments)))
-            changed = True
-        records, rewritten = self.logs["robot_benefits"].read_new()
-        if rewritten:
-            self.ds.robot_benefits = self._benefits(records, {})
-            changed = True
-        elif records:
-            self._benefits(records, self.ds.robot_benefits)
-            changed = True
-        return changed
+        return self._refresh_history() or changed
+
+    def _refresh_history(self) -> bool:
+        """Take in what was appended to the history; a damaged record is read again next time."""
+        changed = False
+        log = self.logs["assessments"]
+        try:
+            records, rewritten = log.read_new()
+            if rewritten:
+                self.ds.assessments = self._assessment_rows(records, 0)
+            elif records:
+                self.ds.assessments.extend(self._assessment_rows(records, len(self.ds.assessments)))
+            changed = bool(records) or rewritten
+            log = self.logs["robot_benefits"]
+            records, rewritten = log.read_new()
+            if rewritten:
+                self.ds.robot_benefits = self._benefits(records, {})
+            elif records:
+                self._benefits(records, self.ds.robot_benefits)
+        except CorruptFileError:
+            log.invalidate()
+            raise
+        return changed or bool(records) or rewritten
 
     def audit_entries(self) -> list[AuditEntry]:
         return [AuditEntry.model_validate(r) for r in self.logs["audit"].read_all()]
@@ -440,9 +491,62 @@ class FolderRepository:
                 )
             if log.torn_path.exists():
                 count = log.torn_path.read_bytes().count(b"\n")
-                found.append(f"{log.torn_path.name}: {count} torn line(s) set aside earlier")
+                found.append(
+                    f"{log.torn_path.name}: {count} torn line(s) from interrupted saves were set "
+                    "aside here; delete the file once you have looked at it"
+                )
         found += dataset_problems(self.ds)
         return found
+
+    # ----------------------------------------------------------------- whole files
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the write lock, having picked up others' changes: for copying the files whole."""
+        if self._transaction_thread == threading.get_ident():
+            raise StoreError("cannot take the lock inside a transaction")
+        with self._locked():
+            self._refresh_locked()
+            yield
+
+    def rewrite_history(self, name: str, transform: Callable[[list[dict]], list[dict]]) -> None:
+        """Replace history file `name` with `transform(records)`, atomically, under the lock.
+
+        For erasing a person only: history is otherwise append-only.
+        """
+        with self.exclusive():
+            log = self.logs[name]
+            log.prepare_append()
+            atomic_write(log.path, encode_lines(transform(log.read_all())))
+            self._refresh_locked()
+
+    def replace_files(self, contents: dict[str, bytes]) -> None:
+        """Make the database exactly `contents` (file name -> bytes), all or nothing (restore).
+
+        A data file missing from `contents` is emptied. Goes through the journal, so a crash
+        midway is completed by the next process that opens the database.
+        """
+        with self.exclusive():
+            wanted = {META_FILE, *(t.path.name for t in self.tables.values())}
+            wanted |= {log.path.name for log in self.logs.values()}
+            unknown = sorted(set(contents) - wanted)
+            if unknown:
+                raise StoreError(f"not database files: {', '.join(unknown)}")
+            journal: dict = {"replace": [], "append": []}
+            for file_name in sorted(wanted):
+                data = contents.get(file_name)
+                if data is None and not (self.path / file_name).exists():
+                    continue
+                if data is None:
+                    data = b"" if file_name.endswith(".jsonl") else b"{}"
+                temp = write_temp(self.path / file_name, data, suffix=".txn")
+                journal["replace"].append([temp.name, file_name])
+            journal_path = self.path / JOURNAL_FILE
+            atomic_write(journal_path, orjson.dumps(journal))
+            self._apply_journal(journal)
+            journal_path.unlink()
+            fsync_dir(self.path)
+            self._prepare_schema()
+            self._load_all()
 
     def backup(self) -> Path:
         """Copy every data file to `backups/<UTC time>/` (owner-only); the new folder.
@@ -572,6 +676,10 @@ class Transaction:
 
     def delete(self, table: str, key: str, expected: Entity | None = None) -> None:
         """Delete a register record nothing refers to (staff are deactivated instead)."""
+        if table not in self.repo.tables:
+            raise StoreError(
+                f"{table} is not a register table: history is corrected by new records"
+            )
         current = self.get(table, key)
         if current is None:
             raise NotFoundError(table, key)
@@ -588,6 +696,8 @@ class Transaction:
 
     def record(self, record: Assessment | RobotBenefit) -> None:
         """Append to the history (an assessment or a month's robot benefit)."""
+        if not isinstance(record, Assessment | RobotBenefit):
+            raise StoreError(f"{record.table} is not history: use put()")
         problems = record_problems(self.ds, record)
         if problems:
             raise ValidationProblem(record.table, record.key(), problems)
@@ -662,10 +772,7 @@ class Transaction:
             repo.meta_signature = repo.meta_pin.hold_current(repo.path / META_FILE)
         for name, data in appends.items():
             if data:
-                log = repo.logs[name]
-                log.offset = log.path.stat().st_size
-                log.lines_read += data.count(b"\n")
-                log.inode = file_signature(log.path)[0]
+                repo.logs[name].appended(data)
 
     def rollback(self) -> None:
         for table, snapshot in self.snapshots.items():

@@ -21,6 +21,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from store.backup import daily_backup
 from store.errors import StoreError
 from store.repository import FolderRepository
 from tui.screens.competencies import CompetenciesScreen
@@ -64,6 +65,8 @@ class KapabelApp(App):
             for mode, key, title in SCREENS_IN_ORDER
         ),
         Binding("question_mark,f1", "help", "Help"),
+        Binding("i", "import_file", "Import"),
+        Binding("a", "audit", "Audit"),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("q", "quit", "Quit"),
     ]
@@ -143,6 +146,7 @@ class KapabelApp(App):
     def _open_repository(self) -> None:
         try:
             repo = FolderRepository.open(self.db_path, create=True)
+            daily_backup(repo)  # at most one automatic backup a day
         except StoreError as error:
             self.call_from_thread(self._open_failed, str(error))
             return
@@ -203,7 +207,31 @@ class KapabelApp(App):
             yield SystemCommand(
                 f"Go to {title}", f"Open the {title} screen (key {key})", self._switcher(mode)
             )
+        yield SystemCommand(
+            "Import a CSV file", "Preview and import a file (key i)", self.action_import_file
+        )
+        yield SystemCommand("Audit log", "Who changed what, and when (key a)", self.action_audit)
         yield from self._screen_actions(screen)
+
+    def action_import_file(self) -> None:
+        """Import a CSV file: preview the summary and problems, then confirm."""
+        from tui.screens.import_screen import ImportScreen
+
+        if self.repo is None or isinstance(self.screen, ImportScreen):
+            return
+        self.push_screen(ImportScreen(), self._after_import)
+
+    def _after_import(self, plan) -> None:
+        if plan is not None:
+            self.data_changed()
+
+    def action_audit(self) -> None:
+        """Show the audit log, newest first."""
+        from tui.screens.audit import AuditScreen
+
+        if self.repo is None or isinstance(self.screen, AuditScreen):
+            return
+        self.push_screen(AuditScreen())
 
     def _screen_actions(self, screen: Screen):
         """Every action the current screen binds (those with a description), by name."""
@@ -257,6 +285,8 @@ def run_app(
     db_path: Path | str | None = None,
 ) -> int:
     """Run the app until it quits; the exit status (1 when the database could not be opened)."""
+    if repo is not None:
+        daily_backup(repo)  # at most one automatic backup a day
     app = KapabelApp(repo, as_of=as_of, db_path=db_path)
     app.run()
     return app.return_code or 0

@@ -17,14 +17,21 @@ def plain(text: str) -> str:
 
 def cell_text(value: Any, missing: str = MISSING) -> str:
     """Display text: None as '-', booleans yes/no, floats with one decimal, dates ISO."""
+    kind = type(value)
+    if kind is str:
+        return _CONTROL.sub(" ", value)
+    if kind is int:
+        return str(value)
     if value is None:
         return missing
-    if isinstance(value, bool):
+    if kind is bool:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.1f}"
-    if isinstance(value, (int, dt.date)):
-        return str(value) if isinstance(value, int) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
     return plain(str(value))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from tabulate import tabulate
 
 from reports.base import Report, Table
+from reports.bulk import gc_paused
 from reports.render.cells import cell_text, group_rows, is_numeric_column, plain
 
 WIDTH = 100
@@ -23,9 +24,12 @@ MIN_PADDING = 2
 """tabulate's "simple" format: a column is at least its header plus two wide."""
 
 
-def simple_table(headers: list[str], rows: list[list[str]], numeric: list[bool]) -> str:
-    """tabulate(..., tablefmt="simple") for cells that are already text."""
-    if len(rows) <= TABULATE_MAX_ROWS:
+def simple_table(
+    headers: list[str], rows: list[list[str]], numeric: list[bool], fast: bool = False
+) -> str:
+    """tabulate(..., tablefmt="simple") for cells that are already text; `fast` or a big table:
+    the same layout by hand."""
+    if not fast and len(rows) <= TABULATE_MAX_ROWS:
         return tabulate(
             rows,
             headers=headers,
@@ -74,14 +78,18 @@ def column_blocks(widths: list[int], key_columns: int, width: int = WIDTH) -> li
 
 
 def render_table(
-    headers: list[str], rows: list[list[Any]], key_columns: int = 1, max_cell: int = MAX_CELL
+    headers: list[str],
+    rows: list[list[Any]],
+    key_columns: int = 1,
+    max_cell: int = MAX_CELL,
+    fast: bool = False,
 ) -> str:
     numeric = [is_numeric_column(rows, i) for i in range(len(headers))]
     text_rows = [[fit(cell_text(v), max_cell) for v in row] for row in rows]
     text_headers = [plain(h) for h in headers]
     widths = column_widths(text_headers, text_rows)
     if sum(widths) + 2 * (len(widths) - 1) <= WIDTH:
-        return simple_table(text_headers, text_rows, numeric)
+        return simple_table(text_headers, text_rows, numeric, fast)
     parts = []
     for block in column_blocks(widths, key_columns):
         parts.append(
@@ -89,6 +97,7 @@ def render_table(
                 [text_headers[i] for i in block],
                 [[row[i] for i in block] for row in text_rows],
                 [numeric[i] for i in block],
+                fast,
             )
         )
     return "\n\n".join(parts)
@@ -112,11 +121,12 @@ def render_section(table: Table) -> str:
     elif table.group_by is None:
         parts.append(render_table(table.headers, table.rows, table.key_columns, table.max_cell))
     else:
+        fast = len(table.rows) > TABULATE_MAX_ROWS  # big however it is cut up
         index = table.group_by
         headers = table.headers[:index] + table.headers[index + 1 :]
         for key, rows in group_rows(table.rows, index):
             parts.append(f"{plain(table.headers[index])}: {cell_text(key)}")
-            parts.append(render_table(headers, rows, table.key_columns, table.max_cell))
+            parts.append(render_table(headers, rows, table.key_columns, table.max_cell, fast))
     return "\n\n".join(parts)
 
 
@@ -127,5 +137,6 @@ def render(report: Report) -> str:
         parts.append(
             "\n".join(f"{plain(k) + ':':<{label_width + 1}} {plain(v)}" for k, v in report.summary)
         )
-    parts.extend(render_section(table) for table in report.tables())
+    with gc_paused():
+        parts.extend(render_section(table) for table in report.tables())
     return "\n\n".join(parts) + "\n"

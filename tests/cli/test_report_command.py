@@ -90,3 +90,29 @@ def test_command_runs_without_textual(small_db: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Gaps report")
+
+
+def test_command_offers_every_report_kind() -> None:
+    from reports import REPORT_KINDS
+    from tui.commands.report import REPORT_CHOICES
+
+    assert REPORT_CHOICES == REPORT_KINDS
+
+
+def test_global_as_of_applies_and_output_folder_must_exist(
+    small_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["--as-of", "2023-12-31", "report", "gaps", "--db", str(small_db),
+                 "--format", "json"]) == 0  # fmt: skip
+    assert json.loads(capsys.readouterr().out)["as_of"] == "2023-12-31"
+    status = main(["report", "gaps", "--db", str(small_db), "--output",
+                   str(tmp_path / "missing" / "x.txt")])  # fmt: skip
+    assert status == 2 and "no folder" in capsys.readouterr().err
+
+
+def test_person_report_text(small_db: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["report", "person", "--employee", "E2", "--db", str(small_db),
+                 "--as-of", "2024-06-30"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "Person report | Bo (E2) | as of 2024-06-30"
+    assert "Robot operation" in out

@@ -168,6 +168,9 @@ def test_one_pass_index_agrees_with_the_rule(records: list, as_of: dt.date) -> N
         for i, (s, lvl, d, src, v) in enumerate(records)
     ]
     index = current_index(rows, as_of)
+    backwards = current_index(rows[::-1], as_of)  # recording order is `seq`, not list position
     for person in ("E1", "E2"):
         mine = [r for r in rows if r.staff == person]
-        assert index.get((person, "C")) == rules.current_assessment(mine, as_of)
+        expected = rules.current_assessment(mine, as_of)
+        assert index.get(person, {}).get("C") == expected
+        assert backwards.get(person, {}).get("C") == expected

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from pydantic import ValidationError
 
-from store.errors import ValidationProblem, format_pydantic_error
+from store.errors import StoreError, ValidationProblem, format_pydantic_error
 from store.models import (
     Assessment,
     Department,
@@ -157,3 +157,15 @@ def test_handed_out_ids_are_never_reused(repo: FolderRepository) -> None:
         TrainingPlan(staff="E1", competency="DC1.3", target_level=2)
     )
     assert (first.id, second.id, third.id) == ("TP-000001", "TP-000002", "TP-000003")
+
+
+def test_history_and_register_are_not_mixed_up(repo: FolderRepository) -> None:
+    with pytest.raises(StoreError, match="assessments is history: use record"):
+        repo.put(Assessment(staff="E1", competency="DC1.1", level=1, date="2026-01-01"))
+    with pytest.raises(StoreError, match="departments is not history: use put"):
+        repo.record(Department(code="D1", name="X"))
+    with pytest.raises(StoreError, match="assessments is not a register table"):
+        repo.delete("assessments", "E1|DC1.1|2026-01-01|self")
+    with pytest.raises(StoreError, match="nonsense is not a register table"):
+        repo.delete("nonsense", "x")
+    assert FolderRepository.open(repo.path).ds.departments == {}

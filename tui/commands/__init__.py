@@ -1,5 +1,6 @@
 """One module per `kapabel` command; each adds its own sub-parser."""
 
-from tui.commands import check, demo, report
+from tui.commands import audit, backup, check, demo, exporting, importing, person, report  # issue 4
 
 COMMAND_MODULES = [demo, check, report]
+COMMAND_MODULES += [importing, exporting, backup, person, audit]  # issue 4

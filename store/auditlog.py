@@ -1,0 +1,98 @@
+"""Reading the audit log: filters shared by `kapabel audit` and the TUI's audit view.
+
+Entries are about a person when the person's employee number is their key or a part of it
+(`E00012|DC1.1|2026-01-05|self`) or appears among the changed values (a robot's operators).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from store.models import AuditAction
+from store.repository import FolderRepository
+
+
+def new_entry(
+    repo: FolderRepository, action: AuditAction, entity: str, key: str, changes: dict
+) -> dict:
+    """An audit line written outside a transaction (restore, erasure)."""
+    return {
+        "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "user": repo.user,
+        "action": str(action),
+        "entity": entity,
+        "key": key,
+        "changes": changes,
+    }
+
+
+def mentions(value: object, token: str) -> bool:
+    """True when `token` is `value`, a '|'-separated part of it, or inside a list/dict of it."""
+    if isinstance(value, str):
+        return value == token or token in value.split("|")
+    if isinstance(value, list | tuple):
+        return any(mentions(v, token) for v in value)
+    if isinstance(value, dict):
+        return any(mentions(v, token) for v in value.values())
+    return False
+
+
+def about_employee(entry: dict, employee_no: str) -> bool:
+    return mentions(entry.get("key", ""), employee_no) or mentions(
+        entry.get("changes"), employee_no
+    )
+
+
+def matches_text(entry: dict, text: str) -> bool:
+    """Case-insensitive search in everything an entry says."""
+    needle = text.casefold()
+    return any(needle in str(value).casefold() for value in entry.values())
+
+
+def filter_entries(
+    entries: Iterable[dict],
+    *,
+    since: dt.date | None = None,
+    employee: str | None = None,
+    entity: str | None = None,
+    text: str | None = None,
+) -> Iterator[dict]:
+    """Entries on or after `since` (UTC date), about `employee`, of `entity`, containing `text`."""
+    start = since.isoformat() if since else ""
+    for entry in entries:
+        if start and str(entry.get("at", ""))[:10] < start:
+            continue
+        if employee and not about_employee(entry, employee):
+            continue
+        if entity and entry.get("entity") != entity:
+            continue
+        if text and not matches_text(entry, text):
+            continue
+        yield entry
+
+
+def raw_entries(repo: FolderRepository) -> list[dict]:
+    """Every complete audit line, oldest first, as stored (no per-entry validation: fast)."""
+    return repo.logs["audit"].read_all()
+
+
+def describe(entry: dict) -> str:
+    """One line for a person: what changed, field by field."""
+    changes = entry.get("changes") or {}
+    parts = []
+    for name, value in changes.items():
+        if isinstance(value, list) and len(value) == 2 and value[0] is None:
+            parts.append(f"{name}={_short(value[1])}")
+        elif isinstance(value, list) and len(value) == 2 and value[1] is None:
+            parts.append(f"{name} was {_short(value[0])}")
+        elif isinstance(value, list) and len(value) == 2:
+            parts.append(f"{name}: {_short(value[0])} -> {_short(value[1])}")
+        else:
+            parts.append(f"{name}: {_short(value)}")
+    return "; ".join(parts)
+
+
+def _short(value: object, width: int = 60) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"

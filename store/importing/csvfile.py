@@ -1,0 +1,106 @@
+"""Reading a CSV file as it comes out of an HR system or Danish Excel.
+
+UTF-8 with or without BOM, else Windows-1252; comma, semicolon or tab, whichever makes the header
+read best; quoted cells may hold delimiters and line breaks; blank lines are skipped. Every row
+keeps the line number it starts on, for `file:line: column: message`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from store.importing.cells import ESCAPE, unescape_cell
+
+DELIMITERS = (",", ";", "\t")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+BOM = b"\xef\xbb\xbf"
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be read (not text, empty, no header)."""
+
+    def __init__(self, line: int, column: str, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int
+    cells: list[str]
+
+
+def decode(data: bytes) -> str:
+    """Text from bytes: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252; binary refused."""
+    if not data.strip():
+        raise FileProblem(1, "file", "the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16, tabs
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise FileProblem(1, "file", "not a text file (broken UTF-16)") from None
+    if b"\x00" in data:
+        raise FileProblem(1, "file", "not a text file (it holds binary data)")
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise FileProblem(
+                1, "file", "not a text file (neither UTF-8 nor Windows-1252)"
+            ) from None
+    if CONTROL.search(text):
+        raise FileProblem(1, "file", "not a text file (it holds control characters)")
+    return text
+
+
+def _rows(text: str, delimiter: str) -> Iterator[CsvRow]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    start = 1
+    for cells in reader:
+        if any(cell.strip() for cell in cells):
+            cells = [cell.strip() for cell in cells]
+            if any(cell.startswith(ESCAPE) for cell in cells):
+                cells = [unescape_cell(cell) for cell in cells]
+            yield CsvRow(start, cells)
+        start = reader.line_num + 1
+
+
+def first_row(text: str, delimiter: str) -> CsvRow | None:
+    try:
+        return next(_rows(text, delimiter), None)
+    except csv.Error:
+        return None
+
+
+def choose_delimiter(text: str, score: Callable[[list[str]], int]) -> str:
+    """The delimiter whose header row `score`s best (known column names); comma on a tie."""
+    best, best_score = ",", -1
+    for delimiter in DELIMITERS:
+        header = first_row(text, delimiter)
+        points = score(header.cells) if header else -1
+        if points > best_score:
+            best, best_score = delimiter, points
+    return best
+
+
+def read_rows(text: str, delimiter: str) -> Iterator[CsvRow]:
+    """Every non-blank row, header first; a broken quote becomes a FileProblem."""
+    rows = _rows(text, delimiter)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise FileProblem(0, "file", f"cannot be read as CSV: {error}") from None
+        yield row

@@ -1,0 +1,75 @@
+"""A whole custom framework -- its scale and its competencies -- as one JSON file.
+
+{"code": "RPA", "name": "Robot operation",
+ "scale": [{"level": 1, "label": "Beginner", "descriptor": "..."}, ...],
+ "competencies": [{"code": "RPA1", "name": "Runs a robot", "area": "...", "description": ""}]}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import orjson
+from pydantic import ValidationError
+
+from store.dataset import Dataset
+from store.errors import format_pydantic_error
+from store.importing.kinds import KINDS
+from store.importing.plan import Plan
+from store.integrity import record_problems
+from store.models import Competency, Framework
+
+
+def looks_like_json(data: bytes) -> bool:
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def plan_framework(data: bytes, source: str, ds: Dataset) -> Plan:
+    plan = Plan(KINDS["competencies"], source)
+    try:
+        document = orjson.loads(data.removeprefix(b"\xef\xbb\xbf"))
+    except orjson.JSONDecodeError as error:
+        plan.problem(1, "file", f"not valid JSON: {error}")
+        return plan
+    if not isinstance(document, dict):
+        plan.problem(1, "file", "a framework file is one JSON object")
+        return plan
+    items = document.pop("competencies", [])
+    try:
+        framework = Framework.model_validate(document)
+    except ValidationError as error:
+        for problem in format_pydantic_error(error):
+            plan.problem(1, "framework", problem)
+        return plan
+    if ds.frameworks.get(framework.code) != framework:
+        plan.extra_records.append(framework)
+    if not isinstance(items, list):
+        plan.problem(1, "competencies", "must be a list")
+        return plan
+    view = dataclasses.replace(ds, frameworks={**ds.frameworks, framework.code: framework})
+    seen: set[str] = set()
+    for number, item in enumerate(items, start=1):
+        where = f"competencies[{number}]"
+        if not isinstance(item, dict):
+            plan.problem(1, where, "must be an object")
+            continue
+        current = ds.competencies.get(str(item.get("code", "")).strip())
+        values = {**(dict(current) if current else {}), **item, "framework": framework.code}
+        try:
+            competency = Competency.model_validate(values)
+        except ValidationError as error:
+            for problem in format_pydantic_error(error):
+                plan.problem(1, where, problem)
+            continue
+        if competency.code in seen:
+            plan.problem(1, where, f"duplicate code {competency.code!r}")
+            continue
+        seen.add(competency.code)
+        for problem in record_problems(view, competency):
+            plan.problem(1, where, problem)
+        if current == competency:
+            plan.unchanged += 1
+            continue
+        (plan.added if current is None else plan.updated).append(competency)
+        plan.in_file_order.append(competency)
+    return plan

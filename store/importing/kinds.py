@@ -1,0 +1,283 @@
+"""What each import kind accepts: one table of column specs per kind, nothing per-kind in code.
+
+A `Column` names the header (and its Danish and other aliases), the model field it fills and the
+parser of its cells. A `Kind` says which model the rows become, which fields match a row to a
+record already in the database, and where those records are. The same specs drive the exporter,
+so an export is always in the import format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from store.dataset import AssessmentRow, Dataset
+from store.importing.cells import (
+    format_value,
+    parse_bool,
+    parse_date,
+    parse_int,
+    parse_month,
+    parse_number,
+    parse_optional,
+    parse_text,
+)
+from store.models import (
+    Assessment,
+    Competency,
+    Department,
+    Entity,
+    PlanStatus,
+    Priority,
+    Requirement,
+    RobotBenefit,
+    Role,
+    Source,
+    Staff,
+    TrainingPlan,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    field: str
+    parse: Callable[[str], Any] = parse_text
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    model: type[Entity]
+    columns: tuple[Column, ...]
+    match_fields: tuple[str, ...]
+    history: bool = False
+    resolve: Callable[[dict, Dataset], None] | None = None
+    """Turns what a person typed into a stored reference (a role's name into its code)."""
+    notes: str = ""
+    column_by_field: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "column_by_field", {c.field: c for c in self.columns})
+
+    def column_name(self, field_name: str) -> str:
+        column = self.column_by_field.get(field_name)
+        return column.name if column else field_name
+
+    def default(self, field_name: str) -> Any:
+        info = self.model.model_fields[field_name]
+        return None if info.is_required() else info.get_default(call_default_factory=True)
+
+    def match_key(self, values: Mapping[str, Any]) -> str:
+        return "|".join(
+            format_value(values[f] if f in values else self.default(f)) for f in self.match_fields
+        )
+
+    def index(self, ds: Dataset) -> dict[str, Any]:
+        """Match key -> current record (for history: the latest record with that key)."""
+        if self.model is Assessment:  # a million rows: AssessmentRow.key() is the match key
+            return {row.key(): row for row in ds.assessments}
+        return {self.match_key(vars(r)): r for r in ds.table(self.model.table).values()}
+
+    @staticmethod
+    def values_of(record: Any) -> dict[str, Any]:
+        """A stored record's field values, comparable with a model's `vars()`."""
+        if isinstance(record, AssessmentRow):
+            values = record._asdict()
+            del values["seq"]
+            return values
+        return dict(vars(record))
+
+    def records(self, ds: Dataset) -> Iterable[tuple[dict, Any]]:
+        """(field values, stored record) of every current record of this kind."""
+        for record in self.index(ds).values():
+            yield self.values_of(record), record
+
+
+def choice(enum: type[StrEnum], aliases: Mapping[str, str]) -> Callable[[str], str]:
+    """A parser for one of `enum`'s values, accepting Danish words too."""
+    values = {e.value for e in enum}
+    allowed = ", ".join(e.value for e in enum)
+
+    def parse(text: str) -> str:
+        word = text.lower().replace(" ", "_")
+        word = aliases.get(word, word)
+        if word not in values:
+            raise ValueError(f"{text!r} is not one of {allowed}")
+        return word
+
+    return parse
+
+
+def _resolve_role(values: dict, ds: Dataset) -> None:
+    """A staff file may name the role ('Sagsbehandler') instead of giving its code."""
+    role = values.get("role")
+    if role and role not in ds.roles:
+        by_name = {r.name.casefold(): code for code, r in ds.roles.items()}
+        values["role"] = by_name.get(role.casefold(), role)
+
+
+CODE = ("kode",)
+NAME = ("navn",)
+EMPLOYEE = ("medarbejdernr", "medarbejdernummer", "medarb_nr", "lønnr", "employee")
+COMPETENCY = ("kompetence", "competency_code")
+DEPARTMENT = ("afdeling", "afdelingskode", "department", "org_unit")
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            "departments",
+            Department,
+            (
+                Column("code", "code", required=True, aliases=CODE),
+                Column("name", "name", required=True, aliases=NAME),
+                Column("parent_code", "parent_code", parse_optional, aliases=("overordnet",)),
+            ),
+            ("code",),
+        ),
+        Kind(
+            "roles",
+            Role,
+            (
+                Column("code", "code", required=True, aliases=CODE),
+                Column("name", "name", required=True, aliases=NAME),
+            ),
+            ("code",),
+        ),
+        Kind(
+            "staff",
+            Staff,
+            (
+                Column("employee_no", "employee_no", required=True, aliases=EMPLOYEE),
+                Column("name", "name", required=True, aliases=NAME),
+                Column("department_code", "department", required=True, aliases=DEPARTMENT),
+                Column("email", "email", parse_optional, aliases=("e_mail", "mail")),
+                Column("role", "role", parse_optional, aliases=("stilling", "rolle")),
+                Column("digital_agent", "digital_agent", parse_bool, aliases=("digital_agent",)),
+                Column("active", "active", parse_bool, aliases=("aktiv",)),
+            ),
+            ("employee_no",),
+            resolve=_resolve_role,
+            notes="role: a role code or a role name; --sync deactivates staff missing from the file",
+        ),
+        Kind(
+            "competencies",
+            Competency,
+            (
+                Column("framework", "framework", required=True, aliases=("rammeværk",)),
+                Column("code", "code", required=True, aliases=CODE),
+                Column("name", "name", required=True, aliases=NAME),
+                Column("area", "area", aliases=("område",)),
+                Column("description", "description", aliases=("beskrivelse",)),
+            ),
+            ("code",),
+            notes="a whole framework with its scale may come as one JSON file",
+        ),
+        Kind(
+            "requirements",
+            Requirement,
+            (
+                Column("department_code", "department", required=True, aliases=DEPARTMENT),
+                Column("competency", "competency", required=True, aliases=COMPETENCY),
+                Column("level", "level", parse_int, required=True, aliases=("niveau",)),
+                Column("role", "role", parse_optional, aliases=("rolle", "stilling")),
+                Column(
+                    "priority",
+                    "priority",
+                    choice(Priority, {"skal": "must", "bør": "should"}),
+                    aliases=("prioritet",),
+                ),
+                Column("due", "due", parse_date, aliases=("frist",)),
+                Column("theme", "theme", parse_optional, aliases=("tema",)),
+            ),
+            ("competency", "department", "role"),
+        ),
+        Kind(
+            "assessments",
+            Assessment,
+            (
+                Column("employee_no", "staff", required=True, aliases=EMPLOYEE),
+                Column("competency", "competency", required=True, aliases=COMPETENCY),
+                Column("level", "level", parse_int, required=True, aliases=("niveau",)),
+                Column("date", "date", parse_date, required=True, aliases=("dato",)),
+                Column(
+                    "source",
+                    "source",
+                    choice(Source, {"selv": "self", "leder": "manager", "uddannelse": "training"}),
+                    aliases=("kilde",),
+                ),
+                Column("valid_until", "valid_until", parse_date, aliases=("gyldig_til",)),
+                Column("assessor", "assessor", parse_optional, aliases=("bedømmer",)),
+                Column("note", "note", aliases=("bemærkning", "kommentar")),
+            ),
+            ("staff", "competency", "date", "source"),
+            history=True,
+            notes="a changed row is recorded as a correcting record: the history is kept",
+        ),
+        Kind(
+            "training",
+            TrainingPlan,
+            (
+                Column("employee_no", "staff", required=True, aliases=EMPLOYEE),
+                Column("competency", "competency", required=True, aliases=COMPETENCY),
+                Column(
+                    "target_level", "target_level", parse_int, required=True, aliases=("målniveau",)
+                ),
+                Column("course", "course", parse_optional, aliases=("kursus",)),
+                Column("due", "due", parse_date, aliases=("frist",)),
+                Column(
+                    "status",
+                    "status",
+                    choice(
+                        PlanStatus,
+                        {
+                            "planlagt": "planned",
+                            "i_gang": "in_progress",
+                            "gennemført": "completed",
+                            "annulleret": "cancelled",
+                        },
+                    ),
+                ),
+                Column("completed", "completed", parse_date, aliases=("gennemført_dato",)),
+            ),
+            ("staff", "competency", "due"),
+        ),
+        Kind(
+            "robot-benefits",
+            RobotBenefit,
+            (
+                Column("robot", "robot", required=True),
+                Column("month", "month", parse_month, required=True, aliases=("måned",)),
+                Column(
+                    "hours_saved",
+                    "hours_saved",
+                    parse_number,
+                    required=True,
+                    aliases=("timer_sparet", "sparede_timer"),
+                ),
+                Column("runs", "runs", parse_int, aliases=("kørsler",)),
+                Column("failed_runs", "failed_runs", parse_int, aliases=("fejlede_kørsler",)),
+            ),
+            ("robot", "month"),
+            history=True,
+        ),
+    )
+}
+
+
+def normalise_header(text: str) -> str:
+    return text.strip().lower().rstrip(".").replace(" ", "_").replace("-", "_")
+
+
+def header_map(kind: Kind) -> dict[str, Column]:
+    """Every accepted header name (normalised) -> its column."""
+    names: dict[str, Column] = {}
+    for column in kind.columns:
+        for name in (column.name, column.field, *column.aliases):
+            names.setdefault(normalise_header(name), column)
+    return names

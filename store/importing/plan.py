@@ -1,0 +1,238 @@
+"""Turning a file's rows into a plan of changes, listing every problem; nothing is written here.
+
+A plan says, for each row, whether it adds, updates or leaves a record alone. Validation covers
+everything the database will check on writing (types, scales, references), against the database
+as it will be after the import -- so a sub-department may come before its parent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from store.dataset import Dataset
+from store.errors import format_pydantic_error
+from store.importing.csvfile import CsvRow, FileProblem, choose_delimiter, decode, read_rows
+from store.importing.kinds import Column, Kind, header_map, normalise_header
+from store.integrity import record_problems
+from store.models import Department, Entity, Staff
+
+
+@dataclass
+class Plan:
+    """What an import would do. `problems` non-empty means it must not be applied."""
+
+    kind: Kind
+    source: str
+    added: list[Entity] = field(default_factory=list)
+    updated: list[Entity] = field(default_factory=list)
+    unchanged: int = 0
+    deactivated: list[Entity] = field(default_factory=list)
+    in_file_order: list[Entity] = field(default_factory=list)
+    """The added and updated records, in the order of the file's rows."""
+    extra_records: list[Entity] = field(default_factory=list)
+    """Records of another kind that come with the file (a framework with its competencies)."""
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return len(self.added) + len(self.updated) + len(self.deactivated) + len(self.extra_records)
+
+    def problem(self, line: int | str, column: str, message: str) -> None:
+        self.problems.append(f"{self.source}:{line}: {column}: {message}")
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.added)} added",
+            f"{len(self.updated)} updated",
+            f"{self.unchanged} unchanged",
+        ]
+        if self.kind.name == "staff":
+            parts.append(f"{len(self.deactivated)} deactivated")
+        if self.extra_records:
+            parts.append(f"{len(self.extra_records)} framework(s) added or updated")
+        return f"{self.kind.name}: " + ", ".join(parts)
+
+
+def plan_csv(kind: Kind, data: bytes, source: str, ds: Dataset, sync: bool = False) -> Plan:
+    """Read `data` (the file's bytes) as a CSV of `kind` and plan the changes against `ds`."""
+    plan = Plan(kind, source)
+    try:
+        text = decode(data)
+        names = header_map(kind)
+        delimiter = choose_delimiter(text, lambda cells: _known(cells, names))
+        rows = read_rows(text, delimiter)
+        header = next(rows, None)
+        if header is None:
+            raise FileProblem(1, "file", "the file is empty")
+        columns = _header_columns(plan, header, kind, names)
+        if plan.problems:
+            return plan
+        parsed = list(_parse_rows(plan, rows, columns, kind))
+    except FileProblem as problem:
+        plan.problems.append(_file_problem(source, problem))
+        return plan
+    _plan_records(plan, parsed, ds, sync)
+    plan.problems.sort(key=lambda problem: _line_of(problem, source))
+    return plan
+
+
+def _line_of(problem: str, source: str) -> int:
+    """The line number in a `file:line: column: message` problem, to list them in file order."""
+    number = problem[len(source) + 1 :].split(":", 1)[0]
+    return int(number) if number.isdigit() else 0
+
+
+def _file_problem(source: str, problem: FileProblem) -> str:
+    where = f"{source}:{problem.line}" if problem.line else source
+    return f"{where}: {problem.column}: {problem.message}"
+
+
+def _known(cells: list[str], names: dict[str, Column]) -> int:
+    return sum(normalise_header(cell) in names for cell in cells)
+
+
+def _header_columns(
+    plan: Plan, header: CsvRow, kind: Kind, names: dict[str, Column]
+) -> list[Column | None]:
+    """The column of each header cell (None: ignored); missing or repeated columns are problems."""
+    columns: list[Column | None] = []
+    seen: dict[str, str] = {}
+    ignored: list[str] = []
+    for cell in header.cells:
+        column = names.get(normalise_header(cell))
+        if column is None:
+            columns.append(None)
+            if cell:
+                ignored.append(cell)
+            continue
+        if column.name in seen:
+            plan.problem(
+                header.line, cell, f"the same column as {seen[column.name]!r} (given twice)"
+            )
+        seen[column.name] = cell
+        columns.append(column)
+    for column in kind.columns:
+        if column.required and column.name not in seen:
+            also = f" (or {', '.join(column.aliases)})" if column.aliases else ""
+            plan.problem(header.line, "header", f"missing column {column.name!r}{also}")
+    if plan.problems:
+        expected = ", ".join(c.name for c in kind.columns)
+        plan.problems.append(f"{plan.source}:{header.line}: header: the columns are: {expected}")
+    elif ignored:
+        plan.notes.append("ignored columns: " + ", ".join(ignored))
+    return columns
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    values: dict[str, Any]
+
+
+def _parse_rows(
+    plan: Plan, rows: Iterable[CsvRow], columns: list[Column | None], kind: Kind
+) -> Iterator[ParsedRow]:
+    """Each row's cells parsed into field values; a bad cell is a problem, the row is dropped."""
+    width = len(columns)
+    for row in rows:
+        if len(row.cells) > width and any(row.cells[width:]):
+            plan.problem(row.line, "row", f"{len(row.cells)} cells, but the header has {width}")
+            continue
+        values: dict[str, Any] = {}
+        ok = True
+        for column, cell in zip(columns, row.cells, strict=False):
+            if column is None:
+                continue
+            if cell == "":
+                if column.required:
+                    plan.problem(row.line, column.name, "required, but empty")
+                    ok = False
+                values[column.field] = kind.default(column.field)
+                continue
+            try:
+                values[column.field] = column.parse(cell)
+            except ValueError as error:
+                plan.problem(row.line, column.name, str(error))
+                ok = False
+        for column in columns[len(row.cells) :]:
+            if column is not None and column.required:
+                plan.problem(row.line, column.name, "required, but empty")
+                ok = False
+            elif column is not None:
+                values[column.field] = kind.default(column.field)
+        if ok:
+            yield ParsedRow(row.line, values)
+
+
+def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) -> None:
+    """Match rows on their key, build the new records and check them against the database."""
+    kind = plan.kind
+    was_enabled = gc.isenabled()
+    gc.disable()  # PERFORMANCE.md: the collector dominates building a million records
+    try:
+        index = kind.index(ds)
+        first_line: dict[str, int] = {}
+        built: list[tuple[int, Entity, bool]] = []
+        for row in rows:
+            if kind.resolve is not None:
+                kind.resolve(row.values, ds)
+            key = kind.match_key(row.values)
+            if key in first_line:
+                columns = "/".join(kind.column_name(f) for f in kind.match_fields)
+                plan.problem(
+                    row.line, columns, f"duplicate key {key!r} (first on line {first_line[key]})"
+                )
+                continue
+            first_line[key] = row.line
+            stored = index.get(key)
+            current = None if stored is None else kind.values_of(stored)
+            record = _build(plan, row, kind, current)
+            if record is None:
+                continue
+            if current is not None and vars(record) == current:
+                plan.unchanged += 1
+            else:
+                built.append((row.line, record, current is None))
+        view = _view_after(ds, kind, [record for _, record, _ in built])
+        for line, record, is_new in built:
+            for problem in record_problems(view, record):
+                field_name, _, message = problem.partition(": ")
+                plan.problem(line, kind.column_name(field_name), message)
+            (plan.added if is_new else plan.updated).append(record)
+            plan.in_file_order.append(record)
+        if sync and kind.model is Staff:
+            plan.deactivated = [
+                s.model_copy(update={"active": False})
+                for s in ds.staff.values()
+                if s.active and s.employee_no not in first_line
+            ]
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(plan: Plan, row: ParsedRow, kind: Kind, current: dict | None) -> Entity | None:
+    """The record a row stands for: the stored one with the file's columns laid over it."""
+    values = {**current, **row.values} if current is not None else row.values
+    try:
+        return kind.model.model_validate(values)
+    except ValidationError as error:
+        for problem in format_pydantic_error(error):
+            field_name, _, message = problem.partition(": ")
+            plan.problem(row.line, kind.column_name(field_name.split(".")[0]), message)
+        return None
+
+
+def _view_after(ds: Dataset, kind: Kind, records: list[Entity]) -> Dataset:
+    """The database as references will see it after the import (departments from the file)."""
+    if kind.model is not Department:
+        return ds
+    departments = {**ds.departments, **{r.key(): r for r in records}}
+    return dataclasses.replace(ds, departments=departments)

@@ -1,0 +1,73 @@
+"""`kapabel check`: lists each problem, exit 0 when clean and 1 when not."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from store.models import Department, Staff
+from store.repository import FolderRepository
+from tui import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_clean_database_passes(
+    repo: FolderRepository, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["check", "--db", str(repo.path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and out[0].startswith(f"{repo.path}: clean (")
+    assert "21 competencies" in out[0]
+
+
+def test_each_problem_is_listed_on_its_own_line(
+    repo: FolderRepository, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.put(Department(code="D1", name="Borgerservice"))
+    repo.put(Staff(employee_no="E1", name="Åse", department="D1"))
+    repo.put(Staff(employee_no="E2", name="Bo", department="D1"))
+    # A hand edit (or a merge) that leaves staff pointing to a department that is not there:
+    path = repo.path / "departments.json"
+    data = orjson.loads(path.read_bytes())
+    data["departments"] = {}
+    path.write_bytes(orjson.dumps(data))
+    with open(repo.path / "assessments.jsonl", "ab") as handle:
+        handle.write(b'{"staff": "E1"')
+    assert cli.main(["check", "--db", str(repo.path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[:-1] == [
+        "problem: assessments.jsonl: torn last line (14 bytes, left by an interrupted save) is ignored",
+        "problem: staff 'E1': department: unknown department 'D1'",
+        "problem: staff 'E2': department: unknown department 'D1'",
+    ]
+    assert out[-1].startswith(f"{repo.path}: 3 problem(s) (0 departments,")
+
+
+def test_a_missing_database_is_one_problem_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["check", "--db", str(tmp_path / "nowhere")]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"problem: no database at {tmp_path / 'nowhere'}")
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_check_as_a_command(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    FolderRepository.open(db, create=True)
+    (db / "staff.json").write_bytes(b'{"staff": {"1": {"employee_no": "E1"')
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "check", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert result.returncode == 1 and result.stderr == ""
+    assert f"problem: {db / 'staff.json'}: not valid JSON" in result.stdout

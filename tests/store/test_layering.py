@@ -1,0 +1,34 @@
+"""store and reports never load Textual (DESIGN.md: dependencies point down only)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = """
+import importlib, pkgutil, sys
+import store, reports
+for package in (store, reports):
+    for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        importlib.import_module(module.name)
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "tui"))
+print(len([m for m in sys.modules if m.startswith(("store.", "reports."))]), loaded)
+"""
+
+
+def test_store_and_reports_load_neither_textual_nor_tui() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": ""},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    modules, loaded = result.stdout.split(" ", 1)
+    assert int(modules) >= 10  # the probe really imported the packages' modules
+    assert loaded.strip() == "[]"

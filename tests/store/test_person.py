@@ -1,0 +1,91 @@
+"""A person's data on request: the export holds all of it, the erasure leaves none of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store.backup import make_backup
+from store.errors import NotFoundError
+from store.person import erase_person, person_data, person_text
+from store.repository import FolderRepository
+from tests.iohelpers import EMAIL, EMPLOYEE_NO, NAME, folder_hashes, populate
+
+
+def test_export_holds_profile_assessments_plans_robots_and_audit(repo: FolderRepository) -> None:
+    populate(repo)
+    data = person_data(repo, EMPLOYEE_NO)
+    assert (
+        data["profile"]["name"] == NAME and data["profile"]["department_name"] == "Ydelser, team 1"
+    )
+    assert [(a["competency"], a["level"]) for a in data["assessments"]] == [
+        ("RPA1", 1),
+        ("DC1.1", 3),
+    ]
+    assert [p["competency"] for p in data["training_plans"]] == ["RPA1"]
+    assert data["robots"] == [{"code": "ROB1", "name": "Ydelsesrobot", "as": ["owner", "operator"]}]
+    keys = {(e["entity"], e["key"]) for e in data["audit_entries"]}
+    assert {("staff", EMPLOYEE_NO), ("robots", "ROB1"), ("training_plans", "TP-000001")} <= keys
+    assert ("assessments", f"{EMPLOYEE_NO}|RPA1|2026-01-05|self") in keys
+    text = person_text(data)
+    assert NAME in text and "Assessments (2)" in text and "Robots (1)" in text
+
+
+def test_nobody_by_that_number_is_not_found(repo: FolderRepository) -> None:
+    with pytest.raises(NotFoundError):
+        person_data(repo, "E404")
+
+
+def _raw(path: Path) -> bytes:
+    """Every byte in the database folder, backups included."""
+    return b"\n".join(file.read_bytes() for file in sorted(path.rglob("*")) if file.is_file())
+
+
+def test_erase_leaves_none_of_the_person_anywhere(repo: FolderRepository) -> None:
+    populate(repo)
+    make_backup(repo)
+    raw = _raw(repo.path)
+    assert all(s.encode() in raw for s in (NAME, EMAIL, f'"{EMPLOYEE_NO}"'))
+
+    result = erase_person(repo, EMPLOYEE_NO)
+
+    raw = _raw(repo.path)
+    for secret in (NAME, EMAIL, EMPLOYEE_NO, NAME.upper()):
+        assert secret.encode() not in raw, secret
+    reopened = FolderRepository.open(repo.path)
+    assert reopened.problems() == []
+    assert (
+        reopened.ds.robots["ROB1"].operators == ["E2"] and reopened.ds.robots["ROB1"].owner is None
+    )
+    assert [a.staff for a in reopened.ds.assessments] == ["E2"]
+    assert (
+        reopened.ds.assessments[0].note
+        == f"talked with {result['pseudonym']}, line one\nline two; done"
+    )
+    assert reopened.ds.departments["D1"].name == "Borgerservice"  # 'Bo' is no word in it
+    last = reopened.audit_entries()[-1]
+    assert (last.action, last.entity, last.key) == ("erase", "staff", result["pseudonym"])
+    counts = result["counts"]
+    assert (counts["assessments"], counts["robots"], counts["training plans"]) == (2, 1, 1)
+    assert (counts["staff record"], counts["backups rewritten"]) == (1, 1)
+
+
+def test_erase_leaves_a_namesake_alone(repo: FolderRepository) -> None:
+    from store.models import Staff
+
+    populate(repo)
+    repo.put(Staff(employee_no="E3", name=NAME, department="D1"))
+    erase_person(repo, EMPLOYEE_NO)
+    reopened = FolderRepository.open(repo.path)
+    assert reopened.ds.staff["E3"].name == NAME
+    created = [e for e in reopened.audit_entries() if e.key == "E3"]
+    assert created[0].changes["name"] == [None, NAME]
+
+
+def test_erasing_an_unknown_person_changes_nothing(repo: FolderRepository) -> None:
+    populate(repo)
+    before = folder_hashes(repo.path)
+    with pytest.raises(NotFoundError):
+        erase_person(repo, "E404")
+    assert folder_hashes(repo.path) == before

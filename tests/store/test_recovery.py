@@ -1,0 +1,298 @@
+"""Recovery: torn history lines, journals left by a crash, failed commits, threads, stale views."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from pathlib import Path
+
+import orjson
+import pytest
+
+from store import files
+from store.errors import CorruptFileError, DiskError, StoreError
+from store.models import Assessment, Course, Department, Staff
+from store.repository import JOURNAL_FILE, FolderRepository
+from tui import cli
+
+DAY = dt.date(2026, 1, 1)
+TORN = b'{"staff":"E1","competency":"DC1'
+
+
+@pytest.fixture
+def staffed(repo: FolderRepository) -> FolderRepository:
+    repo.put(Department(code="D1", name="Borgerservice"))
+    repo.put(Staff(employee_no="E1", name="Åse", department="D1"))
+    repo.record(Assessment(staff="E1", competency="DC1.1", level=2, date=DAY))
+    return repo
+
+
+def append_raw(path: Path, data: bytes) -> None:
+    with open(path, "ab") as handle:
+        handle.write(data)
+
+
+def test_a_torn_last_line_is_ignored_reported_and_set_aside(
+    staffed: FolderRepository, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = staffed.path / "assessments.jsonl"
+    good = log.read_bytes()
+    append_raw(log, TORN)
+    reader = FolderRepository.open(staffed.path)  # opened while the torn line is there
+    assert [r.level for r in reader.ds.assessments] == [2]
+    problem = f"assessments.jsonl: torn last line ({len(TORN)} bytes, left by an interrupted save) is ignored"
+    assert reader.problems() == [problem]
+    assert cli.main(["check", "--db", str(staffed.path)]) == 1
+    assert f"problem: {problem}" in capsys.readouterr().out
+    assert log.read_bytes() == good + TORN  # reading and checking change nothing
+
+    writer = FolderRepository.open(staffed.path)
+    writer.record(Assessment(staff="E1", competency="DC1.1", level=3, date=DAY, source="test"))
+    assert (staffed.path / "assessments.jsonl.torn").read_bytes() == TORN + b"\n"
+    assert log.read_bytes().startswith(good) and log.read_bytes().endswith(b"\n")
+    reader.refresh()
+    assert [r.level for r in reader.ds.assessments] == [2, 3]
+    assert [r.level for r in FolderRepository.open(staffed.path).ds.assessments] == [2, 3]
+    assert reader.problems() == [
+        "assessments.jsonl.torn: 1 torn line(s) from interrupted saves were set aside here; "
+        "delete the file once you have looked at it"
+    ]
+    (staffed.path / "assessments.jsonl.torn").unlink()
+    assert reader.problems() == []
+
+
+def test_a_torn_audit_line_does_not_hide_later_entries(staffed: FolderRepository) -> None:
+    append_raw(staffed.path / "audit.jsonl", b'{"at": "2026-')
+    count = len(staffed.audit_entries())
+    staffed.put(Staff(employee_no="E2", name="Bo", department="D1"))
+    entries = staffed.audit_entries()
+    assert len(entries) == count + 1 and entries[-1].key == "E2"
+    assert (staffed.path / "audit.jsonl.torn").exists()
+
+
+def write_journal(repo: FolderRepository, *, applied: bool, half_appended: bool) -> bytes:
+    """A journal as `_commit_files` writes it: add department D2 and one audit line."""
+    tables = orjson.loads((repo.path / "departments.json").read_bytes())
+    tables["departments"]["99"] = {"code": "D2", "name": "Jobcenter", "parent_code": None,
+                                   "lead": None, "active": True}  # fmt: skip
+    temp = repo.path / ".departments.json.4242.txn"
+    temp.write_bytes(orjson.dumps(tables))
+    audit = repo.path / "audit.jsonl"
+    line = orjson.dumps(
+        {"at": "2026-01-01T00:00:00+00:00", "user": "crashed", "action": "create",
+         "entity": "departments", "key": "D2", "changes": {}}
+    ) + b"\n"  # fmt: skip
+    size = audit.stat().st_size
+    journal = {
+        "replace": [[temp.name, "departments.json"]],
+        "append": [["audit.jsonl", size, line.decode()]],
+    }
+    (repo.path / JOURNAL_FILE).write_bytes(orjson.dumps(journal))
+    if applied:
+        os.replace(temp, repo.path / "departments.json")
+    if half_appended:
+        append_raw(audit, line[: len(line) // 2])
+    return line
+
+
+@pytest.mark.parametrize(
+    ("applied", "half_appended"), [(False, False), (True, False), (True, True)]
+)
+def test_a_journal_left_by_a_crash_is_rolled_forward_once(
+    staffed: FolderRepository, applied: bool, half_appended: bool
+) -> None:
+    audit_before = (staffed.path / "audit.jsonl").read_bytes()
+    line = write_journal(staffed, applied=applied, half_appended=half_appended)
+    reopened = FolderRepository.open(staffed.path)
+    assert reopened.ds.departments["D2"].name == "Jobcenter"
+    assert (staffed.path / "audit.jsonl").read_bytes() == audit_before + line
+    assert reopened.audit_entries()[-1].user == "crashed"
+    assert sorted(p.name for p in staffed.path.iterdir() if p.name.startswith(".")) == [".lock"]
+    assert not (staffed.path / JOURNAL_FILE).exists()
+    assert reopened.problems() == []
+
+
+def test_a_journal_already_applied_is_not_applied_twice(staffed: FolderRepository) -> None:
+    line = write_journal(staffed, applied=True, half_appended=False)
+    append_raw(staffed.path / "audit.jsonl", line)  # the crash came just before the unlink
+    expected = (staffed.path / "audit.jsonl").read_bytes()
+    staffed.refresh()
+    assert (staffed.path / "audit.jsonl").read_bytes() == expected
+    assert "D2" in staffed.ds.departments
+
+
+def test_a_stale_view_finishes_the_journal_before_writing(staffed: FolderRepository) -> None:
+    write_journal(staffed, applied=False, half_appended=False)
+    staffed.put(Staff(employee_no="E2", name="Bo", department="D2"))
+    assert set(FolderRepository.open(staffed.path).ds.departments) == {"D1", "D2"}
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "the file is empty"),
+        (b'{"replace": [[".x.txn", "sta', "not valid JSON"),
+        (b'{"replace": [["../../outside", "staff.json"]], "append": []}', "not a Kapabel journal"),
+        (b'{"replace": [], "append": [["audit.jsonl", -5, "x"]]}', "not a Kapabel journal"),
+        (b'{"steps": []}', "not a Kapabel journal"),
+    ],
+)
+def test_an_unusable_journal_stops_the_open_and_is_kept(
+    staffed: FolderRepository, content: bytes, problem: str
+) -> None:
+    (staffed.path / JOURNAL_FILE).write_bytes(content)
+    before = {p.name: p.read_bytes() for p in staffed.path.iterdir() if p.is_file()}
+    with pytest.raises(CorruptFileError, match=problem) as caught:
+        FolderRepository.open(staffed.path)
+    assert caught.value.path == staffed.path / JOURNAL_FILE
+    with pytest.raises(CorruptFileError, match=problem):
+        staffed.put(Staff(employee_no="E2", name="Bo", department="D1"))
+    assert {p.name: p.read_bytes() for p in staffed.path.iterdir() if p.is_file()} == before
+
+
+def test_temporaries_of_a_crash_before_the_commit_point_are_swept(
+    staffed: FolderRepository,
+) -> None:
+    (staffed.path / ".staff.json.999.txn").write_bytes(b'{"staff": {}}')
+    (staffed.path / ".meta.json.999.tmp").write_bytes(b"{")
+    reopened = FolderRepository.open(staffed.path)
+    assert "E1" in reopened.ds.staff
+    assert sorted(p.name for p in staffed.path.iterdir() if p.name.startswith(".")) == [".lock"]
+
+
+def test_a_failed_commit_leaves_no_trace_in_memory_or_on_disk(
+    repo: FolderRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commit_files = FolderRepository._commit_files
+    calls = []
+
+    def failing_once(self, replacements, appends):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        return commit_files(self, replacements, appends)
+
+    monkeypatch.setattr(FolderRepository, "_commit_files", failing_once)
+    with pytest.raises(DiskError, match="No space left on device") as caught:
+        repo.put(Course(code="C1", name="Første kursus"))
+    assert isinstance(caught.value.__cause__, OSError)  # the first write to a new table
+    assert repo.ds.courses == {}
+    repo.put(Course(code="C2", name="Andet kursus"))
+    assert set(repo.ds.courses) == {"C2"}
+    assert set(FolderRepository.open(repo.path).ds.courses) == {"C2"}
+    assert [e.key for e in repo.audit_entries() if e.entity == "courses"] == ["C2"]
+
+
+def test_a_commit_that_failed_after_its_journal_is_finished_by_the_next_refresh(
+    staffed: FolderRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    apply_journal = FolderRepository._apply_journal
+
+    def crash_while_applying(self, journal, journal_path=None):
+        if journal_path is None:  # during the commit, not during recovery
+            raise OSError(5, "Input/output error")
+        return apply_journal(self, journal, journal_path)
+
+    monkeypatch.setattr(FolderRepository, "_apply_journal", crash_while_applying)
+    with pytest.raises(DiskError, match="Input/output error"):
+        staffed.put(Staff(employee_no="E2", name="Bo", department="D1"))
+    assert "E2" not in staffed.ds.staff
+    staffed.refresh()  # the journal was durable: the change is committed, and now applied
+    assert "E2" in staffed.ds.staff
+    assert [e.key for e in staffed.audit_entries()].count("E2") == 1
+
+
+def test_an_exception_inside_a_transaction_undoes_everything(staffed: FolderRepository) -> None:
+    counters = dict(staffed.meta["counters"])
+    with pytest.raises(RuntimeError), staffed.transaction() as tx:
+        tx.put(Department(code="D2", name="Ny"))
+        tx.record(Assessment(staff="E1", competency="DC1.2", level=1, date=DAY))
+        tx.put(Course(code="C1", name="Kursus"))
+        raise RuntimeError("the user pressed cancel")
+    assert set(staffed.ds.departments) == {"D1"} and len(staffed.ds.assessments) == 1
+    assert staffed.meta["counters"] == counters and staffed.ds.courses == {}
+    reopened = FolderRepository.open(staffed.path)
+    assert set(reopened.ds.departments) == {"D1"} and len(reopened.ds.assessments) == 1
+
+
+def test_threads_of_one_process_take_turns(staffed: FolderRepository) -> None:
+    errors: list[BaseException] = []
+
+    def save(prefix: str) -> None:
+        try:
+            for i in range(25):
+                staffed.put(Staff(employee_no=f"{prefix}{i}", name="Tråd", department="D1"))
+        except BaseException as error:  # noqa: BLE001 - reported by the assert below
+            errors.append(error)
+
+    threads = [threading.Thread(target=save, args=(p,)) for p in ("A", "B", "C")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(FolderRepository.open(staffed.path).ds.staff) == 1 + 75
+
+
+def test_transactions_still_do_not_nest_in_one_thread(staffed: FolderRepository) -> None:
+    with staffed.transaction(), pytest.raises(StoreError, match="do not nest"):
+        staffed.put(Department(code="D2", name="Ny"))
+
+
+def test_a_rewrite_is_seen_even_when_timestamps_are_coarse(staffed: FolderRepository) -> None:
+    """Inode numbers are reused at once; with a coarse clock only the pinned inode tells."""
+    other = FolderRepository.open(staffed.path)
+    table = staffed.path / "departments.json"
+    stamp = table.stat().st_mtime_ns
+    for i in range(40):
+        staffed.refresh()
+        for name in (f"Navn {i:02d}a", f"Navn {i:02d}b"):
+            other.put(Department(code="D1", name=name))
+            os.utime(table, ns=(stamp, stamp))  # same size, same time: only the inode differs
+        staffed.refresh()
+        assert staffed.ds.departments["D1"].name == f"Navn {i:02d}b"
+    assert files.PIN_FILES
+
+
+def test_only_our_own_temporaries_are_swept(staffed: FolderRepository) -> None:
+    ours = [".staff.json.999.tmp", ".audit.jsonl.12.txn", ".journal.json.5.tmp"]
+    others = [".lock.private-v1-0123abcd.tmp", ".notes.txt.3.tmp", ".staff.json.tmp"]
+    for name in ours + others:
+        (staffed.path / name).write_bytes(b"x")
+    FolderRepository.open(staffed.path)
+    left = {p.name for p in staffed.path.iterdir() if p.name.startswith(".")}
+    assert left == {".lock", *others}
+
+
+def test_a_new_database_goes_only_into_an_empty_folder(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "letter.txt").write_text("Kære HR")
+    with pytest.raises(StoreError, match=r"holds other files \(letter.txt\) and no Kapabel"):
+        FolderRepository.open(home, create=True)
+    assert sorted(p.name for p in home.iterdir()) == ["letter.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir(mode=0o755)
+    with pytest.raises(StoreError, match="no database at"):
+        FolderRepository.open(empty)  # only `create` makes one
+    assert "DC1.1" in FolderRepository.open(empty, create=True).ds.competencies
+    assert oct(empty.stat().st_mode & 0o777) == oct(0o700)
+
+
+def test_damaged_counters_in_meta_are_reported(staffed: FolderRepository) -> None:
+    (staffed.path / "meta.json").write_bytes(
+        orjson.dumps({"meta": {"1": {"schema_version": 1, "counters": ["TP", 3]}}})
+    )
+    with pytest.raises(CorruptFileError, match="meta.json: counters: not a table of whole"):
+        FolderRepository.open(staffed.path)
+
+
+def test_a_folder_that_cannot_be_made_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert cli.main(["--db", str(blocker / "db")]) == 1
+    err = capsys.readouterr().err
+    assert err == f"kapabel: {blocker / 'db'}: Not a directory\n"

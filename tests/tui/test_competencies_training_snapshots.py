@@ -1,0 +1,45 @@
+"""Snapshots of Competencies & requirements and Training on the demo data at its fixed date."""
+
+from __future__ import annotations
+
+from store.demo import DEMO_AS_OF
+from tui.app import KapabelApp
+
+SIZE = (100, 32)
+
+
+def demo_app(repo) -> KapabelApp:
+    return KapabelApp(repo, as_of=DEMO_AS_OF)
+
+
+async def open_screen(pilot, key: str) -> None:
+    pilot.app.sub_title = f"demo · as of {DEMO_AS_OF.isoformat()}"  # not the temporary path
+    await pilot.press(key)
+    await pilot.pause()
+    await pilot.wait_for_animation()
+
+
+def test_competencies_screen(snap_compare, demo_repo) -> None:
+    async def run_before(pilot) -> None:
+        await open_screen(pilot, "4")
+        # In the tree: open the local framework's first area and highlight its competency.
+        await pilot.press(*["down"] * 7, "enter", "down")
+        await pilot.pause()
+
+    assert snap_compare(demo_app(demo_repo), terminal_size=SIZE, run_before=run_before)
+
+
+def test_training_screen(snap_compare, demo_repo) -> None:
+    async def run_before(pilot) -> None:
+        await open_screen(pilot, "5")
+
+    assert snap_compare(demo_app(demo_repo), terminal_size=SIZE, run_before=run_before)
+
+
+def test_training_screen_overdue(snap_compare, demo_repo) -> None:
+    async def run_before(pilot) -> None:
+        await open_screen(pilot, "5")
+        await pilot.press("o")
+        await pilot.pause()
+
+    assert snap_compare(demo_app(demo_repo), terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,141 @@
+"""The Import screen (path, preview, confirm) and the Audit view, driven by keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from store.repository import FolderRepository
+from tests.iohelpers import EMPLOYEE_NO, folder_hashes, populate
+from tui.app import KapabelApp
+from tui.screens.audit import AuditScreen
+from tui.screens.import_screen import ImportScreen
+
+
+def _report(app: KapabelApp) -> str:
+    return str(app.screen.query_one("#report-text", Static).render())
+
+
+async def _type(pilot, text: str) -> None:
+    for char in text:
+        await pilot.press(char if char != " " else "space")
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch) -> Path:
+    """The working folder: the tests type file names relative to it, as a user would."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+async def _preview(app: KapabelApp, pilot, kind: str, file_name: str) -> None:
+    """Open the Import screen, choose `kind`, type the file name, press Enter, wait for it."""
+    await pilot.press("i")
+    assert isinstance(app.screen, ImportScreen)
+    app.screen.query_one("#kind", Select).value = kind
+    app.screen.query_one("#path", Input).focus()
+    await _type(pilot, file_name)
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_import_previews_then_writes_on_confirm(repo: FolderRepository, folder: Path) -> None:
+    populate(repo)
+    file = folder / "roles.csv"
+    file.write_text("kode;navn\nR1;Sagsbehandler\nR2;[bold]Leder[/bold]\n", encoding="utf-8")
+    app = KapabelApp(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = folder_hashes(repo.path)
+        await _preview(app, pilot, "roles", file.name)
+        assert "roles: 1 added, 0 updated, 1 unchanged" in _report(app)
+        assert folder_hashes(repo.path) == before  # the preview wrote nothing
+        assert app.screen.query_one("#import", Button).disabled is False
+        await pilot.press("enter")  # the Import button has the focus after a clean preview
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, ImportScreen)
+    assert FolderRepository.open(repo.path).ds.roles["R2"].name == "[bold]Leder[/bold]"
+
+
+async def test_import_shows_problems_and_offers_no_import(
+    repo: FolderRepository, folder: Path
+) -> None:
+    populate(repo)
+    file = folder / "staff.csv"
+    file.write_text("employee_no,name,department_code\nE9,[red]X[/red],NOPE\n", encoding="utf-8")
+    app = KapabelApp(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _preview(app, pilot, "staff", file.name)
+        report = _report(app)
+        assert "staff.csv:2: department_code: unknown department 'NOPE'" in report
+        assert app.screen.query_one("#import", Button).disabled is True
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ImportScreen)
+    assert "E9" not in FolderRepository.open(repo.path).ds.staff
+
+
+async def test_a_changed_path_needs_a_new_preview(repo: FolderRepository, folder: Path) -> None:
+    file = folder / "roles.csv"
+    file.write_text("code,name\nR5,Ny\n", encoding="utf-8")
+    app = KapabelApp(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _preview(app, pilot, "roles", file.name)
+        assert app.screen.query_one("#import", Button).disabled is False
+        app.screen.query_one("#path", Input).focus()
+        await pilot.press("x")
+        assert app.screen.query_one("#import", Button).disabled is True
+
+
+async def test_audit_view_lists_newest_first_and_filters(repo: FolderRepository) -> None:
+    populate(repo)
+    app = KapabelApp(repo)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("a")
+        assert isinstance(app.screen, AuditScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#entries", DataTable)
+        total = len(repo.audit_entries())
+        assert table.row_count == total
+        first = [str(c) for c in table.get_row_at(0)]
+        assert first[2:5] == ["create", "robot_benefits", "ROB1|2026-01"]  # the newest
+        app.screen.query_one("#employee", Input).focus()
+        await _type(pilot, EMPLOYEE_NO)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        keys = {str(table.get_row_at(i)[4]) for i in range(table.row_count)}
+        assert f"{EMPLOYEE_NO}" in keys and "E2" not in keys
+        assert 0 < table.row_count < total
+        await pilot.press("escape")
+        assert not isinstance(app.screen, AuditScreen)
+
+
+async def test_audit_view_never_builds_more_than_a_page(repo: FolderRepository) -> None:
+    from store.models import Role
+    from tui.screens.audit import PAGE
+
+    with repo.transaction() as tx:
+        for i in range(PAGE + 50):
+            tx.put(Role(code=f"R{i}", name=f"Role {i}"))
+    app = KapabelApp(repo)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one("#entries", DataTable).row_count == PAGE
+        assert "narrow the filter" in str(app.screen.query_one("#status", Static).render())
+
+
+def test_the_preview_lists_at_most_a_screenful_of_problems() -> None:
+    from store.importing import KINDS, Plan
+    from tui.screens.import_screen import plan_report
+
+    plan = Plan(KINDS["roles"], "f.csv")
+    plan.problems = [f"f.csv:{n}: code: [b]bad[/b]" for n in range(2, 1000)]
+    text = plan_report(plan, limit=10)
+    assert text.plain.splitlines()[0] == "998 problem(s): nothing can be imported"
+    assert text.plain.splitlines()[1] == "f.csv:2: code: [b]bad[/b]"  # shown as typed, not markup
+    assert text.plain.splitlines()[-1] == "… and 988 more"

@@ -1,0 +1,218 @@
+"""Training, driven with keys: filter, start, complete with an assessment, assign a cohort."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from reports.plan_filters import DueFilter, StatusFilter
+from store.models import PlanStatus, TrainingPlan
+from store.repository import FolderRepository
+from tests.tui.pilot_helpers import fill, type_text
+from tests.tui.small_org import AS_OF, build_small_org
+from tui.app import KapabelApp
+from tui.forms.cohort import CohortForm
+from tui.forms.complete_plan import CompletePlanForm
+from tui.screens.training import TrainingScreen
+
+# The plans of the small org, in display order (earliest due first):
+# TP-000003 E3 SEC completed 2025-12-01, TP-000001 E1 RPA planned 2026-01-15 (overdue),
+# TP-000004 E4 RPA cancelled 2026-02-01, TP-000002 E6 RPA in progress 2026-03-20.
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> FolderRepository:
+    return build_small_org(tmp_path / "db")
+
+
+def on_disk(repo: FolderRepository) -> FolderRepository:
+    return FolderRepository.open(repo.path, user="checker")
+
+
+async def open_training(pilot) -> TrainingScreen:
+    await pilot.press("5")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, TrainingScreen)
+    return screen
+
+
+async def highlight(pilot, screen: TrainingScreen, plan_id: str) -> None:
+    """Move the cursor to the plan's row with the arrow keys: to the top, then down."""
+    while screen.table.cursor_row > 0:
+        await pilot.press("up")
+    for _ in range(len(screen.table.keys)):
+        if screen.table.current_key == plan_id:
+            return
+        await pilot.press("down")
+    assert screen.table.current_key == plan_id
+
+
+async def test_filter_by_status_and_overdue(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_training(pilot)
+        assert screen.status_filter == StatusFilter.OPEN  # what HR works on, by default
+        assert screen.table.keys == ["TP-000001", "TP-000002"]
+        await pilot.press("s", "s")  # planned, then in progress
+        await pilot.pause()
+        assert screen.table.keys == ["TP-000002"]
+        await pilot.press("s")  # completed
+        await pilot.pause()
+        assert screen.table.keys == ["TP-000003"]
+        await pilot.press("s", "s")  # cancelled, all
+        await pilot.pause()
+        assert screen.status_filter == StatusFilter.ALL
+        assert screen.table.keys == ["TP-000003", "TP-000001", "TP-000004", "TP-000002"]
+        await pilot.press("o")  # overdue: open and due before the as-of date
+        await pilot.pause()
+        assert screen.due_filter == DueFilter.OVERDUE
+        assert screen.table.keys == ["TP-000001"]
+        await pilot.press("o")  # due in the next 30 days
+        await pilot.pause()
+        assert screen.table.keys == ["TP-000002"]
+        counts = str(screen.query_one("#counts").render())
+        assert "2 open · 1 overdue · 1 due in 30 days" in counts
+
+
+async def test_mark_a_plan_in_progress(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_training(pilot)
+        await highlight(pilot, screen, "TP-000001")
+        await pilot.press("p")
+        await pilot.pause()
+        assert repo.ds.training_plans["TP-000001"].status == PlanStatus.IN_PROGRESS
+        assert screen.table.current_key == "TP-000001"
+        await pilot.press("s", "s", "s")  # show completed plans
+        await highlight(pilot, screen, "TP-000003")
+        await pilot.press("p")  # a completed plan cannot be started
+        await pilot.pause()
+        assert repo.ds.training_plans["TP-000003"].status == PlanStatus.COMPLETED
+    assert on_disk(repo).ds.training_plans["TP-000001"].status == PlanStatus.IN_PROGRESS
+
+
+async def test_complete_a_plan_and_record_the_level_reached(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_training(pilot)
+        assert app.analysis.current_level("E6", "RPA") == 2
+        await highlight(pilot, screen, "TP-000002")
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CompletePlanForm)
+        assert form.query_one("#level").value == "3"  # prefilled with the target level
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TrainingScreen)
+        assert app.analysis.current_level("E6", "RPA") == 3
+    stored = on_disk(repo).ds
+    plan = stored.training_plans["TP-000002"]
+    assert (plan.status, plan.completed) == (PlanStatus.COMPLETED, AS_OF)
+    last = stored.assessments[-1]
+    assert (last.staff, last.competency, last.level, last.date, last.source) == (
+        "E6",
+        "RPA",
+        3,
+        AS_OF,
+        "training",
+    )
+
+
+async def test_a_level_outside_the_scale_completes_nothing(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_training(pilot)
+        await highlight(pilot, screen, "TP-000002")
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("backspace", "9", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CompletePlanForm)
+        await pilot.press("escape")
+        await pilot.pause()
+    stored = on_disk(repo).ds
+    assert stored.training_plans["TP-000002"].status == PlanStatus.IN_PROGRESS
+    assert len(stored.assessments) == len(repo.ds.assessments) == 5
+
+
+async def test_assign_a_cohort_with_preview(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_training(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CohortForm)
+        await fill(pilot, "D2", "CW", "RPA", "3")
+        await pilot.pause()
+        preview = str(form.query_one("#preview").render())
+        assert "2 people will get a plan: Åse [b]Ørsted[/b], Bo Berg" in preview
+        assert "1 more is below it but already has an open plan" in preview
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TrainingScreen)
+    stored = on_disk(repo)
+    new = [p for p in stored.ds.training_plans.values() if p.id > "TP-000004"]
+    due = AS_OF + dt.timedelta(days=90)
+    assert sorted((p.staff, p.competency, p.target_level, p.status, p.due) for p in new) == [
+        ("E1", "RPA", 3, PlanStatus.PLANNED, due),
+        ("E2", "RPA", 3, PlanStatus.PLANNED, due),
+    ]
+    audited = [e.key for e in stored.audit_entries() if e.entity == "training_plans"]
+    assert sorted(p.id for p in new) == sorted(audited[-2:])
+
+
+async def test_cohort_with_an_unknown_department_creates_nothing(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_training(pilot)
+        await pilot.press("g")
+        await fill(pilot, "D9", "", "RPA", "3")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CohortForm)
+        assert "unknown department 'D9'" in str(
+            app.screen.query_one("#field-department .hint").render()
+        )
+    assert len(on_disk(repo).ds.training_plans) == 4
+
+
+async def test_a_long_list_is_shown_a_page_at_a_time(repo):
+    with repo.transaction() as tx:
+        for i in range(450):
+            tx.put(
+                TrainingPlan(
+                    staff="E4", competency="SEC", target_level=2, due=AS_OF + dt.timedelta(days=i)
+                )
+            )
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_training(pilot)
+        table = screen.table
+        assert table.row_count == table.page_size < len(table.keys) == 452
+        size = table.page_size
+        assert f"Plans 1-{size} of 452" in str(screen.query_one("#page-info").render())
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert table.current_key == table.keys[size]
+        assert f"Plans {size + 1}-{2 * size} of 452" in str(screen.query_one("#page-info").render())
+        await pilot.press("up")  # back over the page boundary
+        assert table.current_key == table.keys[size - 1]
+        assert table.row_count == table.page_size
+
+
+async def test_the_cohort_form_opens_from_the_command_palette(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_training(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "assign training")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CohortForm)

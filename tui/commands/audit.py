@@ -1,0 +1,38 @@
+"""`kapabel audit [--since DATE] [--employee NO]`: who changed what, and when."""
+
+from __future__ import annotations
+
+import argparse
+
+from store.auditlog import describe, filter_entries, raw_entries
+from store.locations import resolve_db_path
+from store.repository import FolderRepository
+
+
+def add_parser(subparsers) -> None:
+    from tui.cli import add_db_option, iso_date
+
+    parser = subparsers.add_parser(
+        "audit",
+        help="list audit entries (who changed what, when)",
+        description="List audit entries, oldest first.",
+    )
+    add_db_option(parser)
+    parser.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="from this date on")
+    parser.add_argument("--employee", metavar="NO", help="only entries about this employee")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
+    entries = filter_entries(raw_entries(repo), since=args.since, employee=args.employee)
+    count = 0
+    for entry in entries:
+        count += 1
+        at = str(entry.get("at", "")).replace("T", " ")[:19]
+        what = f"{entry.get('action')} {entry.get('entity')} {entry.get('key')}"
+        detail = describe(entry)
+        print(f"{at}  {entry.get('user')}  {what}" + (f"  ({detail})" if detail else ""))
+    if count == 0:
+        print("no audit entries match")
+    return 0

@@ -1,0 +1,47 @@
+"""`kapabel backup` and `kapabel restore FILE`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from store.backup import keep_count, make_backup, restore
+from store.locations import resolve_db_path
+from store.repository import FolderRepository
+
+
+def add_parser(subparsers) -> None:
+    from tui.cli import add_db_option
+
+    parser = subparsers.add_parser(
+        "backup",
+        help="write a timestamped backup of the database",
+        description="Write a timestamped copy of the database to <db>/backups/ and keep the last "
+        "N (--keep, else $KAPABEL_KEEP_BACKUPS, else 10).",
+    )
+    add_db_option(parser)
+    parser.add_argument("--keep", type=int, default=None, help="how many backups to keep")
+    parser.set_defaults(handler=run_backup)
+
+    parser = subparsers.add_parser(
+        "restore",
+        help="put a backup back (the current state is kept as a backup)",
+        description="Check a backup, keep the current database as a backup, then restore it.",
+    )
+    parser.add_argument("file", type=Path, help="a backup folder (see <db>/backups/)")
+    add_db_option(parser)
+    parser.set_defaults(handler=run_restore)
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
+    path = make_backup(repo, keep=keep_count(args.keep))
+    print(f"backup written to {path}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
+    kept = restore(repo, args.file)
+    print(f"restored {args.file}; the state before is kept in {kept}")
+    return 0

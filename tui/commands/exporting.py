@@ -1,0 +1,40 @@
+"""`kapabel export KIND`: a table as CSV in the import format (export -> import changes nothing)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from store.exporting import export_csv
+from store.files import atomic_write
+from store.importing import KINDS
+from store.locations import resolve_db_path
+from store.repository import FolderRepository
+
+
+def add_parser(subparsers) -> None:
+    from tui.cli import add_db_option
+
+    parser = subparsers.add_parser(
+        "export",
+        help="export a table as CSV in the import format",
+        description="Write a table as CSV with the columns `kapabel import` reads. Cells that a "
+        "spreadsheet would run as a formula get a leading apostrophe, removed again on import.",
+    )
+    parser.add_argument("kind", choices=list(KINDS), help="what to export")
+    add_db_option(parser)
+    parser.add_argument("--output", "-o", type=Path, help="write to FILE (default: stdout)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
+    text = export_csv(args.kind, repo.ds)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    atomic_write(args.output, text.encode("utf-8"))
+    rows = text.count("\r\n") - 1
+    print(f"{args.kind}: {rows} row(s) written to {args.output}", file=sys.stderr)
+    return 0

@@ -1,0 +1,46 @@
+"""`kapabel import KIND FILE`: bring in a CSV file from the HR system, all or nothing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from store.importing import KINDS, import_file
+from store.locations import resolve_db_path
+from store.repository import FolderRepository
+
+
+def add_parser(subparsers) -> None:
+    from tui.cli import add_db_option
+
+    parser = subparsers.add_parser(
+        "import",
+        help="import a CSV file (departments, staff, assessments...)",
+        description="Import a CSV file: rows matched on their key are added, updated or left "
+        "alone. Any invalid row and nothing is written; every problem is listed as "
+        "file:line: column: what is wrong (exit 1). A backup is made before writing.",
+    )
+    parser.add_argument("kind", choices=list(KINDS), help="what the file holds")
+    parser.add_argument("file", type=Path, help="the CSV file (or a framework's JSON file)")
+    add_db_option(parser)
+    parser.add_argument("--dry-run", action="store_true", help="check and summarise, write nothing")
+    parser.add_argument(
+        "--sync", action="store_true", help="staff only: deactivate people missing from the file"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)), create=True)
+    plan = import_file(repo, args.kind, args.file, dry_run=args.dry_run, sync=args.sync)
+    for note in plan.notes:
+        print(f"note: {note}")
+    if plan.problems:
+        for problem in plan.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(plan.problems)} problem(s): nothing was imported", file=sys.stderr)
+        return 1
+    verdict = "dry run, nothing written" if args.dry_run else "imported"
+    print(f"{plan.summary()} ({verdict})")
+    return 0

@@ -1,0 +1,71 @@
+"""`kapabel person export|erase EMPLOYEE_NO`: a person's right of access and to erasure."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import orjson
+
+from store.locations import resolve_db_path
+from store.person import erase_person, person_data, person_text
+from store.repository import FolderRepository
+
+
+def add_parser(subparsers) -> None:
+    from tui.cli import add_db_option
+
+    parser = subparsers.add_parser(
+        "person",
+        help="export or erase everything held about one person",
+        description="Everything held about one person (GDPR access), or its erasure.",
+    )
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help="print everything held about the person")
+    export.add_argument("employee_no")
+    export.add_argument("--format", choices=["json", "text"], default="json")
+    add_db_option(export)
+    export.set_defaults(handler=run_export)
+    erase = actions.add_parser(
+        "erase", help="erase the person's data everywhere (pseudonymised in the audit log)"
+    )
+    erase.add_argument("employee_no")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    add_db_option(erase)
+    erase.set_defaults(handler=run_erase)
+
+
+def _open(args: argparse.Namespace) -> FolderRepository:
+    return FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
+
+
+def run_export(args: argparse.Namespace) -> int:
+    data = person_data(_open(args), args.employee_no.strip())
+    if args.format == "json":
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        sys.stdout.write(person_text(data))
+    return 0
+
+
+def run_erase(args: argparse.Namespace) -> int:
+    repo = _open(args)
+    employee_no = args.employee_no.strip()
+    data = person_data(repo, employee_no)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("kapabel: person erase: add --yes to erase without a terminal", file=sys.stderr)
+            return 2
+        name = (data["profile"] or {}).get("name") or employee_no
+        print(
+            f"This erases {name} ({employee_no}) for good: {len(data['assessments'])} "
+            f"assessment(s), {len(data['training_plans'])} training plan(s), robot roles, and "
+            "their name in the audit log and in every backup."
+        )
+        if input(f"Type {employee_no} to confirm: ").strip() != employee_no:
+            print("not confirmed: nothing was erased")
+            return 1
+    result = erase_person(repo, employee_no)
+    counts = ", ".join(f"{n} {what}" for what, n in result["counts"].items() if n)
+    print(f"erased {employee_no} (now {result['pseudonym']} in the audit log): {counts}")
+    return 0

@@ -1,0 +1,106 @@
+"""The audit log: who changed what and when, newest first, filtered by employee, entity or text.
+
+The log can hold millions of entries, so it is read and filtered in a worker and the table shows
+at most `PAGE` rows: narrow the filter to see older entries.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from store.auditlog import describe, filter_entries, raw_entries
+
+PAGE = 300
+
+
+class AuditScreen(Screen):
+    TITLE = "Audit log"
+    DEFAULT_CSS = """
+    AuditScreen Horizontal { height: auto; }
+    AuditScreen Input { width: 1fr; }
+    AuditScreen #status { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("ctrl+r", "reload", "Reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield Input(placeholder="employee no", id="employee")
+            yield Input(placeholder="entity (staff, assessments...)", id="entity")
+            yield Input(placeholder="text anywhere", id="text")
+        yield Static(Text("Reading the audit log …"), id="status")
+        table = DataTable(id="entries", cursor_type="row", zebra_stripes=True)
+        table.add_columns("when (UTC)", "who", "action", "entity", "key", "what changed")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    @work(thread=True, exclusive=True, group="audit-load")
+    def _load(self) -> None:
+        entries = raw_entries(self.app.repo)
+        self.app.call_from_thread(self._loaded, entries)
+
+    def _loaded(self, entries: list[dict]) -> None:
+        self.entries = entries
+        self._apply_filter()
+
+    @on(Input.Changed)
+    def _apply_filter(self) -> None:
+        employee = self.query_one("#employee", Input).value.strip() or None
+        entity = self.query_one("#entity", Input).value.strip() or None
+        text = self.query_one("#text", Input).value.strip() or None
+        self._filter(employee, entity, text)
+
+    @work(thread=True, exclusive=True, group="audit-filter")
+    def _filter(self, employee: str | None, entity: str | None, text: str | None) -> None:
+        matches = filter_entries(
+            reversed(self.entries), employee=employee, entity=entity, text=text
+        )
+        shown = list(islice(matches, PAGE + 1))
+        if not get_current_worker().is_cancelled:  # a newer filter is on its way
+            self.app.call_from_thread(self._show, shown)
+
+    def _show(self, shown: list[dict]) -> None:
+        table = self.query_one("#entries", DataTable)
+        table.clear()
+        for entry in shown[:PAGE]:
+            at = str(entry.get("at", "")).replace("T", " ")[:19]
+            cells = [
+                at,
+                entry.get("user"),
+                entry.get("action"),
+                entry.get("entity"),
+                entry.get("key"),
+            ]
+            table.add_row(*(Text(str(c or "")) for c in cells), Text(describe(entry)))
+        more = len(shown) > PAGE
+        status = (
+            f"newest {PAGE} of more matching entries: narrow the filter to see older ones"
+            if more
+            else f"{len(shown)} matching entries of {len(self.entries)}"
+        )
+        self.query_one("#status", Static).update(Text(status))

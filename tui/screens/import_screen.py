@@ -1,0 +1,151 @@
+"""Import a CSV file from the TUI: choose the kind, type the path, preview, then confirm.
+
+The preview runs the same plan as `kapabel import --dry-run` (nothing is written) and shows the
+summary and every problem; Import is offered only for a clean preview and writes in one
+transaction after a backup, like the command line. Escape cancels at any point.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from store.importing import KINDS, Plan, import_file, plan_file
+
+SHOWN_PROBLEMS = 200
+"""Problems listed on screen; a garbage file can have a million."""
+
+
+def plan_report(plan: Plan, limit: int = SHOWN_PROBLEMS) -> Text:
+    """The summary, notes and the first `limit` problems, as plain text (never markup)."""
+    text = Text()
+    if plan.problems:
+        text.append(f"{len(plan.problems)} problem(s): nothing can be imported\n", style="bold red")
+        for problem in plan.problems[:limit]:
+            text.append(problem + "\n")
+        if len(plan.problems) > limit:
+            text.append(f"… and {len(plan.problems) - limit} more\n", style="dim")
+        return text
+    text.append(plan.summary() + "\n", style="bold")
+    for note in plan.notes:
+        text.append(f"note: {note}\n", style="dim")
+    text.append(
+        "Nothing written yet: press Import to write it." if plan.changes else "Nothing to change."
+    )
+    return text
+
+
+class ImportScreen(ModalScreen[Plan | None]):
+    """Dismisses with the written plan, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    ImportScreen { align: center middle; }
+    ImportScreen > Vertical {
+        width: 100; max-width: 100%; height: auto; max-height: 95%;
+        border: thick $primary; background: $surface; padding: 1 2;
+    }
+    ImportScreen #report { height: auto; max-height: 20; border: round $panel; }
+    ImportScreen Horizontal { height: auto; }
+    ImportScreen Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan: Plan | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text("Import a CSV file", style="bold"))
+            yield Select(
+                [(name, name) for name in KINDS], id="kind", allow_blank=False, value="staff"
+            )
+            yield Input(placeholder="path to the file, then Enter to preview", id="path")
+            yield Checkbox("Deactivate staff missing from the file (sync)", id="sync")
+            with VerticalScroll(id="report"):
+                yield Static(Text("Type a path and press Enter to preview."), id="report-text")
+            with Horizontal():
+                yield Button("Preview", id="preview")
+                yield Button("Import", id="import", variant="primary", disabled=True)
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    # ---------------------------------------------------------------- what the user chose
+    def _choice(self) -> tuple[str, Path, bool]:
+        kind = str(self.query_one("#kind", Select).value)
+        path = Path(self.query_one("#path", Input).value.strip()).expanduser()
+        sync = self.query_one("#sync", Checkbox).value and kind == "staff"
+        return kind, path, sync
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(Input.Changed)
+    def _choice_changed(self) -> None:
+        """A different file or kind needs a new preview before it may be imported."""
+        self.plan = None
+        self.query_one("#import", Button).disabled = True
+
+    # ---------------------------------------------------------------- preview
+    @on(Input.Submitted, "#path")
+    @on(Button.Pressed, "#preview")
+    def action_preview(self) -> None:
+        kind, path, sync = self._choice()
+        if not str(path) or str(path) == ".":
+            self._show(Text("Type the path of the file first."))
+            return
+        self._show(Text(f"Reading {path} …"))
+        self._preview(kind, path, sync)
+
+    @work(thread=True, exclusive=True, group="import-preview")
+    def _preview(self, kind: str, path: Path, sync: bool) -> None:
+        plan = plan_file(self.app.repo, kind, path, sync)
+        self.app.call_from_thread(self._previewed, plan, (kind, path, sync))
+
+    def _previewed(self, plan: Plan, choice: tuple[str, Path, bool]) -> None:
+        if choice != self._choice():  # the user changed something meanwhile
+            return
+        self.plan = plan
+        self._show(plan_report(plan))
+        button = self.query_one("#import", Button)
+        button.disabled = bool(plan.problems) or not plan.changes
+        if not button.disabled:
+            button.focus()
+
+    # ---------------------------------------------------------------- import
+    @on(Button.Pressed, "#import")
+    def action_confirm(self) -> None:
+        if self.plan is None or self.plan.problems or not self.plan.changes:
+            return
+        self.query_one("#import", Button).disabled = True
+        self._show(Text("Importing …"))
+        self._import(*self._choice())
+
+    @work(thread=True, exclusive=True, group="import-write")
+    def _import(self, kind: str, path: Path, sync: bool) -> None:
+        plan = import_file(self.app.repo, kind, path, sync=sync)
+        self.app.call_from_thread(self._imported, plan)
+
+    def _imported(self, plan: Plan) -> None:
+        if plan.problems:  # the file or the database changed since the preview
+            self.plan = plan
+            self._show(plan_report(plan))
+            return
+        self.app.notify(Text(plan.summary()), title="Imported")
+        self.dismiss(plan)
+
+    # ---------------------------------------------------------------- leaving
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _show(self, text: Text) -> None:
+        self.query_one("#report-text", Static).update(text)
