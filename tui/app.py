@@ -65,8 +65,8 @@ class KapabelApp(App):
             for mode, key, title in SCREENS_IN_ORDER
         ),
         Binding("question_mark,f1", "help", "Help"),
-        Binding("i", "import_file", "Import"),
-        Binding("a", "audit", "Audit"),
+        Binding("7", "audit", "Audit log", show=False),
+        Binding("8", "import_file", "Import", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("q", "quit", "Quit"),
     ]
@@ -208,9 +208,9 @@ class KapabelApp(App):
                 f"Go to {title}", f"Open the {title} screen (key {key})", self._switcher(mode)
             )
         yield SystemCommand(
-            "Import a CSV file", "Preview and import a file (key i)", self.action_import_file
+            "Import a CSV file", "Preview and import a file (key 8)", self.action_import_file
         )
-        yield SystemCommand("Audit log", "Who changed what, and when (key a)", self.action_audit)
+        yield SystemCommand("Audit log", "Who changed what, and when (key 7)", self.action_audit)
         yield from self._screen_actions(screen)
 
     def action_import_file(self) -> None:
