@@ -20,11 +20,22 @@ def capture_run_app(monkeypatch) -> list[dict]:
     return calls
 
 
-def test_kapabel_opens_the_app_on_the_folder_without_loading_it_first(monkeypatch, tmp_path):
+def test_in_a_terminal_kapabel_opens_the_app_before_loading_the_folder(monkeypatch, tmp_path):
     calls = capture_run_app(monkeypatch)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     assert main(["--db", str(tmp_path / "db"), "--as-of", "2026-02-03"]) == 0
     assert calls == [{"repo": None, "as_of": dt.date(2026, 2, 3), "db_path": tmp_path / "db"}]
     assert not (tmp_path / "db").exists()  # the app opens (and creates) it in a worker
+
+
+def test_without_a_terminal_a_damaged_database_is_one_line_and_exit_1(
+    monkeypatch, tmp_path, capsys
+):
+    calls = capture_run_app(monkeypatch)
+    (tmp_path / "db").write_text("not a folder")
+    assert main(["--db", str(tmp_path / "db")]) == 1
+    assert calls == []
+    assert capsys.readouterr().err.strip().endswith("is a file, not a database folder")
 
 
 def test_demo_opens_at_the_demo_date_unless_told_otherwise(monkeypatch, tmp_path):
