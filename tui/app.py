@@ -100,10 +100,6 @@ class KapabelApp(App):
 
     # ----------------------------------------------------------------- figures
     @property
-    def loaded(self) -> bool:
-        return self.repo is not None
-
-    @property
     def analysis_cached(self) -> bool:
         """True when `analysis` is ready without computing (screens decide on a worker)."""
         return self._analysis is not None
@@ -118,13 +114,16 @@ class KapabelApp(App):
             if self._analysis is None:
                 from reports.analysis import analyse
 
-                self._analysis = analyse(self.repo.ds, self.as_of)
+                version = self.data_version
+                analysis = analyse(self.repo.ds, self.as_of)
+                if version != self.data_version:
+                    return analysis  # the data changed meanwhile: do not cache stale figures
+                self._analysis = analysis
             return self._analysis
 
     def data_changed(self) -> None:
         """Call after every write: drops cached figures and lets the current screen redraw."""
-        with self._analysis_lock:
-            self._analysis = None
+        self._analysis = None  # no lock: a worker computing the old figures must not block us
         self.data_version += 1
         self.refresh_screens()
 
