@@ -104,7 +104,7 @@ async def test_complete_a_plan_and_record_the_level_reached(repo):
         await pilot.pause()
         form = app.screen
         assert isinstance(form, CompletePlanForm)
-        assert form.query_one("#level").value == "3"  # prefilled with the target level
+        assert form.query_one("#field-level").value == "3"  # prefilled with the target level
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, TrainingScreen)
@@ -149,7 +149,7 @@ async def test_assign_a_cohort_with_preview(repo):
         assert isinstance(form, CohortForm)
         await fill(pilot, "D2", "CW", "RPA", "3")
         await pilot.pause()
-        preview = str(form.query_one("#preview").render())
+        preview = str(form.query_one("#field-preview").render())
         assert "2 people will get a plan: Åse [b]Ørsted[/b], Bo Berg" in preview
         assert "1 more is below it but already has an open plan" in preview
         await pilot.press("ctrl+s")
@@ -175,9 +175,7 @@ async def test_cohort_with_an_unknown_department_creates_nothing(repo):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, CohortForm)
-        assert "unknown department 'D9'" in str(
-            app.screen.query_one("#field-department .hint").render()
-        )
+        assert "unknown department 'D9'" in str(app.screen.query_one("#error-department").render())
     assert len(on_disk(repo).ds.training_plans) == 4
 
 

@@ -50,6 +50,8 @@ PLAN_COLUMNS = [
     ("Department", 20),
     ("Plan", 9),
 ]
+COHORT_DUE_DAYS = 90
+"""A cohort's plans are due this many days after the as-of date unless changed in the form."""
 STATUS_LABELS = {
     PlanStatus.PLANNED: "planned",
     PlanStatus.IN_PROGRESS: "in progress",
@@ -249,18 +251,7 @@ class TrainingScreen(Screen):
             self.notify(f"This plan is already {STATUS_LABELS[plan.status]}", severity="warning")
             return
 
-        def done(result: TrainingPlan | None) -> None:
-            if result is not None:
-                self.app.data_changed()
-                self.notify(f"{result.id} completed", markup=False)
-
-        self.app.push_screen(CompletePlanForm(plan, self.app.as_of), done)
+        self.app.push_screen(CompletePlanForm(plan, self.app.as_of))
 
     def action_cohort(self) -> None:
-        def done(plans: list[TrainingPlan] | None) -> None:
-            if plans:
-                self.app.data_changed()
-                self.notify(f"{len(plans):,} training plans created", markup=False)
-
-        due = self.app.as_of + dt.timedelta(days=90)
-        self.app.push_screen(CohortForm(self.app.as_of, {"due": due.isoformat()}), done)
+        self.app.push_screen(CohortForm(due=self.app.as_of + dt.timedelta(days=COHORT_DUE_DAYS)))
