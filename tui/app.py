@@ -2,18 +2,30 @@
 
 Screens read `self.app.repo` (the store) and `self.app.as_of`, show figures computed by `reports/`
 and write through the repository. Each screen lives in its own module under `tui/screens/`.
+
+Start-up draws first: given a folder instead of an open repository, the app shows a loading
+screen and opens the database in a thread worker (a 50,000-staff database takes seconds), then
+switches to the Overview. A timer notices changes other processes made to the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
+from pathlib import Path
 
+from rich.text import Text
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from store.backup import daily_backup
+from store.errors import StoreError
 from store.repository import FolderRepository
 from tui.screens.competencies import CompetenciesScreen
+from tui.screens.loading import LoadingScreen
 from tui.screens.organisation import OrganisationScreen
 from tui.screens.overview import OverviewScreen
 from tui.screens.people import PeopleScreen
@@ -29,6 +41,9 @@ SCREENS_IN_ORDER: list[tuple[str, str, str]] = [
     ("training", "5", "Training"),
     ("reports", "6", "Reports"),
 ]
+
+WATCH_INTERVAL_S = 5.0
+"""How often the app checks whether another process changed the database (it only stats files)."""
 
 
 class KapabelApp(App):
@@ -50,70 +65,198 @@ class KapabelApp(App):
             for mode, key, title in SCREENS_IN_ORDER
         ),
         Binding("question_mark,f1", "help", "Help"),
-        Binding("i", "import_file", "Import"),  # issue 4
-        Binding("a", "audit", "Audit"),  # issue 4
+        Binding("i", "import_file", "Import"),
+        Binding("a", "audit", "Audit"),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, repo: FolderRepository, as_of: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        repo: FolderRepository | None = None,
+        as_of: dt.date | None = None,
+        *,
+        db_path: Path | str | None = None,
+        watch_interval: float | None = WATCH_INTERVAL_S,
+    ) -> None:
+        """Give an open `repo`, or a `db_path` to open (created if missing) after the first frame."""
         super().__init__()
-        self.repo = repo
+        if repo is None and db_path is None:
+            raise ValueError("KapabelApp needs a repository or a database path")
+        self.repo: FolderRepository = repo  # type: ignore[assignment]  # set by the loader
+        self.db_path = Path(db_path) if db_path is not None else repo.path
         self.as_of = as_of or dt.date.today()
+        self.data_version = 0
+        """Goes up on every data_changed(); screens compare it when they are shown again."""
+        self.selected_department: str | None = None
+        """The department the Organisation screen should show next (set by drill-downs)."""
+        self.selected_tab: str | None = None
+        """The Organisation tab a drill-down asked for; the screen clears it once shown."""
+        self.open_problem: str | None = None
+        """Why the database could not be opened (None: it could, or it is still opening)."""
         self._analysis = None
+        self._analysis_lock = threading.Lock()
+        self._watch_interval = watch_interval
+
+    # ----------------------------------------------------------------- figures
+    @property
+    def loaded(self) -> bool:
+        return self.repo is not None
+
+    @property
+    def analysis_cached(self) -> bool:
+        """True when `analysis` is ready without computing (screens decide on a worker)."""
+        return self._analysis is not None
 
     @property
     def analysis(self):
-        """The figures from `reports.analysis` for the current data and as-of date (cached)."""
-        if self._analysis is None:
-            from reports.analysis import analyse
+        """The figures from `reports.analysis` for the current data and as-of date (cached).
 
-            self._analysis = analyse(self.repo.ds, self.as_of)
-        return self._analysis
+        Thread-safe, so a screen may compute it in a worker; the first caller pays for it.
+        """
+        with self._analysis_lock:
+            if self._analysis is None:
+                from reports.analysis import analyse
+
+                self._analysis = analyse(self.repo.ds, self.as_of)
+            return self._analysis
 
     def data_changed(self) -> None:
         """Call after every write: drops cached figures and lets the current screen redraw."""
-        self._analysis = None
+        with self._analysis_lock:
+            self._analysis = None
+        self.data_version += 1
         self.refresh_screens()
 
+    # ----------------------------------------------------------------- start-up
+    def get_default_screen(self) -> Screen:
+        return LoadingScreen(self.db_path.name)
+
     def on_mount(self) -> None:
-        self.sub_title = f"{self.repo.path} · as of {self.as_of.isoformat()}"
+        self.sub_title = self._subtitle()
+        if self.repo is None:
+            self._open_repository()
+        else:
+            self._start()
+
+    def _subtitle(self) -> str:
+        """The folder's name only (never the whole path: snapshots stay the same everywhere)."""
+        return f"{self.db_path.name} · as of {self.as_of.isoformat()}"
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_repository(self) -> None:
+        try:
+            repo = FolderRepository.open(self.db_path, create=True)
+            daily_backup(repo)  # at most one automatic backup a day
+        except StoreError as error:
+            self.call_from_thread(self._open_failed, str(error))
+            return
+        self.call_from_thread(self._opened, repo)
+
+    def _opened(self, repo: FolderRepository) -> None:
+        self.repo = repo
+        self._start()
+
+    def _open_failed(self, message: str) -> None:
+        """Show the store's message; quitting then exits with status 1 and repeats it on stderr."""
+        self.open_problem = message
+        if isinstance(self.screen, LoadingScreen):
+            self.screen.show_problem(message)
+
+    async def action_quit(self) -> None:
+        if self.open_problem is not None:
+            self.exit(return_code=1, message=Text(f"kapabel: {self.open_problem}"))
+        else:
+            self.exit()
+
+    def _start(self) -> None:
+        if self._watch_interval:
+            self.set_interval(self._watch_interval, self._check_for_changes, name="watch-db")
         self.switch_mode("overview")
+
+    def _check_for_changes(self) -> None:
+        """Pick up another process's writes (cheap: the repository stats its files)."""
+        try:
+            changed = self.repo.refresh()
+        except StoreError as error:
+            self.notify(str(error), title="Cannot read the database", severity="error")
+            return
+        if changed:
+            self.data_changed()
+            self.notify("The database was changed elsewhere: showing current data")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Screens and reloads wait until the database is open."""
+        return self.repo is not None or action not in {"switch_mode", "reload"}
+
+    # ----------------------------------------------------------------- navigation
+    def open_department(self, code: str | None, tab: str | None = None) -> None:
+        """Show one department (None: the whole organisation) on the Organisation screen,
+        optionally on one of its tabs ("gaps", "heatmap", "robots")."""
+        self.selected_department = code
+        self.selected_tab = tab
+        if self.current_mode == "organisation":
+            self.screen.apply_selection()  # already showing: no resume event will come
+        else:
+            self.switch_mode("organisation")
 
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
+        if self.repo is None:
+            return
         for mode, key, title in SCREENS_IN_ORDER:
             yield SystemCommand(
                 f"Go to {title}", f"Open the {title} screen (key {key})", self._switcher(mode)
             )
-
         yield SystemCommand(
             "Import a CSV file", "Preview and import a file (key i)", self.action_import_file
         )
         yield SystemCommand("Audit log", "Who changed what, and when (key a)", self.action_audit)
+        yield from self._screen_actions(screen)
 
     def action_import_file(self) -> None:
         """Import a CSV file: preview the summary and problems, then confirm."""
         from tui.screens.import_screen import ImportScreen
 
-        if isinstance(self.screen, ImportScreen):
+        if self.repo is None or isinstance(self.screen, ImportScreen):
             return
         self.push_screen(ImportScreen(), self._after_import)
 
     def _after_import(self, plan) -> None:
         if plan is not None:
-            self.refresh_screens()
+            self.data_changed()
 
     def action_audit(self) -> None:
         """Show the audit log, newest first."""
         from tui.screens.audit import AuditScreen
 
-        if isinstance(self.screen, AuditScreen):
+        if self.repo is None or isinstance(self.screen, AuditScreen):
             return
         self.push_screen(AuditScreen())
 
-    def _switcher(self, mode: str):
+    def _screen_actions(self, screen: Screen):
+        """Every action the current screen binds (those with a description), by name."""
+        app_actions = {b.action for b in self.BINDINGS if isinstance(b, Binding)}
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in app_actions:
+                continue
+            if binding.action in seen or binding.action == "command_palette":
+                continue
+            seen.add(binding.action)
+            key = self.get_key_display(binding)
+            yield SystemCommand(
+                binding.description,
+                f"{getattr(screen, 'TITLE', '') or 'This screen'}: key {key}",
+                self._runner(active.node, binding.action),
+            )
+
+    def _switcher(self, mode: str) -> Callable[[], object]:
         return lambda: self.switch_mode(mode)
+
+    def _runner(self, node, action: str) -> Callable[[], object]:
+        return lambda: self.run_action(action, node)
 
     def action_help(self) -> None:
         """Show the keys of the current screen."""
@@ -136,8 +279,15 @@ class KapabelApp(App):
             reload()
 
 
-def run_app(repo: FolderRepository, as_of: dt.date | None = None) -> None:
-    from store.backup import daily_backup
-
-    daily_backup(repo)  # issue 4: at most one automatic backup a day
-    KapabelApp(repo, as_of=as_of).run()
+def run_app(
+    repo: FolderRepository | None = None,
+    as_of: dt.date | None = None,
+    *,
+    db_path: Path | str | None = None,
+) -> int:
+    """Run the app until it quits; the exit status (1 when the database could not be opened)."""
+    if repo is not None:
+        daily_backup(repo)  # at most one automatic backup a day
+    app = KapabelApp(repo, as_of=as_of, db_path=db_path)
+    app.run()
+    return app.return_code or 0

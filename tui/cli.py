@@ -72,14 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open_app(args: argparse.Namespace) -> int:
+    """Open the app at once; it loads the database in a worker behind a loading screen."""
     from store.locations import resolve_db_path
-    from store.repository import FolderRepository
     from tui.app import run_app
 
     path = resolve_db_path(getattr(args, "db", None))
-    repo = FolderRepository.open(path, create=True)
-    run_app(repo, as_of=args.as_of)
-    return EXIT_OK
+    return run_app(as_of=args.as_of, db_path=path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,7 +39,7 @@ def _positive(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from store.demo import generate
+    from store.demo import DEMO_AS_OF, generate
     from tui.cli import UsageError
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else demo_db_path()
@@ -57,5 +57,5 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from tui.app import run_app
 
-    run_app(repo, as_of=args.as_of)
-    return 0
+    # The demo's history ends at DEMO_AS_OF: open it there unless --as-of says otherwise.
+    return run_app(repo, as_of=args.as_of or DEMO_AS_OF)

@@ -1,18 +1,267 @@
-"""The Organisation screen (being built: it shows the database counts until then)."""
+"""Organisation: the department tree; for the chosen department (its whole subtree) readiness,
+the gap per competency, a staff × competency heatmap and its robots.
+
+Figures come from `app.analysis` (reports.analysis); the heatmap draws only the rows on screen,
+so the whole organisation at 50,000 staff costs no more than a small department.
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Static,
+    TabbedContent,
+    TabPane,
+    Tree,
+)
 
-from tui.widgets.counts import CountsTable
+from tui.screens.base import AnalysisScreen
+from tui.widgets.heatmap import HeatmapLegend, HeatmapRow, HeatmapView
+from tui.widgets.readiness import ReadinessBar
+from tui.widgets.tables import cell, pct_cell, refill
+
+WHOLE_ORGANISATION = "Whole organisation"
 
 
-class OrganisationScreen(Screen):
+class OrganisationScreen(AnalysisScreen):
     TITLE = "Organisation"
+    CSS_PATH = "organisation.tcss"
+    BINDINGS = [
+        Binding("t", "focus_tree", "Tree"),
+        Binding("g", "show_tab('gaps')", "Gaps"),
+        Binding("h", "show_tab('heatmap')", "Heatmap"),
+        Binding("r", "show_tab('robots')", "Robots"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.department: str | None = None
+        self._staff: list = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield CountsTable()
+        tree: Tree[str | None] = Tree(
+            WHOLE_ORGANISATION, data=None, id="departments", classes="analysis-body"
+        )
+        tree.show_root = True
+        yield tree
+        with Vertical(id="department-pane", classes="analysis-body"):
+            yield Static(id="department-title")
+            yield ReadinessBar(id="department-readiness")
+            with TabbedContent(id="department-tabs", initial="gaps"):
+                with TabPane("Gaps", id="gaps"):
+                    yield DataTable(id="gap-table", cursor_type="row", zebra_stripes=True)
+                with TabPane("Heatmap", id="heatmap"):
+                    yield HeatmapLegend(id="heatmap-legend")
+                    yield HeatmapView(id="heatmap-view")
+                    yield Static(id="heatmap-cell")
+                with TabPane("Robots", id="robots"):
+                    yield DataTable(id="robot-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
+
+    def on_mount(self) -> None:
+        gap_table = self.query_one("#gap-table", DataTable)
+        gap_table.add_columns(
+            "Competency", "Name", "Required", "Meeting", "% meeting", "Mean gap", "Not assessed",
+            "Training planned",
+        )  # fmt: skip
+        robot_table = self.query_one("#robot-table", DataTable)
+        robot_table.add_columns(
+            "Robot", "Name", "Key-person risk", "Qualified operators", "Phase",
+            "Hours 12 mo / expected", "Realised", "Department",
+        )  # fmt: skip
+
+    # ------------------------------------------------------------- data
+    def show_analysis(self, analysis) -> None:
+        """Rebuild the tree (the departments may have changed) and show the chosen department."""
+        wanted = self.app.selected_department
+        self.department = wanted if wanted in analysis.tree.departments else None
+        self._build_tree(analysis)
+        self._show_department(analysis, self.department)
+
+    def _build_tree(self, analysis) -> None:
+        tree = self.query_one("#departments", Tree)
+        tree.clear()
+        tree.root.data = None
+        stack = [(tree.root, code) for code in reversed(analysis.top_level())]
+        cursor_node = tree.root
+        while stack:
+            parent, code = stack.pop()
+            children = analysis.children(code)
+            label = Text(analysis.department_name(code))
+            label.append(f"  {code}", style="dim")
+            if children:
+                node = parent.add(label, data=code, expand=analysis.depth(code) < 1)
+            else:
+                node = parent.add_leaf(label, data=code)
+            if code == self.department:
+                cursor_node = node
+            stack.extend((node, child) for child in reversed(children))
+        tree.root.expand()
+        if cursor_node is not tree.root:
+            for ancestor in analysis.ancestors(self.department):
+                found = self._node_for(tree, ancestor)
+                if found is not None:
+                    found.expand()
+        self.call_after_refresh(self._move_tree_cursor, cursor_node)
+
+    def _move_tree_cursor(self, node) -> None:
+        tree = self.query_one("#departments", Tree)
+        tree.move_cursor(node)
+
+    @staticmethod
+    def _node_for(tree: Tree, code: str):
+        stack = [tree.root]
+        while stack:
+            node = stack.pop()
+            if node.data == code:
+                return node
+            stack.extend(node.children)
+        return None
+
+    def on_screen_resume(self) -> None:
+        """Apply a drill-down (department, tab) asked for while the screen was hidden."""
+        reloading = self._seen_version != self.app.data_version
+        super().on_screen_resume()
+        if not reloading:
+            self.apply_selection()
+        elif self.app.selected_tab:
+            self.action_show_tab(self.app.selected_tab)
+            self.app.selected_tab = None
+
+    def apply_selection(self) -> None:
+        """Show `app.selected_department`, and the tab in `app.selected_tab` if one is asked for."""
+        if self.analysis_ready and self.app.selected_department != self.department:
+            self.show_analysis(self.app.analysis)
+        if self.app.selected_tab:
+            self.action_show_tab(self.app.selected_tab)
+            self.app.selected_tab = None
+
+    @on(Tree.NodeHighlighted, "#departments")
+    def _department_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        code = event.node.data
+        if code == self.department and self._staff:
+            return
+        self.app.selected_department = code
+        if self.analysis_ready:
+            self._show_department(self.app.analysis, code)
+
+    def _show_department(self, analysis, code: str | None) -> None:
+        self.department = code
+        figures = analysis.department_figures(code)
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(analysis.department_name(code), style="bold")
+        if code is not None:
+            title.append(f"  {code}", style="dim")
+        title.append(f"  ·  {figures.staff_count:,} active staff")
+        self.query_one("#department-title", Static).update(title)
+        self.query_one("#department-readiness", ReadinessBar).show(
+            figures.readiness_pct, figures.pairs_met, figures.pairs_required
+        )
+        self._fill_gaps(analysis, figures)
+        self._fill_heatmap(analysis, code, list(figures.competencies))
+        self._fill_robots(analysis, code)
+
+    def _fill_gaps(self, analysis, figures) -> None:
+        competencies = analysis.ds.competencies
+        rows = []
+        for code, f in figures.competencies.items():
+            competency = competencies.get(code)
+            rows.append(
+                (
+                    cell(code),
+                    cell(competency.name if competency else code),
+                    f"{f.staff_required:,}",
+                    f"{f.staff_meeting:,}",
+                    pct_cell(f.pct_meeting),
+                    "–" if f.mean_gap is None else f"{f.mean_gap:.2f}",
+                    f"{f.not_assessed:,}",
+                    f"{f.gaps_with_open_training:,}",
+                )
+            )
+        refill(self.query_one("#gap-table", DataTable), rows)
+
+    def _fill_heatmap(self, analysis, code: str | None, columns: list[str]) -> None:
+        from reports.rules import cell_state
+
+        staff = analysis.staff_in_scope(code)
+        self._staff = staff
+        required_for_pair = analysis.structure.required_for_pair
+        current_level = analysis.current_level
+
+        def row(index: int) -> HeatmapRow:
+            person = staff[index]
+            required = required_for_pair(person.department, person.role)
+            cells = [
+                cell_state(required[c], current_level(person.employee_no, c))
+                if c in required
+                else None
+                for c in columns
+            ]
+            return HeatmapRow(f"{person.name} · {person.employee_no}", cells)
+
+        view = self.query_one("#heatmap-view", HeatmapView)
+        view.set_rows(columns, len(staff), row)
+        self._describe_cell(0, 0)
+
+    def _fill_robots(self, analysis, code: str | None) -> None:
+        from reports.robots import robot_figures, robots_in_scope
+
+        rows = []
+        for robot in robots_in_scope(analysis, code):
+            figures = robot_figures(analysis, robot)
+            rows.append(
+                (
+                    cell(robot.code),
+                    cell(robot.name),
+                    Text("⚠ yes", style="bold red") if figures.key_person_risk else "no",
+                    f"{figures.qualified_operators} of {figures.operators}",
+                    str(robot.phase),
+                    f"{figures.hours_12m:,.0f} / {robot.expected_hours_per_year:,.0f}",
+                    pct_cell(figures.realisation_pct),
+                    cell(analysis.department_name(robot.department)),
+                )
+            )
+        refill(self.query_one("#robot-table", DataTable), rows)
+
+    # ------------------------------------------------------------- heatmap cell detail
+    @on(HeatmapView.CellHighlighted)
+    def _cell_highlighted(self, event: HeatmapView.CellHighlighted) -> None:
+        self._describe_cell(event.row, event.column)
+
+    def _describe_cell(self, row: int, column: int) -> None:
+        detail = self.query_one("#heatmap-cell", Static)
+        view = self.query_one("#heatmap-view", HeatmapView)
+        if not self._staff or not view.columns:
+            detail.update(Text("Nobody here has a requirement.", style="dim"))
+            return
+        analysis = self.app.analysis
+        person = self._staff[row]
+        competency = view.columns[column]
+        required = analysis.structure.required_for_pair(person.department, person.role)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(person.name, style="bold")
+        text.append(f" ({person.employee_no}) · {competency}: ")
+        if competency not in required:
+            text.append("not required")
+        else:
+            current = analysis.current_level(person.employee_no, competency)
+            text.append(f"required {required[competency]}, current ")
+            text.append("not assessed" if current is None else str(current))
+        detail.update(text)
+
+    # ------------------------------------------------------------- actions
+    def action_focus_tree(self) -> None:
+        self.query_one("#departments", Tree).focus()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#department-tabs", TabbedContent).active = tab
+        target = {"gaps": "#gap-table", "heatmap": "#heatmap-view", "robots": "#robot-table"}[tab]
+        self.query_one(target).focus()

@@ -1,18 +1,145 @@
-"""The Overview screen (being built: it shows the database counts until then)."""
+"""Overview: the organisation at a glance; selecting a figure opens the screen behind it.
+
+Every figure comes from `reports.overview` (the same numbers as `kapabel report`); this screen
+only lays them out. Select a gap to open that department on the Organisation screen, overdue
+training to open Training, a robot figure to open the robots on the Organisation screen.
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Static
 
-from tui.widgets.counts import CountsTable
+from tui.screens.base import AnalysisScreen
+from tui.widgets.readiness import ReadinessBar
+from tui.widgets.tables import cell, refill
+from tui.widgets.trend import TrendBars, format_pct
+
+FIGURE_TARGETS = {
+    "readiness": ("organisation", "gaps"),
+    "overdue": ("training", None),
+    "production": ("organisation", "robots"),
+    "hours": ("organisation", "robots"),
+    "risk": ("organisation", "robots"),
+}
+"""Figure row key -> (mode, tab of the Organisation screen) it opens."""
 
 
-class OverviewScreen(Screen):
+def _competency_label(code: str, competencies) -> str:
+    competency = competencies.get(code)
+    return f"{code} {competency.name}" if competency else code
+
+
+def _risk_value(codes: list[str]) -> str:
+    if not codes:
+        return "none"
+    shown = ", ".join(codes[:3]) + (" …" if len(codes) > 3 else "")
+    return f"{len(codes):,} ({shown})"
+
+
+class OverviewScreen(AnalysisScreen):
     TITLE = "Overview"
+    figures_shown = False
+    """True once the figures are on screen (tests and the benchmark wait for it)."""
+    CSS_PATH = "overview.tcss"
+    BINDINGS = [
+        Binding("o", "open_selected", "Open selected"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield CountsTable()
+        with Vertical(id="overview", classes="analysis-body"):
+            with Vertical(id="readiness-box"):
+                yield ReadinessBar(id="readiness")
+                yield TrendBars(Text("computing the trend …", style="dim"), id="trend")
+            yield Static(Text("Largest gaps (competency × department)", style="bold"))
+            yield DataTable(id="gaps", cursor_type="row", zebra_stripes=True)
+            yield Static(Text("Training and robots", style="bold"))
+            yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#readiness-box").border_title = "Organisation readiness"
+        gaps = self.query_one("#gaps", DataTable)
+        for label, width in (("Competency", 30), ("Department", 24), ("Short", 7), ("Of", 7)):
+            gaps.add_column(label, width=width)
+        figures = self.query_one("#figures", DataTable)
+        figures.add_columns("Figure", "Value", "Opens")
+
+    def show_analysis(self, analysis) -> None:
+        from reports.overview import build_overview
+
+        figures = build_overview(analysis)
+        whole = analysis.department_figures(None)
+        self.query_one("#readiness", ReadinessBar).show(
+            whole.readiness_pct, whole.pairs_met, whole.pairs_required
+        )
+        self._gap_departments = [g.department for g in figures.largest_gaps]
+        competencies = analysis.ds.competencies
+        refill(
+            self.query_one("#gaps", DataTable),
+            (
+                (
+                    cell(_competency_label(g.competency, competencies)),
+                    cell(analysis.department_name(g.department)),
+                    f"{g.staff_short:,}",
+                    f"{g.staff_required:,}",
+                )
+                for g in figures.largest_gaps
+            ),
+        )
+        realisation = format_pct(figures.benefit_realisation_pct)
+        rows = [
+            ("readiness", "Readiness, whole organisation", format_pct(figures.readiness_pct)),
+            ("overdue", "Overdue training plans", f"{figures.overdue_training:,}"),
+            ("production", "Robots in production", f"{figures.robots_in_production:,}"),
+            (
+                "hours",
+                "Hours saved, last 12 months",
+                f"{figures.hours_saved_12_months:,.0f} of {figures.hours_expected_per_year:,.0f}"
+                f" expected ({realisation})",
+            ),
+            ("risk", "Robots at key-person risk", _risk_value(figures.key_person_risk)),
+        ]
+        opens = {"organisation": "Organisation", "training": "Training"}
+        refill(
+            self.query_one("#figures", DataTable),
+            ((label, cell(value), opens[FIGURE_TARGETS[key][0]]) for key, label, value in rows),
+            keys=[key for key, _, _ in rows],
+        )
+        self.figures_shown = True
+        self._compute_trend(analysis)
+
+    @work(thread=True, exclusive=True, group="trend")
+    def _compute_trend(self, analysis) -> None:
+        """Readiness at past quarter ends is rebuilt from the history: slow at scale."""
+        from reports.overview import overview_trend
+
+        trend = overview_trend(analysis)
+        points = list(zip(trend.quarter_ends, trend.lines[0].readiness, strict=True))
+        self.app.call_from_thread(self.query_one("#trend", TrendBars).show, points)
+
+    # ------------------------------------------------------------- drill-down
+    @on(DataTable.RowSelected, "#gaps")
+    def _gap_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_department(self._gap_departments[event.cursor_row])
+
+    @on(DataTable.RowSelected, "#figures")
+    def _figure_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_figure(str(event.row_key.value))
+
+    def open_figure(self, key: str) -> None:
+        mode, tab = FIGURE_TARGETS[key]
+        if mode == "organisation":
+            self.app.open_department(None, tab)
+        else:
+            self.app.switch_mode(mode)
+
+    def action_open_selected(self) -> None:
+        focused = self.focused
+        if isinstance(focused, DataTable) and focused.row_count:
+            focused.action_select_cursor()

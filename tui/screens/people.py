@@ -1,18 +1,275 @@
-"""The People screen (being built: it shows the database counts until then)."""
+"""The People screen: all staff, filtered as you type, one page at a time.
+
+Each person's search string is built once (`people_index.build_entries`, in a worker thread);
+typing filters in memory after a short pause, off the UI thread, and the table only ever holds
+one page (PAGE_SIZE rows), so 50,000 staff cost no more to show than 500. Enter opens a person.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Header
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
 
-from tui.widgets.counts import CountsTable
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Key
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from tui.screens.people_index import (
+    PeopleFilter,
+    PersonEntry,
+    build_entries,
+    gap_counts,
+    matching,
+    page_bounds,
+)
+from tui.widgets.columns import fit_widths
+from tui.widgets.person_cells import count_text, one_line
+
+PAGE_SIZE = 100
+DEBOUNCE_SECONDS = 0.15
+COLUMNS = ("No.", "Name", "Department", "Role", "Agent", "Gaps")
+
+
+def column_widths(total: int) -> dict[str, int]:
+    """The name gets the most room, then department and role; the rest are fixed."""
+    return fit_widths(
+        total,
+        {"No.": 8, "Agent": 5, "Gaps": 4},
+        {"Name": 0.45, "Department": 0.33, "Role": 0.22},
+    )
+
+
+class PeopleTable(DataTable):
+    """The page of matches; a letter no key is bound to goes to the filter (type to filter)."""
+
+    def on_key(self, event: Key) -> None:
+        if event.is_printable and event.character and event.key not in self.screen.active_bindings:
+            event.stop()
+            event.prevent_default()
+            screen = self.screen
+            if isinstance(screen, PeopleScreen):
+                screen.type_into_filter(event.character)
 
 
 class PeopleScreen(Screen):
     TITLE = "People"
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    AUTO_FOCUS = "#people-table"
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("a", "toggle_agents", "Agents"),
+        Binding("g", "toggle_gaps", "Gaps"),
+        Binding("i", "toggle_inactive", "Inactive"),
+        Binding("right_square_bracket", "next_page", "Next page"),
+        Binding("left_square_bracket", "prev_page", "Prev page"),
+        Binding("enter", "open_person", "Open"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[PersonEntry] = []
+        self.gaps: Counter[str] = Counter()
+        self.matches: list[PersonEntry] = []
+        self.wanted = PeopleFilter()
+        self.page = 0
+        self.loaded = False
+        self._debounce: Timer | None = None
+        self.widths = column_widths(100)
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield CountsTable()
+        with Horizontal(id="people-filter-row"):
+            yield Input(
+                placeholder="Filter: name, number, department, role… (/ to type, ↓ to list)",
+                id="people-filter",
+                compact=True,
+            )
+        yield Static(Text("Loading staff…"), id="people-count")
+        yield PeopleTable(id="people-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_columns()
+
+    def on_screen_resume(self) -> None:
+        self.reload_data()
+
+    def reload_data(self) -> None:
+        """Rebuild the search index (the data or the as-of figures changed)."""
+        self.query_one(PeopleTable).loading = not self.loaded
+        self.load_people()
+
+    # ---- data ---------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="people-load")
+    def load_people(self) -> None:
+        analysis = self.app.analysis
+        entries = build_entries(self.app.repo.ds)
+        gaps = gap_counts(row.employee_no for row in analysis.gap_rows(None))
+        self.app.call_from_thread(self._loaded, entries, gaps)
+
+    def _loaded(self, entries: list[PersonEntry], gaps: Counter[str]) -> None:
+        self.entries, self.gaps, self.loaded = entries, gaps, True
+        self.query_one(PeopleTable).loading = False
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        """Filter now (after the debounce, or a toggle) in a worker thread."""
+        self.run_filter(self.wanted)
+
+    @work(thread=True, exclusive=True, group="people-filter")
+    def run_filter(self, wanted: PeopleFilter) -> None:
+        found = matching(self.entries, wanted, self.gaps)
+        self.app.call_from_thread(self._filtered, wanted, found)
+
+    def _filtered(self, wanted: PeopleFilter, found: list[PersonEntry]) -> None:
+        if wanted != self.wanted:
+            return  # the person typed on meanwhile; a newer filter is on its way
+        self.matches = found
+        self.show_page()
+
+    # ---- showing ------------------------------------------------------------------------
+    def set_columns(self) -> None:
+        table = self.query_one(PeopleTable)
+        table.clear(columns=True)
+        self.widths = column_widths(self.size.width or 100)
+        for label in COLUMNS:
+            table.add_column(label, width=self.widths[label], key=label.lower().rstrip("."))
+
+    def on_resize(self) -> None:
+        if column_widths(self.size.width) != self.widths:
+            self.set_columns()
+            if self.loaded:
+                self.show_page()
+
+    def show_page(self, keep_cursor: bool = True) -> None:
+        table = self.query_one(PeopleTable)
+        keep = self.selected_employee() if keep_cursor else None
+        self.page, start, end = page_bounds(len(self.matches), self.page, PAGE_SIZE)
+        table.clear()
+        for entry in self.matches[start:end]:
+            table.add_row(*self.row_cells(entry), key=entry.staff.employee_no)
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        self.query_one("#people-count", Static).update(self.count_line(start, end))
+
+    def row_cells(self, entry: PersonEntry) -> list[Text]:
+        person = entry.staff
+        widths = self.widths
+        name = one_line(person.name, widths["Name"])
+        if not person.active:
+            name = one_line(person.name, widths["Name"] - 11, style="dim")
+            name.append(" (inactive)", style="dim italic")
+        gaps = self.gaps.get(person.employee_no, 0)
+        return [
+            one_line(person.employee_no, widths["No."]),
+            name,
+            one_line(entry.department_name or person.department, widths["Department"]),
+            one_line(entry.role_name or person.role or "", widths["Role"]),
+            Text("yes" if person.digital_agent else ""),
+            count_text(gaps) if person.active else Text(""),
+        ]
+
+    def count_line(self, start: int, end: int) -> Text:
+        total = len(self.matches)
+        line = Text()
+        if total == 0:
+            line.append("No one matches", style="bold")
+            if self.wanted.text.strip():
+                line.append(" “")
+                line.append(self.wanted.text.strip())
+                line.append("”")
+        else:
+            line.append(f"Showing {start + 1:,}–{end:,} of {total:,}", style="bold")
+            line.append(" matching" if self.is_filtered() else " people")
+        line.append(f" · {len(self.entries):,} staff in all")
+        toggles = self.wanted.describe()
+        if toggles:
+            line.append(" · " + ", ".join(toggles))
+        if total > PAGE_SIZE:
+            pages = (total - 1) // PAGE_SIZE + 1
+            line.append(f" · page {self.page + 1}/{pages} ([ ])")
+        return line
+
+    def is_filtered(self) -> bool:
+        return self.wanted != PeopleFilter(include_inactive=self.wanted.include_inactive)
+
+    def selected_employee(self) -> str | None:
+        table = self.query_one(PeopleTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    # ---- input --------------------------------------------------------------------------
+    @on(Input.Changed, "#people-filter")
+    def _typed(self, event: Input.Changed) -> None:
+        self.wanted = PeopleFilter(
+            event.value,
+            self.wanted.agents_only,
+            self.wanted.gaps_only,
+            self.wanted.include_inactive,
+        )
+        self.page = 0
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.apply_filter)
+
+    @on(Input.Submitted, "#people-filter")
+    def _to_list(self) -> None:
+        self.query_one(PeopleTable).focus()
+
+    def on_key(self, event: Key) -> None:
+        if isinstance(self.focused, Input) and event.key in ("down", "escape"):
+            event.stop()
+            self.query_one(PeopleTable).focus()
+
+    def type_into_filter(self, character: str) -> None:
+        box = self.query_one("#people-filter", Input)
+        box.focus()
+        box.insert_text_at_cursor(character)
+
+    @on(DataTable.RowSelected, "#people-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.open_person(event.row_key.value)
+
+    def open_person(self, employee_no: str | None) -> None:
+        from tui.screens.person import PersonScreen
+
+        if employee_no is not None and employee_no in self.app.repo.ds.staff:
+            self.app.push_screen(PersonScreen(employee_no))
+
+    # ---- actions ------------------------------------------------------------------------
+    def action_focus_filter(self) -> None:
+        self.query_one("#people-filter", Input).focus()
+
+    def _toggle(self, **change: bool) -> None:
+        self.wanted = replace(self.wanted, **change)
+        self.page = 0
+        self.apply_filter()
+
+    def action_toggle_agents(self) -> None:
+        self._toggle(agents_only=not self.wanted.agents_only)
+
+    def action_toggle_gaps(self) -> None:
+        self._toggle(gaps_only=not self.wanted.gaps_only)
+
+    def action_toggle_inactive(self) -> None:
+        self._toggle(include_inactive=not self.wanted.include_inactive)
+
+    def action_next_page(self) -> None:
+        self.page += 1
+        self.show_page(keep_cursor=False)
+
+    def action_prev_page(self) -> None:
+        self.page -= 1
+        self.show_page(keep_cursor=False)
+
+    def action_open_person(self) -> None:
+        self.open_person(self.selected_employee())

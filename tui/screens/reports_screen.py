@@ -1,18 +1,283 @@
-"""The Reports screen (being built: it shows the database counts until then)."""
+"""Reports: choose a report, scope, as-of date and format, preview it and save it to a file.
+
+It calls the same functions as `kapabel report` (`reports.build_report` and `reports.render`),
+so a saved file is byte for byte what the command line writes.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
 
-from tui.widgets.counts import CountsTable
+from tui.screens.base import DataScreen
+
+FORMAT_EXTENSIONS = {"text": "txt", "md": "md", "csv": "csv", "json": "json"}
 
 
-class ReportsScreen(Screen):
+@dataclass(frozen=True)
+class ReportChoice:
+    """What the form asks for: everything `kapabel report` takes."""
+
+    kind: str
+    department: str | None
+    as_of: dt.date
+    fmt: str
+    employee: str | None
+
+    def default_filename(self) -> str:
+        scope = self.employee if self.kind == "person" and self.employee else self.department
+        stem = f"kapabel-{self.kind}-{_safe(scope or 'all')}-{self.as_of.isoformat()}"
+        return f"{stem}.{FORMAT_EXTENSIONS.get(self.fmt, 'txt')}"
+
+
+def report_kinds() -> tuple[str, ...]:
+    from reports import REPORT_KINDS
+
+    return REPORT_KINDS
+
+
+def report_formats() -> tuple[str, ...]:
+    from reports import FORMATS
+
+    return FORMATS
+
+
+def _safe(text: str) -> str:
+    """A code as part of a file name: letters, digits, '-' and '_' only."""
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)
+
+
+def parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+class ReportsScreen(DataScreen):
     TITLE = "Reports"
+    CSS_PATH = "reports_screen.tcss"
+    BINDINGS = [
+        Binding("f5", "preview", "Preview"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._path_edited = False
+        self._confirm_replace: Path | None = None
+        self._report_text = ""
+        self._rendered_for: ReportChoice | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield CountsTable()
+        with Vertical(id="report-form"):
+            with Horizontal(classes="form-row"):
+                yield Label("Report", classes="form-label")
+                yield Select(
+                    [(name, name) for name in report_kinds()],
+                    id="kind",
+                    allow_blank=False,
+                    compact=True,
+                )
+                yield Label("Format", classes="form-label")
+                yield Select(
+                    [(name, name) for name in report_formats()],
+                    id="format",
+                    allow_blank=False,
+                    compact=True,
+                )
+            with Horizontal(classes="form-row"):
+                yield Label("Scope", classes="form-label")
+                yield Select(
+                    [(Text("Whole organisation"), "")], id="scope", allow_blank=False, compact=True
+                )
+                yield Label("As of", classes="form-label")
+                yield Input(placeholder="YYYY-MM-DD", id="as-of", max_length=10, compact=True)
+            with Horizontal(classes="form-row", id="employee-row"):
+                yield Label("Employee", classes="form-label")
+                yield Input(
+                    placeholder="employee number (person report)", id="employee", compact=True
+                )
+            yield Static(id="form-problem")
+        yield TextArea(id="preview", read_only=True, soft_wrap=False, show_line_numbers=False)
+        with Horizontal(id="save-row"):
+            yield Label("Save to", classes="form-label")
+            yield Input(id="path", compact=True)
+            yield Button("Save", id="save", variant="primary", compact=True)
+        yield Static(id="save-status")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#format", Select).value = "text"
+        self.query_one("#as-of", Input).value = self.app.as_of.isoformat()
+
+    # ------------------------------------------------------------- data
+    def show_data(self) -> None:
+        """Offer the current departments as scopes, then preview."""
+        from reports.tree import DepartmentTree
+
+        departments = self.app.repo.ds.departments
+        tree = DepartmentTree(departments)
+        options: list[tuple[Text, str]] = [(Text("Whole organisation"), "")]
+        for code in tree.walk():
+            label = Text("  " * tree.depth(code))
+            label.append(tree.name(code))
+            label.append(f"  {code}", style="dim")
+            options.append((label, code))
+        scope = self.query_one("#scope", Select)
+        current = scope.value if isinstance(scope.value, str) else ""
+        scope.set_options(options)
+        scope.value = current if current in departments else ""
+        self.action_preview()
+
+    def choice(self) -> ReportChoice | str:
+        """The form's values, or a message naming the field that is wrong."""
+        as_of = parse_date(self.query_one("#as-of", Input).value)
+        if as_of is None:
+            return "As of: not a date (YYYY-MM-DD)"
+        kind = str(self.query_one("#kind", Select).value)
+        employee = self.query_one("#employee", Input).value.strip() or None
+        if kind == "person":
+            if employee is None:
+                return "Employee: the person report needs an employee number"
+            if employee not in self.app.repo.ds.staff:
+                return f"Employee: no employee {employee!r}"
+        scope = self.query_one("#scope", Select).value
+        return ReportChoice(
+            kind=kind,
+            department=scope if isinstance(scope, str) and scope else None,
+            as_of=as_of,
+            fmt=str(self.query_one("#format", Select).value),
+            employee=employee,
+        )
+
+    # ------------------------------------------------------------- preview
+    @on(Select.Changed)
+    @on(Input.Changed, "#as-of, #employee")
+    def _form_changed(self) -> None:
+        self.query_one("#employee-row").display = (
+            str(self.query_one("#kind", Select).value) == "person"
+        )
+        if self.is_mounted and self.app.repo is not None and self._seen_version >= 0:
+            self.action_preview()
+
+    def action_preview(self) -> None:
+        choice = self.choice()
+        if isinstance(choice, str):
+            self._show_problem(choice)
+            return
+        self._show_problem(None)
+        if not self._path_edited:
+            self._set_path(choice.default_filename())
+        self.query_one("#preview", TextArea).loading = True
+        self._render_report(choice)
+
+    @work(thread=True, exclusive=True, group="report")
+    def _render_report(self, choice: ReportChoice) -> None:
+        from reports import ReportInputError
+
+        # The app's cached analysis is for its as-of date: reuse it rather than analyse again.
+        source = self.app.analysis if choice.as_of == self.app.as_of else self.app.repo.ds
+        try:
+            text = render_choice(source, choice)
+        except ReportInputError as error:
+            self.app.call_from_thread(self._report_failed, str(error))
+            return
+        self.app.call_from_thread(self._report_ready, choice, text)
+
+    def _report_ready(self, choice: ReportChoice, text: str) -> None:
+        self._report_text = text
+        self._rendered_for = choice
+        preview = self.query_one("#preview", TextArea)
+        preview.loading = False
+        preview.load_text(text)
+
+    def _report_failed(self, message: str) -> None:
+        self.query_one("#preview", TextArea).loading = False
+        self._show_problem(message)
+
+    def _show_problem(self, message: str | None) -> None:
+        """One line under the form naming the field that is wrong (hidden when all is well)."""
+        problem = self.query_one("#form-problem", Static)
+        problem.update(Text(message or "", style="bold red"))
+        problem.set_class(message is not None, "-shown")
+
+    # ------------------------------------------------------------- saving
+    def _set_path(self, name: str) -> None:
+        path_input = self.query_one("#path", Input)
+        with path_input.prevent(Input.Changed):
+            path_input.value = name
+
+    @on(Input.Changed, "#path")
+    def _path_changed(self) -> None:
+        self._path_edited = True
+        self._confirm_replace = None
+
+    @on(Input.Submitted, "#path")
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        status = self.query_one("#save-status", Static)
+        choice = self.choice()
+        if isinstance(choice, str):
+            status.update(Text(choice, style="bold red"))
+            return
+        if choice != self._rendered_for:
+            status.update(Text("The preview is still being made: save again in a moment."))
+            self.action_preview()
+            return
+        raw = self.query_one("#path", Input).value.strip()
+        if not raw:
+            status.update(Text("Save to: give a file name", style="bold red"))
+            return
+        path = Path(raw).expanduser()
+        if path.exists() and self._confirm_replace != path:
+            self._confirm_replace = path
+            status.update(Text(f"{path} exists: save again to replace it", style="bold yellow"))
+            return
+        problem = write_report(path, self._report_text)
+        if problem is not None:
+            status.update(Text(f"Save to: {problem}", style="bold red"))
+            return
+        self._confirm_replace = None
+        saved = Text("Saved to ", style="bold green")
+        saved.append(str(path.resolve()))
+        status.update(saved)
+        self.notify(f"Saved {path.name}", title="Report saved")
+
+
+def render_choice(source, choice: ReportChoice) -> str:
+    """The report text exactly as `kapabel report` writes it (`source`: dataset or analysis)."""
+    from reports import build_report, render
+
+    report = build_report(
+        choice.kind,
+        source,
+        as_of=choice.as_of,
+        department=choice.department,
+        employee=choice.employee,
+    )
+    return render(report, choice.fmt)
+
+
+def write_report(path: Path, text: str) -> str | None:
+    """Write as `kapabel report --output` does (atomically); a message when it cannot."""
+    from tui.cli import UsageError
+    from tui.commands.report import write_output
+
+    try:
+        write_output(path, text)
+    except UsageError as error:
+        return str(error).removeprefix("--output: ")
+    return None

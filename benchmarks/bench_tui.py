@@ -1,0 +1,132 @@
+"""Benchmark the app's start-up and screen switches on 5,000- and 50,000-staff databases.
+
+Each measurement runs in a fresh process (imports included), headless (`App.run_test`):
+- first frame: the loading screen is on screen (the database opens in a worker behind it);
+- Overview: its figures are on screen (database opened + analysis computed);
+- trend: the Overview's 8-quarter readiness trend has arrived (a worker, after the figures);
+- People / Organisation: time from the key press until the screen is shown with its data
+  and no worker is still running.
+
+Databases live in bench-data/staff-N (shared with the other benchmarks), generated with the demo
+generator when missing.
+
+    .venv/bin/python benchmarks/bench_tui.py [--sizes 5000 50000] [--repeat 3]
+
+Targets (issue #5): 5,000 staff first Overview under 1.5 s and each screen under 0.5 s;
+50,000 staff first Overview under 4 s and each screen under 1.5 s.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()  # before any import: start-up cost counts
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TARGETS = {5000: (1.5, 0.5), 50000: (4.0, 1.5)}
+SIZE = (120, 40)
+
+
+def database(staff: int) -> Path:
+    """bench-data/staff-N, generated with the demo generator (seed 1) when missing."""
+    path = ROOT / "bench-data" / f"staff-{staff}"
+    if not (path / "meta.json").exists():
+        from store.demo import generate
+        from store.repository import FolderRepository
+
+        print(f"generating {path} ...", flush=True)
+        generate(FolderRepository.open(path, create=True, user="bench"), staff=staff, seed=1)
+    return path
+
+
+# --------------------------------------------------------------------------- one run (child)
+async def _wait(pilot, condition, timeout: float = 120.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app did not get there")
+        await pilot.pause(0.005)
+
+
+def _idle(app) -> bool:
+    return not any(w.is_running for w in app.workers)
+
+
+async def _measure(path: Path) -> dict[str, float]:
+    from store.demo import DEMO_AS_OF
+    from tui.app import KapabelApp
+    from tui.screens.loading import LoadingScreen
+
+    app = KapabelApp(db_path=path, as_of=DEMO_AS_OF, watch_interval=None)
+    result: dict[str, float] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait(pilot, lambda: isinstance(app.screen, LoadingScreen) or app.repo is not None)
+        result["first frame"] = time.perf_counter() - STARTED
+        await _wait(pilot, lambda: getattr(app.screen, "figures_shown", False))
+        await pilot.pause()
+        result["Overview with figures"] = time.perf_counter() - STARTED
+        await _wait(pilot, lambda: _idle(app))
+        result["Overview trend"] = time.perf_counter() - STARTED
+
+        for key, mode in (("3", "people"), ("2", "organisation")):
+            started = time.perf_counter()
+            await pilot.press(key)
+            await _wait(pilot, lambda mode=mode: app.current_mode == mode and _idle(app))
+            await pilot.pause()
+            result[f"open {mode.capitalize()}"] = time.perf_counter() - started
+    return result
+
+
+def child(path: Path) -> None:
+    print(json.dumps(asyncio.run(_measure(path))))
+
+
+# --------------------------------------------------------------------------- driver
+def run_once(path: Path) -> dict[str, float]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 50000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    for staff in args.sizes:
+        path = database(staff)
+        runs = [run_once(path) for _ in range(args.repeat)]
+        first_target, screen_target = TARGETS.get(staff, (None, None))
+        print(f"\n{staff:,} staff ({path.name}), median of {args.repeat} fresh processes:")
+        for name in runs[0]:
+            median = statistics.median(r[name] for r in runs)
+            target = None
+            if name == "Overview with figures":
+                target = first_target
+            elif name.startswith("open "):
+                target = screen_target
+            verdict = "" if target is None else f"  (target < {target} s)"
+            print(f"  {name:<24}{median:7.2f} s{verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Helpers for driving the app in tests: wait for workers, read what is on screen."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+
+async def settle(pilot: Pilot, until: Callable[[], bool], timeout: float = 20.0) -> None:
+    """Let the app run (workers, timers) until `until()` holds; fail after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not until():
+        if loop.time() > deadline:
+            raise AssertionError("the app did not reach the expected state in time")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+def screen_lines(pilot: Pilot) -> list[str]:
+    """The characters on screen now, one string per line (what a person sees, minus colour)."""
+    strips = pilot.app.screen._compositor.render_strips()
+    return ["".join(segment.text for segment in strip) for strip in strips]
+
+
+def screen_text(pilot: Pilot) -> str:
+    return "\n".join(screen_lines(pilot))
+
+
+def overview_ready(app) -> bool:
+    screen = app.screen
+    return type(screen).__name__ == "OverviewScreen" and screen.figures_shown
+
+
+def screen_words(pilot: Pilot) -> str:
+    """The screen's words with runs of whitespace as one space (wrapped messages read whole)."""
+    return " ".join(screen_text(pilot).split())

@@ -1,0 +1,104 @@
+"""The app shell: start-up, modes on keys 1-6, help on every screen, the command palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store.models import Department
+from store.repository import FolderRepository
+from tests.tui.conftest import AS_OF
+from tests.tui.helpers import overview_ready, screen_text, settle
+from tui.app import SCREENS_IN_ORDER, KapabelApp
+from tui.screens.help import HelpScreen
+from tui.screens.loading import LoadingScreen
+
+SIZE = (100, 32)
+
+
+def make_app(repo: FolderRepository) -> KapabelApp:
+    return KapabelApp(repo, as_of=AS_OF, watch_interval=None)
+
+
+async def test_opening_a_folder_shows_loading_then_the_overview(small_repo):
+    app = KapabelApp(db_path=small_repo.path, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, LoadingScreen) or app.repo is not None
+        await settle(pilot, lambda: overview_ready(app))
+        assert app.repo.ds.staff["E1"].name == "Åse Ørsted"
+        header = screen_text(pilot).splitlines()[0]
+        assert "small · as of 2026-06-30" in header
+        assert str(small_repo.path.parent) not in header
+
+
+async def test_a_database_that_cannot_be_opened_is_explained_and_quit_returns_1(tmp_path: Path):
+    not_a_folder = tmp_path / "db"
+    not_a_folder.write_text("hello")
+    app = KapabelApp(db_path=not_a_folder, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: app.open_problem is not None)
+        words = " ".join(screen_text(pilot).split())  # the message wraps
+        assert "Cannot open the database" in words
+        assert "is a file, not a database folder" in words
+        await pilot.press("2")  # no screen to switch to without a database
+        assert isinstance(app.screen, LoadingScreen)
+        await pilot.press("q")
+    assert app.return_code == 1
+
+
+async def test_number_keys_switch_between_every_screen_and_help_lists_its_keys(small_repo):
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        for mode, key, title in [*SCREENS_IN_ORDER[1:], SCREENS_IN_ORDER[0]]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current_mode == mode
+            screen = app.screen
+            assert title.split()[0] in screen_text(pilot).splitlines()[0]
+
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen), mode
+            text = screen_text(pilot)
+            assert f"Keys on {screen.TITLE}" in text
+            own = [b.description for b in screen.BINDINGS if getattr(b, "description", "")]
+            for description in [*own, "Quit", "Help"]:
+                assert description in text, (mode, description)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is screen
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_palette_offers_every_screen_and_the_screens_actions(small_repo):
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await pilot.press("2")
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for _, _, title in SCREENS_IN_ORDER:
+            assert f"Go to {title}" in titles
+        assert {"Tree", "Gaps", "Heatmap", "Robots"} <= set(titles)
+
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Go to Reports")
+        await settle(pilot, lambda: "Go to Reports" in screen_text(pilot))
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.current_mode == "reports")
+
+
+async def test_a_change_by_another_process_is_noticed_and_shown(small_repo):
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await pilot.press("2")
+        await settle(pilot, lambda: "Kommune" in screen_text(pilot))
+        other = FolderRepository.open(small_repo.path, user="someone else")
+        other.put(Department(code="NEW", name="Nyt Kontor", parent_code="ROOT"))
+        app._check_for_changes()  # what the 5-second timer runs
+        await settle(pilot, lambda: "Nyt Kontor" in screen_text(pilot))
+        assert app.data_version == 1

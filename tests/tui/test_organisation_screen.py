@@ -1,0 +1,115 @@
+"""Organisation: the tree, the department's readiness, gap table, heatmap and robots."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable, Tree
+
+from tests.tui.conftest import AS_OF, MARKUP_NAME
+from tests.tui.helpers import screen_text, settle
+from tui.app import KapabelApp
+from tui.widgets.heatmap import HeatmapRow, HeatmapView
+
+SIZE = (100, 32)
+
+
+async def open_organisation(pilot, app) -> None:
+    await pilot.press("2")
+    await settle(pilot, lambda: app.current_mode == "organisation" and app.analysis_cached)
+    await settle(pilot, lambda: app.screen.query_one("#departments", Tree).root.children)
+
+
+def node_for(app, code: str):
+    tree = app.screen.query_one("#departments", Tree)
+    return app.screen._node_for(tree, code)
+
+
+async def test_selecting_a_department_updates_readiness_and_heatmap(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_organisation(pilot, app)
+        heatmap = app.screen.query_one("#heatmap-view", HeatmapView)
+        assert "50.0 %" in screen_text(pilot)
+        assert heatmap.row_count == 4  # active staff only
+
+        tree = app.screen.query_one("#departments", Tree)
+        tree.focus()
+        node = node_for(app, "SOC")
+        tree.move_cursor(node)
+        await settle(pilot, lambda: app.screen.department == "SOC")
+        text = screen_text(pilot)
+        # SOC and ÆLD: E1 meets DC1.1 not DC2.1; E2 meets neither; E3 meets both -> 3 of 6.
+        assert "3 of 6 met" in text
+        assert "Social og Sundhed" in text
+        assert heatmap.row_count == 3
+        assert heatmap.columns == ["DC1.1", "DC2.1"]
+        rows = {heatmap.row(i).label: list(heatmap.row(i).cells) for i in range(3)}
+        assert rows["Åse Ørsted · E1"] == ["meets", "short_1"]
+        assert rows["Bo [italic]Bent[/] · E2"] == ["short_2_plus", "not_assessed"]
+        assert rows["Cai Mørk · E3"] == ["meets", "meets"]
+
+        gaps = app.screen.query_one("#gap-table", DataTable)
+        first = [str(c) for c in gaps.get_row_at(0)]
+        assert first[0] == "DC1.1" and first[2:4] == ["3", "2"]
+
+
+async def test_heatmap_shows_symbols_a_legend_and_the_cell_under_the_cursor(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_organisation(pilot, app)
+        await pilot.press("h")
+        await pilot.pause()
+        text = screen_text(pilot)
+        words = " ".join(text.replace("\u00a0", " ").split())
+        for legend in ("✓ meets", "1 short 1", "2+ short 2+", "? not assessed", "· not required"):
+            assert legend in words, legend
+        heatmap_line = next(line for line in text.splitlines() if "Bo [italic]Bent[/]" in line)
+        assert "2+" in heatmap_line and "?" in heatmap_line
+        await pilot.press("down", "down", "right")  # rows: E4 (MRK), E1, E2, E3
+        await pilot.pause()
+        assert "Bo [italic]Bent[/] (E2) · DC2.1: required 4, current not assessed" in screen_text(
+            pilot
+        )
+
+
+async def test_markup_in_department_and_person_names_is_shown_literally(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_organisation(pilot, app)
+        assert MARKUP_NAME in screen_text(pilot)  # in the tree
+        tree = app.screen.query_one("#departments", Tree)
+        tree.focus()
+        tree.move_cursor(node_for(app, "MRK"))
+        await settle(pilot, lambda: app.screen.department == "MRK")
+        title = screen_text(pilot).splitlines()[1]
+        assert MARKUP_NAME in title
+        await pilot.press("h")
+        await pilot.pause()
+        assert "Dorte Dahl · E4" in screen_text(pilot)
+
+
+class HeatmapApp(App):
+    def compose(self) -> ComposeResult:
+        yield HeatmapView()
+
+
+async def test_a_large_heatmap_draws_only_the_rows_on_screen():
+    app = HeatmapApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        heatmap = app.query_one(HeatmapView)
+        asked: list[int] = []
+
+        def source(index: int) -> HeatmapRow:
+            asked.append(index)
+            return HeatmapRow(f"Person {index}", ["meets", None])
+
+        heatmap.set_rows(["A", "B"], 50_000, source)
+        heatmap.focus()
+        await pilot.pause()
+        assert asked and max(asked) < 20
+        await pilot.press("end")
+        await pilot.pause()
+        assert "Person 49999" in screen_text(pilot)
+        assert len(set(asked)) < 60
+        await pilot.click(HeatmapView, offset=(2, 3))  # the third row on screen
+        assert heatmap.cursor_row == int(heatmap.scroll_y) + 2

@@ -1,0 +1,81 @@
+"""Overview: the figures, and selecting one opens the screen behind it."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Tree
+
+from store.models import Assessment
+from tests.tui.conftest import AS_OF
+from tests.tui.helpers import overview_ready, screen_text, settle
+from tui.app import KapabelApp
+
+SIZE = (100, 32)
+
+
+def figure_row(app, key: str) -> list:
+    table = app.screen.query_one("#figures", DataTable)
+    return [str(c) for c in table.get_row(key)]
+
+
+async def test_overview_shows_readiness_gaps_training_and_robots(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        # 8 requirement pairs for the 4 active staff, 4 met (see conftest): 50 %.
+        text = screen_text(pilot)
+        assert "50.0 %" in text
+        assert "4 of 8 met" in text
+        assert figure_row(app, "overdue")[1] == "1"  # E2's plan was due 2026-03-01
+        assert figure_row(app, "production")[1] == "1"
+        # R1's only operator E1 meets DC1.1 3, but one qualified operator is a key-person risk.
+        assert figure_row(app, "risk")[1] == "1 (R1)"
+        await settle(pilot, lambda: "Q2 2026" in screen_text(pilot))  # the trend worker
+
+
+async def test_selecting_a_gap_opens_that_department_on_organisation(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        gaps = app.screen.query_one("#gaps", DataTable)
+        gaps.focus()
+        wanted = app.screen._gap_departments[1]
+        await pilot.press("down", "enter")
+        await settle(pilot, lambda: app.current_mode == "organisation")
+        await settle(pilot, lambda: app.screen.department == wanted)
+        tree = app.screen.query_one("#departments", Tree)
+        await settle(
+            pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data == wanted
+        )
+        assert app.analysis.department_name(wanted) in screen_text(pilot)
+
+
+async def test_selecting_overdue_training_opens_training_and_robots_open_the_robot_tab(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        figures = app.screen.query_one("#figures", DataTable)
+        figures.focus()
+        figures.move_cursor(row=figures.get_row_index("overdue"))
+        await pilot.press("o")
+        await settle(pilot, lambda: app.current_mode == "training")
+
+        await pilot.press("1")
+        await settle(pilot, lambda: overview_ready(app))
+        figures = app.screen.query_one("#figures", DataTable)
+        figures.focus()
+        figures.move_cursor(row=figures.get_row_index("risk"))
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.current_mode == "organisation")
+        await settle(pilot, lambda: "Journal robot" in screen_text(pilot))
+        assert "⚠ yes" in screen_text(pilot)
+
+
+async def test_overview_redraws_after_a_write(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        small_repo.record(Assessment(staff="E2", competency="DC1.1", level=3, date=AS_OF))
+        app.screen.figures_shown = False
+        app.data_changed()
+        await settle(pilot, lambda: overview_ready(app))
+        assert "5 of 8 met" in screen_text(pilot)

@@ -1,0 +1,52 @@
+"""Finding people: the search string, the filter and the paging, without the screen."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tests.tui.people_fixtures import LONG_NAME, MARKUP_NAME, small_repo  # noqa: F401
+from tui.screens.people_index import PeopleFilter, build_entries, matching, page_bounds
+
+
+def numbers(entries) -> list[str]:
+    return [e.staff.employee_no for e in entries]
+
+
+def test_search_covers_number_name_department_role_and_agent(small_repo) -> None:  # noqa: F811
+    entries = build_entries(small_repo.ds)
+    find = lambda text: numbers(matching(entries, PeopleFilter(text), Counter()))  # noqa: E731
+    assert find("ærø") == ["E001"]  # case-insensitive, æøå as typed
+    assert find("e003") == ["E003"]
+    assert find("borgerservice") == ["E002", "E001"]  # department name; list is by name
+    assert find("d20") == ["E003"]  # department code (E004 is inactive)
+    assert find("educator") == ["E003"]
+    assert find("digital agent") == ["E001"]
+    assert find("[bold]bo") == ["E002"]  # brackets are just characters
+    assert find("caseworker anna") == ["E001"]  # every word must match
+    assert find("nobody") == []
+
+
+def test_toggles(small_repo) -> None:  # noqa: F811
+    entries = build_entries(small_repo.ds)
+    gaps = Counter({"E002": 2})
+    assert numbers(matching(entries, PeopleFilter(), gaps)) == ["E002", "E001", "E003"]
+    assert "E004" in numbers(matching(entries, PeopleFilter(include_inactive=True), gaps))
+    assert numbers(matching(entries, PeopleFilter(agents_only=True), gaps)) == ["E001"]
+    assert numbers(matching(entries, PeopleFilter(gaps_only=True), gaps)) == ["E002"]
+    assert PeopleFilter(agents_only=True, gaps_only=True).describe() == [
+        "digital agents only",
+        "with gaps only",
+    ]
+
+
+def test_names_are_kept_exactly(small_repo) -> None:  # noqa: F811
+    names = {e.staff.name for e in build_entries(small_repo.ds)}
+    assert {MARKUP_NAME, LONG_NAME} <= names
+
+
+def test_page_bounds_clamp_to_what_exists() -> None:
+    assert page_bounds(250, 0, 100) == (0, 0, 100)
+    assert page_bounds(250, 2, 100) == (2, 200, 250)
+    assert page_bounds(250, 7, 100) == (2, 200, 250)
+    assert page_bounds(250, -1, 100) == (0, 0, 100)
+    assert page_bounds(0, 3, 100) == (0, 0, 0)

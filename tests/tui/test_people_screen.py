@@ -1,0 +1,107 @@
+"""The People screen driven with keys: filter by typing, toggles, paging, opening a person."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+
+from store.models import Staff
+from tests.tui.people_fixtures import AS_OF, LONG_NAME, MARKUP_NAME, small_repo  # noqa: F401
+from tests.tui.people_pilot import column_text, row_keys, settle
+from tui.app import KapabelApp
+from tui.screens.people import PAGE_SIZE, PeopleScreen
+from tui.screens.person import PersonScreen
+
+
+def people_table(app) -> DataTable:
+    return app.screen.query_one("#people-table", DataTable)
+
+
+def count_line(app) -> str:
+    return str(app.screen.query_one("#people-count", Static).render())
+
+
+async def open_people(pilot) -> None:
+    await pilot.press("3")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, PeopleScreen)
+
+
+async def test_filter_by_typing_and_toggles(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_people(pilot)
+        assert row_keys(people_table(app)) == ["E002", "E001", "E003"]
+        assert "Showing 1–3 of 3 people" in count_line(app)
+        # typing on the list goes to the filter
+        await pilot.press(*"borger")
+        await settle(pilot)
+        assert row_keys(people_table(app)) == ["E002", "E001"]
+        assert "of 2 matching" in count_line(app)
+        await pilot.press("down")  # back to the list, where letters are toggles
+        await pilot.press("a")
+        await settle(pilot)
+        assert row_keys(people_table(app)) == ["E001"]
+        assert "digital agents only" in count_line(app)
+        await pilot.press("a", "slash", "ctrl+u", "escape", "g")
+        await settle(pilot)
+        assert row_keys(people_table(app)) == ["E002", "E001"]  # both short of a requirement
+        await pilot.press("g", "i")
+        await settle(pilot)
+        assert "E004" in row_keys(people_table(app))
+        assert "inactive included" in count_line(app)
+        await pilot.press("slash", *"zzz")
+        await settle(pilot)
+        assert people_table(app).row_count == 0
+        assert "No one matches “zzz”" in count_line(app)
+
+
+async def test_names_show_exactly_as_typed_and_long_ones_are_cut(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_people(pilot)
+        names = column_text(people_table(app), "name")
+        assert any(n.startswith("[bold]Bo[/bold] Øster") for n in names)  # not parsed as markup
+        long_cell = next(n for n in names if n.startswith("Karen"))
+        assert long_cell.endswith("…") and len(long_cell) < len(LONG_NAME)
+        departments = column_text(people_table(app), "department")
+        assert any(d.startswith("[red]Skole") for d in departments)
+        assert app.screen.query_one("#people-table").size.width <= 80
+    async with KapabelApp(small_repo, as_of=AS_OF).run_test(size=(120, 40)) as pilot:
+        await open_people(pilot)
+        assert MARKUP_NAME in column_text(people_table(pilot.app), "name")
+
+
+async def test_enter_opens_the_person_and_escape_comes_back(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_people(pilot)
+        await pilot.press(*"ærø")
+        await settle(pilot)
+        await pilot.press("enter", "enter")  # leave the filter, open the highlighted person
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen) and app.screen.employee_no == "E001"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PeopleScreen)
+        assert row_keys(people_table(app)) == ["E001"]  # the filter is kept
+
+
+async def test_only_one_page_is_built_and_paging_moves_through_the_rest(small_repo) -> None:  # noqa: F811
+    with small_repo.transaction() as tx:
+        for n in range(PAGE_SIZE + 30):
+            tx.put(Staff(employee_no=f"X{n:04d}", name=f"Extra {n:04d}", department="D20"))
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_people(pilot)
+        table = people_table(app)
+        assert table.row_count == PAGE_SIZE
+        assert f"Showing 1–{PAGE_SIZE} of {PAGE_SIZE + 33} people" in count_line(app)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert table.row_count == 33 and "page 2/2" in count_line(app)
+        await pilot.press("right_square_bracket")  # no page 3: stays on the last
+        await settle(pilot)
+        assert "page 2/2" in count_line(app)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert table.row_count == PAGE_SIZE

@@ -1,0 +1,178 @@
+"""A person's page driven with keys: record an assessment, plan training, edit, deactivate,
+and a save that meets someone else's change."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+
+from store.repository import FolderRepository
+from tests.tui.people_fixtures import AS_OF, MARKUP_NAME, small_repo  # noqa: F401
+from tests.tui.people_pilot import column_text, row_keys, settle
+from tui.app import KapabelApp
+from tui.forms import AssessmentForm, ConfirmDialog, PersonForm, TrainingPlanForm
+from tui.screens.person import PersonScreen
+
+
+def on_disk(repo: FolderRepository) -> FolderRepository:
+    return FolderRepository.open(repo.path)
+
+
+def summary(app) -> str:
+    return str(app.screen.query_one("#person-summary", Static).render())
+
+
+async def open_person(pilot, employee_no: str) -> PersonScreen:
+    await pilot.press("3")
+    await settle(pilot)
+    await pilot.press(*employee_no.lower(), "enter", "enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, PersonScreen) and screen.employee_no == employee_no
+    return screen
+
+
+async def test_the_page_shows_requirements_history_and_plans(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_person(pilot, "E001")
+        required = screen.query_one("#person-required", DataTable)
+        assert row_keys(required) == ["DC1.1", "DC2.1"]
+        assert column_text(required, "Gap") == [
+            "■ 1",
+            "✓ meets",
+        ]
+        history = screen.query_one("#person-history", DataTable)
+        assert history.row_count == 2
+        notes = column_text(history, "Note")
+        assert "[i]needs[/i] practice" in notes  # shown as typed, not as italics
+        assert "Gaps: 1 of 2 short" in summary(app)
+        assert "Readiness of D10 and below: 25.0 %" in summary(app)
+
+
+async def test_never_assessed_reads_without_colour_and_names_stay_exact(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_person(pilot, "E002")
+        required = screen.query_one("#person-required", DataTable)
+        assert column_text(required, "Current") == ["—", "—"]
+        assert column_text(required, "Gap") == ["■■■ 3?", "■■■■ 4?"]
+        assert summary(app).startswith(MARKUP_NAME + "  E002")
+
+
+async def test_recording_an_assessment_closes_the_gap_and_raises_readiness(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_person(pilot, "E001")
+        assert screen.rows["DC1.1"].gap == 1
+        before = app.analysis.department_figures("D10").readiness_pct
+        await pilot.press("a")  # cursor is on DC1.1
+        await pilot.pause()
+        assert isinstance(app.screen, AssessmentForm)
+        await pilot.press("tab", "3", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.rows["DC1.1"].gap == 0 and screen.rows["DC1.1"].current == 3
+        after = app.analysis.department_figures("D10").readiness_pct
+        assert (before, after) == (25.0, 50.0)
+        assert "Readiness of D10 and below: 50.0 %" in summary(app)
+        assert "Gaps: 0 of 2 short" in summary(app)
+        history = screen.query_one("#person-history", DataTable)
+        assert history.row_count == 3
+        assert column_text(history, "Date")[0] == AS_OF.isoformat()
+    assert on_disk(small_repo).ds.assessments[-1].level == 3
+
+
+async def test_a_bad_level_in_the_form_saves_nothing(small_repo) -> None:  # noqa: F811
+    before = len(on_disk(small_repo).ds.assessments)
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_person(pilot, "E001")
+        await pilot.press("a", "tab", "9", "9", "ctrl+s")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AssessmentForm) and "outside" in form.field_errors()["level"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and screen.rows["DC1.1"].gap == 1
+    assert len(on_disk(small_repo).ds.assessments) == before
+
+
+async def test_plan_training_for_the_competency_under_the_cursor(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_person(pilot, "E001")
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TrainingPlanForm)
+        await pilot.press("ctrl+s")  # competency DC1.1, target 3 (the requirement) prefilled
+        await settle(pilot)
+        assert screen.rows["DC1.1"].training_covered
+        plans = screen.query_one("#person-plans", DataTable)
+        assert plans.row_count == 1
+        # t on the plans table updates that plan
+        plans.focus()
+        await pilot.press("t")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, TrainingPlanForm) and form.plan is not None
+    (plan,) = on_disk(small_repo).ds.training_plans.values()
+    assert (plan.staff, plan.competency, plan.target_level) == ("E001", "DC1.1", 3)
+
+
+async def test_edit_the_person(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_person(pilot, "E002")
+        assert MARKUP_NAME in summary(app)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonForm)
+        await pilot.press("ctrl+u", *"Bo Østergård", "tab", *"bo@example.dk", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)
+        assert "Bo Østergård  E002" in summary(app)
+    person = on_disk(small_repo).ds.staff["E002"]
+    assert (person.name, person.email) == ("Bo Østergård", "bo@example.dk")
+
+
+async def test_deactivate_asks_first(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_person(pilot, "E002")
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert on_disk(small_repo).ds.staff["E002"].active
+        before = app.analysis.department_figures("D10").readiness_pct
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert not on_disk(small_repo).ds.staff["E002"].active
+        assert "INACTIVE" in summary(app)
+        # E002 met nothing: without them D10 is readier
+        assert (before, app.analysis.department_figures("D10").readiness_pct) == (25.0, 50.0)
+        await pilot.press("d", "y")  # d now reactivates
+        await settle(pilot)
+    assert on_disk(small_repo).ds.staff["E002"].active
+
+
+async def test_saving_over_someone_elses_change_overwrites_nothing(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_person(pilot, "E001")
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PersonForm)
+        colleague = FolderRepository.open(small_repo.path, user="colleague")
+        colleague.put(colleague.ds.staff["E001"].model_copy(update={"name": "Anna Ærø-Berg"}))
+        await pilot.press("tab", "ctrl+u", *"anna@kommune.dk", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "changed by someone else" in " ".join(form.general_errors)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Anna Ærø-Berg" in summary(app)  # the page shows the colleague's change
+    person = on_disk(small_repo).ds.staff["E001"]
+    assert (person.name, person.email) == ("Anna Ærø-Berg", "anna@example.dk")

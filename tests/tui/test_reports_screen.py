@@ -1,0 +1,102 @@
+"""Reports: choose, preview and save a report; the file is what `kapabel report` writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual.widgets import Input, Select, TextArea
+
+from tests.tui.conftest import AS_OF
+from tests.tui.helpers import screen_text, screen_words, settle
+from tui.app import KapabelApp
+from tui.cli import main
+
+SIZE = (100, 32)
+
+
+async def open_reports(pilot, app) -> None:
+    await pilot.press("6")
+    await settle(pilot, lambda: app.current_mode == "reports")
+    await settle(pilot, lambda: app.screen._rendered_for is not None)
+
+
+async def test_export_a_report_and_see_the_saved_path(small_repo, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reports(pilot, app)
+        screen = app.screen
+        assert (
+            "Gaps report | whole organisation | as of 2026-06-30"
+            in screen.query_one("#preview", TextArea).text
+        )
+        screen.query_one("#scope", Select).value = "SOC"
+        screen.query_one("#format", Select).value = "md"
+        await settle(pilot, lambda: getattr(screen._rendered_for, "fmt", None) == "md")
+        assert screen.query_one("#path", Input).value == "kapabel-gaps-SOC-2026-06-30.md"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = tmp_path / "kapabel-gaps-SOC-2026-06-30.md"
+        assert saved.exists()
+        lines = screen_text(pilot).splitlines()
+        at = next(i for i, line in enumerate(lines) if "Saved to" in line)
+        shown = "".join(line.strip() for line in lines[at : at + 3])  # a long path wraps
+        assert f"Saved to{saved}" in shown.replace("Saved to ", "Saved to")
+
+        # The same bytes as the command line's --output.
+        cli_file = tmp_path / "cli.md"
+        status = main(
+            [
+                "report", "gaps", "--db", str(small_repo.path), "--department", "SOC",
+                "--as-of", AS_OF.isoformat(), "--format", "md", "--output", str(cli_file),
+            ]
+        )  # fmt: skip
+        assert status == 0
+        assert saved.read_bytes() == cli_file.read_bytes()
+
+
+async def test_saving_over_a_file_asks_first_and_bad_input_names_the_field(small_repo, tmp_path):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reports(pilot, app)
+        screen = app.screen
+        target = tmp_path / "old.txt"
+        target.write_text("keep me")
+        screen.query_one("#path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert target.read_text() == "keep me"
+        assert "exists: save again to replace it" in screen_words(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert target.read_text().startswith("Gaps report")
+
+        screen.query_one("#path", Input).value = str(tmp_path / "no-such-folder" / "x.txt")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Save to: no folder" in screen_words(pilot)
+
+        screen.query_one("#as-of", Input).value = "2026-13-01"
+        await pilot.pause()
+        assert "As of: not a date (YYYY-MM-DD)" in screen_words(pilot)
+
+        screen.query_one("#as-of", Input).value = AS_OF.isoformat()
+        screen.query_one("#kind", Select).value = "person"
+        screen.query_one("#employee", Input).value = "NOPE"
+        await pilot.pause()
+        assert "Employee: no employee 'NOPE'" in screen_words(pilot)
+        screen.query_one("#employee", Input).value = "E2"
+        await settle(pilot, lambda: getattr(screen._rendered_for, "employee", None) == "E2")
+        assert "Bo [italic]Bent[/]" in screen.query_one("#preview", TextArea).text
+        # A path the person typed is kept when the options change.
+        assert os.path.basename(screen.query_one("#path", Input).value) == "x.txt"
+
+
+def test_default_file_names_are_safe():
+    from tui.screens.reports_screen import ReportChoice
+
+    choice = ReportChoice("gaps", "ÆLD/../x", AS_OF, "csv", None)
+    name = choice.default_filename()
+    assert "/" not in name and name.endswith("-2026-06-30.csv")
+    assert Path(name).name == name

@@ -1,0 +1,154 @@
+"""Record an assessment: one observation of a person's level in a competency.
+
+    AssessmentForm(staff_no=None, competency=None, level=None, source="manager")
+
+A ModalScreen that validates at the field (unknown employee, level outside the competency's
+framework scale, bad dates), appends the assessment through `repo.record` and dismisses with the
+saved `Assessment`, or with None when cancelled. After saving it calls `app.data_changed()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Input, Select, Static
+
+from store.integrity import level_problems
+from store.models import Assessment, Entity, Source
+from tui.forms.base import FormField, FormScreen
+from tui.forms.choices import KeySuggester, competency_options, labelled, source_options
+from tui.forms.parsing import (
+    optional_text,
+    parse_date,
+    parse_int,
+    parse_optional_date,
+    parse_required,
+)
+
+
+def scale_hint(ds, competency: str | None, level_text: str = "") -> Text:
+    """'0-8 on DigComp 2.2 · 3 = Intermediate': the scale the level must lie in."""
+    framework = ds.framework_of(competency) if competency else None
+    if framework is None:
+        return Text("choose a competency to see its scale")
+    hint = Text(f"0-{framework.max_level} on ")
+    hint.append(framework.name)
+    hint.append(" (0 = none)")
+    try:
+        level = int(level_text.strip())
+    except ValueError:
+        return hint
+    if 1 <= level <= framework.max_level:
+        hint.append(f" · {level} = ")
+        hint.append(framework.label(level))
+    return hint
+
+
+def scale_problem(ds, values: dict[str, Any], field: str, low: int = 1) -> dict[str, str]:
+    """{field: message} when the parsed level lies outside the competency's framework scale.
+
+    `low` is 0 for an assessment (0 = none) and 1 for a target, as in `store.integrity`.
+    """
+    if "competency" not in values or field not in values:
+        return {}
+    problems = level_problems(ds, values["competency"], values[field], field, low=low)
+    return {field: problems[0].removeprefix(f"{field}: ")} if problems else {}
+
+
+class AssessmentForm(FormScreen[Assessment]):
+    """Record an assessment; `staff_no` fixes the person, the rest are suggestions."""
+
+    title_text = "Record an assessment"
+
+    def __init__(
+        self,
+        staff_no: str | None = None,
+        competency: str | None = None,
+        level: int | None = None,
+        source: str | Source = "manager",
+        date: dt.date | None = None,
+    ) -> None:
+        super().__init__()
+        self.staff_no = staff_no
+        self.competency = competency
+        self.level = level
+        self.source = str(Source(source))
+        self.date = date
+
+    def fields(self) -> Iterable[FormField]:
+        ds = self.app.repo.ds
+        if self.staff_no is not None:
+            person = ds.staff.get(self.staff_no)
+            shown = labelled(self.staff_no, person.name if person else "(unknown)")
+            staff_no = self.staff_no
+            yield FormField(
+                "staff", "Employee", Static(shown, classes="fixed-value"), lambda _: staff_no
+            )
+        else:
+            yield FormField(
+                "staff",
+                "Employee",
+                Input(
+                    placeholder="employee number", suggester=KeySuggester(ds.staff), compact=True
+                ),
+                lambda raw: parse_required(raw, "an employee number"),
+                hint="→ completes a suggested number",
+            )
+        options = competency_options(ds, include=self.competency)
+        competency = self.competency if self.competency in ds.competencies else Select.NULL
+        yield FormField(
+            "competency",
+            "Competency",
+            Select(options, prompt="choose a competency", value=competency, compact=True),
+            lambda raw: parse_required(raw or "", "a competency"),
+        )
+        level = "" if self.level is None else str(self.level)
+        yield FormField(
+            "level",
+            "Level",
+            Input(level, placeholder="level", compact=True),
+            lambda raw: parse_int(raw),
+            hint=scale_hint(ds, self.competency, level),
+        )
+        date = (self.date or self.app.as_of).isoformat()
+        yield FormField("date", "Date", Input(date, compact=True), parse_date)
+        yield FormField(
+            "source",
+            "Source",
+            Select(source_options(), value=self.source, allow_blank=False, compact=True),
+        )
+        yield FormField(
+            "assessor", "Assessor", Input(self.app.repo.user, compact=True), optional_text
+        )
+        yield FormField(
+            "valid_until",
+            "Valid until",
+            Input(placeholder="YYYY-MM-DD (optional)", compact=True),
+            parse_optional_date,
+        )
+        yield FormField("note", "Note", Input(placeholder="optional", compact=True), str.strip)
+
+    def on_field_changed(self, name: str) -> None:
+        if name in ("competency", "level"):
+            level = self.widget("level")
+            assert isinstance(level, Input)
+            self.set_hint(
+                "level", scale_hint(self.app.repo.ds, self.raw("competency"), level.value)
+            )
+
+    def check_values(self, values: dict[str, Any]) -> dict[str, str]:
+        return scale_problem(self.app.repo.ds, values, "level", low=0)
+
+    def make_record(self, values: dict[str, Any]) -> Entity:
+        return Assessment(**values)
+
+    def save(self, record: Entity) -> Assessment:
+        assert isinstance(record, Assessment)
+        self.app.repo.record(record)
+        return record
+
+    def saved_message(self, saved: Assessment) -> str:
+        return f"Assessment recorded: {saved.staff} {saved.competency} level {saved.level}"

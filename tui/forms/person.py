@@ -1,0 +1,107 @@
+"""Edit a person (or add one): name, e-mail, department, role, digital agent, start date, active.
+
+    PersonForm(staff=None)
+
+Saves with `expected=staff`, so if someone else changed the person since the form opened,
+nothing is overwritten and the form says so. Dismisses with the saved `Staff` or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.widgets import Checkbox, Input, Select, Static
+
+from store.models import Entity, Staff
+from tui.forms.base import FormField, FormScreen
+from tui.forms.choices import department_options, labelled, role_options
+from tui.forms.parsing import optional_text, parse_optional_date, parse_required
+
+
+class PersonForm(FormScreen[Staff]):
+    def __init__(self, staff: Staff | None = None) -> None:
+        super().__init__()
+        self.staff = staff
+        self.title_text = "Edit person" if staff else "Add a person"
+
+    def fields(self) -> Iterable[FormField]:
+        ds = self.app.repo.ds
+        person = self.staff
+        if person is not None:
+            number = person.employee_no
+            yield FormField(
+                "employee_no",
+                "Employee no.",
+                Static(labelled(number, ""), classes="fixed-value"),
+                lambda _: number,
+            )
+        else:
+            yield FormField(
+                "employee_no",
+                "Employee no.",
+                Input(placeholder="employee number from the HR system", compact=True),
+                lambda raw: parse_required(raw, "an employee number"),
+            )
+        yield FormField(
+            "name",
+            "Name",
+            Input(person.name if person else "", compact=True),
+            lambda raw: parse_required(raw, "a name"),
+        )
+        yield FormField(
+            "email",
+            "E-mail",
+            Input((person.email or "") if person else "", placeholder="optional", compact=True),
+            optional_text,
+        )
+        department = person.department if person and person.department in ds.departments else None
+        yield FormField(
+            "department",
+            "Department",
+            Select(
+                department_options(ds),
+                prompt="choose a department",
+                value=department or Select.NULL,
+                compact=True,
+            ),
+            lambda raw: parse_required(raw or "", "a department"),
+        )
+        role = person.role if person and person.role in ds.roles else None
+        yield FormField(
+            "role",
+            "Role",
+            Select(role_options(ds), prompt="(no role)", value=role or Select.NULL, compact=True),
+        )
+        yield FormField(
+            "digital_agent",
+            "Digital agent",
+            Checkbox("drives digitalisation locally", person.digital_agent if person else False),
+        )
+        start = person.start_date.isoformat() if person and person.start_date else ""
+        yield FormField(
+            "start_date",
+            "Start date",
+            Input(start, placeholder="YYYY-MM-DD (optional)", compact=True),
+            parse_optional_date,
+        )
+        yield FormField(
+            "active",
+            "Active",
+            Checkbox(
+                "employed (inactive staff are left out of figures)",
+                person.active if person else True,
+            ),
+        )
+
+    def make_record(self, values: dict[str, Any]) -> Entity:
+        return Staff(**values)
+
+    def save(self, record: Entity) -> Staff:
+        repo = self.app.repo
+        saved = repo.put(record, expected=self.staff) if self.staff else repo.create(record)
+        assert isinstance(saved, Staff)
+        return saved
+
+    def saved_message(self, saved: Staff) -> str:
+        return f"Saved {saved.employee_no}"

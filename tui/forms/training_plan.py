@@ -1,0 +1,131 @@
+"""Add or update a person's training plan.
+
+    TrainingPlanForm(staff_no, competency=None, target_level=None, plan=None)
+
+With `plan` it edits that plan (saved with `expected=plan`, so a change someone else made since
+is never overwritten: the form shows the conflict instead). Dismisses with the saved
+`TrainingPlan` (its id handed out by the store for a new one) or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Input, Select, Static
+
+from store.models import Entity, PlanStatus, TrainingPlan
+from tui.forms.assessment import scale_hint, scale_problem
+from tui.forms.base import FormField, FormScreen
+from tui.forms.choices import competency_options, course_options, labelled, status_options
+from tui.forms.parsing import parse_int, parse_optional_date, parse_required
+
+
+def course_hint(ds, course: str | None) -> Text:
+    """What a course raises: 'raises DC1.1 to 4, DC2.1 to 3 · 14 h'."""
+    found = ds.courses.get(course) if course else None
+    if found is None:
+        return Text("optional")
+    raises = ", ".join(f"{code} to {level}" for code, level in sorted(found.raises.items()))
+    return Text(f"raises {raises or 'nothing listed'} · {found.hours:g} h")
+
+
+class TrainingPlanForm(FormScreen[TrainingPlan]):
+    def __init__(
+        self,
+        staff_no: str,
+        competency: str | None = None,
+        target_level: int | None = None,
+        plan: TrainingPlan | None = None,
+    ) -> None:
+        super().__init__()
+        self.staff_no = plan.staff if plan else staff_no
+        self.plan = plan
+        self.competency = plan.competency if plan else competency
+        self.target_level = plan.target_level if plan else target_level
+        self.title_text = f"Update training plan {plan.id}" if plan else "Add a training plan"
+
+    def fields(self) -> Iterable[FormField]:
+        ds = self.app.repo.ds
+        plan = self.plan
+        person = ds.staff.get(self.staff_no)
+        staff_no = self.staff_no
+        yield FormField(
+            "staff",
+            "Employee",
+            Static(
+                labelled(staff_no, person.name if person else "(unknown)"), classes="fixed-value"
+            ),
+            lambda _: staff_no,
+        )
+        competency = self.competency if self.competency in ds.competencies else Select.NULL
+        yield FormField(
+            "competency",
+            "Competency",
+            Select(
+                competency_options(ds, include=self.competency),
+                prompt="choose a competency",
+                value=competency,
+                compact=True,
+            ),
+            lambda raw: parse_required(raw or "", "a competency"),
+        )
+        level = "" if self.target_level is None else str(self.target_level)
+        yield FormField(
+            "target_level",
+            "Target level",
+            Input(level, placeholder="level to reach", compact=True),
+            parse_int,
+            hint=scale_hint(ds, self.competency, level),
+        )
+        course = plan.course if plan and plan.course in ds.courses else Select.NULL
+        yield FormField(
+            "course",
+            "Course",
+            Select(course_options(ds), prompt="(no course)", value=course, compact=True),
+            hint=course_hint(ds, plan.course if plan else None),
+        )
+        due = plan.due.isoformat() if plan and plan.due else ""
+        yield FormField(
+            "due",
+            "Due",
+            Input(due, placeholder="YYYY-MM-DD (optional)", compact=True),
+            parse_optional_date,
+        )
+        status = str(plan.status) if plan else PlanStatus.PLANNED.value
+        yield FormField(
+            "status",
+            "Status",
+            Select(status_options(), value=status, allow_blank=False, compact=True),
+        )
+        done = plan.completed.isoformat() if plan and plan.completed else ""
+        yield FormField(
+            "completed",
+            "Completed on",
+            Input(done, placeholder="YYYY-MM-DD, only for a completed plan", compact=True),
+            parse_optional_date,
+        )
+
+    def on_field_changed(self, name: str) -> None:
+        ds = self.app.repo.ds
+        if name in ("competency", "target_level"):
+            level = self.widget("target_level")
+            assert isinstance(level, Input)
+            self.set_hint("target_level", scale_hint(ds, self.raw("competency"), level.value))
+        elif name == "course":
+            self.set_hint("course", course_hint(ds, self.raw("course")))
+
+    def check_values(self, values: dict[str, Any]) -> dict[str, str]:
+        return scale_problem(self.app.repo.ds, values, "target_level")
+
+    def make_record(self, values: dict[str, Any]) -> Entity:
+        return TrainingPlan(id=self.plan.id if self.plan else "", **values)
+
+    def save(self, record: Entity) -> TrainingPlan:
+        saved = self.app.repo.put(record, expected=self.plan)
+        assert isinstance(saved, TrainingPlan)
+        return saved
+
+    def saved_message(self, saved: TrainingPlan) -> str:
+        return f"Training plan {saved.id} saved"

@@ -1,0 +1,39 @@
+"""The first frame: drawn at once, while the database opens in a worker."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, LoadingIndicator, Static
+
+
+class LoadingScreen(Screen):
+    """Shows which folder is being opened; the app switches to the Overview when it is."""
+
+    TITLE = "Opening"
+    DEFAULT_CSS = """
+    LoadingScreen > Vertical { align: center middle; }
+    LoadingScreen LoadingIndicator { height: 3; }
+    LoadingScreen #loading-message { width: 100%; text-align: center; padding: 0 2; }
+    """
+
+    def __init__(self, folder_name: str) -> None:
+        super().__init__()
+        self.folder_name = folder_name
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield LoadingIndicator()
+            yield Static(Text(f"Opening {self.folder_name} …"), id="loading-message")
+        yield Footer()
+
+    def show_problem(self, message: str) -> None:
+        """The database could not be opened: say why and how to leave."""
+        self.query_one(LoadingIndicator).display = False
+        text = Text("Cannot open the database\n\n", style="bold red")
+        text.append(message)
+        text.append("\n\nPress q to quit.", style="bold")
+        self.query_one("#loading-message", Static).update(text)

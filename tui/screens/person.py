@@ -1,0 +1,349 @@
+"""A person's page: each required competency (required, current, date, source, gap as a bar),
+the assessment history (newest first) and the training plans, with the actions HR takes there.
+
+Figures come from `app.analysis` (reports.analysis); writes go through the forms, which call
+`app.data_changed()`, so after a save this page and the department readiness show the new state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from store.errors import StoreError
+from store.models import Staff, TrainingPlan
+from tui.forms import AssessmentForm, ConfirmDialog, PersonForm, TrainingPlanForm
+from tui.widgets.columns import fit_widths
+from tui.widgets.person_cells import date_text, gap_bar, level_text, one_line
+
+REQUIRED_FIXED = {"Req.": 4, "Current": 7, "Date": 10, "Source": 8, "Gap": 8, "Open plan": 12}
+HISTORY_FIXED = {
+    "Date": 10,
+    "Competency": 10,
+    "Level": 5,
+    "Source": 8,
+    "Assessor": 12,
+    "Valid until": 11,
+}
+PLANS_FIXED = {"Plan": 9, "Competency": 10, "Target": 6, "Due": 10, "Status": 11, "Completed": 10}
+COLUMNS = {
+    "person-required": ("Competency", "Req.", "Current", "Date", "Source", "Gap", "Open plan"),
+    "person-history": ("Date", "Competency", "Level", "Source", "Assessor", "Valid until", "Note"),
+    "person-plans": ("Plan", "Competency", "Target", "Course", "Due", "Status", "Completed"),
+}
+LEGEND = "✓ meets · ■ level short · — not assessed · ↓ low plan"
+
+
+def pct_text(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} %"
+
+
+class PersonScreen(Screen):
+    TITLE = "Person"
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    AUTO_FOCUS = "#person-required"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("a", "assess", "Assess"),
+        Binding("t", "plan", "Training plan"),
+        Binding("e", "edit", "Edit"),
+        Binding("d", "deactivate", "Deactivate"),
+        Binding("d", "reactivate", "Reactivate"),
+    ]
+
+    def __init__(self, employee_no: str) -> None:
+        super().__init__()
+        self.employee_no = employee_no
+        self.rows: dict[str, object] = {}
+        self.plans: dict[str, TrainingPlan] = {}
+        self.history_competency: dict[str, str] = {}
+        self.shown: tuple | None = None
+        self.widths: dict[str, dict[str, int]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("Loading…"), id="person-summary")
+        with VerticalScroll(id="person-body"):
+            yield Static("Required competencies", classes="section-title", id="title-required")
+            yield DataTable(id="person-required", cursor_type="row")
+            yield Static(
+                "Assessment history, newest first", classes="section-title", id="title-history"
+            )
+            yield DataTable(id="person-history", cursor_type="row")
+            yield Static("Training plans", classes="section-title", id="title-plans")
+            yield DataTable(id="person-plans", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_columns()
+        self.reload_data()
+
+    def set_columns(self) -> None:
+        """Columns sized to the screen: free text (names, notes) gets what is left."""
+        total = max(60, self.size.width - 4)  # the tables' side margins
+        self.widths = {
+            "person-required": fit_widths(total, REQUIRED_FIXED, {"Competency": 1.0}, 12),
+            "person-history": fit_widths(total, HISTORY_FIXED, {"Note": 1.0}, 10),
+            "person-plans": fit_widths(total, PLANS_FIXED, {"Course": 1.0}, 8),
+        }
+        for table_id, columns in COLUMNS.items():
+            table = self.query_one(f"#{table_id}", DataTable)
+            table.clear(columns=True)
+            for label in columns:
+                table.add_column(label, width=self.widths[table_id][label], key=label)
+
+    def on_resize(self) -> None:
+        before = getattr(self, "widths", None)
+        self.set_columns()
+        if before != self.widths and self.shown is not None:
+            self._show(*self.shown)
+
+    # ---- data ---------------------------------------------------------------------------
+    @property
+    def person(self) -> Staff | None:
+        return self.app.repo.ds.staff.get(self.employee_no)
+
+    def reload_data(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="person-load")
+    def load(self) -> None:
+        """The figures can take a moment at 50,000 staff: compute them off the UI thread."""
+        analysis = self.app.analysis
+        person = self.person
+        if person is None:
+            self.app.call_from_thread(self._gone)
+            return
+        rows = analysis.person_rows(self.employee_no)
+        history = sorted(
+            analysis.history_for(self.employee_no), key=lambda r: (r.date, r.seq), reverse=True
+        )
+        plans = sorted(analysis.plans_for(self.employee_no), key=lambda p: p.id)
+        readiness = analysis.department_figures(person.department).readiness_pct
+        self.app.call_from_thread(self._show, person, rows, history, plans, readiness)
+
+    def _gone(self) -> None:
+        self.query_one("#person-summary", Static).update(
+            Text(f"No one with employee number {self.employee_no} any more.", style="bold red")
+        )
+
+    def _show(self, person: Staff, rows, history, plans, readiness: float | None) -> None:
+        self.shown = (person, rows, history, plans, readiness)
+        self.refresh_bindings()
+        self.sub_title = f"{person.employee_no}"
+        self.query_one("#person-summary", Static).update(self.summary(person, rows, readiness))
+        self._fill_required(rows)
+        self._fill_history(history)
+        self._fill_plans(plans)
+
+    def summary(self, person: Staff, rows, readiness: float | None) -> Text:
+        ds = self.app.repo.ds
+        department = ds.departments.get(person.department)
+        role = ds.roles.get(person.role) if person.role else None
+        text = one_line(person.name, style="bold")
+        text.append(f"  {person.employee_no}")
+        if not person.active:
+            text.append("  INACTIVE (left out of figures)", style="bold reverse")
+        text.append("\n")
+        text.append_text(one_line(department.name if department else "(unknown department)"))
+        text.append(f" ({person.department}) · ")
+        text.append_text(one_line(role.name if role else "no role"))
+        text.append(" · Digital agent: " + ("yes" if person.digital_agent else "no"))
+        if person.start_date:
+            text.append(f" · Started {person.start_date.isoformat()}")
+        short = sum(1 for row in rows if row.gap > 0)
+        text.append("\nGaps: ")
+        text.append(f"{short} of {len(rows)} short", style="bold")
+        text.append(f" · Readiness of {person.department} and below: ")
+        text.append(pct_text(readiness), style="bold")
+        text.append(f" · as of {self.app.as_of.isoformat()}")
+        return text
+
+    def _competency_label(self, code: str) -> Text:
+        """'DC1.1 Browsing, search…': the code, then as much of the name as fits."""
+        width = self.widths["person-required"]["Competency"]
+        competency = self.app.repo.ds.competencies.get(code)
+        label = Text(code, style="bold")
+        room = width - len(code) - 1
+        if competency is not None and room > 3:
+            label.append(" ")
+            label.append_text(one_line(competency.name, room))
+        return label
+
+    def _fill_required(self, rows) -> None:
+        table = self.query_one("#person-required", DataTable)
+        keep = self._cursor_key(table)
+        table.clear()
+        self.rows = {row.competency: row for row in rows}
+        for row in rows:
+            plan = row.open_plan
+            if plan is None:
+                plan_cell = Text("—")
+            else:
+                plan_cell = Text(f"{plan.id}→{plan.target_level}")
+                if not row.training_covered:
+                    plan_cell.append("↓", style="bold")
+            table.add_row(
+                self._competency_label(row.competency),
+                Text(str(row.required)),
+                level_text(row.current),
+                date_text(row.date),
+                Text(row.source or "—"),
+                gap_bar(row.required, row.current, row.gap),
+                plan_cell,
+                key=row.competency,
+            )
+        self._restore_cursor(table, keep)
+        title = Text("Required competencies" if rows else "No competencies are required here")
+        title.append(f"  {LEGEND}", style="not bold dim")
+        self.query_one("#title-required", Static).update(title)
+
+    def _fill_history(self, history) -> None:
+        table = self.query_one("#person-history", DataTable)
+        widths = self.widths["person-history"]
+        table.clear()
+        self.history_competency = {}
+        for row in history:
+            key = str(row.seq)
+            self.history_competency[key] = row.competency
+            table.add_row(
+                date_text(row.date),
+                Text(row.competency),
+                Text(str(row.level)),
+                Text(row.source),
+                one_line(row.assessor or "—", widths["Assessor"]),
+                date_text(row.valid_until),
+                one_line(row.note, widths["Note"]),
+                key=key,
+            )
+        title = f"Assessment history, newest first ({len(history)})"
+        self.query_one("#title-history", Static).update(title)
+
+    def _fill_plans(self, plans: list[TrainingPlan]) -> None:
+        table = self.query_one("#person-plans", DataTable)
+        keep = self._cursor_key(table)
+        table.clear()
+        self.plans = {plan.id: plan for plan in plans}
+        for plan in plans:
+            table.add_row(
+                Text(plan.id),
+                Text(plan.competency),
+                Text(str(plan.target_level)),
+                one_line(plan.course or "—", self.widths["person-plans"]["Course"]),
+                date_text(plan.due),
+                Text(str(plan.status).replace("_", " ")),
+                date_text(plan.completed),
+                key=plan.id,
+            )
+        self._restore_cursor(table, keep)
+        self.query_one("#title-plans", Static).update(f"Training plans ({len(plans)})")
+
+    @staticmethod
+    def _cursor_key(table: DataTable) -> str | None:
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @staticmethod
+    def _restore_cursor(table: DataTable, key: str | None) -> None:
+        if key is not None and key in table.rows:
+            table.move_cursor(row=table.get_row_index(key), animate=False)
+
+    def selected_competency(self) -> str | None:
+        """The competency of the row under the cursor in the table that has focus."""
+        focused = self.focused
+        if not isinstance(focused, DataTable):
+            return None
+        key = self._cursor_key(focused)
+        if key is None:
+            return None
+        if focused.id == "person-required":
+            return key
+        if focused.id == "person-history":
+            return self.history_competency.get(key)
+        plan = self.plans.get(key)
+        return plan.competency if plan else None
+
+    # ---- actions ------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        person = self.person
+        if action == "deactivate":
+            return person is not None and person.active
+        if action == "reactivate":
+            return person is not None and not person.active
+        if action in ("assess", "plan", "edit"):
+            return person is not None
+        return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_assess(self) -> None:
+        self.app.push_screen(AssessmentForm(self.employee_no, self.selected_competency()))
+
+    def action_plan(self) -> None:
+        """Update the plan under the cursor (or the competency's open plan), else add one."""
+        focused = self.focused
+        if isinstance(focused, DataTable) and focused.id == "person-plans":
+            plan = self.plans.get(self._cursor_key(focused) or "")
+            if plan is not None:
+                self.app.push_screen(TrainingPlanForm(self.employee_no, plan=plan))
+                return
+        competency = self.selected_competency()
+        row = self.rows.get(competency or "")
+        if row is not None and row.open_plan is not None:
+            self.app.push_screen(TrainingPlanForm(self.employee_no, plan=row.open_plan))
+            return
+        target = row.required if row is not None else None
+        self.app.push_screen(TrainingPlanForm(self.employee_no, competency, target_level=target))
+
+    def action_edit(self) -> None:
+        if self.person is not None:
+            self.app.push_screen(PersonForm(self.person))
+
+    def action_deactivate(self) -> None:
+        self._confirm_active(False)
+
+    def action_reactivate(self) -> None:
+        self._confirm_active(True)
+
+    def _confirm_active(self, active: bool) -> None:
+        person = self.person
+        if person is None:
+            return
+        verb = "Reactivate" if active else "Deactivate"
+        question = Text(f"{verb} ")
+        question.append_text(one_line(person.name, 50, style="bold"))
+        question.append(f" ({person.employee_no})?\n\n")
+        if active:
+            question.append("They count in the figures again from now on.")
+        else:
+            question.append(
+                "They stay in the history but leave every figure and list of active staff."
+            )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.set_active(person, active)
+
+        self.app.push_screen(ConfirmDialog(question, verb), answered)
+
+    def set_active(self, person: Staff, active: bool) -> None:
+        """Save the change unless someone else changed the person meanwhile."""
+        try:
+            self.app.repo.put(person.model_copy(update={"active": active}), expected=person)
+        except StoreError as error:
+            self.app.notify(str(error), title="Not saved", severity="error", markup=False)
+            self.app.data_changed()
+            return
+        self.app.data_changed()
+        self.app.notify(
+            f"{person.employee_no} {'reactivated' if active else 'deactivated'}", markup=False
+        )

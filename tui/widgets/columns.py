@@ -1,0 +1,20 @@
+"""Column widths that fill a table's width, so a table fits 80 columns and uses 120 well."""
+
+from __future__ import annotations
+
+CELL_PADDING = 2  # DataTable pads each cell by one on either side
+SCROLLBAR = 2
+
+
+def fit_widths(
+    total: int, fixed: dict[str, int], shares: dict[str, float], minimum: int = 6
+) -> dict[str, int]:
+    """Fixed columns keep their width; the flexible ones split what is left by their shares.
+
+    The result is ordered as `fixed` then `shares`; callers add columns in their own order.
+    """
+    count = len(fixed) + len(shares)
+    room = total - sum(fixed.values()) - CELL_PADDING * count - SCROLLBAR
+    whole = sum(shares.values()) or 1.0
+    flexible = {name: max(minimum, int(room * share / whole)) for name, share in shares.items()}
+    return {**fixed, **flexible}
