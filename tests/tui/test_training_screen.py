@@ -214,3 +214,17 @@ async def test_the_cohort_form_opens_from_the_command_palette(repo):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CohortForm)
+
+
+async def test_a_change_made_on_another_screen_shows_when_coming_back(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_training(pilot)
+        await pilot.press("3")  # People
+        await pilot.pause()
+        plan = repo.put(TrainingPlan(staff="E4", competency="SEC", target_level=2, due=AS_OF))
+        app.data_changed()
+        await pilot.press("5")
+        await pilot.pause()
+        assert app.screen is screen
+        assert plan.id in screen.table.keys

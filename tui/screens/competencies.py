@@ -8,7 +8,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static, Tree
 
 from store.dataset import Dataset
@@ -16,8 +15,10 @@ from store.errors import StoreError
 from store.models import Competency, Framework, Requirement
 from tui.forms.confirm import ConfirmDialog
 from tui.forms.requirement import RequirementForm, describe
-from tui.widgets.paged_table import PagedTable, cell
+from tui.screens.base import DataScreen
+from tui.widgets.paged_table import PagedTable
 from tui.widgets.screen_commands import ScreenActions
+from tui.widgets.tables import cell
 
 NodeData = tuple[str, ...]
 """("framework", code) | ("area", framework, area) | ("competency", code)."""
@@ -90,7 +91,7 @@ def _append_scale(text: Text, framework: Framework) -> None:
         text.append(f"  {step.descriptor}\n" if step.descriptor else "\n")
 
 
-class CompetenciesScreen(Screen):
+class CompetenciesScreen(DataScreen):
     """Frameworks and competencies on top, the requirements below."""
 
     TITLE = "Competencies & requirements"
@@ -139,7 +140,7 @@ class CompetenciesScreen(Screen):
         tree.focus()
         tree.move_cursor_to_line(1)  # the first framework: its scale shows at once
 
-    def reload_data(self) -> None:
+    def show_data(self) -> None:
         self._fill_tree()
         self._fill_requirements()
         self._show_detail()

@@ -11,7 +11,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Select
 
 from reports.plan_filters import DueFilter, StatusFilter, plan_counts, select_plans
@@ -21,8 +20,10 @@ from store.errors import StoreError
 from store.models import PlanStatus, TrainingPlan
 from tui.forms.cohort import CohortForm
 from tui.forms.complete_plan import CompletePlanForm
-from tui.widgets.paged_table import PagedTable, cell
+from tui.screens.base import DataScreen
+from tui.widgets.paged_table import PagedTable
 from tui.widgets.screen_commands import ScreenActions
+from tui.widgets.tables import cell
 
 STATUS_CHOICES = [
     ("Open", StatusFilter.OPEN),
@@ -89,7 +90,7 @@ def next_choice(choices: list[tuple[str, object]], current: object) -> object:
     return values[(index + 1) % len(values)]
 
 
-class TrainingScreen(Screen):
+class TrainingScreen(DataScreen):
     """All training plans with their status; the actions act on the highlighted plan."""
 
     TITLE = "Training"
@@ -156,7 +157,7 @@ class TrainingScreen(Screen):
         self.reload_data()
         self.table.focus()
 
-    def reload_data(self) -> None:
+    def show_data(self) -> None:
         """Data changed: order all plans once; filters then pick from that order."""
         ds, as_of = self.ds, self.app.as_of
         self._ordered = select_plans(ds.training_plans.values(), as_of)
