@@ -98,10 +98,10 @@ class CompetenciesScreen(DataScreen):
     CSS_PATH = "competencies.tcss"
     COMMANDS = {ScreenActions}
     BINDINGS = [
-        Binding("n", "add", "Add requirement"),
+        Binding("n", "add", "Add"),
         Binding("e", "edit", "Edit"),
         Binding("d", "remove", "Remove"),
-        Binding("f", "toggle_filter", "Only selected"),
+        Binding("f", "toggle_filter", "Only this"),
     ]
     PALETTE_ACTIONS = [
         ("Add a requirement", "add", "Open the requirement form"),

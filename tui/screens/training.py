@@ -101,7 +101,7 @@ class TrainingScreen(DataScreen):
         Binding("c", "complete", "Complete"),
         Binding("g", "cohort", "Cohort"),
         Binding("s", "cycle_status", "Status"),
-        Binding("o", "cycle_due", "Due/overdue"),
+        Binding("o", "cycle_due", "Due"),
         Binding("left_square_bracket", "page(-1)", "Prev page", show=False),
         Binding("right_square_bracket", "page(1)", "Next page", show=False),
     ]
