@@ -11,7 +11,7 @@ from store.dataset import Dataset
 from store.models import Requirement
 from tests.tui.small_org import build_small_org
 from tui.forms.cohort import order_from_values
-from tui.forms.requirement import code_hint, describe, target_hint, unknown_codes
+from tui.forms.requirement import code_hint, describe, unknown_codes
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +34,6 @@ def test_hints_show_names_exactly_as_stored(ds):
     assert code_hint(ds, "department", "D2").plain == "Borgerservice [red]æøå[/red]"
     assert code_hint(ds, "role", "").plain == "empty: every role"
     assert code_hint(ds, "theme", "T1").plain == "Robotter i drift"
-    assert target_hint(ds, "RPA", "3").plain.endswith("· 3 = Trin 3")
-    assert target_hint(ds, "RPA", "9").plain.startswith("1-5 on ")
 
 
 def test_describe_a_requirement(ds):

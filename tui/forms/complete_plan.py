@@ -19,6 +19,7 @@ from store.models import Assessment, Entity, PlanStatus, Source, TrainingPlan
 from store.repository import FolderRepository
 from tui.forms.assessment import scale_hint, scale_problem
 from tui.forms.base import FormField, FormScreen
+from tui.forms.checkbox import MarkedCheckbox
 from tui.forms.parsing import parse_int
 
 
@@ -80,7 +81,7 @@ class CompletePlanForm(FormScreen[TrainingPlan]):
         yield FormField(
             "record",
             "Assessment",
-            Checkbox("record the level reached (source: training)", value=True, compact=True),
+            MarkedCheckbox("record the level reached (source: training)", value=True, compact=True),
         )
         level = str(plan.target_level)
         yield FormField(

@@ -19,7 +19,7 @@ from store.dataset import Dataset
 from store.errors import ValidationProblem
 from store.models import Entity, Priority, Requirement
 from store.repository import FolderRepository
-from tui.forms.assessment import scale_problem
+from tui.forms.assessment import scale_hint, scale_problem
 from tui.forms.base import FormField, FormScreen
 from tui.forms.choices import KeySuggester
 from tui.forms.parsing import optional_text, parse_int, parse_optional_date, parse_required
@@ -56,20 +56,6 @@ def code_hint(ds: Dataset, name: str, code: str) -> Text:
         return Text(getattr(record, "name", None) or getattr(record, "title", ""))
     empty = {"role": "empty: every role", "theme": "optional", "course": "optional"}
     return Text(empty.get(name, "type a code; → completes it") if not code else "")
-
-
-def target_hint(ds: Dataset, competency: str, typed: str) -> Text:
-    """'1-5 on <framework> · 3 = <label>': the scale a target level must lie in."""
-    framework = ds.framework_of(competency.strip())
-    if framework is None:
-        return Text("a level of the competency's scale")
-    hint = Text(f"1-{framework.max_level} on ")
-    hint.append(framework.name)
-    typed = typed.strip()
-    if typed.isdigit() and 1 <= int(typed) <= framework.max_level:
-        hint.append(f" · {typed} = ")
-        hint.append(framework.label(int(typed)))
-    return hint
 
 
 def save_requirement(
@@ -112,7 +98,7 @@ class CodeFormScreen(FormScreen):
             self.set_hint(name, code_hint(ds, name, typed))
             self.set_error(name, unknown_codes(ds, {name: typed.strip()}).get(name))
         if name in ("competency", "level") and "level" in self.specs:
-            self.set_hint("level", target_hint(ds, self.raw("competency"), self.raw("level")))
+            self.set_hint("level", scale_hint(ds, self.raw("competency"), self.raw("level"), low=1))
 
     def code_field(self, name: str, label: str, value: str, required: bool) -> FormField:
         ds = self.app.repo.ds
@@ -136,7 +122,7 @@ class CodeFormScreen(FormScreen):
             label,
             Input(value, placeholder="level", compact=True),
             parse_int,
-            hint=target_hint(self.app.repo.ds, competency, value),
+            hint=scale_hint(self.app.repo.ds, competency, value, low=1),
         )
 
 
