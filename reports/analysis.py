@@ -163,19 +163,25 @@ class Structure:
         for plan in ds.training_plans.values():
             self.plans_by_pair.setdefault((plan.staff, plan.competency), []).append(plan)
         self.open_target: dict[tuple[str, str], int] = {}
+        """Highest target among open plans per (person, competency): a gap is covered
+        (`rules.plan_covers`) exactly when this reaches the required level."""
         for key, plans in self.plans_by_pair.items():
             targets = [p.target_level for p in plans if rules.is_open_plan(p)]
             if targets:
                 self.open_target[key] = max(targets)
-        self.competency_order = sorted(ds.competencies, key=natural_key)
+
+    def chain(self, department: str) -> tuple[str, ...]:
+        """The department and those above it (just itself when it is not in the register)."""
+        if department in self.tree.departments:
+            return self.tree.chain(department)
+        return (department,)
 
     def required_for_pair(self, department: str, role: str | None) -> dict[str, int]:
         """Competency -> required level for anyone in `department` with `role` (shared: read only)."""
         key = (department, role)
         found = self._required.get(key)
         if found is None:
-            chain = self.tree.chain(department) if department in self.tree.departments else ()
-            chain = chain or (department,)
+            chain = self.chain(department)
             candidates = [r for d in chain for r in self.requirements_by_department.get(d, ())]
             levels = rules.required_levels(candidates, chain, role)
             found = {c: levels[c] for c in self.sort_competencies(levels)}
@@ -189,8 +195,7 @@ class Structure:
         key = (department, role)
         found = self._theme_required.get(key)
         if found is None:
-            chain = self.tree.chain(department) if department in self.tree.departments else ()
-            chain = chain or (department,)
+            chain = self.chain(department)
             by_theme: dict[str, list[Requirement]] = {}
             for d in chain:
                 for r in self.requirements_by_department.get(d, ()):
@@ -229,14 +234,18 @@ class Analysis:
 
     # ------------------------------------------------------------- the one pass
     def _count_departments(self) -> None:
-        """Per department (own staff only), per competency: the counters figures are built of."""
+        """Per department (own staff only), per competency: the counters figures are built of.
+
+        Runs once per required (person, competency) pair, so the counters are lists indexed by
+        the constants above, resolved per role before the loop over people.
+        """
         structure = self.structure
         current = self.current
         open_target = structure.open_target
         gap = rules.gap
         for department, people in structure.staff_by_department.items():
-            by_role: dict[str | None, dict[str, int]] = {}
             counters: dict[str, list[int]] = {}
+            by_role: dict[str | None, list[tuple[str, int, list[int]]]] = {}
             gaps: list[GapRow] = []
             active = 0
             for person in people:
@@ -246,29 +255,34 @@ class Analysis:
                 employee_no = person.employee_no
                 levels = current.get(employee_no, _NONE)
                 role = person.role
-                required_levels = by_role.get(role)
-                if required_levels is None:
-                    required_levels = by_role[role] = structure.required_for_pair(department, role)
-                for competency, required in required_levels.items():
+                work = by_role.get(role)
+                if work is None:
+                    work = by_role[role] = [
+                        (competency, required, counters.setdefault(competency, [0, 0, 0, 0, 0]))
+                        for competency, required in structure.required_for_pair(
+                            department, role
+                        ).items()
+                    ]
+                for competency, required, counter in work:
                     row = levels.get(competency)
-                    level = None if row is None else row.level
-                    counter = counters.get(competency)
-                    if counter is None:
-                        counter = counters[competency] = [0, 0, 0, 0, 0]
-                    counter[_REQUIRED] += 1
-                    if level is None:
-                        counter[_NOT_ASSESSED] += 1
+                    counter[0] += 1  # _REQUIRED
+                    if row is None:
+                        level = None
+                        counter[2] += 1  # _NOT_ASSESSED
+                    else:
+                        level = row[2]
                     short = gap(required, level)
                     if short == 0:
-                        counter[_MEETING] += 1
+                        counter[1] += 1  # _MEETING
                         continue
-                    counter[_TOTAL_GAP] += short
+                    counter[4] += short  # _TOTAL_GAP
                     covered = open_target.get((employee_no, competency), 0) >= required
                     if covered:
-                        counter[_COVERED] += 1
+                        counter[3] += 1  # _COVERED
                     gaps.append(
                         GapRow(employee_no, department, competency, required, level, short, covered)
                     )
+            counters = {c: counters[c] for c in structure.sort_competencies(counters)}
             self._own_staff[department] = active
             self._own_counters[department] = counters
             self._own_gaps[department] = gaps

@@ -7,15 +7,16 @@ departments, requirements) is taken as it is now, since the register keeps no hi
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from reports import rules
-from reports.analysis import _NONE, Analysis, current_index
+from reports.analysis import _NONE, Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
-from store.dataset import Dataset
+from reports.bulk import gc_paused
+from store.dataset import AssessmentRow, Dataset
 
 QUARTERS = 8
 
@@ -41,43 +42,122 @@ def readiness_trend(
     quarter_ends: list[dt.date] | None = None,
 ) -> Trend:
     """Readiness of the scope and its child departments at each date (default: 8 quarter ends)."""
-    ends = quarter_ends if quarter_ends is not None else rules.last_quarter_ends(analysis.as_of)
+    ends = sorted(
+        quarter_ends if quarter_ends is not None else rules.last_quarter_ends(analysis.as_of)
+    )
     groups = analysis.children(department)
-    group_of: dict[str, int] = {}
-    for index, group in enumerate(groups):
-        for code in analysis.subtree(group):
-            group_of[code] = index
-    # (employee, competency, required level, group or -1): fixed across dates
-    pairs = []
-    structure = analysis.structure
-    for person in analysis.staff_in_scope(department):
-        group = group_of.get(person.department, -1)
-        for competency, level in structure.required_for_pair(
-            person.department, person.role
-        ).items():
-            pairs.append((person.employee_no, competency, level, group))
-    rows = sorted(analysis.ds.assessments, key=lambda r: r.date)
-    dates = [r.date for r in rows]
-    series: list[list[float | None]] = [[] for _ in range(len(groups) + 1)]
-    for end in ends:
-        current = current_index(rows[: bisect.bisect_right(dates, end)], end)
-        met = [0] * (len(groups) + 1)
-        total = [0] * (len(groups) + 1)
-        for employee_no, competency, level, group in pairs:
-            row = current.get(employee_no, _NONE).get(competency)
-            ok = rules.meets(level, None if row is None else row.level)
-            total[0] += 1
-            met[0] += ok
-            if group >= 0:
-                total[group + 1] += 1
-                met[group + 1] += ok
-        for i in range(len(series)):
-            series[i].append(rules.readiness_pct(met[i], total[i]))
+    pairs, totals = required_pairs(analysis, department, groups)
+    met = ReadinessSweep(analysis.ds.assessments, pairs, len(groups) + 1).met_at(ends)
+    series = [
+        [rules.readiness_pct(met[q][g], totals[g]) for q in range(len(ends))]
+        for g in range(len(groups) + 1)
+    ]
     lines = [TrendLine(department, analysis.department_name(department), series[0])]
     lines += [
         TrendLine(code, analysis.tree.name(code), series[i + 1]) for i, code in enumerate(groups)
     ]
-    return Trend(list(ends), lines)
+    return Trend(ends, lines)
+
+
+Pairs = dict[str, dict[str, tuple[int, int]]]
+"""employee_no -> competency -> (required level, group: 0 the scope, i + 1 its i-th child)."""
+
+
+def required_pairs(
+    analysis: Analysis, department: str | None, groups: list[str]
+) -> tuple[Pairs, list[int]]:
+    """Every required (person, competency) pair in scope, and how many each group holds."""
+    group_of: dict[str, int] = {}
+    for index, group in enumerate(groups):
+        for code in analysis.subtree(group):
+            group_of[code] = index + 1
+    pairs: Pairs = {}
+    totals = [0] * (len(groups) + 1)
+    for person in analysis.staff_in_scope(department):
+        group = group_of.get(person.department, 0)
+        levels = analysis.structure.required_for_pair(person.department, person.role)
+        if levels:
+            pairs[person.employee_no] = {c: (level, group) for c, level in levels.items()}
+            totals[0] += len(levels)
+            if group:
+                totals[group] += len(levels)
+    return pairs, totals
+
+
+class ReadinessSweep:
+    """Met pairs at several dates in one pass over the history sorted by date.
+
+    Walking forward in time, a pair's current assessment only changes when a newer one comes
+    along, so each record is looked at once, not once per date. Assessments that expire
+    (valid_until) break that: pairs with any such record are worked out at each date with
+    `rules.current_assessment` instead.
+    """
+
+    def __init__(self, rows: list[AssessmentRow], pairs: Pairs, groups: int) -> None:
+        self.pairs = pairs
+        self.groups = groups
+        wanted = [r for r in rows if r[1] in pairs.get(r[0], _NONE)]
+        expiring = {(r[0], r[1]) for r in wanted if r[6] is not None}
+        self.expiring: dict[tuple[str, str], list[AssessmentRow]] = {k: [] for k in expiring}
+        self.rows = []
+        for row in wanted:
+            history = self.expiring.get((row[0], row[1]))
+            if history is None:
+                self.rows.append(row)
+            else:
+                history.append(row)
+        self.rows.sort(key=itemgetter(3))  # stable: recording order kept within a day
+        for history in self.expiring.values():
+            history.sort(key=rules.assessment_rank, reverse=True)
+
+    def met_at(self, ends: list[dt.date]) -> list[list[int]]:
+        """For each date (ascending), met pairs per group."""
+        pairs, rows = self.pairs, self.rows
+        current: dict[str, dict[str, AssessmentRow]] = {}
+        met = [0] * self.groups
+        result = []
+        position = 0
+        with gc_paused():
+            for end in ends:
+                while position < len(rows) and rows[position][3] <= end:
+                    row = rows[position]
+                    position += 1
+                    mine = current.setdefault(row[0], {})
+                    old = mine.get(row[1])
+                    if old is not None and not outranks(row, old):
+                        continue
+                    mine[row[1]] = row
+                    required, group = pairs[row[0]][row[1]]
+                    change = rules.meets(required, row[2]) - (
+                        old is not None and rules.meets(required, old[2])
+                    )
+                    met[0] += change
+                    if group:
+                        met[group] += change
+                result.append(self._with_expiring(met, end))
+        return result
+
+    def _with_expiring(self, met: list[int], end: dt.date) -> list[int]:
+        counts = list(met)
+        for (employee_no, competency), history in self.expiring.items():
+            level = None
+            for row in history:  # best rank first: the first valid one is current
+                if row[3] <= end and (row[6] is None or row[6] >= end):
+                    level = row[2]
+                    break
+            required, group = self.pairs[employee_no][competency]
+            if rules.meets(required, level):
+                counts[0] += 1
+                if group:
+                    counts[group] += 1
+        return counts
+
+
+def outranks(row: AssessmentRow, old: AssessmentRow) -> bool:
+    """`row` replaces `old` as the current assessment (both valid): `rules.assessment_rank`."""
+    return row[3] > old[3] or (
+        row[3] == old[3] and rules.assessment_rank(row) > rules.assessment_rank(old)
+    )
 
 
 @dataclass

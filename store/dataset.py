@@ -89,6 +89,41 @@ def row_from_record(record: dict, seq: int) -> AssessmentRow:
     )
 
 
+class _Dates(dict):
+    """ISO text -> date, parsing each distinct text once (None stays None)."""
+
+    def __missing__(self, text: str | None) -> dt.date | None:
+        value = parse_iso_date(text)
+        self[text] = value
+        return value
+
+
+def rows_from_records(records: list[dict], first_seq: int) -> list[AssessmentRow]:
+    """`row_from_record` for a whole history at once (the bulk of opening a big database).
+
+    Same rows, faster: each row is one tuple built without a call per field, and each of the
+    few thousand distinct dates is parsed once. Bad input raises as there.
+    """
+    new, row, dates = tuple.__new__, AssessmentRow, _Dates()
+    return [
+        new(
+            row,
+            (
+                r["staff"],
+                r["competency"],
+                int(r["level"]),
+                dates[r["date"]],
+                r.get("source", "self"),
+                r.get("assessor"),
+                dates[r.get("valid_until")],
+                r.get("note", ""),
+                seq,
+            ),
+        )
+        for seq, r in enumerate(records, first_seq)
+    ]
+
+
 def row_from_model(model: Assessment, seq: int) -> AssessmentRow:
     return AssessmentRow(
         model.staff,

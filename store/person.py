@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from store.auditlog import about_employee, new_entry, raw_entries
 from store.errors import NotFoundError
+from store.files import atomic_write
 from store.models import AuditAction, Entity, Robot
 from store.repository import FolderRepository
 
@@ -198,7 +199,25 @@ def _erase(repo: FolderRepository, identity: Identity) -> dict[str, int]:
         return [identity.scrub_audit(r) for r in records] + [note]
 
     repo.rewrite_history("audit", audit)
+    counts["torn lines files"] = _scrub_torn_files(repo, identity)
     return dict(counts)
+
+
+def _scrub_torn_files(repo: FolderRepository, identity: Identity) -> int:
+    """Lines a crash tore are set aside in `<log>.torn`, unparseable: scrub them as plain text."""
+    scrubbed = 0
+    for log in repo.logs.values():
+        path = log.torn_path
+        if not path.exists():
+            continue
+        text = path.read_bytes().decode("utf-8", "replace")
+        new = text
+        for token in (identity.employee_no, *identity.texts):
+            new = _replace_words(new, token, identity.pseudonym)
+        if new != text:
+            atomic_write(path, new.encode("utf-8"))
+            scrubbed += 1
+    return scrubbed
 
 
 def _put_scrubbed(tx, identity: Identity, record: Entity) -> None:

@@ -34,7 +34,13 @@ import orjson
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
-from store.dataset import AssessmentRow, Dataset, row_from_model, row_from_record
+from store.dataset import (
+    AssessmentRow,
+    Dataset,
+    row_from_model,
+    row_from_record,
+    rows_from_records,
+)
 from store.errors import (
     ConflictError,
     CorruptFileError,
@@ -287,6 +293,15 @@ class FolderRepository:
                 tx.put(record)
 
     def _load_all(self) -> None:
+        was_enabled = gc.isenabled()
+        gc.disable()  # a million new objects: the collector would cost a third of the open
+        try:
+            self._load_all_unpaused()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _load_all_unpaused(self) -> None:
         ds = Dataset()
         for name, table in self.tables.items():
             setattr(ds, name, table.load())
@@ -300,7 +315,7 @@ class FolderRepository:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return [row_from_record(r, first_seq + i) for i, r in enumerate(records)]
+            return rows_from_records(records, first_seq)
         except (KeyError, ValueError, TypeError) as error:
             for i, record in enumerate(records):
                 try:

@@ -65,8 +65,8 @@ class KapabelApp(App):
             for mode, key, title in SCREENS_IN_ORDER
         ),
         Binding("question_mark,f1", "help", "Help"),
-        Binding("i", "import_file", "Import"),
-        Binding("a", "audit", "Audit"),
+        Binding("7", "audit", "Audit log", show=False),
+        Binding("8", "import_file", "Import", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("q", "quit", "Quit"),
     ]
@@ -100,10 +100,6 @@ class KapabelApp(App):
 
     # ----------------------------------------------------------------- figures
     @property
-    def loaded(self) -> bool:
-        return self.repo is not None
-
-    @property
     def analysis_cached(self) -> bool:
         """True when `analysis` is ready without computing (screens decide on a worker)."""
         return self._analysis is not None
@@ -118,13 +114,16 @@ class KapabelApp(App):
             if self._analysis is None:
                 from reports.analysis import analyse
 
-                self._analysis = analyse(self.repo.ds, self.as_of)
+                version = self.data_version
+                analysis = analyse(self.repo.ds, self.as_of)
+                if version != self.data_version:
+                    return analysis  # the data changed meanwhile: do not cache stale figures
+                self._analysis = analysis
             return self._analysis
 
     def data_changed(self) -> None:
         """Call after every write: drops cached figures and lets the current screen redraw."""
-        with self._analysis_lock:
-            self._analysis = None
+        self._analysis = None  # no lock: a worker computing the old figures must not block us
         self.data_version += 1
         self.refresh_screens()
 
@@ -209,9 +208,9 @@ class KapabelApp(App):
                 f"Go to {title}", f"Open the {title} screen (key {key})", self._switcher(mode)
             )
         yield SystemCommand(
-            "Import a CSV file", "Preview and import a file (key i)", self.action_import_file
+            "Import a CSV file", "Preview and import a file (key 8)", self.action_import_file
         )
-        yield SystemCommand("Audit log", "Who changed what, and when (key a)", self.action_audit)
+        yield SystemCommand("Audit log", "Who changed what, and when (key 7)", self.action_audit)
         yield from self._screen_actions(screen)
 
     def action_import_file(self) -> None:

@@ -72,11 +72,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    """Open the app at once; it loads the database in a worker behind a loading screen."""
+    """Open the app at once; it loads the database in a worker behind a loading screen.
+
+    Without a terminal there is no screen to explain a problem on, so the database is opened
+    first and a damaged one ends as one line on stderr, exit status 1.
+    """
     from store.locations import resolve_db_path
-    from tui.app import run_app
 
     path = resolve_db_path(getattr(args, "db", None))
+    if not sys.stdout.isatty():
+        from store.repository import FolderRepository
+
+        repo = FolderRepository.open(path, create=True)
+        from tui.app import run_app
+
+        return run_app(repo, as_of=args.as_of)
+    from tui.app import run_app
+
     return run_app(as_of=args.as_of, db_path=path)
 
 

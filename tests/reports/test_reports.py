@@ -200,3 +200,32 @@ class TestStrategyAndTrend:
         trend = overview_trend(a)
         assert trend.quarter_ends[-1] == D(2024, 5, 15)
         assert trend.lines[0].readiness[-1] == a.department_figures(None).readiness_pct
+
+
+def random_history(seed: int) -> Builder:
+    """Two departments, a few people, many assessments: same dates, expiries, backdating."""
+    import random
+
+    rng = random.Random(seed)
+    b = org()
+    for i in range(4, 12):
+        b.staff(f"E{i}", rng.choice(["SOC", "SOC-A", "TECH", "ROOT"]))
+    people = list(b.ds.staff)
+    for _ in range(150):
+        day = D(2022, 1, 1) + __import__("datetime").timedelta(days=rng.randrange(900))
+        expires = None
+        if rng.random() < 0.3:
+            expires = day + __import__("datetime").timedelta(days=rng.randrange(400))
+        b.assess(rng.choice(people), rng.choice(["C1", "C2"]), rng.randrange(5), day,
+                 rng.choice(["self", "manager", "test", "training"]), expires)  # fmt: skip
+    return b
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_trend_sweep_agrees_with_a_full_analysis_at_each_date(seed: int) -> None:
+    ds = random_history(seed).ds
+    trend = build_trend(ds, AS_OF).trend
+    for q, end in enumerate(trend.quarter_ends):
+        at = analyse(ds, end)
+        for line in trend.lines:
+            assert line.readiness[q] == at.department_figures(line.code).readiness_pct, (end, line)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import orjson
 import pytest
 
+from reports.analysis import current_index
+from reports.rules import has_key_person_risk, operator_qualified
 from store.dataset import Dataset
 from store.demo import DEMO_AS_OF, department_count, generate, robot_count, tree_shape
 from store.models import (
-    SOURCE_PRECEDENCE,
     DecisionDomain,
     MilestoneStatus,
     PlanStatus,
@@ -22,6 +26,7 @@ from store.repository import FolderRepository
 from tui.cli import main
 
 OPEN = {PlanStatus.PLANNED, PlanStatus.IN_PROGRESS}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _generate(path: Path, staff: int, seed: int) -> FolderRepository:
@@ -35,19 +40,6 @@ def _audit_without_time(path: Path) -> list[dict]:
     return [{k: v for k, v in line.items() if k != "at"} for line in lines]
 
 
-def _current_levels(ds: Dataset, as_of: dt.date) -> dict[tuple[str, str], int]:
-    """DESIGN.md's current level, written out independently of the generator."""
-    best: dict[tuple[str, str], tuple] = {}
-    for row in ds.assessments:
-        if row.date > as_of or (row.valid_until is not None and row.valid_until < as_of):
-            continue
-        rank = (row.date, SOURCE_PRECEDENCE[row.source], row.seq)
-        key = (row.staff, row.competency)
-        if key not in best or rank > best[key][0]:
-            best[key] = (rank, row.level)
-    return {key: level for key, (_, level) in best.items()}
-
-
 def _ancestors(ds: Dataset, code: str) -> list[str]:
     chain = []
     while code is not None:
@@ -58,7 +50,14 @@ def _ancestors(ds: Dataset, code: str) -> list[str]:
 
 # ---------------------------------------------------------------------------- determinism
 def test_same_seed_gives_identical_files(demo_db_template: Path, tmp_path: Path) -> None:
-    again = _generate(tmp_path / "again", 1200, 1).path
+    """Also in another process with another string-hash seed: no set or hash order leaks in."""
+    again = tmp_path / "again"
+    script = (
+        "import sys; from store.repository import FolderRepository; from store.demo import "
+        "generate; generate(FolderRepository.open(sys.argv[1], create=True, user='demo'))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", script, str(again)], env=env, check=True)
     register = sorted(p.name for p in demo_db_template.glob("*.json"))
     assert "staff.json" in register and "training_plans.json" in register
     for name in register + ["assessments.jsonl", "robot_benefits.jsonl"]:
@@ -209,16 +208,19 @@ def test_robots_in_every_phase_with_benefits(demo_repo: FolderRepository) -> Non
 
 def test_some_production_robots_carry_key_person_risk(demo_repo: FolderRepository) -> None:
     ds = demo_repo.ds
-    levels = _current_levels(ds, DEMO_AS_OF)
+    current = current_index(ds.assessments, DEMO_AS_OF)
 
     def qualified(robot) -> int:
         return sum(
-            all(levels.get((op, c), 0) >= lvl for c, lvl in robot.required_competencies.items())
+            operator_qualified(
+                robot.required_competencies,
+                {c: row.level for c, row in current.get(op, {}).items()},
+            )
             for op in robot.operators
         )
 
     production = [r for r in ds.robots.values() if r.phase == RobotPhase.PRODUCTION]
-    at_risk = [r for r in production if qualified(r) < 2]
+    at_risk = [r for r in production if has_key_person_risk(r, qualified(r))]
     assert at_risk and len(at_risk) < len(production)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from store.dataset import row_from_record, rows_from_records
 from store.errors import CorruptFileError
 from store.history import parse_lines
 
@@ -31,3 +32,29 @@ def test_blank_lines_are_skipped() -> None:
 def test_a_bad_line_is_named(data: bytes, message: str) -> None:
     with pytest.raises(CorruptFileError, match=message):
         parse_lines(PATH, data, 10)
+
+
+def test_bulk_rows_equal_one_by_one_rows() -> None:
+    records = [
+        {"staff": "E1", "competency": "DC1.1", "level": 3, "date": "2026-01-05"},
+        {
+            "staff": "E2",
+            "competency": "LOK-SIK",
+            "level": "4",
+            "date": "2026-01-05",
+            "source": "test",
+            "assessor": "Akademiet",
+            "valid_until": "2027-01-05",
+            "note": "bestået",
+        },
+    ]
+    assert rows_from_records(records, 7) == [
+        row_from_record(r, 7 + i) for i, r in enumerate(records)
+    ]
+
+
+@pytest.mark.parametrize("bad", [{"date": "2026-13-01"}, {"date": 20260101}, {"level": "x"}])
+def test_bulk_rows_raise_on_bad_values(bad: dict) -> None:
+    record = {"staff": "E1", "competency": "DC1.1", "level": 3, "date": "2026-01-05", **bad}
+    with pytest.raises((ValueError, TypeError)):
+        rows_from_records([record], 0)

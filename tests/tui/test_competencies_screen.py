@@ -10,8 +10,7 @@ from store.repository import FolderRepository
 from tests.tui.pilot_helpers import fill, type_text
 from tests.tui.small_org import AS_OF, build_small_org
 from tui.app import KapabelApp
-from tui.forms.confirm_action import ConfirmAction
-from tui.forms.field import FormField
+from tui.forms.confirm import ConfirmDialog
 from tui.forms.requirement import RequirementForm
 from tui.screens.competencies import CompetenciesScreen
 
@@ -25,8 +24,9 @@ def on_disk(repo: FolderRepository) -> FolderRepository:
     return FolderRepository.open(repo.path, user="checker")
 
 
-def hint(app: KapabelApp, field: str) -> str:
-    return str(app.screen.query_one(f"#field-{field}", FormField).query_one(".hint").render())
+def error_at(app: KapabelApp, field: str) -> str:
+    """The problem shown under a field of the open form."""
+    return str(app.screen.query_one(f"#error-{field}").render())
 
 
 async def open_competencies(pilot) -> CompetenciesScreen:
@@ -68,8 +68,8 @@ async def test_unknown_department_and_level_outside_the_scale_keep_the_form_open
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, RequirementForm)
-        assert "unknown department 'XX'" in hint(app, "department")
-        assert "9 is outside the ORG scale" in hint(app, "level")
+        assert "unknown department 'XX'" in error_at(app, "department")
+        assert "9 is outside the ORG scale" in error_at(app, "level")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CompetenciesScreen)
@@ -81,12 +81,12 @@ async def test_bad_due_date_is_named_at_the_field(repo):
     async with app.run_test(size=(100, 32)) as pilot:
         await open_competencies(pilot)
         await pilot.press("n")
-        await fill(pilot, "D3", "", "SEC", "2")
+        await fill(pilot, "D3", "", "SEC", "2", "")  # "" leaves the priority as it is
         await type_text(pilot, "2026-13-01")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, RequirementForm)
-        assert "not a date" in hint(app, "due")
+        assert "not a date" in error_at(app, "due")
     assert len(on_disk(repo).ds.requirements) == 1
 
 
@@ -97,7 +97,7 @@ async def test_edit_a_requirement_level(repo):
         await pilot.press("e")
         form = app.screen
         assert isinstance(form, RequirementForm)
-        level = form.query_one("#level")
+        level = form.query_one("#field-level")
         level.focus()
         await pilot.press("backspace")
         await type_text(pilot, "4")
@@ -112,7 +112,7 @@ async def test_remove_asks_first_and_keeps_the_requirement_on_no(repo):
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_competencies(pilot)
         await pilot.press("d")
-        assert isinstance(app.screen, ConfirmAction)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
         assert "RPA|D1|" in repo.ds.requirements

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from store.demo import DEMO_AS_OF
+from tests.tui.helpers import overview_ready, settle
+from tests.tui.pilot_helpers import fill
 from tui.app import KapabelApp
 
 SIZE = (100, 32)
 
 
 def demo_app(repo) -> KapabelApp:
-    return KapabelApp(repo, as_of=DEMO_AS_OF)
+    return KapabelApp(repo, as_of=DEMO_AS_OF, watch_interval=None)
 
 
 async def open_screen(pilot, key: str) -> None:
-    pilot.app.sub_title = f"demo · as of {DEMO_AS_OF.isoformat()}"  # not the temporary path
+    await settle(pilot, lambda: overview_ready(pilot.app))
     await pilot.press(key)
     await pilot.pause()
     await pilot.wait_for_animation()
@@ -36,10 +38,11 @@ def test_training_screen(snap_compare, demo_repo) -> None:
     assert snap_compare(demo_app(demo_repo), terminal_size=SIZE, run_before=run_before)
 
 
-def test_training_screen_overdue(snap_compare, demo_repo) -> None:
+def test_cohort_form_with_its_preview(snap_compare, demo_repo) -> None:
     async def run_before(pilot) -> None:
         await open_screen(pilot, "5")
-        await pilot.press("o")
+        await pilot.press("g")
+        await fill(pilot, "10000", "", "LOK-RPA", "3")
         await pilot.pause()
 
     assert snap_compare(demo_app(demo_repo), terminal_size=SIZE, run_before=run_before)

@@ -11,6 +11,7 @@ from store.repository import FolderRepository
 from tests.tui.people_fixtures import AS_OF, small_repo  # noqa: F401
 from tui.app import KapabelApp
 from tui.forms import AssessmentForm, ConfirmDialog, TrainingPlanForm
+from tui.forms.checkbox import MarkedCheckbox
 from tui.forms.choices import KeySuggester
 from tui.forms.parsing import FieldError, parse_date, parse_int, problems_by_field
 
@@ -176,3 +177,10 @@ async def test_updating_a_plan_someone_else_changed_overwrites_nothing(small_rep
         assert "changed by someone else" in " ".join(form.general_errors)
     stored = FolderRepository.open(small_repo.path).ds.training_plans[plan.id]
     assert stored.status == PlanStatus.IN_PROGRESS and stored.target_level == 3
+
+
+def test_checkbox_state_reads_without_colour() -> None:
+    box = MarkedCheckbox("digital agent", value=True)
+    assert box.BUTTON_INNER == "✓"
+    box.value = False
+    assert box.BUTTON_INNER == " "

@@ -32,7 +32,7 @@ def folder(tmp_path: Path, monkeypatch) -> Path:
 
 async def _preview(app: KapabelApp, pilot, kind: str, file_name: str) -> None:
     """Open the Import screen, choose `kind`, type the file name, press Enter, wait for it."""
-    await pilot.press("i")
+    await pilot.press("8")
     assert isinstance(app.screen, ImportScreen)
     app.screen.query_one("#kind", Select).value = kind
     app.screen.query_one("#path", Input).focus()
@@ -93,7 +93,7 @@ async def test_audit_view_lists_newest_first_and_filters(repo: FolderRepository)
     populate(repo)
     app = KapabelApp(repo)
     async with app.run_test(size=(160, 40)) as pilot:
-        await pilot.press("a")
+        await pilot.press("7")
         assert isinstance(app.screen, AuditScreen)
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -122,7 +122,7 @@ async def test_audit_view_never_builds_more_than_a_page(repo: FolderRepository) 
             tx.put(Role(code=f"R{i}", name=f"Role {i}"))
     app = KapabelApp(repo)
     async with app.run_test(size=(160, 40)) as pilot:
-        await pilot.press("a")
+        await pilot.press("7")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen.query_one("#entries", DataTable).row_count == PAGE

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 from tests.tui.people_fixtures import LONG_NAME, MARKUP_NAME, small_repo  # noqa: F401
-from tui.screens.people_index import PeopleFilter, build_entries, matching, page_bounds
+from tui.screens.people_index import (
+    PeopleFilter,
+    build_entries,
+    matching,
+    narrows,
+    page_bounds,
+)
 
 
 def numbers(entries) -> list[str]:
@@ -50,3 +56,20 @@ def test_page_bounds_clamp_to_what_exists() -> None:
     assert page_bounds(250, 7, 100) == (2, 200, 250)
     assert page_bounds(250, -1, 100) == (0, 0, 100)
     assert page_bounds(0, 3, 100) == (0, 0, 0)
+
+
+def test_typing_on_narrows_and_anything_else_does_not() -> None:
+    assert narrows(PeopleFilter("jen"), PeopleFilter("Jens"))
+    assert narrows(PeopleFilter("anne"), PeopleFilter("anne sag"))
+    assert narrows(PeopleFilter(""), PeopleFilter("a"))
+    assert not narrows(PeopleFilter("jens"), PeopleFilter("jen"))  # deleting widens
+    assert not narrows(PeopleFilter("jen"), PeopleFilter("ajen"))
+    assert not narrows(PeopleFilter("jen"), PeopleFilter("jens", agents_only=True))
+
+
+def test_filtering_the_previous_matches_gives_the_same_result(small_repo) -> None:  # noqa: F811
+    entries = build_entries(small_repo.ds)
+    gaps = Counter({"E002": 2})
+    first = matching(entries, PeopleFilter("borger"), gaps)
+    again = matching(first, PeopleFilter("borgerservice an"), gaps)
+    assert again == matching(entries, PeopleFilter("borgerservice an"), gaps)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from store.models import Staff
+from store.repository import FolderRepository
 from tests.tui.people_fixtures import AS_OF, LONG_NAME, MARKUP_NAME, small_repo  # noqa: F401
 from tests.tui.people_pilot import column_text, row_keys, settle
 from tui.app import KapabelApp
@@ -105,3 +106,26 @@ async def test_only_one_page_is_built_and_paging_moves_through_the_rest(small_re
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert table.row_count == PAGE_SIZE
+
+
+async def test_add_a_person_then_their_page_opens(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_people(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"E001", "tab", *"Dup", "ctrl+s")  # number taken, no department
+        await pilot.pause()
+        form = app.screen
+        assert "department" in form.field_errors()
+        assert app.focused is form.query_one("#field-department")  # the first wrong field
+        await pilot.press("enter", "down", "enter")  # choose the first department
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and "already exists" in " ".join(form.general_errors)
+        form.query_one("#field-employee_no").focus()
+        await pilot.press("ctrl+u", *"E009", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen) and app.screen.employee_no == "E009"
+    person = FolderRepository.open(small_repo.path).ds.staff["E009"]
+    assert (person.name, person.department, person.active) == ("Dup", "D1", True)

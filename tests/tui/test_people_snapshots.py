@@ -6,6 +6,8 @@ and look at the SVGs before committing them.
 
 from __future__ import annotations
 
+from textual.widgets import Input
+
 from store.demo import DEMO_AS_OF
 from tests.tui.people_pilot import settle
 from tui.app import KapabelApp
@@ -63,5 +65,8 @@ def test_assessment_form_on_a_person_page(snap_compare, demo_repo) -> None:
         await settle(pilot)
         await pilot.press("a", "tab", "9", "ctrl+s")
         await settle(pilot)
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False  # a blinking cursor would make the picture differ
+        await pilot.pause()
 
     assert snap_compare(demo_app(demo_repo), terminal_size=SIZE, run_before=run_before)

@@ -104,7 +104,7 @@ async def test_complete_a_plan_and_record_the_level_reached(repo):
         await pilot.pause()
         form = app.screen
         assert isinstance(form, CompletePlanForm)
-        assert form.query_one("#level").value == "3"  # prefilled with the target level
+        assert form.query_one("#field-level").value == "3"  # prefilled with the target level
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, TrainingScreen)
@@ -149,7 +149,7 @@ async def test_assign_a_cohort_with_preview(repo):
         assert isinstance(form, CohortForm)
         await fill(pilot, "D2", "CW", "RPA", "3")
         await pilot.pause()
-        preview = str(form.query_one("#preview").render())
+        preview = str(form.query_one("#field-preview").render())
         assert "2 people will get a plan: Åse [b]Ørsted[/b], Bo Berg" in preview
         assert "1 more is below it but already has an open plan" in preview
         await pilot.press("ctrl+s")
@@ -175,9 +175,7 @@ async def test_cohort_with_an_unknown_department_creates_nothing(repo):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, CohortForm)
-        assert "unknown department 'D9'" in str(
-            app.screen.query_one("#field-department .hint").render()
-        )
+        assert "unknown department 'D9'" in str(app.screen.query_one("#error-department").render())
     assert len(on_disk(repo).ds.training_plans) == 4
 
 
@@ -216,3 +214,17 @@ async def test_the_cohort_form_opens_from_the_command_palette(repo):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CohortForm)
+
+
+async def test_a_change_made_on_another_screen_shows_when_coming_back(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_training(pilot)
+        await pilot.press("3")  # People
+        await pilot.pause()
+        plan = repo.put(TrainingPlan(staff="E4", competency="SEC", target_level=2, due=AS_OF))
+        app.data_changed()
+        await pilot.press("5")
+        await pilot.pause()
+        assert app.screen is screen
+        assert plan.id in screen.table.keys

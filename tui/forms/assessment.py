@@ -29,14 +29,15 @@ from tui.forms.parsing import (
 )
 
 
-def scale_hint(ds, competency: str | None, level_text: str = "") -> Text:
+def scale_hint(ds, competency: str | None, level_text: str = "", low: int = 0) -> Text:
     """'0-8 on DigComp 2.2 · 3 = Intermediate': the scale the level must lie in."""
     framework = ds.framework_of(competency) if competency else None
     if framework is None:
         return Text("choose a competency to see its scale")
-    hint = Text(f"0-{framework.max_level} on ")
+    hint = Text(f"{low}-{framework.max_level} on ")
     hint.append(framework.name)
-    hint.append(" (0 = none)")
+    if low == 0:
+        hint.append(" (0 = none)")
     try:
         level = int(level_text.strip())
     except ValueError:

@@ -1,26 +1,26 @@
 """Completing a training plan, and recording the level reached as an assessment (source training).
 
-The plan and the assessment are saved in one transaction: both or neither.
+    CompletePlanForm(plan, on) -> TrainingPlan | None
+
+The level is prefilled with the plan's target. The plan and the assessment are saved in one
+transaction: both or neither.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Static
+from textual.widgets import Checkbox, Input, Static
 
-from store.dataset import Dataset
-from store.errors import StoreError
-from store.integrity import level_problems
-from store.models import Assessment, PlanStatus, Source, TrainingPlan
+from store.models import Assessment, Entity, PlanStatus, Source, TrainingPlan
 from store.repository import FolderRepository
-from tui.forms.field import FormField
-from tui.forms.parse import FieldProblem, whole_number
+from tui.forms.assessment import scale_hint, scale_problem
+from tui.forms.base import FormField, FormScreen
+from tui.forms.checkbox import MarkedCheckbox
+from tui.forms.parsing import parse_int
 
 
 def completed_plan(plan: TrainingPlan, on: dt.date) -> TrainingPlan:
@@ -40,15 +40,6 @@ def training_assessment(plan: TrainingPlan, level: int, on: dt.date, assessor: s
     )
 
 
-def reached_level(ds: Dataset, plan: TrainingPlan, text: str) -> int:
-    """The typed level, checked against the competency's scale (FieldProblem if not valid)."""
-    level = whole_number(text, "the level reached")
-    problems = level_problems(ds, plan.competency, level, "level")
-    if problems:
-        raise FieldProblem(problems[0].partition(": ")[2])
-    return level
-
-
 def complete_plan(
     repo: FolderRepository, plan: TrainingPlan, on: dt.date, level: int | None
 ) -> TrainingPlan:
@@ -61,96 +52,77 @@ def complete_plan(
     return done
 
 
-class CompletePlanForm(ModalScreen[TrainingPlan | None]):
-    """Confirm completing `plan`; dismisses with the completed plan, or None when cancelled."""
+def plan_summary(ds, plan: TrainingPlan, on: dt.date) -> Text:
+    person = ds.staff.get(plan.staff)
+    competency = ds.competencies.get(plan.competency)
+    text = Text()
+    text.append(person.name if person else plan.staff)
+    text.append(f" ({plan.staff})\n{plan.competency} ")
+    text.append(competency.name if competency else "")
+    text.append(f"\ntarget level {plan.target_level} · completed {on.isoformat()}")
+    return text
 
-    CSS_PATH = "form.tcss"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Complete"),
-    ]
+
+class CompletePlanForm(FormScreen[TrainingPlan]):
+    """Confirm completing `plan` on `on`, and the level reached (recorded unless unticked)."""
 
     def __init__(self, plan: TrainingPlan, on: dt.date) -> None:
         super().__init__()
         self.plan = plan
         self.on = on
+        self.title_text = f"Complete training plan {plan.id}"
+        self.level: int | None = None
 
-    def compose(self) -> ComposeResult:
+    def fields(self) -> Iterable[FormField]:
         ds, plan = self.app.repo.ds, self.plan
-        person = ds.staff.get(plan.staff)
-        competency = ds.competencies.get(plan.competency)
-        about = Text()
-        about.append(f"Complete training plan {plan.id}\n", style="bold")
-        about.append(f"{person.name if person else plan.staff} ({plan.staff})\n")
-        about.append(
-            f"{plan.competency} {competency.name if competency else ''}"
-            f" · target level {plan.target_level} · completed {self.on.isoformat()}"
+        yield FormField(
+            "plan", "Plan", Static(plan_summary(ds, plan, self.on), classes="fixed-value")
         )
-        with VerticalScroll(id="form"):
-            yield Static(about, id="title")
-            yield Checkbox(
-                "Record the level reached as an assessment (source: training)",
-                value=True,
-                id="record",
-                compact=True,
-            )
-            yield FormField("Level reached", "level", str(plan.target_level))
-            yield Static("", id="form-error", markup=False)
-            with Horizontal(id="buttons"):
-                yield Button("Complete (ctrl+s)", variant="primary", id="save", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
-
-    def on_mount(self) -> None:
-        self._check()
-        self.query_one("#level", Input).focus()
+        yield FormField(
+            "record",
+            "Assessment",
+            MarkedCheckbox("record the level reached (source: training)", value=True, compact=True),
+        )
+        level = str(plan.target_level)
+        yield FormField(
+            "level",
+            "Level reached",
+            Input(level, compact=True),
+            lambda raw: parse_int(raw) if self.recording else None,
+            hint=scale_hint(ds, plan.competency, level),
+        )
 
     @property
     def recording(self) -> bool:
-        return self.query_one("#record", Checkbox).value
+        return bool(self.raw("record"))
+
+    def on_mount(self) -> None:
+        # FormScreen's own on_mount (run after this one) focuses the first field: the level
+        # is what a person checks here, so it gets the focus once that has happened.
+        self.call_after_refresh(self.widget("level").focus)
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        self.query_one(FormField).disabled = not event.value
-        self._check()
+        self.widget("level").disabled = not event.value
+        self.set_error("level", None)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._check()
+    def on_field_changed(self, name: str) -> None:
+        if name == "level":
+            hint = scale_hint(self.app.repo.ds, self.plan.competency, self.raw("level"))
+            self.set_hint("level", hint)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_save()
+    def check_values(self, values: dict[str, Any]) -> dict[str, str]:
+        if values.get("level") is None:
+            return {}
+        values = {**values, "competency": self.plan.competency}
+        return scale_problem(self.app.repo.ds, values, "level", low=0)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
+    def make_record(self, values: dict[str, Any]) -> Entity:
+        self.level = values["level"]
+        return completed_plan(self.plan, self.on)
 
-    def _check(self) -> tuple[bool, int | None]:
-        """(valid, level to record): the level is only checked when it is to be recorded."""
-        field = self.query_one(FormField)
-        if not self.recording:
-            field.show(None, "no assessment will be recorded")
-            return True, None
-        ds = self.app.repo.ds
-        try:
-            level = reached_level(ds, self.plan, field.value)
-        except FieldProblem as problem:
-            field.show(str(problem))
-            return False, None
-        framework = ds.framework_of(self.plan.competency)
-        field.show(None, framework.label(level) if framework and level else "")
-        return True, level
+    def save(self, record: Entity) -> TrainingPlan:
+        return complete_plan(self.app.repo, self.plan, self.on, self.level)
 
-    def action_save(self) -> None:
-        valid, level = self._check()
-        if not valid:
-            self.notify("Not saved: the level is not valid", severity="warning")
-            return
-        try:
-            done = complete_plan(self.app.repo, self.plan, self.on, level)
-        except StoreError as error:
-            self.query_one("#form-error", Static).update(Text(str(error)))
-            return
-        self.dismiss(done)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def saved_message(self, saved: TrainingPlan) -> str:
+        recorded = f", level {self.level} recorded" if self.level is not None else ""
+        return f"Training plan {saved.id} completed{recorded}"

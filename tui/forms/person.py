@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from store.models import Entity, Staff
 from tui.forms.base import FormField, FormScreen
+from tui.forms.checkbox import MarkedCheckbox
 from tui.forms.choices import department_options, labelled, role_options
 from tui.forms.parsing import optional_text, parse_optional_date, parse_required
 
@@ -76,7 +77,11 @@ class PersonForm(FormScreen[Staff]):
         yield FormField(
             "digital_agent",
             "Digital agent",
-            Checkbox("drives digitalisation locally", person.digital_agent if person else False),
+            MarkedCheckbox(
+                "drives digitalisation locally",
+                person.digital_agent if person else False,
+                compact=True,
+            ),
         )
         start = person.start_date.isoformat() if person and person.start_date else ""
         yield FormField(
@@ -88,9 +93,10 @@ class PersonForm(FormScreen[Staff]):
         yield FormField(
             "active",
             "Active",
-            Checkbox(
+            MarkedCheckbox(
                 "employed (inactive staff are left out of figures)",
                 person.active if person else True,
+                compact=True,
             ),
         )
 

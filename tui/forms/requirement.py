@@ -1,91 +1,73 @@
 """The requirement form: add or edit what the strategy requires of a department (and role).
 
-Every field is checked as it is typed, with the store's own rules (`store.integrity`), so the form
-and an import say the same thing. Nothing is saved until every field is valid; Escape cancels.
+    RequirementForm(original=None, competency=None) -> Requirement | None
+
+Codes are typed (with completion), so an unknown department, role, competency or theme is named
+at its field as soon as it is typed; the level is checked against the competency's scale. Nothing
+is saved until every field is valid; Escape cancels. Built on `FormScreen`.
 """
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Input, Select
 
 from store.dataset import Dataset
-from store.errors import StoreError, ValidationProblem
-from store.integrity import record_problems
-from store.models import Priority, Requirement
+from store.errors import ValidationProblem
+from store.models import Entity, Priority, Requirement
 from store.repository import FolderRepository
-from tui.forms.field import FormField, level_hint
-from tui.forms.parse import (
-    FieldProblem,
-    optional_date,
-    optional_text,
-    problems_by_field,
-    pydantic_problems,
-    required_text,
-    whole_number,
-)
+from tui.forms.assessment import scale_hint, scale_problem
+from tui.forms.base import FormField, FormScreen
+from tui.forms.choices import KeySuggester
+from tui.forms.parsing import optional_text, parse_int, parse_optional_date, parse_required
 
-TEXT_FIELDS = ("department", "role", "competency", "level", "due", "theme")
-FIELDS = {*TEXT_FIELDS, "priority"}
+CODE_FIELDS = ("department", "role", "competency", "theme")
 
 
-def requirement_from_values(
-    ds: Dataset, values: dict[str, str]
-) -> tuple[Requirement | None, dict[str, str]]:
-    """Typed values -> a Requirement the store accepts, or field -> what is wrong."""
-    problems: dict[str, str] = {}
-    parsed: dict[str, object] = {}
-    parsers = {
-        "department": lambda t: required_text(t, "a department code"),
-        "role": optional_text,
-        "competency": lambda t: required_text(t, "a competency code"),
-        "level": lambda t: whole_number(t, "a level"),
-        "due": optional_date,
-        "theme": optional_text,
-        "priority": lambda t: Priority(t or Priority.MUST),
-    }
-    for name, parse in parsers.items():
-        try:
-            parsed[name] = parse(values.get(name, ""))
-        except (FieldProblem, ValueError) as error:
-            problems[name] = str(error)
-    if problems:
-        partial = {k: v for k, v in parsed.items() if v is not None}
-        problems = {**_reference_problems(ds, partial), **problems}
-        return None, problems
-    try:
-        requirement = Requirement(**parsed)
-    except ValidationError as error:
-        return None, pydantic_problems(error, FIELDS)
-    problems = problems_by_field(record_problems(ds, requirement), FIELDS)
-    return (None, problems) if problems else (requirement, {})
-
-
-def _reference_problems(ds: Dataset, partial: dict[str, object]) -> dict[str, str]:
-    """Unknown codes among the fields that did parse, so each field reports on its own."""
-    found: dict[str, str] = {}
-    tables = {
+def code_tables(ds: Dataset) -> dict[str, Mapping]:
+    """Where each typed code must exist."""
+    return {
         "department": ds.departments,
         "role": ds.roles,
         "competency": ds.competencies,
         "theme": ds.themes,
+        "course": ds.courses,
     }
-    for name, table in tables.items():
-        code = partial.get(name)
-        if code is not None and code not in table:
-            found[name] = f"unknown {name} {code!r}"
-    return found
+
+
+def unknown_codes(ds: Dataset, values: Mapping[str, Any]) -> dict[str, str]:
+    """field -> 'unknown department 'X'' for every typed code that is not in the database."""
+    problems = {}
+    for name, table in code_tables(ds).items():
+        code = values.get(name)
+        if code and code not in table:
+            problems[name] = f"unknown {name} {code!r}"
+    return problems
+
+
+def code_hint(ds: Dataset, name: str, code: str) -> Text:
+    """The name behind a typed code (exactly as stored), or what an empty field means."""
+    code = code.strip()
+    record = code_tables(ds)[name].get(code)
+    if record is not None:
+        return Text(getattr(record, "name", None) or getattr(record, "title", ""))
+    empty = {"role": "empty: every role", "theme": "optional", "course": "optional"}
+    return Text(empty.get(name, "type a code; → completes it") if not code else "")
 
 
 def save_requirement(
     repo: FolderRepository, new: Requirement, original: Requirement | None
 ) -> Requirement:
     """Create, update, or re-key a requirement without overwriting anyone else's change."""
+    if (original is None or original.key() != new.key()) and new.key() in repo.ds.requirements:
+        raise ValidationProblem(
+            "requirements",
+            new.key(),
+            ["a requirement for this competency, department and role exists: edit that one"],
+        )
     if original is None:
         return repo.create(new)
     if original.key() == new.key():
@@ -95,152 +77,101 @@ def save_requirement(
         return tx.create(new)
 
 
-def hint_for(ds: Dataset, name: str, values: dict[str, str]) -> str:
-    """What a valid value means: the department's name, the level's label..."""
-    code = values.get(name, "").strip()
-    if name == "department" and code in ds.departments:
-        return ds.departments[code].name
-    if name == "role":
-        return ds.roles[code].name if code in ds.roles else "empty: every role"
-    if name == "competency" and code in ds.competencies:
-        return ds.competencies[code].name
-    if name == "theme":
-        return ds.themes[code].title if code in ds.themes else "optional"
-    if name == "due":
-        return "optional, YYYY-MM-DD"
-    if name == "level":
-        return level_hint(ds, values.get("competency", ""), code)
-    return ""
+def describe(ds: Dataset, requirement: Requirement) -> str:
+    """One line naming a requirement: 'DC1.1 level 3 for D10 Borgerservice (all roles)'."""
+    department = ds.departments.get(requirement.department)
+    name = f" {department.name}" if department else ""
+    role = f"role {requirement.role}" if requirement.role else "all roles"
+    return (
+        f"{requirement.competency} level {requirement.level} for "
+        f"{requirement.department}{name} ({role})"
+    )
 
 
-class RequirementForm(ModalScreen[Requirement | None]):
+class CodeFormScreen(FormScreen):
+    """A FormScreen whose code fields name an unknown code, and the known one's name, as typed."""
+
+    def on_field_changed(self, name: str) -> None:
+        ds = self.app.repo.ds
+        if name in code_tables(ds) and name in self.specs:
+            typed = self.raw(name)
+            self.set_hint(name, code_hint(ds, name, typed))
+            self.set_error(name, unknown_codes(ds, {name: typed.strip()}).get(name))
+        if name in ("competency", "level") and "level" in self.specs:
+            self.set_hint("level", scale_hint(ds, self.raw("competency"), self.raw("level"), low=1))
+
+    def code_field(self, name: str, label: str, value: str, required: bool) -> FormField:
+        ds = self.app.repo.ds
+        what = f"a {name} code"
+        return FormField(
+            name,
+            label,
+            Input(
+                value,
+                placeholder=what if required else "optional",
+                suggester=KeySuggester(code_tables(ds)[name]),
+                compact=True,
+            ),
+            (lambda raw: parse_required(raw, what)) if required else optional_text,
+            hint=code_hint(ds, name, value),
+        )
+
+    def level_field(self, label: str, value: str, competency: str) -> FormField:
+        return FormField(
+            "level",
+            label,
+            Input(value, placeholder="level", compact=True),
+            parse_int,
+            hint=scale_hint(self.app.repo.ds, competency, value, low=1),
+        )
+
+
+class RequirementForm(CodeFormScreen):
     """Add (original None) or edit a requirement; dismisses with the saved one, or None."""
-
-    CSS_PATH = "form.tcss"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
 
     def __init__(self, original: Requirement | None = None, competency: str | None = None) -> None:
         super().__init__()
         self.original = original
         self.start = _values_of(original) if original else {"competency": competency or ""}
-        self.touched: set[str] = set()
+        self.title_text = "Edit requirement" if original else "New requirement"
 
-    @property
-    def ds(self) -> Dataset:
-        return self.app.repo.ds
-
-    def compose(self) -> ComposeResult:
-        ds, start = self.ds, self.start
-        title = "Edit requirement" if self.original else "New requirement"
-        with VerticalScroll(id="form"):
-            yield Label(title, id="title")
-            with Horizontal(classes="pair"):
-                yield FormField(
-                    "Department (and all below it)",
-                    "department",
-                    start.get("department", ""),
-                    suggestions=sorted(ds.departments),
-                )
-                yield FormField(
-                    "Role (optional)", "role", start.get("role", ""), suggestions=sorted(ds.roles)
-                )
-            with Horizontal(classes="pair"):
-                yield FormField(
-                    "Competency",
-                    "competency",
-                    start.get("competency", ""),
-                    suggestions=sorted(ds.competencies),
-                )
-                yield FormField("Level", "level", start.get("level", ""))
-            with Horizontal(classes="pair"):
-                yield FormField(
-                    "Due (optional)", "due", start.get("due", ""), placeholder="YYYY-MM-DD"
-                )
-                yield FormField(
-                    "Theme (optional)",
-                    "theme",
-                    start.get("theme", ""),
-                    suggestions=sorted(ds.themes),
-                )
-            yield Label("Priority")
-            yield Select(
-                [(p.value, p.value) for p in Priority],
+    def fields(self) -> Iterable[FormField]:
+        start = self.start
+        yield self.code_field("department", "Department", start.get("department", ""), True)
+        yield self.code_field("role", "Role", start.get("role", ""), False)
+        yield self.code_field("competency", "Competency", start.get("competency", ""), True)
+        yield self.level_field("Level", start.get("level", ""), start.get("competency", ""))
+        yield FormField(
+            "priority",
+            "Priority",
+            Select(
+                [(Text(p.value), p.value) for p in Priority],
                 value=start.get("priority", Priority.MUST.value),
                 allow_blank=False,
-                id="priority",
                 compact=True,
-            )
-            yield Static("", id="form-error", markup=False)
-            with Horizontal(id="buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+            ),
+        )
+        yield FormField(
+            "due",
+            "Due",
+            Input(start.get("due", ""), placeholder="YYYY-MM-DD (optional)", compact=True),
+            parse_optional_date,
+        )
+        yield self.code_field("theme", "Theme", start.get("theme", ""), False)
 
-    def on_mount(self) -> None:
-        self._check()
-        self.query(Input).first().focus()
+    def check_values(self, values: dict[str, Any]) -> dict[str, str]:
+        ds = self.app.repo.ds
+        return {**scale_problem(ds, values, "level"), **unknown_codes(ds, values)}
 
-    def values(self) -> dict[str, str]:
-        values = {f.field_name: f.value for f in self.query(FormField)}
-        values["priority"] = str(self.query_one("#priority", Select).value)
-        return values
+    def make_record(self, values: dict[str, Any]) -> Entity:
+        return Requirement(**values)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id:
-            self.touched.add(event.input.id)
-        self._check()
+    def save(self, record: Entity) -> Requirement:
+        assert isinstance(record, Requirement)
+        return save_requirement(self.app.repo, record, self.original)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_save()
-
-    def _check(self, everything: bool = False) -> tuple[Requirement | None, dict[str, str]]:
-        """Validate all fields; show problems of the touched ones (all of them on save)."""
-        values = self.values()
-        requirement, problems = requirement_from_values(self.ds, values)
-        for field in self.query(FormField):
-            name = field.field_name
-            shown = everything or name in self.touched or bool(values.get(name))
-            problem = problems.get(name) if shown else None
-            field.show(problem, hint_for(self.ds, name, values))
-        general = (problems.get("") or problems.get("priority")) if everything else None
-        self.query_one("#form-error", Static).update(Text(general or ""))
-        return requirement, problems
-
-    def action_save(self) -> None:
-        requirement, problems = self._check(everything=True)
-        if requirement is None:
-            self.notify("Not saved: fix the fields marked in red", severity="warning")
-            return
-        try:
-            saved = save_requirement(self.app.repo, requirement, self.original)
-        except ValidationProblem as error:
-            self._show_store_problems(error.problems)
-            return
-        except StoreError as error:
-            self.query_one("#form-error", Static).update(Text(str(error)))
-            return
-        self.dismiss(saved)
-
-    def _show_store_problems(self, lines: list[str]) -> None:
-        problems = problems_by_field(lines, FIELDS)
-        for field in self.query(FormField):
-            if field.field_name in problems:
-                field.show(problems[field.field_name])
-        general = problems.get("")
-        if general == "already exists":
-            general = "a requirement for this competency, department and role already exists"
-        self.query_one("#form-error", Static).update(Text(general or ""))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def saved_message(self, saved: Requirement) -> str:
+        return f"Saved: {describe(self.app.repo.ds, saved)}"
 
 
 def _values_of(requirement: Requirement) -> dict[str, str]:

@@ -77,7 +77,7 @@ class TrainingPlanForm(FormScreen[TrainingPlan]):
             "Target level",
             Input(level, placeholder="level to reach", compact=True),
             parse_int,
-            hint=scale_hint(ds, self.competency, level),
+            hint=scale_hint(ds, self.competency, level, low=1),
         )
         course = plan.course if plan and plan.course in ds.courses else Select.NULL
         yield FormField(
@@ -112,7 +112,8 @@ class TrainingPlanForm(FormScreen[TrainingPlan]):
         if name in ("competency", "target_level"):
             level = self.widget("target_level")
             assert isinstance(level, Input)
-            self.set_hint("target_level", scale_hint(ds, self.raw("competency"), level.value))
+            hint = scale_hint(ds, self.raw("competency"), level.value, low=1)
+            self.set_hint("target_level", hint)
         elif name == "course":
             self.set_hint("course", course_hint(ds, self.raw("course")))
 

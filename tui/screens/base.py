@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import work
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 
 class DataScreen(Screen):
@@ -52,7 +53,8 @@ class AnalysisScreen(DataScreen):
     @work(thread=True, exclusive=True, group="analysis")
     def _compute_analysis(self) -> None:
         analysis = self.app.analysis
-        self.app.call_from_thread(self._analysis_computed, analysis)
+        if not get_current_worker().is_cancelled:  # a newer request replaced this one
+            self.app.call_from_thread(self._analysis_computed, analysis)
 
     def _analysis_computed(self, analysis) -> None:
         self._set_loading(False)

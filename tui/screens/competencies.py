@@ -8,16 +8,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static, Tree
 
 from store.dataset import Dataset
 from store.errors import StoreError
 from store.models import Competency, Framework, Requirement
-from tui.forms.confirm_action import ConfirmAction
-from tui.forms.requirement import RequirementForm
-from tui.widgets.paged_table import PagedTable, cell
+from tui.forms.confirm import ConfirmDialog
+from tui.forms.requirement import RequirementForm, describe
+from tui.screens.base import DataScreen
+from tui.widgets.paged_table import PagedTable
 from tui.widgets.screen_commands import ScreenActions
+from tui.widgets.tables import cell
 
 NodeData = tuple[str, ...]
 """("framework", code) | ("area", framework, area) | ("competency", code)."""
@@ -90,17 +91,17 @@ def _append_scale(text: Text, framework: Framework) -> None:
         text.append(f"  {step.descriptor}\n" if step.descriptor else "\n")
 
 
-class CompetenciesScreen(Screen):
+class CompetenciesScreen(DataScreen):
     """Frameworks and competencies on top, the requirements below."""
 
     TITLE = "Competencies & requirements"
     CSS_PATH = "competencies.tcss"
     COMMANDS = {ScreenActions}
     BINDINGS = [
-        Binding("n", "add", "Add requirement"),
+        Binding("n", "add", "Add"),
         Binding("e", "edit", "Edit"),
         Binding("d", "remove", "Remove"),
-        Binding("f", "toggle_filter", "Only selected"),
+        Binding("f", "toggle_filter", "Only this"),
     ]
     PALETTE_ACTIONS = [
         ("Add a requirement", "add", "Open the requirement form"),
@@ -139,7 +140,7 @@ class CompetenciesScreen(Screen):
         tree.focus()
         tree.move_cursor_to_line(1)  # the first framework: its scale shows at once
 
-    def reload_data(self) -> None:
+    def show_data(self) -> None:
         self._fill_tree()
         self._fill_requirements()
         self._show_detail()
@@ -232,25 +233,23 @@ class CompetenciesScreen(Screen):
         self.app.push_screen(RequirementForm(original=requirement), self._saved)
 
     def _saved(self, requirement: Requirement | None) -> None:
-        if requirement is None:
-            return
-        self.app.data_changed()
-        self._fill_requirements(keep=requirement.key())
-        self.notify(f"Saved: {describe(self.ds, requirement)}", markup=False)
+        """The form saved and redrew the screen; keep the cursor on what was saved."""
+        if requirement is not None:
+            self._fill_requirements(keep=requirement.key())
 
     def action_remove(self) -> None:
         requirement = self.highlighted_requirement()
         if requirement is None:
             self.notify("No requirement highlighted", severity="warning")
             return
-        question = Text("Remove this requirement?\n\n")
+        question = Text("Remove this requirement?\n")
         question.append(describe(self.ds, requirement), style="bold")
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._remove(requirement)
 
-        self.app.push_screen(ConfirmAction(question), answered)
+        self.app.push_screen(ConfirmDialog(question, confirm_label="Remove"), answered)
 
     def _remove(self, requirement: Requirement) -> None:
         try:
@@ -261,14 +260,3 @@ class CompetenciesScreen(Screen):
             return
         self.app.data_changed()
         self.notify(f"Removed: {describe(self.ds, requirement)}", markup=False)
-
-
-def describe(ds: Dataset, requirement: Requirement) -> str:
-    """One line naming a requirement for messages: 'DC1.1 level 3 for D10 Borgerservice (all roles)'."""
-    department = ds.departments.get(requirement.department)
-    name = f" {department.name}" if department else ""
-    role = f"role {requirement.role}" if requirement.role else "all roles"
-    return (
-        f"{requirement.competency} level {requirement.level} for "
-        f"{requirement.department}{name} ({role})"
-    )

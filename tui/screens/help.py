@@ -1,4 +1,4 @@
-"""Help: the keys of the screen it was opened from."""
+"""Help: the keys of the screen it was opened from, its own keys first."""
 
 from __future__ import annotations
 
@@ -8,6 +8,35 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+
+
+def _inherited_from_textual(binding: Binding) -> bool:
+    """Keys every Textual screen has (tab, copy): listed with the app's, not the screen's."""
+    return any(isinstance(b, Binding) and b.action == binding.action for b in Screen.BINDINGS)
+
+
+def binding_groups(screen: Screen) -> list[tuple[str, list[Binding]]]:
+    """(heading, bindings) for the screen's own keys, the app's keys and the focused widget's."""
+    app = screen.app
+    own: list[Binding] = []
+    everywhere: list[Binding] = []
+    focused: list[Binding] = []
+    seen: set[str] = set()
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.description or key in seen:
+            continue
+        seen.add(key)
+        if active.node is screen and not _inherited_from_textual(binding):
+            own.append(binding)
+        elif active.node is app or active.node is screen:
+            everywhere.append(binding)
+        else:
+            focused.append(binding)
+    title = getattr(screen, "TITLE", None) or type(screen).__name__
+    widget = type(screen.focused).__name__ if screen.focused is not None else "focused widget"
+    groups = [(f"Keys on {title}", own), ("Everywhere", everywhere), (f"In the {widget}", focused)]
+    return [(heading, bindings) for heading, bindings in groups if bindings]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -27,17 +56,15 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         lines = Text()
         title = getattr(self.for_screen, "TITLE", None) or type(self.for_screen).__name__
-        lines.append(f"Keys on {title}\n\n", style="bold")
-        seen: set[str] = set()
-        for key, _, binding in self._bindings_of(self.for_screen):
-            if binding.description and key not in seen:
-                seen.add(key)
+        groups = binding_groups(self.for_screen)
+        if not groups or not groups[0][0].startswith("Keys on"):
+            lines.append(f"Keys on {title}\n\n", style="bold")
+        for heading, bindings in groups:
+            lines.append(f"{heading}\n", style="bold")
+            for binding in bindings:
                 lines.append(f"{self.app.get_key_display(binding):>12}  ", style="bold")
                 lines.append(f"{binding.description}\n")
-        lines.append("\n1-6 switch screens · ctrl+p command palette · Esc closes this", style="dim")
+            lines.append("\n")
+        lines.append("1-6 switch screens · ctrl+p command palette · Esc closes this", style="dim")
         with VerticalScroll():
             yield Static(lines)
-
-    def _bindings_of(self, screen: Screen):
-        for key, active_binding in screen.active_bindings.items():
-            yield key, active_binding.node, active_binding.binding

@@ -63,15 +63,15 @@ class OrganisationScreen(AnalysisScreen):
                     yield HeatmapView(id="heatmap-view")
                     yield Static(id="heatmap-cell")
                 with TabPane("Robots", id="robots"):
+                    yield Static(id="robot-note")
                     yield DataTable(id="robot-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         gap_table = self.query_one("#gap-table", DataTable)
         gap_table.add_columns(
-            "Competency", "Name", "Required", "Meeting", "% meeting", "Mean gap", "Not assessed",
-            "Training planned",
-        )  # fmt: skip
+            "Code", "Req", "Meet", "% meet", "Avg gap", "Unassessed", "Training", "Competency"
+        )
         robot_table = self.query_one("#robot-table", DataTable)
         robot_table.add_columns(
             "Robot", "Name", "Key-person risk", "Qualified operators", "Phase",
@@ -112,9 +112,12 @@ class OrganisationScreen(AnalysisScreen):
                     found.expand()
         self.call_after_refresh(self._move_tree_cursor, cursor_node)
 
-    def _move_tree_cursor(self, node) -> None:
-        tree = self.query_one("#departments", Tree)
-        tree.move_cursor(node)
+    def _move_tree_cursor(self, node, attempts: int = 10) -> None:
+        """Put the tree's cursor on `node` once the tree has laid out its (expanded) lines."""
+        if node.line < 0 and attempts:
+            self.call_after_refresh(self._move_tree_cursor, node, attempts - 1)
+            return
+        self.query_one("#departments", Tree).move_cursor(node)
 
     @staticmethod
     def _node_for(tree: Tree, code: str):
@@ -177,13 +180,13 @@ class OrganisationScreen(AnalysisScreen):
             rows.append(
                 (
                     cell(code),
-                    cell(competency.name if competency else code),
                     f"{f.staff_required:,}",
                     f"{f.staff_meeting:,}",
                     pct_cell(f.pct_meeting),
                     "–" if f.mean_gap is None else f"{f.mean_gap:.2f}",
                     f"{f.not_assessed:,}",
                     f"{f.gaps_with_open_training:,}",
+                    cell(competency.name if competency else code),
                 )
             )
         refill(self.query_one("#gap-table", DataTable), rows)
@@ -230,6 +233,14 @@ class OrganisationScreen(AnalysisScreen):
                 )
             )
         refill(self.query_one("#robot-table", DataTable), rows)
+        note = Text(no_wrap=True, overflow="ellipsis")
+        note.append(f"{len(rows)} robot{'s' if len(rows) != 1 else ''} in ")
+        if code is None:
+            note.append("the whole organisation")
+        else:
+            note.append(analysis.department_name(code))
+            note.append(" and the departments below it")
+        self.query_one("#robot-note", Static).update(note)
 
     # ------------------------------------------------------------- heatmap cell detail
     @on(HeatmapView.CellHighlighted)

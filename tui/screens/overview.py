@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from tui.screens.base import AnalysisScreen
 from tui.widgets.readiness import ReadinessBar
@@ -65,10 +66,11 @@ class OverviewScreen(AnalysisScreen):
     def on_mount(self) -> None:
         self.query_one("#readiness-box").border_title = "Organisation readiness"
         gaps = self.query_one("#gaps", DataTable)
-        for label, width in (("Competency", 30), ("Department", 24), ("Short", 7), ("Of", 7)):
+        for label, width in (("Competency", 30), ("Department", 24), ("Short", 6), ("Required", 8)):
             gaps.add_column(label, width=width)
         figures = self.query_one("#figures", DataTable)
-        figures.add_columns("Figure", "Value", "Opens")
+        for label, width in (("Figure", 29), ("Value", 30), ("Opens", 12)):
+            figures.add_column(label, width=width)
 
     def show_analysis(self, analysis) -> None:
         from reports.overview import build_overview
@@ -101,7 +103,7 @@ class OverviewScreen(AnalysisScreen):
                 "hours",
                 "Hours saved, last 12 months",
                 f"{figures.hours_saved_12_months:,.0f} of {figures.hours_expected_per_year:,.0f}"
-                f" expected ({realisation})",
+                f" h ({realisation})",
             ),
             ("risk", "Robots at key-person risk", _risk_value(figures.key_person_risk)),
         ]
@@ -121,7 +123,8 @@ class OverviewScreen(AnalysisScreen):
 
         trend = overview_trend(analysis)
         points = list(zip(trend.quarter_ends, trend.lines[0].readiness, strict=True))
-        self.app.call_from_thread(self.query_one("#trend", TrendBars).show, points)
+        if not get_current_worker().is_cancelled:  # newer figures asked for a newer trend
+            self.app.call_from_thread(self.query_one("#trend", TrendBars).show, points)
 
     # ------------------------------------------------------------- drill-down
     @on(DataTable.RowSelected, "#gaps")

@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.events import Key
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from tui.screens.people_index import (
     PeopleFilter,
@@ -27,6 +27,7 @@ from tui.screens.people_index import (
     build_entries,
     gap_counts,
     matching,
+    narrows,
     page_bounds,
 )
 from tui.widgets.columns import fit_widths
@@ -49,6 +50,8 @@ def column_widths(total: int) -> dict[str, int]:
 class PeopleTable(DataTable):
     """The page of matches; a letter no key is bound to goes to the filter (type to filter)."""
 
+    BINDINGS = [Binding("enter", "select_cursor", "Open")]
+
     def on_key(self, event: Key) -> None:
         if event.is_printable and event.character and event.key not in self.screen.active_bindings:
             event.stop()
@@ -67,9 +70,9 @@ class PeopleScreen(Screen):
         Binding("a", "toggle_agents", "Agents"),
         Binding("g", "toggle_gaps", "Gaps"),
         Binding("i", "toggle_inactive", "Inactive"),
-        Binding("right_square_bracket", "next_page", "Next page"),
-        Binding("left_square_bracket", "prev_page", "Prev page"),
-        Binding("enter", "open_person", "Open"),
+        Binding("n", "new_person", "New"),
+        Binding("right_square_bracket", "next_page", "Next"),
+        Binding("left_square_bracket", "prev_page", "Prev"),
     ]
 
     def __init__(self) -> None:
@@ -78,6 +81,8 @@ class PeopleScreen(Screen):
         self.gaps: Counter[str] = Counter()
         self.matches: list[PersonEntry] = []
         self.wanted = PeopleFilter()
+        self.shown: tuple[PeopleFilter | None, list[PersonEntry]] = (None, [])
+        """The last filter applied and its matches, kept as one pair for the worker."""
         self.page = 0
         self.loaded = False
         self._debounce: Timer | None = None
@@ -86,8 +91,9 @@ class PeopleScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="people-filter-row"):
+            yield Label("Filter ", id="people-filter-label")
             yield Input(
-                placeholder="Filter: name, number, department, role… (/ to type, ↓ to list)",
+                placeholder="name, number, department, role, agent… (/ to type, ↓ to the list)",
                 id="people-filter",
                 compact=True,
             )
@@ -116,6 +122,7 @@ class PeopleScreen(Screen):
 
     def _loaded(self, entries: list[PersonEntry], gaps: Counter[str]) -> None:
         self.entries, self.gaps, self.loaded = entries, gaps, True
+        self.shown = (None, [])  # new data: the next filter looks at everyone
         self.query_one(PeopleTable).loading = False
         self.apply_filter()
 
@@ -125,13 +132,18 @@ class PeopleScreen(Screen):
 
     @work(thread=True, exclusive=True, group="people-filter")
     def run_filter(self, wanted: PeopleFilter) -> None:
-        found = matching(self.entries, wanted, self.gaps)
+        shown, previous = self.shown  # one read: the pair always belongs together
+        pool = self.entries
+        if shown is not None and narrows(shown, wanted):
+            pool = previous  # typing on: only the previous matches can still match
+        found = matching(pool, wanted, self.gaps)
         self.app.call_from_thread(self._filtered, wanted, found)
 
     def _filtered(self, wanted: PeopleFilter, found: list[PersonEntry]) -> None:
         if wanted != self.wanted:
             return  # the person typed on meanwhile; a newer filter is on its way
         self.matches = found
+        self.shown = (wanted, found)
         self.show_page()
 
     # ---- showing ------------------------------------------------------------------------
@@ -263,6 +275,16 @@ class PeopleScreen(Screen):
     def action_toggle_inactive(self) -> None:
         self._toggle(include_inactive=not self.wanted.include_inactive)
 
+    def action_new_person(self) -> None:
+        """Add someone the HR import has not brought in yet; their page opens after saving."""
+        from tui.forms import PersonForm
+
+        def saved(person) -> None:
+            if person is not None:
+                self.open_person(person.employee_no)
+
+        self.app.push_screen(PersonForm(), saved)
+
     def action_next_page(self) -> None:
         self.page += 1
         self.show_page(keep_cursor=False)
@@ -270,6 +292,3 @@ class PeopleScreen(Screen):
     def action_prev_page(self) -> None:
         self.page -= 1
         self.show_page(keep_cursor=False)
-
-    def action_open_person(self) -> None:
-        self.open_person(self.selected_employee())

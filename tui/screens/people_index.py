@@ -94,6 +94,20 @@ def matching(
     return result
 
 
+def narrows(old: PeopleFilter, new: PeopleFilter) -> bool:
+    """True when `new` can only match a subset of what `old` matched (the person typed on).
+
+    Then the next filter needs to look only at the previous matches, which makes typing a name
+    letter by letter cheap at 50,000 staff.
+    """
+    same_toggles = (old.agents_only, old.gaps_only, old.include_inactive) == (
+        new.agents_only,
+        new.gaps_only,
+        new.include_inactive,
+    )
+    return same_toggles and new.text.casefold().startswith(old.text.casefold())
+
+
 def page_bounds(total: int, page: int, page_size: int) -> tuple[int, int, int]:
     """(page clamped to what exists, first index, end index) of one page of `total` matches."""
     last_page = max(0, (total - 1) // page_size)

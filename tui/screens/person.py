@@ -17,6 +17,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from reports.analysis import PersonRow
+from store.dataset import AssessmentRow
 from store.errors import StoreError
 from store.models import Staff, TrainingPlan
 from tui.forms import AssessmentForm, ConfirmDialog, PersonForm, TrainingPlanForm
@@ -61,7 +63,7 @@ class PersonScreen(Screen):
     def __init__(self, employee_no: str) -> None:
         super().__init__()
         self.employee_no = employee_no
-        self.rows: dict[str, object] = {}
+        self.rows: dict[str, PersonRow] = {}
         self.plans: dict[str, TrainingPlan] = {}
         self.history_competency: dict[str, str] = {}
         self.shown: tuple | None = None
@@ -134,7 +136,14 @@ class PersonScreen(Screen):
             Text(f"No one with employee number {self.employee_no} any more.", style="bold red")
         )
 
-    def _show(self, person: Staff, rows, history, plans, readiness: float | None) -> None:
+    def _show(
+        self,
+        person: Staff,
+        rows: list[PersonRow],
+        history: list[AssessmentRow],
+        plans: list[TrainingPlan],
+        readiness: float | None,
+    ) -> None:
         self.shown = (person, rows, history, plans, readiness)
         self.refresh_bindings()
         self.sub_title = f"{person.employee_no}"
@@ -143,7 +152,7 @@ class PersonScreen(Screen):
         self._fill_history(history)
         self._fill_plans(plans)
 
-    def summary(self, person: Staff, rows, readiness: float | None) -> Text:
+    def summary(self, person: Staff, rows: list[PersonRow], readiness: float | None) -> Text:
         ds = self.app.repo.ds
         department = ds.departments.get(person.department)
         role = ds.roles.get(person.role) if person.role else None
@@ -177,7 +186,7 @@ class PersonScreen(Screen):
             label.append_text(one_line(competency.name, room))
         return label
 
-    def _fill_required(self, rows) -> None:
+    def _fill_required(self, rows: list[PersonRow]) -> None:
         table = self.query_one("#person-required", DataTable)
         keep = self._cursor_key(table)
         table.clear()
@@ -205,7 +214,7 @@ class PersonScreen(Screen):
         title.append(f"  {LEGEND}", style="not bold dim")
         self.query_one("#title-required", Static).update(title)
 
-    def _fill_history(self, history) -> None:
+    def _fill_history(self, history: list[AssessmentRow]) -> None:
         table = self.query_one("#person-history", DataTable)
         widths = self.widths["person-history"]
         table.clear()

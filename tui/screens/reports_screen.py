@@ -174,6 +174,11 @@ class ReportsScreen(DataScreen):
         choice = self.choice()
         if isinstance(choice, str):
             self._show_problem(choice)
+            self._rendered_for = None
+            self._report_text = ""
+            preview = self.query_one("#preview", TextArea)
+            preview.loading = False
+            preview.load_text("")  # never preview another report than the form describes
             return
         self._show_problem(None)
         if not self._path_edited:
@@ -195,6 +200,8 @@ class ReportsScreen(DataScreen):
         self.app.call_from_thread(self._report_ready, choice, text)
 
     def _report_ready(self, choice: ReportChoice, text: str) -> None:
+        if choice != self.choice():
+            return  # the form changed while this one was being made: a newer one is coming
         self._report_text = text
         self._rendered_for = choice
         preview = self.query_one("#preview", TextArea)

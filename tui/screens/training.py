@@ -11,7 +11,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Select
 
 from reports.plan_filters import DueFilter, StatusFilter, plan_counts, select_plans
@@ -21,8 +20,10 @@ from store.errors import StoreError
 from store.models import PlanStatus, TrainingPlan
 from tui.forms.cohort import CohortForm
 from tui.forms.complete_plan import CompletePlanForm
-from tui.widgets.paged_table import PagedTable, cell
+from tui.screens.base import DataScreen
+from tui.widgets.paged_table import PagedTable
 from tui.widgets.screen_commands import ScreenActions
+from tui.widgets.tables import cell
 
 STATUS_CHOICES = [
     ("Open", StatusFilter.OPEN),
@@ -50,6 +51,8 @@ PLAN_COLUMNS = [
     ("Department", 20),
     ("Plan", 9),
 ]
+COHORT_DUE_DAYS = 90
+"""A cohort's plans are due this many days after the as-of date unless changed in the form."""
 STATUS_LABELS = {
     PlanStatus.PLANNED: "planned",
     PlanStatus.IN_PROGRESS: "in progress",
@@ -87,7 +90,7 @@ def next_choice(choices: list[tuple[str, object]], current: object) -> object:
     return values[(index + 1) % len(values)]
 
 
-class TrainingScreen(Screen):
+class TrainingScreen(DataScreen):
     """All training plans with their status; the actions act on the highlighted plan."""
 
     TITLE = "Training"
@@ -98,7 +101,7 @@ class TrainingScreen(Screen):
         Binding("c", "complete", "Complete"),
         Binding("g", "cohort", "Cohort"),
         Binding("s", "cycle_status", "Status"),
-        Binding("o", "cycle_due", "Due/overdue"),
+        Binding("o", "cycle_due", "Due"),
         Binding("left_square_bracket", "page(-1)", "Prev page", show=False),
         Binding("right_square_bracket", "page(1)", "Next page", show=False),
     ]
@@ -154,7 +157,7 @@ class TrainingScreen(Screen):
         self.reload_data()
         self.table.focus()
 
-    def reload_data(self) -> None:
+    def show_data(self) -> None:
         """Data changed: order all plans once; filters then pick from that order."""
         ds, as_of = self.ds, self.app.as_of
         self._ordered = select_plans(ds.training_plans.values(), as_of)
@@ -249,18 +252,7 @@ class TrainingScreen(Screen):
             self.notify(f"This plan is already {STATUS_LABELS[plan.status]}", severity="warning")
             return
 
-        def done(result: TrainingPlan | None) -> None:
-            if result is not None:
-                self.app.data_changed()
-                self.notify(f"{result.id} completed", markup=False)
-
-        self.app.push_screen(CompletePlanForm(plan, self.app.as_of), done)
+        self.app.push_screen(CompletePlanForm(plan, self.app.as_of))
 
     def action_cohort(self) -> None:
-        def done(plans: list[TrainingPlan] | None) -> None:
-            if plans:
-                self.app.data_changed()
-                self.notify(f"{len(plans):,} training plans created", markup=False)
-
-        due = self.app.as_of + dt.timedelta(days=90)
-        self.app.push_screen(CohortForm(self.app.as_of, {"due": due.isoformat()}), done)
+        self.app.push_screen(CohortForm(due=self.app.as_of + dt.timedelta(days=COHORT_DUE_DAYS)))

@@ -107,8 +107,3 @@ def _index_of(keys: Sequence[str], key: str | None) -> int | None:
         return keys.index(key)  # type: ignore[union-attr]
     except ValueError:
         return None
-
-
-def cell(value: object) -> Text:
-    """A table cell showing `value` exactly as typed (never read as markup)."""
-    return Text("" if value is None else str(value), no_wrap=True, overflow="ellipsis")

@@ -1,6 +1,6 @@
 """The fixed catalogues the demo municipality is drawn from: names, organisation, strategy.
 
-Kept apart from `store.demo` so the generator reads as rules and this file as content. Every
+Kept apart from the generator so the generator reads as rules and this file as content. Every
 list is ordered: the generator picks from it with a seeded `random.Random`, so a seed always
 gives the same municipality.
 """

@@ -1,0 +1,77 @@
+"""Assembling the municipality and writing it in one transaction."""
+
+from __future__ import annotations
+
+import gc
+import random
+from dataclasses import dataclass, field
+
+from store.demo.competencies import courses, local_framework
+from store.demo.dates import DEMO_AS_OF
+from store.demo.history import assessments, history_events, training_plans
+from store.demo.organisation import build_people, build_units, department_count, organisation
+from store.demo.robots import benefits, robot_count, robots
+from store.demo.strategy import governance, required_of, requirements, strategy
+from store.models import Assessment, Entity, RobotBenefit
+from store.repository import FolderRepository
+
+
+@dataclass
+class Municipality:
+    """Everything `generate` writes, in the order the references need."""
+
+    register: list[Entity] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    benefits: list[RobotBenefit] = field(default_factory=list)
+
+
+def build(staff: int = 1200, seed: int = 1) -> Municipality:
+    """The whole municipality in memory, deterministic for (staff, seed)."""
+    if staff < 1:
+        raise ValueError("staff must be at least 1")
+    rng = random.Random(seed)
+    units = build_units(rng, department_count(staff))
+    people = build_people(rng, staff, units)
+    robot_list, certifications = robots(rng, units, people, robot_count(len(units)))
+    by_code = {u.code: i for i, u in enumerate(units)}
+    robot_units = sorted({by_code[r.department] for r in robot_list if r.phase != "idea"})
+    themes, milestones = strategy(rng)
+    reqs = requirements(rng, units, robot_units)
+    required = required_of(units, reqs)
+    plans, trained = training_plans(rng, people, required, DEMO_AS_OF)
+    events = history_events(rng, units, people, required) + trained + certifications
+    world = Municipality()
+    world.register = (
+        local_framework()
+        + organisation(units, people)
+        + themes
+        + reqs
+        + courses()
+        + plans
+        + list(robot_list)
+        + milestones
+        + governance()
+    )
+    world.assessments = assessments(people, events)
+    world.benefits = benefits(rng, robot_list)
+    return world
+
+
+def generate(repo: FolderRepository, *, staff: int = 1200, seed: int = 1) -> dict[str, int]:
+    """Write the demo municipality into `repo` in one transaction; counts per table."""
+    was_enabled = gc.isenabled()
+    gc.disable()  # millions of small objects: the collector would dominate (PERFORMANCE.md)
+    try:
+        world = build(staff, seed)
+        summary = f"demo municipality, seed {seed}, {staff} staff"
+        with repo.transaction(summary=summary) as tx:
+            for record in world.register:
+                tx.put(record)
+            for assessment in world.assessments:
+                tx.record(assessment)
+            for benefit in world.benefits:
+                tx.record(benefit)
+    finally:
+        if was_enabled:
+            gc.enable()
+    return repo.ds.counts()

@@ -1,0 +1,49 @@
+"""`kapabel` and `kapabel demo` open the app: with the folder (loaded after the first frame)
+and the as-of date asked for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from store.demo import DEMO_AS_OF
+from tui.cli import main
+
+
+def capture_run_app(monkeypatch) -> list[dict]:
+    calls: list[dict] = []
+
+    def fake_run_app(repo=None, as_of=None, *, db_path=None) -> int:
+        calls.append({"repo": repo, "as_of": as_of, "db_path": db_path})
+        return 0
+
+    monkeypatch.setattr("tui.app.run_app", fake_run_app)
+    return calls
+
+
+def test_in_a_terminal_kapabel_opens_the_app_before_loading_the_folder(monkeypatch, tmp_path):
+    calls = capture_run_app(monkeypatch)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert main(["--db", str(tmp_path / "db"), "--as-of", "2026-02-03"]) == 0
+    assert calls == [{"repo": None, "as_of": dt.date(2026, 2, 3), "db_path": tmp_path / "db"}]
+    assert not (tmp_path / "db").exists()  # the app opens (and creates) it in a worker
+
+
+def test_without_a_terminal_a_damaged_database_is_one_line_and_exit_1(
+    monkeypatch, tmp_path, capsys
+):
+    calls = capture_run_app(monkeypatch)
+    (tmp_path / "db").write_text("not a folder")
+    assert main(["--db", str(tmp_path / "db")]) == 1
+    assert calls == []
+    assert capsys.readouterr().err.strip().endswith("is a file, not a database folder")
+
+
+def test_demo_opens_at_the_demo_date_unless_told_otherwise(monkeypatch, tmp_path):
+    calls = capture_run_app(monkeypatch)
+    assert main(["demo", "--db", str(tmp_path / "d1"), "--staff", "40"]) == 0
+    assert calls[-1]["as_of"] == DEMO_AS_OF
+    assert calls[-1]["repo"].ds.staff
+    assert (
+        main(["--as-of", "2026-01-31", "demo", "--db", str(tmp_path / "d2"), "--staff", "40"]) == 0
+    )
+    assert calls[-1]["as_of"] == dt.date(2026, 1, 31)
