@@ -93,7 +93,7 @@ def bench_saves(path: Path, repeat: int) -> dict[str, tuple[list[float], list[fl
 
 
 def bench_size(data: Path, staff: int, regenerate: bool, repeat: int) -> None:
-    path = data / f"demo-{staff}"
+    path = data / f"staff-{staff}"
     print(f"\n{staff:,} staff  ({path})")
     print(f"  generate           {ensure_database(path, staff, regenerate)}")
     opens, cpu = [], []
