@@ -11,7 +11,6 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 
 from store.errors import StoreError
 from tui.commands import COMMAND_MODULES
@@ -26,10 +25,23 @@ class UsageError(Exception):
 
 
 def kapabel_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("kapabel")
     except PackageNotFoundError:  # running from a source tree
         return "0+unknown"
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, looked up only when asked for (importlib.metadata costs ~40 ms)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(f"kapabel {kapabel_version()}")
+        parser.exit()
 
 
 def iso_date(text: str) -> dt.date:
@@ -55,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Digital competencies, training and robots against the digitalisation "
         "strategy. Without a command, opens the app.",
     )
-    parser.add_argument("--version", action="version", version=f"kapabel {kapabel_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     add_db_option(parser)
     parser.add_argument(
         "--as-of",
