@@ -220,7 +220,8 @@ class Analysis:
     def __init__(self, ds: Dataset, as_of: dt.date, structure: Structure | None = None) -> None:
         self.ds = ds
         self.as_of = as_of
-        self.structure = structure or Structure(ds)
+        with gc_paused():  # the whole build only adds objects that live on
+            self.structure = structure or Structure(ds)
         self.tree = self.structure.tree
         self.current = current_index(ds.assessments, as_of)
         """employee_no -> competency -> current assessment (see `current_for`)."""

@@ -117,14 +117,15 @@ def build_gaps(
     figures = analysis.department_figures(code)
     gaps = analysis.gap_rows(code)
     competency_names = {c: competency_name(analysis, c) for c in figures.competencies}
-    staff_names = {g.employee_no: staff_name(analysis, g.employee_no) for g in gaps}
-    department_names = {g.department: analysis.tree.name(g.department) for g in gaps}
+    people = {g.employee_no for g in gaps}
+    staff_names = {no: staff_name(analysis, no) for no in people}
+    department_names = {d: analysis.tree.name(d) for d in {g.department for g in gaps}}
     readiness = figures.readiness_pct
     summary = [
         ("Active staff in scope", str(figures.staff_count)),
         ("Requirements met", f"{figures.pairs_met} of {figures.pairs_required}"),
         ("Readiness", "-" if readiness is None else f"{readiness:.1f} %"),
-        ("People with a gap", str(len({g.employee_no for g in gaps}))),
+        ("People with a gap", str(len(people))),
     ]
     return GapsReport(
         analysis.as_of,
