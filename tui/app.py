@@ -24,13 +24,8 @@ from textual.screen import Screen
 from store.backup import daily_backup
 from store.errors import StoreError
 from store.repository import FolderRepository
-from tui.screens.competencies import CompetenciesScreen
 from tui.screens.loading import LoadingScreen
-from tui.screens.organisation import OrganisationScreen
 from tui.screens.overview import OverviewScreen
-from tui.screens.people import PeopleScreen
-from tui.screens.reports_screen import ReportsScreen
-from tui.screens.training import TrainingScreen
 
 SCREENS_IN_ORDER: list[tuple[str, str, str]] = [
     # (mode name, key, title)
@@ -41,6 +36,18 @@ SCREENS_IN_ORDER: list[tuple[str, str, str]] = [
     ("training", "5", "Training"),
     ("reports", "6", "Reports"),
 ]
+
+
+def _lazy(module: str, name: str) -> Callable[[], Screen]:
+    """A mode's screen, imported when first shown: the first frame does not wait for them all."""
+
+    def make() -> Screen:
+        from importlib import import_module
+
+        return getattr(import_module(module), name)()
+
+    return make
+
 
 WATCH_INTERVAL_S = 5.0
 """How often the app checks whether another process changed the database (it only stats files)."""
@@ -53,11 +60,11 @@ class KapabelApp(App):
     CSS_PATH = "app.tcss"
     MODES = {
         "overview": OverviewScreen,
-        "organisation": OrganisationScreen,
-        "people": PeopleScreen,
-        "competencies": CompetenciesScreen,
-        "training": TrainingScreen,
-        "reports": ReportsScreen,
+        "organisation": _lazy("tui.screens.organisation", "OrganisationScreen"),
+        "people": _lazy("tui.screens.people", "PeopleScreen"),
+        "competencies": _lazy("tui.screens.competencies", "CompetenciesScreen"),
+        "training": _lazy("tui.screens.training", "TrainingScreen"),
+        "reports": _lazy("tui.screens.reports_screen", "ReportsScreen"),
     }
     BINDINGS = [
         *(

@@ -120,8 +120,9 @@ class OverviewScreen(AnalysisScreen):
     def _compute_trend(self, analysis) -> None:
         """Readiness at past quarter ends is rebuilt from the history: slow at scale."""
         from reports.overview import overview_trend
+        from tui.background import run_forked
 
-        trend = overview_trend(analysis)
+        trend = run_forked(overview_trend, analysis)  # another core: the UI keeps the GIL
         points = list(zip(trend.quarter_ends, trend.lines[0].readiness, strict=True))
         if not get_current_worker().is_cancelled:  # newer figures asked for a newer trend
             self.app.call_from_thread(self.query_one("#trend", TrendBars).show, points)
