@@ -1,4 +1,8 @@
-"""The first frame: drawn at once, while the database opens in a worker."""
+"""The first frame: drawn at once, while the database opens in a worker.
+
+Deliberately still (no animated indicator): every redraw takes the GIL from the worker that is
+opening the database, which cost over a second at 50,000 staff.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Footer, Header, Static
 
 
 class LoadingScreen(Screen):
@@ -26,13 +30,14 @@ class LoadingScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical():
-            yield LoadingIndicator()
             yield Static(Text(f"Opening {self.folder_name} …"), id="loading-message")
         yield Footer()
 
+    def show_progress(self, message: str) -> None:
+        self.query_one("#loading-message", Static).update(Text(message))
+
     def show_problem(self, message: str) -> None:
         """The database could not be opened: say why and how to leave."""
-        self.query_one(LoadingIndicator).display = False
         text = Text("Cannot open the database\n\n", style="bold red")
         text.append(message)
         text.append("\n\nPress q to quit.", style="bold")
