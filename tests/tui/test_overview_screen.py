@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Tree
+from textual.widgets import DataTable, Select, Tree
 
 from store.models import Assessment
 from tests.tui.conftest import AS_OF
@@ -58,6 +58,9 @@ async def test_selecting_overdue_training_opens_training_and_robots_open_the_rob
         figures.move_cursor(row=figures.get_row_index("overdue"))
         await pilot.press("o")
         await settle(pilot, lambda: app.current_mode == "training")
+        await settle(pilot, lambda: str(app.screen.query_one("#due", Select).value) == "overdue")
+        await settle(pilot, lambda: app.screen.query_one(DataTable).row_count == 1)
+        assert "OVERDUE" in screen_text(pilot)  # only E2's plan, due 2026-03-01
 
         await pilot.press("1")
         await settle(pilot, lambda: overview_ready(app))

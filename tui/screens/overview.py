@@ -133,15 +133,17 @@ class OverviewScreen(AnalysisScreen):
         self.app.open_department(self._gap_departments[event.cursor_row])
 
     @on(DataTable.RowSelected, "#figures")
-    def _figure_selected(self, event: DataTable.RowSelected) -> None:
-        self.open_figure(str(event.row_key.value))
+    async def _figure_selected(self, event: DataTable.RowSelected) -> None:
+        await self.open_figure(str(event.row_key.value))
 
-    def open_figure(self, key: str) -> None:
+    async def open_figure(self, key: str) -> None:
         mode, tab = FIGURE_TARGETS[key]
         if mode == "organisation":
             self.app.open_department(None, tab)
-        else:
-            self.app.switch_mode(mode)
+            return
+        await self.app.switch_mode(mode)
+        if key == "overdue":  # show just the plans the figure counts
+            self.app.screen.action_show_overdue()
 
     def action_open_selected(self) -> None:
         focused = self.focused
