@@ -66,13 +66,14 @@ class PeopleScreen(Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     AUTO_FOCUS = "#people-table"
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter"),
+        Binding("slash", "focus_filter", "Filter", show=False),  # the filter line says "/ to type"
         Binding("a", "toggle_agents", "Agents"),
         Binding("g", "toggle_gaps", "Gaps"),
         Binding("i", "toggle_inactive", "Inactive"),
         Binding("n", "new_person", "New"),
-        Binding("right_square_bracket", "next_page", "Next"),
-        Binding("left_square_bracket", "prev_page", "Prev"),
+        # The status line shows "page 1/12 ([ ])"; the footer keeps room for Help and Quit at 80.
+        Binding("left_square_bracket", "prev_page", "Previous page", show=False),
+        Binding("right_square_bracket", "next_page", "Next page", show=False),
     ]
 
     def __init__(self) -> None:
