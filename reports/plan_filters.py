@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from enum import StrEnum
 
-from reports.rules import is_open_plan, plan_is_overdue
+from reports.rules import is_open_plan, plan_due_within, plan_is_overdue
 from store.models import TrainingPlan
 
 
@@ -45,11 +45,7 @@ def matches_status(plan: TrainingPlan, wanted: StatusFilter) -> bool:
 
 def is_due_soon(plan: TrainingPlan, as_of: dt.date, days: int) -> bool:
     """Still open and due from `as_of` up to `days` days later (overdue plans are not 'soon')."""
-    return (
-        is_open_plan(plan)
-        and plan.due is not None
-        and as_of <= plan.due <= as_of + dt.timedelta(days=days)
-    )
+    return plan_due_within(plan, as_of, 0, days)
 
 
 def matches_due(plan: TrainingPlan, wanted: DueFilter, as_of: dt.date) -> bool:

@@ -155,6 +155,15 @@ def plan_is_overdue(plan: TrainingPlan, as_of: dt.date) -> bool:
     return is_overdue(plan.due, is_open_plan(plan), as_of)
 
 
+def plan_due_within(plan: TrainingPlan, as_of: dt.date, first_day: int, last_day: int) -> bool:
+    """Still open and due between `first_day` and `last_day` days after `as_of` (inclusive)."""
+    return (
+        is_open_plan(plan)
+        and plan.due is not None
+        and as_of + dt.timedelta(days=first_day) <= plan.due <= as_of + dt.timedelta(days=last_day)
+    )
+
+
 def is_open_milestone(status: str) -> bool:
     return status in OPEN_MILESTONE_STATUSES
 

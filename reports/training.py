@@ -144,8 +144,7 @@ def build_training(
     overdue = [line for line in open_lines if rules.plan_is_overdue(line.plan, day)]
 
     def due_between(first: int, last: int) -> list[PlanLine]:
-        start, end = day + dt.timedelta(days=first), day + dt.timedelta(days=last)
-        return [x for x in open_lines if x.plan.due is not None and start <= x.plan.due <= end]
+        return [x for x in open_lines if rules.plan_due_within(x.plan, day, first, last)]
 
     due_30 = due_between(0, SOON_DAYS[0])
     due_90 = due_between(SOON_DAYS[0] + 1, SOON_DAYS[1])

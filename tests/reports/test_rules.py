@@ -174,3 +174,23 @@ def test_one_pass_index_agrees_with_the_rule(records: list, as_of: dt.date) -> N
         expected = rules.current_assessment(mine, as_of)
         assert index.get(person, {}).get("C") == expected
         assert backwards.get(person, {}).get("C") == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "due", "expected"),
+    [
+        ("planned", dt.date(2026, 11, 1), True),  # due on the as-of date: within 0..30
+        ("in_progress", dt.date(2026, 12, 1), True),  # the 30th day counts
+        ("planned", dt.date(2026, 12, 2), False),  # the 31st does not
+        ("planned", dt.date(2026, 10, 31), False),  # overdue is not "due soon"
+        ("completed", dt.date(2026, 11, 10), False),  # only open plans
+        ("planned", None, False),
+    ],
+)
+def test_a_plan_is_due_within_a_window_of_days_only_while_open(status, due, expected) -> None:
+    from store.models import TrainingPlan
+
+    plan = TrainingPlan(
+        id="TP-1", staff="E1", competency="DC1.1", target_level=3, due=due, status=status
+    )
+    assert rules.plan_due_within(plan, dt.date(2026, 11, 1), 0, 30) is expected
