@@ -186,7 +186,11 @@ class KapabelApp(App):
             daily_backup(self.repo)
         except StoreError as error:
             self.call_from_thread(
-                self.notify, str(error), title="Automatic backup failed", severity="warning"
+                self.notify,
+                str(error),
+                title="Automatic backup failed",
+                severity="warning",
+                markup=False,
             )
 
     def _open_failed(self, message: str) -> None:
@@ -211,7 +215,9 @@ class KapabelApp(App):
         try:
             changed = self.repo.refresh()
         except StoreError as error:
-            self.notify(str(error), title="Cannot read the database", severity="error")
+            self.notify(
+                str(error), title="Cannot read the database", severity="error", markup=False
+            )
             return
         if changed:
             self.data_changed()

@@ -100,3 +100,17 @@ def test_default_file_names_are_safe():
     name = choice.default_filename()
     assert "/" not in name and name.endswith("-2026-06-30.csv")
     assert Path(name).name == name
+
+
+async def test_a_file_name_with_markup_is_announced_as_typed(small_repo, tmp_path):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reports(pilot, app)
+        target = tmp_path / "[red]x.txt"
+        app.screen.query_one("#path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert target.read_text().startswith("Gaps report")
+        # The announcement shows the name as typed: it is not read as markup.
+        announced = [n for n in app._notifications if n.title == "Report saved"]
+        assert [(n.message, n.markup) for n in announced] == [("Saved [red]x.txt", False)]

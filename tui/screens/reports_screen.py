@@ -261,7 +261,7 @@ class ReportsScreen(DataScreen):
         saved = Text("Saved to ", style="bold green")
         saved.append(str(path.resolve()))
         status.update(saved)
-        self.notify(f"Saved {path.name}", title="Report saved")
+        self.notify(f"Saved {path.name}", title="Report saved", markup=False)
 
 
 def render_choice(source, choice: ReportChoice) -> str:

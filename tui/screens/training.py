@@ -231,6 +231,7 @@ class TrainingScreen(DataScreen):
             self.notify(
                 f"Only a planned plan can be started; this one is {STATUS_LABELS[plan.status]}",
                 severity="warning",
+                markup=False,
             )
             return
         try:
@@ -249,7 +250,11 @@ class TrainingScreen(DataScreen):
         if plan is None:
             return
         if plan.status not in (PlanStatus.PLANNED, PlanStatus.IN_PROGRESS):
-            self.notify(f"This plan is already {STATUS_LABELS[plan.status]}", severity="warning")
+            self.notify(
+                f"This plan is already {STATUS_LABELS[plan.status]}",
+                severity="warning",
+                markup=False,
+            )
             return
 
         self.app.push_screen(CompletePlanForm(plan, self.app.as_of))
