@@ -273,9 +273,13 @@ class KapabelApp(App):
         self.push_screen(AuditScreen())
 
     def _screen_actions(self, screen: Screen):
-        """Every action the current screen binds (those with a description), by name."""
+        """The current screen's actions: those it names in `PALETTE_ACTIONS` (title, action,
+        help -- also actions without a key), then every other action it binds to a key."""
         app_actions = {b.action for b in self.BINDINGS if isinstance(b, Binding)}
         seen: set[str] = set()
+        for title, action, help_text in getattr(screen, "PALETTE_ACTIONS", ()):
+            seen.add(action)
+            yield SystemCommand(title, help_text, self._runner(screen, action))
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in app_actions:

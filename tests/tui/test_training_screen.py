@@ -228,3 +228,16 @@ async def test_a_change_made_on_another_screen_shows_when_coming_back(repo):
         await pilot.pause()
         assert app.screen is screen
         assert plan.id in screen.table.keys
+
+
+async def test_the_palette_offers_each_training_action_once(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_training(pilot)
+        titles = [command.title for command in app.get_system_commands(screen)]
+        assert "Show overdue training plans" in titles  # has no key of its own
+        for action in ("cohort", "start", "complete"):
+            named = [t for t, a, _ in screen.PALETTE_ACTIONS if a == action]
+            bound = [b.description for b in screen.BINDINGS if b.action == action]
+            assert named and bound
+            assert titles.count(named[0]) == 1 and bound[0] not in titles

@@ -17,7 +17,6 @@ from tui.forms.confirm import ConfirmDialog
 from tui.forms.requirement import RequirementForm, describe
 from tui.screens.base import DataScreen
 from tui.widgets.paged_table import PagedTable
-from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.tables import cell
 
 NodeData = tuple[str, ...]
@@ -96,7 +95,6 @@ class CompetenciesScreen(DataScreen):
 
     TITLE = "Competencies & requirements"
     CSS_PATH = "competencies.tcss"
-    COMMANDS = {ScreenActions}
     BINDINGS = [
         Binding("n", "add", "Add"),
         Binding("e", "edit", "Edit"),

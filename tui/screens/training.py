@@ -22,7 +22,6 @@ from tui.forms.cohort import CohortForm
 from tui.forms.complete_plan import CompletePlanForm
 from tui.screens.base import DataScreen
 from tui.widgets.paged_table import PagedTable
-from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.tables import cell
 
 STATUS_CHOICES = [
@@ -95,7 +94,6 @@ class TrainingScreen(DataScreen):
 
     TITLE = "Training"
     CSS_PATH = "training.tcss"
-    COMMANDS = {ScreenActions}
     BINDINGS = [
         Binding("p", "start", "Start"),
         Binding("c", "complete", "Complete"),
