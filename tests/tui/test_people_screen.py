@@ -129,3 +129,24 @@ async def test_add_a_person_then_their_page_opens(small_repo) -> None:  # noqa: 
         assert isinstance(app.screen, PersonScreen) and app.screen.employee_no == "E009"
     person = FolderRepository.open(small_repo.path).ds.staff["E009"]
     assert (person.name, person.department, person.active) == ("Dup", "D1", True)
+
+
+async def test_coming_back_rebuilds_the_index_only_after_a_change(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_people(pilot)
+        screen = app.screen
+        built = screen.entries
+        await pilot.press("1")
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.screen is screen and screen.entries is built  # nothing changed: kept
+
+        person = next(iter(small_repo.ds.staff.values()))
+        small_repo.put(person.model_copy(update={"name": "Ny Navnesen"}))
+        await pilot.press("1")
+        app.data_changed()
+        await pilot.press("3")
+        await settle(pilot)
+        assert screen.entries is not built
+        assert "Ny Navnesen" in column_text(people_table(app), "name")

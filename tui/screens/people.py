@@ -17,10 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Key
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
+from tui.screens.base import DataScreen
 from tui.screens.people_index import (
     PeopleFilter,
     PersonEntry,
@@ -61,7 +61,7 @@ class PeopleTable(DataTable):
                 screen.type_into_filter(event.character)
 
 
-class PeopleScreen(Screen):
+class PeopleScreen(DataScreen):
     TITLE = "People"
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     AUTO_FOCUS = "#people-table"
@@ -105,11 +105,9 @@ class PeopleScreen(Screen):
     def on_mount(self) -> None:
         self.set_columns()
 
-    def on_screen_resume(self) -> None:
-        self.reload_data()
-
-    def reload_data(self) -> None:
-        """Rebuild the search index (the data or the as-of figures changed)."""
+    def show_data(self) -> None:
+        """Rebuild the search index; only when the data changed since it was built
+        (DataScreen checks `app.data_version` on every return to this screen)."""
         self.query_one(PeopleTable).loading = not self.loaded
         self.load_people()
 
