@@ -644,7 +644,8 @@ class Transaction:
         self.assessments_before = len(repo.ds.assessments)
         self.meta_before = orjson.loads(orjson.dumps(repo.meta))
         self.meta_dirty = False
-        self.now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        self.now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        """When the changes were made (one time for the whole transaction, as audit text)."""
 
     # -- reading inside the transaction sees its own changes
     def get(self, table: str, key: str) -> Entity | None:
@@ -743,7 +744,7 @@ class Transaction:
         if self.summary is None:
             self.lines["audit"].append(
                 {
-                    "at": self.now.isoformat(),
+                    "at": self.now,
                     "user": self.repo.user,
                     "action": str(action),
                     "entity": entity,
@@ -757,7 +758,7 @@ class Transaction:
         if self.summary is not None and self.counts:
             self.lines["audit"].append(
                 {
-                    "at": self.now.isoformat(),
+                    "at": self.now,
                     "user": repo.user,
                     "action": str(AuditAction.IMPORT),
                     "entity": "*",
