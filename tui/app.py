@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 
 from rich.text import Text
@@ -25,7 +26,6 @@ from store.backup import daily_backup
 from store.errors import StoreError
 from store.repository import FolderRepository
 from tui.screens.loading import LoadingScreen
-from tui.screens.overview import OverviewScreen
 
 SCREENS_IN_ORDER: list[tuple[str, str, str]] = [
     # (mode name, key, title)
@@ -38,15 +38,15 @@ SCREENS_IN_ORDER: list[tuple[str, str, str]] = [
 ]
 
 
-def _lazy(module: str, name: str) -> Callable[[], Screen]:
-    """A mode's screen, imported when first shown: the first frame does not wait for them all."""
-
-    def make() -> Screen:
-        from importlib import import_module
-
-        return getattr(import_module(module), name)()
-
-    return make
+MODE_SCREENS: dict[str, tuple[str, str]] = {
+    # mode name: (module, class); imported when first shown, so the first frame waits for none
+    "overview": ("tui.screens.overview", "OverviewScreen"),
+    "organisation": ("tui.screens.organisation", "OrganisationScreen"),
+    "people": ("tui.screens.people", "PeopleScreen"),
+    "competencies": ("tui.screens.competencies", "CompetenciesScreen"),
+    "training": ("tui.screens.training", "TrainingScreen"),
+    "reports": ("tui.screens.reports_screen", "ReportsScreen"),
+}
 
 
 WATCH_INTERVAL_S = 5.0
@@ -57,15 +57,14 @@ class KapabelApp(App):
     """Keyboard-first register of competencies, training and robots."""
 
     TITLE = "Kapabel"
-    CSS_PATH = "app.tcss"
-    MODES = {
-        "overview": OverviewScreen,
-        "organisation": _lazy("tui.screens.organisation", "OrganisationScreen"),
-        "people": _lazy("tui.screens.people", "PeopleScreen"),
-        "competencies": _lazy("tui.screens.competencies", "CompetenciesScreen"),
-        "training": _lazy("tui.screens.training", "TrainingScreen"),
-        "reports": _lazy("tui.screens.reports_screen", "ReportsScreen"),
-    }
+    CSS_PATH = [
+        "app.tcss",
+        # Every screen's styles, read once at start-up: a screen's own CSS_PATH read on its first
+        # opening makes Textual re-parse all styles and restyle every widget (~0.1 s each time).
+        *(f"screens/{name}.tcss" for name in ("overview", "organisation", "people", "person")),
+        *(f"screens/{name}.tcss" for name in ("competencies", "training", "reports_screen")),
+        "forms/forms.tcss",
+    ]
     BINDINGS = [
         *(
             Binding(key, f"switch_mode('{mode}')", title, show=False)
@@ -104,6 +103,18 @@ class KapabelApp(App):
         self._analysis = None
         self._analysis_lock = threading.Lock()
         self._watch_interval = watch_interval
+        for mode, (module, name) in MODE_SCREENS.items():
+            self.add_mode(mode, self._mode_screen_factory(module, name))
+
+    def _mode_screen_factory(self, module: str, name: str) -> Callable[[], Screen]:
+        def make() -> Screen:
+            screen = getattr(import_module(module), name)()
+            # Textual re-parses every style and restyles the whole app when a mode's new screen
+            # looks older than the app's styles (~0.1 s); the screen is styled as it mounts anyway.
+            screen._css_update_count = self._css_update_count
+            return screen
+
+        return make
 
     # ----------------------------------------------------------------- figures
     @property

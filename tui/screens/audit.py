@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
 from store.auditlog import describe, filter_entries, raw_entries
+from tui.widgets.footer import KeysFooter
 
 PAGE = 300
 
@@ -48,7 +49,7 @@ class AuditScreen(Screen):
         table = DataTable(id="entries", cursor_type="row", zebra_stripes=True)
         table.add_columns("when (UTC)", "who", "action", "entity", "key", "what changed")
         yield table
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Label, Static, Tree
+from textual.widgets import Header, Label, Static, Tree
 
 from store.dataset import Dataset
 from store.errors import StoreError
@@ -16,6 +16,7 @@ from store.models import Competency, Framework, Requirement
 from tui.forms.confirm import ConfirmDialog
 from tui.forms.requirement import RequirementForm, describe
 from tui.screens.base import DataScreen
+from tui.widgets.footer import KeysFooter
 from tui.widgets.paged_table import PagedTable
 from tui.widgets.tables import cell
 
@@ -120,7 +121,7 @@ class CompetenciesScreen(DataScreen):
                 yield Static(id="detail-text")
         yield Label("", id="requirements-title")
         yield PagedTable(id="requirements")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def ds(self) -> Dataset:

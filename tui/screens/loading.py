@@ -10,7 +10,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from tui.widgets.footer import KeysFooter
 
 
 class LoadingScreen(Screen):
@@ -31,7 +33,7 @@ class LoadingScreen(Screen):
         yield Header()
         with Vertical():
             yield Static(Text(f"Opening {self.folder_name} …"), id="loading-message")
-        yield Footer()
+        yield KeysFooter()
 
     def show_progress(self, message: str) -> None:
         self.query_one("#loading-message", Static).update(Text(message))

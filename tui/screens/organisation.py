@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import (
     DataTable,
-    Footer,
     Header,
     Static,
     TabbedContent,
@@ -23,6 +22,7 @@ from textual.widgets import (
 )
 
 from tui.screens.base import AnalysisScreen
+from tui.widgets.footer import KeysFooter
 from tui.widgets.heatmap import HeatmapLegend, HeatmapRow, HeatmapView
 from tui.widgets.readiness import ReadinessBar
 from tui.widgets.tables import cell, pct_cell, refill
@@ -65,7 +65,7 @@ class OrganisationScreen(AnalysisScreen):
                 with TabPane("Robots", id="robots"):
                     yield Static(id="robot-note")
                     yield DataTable(id="robot-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         gap_table = self.query_one("#gap-table", DataTable)

@@ -12,10 +12,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from tui.screens.base import AnalysisScreen
+from tui.widgets.footer import KeysFooter
 from tui.widgets.readiness import ReadinessBar
 from tui.widgets.tables import cell, refill
 from tui.widgets.trend import TrendBars, format_pct
@@ -61,7 +62,7 @@ class OverviewScreen(AnalysisScreen):
             yield DataTable(id="gaps", cursor_type="row", zebra_stripes=True)
             yield Static(Text("Training and robots", style="bold"))
             yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#readiness-box").border_title = "Organisation readiness"

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Key
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from tui.screens.base import DataScreen
 from tui.screens.people_index import (
@@ -31,6 +31,7 @@ from tui.screens.people_index import (
     page_bounds,
 )
 from tui.widgets.columns import fit_widths
+from tui.widgets.footer import KeysFooter
 from tui.widgets.person_cells import count_text, one_line
 
 PAGE_SIZE = 100
@@ -100,7 +101,7 @@ class PeopleScreen(DataScreen):
             )
         yield Static(Text("Loading staff…"), id="people-count")
         yield PeopleTable(id="people-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.set_columns()

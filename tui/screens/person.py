@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from reports.analysis import PersonRow
 from store.dataset import AssessmentRow
@@ -23,6 +23,7 @@ from store.errors import StoreError
 from store.models import Staff, TrainingPlan
 from tui.forms import AssessmentForm, ConfirmDialog, PersonForm, TrainingPlanForm
 from tui.widgets.columns import fit_widths
+from tui.widgets.footer import KeysFooter
 from tui.widgets.person_cells import date_text, gap_bar, level_text, one_line
 
 REQUIRED_FIXED = {"Req.": 4, "Current": 7, "Date": 10, "Source": 8, "Gap": 8, "Open plan": 12}
@@ -81,7 +82,7 @@ class PersonScreen(Screen):
             yield DataTable(id="person-history", cursor_type="row")
             yield Static("Training plans", classes="section-title", id="title-plans")
             yield DataTable(id="person-plans", cursor_type="row")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.set_columns()

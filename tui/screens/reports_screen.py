@@ -15,9 +15,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Header, Input, Label, Select, Static, TextArea
 
 from tui.screens.base import DataScreen
+from tui.widgets.footer import KeysFooter
 
 FORMAT_EXTENSIONS = {"text": "txt", "md": "md", "csv": "csv", "json": "json"}
 
@@ -114,7 +115,7 @@ class ReportsScreen(DataScreen):
             yield Input(id="path", compact=True)
             yield Button("Save", id="save", variant="primary", compact=True)
         yield Static(id="save-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#format", Select).value = "text"

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Label, Select
+from textual.widgets import Header, Label, Select
 
 from reports.plan_filters import DueFilter, StatusFilter, plan_counts, select_plans
 from reports.rules import plan_is_overdue
@@ -21,6 +21,7 @@ from store.models import PlanStatus, TrainingPlan
 from tui.forms.cohort import CohortForm
 from tui.forms.complete_plan import CompletePlanForm
 from tui.screens.base import DataScreen
+from tui.widgets.footer import KeysFooter
 from tui.widgets.paged_table import PagedTable
 from tui.widgets.tables import cell
 
@@ -131,7 +132,7 @@ class TrainingScreen(DataScreen):
             yield Label("", id="counts")
         yield PagedTable(id="plans", page_size=100)
         yield Label("", id="page-info")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def ds(self) -> Dataset:
