@@ -17,6 +17,7 @@ from reports import rules
 from reports.bulk import gc_paused
 from reports.tree import DepartmentTree, natural_key
 from store.dataset import AssessmentRow, Dataset
+from store.gcpause import collector_paused
 from store.models import SOURCE_PRECEDENCE, Requirement, Staff, TrainingPlan
 
 # --------------------------------------------------------------------------- results
@@ -438,4 +439,5 @@ class Analysis:
 
 def analyse(ds: Dataset, as_of: dt.date, structure: Structure | None = None) -> Analysis:
     """The analysis of `ds` as of `as_of` (pass `structure` to reuse it across dates)."""
-    return Analysis(ds, as_of, structure)
+    with collector_paused():
+        return Analysis(ds, as_of, structure)

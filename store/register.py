@@ -8,7 +8,6 @@ remove) and written once, when the transaction commits.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -20,6 +19,7 @@ from tinydb.storages import Storage
 
 from store.errors import CorruptFileError, format_pydantic_error
 from store.files import Pin, file_signature, open_pinned, read_fd
+from store.gcpause import collector_paused
 from store.models import Entity
 
 
@@ -133,19 +133,15 @@ class RegisterTable:
     def _validate(self, raw: Mapping[str, dict]) -> dict[str, Entity]:
         doc_ids = list(raw.keys())
         docs = list(raw.values())
-        was_enabled = gc.isenabled()
-        gc.disable()  # PERFORMANCE.md: the collector dominates bulk validation
         try:
-            models = TypeAdapter(list[self.model]).validate_python(docs)
+            with collector_paused():  # PERFORMANCE.md: the collector dominates bulk validation
+                models = TypeAdapter(list[self.model]).validate_python(docs)
         except ValidationError as error:
             first = error.errors()[0]
             index = first["loc"][0] if first["loc"] else 0
             detail = format_pydantic_error(error)[0].split(".", 1)[-1]
             key = _key_hint(docs[index] if isinstance(index, int) else None, self.model)
             raise CorruptFileError(self.path, f"record {key} fails validation: {detail}") from error
-        finally:
-            if was_enabled:
-                gc.enable()
         records: dict[str, Entity] = {}
         index: dict[str, int] = {}
         for doc_id, model in zip(doc_ids, models, strict=True):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import getpass
 import os
 import shutil
@@ -64,6 +63,7 @@ from store.files import (
     temp_target,
     write_temp,
 )
+from store.gcpause import collector_paused
 from store.history import HistoryLog, encode_lines
 from store.integrity import dataset_problems, record_problems, usages
 from store.migrations import V0_FILE
@@ -293,13 +293,8 @@ class FolderRepository:
                 tx.put(record)
 
     def _load_all(self) -> None:
-        was_enabled = gc.isenabled()
-        gc.disable()  # a million new objects: the collector would cost a third of the open
-        try:
+        with collector_paused():  # a million new objects: the collector cost a third of the open
             self._load_all_unpaused()
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _load_all_unpaused(self) -> None:
         ds = Dataset()
@@ -312,10 +307,9 @@ class FolderRepository:
         self.ds = ds
 
     def _assessment_rows(self, records: list[dict], first_seq: int) -> list[AssessmentRow]:
-        was_enabled = gc.isenabled()
-        gc.disable()
         try:
-            return rows_from_records(records, first_seq)
+            with collector_paused():
+                return rows_from_records(records, first_seq)
         except (KeyError, ValueError, TypeError) as error:
             for i, record in enumerate(records):
                 try:
@@ -326,9 +320,6 @@ class FolderRepository:
                         f"record {first_seq + i + 1} is not an assessment: {why_invalid(record, bad)}",
                     ) from error
             raise
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _benefits(self, records: list[dict], into: dict) -> dict:
         for i, record in enumerate(records):
