@@ -33,6 +33,7 @@ import orjson
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
+from store import snapshot
 from store.dataset import (
     AssessmentRow,
     Dataset,
@@ -186,6 +187,8 @@ class FolderRepository:
         # does the same between processes.
         self._mutex = threading.RLock()
         self._transaction_thread: int | None = None
+        self.snapshot_rows = 0
+        """How many history rows came from the snapshot (the rest from the JSON lines)."""
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -267,7 +270,7 @@ class FolderRepository:
 
     def _check_empty_folder(self) -> None:
         """A new database goes only into an empty folder, never among someone's other files."""
-        ours = self.data_files() | {LOCK_FILE, BACKUP_DIR}
+        ours = self.data_files() | {LOCK_FILE, BACKUP_DIR, snapshot.CACHE_DIR}
         strangers = sorted(
             p.name
             for p in self.path.iterdir()
@@ -302,9 +305,62 @@ class FolderRepository:
             setattr(ds, name, table.load())
         for log in self.logs.values():
             log.reset()
-        ds.assessments = self._assessment_rows(self.logs["assessments"].read_new()[0], 0)
+        ds.assessments = self._read_assessments()
         ds.robot_benefits = self._benefits(self.logs["robot_benefits"].read_new()[0], {})
         self.ds = ds
+
+    def _read_assessments(self) -> list[AssessmentRow]:
+        """The history: from the snapshot as far as it goes, then the JSON lines after it."""
+        log = self.logs["assessments"]
+        rows: list[AssessmentRow] = []
+        saved = snapshot.load(self.path)
+        if saved is not None:
+            rows, position = saved
+            position.resume(log)  # read_new starts over if the file is no longer the same
+        records, rewritten = log.read_new()
+        if rewritten:
+            rows = []
+        self.snapshot_rows = len(rows)
+        rows.extend(self._assessment_rows(records, len(rows)))
+        return rows
+
+    def save_snapshot(
+        self,
+        *,
+        min_new_rows: int | None = None,
+        encode: Callable[[list[AssessmentRow], snapshot.Position], bytes] = snapshot.encode,
+    ) -> bool:
+        """Save a snapshot of the history for faster opening, when at least `min_new_rows`
+        (default `snapshot.WORTH_SAVING_ROWS`) rows had to be read from the JSON lines; True
+        if one was saved.
+
+        The rows are taken under the lock, encoded without it (other writers need not wait;
+        the app passes an `encode` that runs in another process) and written under the lock
+        again only if the history is still the file they came from.
+        """
+        try:
+            if min_new_rows is None:
+                min_new_rows = snapshot.WORTH_SAVING_ROWS
+            return self._save_snapshot(min_new_rows, encode)
+        except (StoreError, OSError):
+            return False  # only ever a speed-up: the next open reads the JSON lines instead
+
+    def _save_snapshot(self, min_new_rows: int, encode: Callable) -> bool:
+        log = self.logs["assessments"]
+        with self._locked():
+            position = snapshot.Position.of(log)
+            rows = self.ds.assessments
+            if position is None or len(rows) - self.snapshot_rows < min_new_rows:
+                return False
+            rows = rows[:]
+        with collector_paused():
+            data = encode(rows, position)
+        with self._locked():
+            if not position.still_holds(log.path):
+                return False
+            snapshot.write(self.path, data)
+            self.snapshot_rows = len(rows)
+        return True
 
     def _assessment_rows(self, records: list[dict], first_seq: int) -> list[AssessmentRow]:
         try:
@@ -521,6 +577,8 @@ class FolderRepository:
         """
         with self.exclusive():
             log = self.logs[name]
+            if name == "assessments":
+                snapshot.remove(self.path)  # it may hold what is being erased
             log.prepare_append()
             atomic_write(log.path, encode_lines(transform(log.read_all())))
             self._refresh_locked()
@@ -548,6 +606,7 @@ class FolderRepository:
                 journal["replace"].append([temp.name, file_name])
             journal_path = self.path / JOURNAL_FILE
             atomic_write(journal_path, orjson.dumps(journal))
+            snapshot.remove(self.path)
             self._apply_journal(journal)
             journal_path.unlink()
             fsync_dir(self.path)
@@ -782,7 +841,7 @@ class Transaction:
                 repo.logs[name].appended(data)
 
     def rollback(self) -> None:
-        for table, snapshot in self.snapshots.items():
-            setattr(self.ds, table, snapshot)
+        for table, before in self.snapshots.items():
+            setattr(self.ds, table, before)
         del self.ds.assessments[self.assessments_before :]
         self.repo.meta = self.meta_before

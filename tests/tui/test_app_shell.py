@@ -104,3 +104,18 @@ async def test_a_change_by_another_process_is_noticed_and_shown(small_repo):
         app._check_for_changes()  # what the 5-second timer runs
         await settle(pilot, lambda: "Nyt Kontor" in screen_text(pilot))
         assert app.data_version == 1
+
+
+async def test_after_start_up_the_app_saves_a_history_snapshot_for_the_next_start(
+    small_repo, monkeypatch
+):
+    from store import snapshot
+
+    monkeypatch.setattr(snapshot, "WORTH_SAVING_ROWS", 1)  # the small history is worth it here
+    app = KapabelApp(db_path=small_repo.path, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await settle(pilot, lambda: snapshot.snapshot_path(small_repo.path).exists())
+    reopened = FolderRepository.open(small_repo.path)
+    assert reopened.snapshot_rows == len(small_repo.ds.assessments) == 6
+    assert reopened.ds.assessments == small_repo.ds.assessments

@@ -43,4 +43,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     verdict = "dry run, nothing written" if args.dry_run else "imported"
     print(f"{plan.summary()} ({verdict})")
+    if not args.dry_run:
+        repo.save_snapshot()  # after a large history import: faster opening from now on
     return 0

@@ -1,0 +1,131 @@
+"""The history snapshot makes opening faster and never changes what is read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+
+import orjson
+import pytest
+
+from store import snapshot
+from store.backup import make_backup, restore
+from store.models import Assessment
+from store.repository import FolderRepository
+from tests.iohelpers import EMPLOYEE_NO, populate
+
+
+def read_without_snapshot(repo: FolderRepository) -> list:
+    """The rows as the JSON lines alone give them."""
+    kept = snapshot.snapshot_path(repo.path)
+    moved = kept.with_name("moved-away")
+    kept.rename(moved)
+    try:
+        return FolderRepository.open(repo.path).ds.assessments
+    finally:
+        moved.rename(kept)
+
+
+def record(repo: FolderRepository, staff: str, level: int, day: int) -> None:
+    repo.record(
+        Assessment(staff=staff, competency="DC1.1", level=level, date=dt.date(2026, 3, day))
+    )
+
+
+@pytest.fixture
+def saved(repo: FolderRepository) -> FolderRepository:
+    """The small municipality with a snapshot of its three assessments."""
+    populate(repo)
+    assert repo.save_snapshot(min_new_rows=0)
+    return repo
+
+
+def test_a_reopened_database_reads_the_same_rows_from_the_snapshot(saved):
+    reopened = FolderRepository.open(saved.path)
+    assert reopened.snapshot_rows == 3
+    assert reopened.ds.assessments == saved.ds.assessments == read_without_snapshot(saved)
+    notes = {row.note for row in reopened.ds.assessments}
+    assert "talked with Søren Ærø-Østergård, line one\nline two; done" in notes
+    assert {row.valid_until for row in reopened.ds.assessments} == {None, dt.date(2027, 2, 1)}
+
+
+def test_the_snapshot_is_owner_only(saved):
+    path = snapshot.snapshot_path(saved.path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_what_was_recorded_after_the_snapshot_is_read_from_the_history(saved):
+    record(saved, "E2", 2, 10)
+    other = FolderRepository.open(saved.path, user="other")  # another process appends too
+    record(other, EMPLOYEE_NO, 4, 11)
+
+    reopened = FolderRepository.open(saved.path)
+    assert reopened.snapshot_rows == 3
+    rows = reopened.ds.assessments
+    assert [row.seq for row in rows] == list(range(5))
+    assert [(row.staff, row.level) for row in rows[3:]] == [("E2", 2), (EMPLOYEE_NO, 4)]
+    assert rows == read_without_snapshot(saved)
+
+
+def test_a_history_replaced_behind_the_snapshots_back_is_read_whole(saved):
+    history = saved.path / "assessments.jsonl"
+    lines = history.read_bytes().splitlines(keepends=True)
+    replacement = history.with_name("new")
+    replacement.write_bytes(lines[2] + lines[0])  # another file, not an append
+    os.replace(replacement, history)
+
+    reopened = FolderRepository.open(saved.path)
+    assert reopened.snapshot_rows == 0
+    assert [row.staff for row in reopened.ds.assessments] == ["E2", EMPLOYEE_NO]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"not json at all",
+        lambda data: data[: len(data) // 2],
+        lambda data: data.replace(b'"format":1', b'"format":99'),
+        lambda data: _edit(data, lambda d: d["columns"]["level"]["values"].__setitem__(0, "x")),
+        lambda data: _edit(data, lambda d: d["columns"]["staff"]["index"].pop()),
+        lambda data: _edit(data, lambda d: d["columns"]["date"]["index"].__setitem__(0, 99)),
+        lambda data: _edit(data, lambda d: d["columns"]["date"]["values"].__setitem__(0, "x")),
+        lambda data: _edit(data, lambda d: d.pop("offset")),
+    ],
+    ids=["not-json", "cut", "format", "level", "short", "index", "date", "no-offset"],
+)
+def test_a_damaged_snapshot_is_ignored(saved, damage):
+    path = snapshot.snapshot_path(saved.path)
+    path.write_bytes(damage(path.read_bytes()))
+    reopened = FolderRepository.open(saved.path)
+    assert reopened.snapshot_rows == 0
+    assert reopened.ds.assessments == saved.ds.assessments
+
+
+def _edit(data: bytes, change) -> bytes:
+    parsed = orjson.loads(data)
+    change(parsed)
+    return orjson.dumps(parsed)
+
+
+def test_a_snapshot_is_saved_only_when_enough_rows_were_read_from_the_history(saved):
+    reopened = FolderRepository.open(saved.path)
+    assert not reopened.save_snapshot(min_new_rows=1)  # everything came from the snapshot
+    record(reopened, "E2", 1, 12)
+    assert not reopened.save_snapshot(min_new_rows=2)
+    assert reopened.save_snapshot(min_new_rows=1)
+    assert FolderRepository.open(saved.path).snapshot_rows == 4
+
+
+def test_erasure_and_restore_delete_the_snapshot_and_backups_leave_it_out(saved):
+    backup = make_backup(saved)
+    assert not (backup / snapshot.CACHE_DIR).exists()
+    assert snapshot.SNAPSHOT_FILE not in {p.name for p in backup.rglob("*")}
+
+    restore(saved, backup)
+    assert not snapshot.snapshot_path(saved.path).exists()
+
+    saved.save_snapshot(min_new_rows=0)
+    saved.rewrite_history("assessments", lambda records: records[1:])
+    assert not snapshot.snapshot_path(saved.path).exists()
