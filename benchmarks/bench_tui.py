@@ -11,7 +11,11 @@ Each measurement runs in a fresh process (imports included), headless (`App.run_
 Databases live in bench-data/staff-N (shared with the other benchmarks), generated with the demo
 generator when missing.
 
-    .venv/bin/python benchmarks/bench_tui.py [--sizes 5000 50000] [--repeat 3]
+    .venv/bin/python benchmarks/bench_tui.py [--sizes 5000 50000] [--repeat 3] [--cold]
+
+The app keeps a snapshot of the assessment history (cache/, saved after start-up) that makes
+later starts faster; `--cold` deletes it before every run, as on the very first start.
+The project's modules are compiled first, as `pip install` does for an installed app.
 
 Targets (issue #5): 5,000 staff first Overview under 1.5 s and each screen under 0.5 s;
 50,000 staff first Overview under 4 s and each screen under 1.5 s.
@@ -25,6 +29,7 @@ STARTED = time.perf_counter()  # before any import: start-up cost counts
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
+import compileall  # noqa: E402
 import json  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -110,7 +115,11 @@ def child(path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- driver
-def run_once(path: Path) -> dict[str, float]:
+def run_once(path: Path, cold: bool) -> dict[str, float]:
+    if cold:
+        from store.snapshot import remove
+
+        remove(path)
     done = subprocess.run(
         [sys.executable, __file__, "--child", str(path)],
         capture_output=True,
@@ -126,16 +135,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 50000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--cold", action="store_true", help="start without the history snapshot every time"
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child)
         return
+    for package in ("store", "reports", "tui"):
+        compileall.compile_dir(ROOT / package, quiet=1)
     for staff in args.sizes:
         path = database(staff)
-        runs = [run_once(path) for _ in range(args.repeat)]
+        runs = [run_once(path, args.cold) for _ in range(args.repeat)]
         first_target, screen_target = TARGETS.get(staff, (None, None))
-        print(f"\n{staff:,} staff ({path.name}), median of {args.repeat} fresh processes:")
+        start = "without the history snapshot" if args.cold else "with the history snapshot"
+        print(f"\n{staff:,} staff ({path.name}), {start}, median of {args.repeat} fresh processes:")
         for name in runs[0]:
             values = [r[name] for r in runs]
             if None in values:
