@@ -121,4 +121,5 @@ def restore(repo: FolderRepository, path: Path) -> Path:
     repo.replace_files(contents)
     note = new_entry(repo, AuditAction.RESTORE, "*", Path(path).name, {"kept": [None, kept.name]})
     repo.rewrite_history("audit", lambda records: [*records, note])
+    repo.save_snapshot()  # the restore deleted the history snapshot: the next open stays fast
     return kept

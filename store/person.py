@@ -159,6 +159,7 @@ def erase_person(repo: FolderRepository, employee_no: str, *, backups: bool = Tr
     identity = identity_of(repo, employee_no)
     counts = _erase(repo, identity)
     counts["backups rewritten"] = _erase_in_backups(repo, identity) if backups else 0
+    repo.save_snapshot()  # the erasure deleted the history snapshot: the next open stays fast
     return {"pseudonym": identity.pseudonym, "counts": counts}
 
 

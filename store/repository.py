@@ -519,6 +519,7 @@ class FolderRepository:
             records, rewritten = log.read_new()
             if rewritten:
                 self.ds.assessments = self._assessment_rows(records, 0)
+                self.snapshot_rows = 0
             elif records:
                 self.ds.assessments.extend(self._assessment_rows(records, len(self.ds.assessments)))
             changed = bool(records) or rewritten

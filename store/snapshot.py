@@ -144,6 +144,8 @@ def _decode(data: dict) -> tuple[list[AssessmentRow], Position] | None:
         int(data["lines_read"]),
         bytes.fromhex(data["last_bytes"]),
     )
+    if position.offset and not position.last_bytes.endswith(b"\n"):
+        return None  # a snapshot always ends at the end of a line
     columns = []
     for name in _COLUMNS:
         stored = data["columns"][name] if count else {"values": [], "index": []}

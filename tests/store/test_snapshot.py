@@ -92,8 +92,9 @@ def test_a_history_replaced_behind_the_snapshots_back_is_read_whole(saved):
         lambda data: _edit(data, lambda d: d["columns"]["date"]["index"].__setitem__(0, 99)),
         lambda data: _edit(data, lambda d: d["columns"]["date"]["values"].__setitem__(0, "x")),
         lambda data: _edit(data, lambda d: d.pop("offset")),
+        lambda data: _edit(data, _mid_line),
     ],
-    ids=["not-json", "cut", "format", "level", "short", "index", "date", "no-offset"],
+    ids=["not-json", "cut", "format", "level", "short", "index", "date", "no-offset", "mid-line"],
 )
 def test_a_damaged_snapshot_is_ignored(saved, damage):
     path = snapshot.snapshot_path(saved.path)
@@ -101,6 +102,12 @@ def test_a_damaged_snapshot_is_ignored(saved, damage):
     reopened = FolderRepository.open(saved.path)
     assert reopened.snapshot_rows == 0
     assert reopened.ds.assessments == saved.ds.assessments
+
+
+def _mid_line(parsed: dict) -> None:
+    """Claim to end 5 bytes before the end of a line (with the bytes the file has there)."""
+    parsed["offset"] -= 5
+    parsed["last_bytes"] = (bytes.fromhex(parsed["last_bytes"])[:-5]).hex()
 
 
 def _edit(data: bytes, change) -> bytes:
@@ -129,3 +136,16 @@ def test_erasure_and_restore_delete_the_snapshot_and_backups_leave_it_out(saved)
     saved.save_snapshot(min_new_rows=0)
     saved.rewrite_history("assessments", lambda records: records[1:])
     assert not snapshot.snapshot_path(saved.path).exists()
+    assert saved.snapshot_rows == 0
+
+
+def test_erasing_a_person_saves_a_new_snapshot_without_them(saved, monkeypatch):
+    from store.person import erase_person
+
+    monkeypatch.setattr(snapshot, "WORTH_SAVING_ROWS", 1)
+    erase_person(saved, EMPLOYEE_NO, backups=False)
+    path = snapshot.snapshot_path(saved.path)
+    assert EMPLOYEE_NO.encode() not in path.read_bytes()
+    reopened = FolderRepository.open(saved.path)
+    assert reopened.snapshot_rows == len(reopened.ds.assessments) == 1
+    assert reopened.ds.assessments == read_without_snapshot(saved)
