@@ -8,6 +8,7 @@ from store.models import Assessment
 from tests.tui.conftest import AS_OF
 from tests.tui.helpers import overview_ready, screen_text, settle
 from tui.app import KapabelApp
+from tui.screens.overview import TREND_AFTER_S
 
 SIZE = (100, 32)
 
@@ -30,6 +31,21 @@ async def test_overview_shows_readiness_gaps_training_and_robots(small_repo):
         # R1's only operator E1 meets DC1.1 3, but one qualified operator is a key-person risk.
         assert figure_row(app, "risk")[1] == "1 (R1)"
         await settle(pilot, lambda: "Q2 2026" in screen_text(pilot))  # the trend worker
+
+
+async def test_the_trend_waits_while_the_person_is_on_another_screen(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        overview = app.screen
+        await pilot.press("3")  # away at once: nothing competes with People
+        await pilot.pause(TREND_AFTER_S + 0.6)  # far longer than the small trend takes
+        assert not overview.trend_shown
+        assert "computing the trend" in " ".join(str(w.render()) for w in overview.query("#trend"))
+
+        await pilot.press("1")  # back: the trend is computed now
+        await settle(pilot, lambda: overview.trend_shown)
+        assert "Q2 2026" in screen_text(pilot)
 
 
 async def test_selecting_a_gap_opens_that_department_on_organisation(small_repo):

@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
@@ -43,10 +44,21 @@ def _risk_value(codes: list[str]) -> str:
     return f"{len(codes):,} ({shown})"
 
 
+TREND_AFTER_S = 0.4
+"""The trend (seconds of work at scale, in another process) starts only once the Overview has
+stayed on screen this long: someone who moves on at once gets the other screens without it
+competing for the machine, and it is computed when they come back."""
+
+
 class OverviewScreen(AnalysisScreen):
     TITLE = "Overview"
     figures_shown = False
     """True once the figures are on screen (tests and the benchmark wait for it)."""
+    trend_shown = False
+    """True once the readiness trend is on screen."""
+    _trend_due = None
+    """The figures whose trend is still to be computed."""
+    _trend_timer: Timer | None = None
     CSS_PATH = "overview.tcss"
     BINDINGS = [
         Binding("o", "open_selected", "Open selected"),
@@ -115,7 +127,25 @@ class OverviewScreen(AnalysisScreen):
             keys=[key for key, _, _ in rows],
         )
         self.figures_shown = True
-        self._compute_trend(analysis)
+        self._trend_due = analysis
+        self._wait_then_compute_trend()
+
+    # ------------------------------------------------------------- the trend
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self._trend_due is not None:
+            self._wait_then_compute_trend()
+
+    def _wait_then_compute_trend(self) -> None:
+        """Start the trend once the Overview has stayed on screen for TREND_AFTER_S."""
+        if self._trend_timer is not None:
+            self._trend_timer.stop()
+        self._trend_timer = self.set_timer(TREND_AFTER_S, self._start_trend)
+
+    def _start_trend(self) -> None:
+        if self.app.screen is self and self._trend_due is not None:
+            analysis, self._trend_due = self._trend_due, None
+            self._compute_trend(analysis)
 
     @work(thread=True, exclusive=True, group="trend")
     def _compute_trend(self, analysis) -> None:
@@ -126,7 +156,11 @@ class OverviewScreen(AnalysisScreen):
         trend = run_forked(overview_trend, analysis)  # another core: the UI keeps the GIL
         points = list(zip(trend.quarter_ends, trend.lines[0].readiness, strict=True))
         if not get_current_worker().is_cancelled:  # newer figures asked for a newer trend
-            self.app.call_from_thread(self.query_one("#trend", TrendBars).show, points)
+            self.app.call_from_thread(self._show_trend, points)
+
+    def _show_trend(self, points) -> None:
+        self.query_one("#trend", TrendBars).show(points)
+        self.trend_shown = True
 
     # ------------------------------------------------------------- drill-down
     @on(DataTable.RowSelected, "#gaps")
