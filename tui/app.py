@@ -10,6 +10,7 @@ switches to the Overview. A timer notices changes other processes made to the da
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from collections.abc import Callable
@@ -212,7 +213,16 @@ class KapabelApp(App):
                 severity="warning",
                 markup=False,
             )
-        self.repo.save_snapshot(encode=_encode_in_another_process)
+        from tui.background import Stopped
+
+        with contextlib.suppress(Stopped):  # the app is closing: the next start saves it
+            self.repo.save_snapshot(encode=_encode_in_another_process)
+
+    def on_unmount(self) -> None:
+        """Closing: stop the computations in child processes, or quitting would wait for them."""
+        from tui.background import stop_all
+
+        stop_all()
 
     def _open_failed(self, message: str) -> None:
         """Show the store's message; quitting then exits with status 1 and repeats it on stderr."""

@@ -4,16 +4,37 @@ A thread worker computing for seconds (the Overview's readiness trend at 50,000 
 everything the person does meanwhile, since the UI thread has to wait for the GIL. A forked
 child shares the loaded data copy-on-write, computes on another core and sends back only the
 (small, picklable) result. Where fork is not available, the function runs in the calling thread.
+
+When the app closes, `stop_all()` ends the children still computing: otherwise quitting would wait
+for them (seconds at 50,000 staff), since Python waits for the worker threads that wait for them.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import pickle
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+_running: set = set()
+_stopped: set[int] = set()
+_guard = threading.Lock()
+
+
+class Stopped(Exception):
+    """The computation was stopped by `stop_all()` (the app is closing)."""
+
+
+def stop_all() -> None:
+    """End every child still computing; their `run_forked` calls raise Stopped."""
+    with _guard:
+        processes = list(_running)
+        _stopped.update(p.pid for p in processes)
+    for process in processes:
+        process.kill()
 
 
 def _child(connection, function: Callable[..., Any], args: tuple) -> None:
@@ -40,15 +61,23 @@ def run_forked(function: Callable[..., T], *args: Any) -> T:
         return function(*args)
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sending, function, args), daemon=True)
-    process.start()
+    with _guard:
+        process.start()
+        _running.add(process)
     sending.close()
     try:
         ok, value = receiving.recv()
-    except EOFError:  # the child died without an answer: compute here instead
+    except EOFError:  # the child died without an answer
         process.join()
-        return function(*args)
+        with _guard:
+            if process.pid in _stopped:
+                _stopped.discard(process.pid)
+                raise Stopped from None
+        return function(*args)  # it crashed: compute here instead
     finally:
         receiving.close()
+        with _guard:
+            _running.discard(process)
     process.join()
     if not ok:
         raise value

@@ -151,9 +151,12 @@ class OverviewScreen(AnalysisScreen):
     def _compute_trend(self, analysis) -> None:
         """Readiness at past quarter ends is rebuilt from the history: slow at scale."""
         from reports.overview import overview_trend
-        from tui.background import run_forked
+        from tui.background import Stopped, run_forked
 
-        trend = run_forked(overview_trend, analysis)  # another core: the UI keeps the GIL
+        try:
+            trend = run_forked(overview_trend, analysis)  # another core: the UI keeps the GIL
+        except Stopped:  # the app is closing
+            return
         points = list(zip(trend.quarter_ends, trend.lines[0].readiness, strict=True))
         if not get_current_worker().is_cancelled:  # newer figures asked for a newer trend
             self.app.call_from_thread(self._show_trend, points)
