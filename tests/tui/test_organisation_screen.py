@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Tree
 from tests.tui.conftest import AS_OF, MARKUP_NAME
 from tests.tui.helpers import screen_text, settle
 from tui.app import KapabelApp
+from tui.screens.person import PersonScreen
 from tui.widgets.heatmap import HeatmapRow, HeatmapView
 
 SIZE = (100, 32)
@@ -70,6 +71,23 @@ async def test_heatmap_shows_symbols_a_legend_and_the_cell_under_the_cursor(smal
         assert "Bo [italic]Bent[/] (E2) · DC2.1: required 4, current not assessed" in screen_text(
             pilot
         )
+
+
+async def test_enter_on_a_heatmap_row_opens_that_persons_page_and_escape_comes_back(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_organisation(pilot, app)
+        await pilot.press("h")
+        await pilot.pause()
+        assert "⏎ Person" in screen_text(pilot).splitlines()[-1]
+        await pilot.press("down", "down", "enter")  # rows: E4 (MRK), E1, E2, E3
+        await settle(pilot, lambda: isinstance(app.screen, PersonScreen))
+        assert app.screen.employee_no == "E2"
+        assert "Bo [italic]Bent[/]" in screen_text(pilot)
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.current_mode == "organisation")
+        assert isinstance(app.screen.focused, HeatmapView)
+        assert app.screen.query_one(HeatmapView).cursor_row == 2
 
 
 async def test_markup_in_department_and_person_names_is_shown_literally(small_repo):

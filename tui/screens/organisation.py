@@ -242,6 +242,14 @@ class OrganisationScreen(AnalysisScreen):
             note.append(" and the departments below it")
         self.query_one("#robot-note", Static).update(note)
 
+    @on(HeatmapView.RowSelected)
+    def _person_selected(self, event: HeatmapView.RowSelected) -> None:
+        """Enter on a heatmap row opens that person's page (Escape comes back here)."""
+        from tui.screens.person import PersonScreen
+
+        if 0 <= event.row < len(self._staff):
+            self.app.push_screen(PersonScreen(self._staff[event.row].employee_no))
+
     # ------------------------------------------------------------- heatmap cell detail
     @on(HeatmapView.CellHighlighted)
     def _cell_highlighted(self, event: HeatmapView.CellHighlighted) -> None:

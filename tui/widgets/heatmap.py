@@ -110,6 +110,7 @@ class HeatmapView(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "edge(-1)", "First", show=False),
         Binding("end", "edge(1)", "Last", show=False),
+        Binding("enter", "select_row", "Person"),
     ]
     COMPONENT_CLASSES = {"heatmap--header", "heatmap--cursor"}
     DEFAULT_CSS = """
@@ -129,6 +130,14 @@ class HeatmapView(ScrollView, can_focus=True):
             self.heatmap = heatmap
             self.row = row
             self.column = column
+
+    class RowSelected(Message):
+        """Enter on a row: the person's page is wanted (row index)."""
+
+        def __init__(self, heatmap: HeatmapView, row: int) -> None:
+            super().__init__()
+            self.heatmap = heatmap
+            self.row = row
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -256,6 +265,10 @@ class HeatmapView(ScrollView, can_focus=True):
 
     def action_edge(self, direction: int) -> None:
         self._clamp(0 if direction < 0 else self.row_count - 1, self.cursor_column)
+
+    def action_select_row(self) -> None:
+        if self.row_count:
+            self.post_message(self.RowSelected(self, self.cursor_row))
 
     def on_click(self, event) -> None:
         """Clicking a cell moves the cursor there (the header and name column are fixed)."""
