@@ -152,6 +152,7 @@ async def test_assign_a_cohort_with_preview(repo):
         preview = str(form.query_one("#field-preview").render())
         assert "2 people will get a plan: Åse [b]Ørsted[/b], Bo Berg" in preview
         assert "1 more is below it but already has an open plan" in preview
+        assert "Assign  ctrl+s" in str(form.query_one("#form-save").label)  # says what it does
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, TrainingScreen)

@@ -74,6 +74,8 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
     ]
 
     title_text: str = "Form"
+    save_label: str = "Save"
+    """What the save button says (what saving does, e.g. "Assign")."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -120,7 +122,9 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
                     yield Static(spec.hint, id=f"hint-{spec.name}", classes="field-hint")
                     yield Static("", id=f"error-{spec.name}", classes="field-error")
             with Horizontal(id="form-buttons"):
-                yield Button("Save  ctrl+s", id="form-save", variant="primary", compact=True)
+                yield Button(
+                    f"{self.save_label}  ctrl+s", id="form-save", variant="primary", compact=True
+                )
                 yield Button("Cancel  esc", id="form-cancel", compact=True)
 
     def on_mount(self) -> None:

@@ -80,6 +80,7 @@ class CohortForm(CodeFormScreen):
     """Choose the cohort, see who is included, create their plans; None when cancelled."""
 
     title_text = "Assign training to a cohort"
+    save_label = "Assign"
 
     def __init__(self, due: dt.date, values: dict[str, str] | None = None) -> None:
         super().__init__()
