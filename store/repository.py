@@ -768,10 +768,18 @@ class Transaction:
         problems = record_problems(self.ds, record)
         if problems:
             raise ValidationProblem(record.table, record.key(), problems)
-        self.lines[record.table].append(record.model_dump(mode="json", exclude_defaults=False))
+        line = record.model_dump(mode="json", exclude_defaults=False)
+        self.lines[record.table].append(line)
         if isinstance(record, Assessment):
             self.ds.assessments.append(row_from_model(record, len(self.ds.assessments)))
-            self._audit(AuditAction.CREATE, record.table, record.key(), {})
+            # The key names person, competency, date and source; the audit adds what was
+            # recorded. A correction is a new record with the same key (the later one counts).
+            recorded = {
+                name: [None, line[name]]
+                for name in ("level", "assessor", "valid_until", "note")
+                if line[name] not in (None, "")
+            }
+            self._audit(AuditAction.CREATE, record.table, record.key(), recorded)
         else:
             self._snapshot("robot_benefits")
             old = self.ds.robot_benefits.get(record.key())

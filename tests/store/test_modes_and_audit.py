@@ -92,6 +92,32 @@ def test_the_audit_log_records_who_when_and_what_changed(tmp_path: Path) -> None
     assert mine[1].changes["name"] == [None, "Åse"]
     assert mine[2].changes == {"digital_agent": [False, True], "name": ["Åse", "Åse Ørum"]}
     assert mine[5].changes["name"] == ["Midlertidig", None]
+    assert mine[3].changes == {"level": [None, 2]}  # what was recorded, beside the key
+
+
+def test_a_corrected_assessment_is_audited_with_its_new_values(repo: FolderRepository) -> None:
+    repo.put(Department(code="D1", name="Borgerservice"))
+    repo.put(Staff(employee_no="E1", name="Åse", department="D1"))
+    day = dt.date(2026, 1, 1)
+    repo.record(Assessment(staff="E1", competency="DC1.1", level=2, date=day, source="manager"))
+    repo.record(
+        Assessment(
+            staff="E1",
+            competency="DC1.1",
+            level=3,
+            date=day,
+            source="manager",
+            assessor="Bo",
+            note="typo: it was 3",
+        )
+    )
+    recorded = [e for e in repo.audit_entries() if e.entity == "assessments"]
+    assert [e.key for e in recorded] == ["E1|DC1.1|2026-01-01|manager"] * 2
+    assert recorded[1].changes == {
+        "level": [None, 3],
+        "assessor": [None, "Bo"],
+        "note": [None, "typo: it was 3"],
+    }
 
 
 def test_a_summary_transaction_writes_one_counting_entry(repo: FolderRepository) -> None:
