@@ -15,6 +15,7 @@ from store.models import (
     Course,
     Department,
     Entity,
+    Framework,
     Milestone,
     Requirement,
     Robot,
@@ -67,6 +68,8 @@ def record_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[str]:
         problems += _missing(ds.roles, record.role, "role", "role")
     elif isinstance(record, Competency):
         problems += _missing(ds.frameworks, record.framework, "framework", "framework")
+    elif isinstance(record, Framework):
+        problems += scale_problems(ds, record)
     elif isinstance(record, Requirement):
         problems += _missing(ds.competencies, record.competency, "competency", "competency")
         problems += _missing(ds.departments, record.department, "department", "department")
@@ -99,6 +102,35 @@ def record_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[str]:
     elif isinstance(record, Milestone):
         problems += _missing(ds.themes, record.theme, "theme", "theme")
     return problems
+
+
+def scale_problems(ds: Dataset, framework: Framework) -> list[str]:
+    """A framework's scale may not shrink below the levels still used with its competencies."""
+    previous = ds.frameworks.get(framework.code)
+    top = framework.max_level
+    if previous is None or top >= previous.max_level:
+        return []
+    ours = {c.code for c in ds.competencies.values() if c.framework == framework.code}
+    used: Counter[str] = Counter()
+    used["requirement"] = sum(
+        r.competency in ours and r.level > top for r in ds.requirements.values()
+    )
+    used["training plan"] = sum(
+        p.competency in ours and p.target_level > top for p in ds.training_plans.values()
+    )
+    used["course"] = sum(
+        any(c in ours and level > top for c, level in course.raises.items())
+        for course in ds.courses.values()
+    )
+    used["robot"] = sum(
+        any(c in ours and level > top for c, level in robot.required_competencies.items())
+        for robot in ds.robots.values()
+    )
+    used["assessment"] = sum(row.level > top and row.competency in ours for row in ds.assessments)
+    found = [f"{n:,} {what}{'s' if n != 1 else ''}" for what, n in used.items() if n]
+    if not found:
+        return []
+    return [f"scale: levels above {top} are still used by {', '.join(found)}"]
 
 
 def _count(label: str, n: int) -> list[str]:

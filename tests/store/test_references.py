@@ -12,11 +12,13 @@ from store.models import (
     Competency,
     Course,
     Department,
+    Framework,
     Milestone,
     Requirement,
     Robot,
     RobotBenefit,
     Role,
+    ScaleLevel,
     Staff,
     Theme,
     TrainingPlan,
@@ -195,3 +197,25 @@ def test_something_unused_can_be_deleted_and_the_delete_is_audited(
     last = reopened.audit_entries()[-1]
     assert (last.action, last.entity, last.key) == ("delete", "departments", "D3")
     assert last.changes["name"] == ["Tom afdeling", None]
+
+
+def test_a_framework_scale_cannot_shrink_below_the_levels_still_in_use(
+    small: FolderRepository,
+) -> None:
+    scale = [ScaleLevel(level=i, label=f"Level {i}") for i in range(1, 6)]
+    small.put(Framework(code="LOC", name="Local", scale=scale))
+    small.put(Competency(code="LOC1", framework="LOC", name="Case system", area="Drift"))
+    small.put(Requirement(competency="LOC1", level=5, department="D1"))
+    small.record(Assessment(staff="E1", competency="LOC1", level=4, date=dt.date(2026, 1, 1)))
+
+    with pytest.raises(ValidationProblem) as refused:
+        small.put(Framework(code="LOC", name="Local", scale=scale[:3]))
+    assert refused.value.problems == [
+        "scale: levels above 3 are still used by 1 requirement, 1 assessment"
+    ]
+    assert small.ds.frameworks["LOC"].max_level == 5  # nothing changed
+
+    small.put(Framework(code="LOC", name="Local, renamed", scale=scale[:5]))  # same size: fine
+    small.put(Requirement(competency="LOC1", level=4, department="D1"))
+    small.put(Framework(code="LOC", name="Local", scale=scale[:4]))  # nothing above 4 now
+    assert small.ds.frameworks["LOC"].max_level == 4
