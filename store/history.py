@@ -11,6 +11,7 @@ rather than appended to, and it is read again from the start (and refused if now
 from __future__ import annotations
 
 import os
+import zlib
 from pathlib import Path
 
 import orjson
@@ -32,6 +33,8 @@ class HistoryLog:
         self.inode: int | None = None
         self.torn_tail = b""
         self.last_bytes = b""
+        self.crc = 0
+        """CRC-32 of the bytes read so far (what a snapshot of them is checked against)."""
 
     def reset(self) -> None:
         self.offset = 0
@@ -39,6 +42,7 @@ class HistoryLog:
         self.inode = None
         self.torn_tail = b""
         self.last_bytes = b""
+        self.crc = 0
 
     def invalidate(self) -> None:
         """What was read could not be used: read the whole file again next time."""
@@ -93,6 +97,7 @@ class HistoryLog:
         self.offset += len(data)
         self.lines_read += data.count(b"\n")
         self.last_bytes = (self.last_bytes + data)[-TAIL_CHECK:]
+        self.crc = zlib.crc32(data, self.crc)
 
     def appended(self, data: bytes) -> None:
         """After our own append of `data` (under the lock, after reading all before it)."""

@@ -313,10 +313,10 @@ class FolderRepository:
         """The history: from the snapshot as far as it goes, then the JSON lines after it."""
         log = self.logs["assessments"]
         rows: list[AssessmentRow] = []
-        saved = snapshot.load(self.path)
+        saved = snapshot.load(self.path, log.path)
         if saved is not None:
             rows, position = saved
-            position.resume(log)  # read_new starts over if the file is no longer the same
+            position.resume(log)  # the history starts with the bytes these rows came from
         records, rewritten = log.read_new()
         if rewritten:
             rows = []

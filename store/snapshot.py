@@ -5,21 +5,24 @@ database (845,000 lines at 50,000 staff: ~2.2 s). The snapshot holds the same ro
 each a list of distinct values and an index into it, which loads in ~0.6 s; whatever was
 appended after the snapshot is read from the JSON lines as usual.
 
-The snapshot records where in the history file it ends (the file's inode, the byte offset, the
-line count and the last bytes before the offset). `HistoryLog.read_new` checks exactly that before
-reading on, so a history that was rewritten (an erasure, a restore) or replaced is read whole
-again and the snapshot is ignored. A snapshot that is damaged, of another format or does not add
-up is ignored too: it can only make opening faster, never change what is read.
+The snapshot applies to exact bytes: it records how far into the history file its rows go and a
+checksum (CRC-32) of the bytes up to there, which `HistoryLog` keeps while it reads. It is used
+only if the history still starts with exactly those bytes, so an erasure, a restore, an edit by
+hand or a replaced file makes it be ignored (and deleted), even where a file system hands out
+the same inode again. Its own data has a checksum too: a damaged snapshot, or one of another
+format, is ignored. It can only make opening faster, never change what is read.
 
-It is JSON rather than pickle so that a database folder from someone else cannot run code. It
-holds personal data like the history: owner-only, deleted when the history is rewritten (so an
-erased person does not linger in it), and not copied into backups (it is rebuilt when needed).
+The file is a header line (JSON) and the columns (JSON). JSON rather than pickle, so that a
+database folder from someone else cannot run code. It holds personal data like the history:
+owner-only, deleted with its folder when the history is rewritten (so an erased person does not
+linger in it), and not copied into backups (it is rebuilt when needed).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import shutil
+import zlib
 from dataclasses import dataclass
 from functools import partial
 from operator import itemgetter
@@ -31,7 +34,7 @@ from store.dataset import AssessmentRow
 from store.files import atomic_write, ensure_private_dir, file_signature
 from store.history import HistoryLog
 
-FORMAT = 1
+FORMAT = 2
 CACHE_DIR = "cache"
 SNAPSHOT_FILE = "assessments.snapshot.json"
 WORTH_SAVING_ROWS = 20_000
@@ -61,26 +64,34 @@ class Position:
     offset: int
     lines_read: int
     last_bytes: bytes
+    crc: int
+    """CRC-32 of the file's first `offset` bytes: the bytes the rows were read from."""
 
     @classmethod
     def of(cls, log: HistoryLog) -> Position | None:
         if log.inode is None or log.inode < 0:
             return None
-        return cls(log.inode, log.offset, log.lines_read, log.last_bytes)
+        return cls(log.inode, log.offset, log.lines_read, log.last_bytes, log.crc)
 
     def resume(self, log: HistoryLog) -> None:
-        """Make `log` read on from here; its own check rejects a rewritten file."""
+        """Make `log` read on from here (only once `still_holds` said so)."""
         log.inode, log.offset = self.inode, self.offset
-        log.lines_read, log.last_bytes = self.lines_read, self.last_bytes
+        log.lines_read, log.last_bytes, log.crc = self.lines_read, self.last_bytes, self.crc
 
     def still_holds(self, path: Path) -> bool:
-        """The file is the one the rows came from, only (maybe) appended to since."""
+        """The file still starts with exactly the bytes the rows were read from."""
         signature = file_signature(path)
-        if signature is None or signature[0] != self.inode or signature[1] < self.offset:
+        if signature is None or signature[1] < self.offset or self.offset < 0:
             return False
+        crc, left = 0, self.offset
         with open(path, "rb") as handle:
-            handle.seek(self.offset - len(self.last_bytes))
-            return handle.read(len(self.last_bytes)) == self.last_bytes
+            while left:
+                chunk = handle.read(min(left, 1 << 22))
+                if not chunk:
+                    return False
+                crc = zlib.crc32(chunk, crc)
+                left -= len(chunk)
+        return crc == self.crc
 
 
 def snapshot_path(db: Path) -> Path:
@@ -100,17 +111,18 @@ def encode(rows: list[AssessmentRow], position: Position) -> bytes:
         else:
             listed = list(distinct)
         columns[name] = {"values": listed, "index": index}
-    return orjson.dumps(
-        {
-            "format": FORMAT,
-            "rows": len(rows),
-            "inode": position.inode,
-            "offset": position.offset,
-            "lines_read": position.lines_read,
-            "last_bytes": position.last_bytes.hex(),
-            "columns": columns,
-        }
-    )
+    data = orjson.dumps(columns)
+    header = {
+        "format": FORMAT,
+        "rows": len(rows),
+        "inode": position.inode,
+        "offset": position.offset,
+        "lines_read": position.lines_read,
+        "last_bytes": position.last_bytes.hex(),
+        "history_crc": position.crc,
+        "data_crc": zlib.crc32(data),
+    }
+    return orjson.dumps(header) + b"\n" + data
 
 
 def write(db: Path, data: bytes) -> None:
@@ -120,46 +132,69 @@ def write(db: Path, data: bytes) -> None:
 
 
 def remove(db: Path) -> None:
-    """Delete the snapshot (the history was rewritten: it may hold erased data)."""
-    with contextlib.suppress(FileNotFoundError):
-        snapshot_path(db).unlink()
+    """Delete the snapshot and anything else in its folder (a temporary left by a crash): the
+    history was rewritten, and they may hold erased data."""
+    shutil.rmtree(db / CACHE_DIR, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- reading
-def load(db: Path) -> tuple[list[AssessmentRow], Position] | None:
-    """The rows and where they end; None when there is no usable snapshot."""
+def load(db: Path, history: Path) -> tuple[list[AssessmentRow], Position] | None:
+    """The rows and where they end in `history`; None when there is no usable snapshot.
+
+    A snapshot that no longer matches the history is deleted (call under the write lock).
+    """
     try:
-        data = orjson.loads(snapshot_path(db).read_bytes())
-        return _decode(data)
+        data = snapshot_path(db).read_bytes()
+    except OSError:
+        return None
+    try:
+        header_line, _, columns = data.partition(b"\n")
+        header = orjson.loads(header_line)
+        if header.get("format") != FORMAT or zlib.crc32(columns) != header["data_crc"]:
+            return None
+        position = _position(header)
+        if position is None:
+            return None
+        if not position.still_holds(history):
+            remove(db)  # stale for good: the history's first bytes changed
+            return None
+        return _decode(orjson.loads(columns), header["rows"]), position
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
 
 
-def _decode(data: dict) -> tuple[list[AssessmentRow], Position] | None:
-    if data.get("format") != FORMAT:
-        return None
-    count = data["rows"]
+def _position(header: dict) -> Position | None:
     position = Position(
-        int(data["inode"]),
-        int(data["offset"]),
-        int(data["lines_read"]),
-        bytes.fromhex(data["last_bytes"]),
+        int(header["inode"]),
+        int(header["offset"]),
+        int(header["lines_read"]),
+        bytes.fromhex(header["last_bytes"]),
+        int(header["history_crc"]),
     )
+    rows = header["rows"]
+    if type(rows) is not int or not 0 <= rows <= position.lines_read or position.offset < 0:
+        return None
+    if (rows > 0) != (position.offset > 0):
+        return None
     if position.offset and not position.last_bytes.endswith(b"\n"):
         return None  # a snapshot always ends at the end of a line
+    return position
+
+
+def _decode(data: dict, count: int) -> list[AssessmentRow]:
+    """The rows from the columns; ValueError (or another) when they do not add up."""
     columns = []
     for name in _COLUMNS:
-        stored = data["columns"][name] if count else {"values": [], "index": []}
+        stored = data[name] if count else {"values": [], "index": []}
         values = stored["values"]
         if name in _DATE_COLUMNS:
             values = [None if v is None else dt.date.fromisoformat(v) for v in values]
         if not all(_TYPES[name](v) for v in values):
-            return None
+            raise ValueError(f"snapshot column {name} holds a value of the wrong type")
         index = stored["index"]
         if len(index) != count:
-            return None
+            raise ValueError(f"snapshot column {name} has {len(index)} rows, not {count}")
         columns.append(list(map(values.__getitem__, index)))  # IndexError: damaged
     columns.append(range(count))  # seq: each row's position in the history
     make_row = partial(tuple.__new__, AssessmentRow)  # all in C: a third faster than a loop
-    rows = list(map(make_row, zip(*columns, strict=False)))  # lengths checked above
-    return rows, position
+    return list(map(make_row, zip(*columns, strict=False)))  # lengths checked above

@@ -25,6 +25,7 @@ from textual.screen import Screen
 
 from store.backup import daily_backup
 from store.errors import StoreError
+from store.gcpause import freeze_loaded
 from store.repository import FolderRepository
 from tui.screens.loading import LoadingScreen
 
@@ -186,6 +187,7 @@ class KapabelApp(App):
             return
         self.call_from_thread(self._show_progress, "Computing the figures …")
         analysis = analyse(repo.ds, self.as_of)
+        freeze_loaded()  # later collections skip the data and figures (once: see store.gcpause)
         self.call_from_thread(self._opened, repo, analysis)
 
     def _show_progress(self, message: str) -> None:

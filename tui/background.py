@@ -67,17 +67,18 @@ def run_forked(function: Callable[..., T], *args: Any) -> T:
     sending.close()
     try:
         ok, value = receiving.recv()
-    except EOFError:  # the child died without an answer
+    except (EOFError, OSError):  # the child died without a (whole) answer
         process.join()
         with _guard:
-            if process.pid in _stopped:
-                _stopped.discard(process.pid)
-                raise Stopped from None
+            stopped = process.pid in _stopped
+        if stopped:
+            raise Stopped from None
         return function(*args)  # it crashed: compute here instead
     finally:
         receiving.close()
         with _guard:
             _running.discard(process)
+            _stopped.discard(process.pid)
     process.join()
     if not ok:
         raise value

@@ -1,4 +1,4 @@
-"""The cycle collector is paused while a database is built and skips the result afterwards."""
+"""The cycle collector is paused while a database is built and skips it once frozen."""
 
 from __future__ import annotations
 
@@ -6,23 +6,42 @@ import gc
 
 import pytest
 
-from store.gcpause import collector_paused
+from store.gcpause import collector_paused, freeze_loaded
 
 
 @pytest.fixture(autouse=True)
 def collector_on():
     gc.enable()
+    gc.unfreeze()
     yield
     gc.unfreeze()
     gc.enable()
 
 
-def test_paused_inside_enabled_again_after_and_what_was_built_is_frozen():
+def test_paused_inside_and_enabled_again_after_without_freezing_anything():
     with collector_paused():
         assert not gc.isenabled()
         built = [{"level": i} for i in range(1000)]
     assert gc.isenabled()
-    assert gc.get_freeze_count() >= len(built)
+    assert gc.get_freeze_count() == 0  # garbage made meanwhile can still be collected
+    assert len(built) == 1000
+
+
+def test_garbage_cycles_made_while_paused_are_collected_afterwards():
+    class Node:
+        pass
+
+    with collector_paused():
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        del a, b
+    assert gc.collect() >= 2
+
+
+def test_freeze_loaded_exempts_what_is_alive():
+    data = [{"level": i} for i in range(1000)]
+    freeze_loaded()
+    assert gc.get_freeze_count() >= len(data)
 
 
 def test_nested_pauses_enable_the_collector_only_at_the_outermost_end():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+import zlib
 
 import orjson
 import pytest
@@ -86,16 +87,22 @@ def test_a_history_replaced_behind_the_snapshots_back_is_read_whole(saved):
     [
         lambda data: b"not json at all",
         lambda data: data[: len(data) // 2],
-        lambda data: data.replace(b'"format":1', b'"format":99'),
-        lambda data: _edit(data, lambda d: d["columns"]["level"]["values"].__setitem__(0, "x")),
-        lambda data: _edit(data, lambda d: d["columns"]["staff"]["index"].pop()),
-        lambda data: _edit(data, lambda d: d["columns"]["date"]["index"].__setitem__(0, 99)),
-        lambda data: _edit(data, lambda d: d["columns"]["date"]["values"].__setitem__(0, "x")),
-        lambda data: _edit(data, lambda d: d.pop("offset")),
+        lambda data: data.replace(b'"level":{"values":[', b'"level":{"values":[9'),  # no CRC
+        lambda data: _edit(data, lambda h, c: h.update(format=99)),
+        lambda data: _edit(data, lambda h, c: c["level"]["values"].__setitem__(0, "x")),
+        lambda data: _edit(data, lambda h, c: c["staff"]["index"].pop()),
+        lambda data: _edit(data, lambda h, c: c["date"]["index"].__setitem__(0, 99)),
+        lambda data: _edit(data, lambda h, c: c["date"]["values"].__setitem__(0, "x")),
+        lambda data: _edit(data, lambda h, c: h.pop("offset")),
+        lambda data: _edit(data, lambda h, c: h.update(offset=-5)),
+        lambda data: _edit(data, lambda h, c: h.update(rows=0)),
         lambda data: _edit(data, _mid_line),
     ],
-    ids=["not-json", "cut", "format", "level", "short", "index", "date", "no-offset", "mid-line"],
-)
+    ids=[
+        "not-json", "cut", "bit-rot", "format", "level", "short", "index", "date", "no-offset",
+        "negative-offset", "no-rows", "mid-line",
+    ],
+)  # fmt: skip
 def test_a_damaged_snapshot_is_ignored(saved, damage):
     path = snapshot.snapshot_path(saved.path)
     path.write_bytes(damage(path.read_bytes()))
@@ -104,16 +111,34 @@ def test_a_damaged_snapshot_is_ignored(saved, damage):
     assert reopened.ds.assessments == saved.ds.assessments
 
 
-def _mid_line(parsed: dict) -> None:
+def _mid_line(header: dict, columns: dict) -> None:
     """Claim to end 5 bytes before the end of a line (with the bytes the file has there)."""
-    parsed["offset"] -= 5
-    parsed["last_bytes"] = (bytes.fromhex(parsed["last_bytes"])[:-5]).hex()
+    header["offset"] -= 5
+    header["last_bytes"] = (bytes.fromhex(header["last_bytes"])[:-5]).hex()
 
 
 def _edit(data: bytes, change) -> bytes:
-    parsed = orjson.loads(data)
-    change(parsed)
-    return orjson.dumps(parsed)
+    """Change the header and columns, keeping the data checksum right (so it does not tell)."""
+    header_line, _, columns_json = data.partition(b"\n")
+    header, columns = orjson.loads(header_line), orjson.loads(columns_json)
+    change(header, columns)
+    columns_json = orjson.dumps(columns)
+    header["data_crc"] = zlib.crc32(columns_json)
+    return orjson.dumps(header) + b"\n" + columns_json
+
+
+def test_a_history_edited_in_place_is_read_from_its_lines_and_the_snapshot_deleted(saved):
+    history = saved.path / "assessments.jsonl"
+    inode = history.stat().st_ino
+    data = history.read_bytes()
+    with open(history, "r+b") as handle:  # same file, same size, same last bytes: level 3 -> 2
+        handle.write(data.replace(b'"level":1', b'"level":2', 1))
+    assert history.stat().st_ino == inode
+
+    reopened = FolderRepository.open(saved.path)
+    assert reopened.snapshot_rows == 0
+    assert reopened.ds.assessments[0].level == 2
+    assert not snapshot.snapshot_path(saved.path).exists()
 
 
 def test_a_snapshot_is_saved_only_when_enough_rows_were_read_from_the_history(saved):
@@ -126,12 +151,15 @@ def test_a_snapshot_is_saved_only_when_enough_rows_were_read_from_the_history(sa
 
 
 def test_erasure_and_restore_delete_the_snapshot_and_backups_leave_it_out(saved):
+    left_by_a_crash = snapshot.snapshot_path(saved.path).with_name(".snapshot.123.tmp")
+    left_by_a_crash.write_bytes(snapshot.snapshot_path(saved.path).read_bytes())
     backup = make_backup(saved)
     assert not (backup / snapshot.CACHE_DIR).exists()
     assert snapshot.SNAPSHOT_FILE not in {p.name for p in backup.rglob("*")}
 
     restore(saved, backup)
     assert not snapshot.snapshot_path(saved.path).exists()
+    assert not left_by_a_crash.exists()
 
     saved.save_snapshot(min_new_rows=0)
     saved.rewrite_history("assessments", lambda records: records[1:])
@@ -149,3 +177,22 @@ def test_erasing_a_person_saves_a_new_snapshot_without_them(saved, monkeypatch):
     reopened = FolderRepository.open(saved.path)
     assert reopened.snapshot_rows == len(reopened.ds.assessments) == 1
     assert reopened.ds.assessments == read_without_snapshot(saved)
+
+
+def test_a_save_racing_an_erasure_elsewhere_writes_nothing(saved):
+    from store.person import erase_person
+
+    def erase_meanwhile(rows, position):
+        """Another process erases the person while this one encodes, then records more."""
+        other = FolderRepository.open(saved.path, user="other")
+        erase_person(other, EMPLOYEE_NO, backups=False)
+        for day in range(1, 4):
+            record(other, "E2", 2, day)
+        return snapshot.encode(rows, position)
+
+    record(saved, "E2", 1, 20)  # something new to save
+    assert not saved.save_snapshot(min_new_rows=0, encode=erase_meanwhile)
+    reopened = FolderRepository.open(saved.path)
+    assert EMPLOYEE_NO not in {row.staff for row in reopened.ds.assessments}
+    path = snapshot.snapshot_path(saved.path)
+    assert not path.exists() or EMPLOYEE_NO.encode() not in path.read_bytes()
