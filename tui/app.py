@@ -25,7 +25,7 @@ from textual.screen import Screen
 
 from store.backup import daily_backup
 from store.errors import StoreError
-from store.gcpause import freeze_loaded
+from store.gcpause import collector_paused, freeze_loaded
 from store.repository import FolderRepository
 from tui.screens.loading import LoadingScreen
 
@@ -180,14 +180,15 @@ class KapabelApp(App):
         """
         from reports.analysis import analyse
 
-        try:
-            repo = FolderRepository.open(self.db_path, create=True)
-        except StoreError as error:
-            self.call_from_thread(self._open_failed, str(error))
-            return
-        self.call_from_thread(self._show_progress, "Computing the figures …")
-        analysis = analyse(repo.ds, self.as_of)
-        freeze_loaded()  # later collections skip the data and figures (once: see store.gcpause)
+        with collector_paused():  # through both: no collection of all the new objects between
+            try:
+                repo = FolderRepository.open(self.db_path, create=True)
+            except StoreError as error:
+                self.call_from_thread(self._open_failed, str(error))
+                return
+            self.call_from_thread(self._show_progress, "Computing the figures …")
+            analysis = analyse(repo.ds, self.as_of)
+            freeze_loaded()  # later collections skip the data and figures (once: store.gcpause)
         self.call_from_thread(self._opened, repo, analysis)
 
     def _show_progress(self, message: str) -> None:

@@ -54,6 +54,7 @@ def parse_as_of(args: argparse.Namespace) -> dt.date:
 
 def run(args: argparse.Namespace) -> int:
     from reports import ReportInputError, build_report, render
+    from store.gcpause import collector_paused
     from store.locations import resolve_db_path
     from store.repository import FolderRepository
     from tui.cli import UsageError
@@ -61,14 +62,15 @@ def run(args: argparse.Namespace) -> int:
     as_of = parse_as_of(args)
     if args.kind == "person" and not args.employee:
         raise UsageError("the person report needs --employee NO")
-    repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
-    try:
-        report = build_report(
-            args.kind, repo.ds, as_of, department=args.department, employee=args.employee
-        )
-    except ReportInputError as error:
-        raise UsageError(str(error)) from None
-    text = render(report, args.fmt)
+    with collector_paused():  # one command: the collector would only rescan the loaded data
+        repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
+        try:
+            report = build_report(
+                args.kind, repo.ds, as_of, department=args.department, employee=args.employee
+            )
+        except ReportInputError as error:
+            raise UsageError(str(error)) from None
+        text = render(report, args.fmt)
     if args.output:
         write_output(Path(args.output).expanduser(), text)
     else:
