@@ -31,6 +31,8 @@ async def test_selecting_a_department_updates_readiness_and_heatmap(small_repo):
         await open_organisation(pilot, app)
         heatmap = app.screen.query_one("#heatmap-view", HeatmapView)
         assert "50.0 %" in screen_text(pilot)
+        await pilot.press("h")  # tabs other than Gaps are filled when shown
+        await pilot.pause()
         assert heatmap.row_count == 4  # active staff only
 
         tree = app.screen.query_one("#departments", Tree)
@@ -52,6 +54,12 @@ async def test_selecting_a_department_updates_readiness_and_heatmap(small_repo):
         gaps = app.screen.query_one("#gap-table", DataTable)
         first = [str(c) for c in gaps.get_row_at(0)]
         assert first[0] == "DC1.1" and first[1:3] == ["3", "2"]
+
+        await pilot.press("r")  # the robots tab shows the department now selected
+        await pilot.pause()
+        robots = app.screen.query_one("#robot-table", DataTable)
+        assert [str(robots.get_row_at(i)[0]) for i in range(robots.row_count)] == ["R1"]
+        assert "in Social og Sundhed and the departments below it" in screen_text(pilot)
 
 
 async def test_heatmap_shows_symbols_a_legend_and_the_cell_under_the_cursor(small_repo):
