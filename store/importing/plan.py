@@ -8,7 +8,6 @@ as it will be after the import -- so a sub-department may come before its parent
 from __future__ import annotations
 
 import dataclasses
-import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +16,7 @@ from pydantic import ValidationError
 
 from store.dataset import Dataset
 from store.errors import format_pydantic_error
+from store.gcpause import collector_paused
 from store.importing.csvfile import CsvRow, FileProblem, choose_delimiter, decode, read_rows
 from store.importing.kinds import Column, Kind, header_map, normalise_header
 from store.integrity import record_problems
@@ -174,9 +174,7 @@ def _parse_rows(
 def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) -> None:
     """Match rows on their key, build the new records and check them against the database."""
     kind = plan.kind
-    was_enabled = gc.isenabled()
-    gc.disable()  # PERFORMANCE.md: the collector dominates building a million records
-    try:
+    with collector_paused():  # PERFORMANCE.md: the collector dominates building a million records
         index = kind.index(ds)
         first_line: dict[str, int] = {}
         built: list[tuple[int, Entity, bool]] = []
@@ -191,6 +189,8 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
                 )
                 continue
             first_line[key] = row.line
+            if sync and kind.model is Staff and "active" not in row.values:
+                row.values["active"] = True  # --sync: the file lists everyone employed now
             stored = index.get(key)
             current = None if stored is None else kind.values_of(stored)
             record = _build(plan, row, kind, current)
@@ -213,9 +213,6 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
                 for s in ds.staff.values()
                 if s.active and s.employee_no not in first_line
             ]
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build(plan: Plan, row: ParsedRow, kind: Kind, current: dict | None) -> Entity | None:

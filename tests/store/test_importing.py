@@ -79,6 +79,23 @@ def test_staff_sync_deactivates_people_missing_from_the_file(db, tmp_path) -> No
     assert staff[EMPLOYEE_NO].active is False and staff["E2"].active is True
 
 
+def test_staff_sync_makes_someone_in_the_file_active_again(db, tmp_path) -> None:
+    only_e2 = write(tmp_path, "employee_no,name,department_code\nE2,Bo Hansen,D1\n")
+    import_file(db, "staff", only_e2, sync=True)  # E4711 is on leave: not in HR's file
+    both = tmp_path / "both.csv"
+    both.write_text(
+        f"employee_no,name,department_code\nE2,Bo Hansen,D1\n{EMPLOYEE_NO},Back Again,D2\n"
+    )
+
+    partial = import_file(db, "staff", both)  # without --sync a file may list just some people
+    assert FolderRepository.open(db.path).ds.staff[EMPLOYEE_NO].active is False
+    assert partial.summary() == "staff: 0 added, 1 updated, 1 unchanged, 0 deactivated"
+
+    plan = import_file(db, "staff", both, sync=True)  # the whole staff: everyone in it is active
+    assert plan.summary() == "staff: 0 added, 1 updated, 1 unchanged, 0 deactivated"
+    assert FolderRepository.open(db.path).ds.staff[EMPLOYEE_NO].active is True
+
+
 def test_competencies_csv_and_a_framework_json(db, tmp_path) -> None:
     csv_plan = import_file(
         db,
