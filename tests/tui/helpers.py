@@ -16,7 +16,21 @@ async def settle(pilot: Pilot, until: Callable[[], bool], timeout: float = 20.0)
         if loop.time() > deadline:
             raise AssertionError("the app did not reach the expected state in time")
         await pilot.pause(0.02)
+    await footer_settled(pilot)
     await pilot.pause()
+
+
+async def footer_settled(pilot: Pilot, timeout: float = 5.0) -> None:
+    """Wait until the footer shows the current keys (it is rebuilt after a refresh)."""
+    from tui.widgets.footer import KeysFooter
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        footers = pilot.app.screen.query(KeysFooter)
+        if all(footer.up_to_date for footer in footers):
+            return
+        await pilot.pause(0.02)
 
 
 def screen_lines(pilot: Pilot) -> list[str]:

@@ -17,6 +17,11 @@ class KeysFooter(Footer):
     _rebuild_pending = False
     _shown: tuple | None = None
 
+    @property
+    def up_to_date(self) -> bool:
+        """The footer shows the keys the screen has now (no rebuild waiting)."""
+        return not self._rebuild_pending and self._shown == self._keys_shown()
+
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
         if not screen.app.app_focus or self._rebuild_pending:
