@@ -166,7 +166,8 @@ def main() -> None:
             elif name.startswith("open "):
                 target = screen_target
             verdict = "" if target is None else f"  (target < {target} s)"
-            print(f"  {name:<24}{median:7.2f} s{verdict}")
+            spread = f"{min(values):.2f}-{max(values):.2f}"
+            print(f"  {name:<24}{median:7.2f} s  ({spread}){verdict}")
 
 
 if __name__ == "__main__":
