@@ -33,6 +33,7 @@ import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import compileall  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -148,6 +149,10 @@ def main() -> None:
         return
     for package in ("store", "reports", "tui"):
         compileall.compile_dir(ROOT / package, quiet=1)
+    print(
+        f"Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs; each figure: median (range) of --repeat fresh processes"
+    )
     for staff in args.sizes:
         path = database(staff)
         runs = [run_once(path, args.cold) for _ in range(args.repeat)]
