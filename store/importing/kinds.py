@@ -93,8 +93,17 @@ class Kind:
         return dict(vars(record))
 
     def records(self, ds: Dataset) -> Iterable[tuple[dict, Any]]:
-        """(field values, stored record) of every current record of this kind."""
-        for record in self.index(ds).values():
+        """(field values, stored record) of every current record of this kind.
+
+        History: the latest record per key. Register: every record, even two that share a
+        match key (two training plans for one person, competency and due date): an export
+        must not drop one.
+        """
+        if self.model is Assessment:
+            current = self.index(ds).values()
+        else:
+            current = ds.table(self.model.table).values()
+        for record in current:
             yield self.values_of(record), record
 
 

@@ -48,3 +48,31 @@ def test_escape_round_trips_every_value(value: str) -> None:
 
 def test_a_hand_typed_apostrophe_before_text_is_kept() -> None:
     assert unescape_cell("'tis") == "'tis"
+
+
+def test_two_plans_sharing_person_competency_and_due_are_both_exported(
+    repo: FolderRepository, tmp_path
+) -> None:
+    import datetime as dt
+
+    from store.models import PlanStatus, TrainingPlan
+
+    populate(repo)
+    due = dt.date(2027, 3, 1)
+    repo.put(
+        TrainingPlan(
+            staff=EMPLOYEE_NO, competency="DC1.1", target_level=3, due=due, status="cancelled"
+        )
+    )
+    repo.put(TrainingPlan(staff=EMPLOYEE_NO, competency="DC1.1", target_level=4, due=due))
+    text = export_csv("training", repo.ds)
+    rows = [line for line in text.splitlines() if line.startswith(f"{EMPLOYEE_NO},DC1.1,")]
+    assert sorted(rows) == [
+        f"{EMPLOYEE_NO},DC1.1,3,,2027-03-01,{PlanStatus.CANCELLED},",
+        f"{EMPLOYEE_NO},DC1.1,4,,2027-03-01,planned,",
+    ]
+    # Importing that file back names the clash instead of silently keeping one of them.
+    path = tmp_path / "training.csv"
+    path.write_text(text, encoding="utf-8")
+    plan = import_file(repo, "training", path, dry_run=True)
+    assert any("duplicate key" in problem for problem in plan.problems)
