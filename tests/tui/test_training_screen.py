@@ -15,6 +15,7 @@ from tests.tui.small_org import AS_OF, build_small_org
 from tui.app import KapabelApp
 from tui.forms.cohort import CohortForm
 from tui.forms.complete_plan import CompletePlanForm
+from tui.forms.confirm import ConfirmDialog
 from tui.screens.training import TrainingScreen
 
 # The plans of the small org, in display order (earliest due first):
@@ -92,6 +93,31 @@ async def test_mark_a_plan_in_progress(repo):
         await pilot.pause()
         assert repo.ds.training_plans["TP-000003"].status == PlanStatus.COMPLETED
     assert on_disk(repo).ds.training_plans["TP-000001"].status == PlanStatus.IN_PROGRESS
+
+
+async def test_cancel_a_plan_after_confirming(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_training(pilot)
+        await highlight(pilot, screen, "TP-000001")
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "TP-000001" in str(app.screen.question)
+        await pilot.press("n")  # changed my mind: nothing happens
+        await pilot.pause()
+        assert repo.ds.training_plans["TP-000001"].status == PlanStatus.PLANNED
+
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, TrainingScreen)
+        assert "TP-000001" not in screen.table.keys  # the list shows open plans
+        await pilot.press("s", "s", "s", "s")  # show cancelled plans: it is kept
+        await pilot.pause()
+        assert "TP-000001" in screen.table.keys
+    assert on_disk(repo).ds.training_plans["TP-000001"].status == PlanStatus.CANCELLED
 
 
 async def test_complete_a_plan_and_record_the_level_reached(repo):
@@ -237,7 +263,7 @@ async def test_the_palette_offers_each_training_action_once(repo):
         screen = await open_training(pilot)
         titles = [command.title for command in app.get_system_commands(screen)]
         assert "Show overdue training plans" in titles  # has no key of its own
-        for action in ("cohort", "start", "complete"):
+        for action in ("cohort", "start", "complete", "cancel_plan"):
             named = [t for t, a, _ in screen.PALETTE_ACTIONS if a == action]
             bound = [b.description for b in screen.BINDINGS if b.action == action]
             assert named and bound

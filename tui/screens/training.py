@@ -20,6 +20,7 @@ from store.errors import StoreError
 from store.models import PlanStatus, TrainingPlan
 from tui.forms.cohort import CohortForm
 from tui.forms.complete_plan import CompletePlanForm
+from tui.forms.confirm import ConfirmDialog
 from tui.screens.base import DataScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.paged_table import PagedTable
@@ -101,6 +102,8 @@ class TrainingScreen(DataScreen):
         Binding("g", "cohort", "Cohort"),
         Binding("s", "cycle_status", "Status"),
         Binding("o", "cycle_due", "Due"),
+        # Not in the footer (full at 80 columns): ? and the palette list it.
+        Binding("x", "cancel_plan", "Cancel plan", show=False),
         Binding("left_square_bracket", "page(-1)", "Prev page", show=False),
         Binding("right_square_bracket", "page(1)", "Next page", show=False),
     ]
@@ -108,6 +111,7 @@ class TrainingScreen(DataScreen):
         ("Assign training to a cohort", "cohort", "Plans for everyone below a level"),
         ("Mark the highlighted plan in progress", "start", "planned -> in progress"),
         ("Complete the highlighted plan", "complete", "and record the level reached"),
+        ("Cancel the highlighted plan", "cancel_plan", "asks first; the plan is kept, cancelled"),
         ("Show overdue training plans", "show_overdue", "Open plans past their due date"),
     ]
 
@@ -257,6 +261,39 @@ class TrainingScreen(DataScreen):
             return
 
         self.app.push_screen(CompletePlanForm(plan, self.app.as_of))
+
+    def action_cancel_plan(self) -> None:
+        """Cancel an open plan (after asking); it stays on record with status cancelled."""
+        plan = self.highlighted_plan()
+        if plan is None:
+            return
+        if plan.status not in (PlanStatus.PLANNED, PlanStatus.IN_PROGRESS):
+            self.notify(
+                f"This plan is already {STATUS_LABELS[plan.status]}",
+                severity="warning",
+                markup=False,
+            )
+            return
+        person = self.app.repo.ds.staff.get(plan.staff)
+        question = Text(f"Cancel {plan.id}: ")
+        question.append(person.name if person else plan.staff)
+        question.append(f", {plan.competency} to level {plan.target_level}?")
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.app.repo.put(
+                    plan.model_copy(update={"status": PlanStatus.CANCELLED}), expected=plan
+                )
+            except StoreError as error:
+                self.notify(str(error), severity="error", timeout=8, markup=False)
+                self.app.data_changed()
+                return
+            self.app.data_changed()
+            self.notify(f"{plan.id} is cancelled", markup=False)
+
+        self.app.push_screen(ConfirmDialog(question, confirm_label="Cancel plan"), answered)
 
     def action_cohort(self) -> None:
         self.app.push_screen(CohortForm(due=self.app.as_of + dt.timedelta(days=COHORT_DUE_DAYS)))
