@@ -104,6 +104,7 @@ async def test_cancel_a_plan_after_confirming(repo):
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         assert "TP-000001" in str(app.screen.question)
+        assert "Keep it" in str(app.screen.query_one("#confirm-no").label)  # not a 2nd "Cancel"
         await pilot.press("n")  # changed my mind: nothing happens
         await pilot.pause()
         assert repo.ds.training_plans["TP-000001"].status == PlanStatus.PLANNED

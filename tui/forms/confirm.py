@@ -27,11 +27,17 @@ class ConfirmDialog(ModalScreen[bool]):
     ]
 
     def __init__(
-        self, question: str | Text, confirm_label: str = "Yes", title: str = "Are you sure?"
+        self,
+        question: str | Text,
+        confirm_label: str = "Yes",
+        title: str = "Are you sure?",
+        keep_label: str = "Cancel",
     ) -> None:
         super().__init__()
         self.question = Text(question) if isinstance(question, str) else question
         self.confirm_label = confirm_label
+        self.keep_label = keep_label
+        """The button that changes nothing ("Keep it" where "Cancel" would mean the action)."""
         self.title_text = title
 
     def compose(self) -> ComposeResult:
@@ -42,7 +48,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(
                     f"{self.confirm_label}  y", id="confirm-yes", variant="error", compact=True
                 )
-                yield Button("Cancel  n", id="confirm-no", compact=True)
+                yield Button(f"{self.keep_label}  n", id="confirm-no", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()

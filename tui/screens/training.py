@@ -293,7 +293,9 @@ class TrainingScreen(DataScreen):
             self.app.data_changed()
             self.notify(f"{plan.id} is cancelled", markup=False)
 
-        self.app.push_screen(ConfirmDialog(question, confirm_label="Cancel plan"), answered)
+        self.app.push_screen(
+            ConfirmDialog(question, confirm_label="Cancel plan", keep_label="Keep it"), answered
+        )
 
     def action_cohort(self) -> None:
         self.app.push_screen(CohortForm(due=self.app.as_of + dt.timedelta(days=COHORT_DUE_DAYS)))
