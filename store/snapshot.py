@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
@@ -158,7 +158,9 @@ def load(db: Path, history: Path) -> tuple[list[AssessmentRow], Position] | None
         if not position.still_holds(history):
             remove(db)  # stale for good: the history's first bytes changed
             return None
-        return _decode(orjson.loads(columns), header["rows"]), position
+        rows = _decode(orjson.loads(columns), header["rows"])
+        # The same bytes in another file (a copied database folder) serve just as well.
+        return rows, replace(position, inode=file_signature(history)[0])
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
 

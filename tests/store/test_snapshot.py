@@ -196,3 +196,15 @@ def test_a_save_racing_an_erasure_elsewhere_writes_nothing(saved):
     assert EMPLOYEE_NO not in {row.staff for row in reopened.ds.assessments}
     path = snapshot.snapshot_path(saved.path)
     assert not path.exists() or EMPLOYEE_NO.encode() not in path.read_bytes()
+
+
+def test_a_copied_database_folder_still_opens_from_its_snapshot(saved, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(saved.path, copy)  # new files, new inodes, the same bytes
+    reopened = FolderRepository.open(copy)
+    assert reopened.snapshot_rows == 3
+    assert reopened.ds.assessments == saved.ds.assessments
+    record(reopened, "E2", 3, 21)  # and it reads on and appends as usual
+    assert len(FolderRepository.open(copy).ds.assessments) == 4
