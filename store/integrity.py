@@ -68,6 +68,7 @@ def record_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[str]:
         problems += _missing(ds.roles, record.role, "role", "role")
     elif isinstance(record, Competency):
         problems += _missing(ds.frameworks, record.framework, "framework", "framework")
+        problems += moved_competency_problems(ds, record)
     elif isinstance(record, Framework):
         problems += scale_problems(ds, record)
     elif isinstance(record, Requirement):
@@ -111,26 +112,47 @@ def scale_problems(ds: Dataset, framework: Framework) -> list[str]:
     if previous is None or top >= previous.max_level:
         return []
     ours = {c.code for c in ds.competencies.values() if c.framework == framework.code}
+    found = levels_in_use_above(ds, ours, top)
+    return [f"scale: levels above {top} are still used by {found}"] if found else []
+
+
+def moved_competency_problems(ds: Dataset, competency: Competency) -> list[str]:
+    """A competency moved to another framework must fit that framework's scale."""
+    previous = ds.competencies.get(competency.code)
+    framework = ds.frameworks.get(competency.framework)
+    if previous is None or framework is None or previous.framework == competency.framework:
+        return []
+    found = levels_in_use_above(ds, {competency.code}, framework.max_level)
+    if not found:
+        return []
+    return [
+        f"framework: {framework.code}'s scale goes up to {framework.max_level}, "
+        f"but {competency.code} is used at higher levels by {found}"
+    ]
+
+
+def levels_in_use_above(ds: Dataset, competencies: set[str], top: int) -> str:
+    """How many records use one of `competencies` at a level above `top` ("" when none),
+    e.g. "2 requirements, 120 assessments"."""
     used: Counter[str] = Counter()
     used["requirement"] = sum(
-        r.competency in ours and r.level > top for r in ds.requirements.values()
+        r.competency in competencies and r.level > top for r in ds.requirements.values()
     )
     used["training plan"] = sum(
-        p.competency in ours and p.target_level > top for p in ds.training_plans.values()
+        p.competency in competencies and p.target_level > top for p in ds.training_plans.values()
     )
     used["course"] = sum(
-        any(c in ours and level > top for c, level in course.raises.items())
+        any(c in competencies and level > top for c, level in course.raises.items())
         for course in ds.courses.values()
     )
     used["robot"] = sum(
-        any(c in ours and level > top for c, level in robot.required_competencies.items())
+        any(c in competencies and level > top for c, level in robot.required_competencies.items())
         for robot in ds.robots.values()
     )
-    used["assessment"] = sum(row.level > top and row.competency in ours for row in ds.assessments)
-    found = [f"{n:,} {what}{'s' if n != 1 else ''}" for what, n in used.items() if n]
-    if not found:
-        return []
-    return [f"scale: levels above {top} are still used by {', '.join(found)}"]
+    used["assessment"] = sum(
+        row.level > top and row.competency in competencies for row in ds.assessments
+    )
+    return ", ".join(f"{n:,} {what}{'s' if n != 1 else ''}" for what, n in used.items() if n)
 
 
 def _count(label: str, n: int) -> list[str]:

@@ -41,6 +41,9 @@ def plan_framework(data: bytes, source: str, ds: Dataset) -> Plan:
         for problem in format_pydantic_error(error):
             plan.problem(1, "framework", problem)
         return plan
+    for problem in record_problems(ds, framework):  # e.g. a scale shrunk below levels in use
+        field_name, _, message = problem.partition(": ")
+        plan.problem(1, field_name, message)
     if ds.frameworks.get(framework.code) != framework:
         plan.extra_records.append(framework)
     if not isinstance(items, list):

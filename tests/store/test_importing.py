@@ -115,6 +115,38 @@ def test_competencies_csv_and_a_framework_json(db, tmp_path) -> None:
     assert ds.competencies["RPA2"].area == "Udvikling"
 
 
+def test_a_framework_file_that_shrinks_a_scale_in_use_is_refused_at_the_preview(
+    db, tmp_path
+) -> None:
+    text = '{"code": "RPA", "name": "Robot operation", "scale": [{"level": 1, "label": "Ny"}]}'
+    path = write(tmp_path, text, "rpa.json")
+    before = folder_hashes(db.path)
+    preview = import_file(db, "competencies", path, dry_run=True)  # the preview says so too
+    assert preview.problems == [
+        f"{path}:1: scale: levels above 1 are still used by 1 requirement, 1 training plan, 1 robot"
+    ]
+    assert import_file(db, "competencies", path).problems == preview.problems
+    assert folder_hashes(db.path) == before
+
+
+def test_a_competency_cannot_move_into_a_framework_whose_scale_is_too_small(db, tmp_path) -> None:
+    from store.errors import ValidationProblem
+
+    text = (
+        '{"code": "SIK", "name": "Sikkerhed", "scale": [{"level": 1, "label": "Kender"},'
+        '{"level": 2, "label": "Kan"}], "competencies": [{"code": "DC1.1", "name": "Søgning"}]}'
+    )
+    plan = import_file(db, "competencies", write(tmp_path, text, "sik.json"))
+    assert [p.split(": ", 1)[-1] for p in plan.problems] == [
+        "competencies[1]: framework: SIK's scale goes up to 2, but DC1.1 is used at higher "
+        "levels by 1 requirement, 1 training plan, 2 assessments"
+    ]
+    moved = db.ds.competencies["DC1.1"].model_copy(update={"framework": "RPA"})
+    with pytest.raises(ValidationProblem):  # RPA's scale is 1-3; DC1.1 is required at 4
+        db.put(moved)
+    assert FolderRepository.open(db.path).ds.competencies["DC1.1"].framework == "DIGCOMP"
+
+
 def test_requirements_with_danish_dates_and_priorities(db, tmp_path) -> None:
     text = "afdeling;kompetence;niveau;rolle;prioritet;frist\nD2;RPA1;3;;bør;31-12-2027\n"
     plan = import_file(db, "requirements", write(tmp_path, text))
