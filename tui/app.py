@@ -267,10 +267,13 @@ class KapabelApp(App):
         optionally on one of its tabs ("gaps", "heatmap", "robots")."""
         self.selected_department = code
         self.selected_tab = tab
-        if self.current_mode == "organisation":
+        if self.current_mode == "organisation" and len(self.screen_stack) == 1:
             self.screen.apply_selection()  # already showing: no resume event will come
-        else:
+            return
+        if self.current_mode != "organisation":
             self.switch_mode("organisation")
+        while len(self.screen_stack) > 1:  # a person's page opened from the heatmap
+            self.pop_screen()
 
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)

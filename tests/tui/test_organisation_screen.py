@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Tree
 
+from store.models import Assessment
+from store.repository import FolderRepository
 from tests.tui.conftest import AS_OF, MARKUP_NAME
 from tests.tui.helpers import screen_text, settle
 from tui.app import KapabelApp
@@ -96,6 +100,40 @@ async def test_enter_on_a_heatmap_row_opens_that_persons_page_and_escape_comes_b
         await settle(pilot, lambda: app.current_mode == "organisation")
         assert isinstance(app.screen.focused, HeatmapView)
         assert app.screen.query_one(HeatmapView).cursor_row == 2
+
+
+async def test_the_heatmap_keeps_its_place_when_the_data_changes(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_organisation(pilot, app)
+        await pilot.press("h", "down", "down", "right")  # E2, DC2.1
+        await pilot.pause()
+        colleague = FolderRepository.open(small_repo.path, user="colleague")
+        colleague.record(
+            Assessment(staff="E2", competency="DC2.1", level=4, date=dt.date(2026, 6, 1))
+        )
+        await pilot.press("ctrl+r")  # pick up the colleague's assessment
+        await settle(pilot, lambda: "current 4" in screen_text(pilot))
+        heatmap = app.screen.query_one(HeatmapView)
+        assert (heatmap.cursor_row, heatmap.cursor_column) == (2, 1)
+        assert "Bo [italic]Bent[/] (E2) · DC2.1: required 4, current 4" in screen_text(pilot)
+
+
+async def test_a_drill_down_from_the_overview_shows_organisation_over_a_person_page(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_organisation(pilot, app)
+        await pilot.press("h", "enter")  # a person's page, on the Organisation screen
+        await settle(pilot, lambda: isinstance(app.screen, PersonScreen))
+        await pilot.press("1")
+        await settle(pilot, lambda: app.current_mode == "overview" and app.screen.figures_shown)
+        figures = app.screen.query_one("#figures", DataTable)
+        figures.focus()
+        figures.move_cursor(row=figures.get_row_index("risk"))
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.current_mode == "organisation")
+        await settle(pilot, lambda: "Journal robot" in screen_text(pilot))
+        assert not isinstance(app.screen, PersonScreen)
 
 
 async def test_markup_in_department_and_person_names_is_shown_literally(small_repo):

@@ -26,7 +26,9 @@ def add_parser(subparsers) -> None:
     add_db_option(parser)
     parser.add_argument("--dry-run", action="store_true", help="check and summarise, write nothing")
     parser.add_argument(
-        "--sync", action="store_true", help="staff only: deactivate people missing from the file"
+        "--sync",
+        action="store_true",
+        help="staff only: the file is the whole staff; people missing from it are deactivated, people in it active",
     )
     parser.set_defaults(handler=run)
 

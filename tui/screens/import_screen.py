@@ -68,7 +68,7 @@ class ImportScreen(ModalScreen[Plan | None]):
                 [(name, name) for name in KINDS], id="kind", allow_blank=False, value="staff"
             )
             yield Input(placeholder="path to the file, then Enter to preview", id="path")
-            yield Checkbox("Deactivate staff missing from the file (sync)", id="sync")
+            yield Checkbox("The file is the whole staff (sync: others deactivated)", id="sync")
             with VerticalScroll(id="report"):
                 yield Static(Text("Type a path and press Enter to preview."), id="report-text")
             with Horizontal():

@@ -46,6 +46,8 @@ class OrganisationScreen(AnalysisScreen):
         self._shown_department: str | None | bool = False
         """The department the panes show (False: none yet)."""
         self._staff: list = []
+        self._heatmap_department: str | None | bool = False
+        """The department the heatmap rows are for (False: not filled yet)."""
         self._unfilled: dict[str, tuple] = {}
         """Tabs not filled for the department shown yet -> (analysis, its figures)."""
 
@@ -213,8 +215,11 @@ class OrganisationScreen(AnalysisScreen):
     def _fill_heatmap(self, analysis, code: str | None, columns: list[str]) -> None:
         from reports.rules import cell_state
 
+        view = self.query_one("#heatmap-view", HeatmapView)
+        keep = self._heatmap_cursor(code)
         staff = analysis.staff_in_scope(code)
         self._staff = staff
+        self._heatmap_department = code
         required_for_pair = analysis.structure.required_for_pair
         current_level = analysis.current_level
 
@@ -229,9 +234,22 @@ class OrganisationScreen(AnalysisScreen):
             ]
             return HeatmapRow(f"{person.name} · {person.employee_no}", cells)
 
-        view = self.query_one("#heatmap-view", HeatmapView)
         view.set_rows(columns, len(staff), row)
+        if keep is not None:  # the same department again (new data): stay on the same cell
+            employee_no, competency = keep
+            rows = [i for i, p in enumerate(staff) if p.employee_no == employee_no]
+            if rows:
+                column = columns.index(competency) if competency in columns else 0
+                self.call_after_refresh(view.move_cursor, rows[0], column)
         self._describe_cell(0, 0)
+
+    def _heatmap_cursor(self, code: str | None) -> tuple[str, str] | None:
+        """(employee no., competency) under the heatmap's cursor, if it shows `code` already."""
+        view = self.query_one("#heatmap-view", HeatmapView)
+        if self._heatmap_department != code or not self._staff or not view.columns:
+            return None
+        row = min(view.cursor_row, len(self._staff) - 1)
+        return self._staff[row].employee_no, view.columns[view.cursor_column]
 
     def _fill_robots(self, analysis, code: str | None) -> None:
         from reports.robots import robot_figures, robots_in_scope

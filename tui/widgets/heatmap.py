@@ -256,6 +256,10 @@ class HeatmapView(ScrollView, can_focus=True):
         """The column under cell-area position `x` (scroll included)."""
         return max(0, min(len(self.columns) - 1, bisect.bisect_right(self.offsets, x) - 1))
 
+    def move_cursor(self, row: int, column: int) -> None:
+        """Put the cursor on a cell (kept within the rows and columns) and scroll it into view."""
+        self._clamp(row, column)
+
     def action_move(self, dx: int, dy: int) -> None:
         self._clamp(self.cursor_row + dy, self.cursor_column + dx)
 
