@@ -59,6 +59,10 @@ class Kind:
     resolve: Callable[[dict, Dataset], None] | None = None
     """Turns what a person typed into a stored reference (a role's name into its code)."""
     notes: str = ""
+    id_field: str | None = None
+    """A field naming one record exactly (a training plan's id): a row that fills it is matched
+    on it, so records sharing the match fields stay apart; a row that leaves it empty is
+    matched on the match fields, as HR files are."""
     column_by_field: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -73,15 +77,25 @@ class Kind:
         return None if info.is_required() else info.get_default(call_default_factory=True)
 
     def match_key(self, values: Mapping[str, Any]) -> str:
-        return "|".join(
-            format_value(values[f] if f in values else self.default(f)) for f in self.match_fields
-        )
+        if self.id_field and values.get(self.id_field):
+            return f"#{values[self.id_field]}"
+        return self.natural_key(values)
 
     def index(self, ds: Dataset) -> dict[str, Any]:
         """Match key -> current record (for history: the latest record with that key)."""
         if self.model is Assessment:  # a million rows: AssessmentRow.key() is the match key
             return {row.key(): row for row in ds.assessments}
-        return {self.match_key(vars(r)): r for r in ds.table(self.model.table).values()}
+        records = ds.table(self.model.table).values()
+        index = {self.natural_key(vars(r)): r for r in records}
+        if self.id_field:
+            index.update({f"#{getattr(r, self.id_field)}": r for r in records})
+        return index
+
+    def natural_key(self, values: Mapping[str, Any]) -> str:
+        """The key from the match fields alone (what a file without the id column gives)."""
+        return "|".join(
+            format_value(values[f] if f in values else self.default(f)) for f in self.match_fields
+        )
 
     @staticmethod
     def values_of(record: Any) -> dict[str, Any]:
@@ -232,6 +246,7 @@ KINDS: dict[str, Kind] = {
             "training",
             TrainingPlan,
             (
+                Column("plan_id", "id", aliases=("plan", "id", "plan_nr")),
                 Column("employee_no", "staff", required=True, aliases=EMPLOYEE),
                 Column("competency", "competency", required=True, aliases=COMPETENCY),
                 Column(
@@ -255,6 +270,8 @@ KINDS: dict[str, Kind] = {
                 Column("completed", "completed", parse_date, aliases=("gennemført_dato",)),
             ),
             ("staff", "competency", "due"),
+            id_field="id",
+            notes="plan_id (as exported) names a plan exactly; leave it empty for a new plan",
         ),
         Kind(
             "robot-benefits",

@@ -192,6 +192,10 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
             if sync and kind.model is Staff and "active" not in row.values:
                 row.values["active"] = True  # --sync: the file lists everyone employed now
             stored = index.get(key)
+            if stored is None and key.startswith("#"):
+                name = kind.column_name(kind.id_field)
+                plan.problem(row.line, name, f"no {key[1:]!r} here (leave it empty for a new one)")
+                continue
             current = None if stored is None else kind.values_of(stored)
             record = _build(plan, row, kind, current)
             if record is None:

@@ -50,29 +50,57 @@ def test_a_hand_typed_apostrophe_before_text_is_kept() -> None:
     assert unescape_cell("'tis") == "'tis"
 
 
-def test_two_plans_sharing_person_competency_and_due_are_both_exported(
+def test_two_plans_sharing_person_competency_and_due_export_and_import_back_unchanged(
     repo: FolderRepository, tmp_path
 ) -> None:
     import datetime as dt
 
-    from store.models import PlanStatus, TrainingPlan
+    from store.models import TrainingPlan
 
     populate(repo)
     due = dt.date(2027, 3, 1)
-    repo.put(
+    cancelled = repo.put(
         TrainingPlan(
             staff=EMPLOYEE_NO, competency="DC1.1", target_level=3, due=due, status="cancelled"
         )
     )
-    repo.put(TrainingPlan(staff=EMPLOYEE_NO, competency="DC1.1", target_level=4, due=due))
+    again = repo.put(TrainingPlan(staff=EMPLOYEE_NO, competency="DC1.1", target_level=4, due=due))
     text = export_csv("training", repo.ds)
-    rows = [line for line in text.splitlines() if line.startswith(f"{EMPLOYEE_NO},DC1.1,")]
+    rows = [line for line in text.splitlines() if f",{EMPLOYEE_NO},DC1.1," in line]
     assert sorted(rows) == [
-        f"{EMPLOYEE_NO},DC1.1,3,,2027-03-01,{PlanStatus.CANCELLED},",
-        f"{EMPLOYEE_NO},DC1.1,4,,2027-03-01,planned,",
+        f"{cancelled.id},{EMPLOYEE_NO},DC1.1,3,,2027-03-01,cancelled,",
+        f"{again.id},{EMPLOYEE_NO},DC1.1,4,,2027-03-01,planned,",
     ]
-    # Importing that file back names the clash instead of silently keeping one of them.
     path = tmp_path / "training.csv"
     path.write_text(text, encoding="utf-8")
-    plan = import_file(repo, "training", path, dry_run=True)
-    assert any("duplicate key" in problem for problem in plan.problems)
+    before = folder_hashes(repo.path)
+    plan = import_file(repo, "training", path)
+    assert plan.problems == [] and (plan.added, plan.updated) == ([], [])
+    assert folder_hashes(repo.path) == before
+
+
+def test_a_plan_id_names_one_plan_and_an_unknown_one_is_refused(
+    repo: FolderRepository, tmp_path
+) -> None:
+    populate(repo)
+    plan_id = next(p.id for p in repo.ds.training_plans.values() if p.staff == EMPLOYEE_NO)
+    path = tmp_path / "plans.csv"
+    path.write_text(
+        "plan_id,employee_no,competency,target_level,due,status\n"
+        f"{plan_id},{EMPLOYEE_NO},RPA1,3,2027-03-01,in_progress\n"
+        f",{EMPLOYEE_NO},DC1.1,5,2028-01-01,planned\n",
+        encoding="utf-8",
+    )
+    plan = import_file(repo, "training", path)
+    assert plan.summary() == "training: 1 added, 1 updated, 0 unchanged"
+    updated = repo.ds.training_plans[plan_id]
+    assert (updated.target_level, updated.status) == (3, "in_progress")
+
+    path.write_text(
+        f"plan_id,employee_no,competency,target_level\nTP-999999,{EMPLOYEE_NO},RPA1,2\n",
+        encoding="utf-8",
+    )
+    refused = import_file(repo, "training", path)
+    assert refused.problems == [
+        f"{path}:2: plan_id: no 'TP-999999' here (leave it empty for a new one)"
+    ]
