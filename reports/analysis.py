@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from reports import rules
-from reports.bulk import gc_paused
 from reports.tree import DepartmentTree, natural_key
 from store.dataset import AssessmentRow, Dataset
 from store.gcpause import collector_paused
@@ -118,7 +117,7 @@ def current_index(rows: Iterable[AssessmentRow], as_of: dt.date) -> CurrentIndex
     """
     precedence = SOURCE_PRECEDENCE
     best: CurrentIndex = {}
-    with gc_paused():
+    with collector_paused():
         for row in rows:
             date = row[3]
             if date > as_of:
@@ -221,7 +220,7 @@ class Analysis:
     def __init__(self, ds: Dataset, as_of: dt.date, structure: Structure | None = None) -> None:
         self.ds = ds
         self.as_of = as_of
-        with gc_paused():  # the whole build only adds objects that live on
+        with collector_paused():  # the whole build only adds objects that live on
             self.structure = structure or Structure(ds)
         self.tree = self.structure.tree
         self.current = current_index(ds.assessments, as_of)
@@ -231,7 +230,7 @@ class Analysis:
         self._own_gaps: dict[str, list[GapRow]] = {}
         self._figures: dict[str | None, DepartmentFigures] = {}
         self._history: dict[str, list[AssessmentRow]] | None = None
-        with gc_paused():
+        with collector_paused():
             self._count_departments()
 
     # ------------------------------------------------------------- the one pass

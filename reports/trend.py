@@ -15,8 +15,8 @@ from typing import Any
 from reports import rules
 from reports.analysis import _NONE, Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
-from reports.bulk import gc_paused
 from store.dataset import AssessmentRow, Dataset
+from store.gcpause import collector_paused
 
 QUARTERS = 8
 
@@ -117,7 +117,7 @@ class ReadinessSweep:
         met = [0] * self.groups
         result = []
         position = 0
-        with gc_paused():
+        with collector_paused():
             for end in ends:
                 while position < len(rows) and rows[position][3] <= end:
                     row = rows[position]

@@ -13,8 +13,8 @@ from typing import Any
 from tabulate import tabulate
 
 from reports.base import Report, Table
-from reports.bulk import gc_paused
 from reports.render.cells import cell_text, group_rows, is_numeric_column, plain
+from store.gcpause import collector_paused
 
 WIDTH = 100
 MAX_CELL = 28
@@ -137,6 +137,6 @@ def render(report: Report) -> str:
         parts.append(
             "\n".join(f"{plain(k) + ':':<{label_width + 1}} {plain(v)}" for k, v in report.summary)
         )
-    with gc_paused():
+    with collector_paused():
         parts.extend(render_section(table) for table in report.tables())
     return "\n\n".join(parts) + "\n"

@@ -51,3 +51,13 @@ def overview_ready(app) -> bool:
 def screen_words(pilot: Pilot) -> str:
     """The screen's words with runs of whitespace as one space (wrapped messages read whole)."""
     return " ".join(screen_text(pilot).split())
+
+
+async def open_overview_figure(pilot: Pilot, key: str, press: str = "enter") -> None:
+    """On the Overview: put the cursor on a figure's row ("overdue", "risk", ...) and open it."""
+    from textual.widgets import DataTable
+
+    figures = pilot.app.screen.query_one("#figures", DataTable)
+    figures.focus()
+    figures.move_cursor(row=figures.get_row_index(key))
+    await pilot.press(press)

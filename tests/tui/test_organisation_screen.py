@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Tree
 from store.models import Assessment
 from store.repository import FolderRepository
 from tests.tui.conftest import AS_OF, MARKUP_NAME
-from tests.tui.helpers import screen_text, settle
+from tests.tui.helpers import open_overview_figure, screen_text, settle
 from tui.app import KapabelApp
 from tui.screens.person import PersonScreen
 from tui.widgets.heatmap import HeatmapRow, HeatmapView
@@ -127,10 +127,7 @@ async def test_a_drill_down_from_the_overview_shows_organisation_over_a_person_p
         await settle(pilot, lambda: isinstance(app.screen, PersonScreen))
         await pilot.press("1")
         await settle(pilot, lambda: app.current_mode == "overview" and app.screen.figures_shown)
-        figures = app.screen.query_one("#figures", DataTable)
-        figures.focus()
-        figures.move_cursor(row=figures.get_row_index("risk"))
-        await pilot.press("enter")
+        await open_overview_figure(pilot, "risk")
         await settle(pilot, lambda: app.current_mode == "organisation")
         await settle(pilot, lambda: "Journal robot" in screen_text(pilot))
         assert not isinstance(app.screen, PersonScreen)

@@ -6,7 +6,7 @@ from textual.widgets import DataTable, Select, Tree
 
 from store.models import Assessment
 from tests.tui.conftest import AS_OF
-from tests.tui.helpers import overview_ready, screen_text, settle
+from tests.tui.helpers import open_overview_figure, overview_ready, screen_text, settle
 from tui.app import KapabelApp
 from tui.screens.overview import TREND_AFTER_S
 
@@ -69,10 +69,7 @@ async def test_selecting_overdue_training_opens_training_and_robots_open_the_rob
     app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, lambda: overview_ready(app))
-        figures = app.screen.query_one("#figures", DataTable)
-        figures.focus()
-        figures.move_cursor(row=figures.get_row_index("overdue"))
-        await pilot.press("o")
+        await open_overview_figure(pilot, "overdue", press="o")
         await settle(pilot, lambda: app.current_mode == "training")
         await settle(pilot, lambda: str(app.screen.query_one("#due", Select).value) == "overdue")
         await settle(pilot, lambda: app.screen.query_one(DataTable).row_count == 1)
@@ -80,10 +77,7 @@ async def test_selecting_overdue_training_opens_training_and_robots_open_the_rob
 
         await pilot.press("1")
         await settle(pilot, lambda: overview_ready(app))
-        figures = app.screen.query_one("#figures", DataTable)
-        figures.focus()
-        figures.move_cursor(row=figures.get_row_index("risk"))
-        await pilot.press("enter")
+        await open_overview_figure(pilot, "risk")
         await settle(pilot, lambda: app.current_mode == "organisation")
         await settle(pilot, lambda: "Journal robot" in screen_text(pilot))
         assert "⚠ yes" in screen_text(pilot)

@@ -17,7 +17,7 @@ from reports.plan_filters import DueFilter, StatusFilter, plan_counts, select_pl
 from reports.rules import plan_is_overdue
 from store.dataset import Dataset
 from store.errors import StoreError
-from store.models import PlanStatus, TrainingPlan
+from store.models import OPEN_PLAN_STATUSES, PlanStatus, TrainingPlan
 from tui.forms.cohort import CohortForm
 from tui.forms.complete_plan import CompletePlanForm
 from tui.forms.confirm import ConfirmDialog
@@ -237,42 +237,17 @@ class TrainingScreen(DataScreen):
                 markup=False,
             )
             return
-        try:
-            self.app.repo.put(
-                plan.model_copy(update={"status": PlanStatus.IN_PROGRESS}), expected=plan
-            )
-        except StoreError as error:
-            self.notify(str(error), severity="error", timeout=8, markup=False)
-            self.app.data_changed()
-            return
-        self.app.data_changed()
-        self.notify(f"{plan.id} is in progress", markup=False)
+        self._save_status(plan, PlanStatus.IN_PROGRESS, "is in progress")
 
     def action_complete(self) -> None:
-        plan = self.highlighted_plan()
-        if plan is None:
-            return
-        if plan.status not in (PlanStatus.PLANNED, PlanStatus.IN_PROGRESS):
-            self.notify(
-                f"This plan is already {STATUS_LABELS[plan.status]}",
-                severity="warning",
-                markup=False,
-            )
-            return
-
-        self.app.push_screen(CompletePlanForm(plan, self.app.as_of))
+        plan = self._open_plan()
+        if plan is not None:
+            self.app.push_screen(CompletePlanForm(plan, self.app.as_of))
 
     def action_cancel_plan(self) -> None:
         """Cancel an open plan (after asking); it stays on record with status cancelled."""
-        plan = self.highlighted_plan()
+        plan = self._open_plan()
         if plan is None:
-            return
-        if plan.status not in (PlanStatus.PLANNED, PlanStatus.IN_PROGRESS):
-            self.notify(
-                f"This plan is already {STATUS_LABELS[plan.status]}",
-                severity="warning",
-                markup=False,
-            )
             return
         person = self.app.repo.ds.staff.get(plan.staff)
         question = Text(f"Cancel {plan.id}: ")
@@ -280,22 +255,35 @@ class TrainingScreen(DataScreen):
         question.append(f", {plan.competency} to level {plan.target_level}?")
 
         def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                self.app.repo.put(
-                    plan.model_copy(update={"status": PlanStatus.CANCELLED}), expected=plan
-                )
-            except StoreError as error:
-                self.notify(str(error), severity="error", timeout=8, markup=False)
-                self.app.data_changed()
-                return
-            self.app.data_changed()
-            self.notify(f"{plan.id} is cancelled", markup=False)
+            if yes:
+                self._save_status(plan, PlanStatus.CANCELLED, "is cancelled")
 
         self.app.push_screen(
             ConfirmDialog(question, confirm_label="Cancel plan", keep_label="Keep it"), answered
         )
+
+    def _open_plan(self) -> TrainingPlan | None:
+        """The highlighted plan if it is still open (planned or in progress); else it says why."""
+        plan = self.highlighted_plan()
+        if plan is not None and plan.status not in OPEN_PLAN_STATUSES:
+            self.notify(
+                f"This plan is already {STATUS_LABELS[plan.status]}",
+                severity="warning",
+                markup=False,
+            )
+            return None
+        return plan
+
+    def _save_status(self, plan: TrainingPlan, status: PlanStatus, done: str) -> None:
+        """Save the plan with a new status; refused if someone changed it meanwhile."""
+        try:
+            self.app.repo.put(plan.model_copy(update={"status": status}), expected=plan)
+        except StoreError as error:
+            self.notify(str(error), severity="error", timeout=8, markup=False)
+            self.app.data_changed()
+            return
+        self.app.data_changed()
+        self.notify(f"{plan.id} {done}", markup=False)
 
     def action_cohort(self) -> None:
         self.app.push_screen(CohortForm(due=self.app.as_of + dt.timedelta(days=COHORT_DUE_DAYS)))
