@@ -220,8 +220,7 @@ class Analysis:
     def __init__(self, ds: Dataset, as_of: dt.date, structure: Structure | None = None) -> None:
         self.ds = ds
         self.as_of = as_of
-        with collector_paused():  # the whole build only adds objects that live on
-            self.structure = structure or Structure(ds)
+        self.structure = structure or Structure(ds)
         self.tree = self.structure.tree
         self.current = current_index(ds.assessments, as_of)
         """employee_no -> competency -> current assessment (see `current_for`)."""
@@ -230,8 +229,7 @@ class Analysis:
         self._own_gaps: dict[str, list[GapRow]] = {}
         self._figures: dict[str | None, DepartmentFigures] = {}
         self._history: dict[str, list[AssessmentRow]] | None = None
-        with collector_paused():
-            self._count_departments()
+        self._count_departments()
 
     # ------------------------------------------------------------- the one pass
     def _count_departments(self) -> None:
@@ -437,6 +435,9 @@ class Analysis:
 
 
 def analyse(ds: Dataset, as_of: dt.date, structure: Structure | None = None) -> Analysis:
-    """The analysis of `ds` as of `as_of` (pass `structure` to reuse it across dates)."""
+    """The analysis of `ds` as of `as_of` (pass `structure` to reuse it across dates).
+
+    The whole build only adds objects that live on: the cycle collector is paused throughout.
+    """
     with collector_paused():
         return Analysis(ds, as_of, structure)

@@ -96,7 +96,7 @@ class HistoryLog:
     def _advance(self, data: bytes) -> None:
         self.offset += len(data)
         self.lines_read += data.count(b"\n")
-        self.last_bytes = (self.last_bytes + data)[-TAIL_CHECK:]
+        self.last_bytes = (self.last_bytes + data[-TAIL_CHECK:])[-TAIL_CHECK:]
         self.crc = zlib.crc32(data, self.crc)
 
     def appended(self, data: bytes) -> None:

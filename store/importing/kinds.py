@@ -113,10 +113,7 @@ class Kind:
         match key (two training plans for one person, competency and due date): an export
         must not drop one.
         """
-        if self.model is Assessment:
-            current = self.index(ds).values()
-        else:
-            current = ds.table(self.model.table).values()
+        current = self.index(ds).values() if self.history else ds.table(self.model.table).values()
         for record in current:
             yield self.values_of(record), record
 

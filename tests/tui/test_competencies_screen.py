@@ -122,6 +122,8 @@ async def test_remove_asks_first_and_keeps_the_requirement_on_no(repo):
         assert isinstance(app.screen, CompetenciesScreen)
         assert screen.table.keys == []
         assert app.analysis.department_figures("D1").pairs_required == 0
+        removed = [n for n in app._notifications if n.message.startswith("Removed: ")]
+        assert len(removed) == 1 and not removed[0].markup  # names are shown as typed
     assert on_disk(repo).ds.requirements == {}
 
 
