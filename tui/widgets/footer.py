@@ -28,7 +28,11 @@ class KeysFooter(Footer):
             return
         if self.is_attached and screen is self.screen:
             self._rebuild_pending = True
-            self.call_after_refresh(self._rebuild_if_changed)
+            # Queued on the footer's own screen: `call_after_refresh` hands the callback to
+            # whichever screen is current when the message is handled, and during a screen
+            # switch that is the screen being left, which never refreshes again: the footer
+            # then stayed stale for good.
+            screen._invoke_later(self._rebuild_if_changed, self)
 
     async def _rebuild_if_changed(self) -> None:
         self._rebuild_pending = False
