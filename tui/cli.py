@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from store.errors import StoreError
 from tui.commands import COMMAND_MODULES
@@ -22,6 +23,32 @@ EXIT_USAGE = 2
 
 class UsageError(Exception):
     """Bad input on the command line: one line on stderr, exit status 2."""
+
+    def __init__(self, message: str, prog: str | None = None) -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+class KapabelParser(argparse.ArgumentParser):
+    """argparse with the README's promise for bad usage: one line on stderr, exit status 2.
+
+    argparse prints the whole usage before its error; a user needs the problem and where help
+    is, so the line names the command, the problem, and that command's --help.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        problem = " ".join(message.removeprefix("argument ").split())
+        raise UsageError(f"{problem}; see {self.prog} --help", prog=self.prog)
+
+
+def _remember_parser(parser: argparse.ArgumentParser) -> None:
+    """Each (sub)command's parser in its defaults, so that an unknown option is reported by the
+    command it was given to (argparse leaves that to the top-level parser)."""
+    parser.set_defaults(command_parser=parser)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in set(action.choices.values()):
+                _remember_parser(sub)
 
 
 def kapabel_version() -> str:
@@ -52,6 +79,21 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def whole_number(minimum: int):
+    """argparse type for a whole number of at least `minimum`, naming a bad value."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}: {value}")
+        return value
+
+    return parse
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
@@ -62,7 +104,7 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = KapabelParser(
         prog="kapabel",
         description="Digital competencies, training and robots against the digitalisation "
         "strategy. Without a command, opens the app.",
@@ -80,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.add_parser(subparsers)
+    _remember_parser(parser)
     return parser
 
 
@@ -106,11 +149,15 @@ def _open_app(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = None
     try:
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:
+            args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
         return args.handler(args)
     except UsageError as error:
-        print(f"kapabel: {error}", file=sys.stderr)
+        prog = error.prog or getattr(args, "command_parser", parser).prog
+        print(f"{prog}: {error}", file=sys.stderr)
         return EXIT_USAGE
     except StoreError as error:
         print(f"kapabel: {error}", file=sys.stderr)

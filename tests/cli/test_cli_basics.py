@@ -56,4 +56,5 @@ def test_an_unknown_command_is_a_usage_error_without_traceback() -> None:
     )
     assert result.returncode == 2
     assert "invalid choice: 'frobnicate'" in result.stderr
+    assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr

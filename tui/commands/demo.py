@@ -10,7 +10,7 @@ from store.repository import FolderRepository
 
 
 def add_parser(subparsers) -> None:
-    from tui.cli import add_db_option
+    from tui.cli import add_db_option, whole_number
 
     parser = subparsers.add_parser(
         "demo",
@@ -19,21 +19,13 @@ def add_parser(subparsers) -> None:
         "demo folder, or to --db, and open it. Never writes into the default database.",
     )
     add_db_option(parser)
-    parser.add_argument("--staff", type=_positive, default=1200, help="staff count (default 1200)")
+    parser.add_argument(
+        "--staff", type=whole_number(1), default=1200, help="staff count (default 1200)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--force", action="store_true", help="replace an existing database")
     parser.add_argument("--no-open", action="store_true", help="write it, do not open the app")
     parser.set_defaults(handler=run)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ REPORT_CHOICES = ("gaps", "heatmap", "person", "training", "robots", "strategy",
 
 
 def add_parser(subparsers) -> None:
-    from tui.cli import add_db_option
+    from tui.cli import add_db_option, iso_date
 
     parser = subparsers.add_parser(
         "report",
@@ -27,6 +27,7 @@ def add_parser(subparsers) -> None:
     parser.add_argument(
         "--as-of",
         dest="report_as_of",
+        type=iso_date,
         metavar="YYYY-MM-DD",
         help="as of this date (default: today)",
     )
@@ -39,17 +40,22 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def parse_as_of(args: argparse.Namespace) -> dt.date:
+def report_as_of(args: argparse.Namespace) -> dt.date:
     """The report's date: `report --as-of`, else `kapabel --as-of`, else today."""
+    return args.report_as_of or getattr(args, "as_of", None) or dt.date.today()
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse an option the chosen report would ignore, before the database is opened."""
     from tui.cli import UsageError
 
-    text = getattr(args, "report_as_of", None)
-    if text is None:
-        return getattr(args, "as_of", None) or dt.date.today()
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"--as-of: not a date (YYYY-MM-DD): {text!r}") from None
+    if args.kind == "person":
+        if not args.employee:
+            raise UsageError("the person report needs --employee NO")
+        if args.department:
+            raise UsageError("--department does not apply to the person report (it is one person)")
+    elif args.employee:
+        raise UsageError("--employee is only for the person report (use --department for a part)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,9 +65,8 @@ def run(args: argparse.Namespace) -> int:
     from store.repository import FolderRepository
     from tui.cli import UsageError
 
-    as_of = parse_as_of(args)
-    if args.kind == "person" and not args.employee:
-        raise UsageError("the person report needs --employee NO")
+    check_options(args)
+    as_of = report_as_of(args)
     with collector_paused():  # one command: the collector would only rescan the loaded data
         repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
         try:
