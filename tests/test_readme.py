@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -27,3 +28,39 @@ def test_quick_start_is_exactly_two_single_line_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert _quick_start_commands()[1] in ci
+
+
+def _section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
+
+
+def test_development_says_how_to_run_the_source_being_edited() -> None:
+    """`pip install .` copies the code, so an edited source would not be what `kapabel` runs."""
+    section = _section("Development")
+    assert "pip install -e '.[test]'" in section
+
+
+def test_the_framework_json_example_imports_cleanly(tmp_path: Path) -> None:
+    from store.repository import FolderRepository
+    from tui.cli import main
+
+    section = _section("Importing your data")
+    blocks = re.findall(r"```json\n(.*?)```", section, re.S)
+    assert len(blocks) == 1, "one framework example in 'Importing your data'"
+    command = re.search(r"kapabel import competencies (\S+\.json)", section)
+    assert command, "the README shows the command that imports the example"
+    example = tmp_path / command.group(1)
+    example.write_text(blocks[0], encoding="utf-8")
+    db = tmp_path / "db"
+
+    assert main(["import", "competencies", str(example), "--db", str(db)]) == 0
+
+    document = json.loads(blocks[0])
+    ds = FolderRepository.open(db).ds
+    framework = ds.frameworks[document["code"]]
+    assert [s.label for s in framework.scale] == [s["label"] for s in document["scale"]]
+    assert len(document["competencies"]) == 2
+    for item in document["competencies"]:
+        competency = ds.competencies[item["code"]]
+        assert (competency.framework, competency.name) == (document["code"], item["name"])
