@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+from pydantic import ValidationError
+
 from store.dataset import AssessmentRow, Dataset
+from store.errors import format_pydantic_error
 from store.models import (
+    REGISTER_MODELS,
     Assessment,
     Competency,
     Course,
@@ -215,6 +219,7 @@ def dataset_problems(ds: Dataset) -> list[str]:
     ):
         for key, record in ds.table(name).items():
             problems += [f"{name} {key!r}: {p}" for p in record_problems(ds, record)]
+    problems += stored_text_problems(ds)
     staff, competencies = ds.staff, ds.competencies
     for row in ds.assessments:
         if row.staff not in staff or row.competency not in competencies:
@@ -223,6 +228,20 @@ def dataset_problems(ds: Dataset) -> list[str]:
             framework = ds.framework_of(row.competency)
             if framework and not 0 <= row.level <= framework.max_level:
                 problems += [f"assessments {row.key()!r}: {p}" for p in record_problems(ds, row)]
+    return problems
+
+
+def stored_text_problems(ds: Dataset) -> list[str]:
+    """Register records and benefits holding text that new input may not hold (a separator or
+    an invisible character in a code, a control character in a name), written before the rule."""
+    problems: list[str] = []
+    tables = [m.table for m in REGISTER_MODELS] + [RobotBenefit.table]
+    for name in tables:
+        for key, record in ds.table(name).items():
+            try:
+                type(record).model_validate(record.model_dump())
+            except ValidationError as error:
+                problems += [f"{name} {key!r}: {p}" for p in format_pydantic_error(error)]
     return problems
 
 

@@ -15,19 +15,54 @@ from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+from store.text import KEY_SEPARATOR, describe_char, first_forbidden
+
+STORED = "stored"
+"""Validation context flag for records read back from the database folder: the character rules
+below are for new input, so a database written before them still opens (`check` names them)."""
+STORED_CONTEXT = {STORED: True}
+
+
+def _refuse(kind: str, why: str) -> AfterValidator:
+    def check(value: str, info: ValidationInfo) -> str:
+        if info.context and info.context.get(STORED):
+            return value
+        char = first_forbidden(value, kind)
+        if char is not None:
+            raise ValueError(f"may not hold {describe_char(char)}{why}")
+        return value
+
+    return AfterValidator(check)
+
+
+_CODE_RULE = _refuse("code", " (not allowed in a code)")
+_NAME_RULE = _refuse("name", "")
+_TEXT_RULE = _refuse("text", "")
+
+Code = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), _CODE_RULE
+]
 """A domain code: an org-unit code, employee number, competency code. Never empty."""
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Text = Annotated[str, StringConstraints(max_length=5000)]
+GeneratedId = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64), _CODE_RULE]
+"""A key the repository hands out (a training plan's or milestone's id); empty until then."""
+
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), _NAME_RULE
+]
+Line = Annotated[str, _NAME_RULE]
+"""A short one-line value that is not a key: an area, a provider, an assessor, an e-mail."""
+Text = Annotated[str, StringConstraints(max_length=5000), _TEXT_RULE]
 Level = Annotated[int, Field(ge=0, le=20)]
 """A proficiency level; 0 means 'none'. The real upper bound is the framework's scale."""
 
@@ -128,7 +163,7 @@ class Entity(BaseModel):
 
     def key(self) -> str:
         """The stable domain key, as one string (tuples are joined with '|')."""
-        return "|".join(
+        return KEY_SEPARATOR.join(
             "" if getattr(self, f) is None else str(getattr(self, f)) for f in self.key_fields
         )
 
@@ -142,7 +177,7 @@ class Department(Entity):
     code: Code
     name: Name
     parent_code: Code | None = None
-    lead: str | None = None
+    lead: Line | None = None
     active: bool = True
 
     @model_validator(mode="after")
@@ -170,7 +205,7 @@ class Staff(Entity):
 
     employee_no: Code
     name: Name
-    email: str | None = None
+    email: Line | None = None
     department: Code
     role: Code | None = None
     digital_agent: bool = False
@@ -196,7 +231,7 @@ class ScaleLevel(BaseModel):
     level: Annotated[int, Field(ge=1, le=20)]
     label: Name
     descriptor: Text = ""
-    group: str | None = None
+    group: Line | None = None
 
 
 class Framework(Entity):
@@ -231,7 +266,7 @@ class Competency(Entity):
 
     code: Code
     framework: Code
-    area: str = ""
+    area: Line = ""
     name: Name
     description: Text = ""
     active: bool = True
@@ -263,7 +298,7 @@ class Assessment(Entity):
     level: Level
     date: dt.date
     source: Source = Source.SELF
-    assessor: str | None = None
+    assessor: Line | None = None
     valid_until: dt.date | None = None
     note: Text = ""
 
@@ -280,10 +315,10 @@ class Course(Entity):
 
     code: Code
     name: Name
-    provider: str = ""
+    provider: Line = ""
     hours: Annotated[float, Field(ge=0)] = 0
     cost: Annotated[float, Field(ge=0)] = 0
-    raises: dict[str, Annotated[int, Field(ge=1, le=20)]] = Field(default_factory=dict)
+    raises: dict[Code, Annotated[int, Field(ge=1, le=20)]] = Field(default_factory=dict)
     """Competency code -> the level the course brings a participant to."""
 
 
@@ -293,7 +328,7 @@ class TrainingPlan(Entity):
     table: ClassVar[str] = "training_plans"
     key_fields: ClassVar[tuple[str, ...]] = ("id",)
 
-    id: str = ""
+    id: GeneratedId = ""
     staff: Code
     competency: Code
     target_level: Annotated[int, Field(ge=1, le=20)]
@@ -317,14 +352,14 @@ class Robot(Entity):
 
     code: Code
     name: Name
-    process: str = ""
+    process: Line = ""
     department: Code
-    platform: str = ""
+    platform: Line = ""
     phase: RobotPhase = RobotPhase.IDEA
     go_live: dt.date | None = None
     owner: Code | None = None
     operators: list[Code] = Field(default_factory=list)
-    required_competencies: dict[str, Annotated[int, Field(ge=1, le=20)]] = Field(
+    required_competencies: dict[Code, Annotated[int, Field(ge=1, le=20)]] = Field(
         default_factory=dict
     )
     expected_hours_per_year: Annotated[float, Field(ge=0)] = 0
@@ -362,7 +397,7 @@ class Stakeholder(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: Name
-    role: str = ""
+    role: Line = ""
     interest: InfluenceLevel = InfluenceLevel.MEDIUM
     influence: InfluenceLevel = InfluenceLevel.MEDIUM
 
@@ -378,7 +413,7 @@ class Theme(Entity):
     title: Name
     end_state: Text = ""
     target_date: dt.date | None = None
-    owner: str = ""
+    owner: Line = ""
     stakeholders: list[Stakeholder] = Field(default_factory=list)
 
 
@@ -388,11 +423,11 @@ class Milestone(Entity):
     table: ClassVar[str] = "milestones"
     key_fields: ClassVar[tuple[str, ...]] = ("id",)
 
-    id: str = ""
+    id: GeneratedId = ""
     theme: Code
     title: Name
     due: dt.date
-    owner: str = ""
+    owner: Line = ""
     status: MilestoneStatus = MilestoneStatus.PLANNED
 
 
@@ -405,7 +440,7 @@ class GovernanceDecision(Entity):
     domain: DecisionDomain
     input_rights: list[Archetype] = Field(default_factory=list)
     decision_rights: Archetype
-    people: list[str] = Field(default_factory=list)
+    people: list[Line] = Field(default_factory=list)
 
 
 class AuditEntry(BaseModel):

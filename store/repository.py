@@ -71,6 +71,7 @@ from store.migrations import V0_FILE
 from store.models import (
     GENERATED_ID_PREFIX,
     REGISTER_MODELS,
+    STORED_CONTEXT,
     Assessment,
     AuditAction,
     AuditEntry,
@@ -122,7 +123,7 @@ def newest_backup(db_path: Path) -> Path | None:
 def why_invalid(record: object, error: Exception) -> str:
     """The field-by-field reason a stored assessment is unreadable (pydantic says it best)."""
     try:
-        Assessment.model_validate(record)
+        Assessment.model_validate(record, context=STORED_CONTEXT)
     except ValidationError as invalid:
         return "; ".join(format_pydantic_error(invalid))
     return f"{type(error).__name__}: {error}"
@@ -380,7 +381,7 @@ class FolderRepository:
     def _benefits(self, records: list[dict], into: dict) -> dict:
         for i, record in enumerate(records):
             try:
-                benefit = RobotBenefit.model_validate(record)
+                benefit = RobotBenefit.model_validate(record, context=STORED_CONTEXT)
             except ValidationError as error:
                 raise CorruptFileError(
                     self.logs["robot_benefits"].path,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from store.errors import StoreError
+from store.text import terminal_safe
 from tui.commands import COMMAND_MODULES
 
 EXIT_OK = 0
@@ -157,10 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except UsageError as error:
         prog = error.prog or getattr(args, "command_parser", parser).prog
-        print(f"{prog}: {error}", file=sys.stderr)
+        print(terminal_safe(f"{prog}: {error}"), file=sys.stderr)
         return EXIT_USAGE
     except StoreError as error:
-        print(f"kapabel: {error}", file=sys.stderr)
+        print(terminal_safe(f"kapabel: {error}"), file=sys.stderr)
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         print("kapabel: interrupted", file=sys.stderr)

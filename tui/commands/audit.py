@@ -7,6 +7,7 @@ import argparse
 from store.auditlog import describe, filter_entries, raw_entries
 from store.locations import resolve_db_path
 from store.repository import FolderRepository
+from store.text import terminal_safe
 
 
 def add_parser(subparsers) -> None:
@@ -32,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         at = str(entry.get("at", "")).replace("T", " ")[:19]
         what = f"{entry.get('action')} {entry.get('entity')} {entry.get('key')}"
         detail = describe(entry)
-        print(f"{at}  {entry.get('user')}  {what}" + (f"  ({detail})" if detail else ""))
+        line = f"{at}  {entry.get('user')}  {what}" + (f"  ({detail})" if detail else "")
+        print(terminal_safe(line))
     if count == 0:
         print("no audit entries match")
     return 0

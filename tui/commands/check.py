@@ -7,6 +7,7 @@ import argparse
 from store.errors import StoreError
 from store.locations import resolve_db_path
 from store.repository import FolderRepository
+from store.text import terminal_safe
 
 
 def add_parser(subparsers) -> None:
@@ -41,5 +42,5 @@ def run(args: argparse.Namespace) -> int:
         problems, counts = [str(error)], None
     else:
         problems, counts = repo.problems(), repo.ds.counts()
-    print("\n".join(report_lines(path, problems, counts)))
+    print(terminal_safe("\n".join(report_lines(path, problems, counts))))
     return 0 if not problems else 1

@@ -32,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
     repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
     text = export_csv(args.kind, repo.ds)
     if args.output is None:
-        sys.stdout.write(text)
+        from tui.commands.report import write_stdout
+
+        write_stdout(text, "csv")
         return 0
     atomic_write(args.output, text.encode("utf-8"))
     rows = text.count("\r\n") - 1

@@ -9,6 +9,7 @@ from pathlib import Path
 from store.importing import KINDS, import_file
 from store.locations import resolve_db_path
 from store.repository import FolderRepository
+from store.text import terminal_safe
 
 
 def add_parser(subparsers) -> None:
@@ -37,10 +38,10 @@ def run(args: argparse.Namespace) -> int:
     repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)), create=True)
     plan = import_file(repo, args.kind, args.file, dry_run=args.dry_run, sync=args.sync)
     for note in plan.notes:
-        print(f"note: {note}")
+        print(terminal_safe(f"note: {note}"))
     if plan.problems:
         for problem in plan.problems:
-            print(problem, file=sys.stderr)
+            print(terminal_safe(problem), file=sys.stderr)
         print(f"{len(plan.problems)} problem(s): nothing was imported", file=sys.stderr)
         return 1
     verdict = "dry run, nothing written" if args.dry_run else "imported"

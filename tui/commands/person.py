@@ -10,6 +10,7 @@ import orjson
 from store.locations import resolve_db_path
 from store.person import erase_person, person_data, person_text
 from store.repository import FolderRepository
+from store.text import json_safe, terminal_safe
 
 
 def add_parser(subparsers) -> None:
@@ -42,9 +43,9 @@ def _open(args: argparse.Namespace) -> FolderRepository:
 def run_export(args: argparse.Namespace) -> int:
     data = person_data(_open(args), args.employee_no.strip())
     if args.format == "json":
-        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        sys.stdout.write(json_safe(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()) + "\n")
     else:
-        sys.stdout.write(person_text(data))
+        sys.stdout.write(terminal_safe(person_text(data)))
     return 0
 
 
@@ -57,6 +58,7 @@ def run_erase(args: argparse.Namespace) -> int:
             print("kapabel: person erase: add --yes to erase without a terminal", file=sys.stderr)
             return 2
         name = (data["profile"] or {}).get("name") or employee_no
+        name, employee_no = terminal_safe(name), terminal_safe(employee_no)
         print(
             f"This erases {name} ({employee_no}) for good: {len(data['assessments'])} "
             f"assessment(s), {len(data['training_plans'])} training plan(s), robot roles, and "

@@ -79,10 +79,23 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         write_output(Path(args.output).expanduser(), text)
     else:
-        import sys
-
-        sys.stdout.write(text)
+        write_stdout(text, args.fmt)
     return 0
+
+
+def write_stdout(text: str, fmt: str) -> None:
+    """Print a report or export so that no character in it can act on the terminal: JSON with
+    such characters as \\u escapes (the same JSON), text and Markdown (read by people) always
+    with them shown as escapes, CSV only when the terminal is the reader (a pipe gets the data)."""
+    import sys
+
+    from store.text import json_safe, terminal_safe
+
+    if fmt == "json":
+        text = json_safe(text)
+    elif fmt in ("text", "md") or sys.stdout.isatty():
+        text = terminal_safe(text)
+    sys.stdout.write(text)
 
 
 def write_output(path: Path, text: str) -> None:

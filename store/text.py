@@ -1,0 +1,65 @@
+"""Which characters each kind of text may hold, and making any text safe to print.
+
+One rule for every way in (CSV and JSON import, forms): the models apply it. The same character
+classes make what the command line prints harmless on a terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+KEY_SEPARATOR = "|"
+"""Joins the parts of a composite key (`Entity.key`), so no code may hold it."""
+
+_CONTROL = "\x00-\x1f\x7f-\x9f"
+_INVISIBLE = "\u200b\u2060\ufeff"  # zero-width space, word joiner, zero-width no-break space
+_JOINERS = "\u200c\u200d"  # zero-width (non-)joiner: part of Persian and Indic spelling, emoji
+_BIDI = "\u202a-\u202e\u2066-\u2069"  # embeddings, overrides and isolates: reorder what is shown
+FORBIDDEN = {
+    "code": re.compile(f"[{re.escape(KEY_SEPARATOR)}{_CONTROL}{_INVISIBLE}{_JOINERS}{_BIDI}]"),
+    "name": re.compile(f"[{_CONTROL}{_INVISIBLE}{_BIDI}]"),
+    "text": re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"),
+}
+"""What each kind of text refuses. Codes are keys: a separator, an invisible or a reordering
+character would make two different keys look the same or split one in two. Names and one-line
+values are shown everywhere, so no control, invisible or reordering character; free text (notes,
+descriptions) may hold tabs and line breaks but no other control character (an escape sequence
+would reach the terminal)."""
+
+
+def describe_char(char: str) -> str:
+    """A character named so that a message shows it without printing it: U+202E (name)."""
+    point = f"U+{ord(char):04X}"
+    if char.isprintable():
+        return f"{char!r} ({point} {unicodedata.name(char, '')})".replace(" )", ")")
+    name = unicodedata.name(char, "")
+    return f"{point} {name}" if name else f"the control character {point}"
+
+
+def first_forbidden(value: str, kind: str) -> str | None:
+    """The first character `value` may not hold as a `kind` of text; None when it is fine."""
+    found = FORBIDDEN[kind].search(value)
+    return found.group() if found else None
+
+
+_UNSAFE_ON_TERMINAL = re.compile(
+    f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}{_JOINERS}{_BIDI}]"
+)
+"""Controls (an escape sequence, a carriage return that overwrites the line), invisible and
+reordering characters: a terminal would act on them or hide what is there. Tab and newline stay."""
+
+
+def _visible(found: re.Match[str]) -> str:
+    point = ord(found.group())
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every character a terminal would act on shown as an escape (\\x1b, \\u202e)."""
+    return _UNSAFE_ON_TERMINAL.sub(_visible, text)
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the same characters written as \\u escapes: the same JSON, safe to print."""
+    return _UNSAFE_ON_TERMINAL.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
