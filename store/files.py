@@ -8,8 +8,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import tempfile
 import weakref
 from pathlib import Path
+
+from store.errors import StoreError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -31,8 +34,9 @@ def fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.\d+\.(?:tmp|txn)$")
-"""`.<file>.<pid>.tmp` (an atomic rewrite) or `.<file>.<pid>.txn` (part of a journal)."""
+TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.\d+(?:-[a-z0-9_]+)?\.(?:tmp|txn)$")
+"""`.<file>.<pid>-<random>.tmp` (an atomic rewrite) or `….txn` (part of a journal); older
+Kapabels left `.<file>.<pid>.tmp`."""
 
 
 def temp_target(name: str) -> str | None:
@@ -42,9 +46,15 @@ def temp_target(name: str) -> str | None:
 
 
 def write_temp(path: Path, data: bytes, suffix: str = ".tmp") -> Path:
-    """Write `data` to a fresh temporary file beside `path`, flushed and fsynced."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}{suffix}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    """Write `data` to a fresh temporary file beside `path`, flushed and fsynced.
+
+    The name is unpredictable and the file is created new (O_EXCL, O_NOFOLLOW, 0600 by
+    `mkstemp`): a file or symbolic link planted at a guessed name is never written through.
+    """
+    fd, name = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}-", suffix=suffix, dir=path.parent
+    )
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -60,8 +70,34 @@ def write_temp(path: Path, data: bytes, suffix: str = ".tmp") -> Path:
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a crash leaves either the old or the new file whole."""
     tmp = write_temp(path, data)
-    os.replace(tmp, path)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     fsync_dir(path.parent)
+
+
+class OutputError(StoreError):
+    """A report or export file that cannot be written where the user asked."""
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a file for people (a report, an export): it holds names, so it is 0600 whatever was
+    there before; written atomically through an unpredictable temporary, so neither a crash nor
+    a planted symbolic link can leave anything else written. OutputError says why not."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder")
+    if not path.parent.exists():
+        raise OutputError(f"no folder {path.parent}")
+    if not path.parent.is_dir():
+        raise OutputError(f"{path.parent} is not a folder")
+    try:
+        atomic_write(path, data)
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def append_durably(path: Path, data: bytes) -> None:

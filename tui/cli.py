@@ -173,4 +173,8 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    run()
+    # `python -m tui.cli`: run the imported module, whose UsageError the commands raise (this
+    # file's own copy as __main__ would be a different class, and miss them).
+    from tui.cli import run as run_imported
+
+    run_imported()

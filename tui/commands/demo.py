@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 
+from store.errors import StoreError
 from store.locations import demo_db_path
 from store.repository import FolderRepository
 
@@ -35,12 +36,22 @@ def run(args: argparse.Namespace) -> int:
     from tui.cli import UsageError
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else demo_db_path()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path} is a file, not a database folder")
     if path.exists() and any(path.iterdir()):
         if not args.force:
             raise UsageError(f"{path} already holds a database: add --force to replace it")
         if not (path / "meta.json").exists():
             raise UsageError(f"{path} is not empty and not a Kapabel database: not replacing it")
-        shutil.rmtree(path)
+        if path.is_symlink():
+            raise UsageError(
+                f"{path} is a symbolic link: --force replaces only the folder itself "
+                f"(give {path.resolve()})"
+            )
+        try:
+            shutil.rmtree(path)
+        except OSError as error:
+            raise StoreError(f"{path}: cannot be replaced: {error.strerror or error}") from None
     repo = FolderRepository.open(path, create=True)
     counts = generate(repo, staff=args.staff, seed=args.seed)
     summary = ", ".join(f"{n} {name}" for name, n in counts.items() if n)

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from store.exporting import export_csv
-from store.files import atomic_write
 from store.importing import KINDS
 from store.locations import resolve_db_path
 from store.repository import FolderRepository
@@ -36,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
 
         write_stdout(text, "csv")
         return 0
-    atomic_write(args.output, text.encode("utf-8"))
+    from tui.commands.report import write_output
+
+    write_output(args.output.expanduser(), text)
     rows = text.count("\r\n") - 1
     print(f"{args.kind}: {rows} row(s) written to {args.output}", file=sys.stderr)
     return 0

@@ -99,17 +99,12 @@ def write_stdout(text: str, fmt: str) -> None:
 
 
 def write_output(path: Path, text: str) -> None:
-    """Write atomically, so a failed run never leaves half a report where the old one was."""
+    """Write the file (0600, atomically); a path that cannot be written is bad usage."""
+    from store.files import OutputError
+    from store.files import write_output as write_file
     from tui.cli import UsageError
 
-    if path.is_dir():
-        raise UsageError(f"--output: {path} is a folder")
-    if not path.parent.exists():
-        raise UsageError(f"--output: no folder {path.parent}")
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as error:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(f"--output: cannot write {path}: {error.strerror}") from None
+        write_file(path, text.encode("utf-8"))
+    except OutputError as error:
+        raise UsageError(f"--output: {error}") from None
