@@ -21,6 +21,8 @@ from store.importing import KINDS, Plan, import_file, plan_file
 
 SHOWN_PROBLEMS = 200
 """Problems listed on screen; a garbage file can have a million."""
+REPORT_ROWS = 20
+"""The most rows the summary and problems take; fewer when the screen is lower (80×24)."""
 
 
 def plan_report(plan: Plan, limit: int = SHOWN_PROBLEMS) -> Text:
@@ -47,11 +49,12 @@ class ImportScreen(ModalScreen[Plan | None]):
 
     DEFAULT_CSS = """
     ImportScreen { align: center middle; }
-    ImportScreen > Vertical {
-        width: 100; max-width: 100%; height: auto; max-height: 95%;
-        border: thick $primary; background: $surface; padding: 1 2;
+    ImportScreen > #dialog {
+        width: 100; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
     }
-    ImportScreen #report { height: auto; max-height: 20; border: round $panel; }
+    ImportScreen Checkbox { border: none; padding: 0; }
+    ImportScreen #report { height: auto; border: round $panel; margin: 1 0; }
     ImportScreen Horizontal { height: auto; }
     ImportScreen Button { margin-right: 2; }
     """
@@ -62,22 +65,46 @@ class ImportScreen(ModalScreen[Plan | None]):
         self.plan: Plan | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(id="dialog"):
             yield Label(Text("Import a CSV file", style="bold"))
             yield Select(
-                [(name, name) for name in KINDS], id="kind", allow_blank=False, value="staff"
+                [(name, name) for name in KINDS],
+                id="kind",
+                allow_blank=False,
+                value="staff",
+                compact=True,
             )
-            yield Input(placeholder="path to the file, then Enter to preview", id="path")
-            yield Checkbox("The file is the whole staff (sync: others deactivated)", id="sync")
+            yield Input(
+                placeholder="path to the file, then Enter to preview", id="path", compact=True
+            )
+            yield Checkbox(
+                "The file is the whole staff (sync: others deactivated)", id="sync", compact=True
+            )
             with VerticalScroll(id="report"):
                 yield Static(Text("Type a path and press Enter to preview."), id="report-text")
             with Horizontal():
-                yield Button("Preview", id="preview")
-                yield Button("Import", id="import", variant="primary", disabled=True)
-                yield Button("Cancel", id="cancel")
+                yield Button("Preview", id="preview", compact=True)
+                yield Button("Import", id="import", variant="primary", disabled=True, compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_report)
+
+    def _fit_report(self) -> None:
+        """Give the problems the rows the rest of the dialog leaves (at most REPORT_ROWS), so the
+        buttons under them stay on screen however many problems a file has: the list scrolls."""
+        report, dialog = self.query_one("#report"), self.query_one("#dialog")
+        used = dialog.styles.gutter.height + sum(
+            widget.outer_size.height + widget.styles.margin.height
+            for widget in dialog.displayed_children
+            if widget is not report
+        )
+        docked = sum(w.outer_size.height for w in self.children if w.styles.dock != "none")
+        free = self.size.height - docked - used - report.styles.margin.height
+        report.styles.max_height = max(3, min(REPORT_ROWS, free))
 
     # ---------------------------------------------------------------- what the user chose
     def _choice(self) -> tuple[str, Path, bool]:
@@ -93,6 +120,7 @@ class ImportScreen(ModalScreen[Plan | None]):
         """A different file or kind needs a new preview before it may be imported."""
         self.plan = None
         self.query_one("#import", Button).disabled = True
+        self.call_after_refresh(self._fit_report)  # a kind without the sync option is shorter
 
     # ---------------------------------------------------------------- preview
     @on(Input.Submitted, "#path")
@@ -149,3 +177,4 @@ class ImportScreen(ModalScreen[Plan | None]):
 
     def _show(self, text: Text) -> None:
         self.query_one("#report-text", Static).update(text)
+        self.call_after_refresh(self._fit_report)

@@ -1,0 +1,104 @@
+"""At 80×24 (the smallest terminal Kapabel promises) every screen shows what matters in full,
+and at 120×40 the layouts use the room they have. Each test checks the thing a person would
+notice (a button off screen, a cut header, two departments that read alike), not a picture.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widget import Widget
+from textual.widgets import Button, Input, Select
+
+from store.demo import DEMO_AS_OF
+from store.repository import FolderRepository
+from tests.iohelpers import populate
+from tests.tui.helpers import overview_ready, screen_text, settle
+from tui.app import KapabelApp
+from tui.screens.import_screen import ImportScreen
+
+SMALL = (80, 24)
+
+
+def fully_shown(widget: Widget) -> bool:
+    """The whole widget is drawn on screen: nothing of it clipped by a container or the edge."""
+    geometry = widget.screen.find_widget(widget)
+    shown = geometry.region.intersection(geometry.clip)
+    return shown == geometry.region and widget.screen.region.contains_region(geometry.region)
+
+
+def three_bad_departments(folder: Path) -> Path:
+    file = folder / "departments.csv"
+    file.write_text(
+        "code,name,parent_code\nA1,Alpha,NOPE\nA2,,D1\nA3,Gamma,ZZZ\n", encoding="utf-8"
+    )
+    return file
+
+
+async def preview_import(pilot, kind: str, file: Path) -> None:
+    """Open Import (key 8), choose the kind, type the path, Enter: wait for the preview."""
+    app = pilot.app
+    await pilot.press("8")
+    assert isinstance(app.screen, ImportScreen)
+    app.screen.query_one("#kind", Select).value = kind
+    app.screen.query_one("#path", Input).value = str(file)
+    app.screen.query_one("#path", Input).focus()
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_import_problems_leave_the_buttons_on_screen(repo: FolderRepository, tmp_path):
+    populate(repo)
+    app = KapabelApp(repo, watch_interval=None)
+    async with app.run_test(size=SMALL) as pilot:
+        await preview_import(pilot, "departments", three_bad_departments(tmp_path))
+        text = screen_text(pilot)
+        assert "3 problem(s)" in text
+        assert text.count("unknown department") == 2 and "name: required" in text
+        for button in app.screen.query(Button):
+            assert fully_shown(button), f"{button.id} is not fully on screen"
+
+
+async def test_many_import_problems_scroll_inside_the_dialog(repo: FolderRepository, tmp_path):
+    populate(repo)
+    file = tmp_path / "departments.csv"
+    file.write_text(
+        "code,name,parent_code\n" + "".join(f"A{i},Alpha,NOPE\n" for i in range(60)),
+        encoding="utf-8",
+    )
+    app = KapabelApp(repo, watch_interval=None)
+    async with app.run_test(size=SMALL) as pilot:
+        await preview_import(pilot, "departments", file)
+        report = app.screen.query_one("#report")
+        assert fully_shown(report)
+        assert report.max_scroll_y > 0  # the rest of the problems are a scroll away
+        for button in app.screen.query(Button):
+            assert fully_shown(button), f"{button.id} is not fully on screen"
+
+
+# ---------------------------------------------------------------- snapshots at 80×24
+# Update after an intended change: `pytest tests/tui/test_80_columns.py --snapshot-update -k NAME`
+
+
+def demo_app(repo: FolderRepository) -> KapabelApp:
+    return KapabelApp(repo, as_of=DEMO_AS_OF, watch_interval=None)
+
+
+async def overview_with_trend(pilot) -> None:
+    """The Overview behind a dialog, finished (its trend drawn), so the picture is stable."""
+    await settle(pilot, lambda: overview_ready(pilot.app))
+    await settle(pilot, lambda: "→" in screen_text(pilot))
+
+
+def test_import_with_problems_snapshot(snap_compare, demo_repo, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the problems name the file as typed: relative, the same each run
+    three_bad_departments(tmp_path)
+
+    async def run_before(pilot) -> None:
+        await overview_with_trend(pilot)
+        await preview_import(pilot, "departments", Path("departments.csv"))
+        pilot.app.screen.query_one("#path", Input).cursor_blink = False
+
+    assert snap_compare(demo_app(demo_repo), terminal_size=SMALL, run_before=run_before)
