@@ -61,3 +61,9 @@ async def open_overview_figure(pilot: Pilot, key: str, press: str = "enter") -> 
     figures.focus()
     figures.move_cursor(row=figures.get_row_index(key))
     await pilot.press(press)
+
+
+def toast_words(pilot: Pilot) -> str:
+    """The words of the notifications on screen (each toast line starts with a '▌' edge)."""
+    lines = [line.split("▌", 1)[1] for line in screen_lines(pilot) if "▌" in line]
+    return " ".join(" ".join(lines).split())

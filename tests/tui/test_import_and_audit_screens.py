@@ -9,6 +9,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 
 from store.repository import FolderRepository
 from tests.iohelpers import EMPLOYEE_NO, folder_hashes, populate
+from tests.tui.helpers import settle, toast_words
 from tui.app import KapabelApp
 from tui.screens.audit import AuditScreen
 from tui.screens.import_screen import ImportScreen
@@ -58,6 +59,101 @@ async def test_import_previews_then_writes_on_confirm(repo: FolderRepository, fo
         await pilot.pause()
         assert not isinstance(app.screen, ImportScreen)
     assert FolderRepository.open(repo.path).ds.roles["R2"].name == "[bold]Leder[/bold]"
+
+
+FRAMEWORK_JSON = (
+    '{"code": "SIK", "name": "Informationssikkerhed", "scale": [{"level": 1, "label": "Kender"},'
+    ' {"level": 2, "label": "Kan"}], "competencies": [{"code": "SIK1", "name": "Phishing"}]}'
+)
+VALID_FILES = [
+    # (kind, file name, contents, what the summary says, what must be stored afterwards)
+    (
+        "departments",
+        "afdelinger.csv",
+        "code,name,parent_code\nD9,Ny afdeling,D1\n",
+        "departments: 1 added, 0 updated, 0 unchanged",
+        lambda ds: ds.departments["D9"].parent_code == "D1",
+    ),
+    (
+        "roles",
+        "roller.csv",
+        "code,name\nR9,Leder\n",
+        "roles: 1 added, 0 updated, 0 unchanged",
+        lambda ds: ds.roles["R9"].name == "Leder",
+    ),
+    (
+        "staff",
+        "staff.csv",
+        "employee_no,name,department_code,role\nE9,Ny Person,D1,Sagsbehandler\n",
+        "staff: 1 added, 0 updated, 0 unchanged, 0 deactivated",
+        lambda ds: ds.staff["E9"].role == "R1",
+    ),
+    (
+        "competencies",
+        "kompetencer.csv",
+        "framework,code,name\nRPA,RPA2,Bygger robotter\n",
+        "competencies: 1 added, 0 updated, 0 unchanged",
+        lambda ds: ds.competencies["RPA2"].framework == "RPA",
+    ),
+    (
+        "competencies",
+        "sik.json",
+        FRAMEWORK_JSON,
+        "competencies: 1 added, 0 updated, 0 unchanged, 1 framework(s) added or updated",
+        lambda ds: ds.frameworks["SIK"].max_level == 2 and ds.competencies["SIK1"].framework,
+    ),
+    (
+        "requirements",
+        "krav.csv",
+        "department_code,competency,level\nD1,DC1.2,2\n",
+        "requirements: 1 added, 0 updated, 0 unchanged",
+        lambda ds: any(r.competency == "DC1.2" for r in ds.requirements.values()),
+    ),
+    (
+        "assessments",
+        "vurderinger.csv",
+        "employee_no,competency,level,date\nE2,DC1.2,3,2026-03-01\n",
+        "assessments: 1 added, 0 updated, 0 unchanged",
+        lambda ds: (ds.assessments[-1].staff, ds.assessments[-1].level) == ("E2", 3),
+    ),
+    (
+        "training",
+        "uddannelse.csv",
+        "employee_no,competency,target_level,due\nE2,RPA1,2,2027-01-01\n",
+        "training: 1 added, 0 updated, 0 unchanged",
+        lambda ds: any(
+            p.staff == "E2" and p.competency == "RPA1" for p in ds.training_plans.values()
+        ),
+    ),
+    (
+        "robot-benefits",
+        "gevinster.csv",
+        "robot,month,hours_saved,runs\nROB1,2026-02,7,20\n",
+        "robot-benefits: 1 added, 0 updated, 0 unchanged",
+        lambda ds: ds.robot_benefits["ROB1|2026-02"].hours_saved == 7,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "file_name", "contents", "summary", "stored"),
+    VALID_FILES,
+    ids=[f"{kind}-{name}" for kind, name, *_ in VALID_FILES],
+)
+async def test_an_import_of_every_kind_runs_to_its_end_and_says_what_was_imported(
+    repo: FolderRepository, folder: Path, kind, file_name, contents, summary, stored
+) -> None:
+    populate(repo)
+    (folder / file_name).write_text(contents, encoding="utf-8")
+    app = KapabelApp(repo, watch_interval=None)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await _preview(app, pilot, kind, file_name)
+        assert summary in _report(app)
+        await pilot.press("enter")  # the Import button has the focus after a clean preview
+        await settle(pilot, lambda: "Imported" in toast_words(pilot))
+        assert summary in toast_words(pilot)  # the notification says what was imported
+        assert stored(app.repo.ds)
+    assert stored(FolderRepository.open(repo.path).ds)
 
 
 async def test_import_shows_problems_and_offers_no_import(

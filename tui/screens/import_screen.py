@@ -167,7 +167,7 @@ class ImportScreen(ModalScreen[Plan | None]):
             self.plan = plan
             self._show(plan_report(plan))
             return
-        self.app.notify(Text(plan.summary()), title="Imported")
+        self.app.notify(plan.summary(), title="Imported", markup=False)
         self.dismiss(plan)
 
     # ---------------------------------------------------------------- leaving
