@@ -8,11 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widget import Widget
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Input, Select, TextArea
 
 from store.demo import DEMO_AS_OF
 from store.repository import FolderRepository
 from tests.iohelpers import populate
+from tests.tui.conftest import AS_OF
 from tests.tui.helpers import overview_ready, screen_text, settle
 from tui.app import KapabelApp
 from tui.screens.import_screen import ImportScreen
@@ -78,6 +79,31 @@ async def test_many_import_problems_scroll_inside_the_dialog(repo: FolderReposit
             assert fully_shown(button), f"{button.id} is not fully on screen"
 
 
+async def open_scope_list(pilot) -> None:
+    """Reports (key 6), the first preview made, then Enter on Scope opens its list."""
+    app = pilot.app
+    await pilot.press("6")
+    await settle(pilot, lambda: getattr(app.screen, "_rendered_for", None) is not None)
+    app.screen.query_one("#scope", Select).focus()
+    await pilot.press("enter")
+    await settle(pilot, lambda: app.screen.query_one("#scope", Select).expanded)
+
+
+async def test_the_scope_list_opens_beside_the_preview_not_over_it(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_scope_list(pilot)
+        scope_list = app.screen.query_one("#scope > SelectOverlay")
+        preview = app.screen.query_one("#preview", TextArea)
+        assert fully_shown(scope_list) and fully_shown(preview)
+        assert not scope_list.region.overlaps(preview.region)
+        assert preview.region.height >= 3  # still a few lines of the report in view
+        lines = screen_text(pilot).splitlines()
+        # One department a line, its code beside its name.
+        assert any("Social og Sundhed  SOC" in line for line in lines)
+        assert sum("Kommune  ROOT" in line for line in lines) == 1
+
+
 # ---------------------------------------------------------------- snapshots at 80×24
 # Update after an intended change: `pytest tests/tui/test_80_columns.py --snapshot-update -k NAME`
 
@@ -100,5 +126,13 @@ def test_import_with_problems_snapshot(snap_compare, demo_repo, tmp_path, monkey
         await overview_with_trend(pilot)
         await preview_import(pilot, "departments", Path("departments.csv"))
         pilot.app.screen.query_one("#path", Input).cursor_blink = False
+
+    assert snap_compare(demo_app(demo_repo), terminal_size=SMALL, run_before=run_before)
+
+
+def test_reports_scope_list_snapshot(snap_compare, demo_repo):
+    async def run_before(pilot) -> None:
+        await overview_with_trend(pilot)
+        await open_scope_list(pilot)
 
     assert snap_compare(demo_app(demo_repo), terminal_size=SMALL, run_before=run_before)
