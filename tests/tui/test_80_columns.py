@@ -8,17 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widget import Widget
-from textual.widgets import Button, Input, Select, TextArea
+from textual.widgets import Button, Input, Label, Select, TextArea
 
 from store.demo import DEMO_AS_OF
 from store.repository import FolderRepository
 from tests.iohelpers import populate
 from tests.tui.conftest import AS_OF
-from tests.tui.helpers import overview_ready, screen_text, settle
+from tests.tui.helpers import overview_ready, screen_text, screen_words, settle
 from tui.app import KapabelApp
 from tui.screens.import_screen import ImportScreen
 
 SMALL = (80, 24)
+
+
+def demo_app(repo: FolderRepository) -> KapabelApp:
+    return KapabelApp(repo, as_of=DEMO_AS_OF, watch_interval=None)
 
 
 def fully_shown(widget: Widget) -> bool:
@@ -104,12 +108,25 @@ async def test_the_scope_list_opens_beside_the_preview_not_over_it(small_repo):
         assert sum("Kommune  ROOT" in line for line in lines) == 1
 
 
+async def open_training(pilot) -> None:
+    await settle(pilot, lambda: overview_ready(pilot.app))
+    await pilot.press("5")
+    await settle(pilot, lambda: pilot.app.screen.query_one("#plans").row_count > 0)
+
+
+async def test_the_training_counts_read_in_full(demo_repo):
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_training(pilot)
+        counts = app.screen.query_one("#counts", Label)
+        said = str(counts.render())
+        assert "due in 30 days" in said
+        assert fully_shown(counts)
+        assert said in screen_words(pilot)  # all of it, on one line or wrapped
+
+
 # ---------------------------------------------------------------- snapshots at 80×24
 # Update after an intended change: `pytest tests/tui/test_80_columns.py --snapshot-update -k NAME`
-
-
-def demo_app(repo: FolderRepository) -> KapabelApp:
-    return KapabelApp(repo, as_of=DEMO_AS_OF, watch_interval=None)
 
 
 async def overview_with_trend(pilot) -> None:
@@ -134,5 +151,12 @@ def test_reports_scope_list_snapshot(snap_compare, demo_repo):
     async def run_before(pilot) -> None:
         await overview_with_trend(pilot)
         await open_scope_list(pilot)
+
+    assert snap_compare(demo_app(demo_repo), terminal_size=SMALL, run_before=run_before)
+
+
+def test_training_snapshot(snap_compare, demo_repo):
+    async def run_before(pilot) -> None:
+        await open_training(pilot)
 
     assert snap_compare(demo_app(demo_repo), terminal_size=SMALL, run_before=run_before)
