@@ -42,18 +42,15 @@ class Table:
     """Rows of plain values (str, int, float, bool, date, None); renderers format them.
 
     `group_by`: index of a column that text and Markdown split into one sub-table per value
-    (shown as a heading instead of a column); CSV and JSON keep it as a column.
-    `key_columns`: how many leading columns to repeat when a wide text table is split.
+    (shown as a heading instead of a column); CSV and JSON keep it as a column. Every renderer
+    shows every text whole (text wraps it within its width).
     """
 
     title: str
     headers: list[str]
     rows: list[list[Any]]
     group_by: int | None = None
-    key_columns: int = 1
     note: str = ""
-    max_cell: int = 28
-    """Text output cuts longer cells (JSON and CSV keep them whole)."""
 
 
 @dataclass

@@ -142,9 +142,8 @@ class HeatmapReport(Report):
                 "% of staff meeting the requirement ('-': not required)",
                 headers,
                 rows,
-                key_columns=1,
             ),
-            Table("Competencies", ["Code", "Competency"], legend, max_cell=90),
+            Table("Competencies", ["Code", "Competency"], legend),
         ]
 
 

@@ -149,7 +149,6 @@ class RobotsReport(Report):
                 ["Code", "Name", "Phase", "Go-live", "Expected h/yr", "Saved h 12m",
                  "Realised %", "Failed %", "Operators", "Key-person risk"],
                 robot_rows,
-                key_columns=1,
             ),
         ]  # fmt: skip
 

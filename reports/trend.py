@@ -180,7 +180,7 @@ class TrendReport(Report):
     def tables(self) -> list[Table]:
         headers = ["Department", *(quarter_label(d) for d in self.trend.quarter_ends)]
         rows = [[line.name, *line.readiness] for line in self.trend.lines]
-        return [Table("Readiness % at each quarter end", headers, rows, max_cell=20)]
+        return [Table("Readiness % at each quarter end", headers, rows)]
 
 
 def quarter_label(end: dt.date) -> str:

@@ -16,9 +16,12 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
 FORMATS = tuple(RENDERERS)
 
 
-def render(report: Report, fmt: str = "text") -> str:
+def render(report: Report, fmt: str = "text", width: int | None = None) -> str:
+    """`width`: the text format's line width (default 100); the other formats have none."""
     try:
         renderer = RENDERERS[fmt]
     except KeyError:
         raise ValueError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})") from None
+    if fmt == "text" and width is not None:
+        return text.render(report, width)
     return renderer(report)

@@ -1,13 +1,17 @@
-"""Plain text: a title line, summary lines, then each table laid out by tabulate.
+"""Plain text: a title line, summary lines, then each table laid out within a width (default 100).
 
-Only plain characters, readable at 100 columns: a table wider than that is split into column
-blocks that repeat its key columns. Big tables (thousands of rows) go through a fixed-width
-formatter that lays them out exactly as tabulate's "simple" format does, in a tenth of the time
-(see PERFORMANCE.md).
+A text report is what a department lead forwards, so nothing is cut: a table that fits is laid
+out by tabulate's "simple" format; one that does not wraps its longest text cells within their
+column, and when even that leaves too little room, its last columns move to a line of
+`Header: value` fields under each record, aligned from record to record. A record never leaves
+its table; when records take several lines, a blank line separates them. Big tables (thousands
+of rows) go through a fixed-width formatter that lays them out exactly as tabulate's "simple"
+format does, in a tenth of the time (see PERFORMANCE.md).
 """
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from tabulate import tabulate
@@ -17,11 +21,17 @@ from reports.render.cells import cell_text, group_rows, is_numeric_column, plain
 from store.gcpause import collector_paused
 
 WIDTH = 100
-MAX_CELL = 28
-"""Longer text (DigComp's competence names run to 72 characters) is cut, marked with '...'."""
+MIN_WIDTH = 40
+"""Narrower than this, a table with a few number columns has no room for its text."""
 TABULATE_MAX_ROWS = 1000
 MIN_PADDING = 2
 """tabulate's "simple" format: a column is at least its header plus two wide."""
+GAP = 2
+"""Spaces between columns."""
+MIN_TEXT = 24
+"""A wrapped text column is never narrower than this (or its header, or its longest word)."""
+DETAIL_INDENT = "    "
+DETAIL_GAP = "   "
 
 
 def simple_table(
@@ -39,13 +49,15 @@ def simple_table(
             colalign=["right" if n else "left" for n in numeric],
         )
     widths = column_widths(headers, rows)
-    lines = [_line(headers, widths, numeric), "  ".join("-" * w for w in widths)]
+    lines = [_line(headers, widths, numeric), rule(widths)]
     lines.extend(_line(row, widths, numeric) for row in rows)
     return "\n".join(lines)
 
 
-def column_widths(headers: list[str], rows: list[list[str]]) -> list[int]:
-    widths = [len(h) + MIN_PADDING for h in headers]
+def column_widths(
+    headers: list[str], rows: list[list[str]], padding: int = MIN_PADDING
+) -> list[int]:
+    widths = [len(h) + padding for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
             if len(cell) > widths[i]:
@@ -53,90 +65,221 @@ def column_widths(headers: list[str], rows: list[list[str]]) -> list[int]:
     return widths
 
 
+def rule(widths: list[int]) -> str:
+    return (" " * GAP).join("-" * w for w in widths)
+
+
 def _line(cells: list[str], widths: list[int], numeric: list[bool]) -> str:
-    return "  ".join(
-        c.rjust(w) if n else c.ljust(w) for c, w, n in zip(cells, widths, numeric, strict=True)
-    ).rstrip()
+    return (
+        (" " * GAP)
+        .join(
+            c.rjust(w) if n else c.ljust(w) for c, w, n in zip(cells, widths, numeric, strict=True)
+        )
+        .rstrip()
+    )
 
 
-def column_blocks(widths: list[int], key_columns: int, width: int = WIDTH) -> list[list[int]]:
-    """Column indexes per block, each block fitting `width` with the key columns repeated."""
-    keys = list(range(min(key_columns, len(widths))))
-    base = sum(widths[i] + 2 for i in keys)
-    blocks: list[list[int]] = []
-    current: list[int] = []
-    used = base
-    for i in range(len(keys), len(widths)):
-        if current and used + widths[i] + 2 > width + 2:
-            blocks.append(keys + current)
-            current, used = [], base
-        current.append(i)
-        used += widths[i] + 2
-    if current or not blocks:
-        blocks.append(keys + current)
-    return blocks
+def table_width(widths: list[int]) -> int:
+    return sum(widths) + GAP * (len(widths) - 1)
+
+
+def narrowest(header: str, cells: list[str], natural: int, numeric: bool, width: int) -> int:
+    """How narrow a column may wrap: numbers never; text down to its longest word (a word is
+    broken only when longer than half the width), its header or MIN_TEXT."""
+    if numeric or natural <= MIN_TEXT:
+        return natural
+    long_cells = (cell for cell in cells if len(cell) > MIN_TEXT)
+    longest_word = max((len(word) for cell in long_cells for word in cell.split()), default=0)
+    return min(natural, max(len(header), MIN_TEXT, min(longest_word, width // 2)))
+
+
+def shrink(natural: list[int], least: list[int], room: int) -> list[int]:
+    """Column widths that fit `room`: the widest columns narrowed to a common cap first."""
+    if sum(natural) <= room:
+        return natural
+    low, high = 0, max(natural)
+    while low < high:  # the largest cap that fits
+        cap = (low + high + 1) // 2
+        if sum(max(m, min(n, cap)) for n, m in zip(natural, least, strict=True)) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    widths = [max(m, min(n, low)) for n, m in zip(natural, least, strict=True)]
+    spare = room - sum(widths)
+    for i, n in enumerate(natural):  # what the cap left over, to the first capped columns
+        if spare <= 0:
+            break
+        if widths[i] < n:
+            extra = min(spare, n - widths[i])
+            widths[i] += extra
+            spare -= extra
+    return widths
+
+
+def columns_that_fit(least: list[int], width: int) -> int:
+    """How many leading columns fit `width` at their narrowest (at least one)."""
+    used = -GAP
+    for count, w in enumerate(least):
+        used += w + GAP
+        if used > width:
+            return max(count, 1)
+    return len(least)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width`; a leading indent (a department's depth in the tree) is kept on
+    every line."""
+    if len(text) <= width:
+        return [text]
+    indent = text[: len(text) - len(text.lstrip(" "))]
+    if len(indent) > width // 2:
+        indent = ""
+    return textwrap.wrap(
+        text.lstrip(" "), width, initial_indent=indent, subsequent_indent=indent,
+        break_on_hyphens=False,
+    ) or [""]  # fmt: skip
+
+
+def detail_layout(
+    labels: list[str], rows: list[list[str]], width: int
+) -> tuple[list[list[int]], list[int]]:
+    """Which of the moved columns share a line, and each field's width: the same for every
+    record, so that the fields line up from one record to the next."""
+    room = width - len(DETAIL_INDENT)
+    sizes = [
+        min(room, max(len(label) + 2 + len(row[i]) for row in rows))
+        for i, label in enumerate(labels)
+    ]
+    lines: list[list[int]] = []
+    used = room + 1
+    for i, size in enumerate(sizes):
+        if lines and used + len(DETAIL_GAP) + size <= room:
+            lines[-1].append(i)
+            used += len(DETAIL_GAP) + size
+        else:
+            lines.append([i])
+            used = size
+    return lines, sizes
+
+
+def detail_lines(
+    labels: list[str], cells: list[str], layout: list[list[int]], sizes: list[int], width: int
+) -> list[str]:
+    """A record's moved columns as `Header: value` fields, wrapped when one is too long."""
+    out = []
+    for line in layout:
+        fields = [f"{labels[i]}: {cells[i]}" for i in line]
+        if len(line) == 1:
+            hang = DETAIL_INDENT + " " * (len(labels[line[0]]) + 2)
+            out.extend(
+                textwrap.wrap(
+                    fields[0],
+                    width,
+                    initial_indent=DETAIL_INDENT,
+                    subsequent_indent=hang,
+                    break_on_hyphens=False,
+                )
+            )
+        else:
+            padded = [f.ljust(sizes[i]) for f, i in zip(fields, line, strict=True)]
+            out.append((DETAIL_INDENT + DETAIL_GAP.join(padded)).rstrip())
+    return out
+
+
+def wrapped_table(
+    headers: list[str], rows: list[list[str]], numeric: list[bool], width: int
+) -> str:
+    """A table too wide for `width`: long text wraps in its column, and the columns that still
+    do not fit become `Header: value` lines under each record. Columns are as wide as their
+    header (not two more, as tabulate makes them): every column counts here."""
+    natural = column_widths(headers, rows, padding=0)
+    least = [
+        narrowest(h, [row[i] for row in rows], natural[i], numeric[i], width)
+        for i, h in enumerate(headers)
+    ]
+    shown = columns_that_fit(least, width)
+    widths = shrink(natural[:shown], least[:shown], width - GAP * (shown - 1))
+    labels = headers[shown:]
+    layout, sizes = (
+        detail_layout(labels, [row[shown:] for row in rows], width) if labels else ([], [])
+    )
+    kept = numeric[:shown]
+    lines = [_line(headers[:shown], widths, kept), rule(widths)]
+    several = bool(labels)
+    records = []
+    for row in rows:
+        parts = [wrap(cell, w) for cell, w in zip(row, widths, strict=False)]
+        height = max(len(p) for p in parts)
+        several = several or height > 1
+        record = [
+            _line([p[k] if k < len(p) else "" for p in parts], widths, kept) for k in range(height)
+        ]
+        if labels:
+            record += detail_lines(labels, row[shown:], layout, sizes, width)
+        records.append("\n".join(record))
+    lines.append(("\n\n" if several else "\n").join(records))
+    return "\n".join(lines)
 
 
 def render_table(
-    headers: list[str],
-    rows: list[list[Any]],
-    key_columns: int = 1,
-    max_cell: int = MAX_CELL,
-    fast: bool = False,
+    headers: list[str], rows: list[list[Any]], width: int = WIDTH, fast: bool = False
 ) -> str:
     numeric = [is_numeric_column(rows, i) for i in range(len(headers))]
-    text_rows = [[fit(cell_text(v), max_cell) for v in row] for row in rows]
+    text_rows = [[cell_text(v) for v in row] for row in rows]
     text_headers = [plain(h) for h in headers]
-    widths = column_widths(text_headers, text_rows)
-    if sum(widths) + 2 * (len(widths) - 1) <= WIDTH:
+    natural = column_widths(text_headers, text_rows)
+    if table_width(natural) <= width:
         return simple_table(text_headers, text_rows, numeric, fast)
-    parts = []
-    for block in column_blocks(widths, key_columns):
-        parts.append(
-            simple_table(
-                [text_headers[i] for i in block],
-                [[row[i] for i in block] for row in text_rows],
-                [numeric[i] for i in block],
-                fast,
-            )
+    return wrapped_table(text_headers, text_rows, numeric, width)
+
+
+def paragraph(text: str, width: int) -> str:
+    """Prose (a note, a group's heading) wrapped within the width."""
+    return "\n".join(wrap(plain(text), width))
+
+
+def heading(text: str, underline: str, width: int = WIDTH) -> str:
+    lines = wrap(plain(text), width)
+    return "\n".join(lines) + "\n" + underline * max(len(line) for line in lines)
+
+
+def summary_lines(summary: list[tuple[str, str]], width: int) -> str:
+    """`Label: value` lines, values aligned; a long value wraps under itself."""
+    label_width = max(len(plain(k)) for k, _ in summary) + 1
+    hang = " " * (label_width + 1)
+    lines = []
+    for key, value in summary:
+        first = f"{plain(key) + ':':<{label_width}} "
+        lines.extend(
+            textwrap.wrap(plain(value), width, initial_indent=first, subsequent_indent=hang)
+            or [first.rstrip()]
         )
-    return "\n\n".join(parts)
+    return "\n".join(lines)
 
 
-def fit(text: str, limit: int = MAX_CELL) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def heading(text: str, underline: str) -> str:
-    text = plain(text)
-    return f"{text}\n{underline * min(len(text), WIDTH)}"
-
-
-def render_section(table: Table) -> str:
-    parts = [heading(table.title, "-")]
+def render_section(table: Table, width: int = WIDTH) -> str:
+    parts = [heading(table.title, "-", width)]
     if table.note:
-        parts.append(plain(table.note))
+        parts.append(paragraph(table.note, width))
     if not table.rows:
         parts.append("(none)")
     elif table.group_by is None:
-        parts.append(render_table(table.headers, table.rows, table.key_columns, table.max_cell))
+        parts.append(render_table(table.headers, table.rows, width))
     else:
         fast = len(table.rows) > TABULATE_MAX_ROWS  # big however it is cut up
         index = table.group_by
         headers = table.headers[:index] + table.headers[index + 1 :]
         for key, rows in group_rows(table.rows, index):
-            parts.append(f"{plain(table.headers[index])}: {cell_text(key)}")
-            parts.append(render_table(headers, rows, table.key_columns, table.max_cell, fast))
+            parts.append(paragraph(f"{table.headers[index]}: {cell_text(key)}", width))
+            parts.append(render_table(headers, rows, width, fast))
     return "\n\n".join(parts)
 
 
-def render(report: Report) -> str:
-    parts = [heading(report.title(), "=")]
+def render(report: Report, width: int = WIDTH) -> str:
+    width = max(width, MIN_WIDTH)
+    parts = [heading(report.title(), "=", width)]
     if report.summary:
-        label_width = max(len(k) for k, _ in report.summary)
-        parts.append(
-            "\n".join(f"{plain(k) + ':':<{label_width + 1}} {plain(v)}" for k, v in report.summary)
-        )
+        parts.append(summary_lines(report.summary, width))
     with collector_paused():
-        parts.extend(render_section(table) for table in report.tables())
+        parts.extend(render_section(table, width) for table in report.tables())
     return "\n\n".join(parts) + "\n"

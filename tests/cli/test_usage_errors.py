@@ -26,6 +26,13 @@ CASES = [
     (["report", "gaps", "--as-of", "2026-02-30"], "--as-of: not a date", "report --help"),
     (["report", "gaps", "--employee", "E1"], "--employee is only for the person report", ""),
     (["report", "person", "--employee", "E1", "--department", "K"], "--department", ""),
+    (["report", "gaps", "--width", "ten"], "--width: not a whole number", "report --help"),
+    (["report", "gaps", "--width", "20"], "--width: must be at least 40", "report --help"),
+    (
+        ["report", "gaps", "--format", "csv", "--width", "80"],
+        "--width is only for --format text",
+        "",
+    ),
     (["report", "gaps", "-o", "x.txt"], "unrecognized arguments: -o x.txt", "report --help"),
     (["import", "nonsense", "f.csv"], "kapabel import: kind: invalid choice", "import --help"),
     (["import"], "the following arguments are required: kind, file", "import --help"),

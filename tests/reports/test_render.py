@@ -11,7 +11,7 @@ from tabulate import tabulate
 
 from reports import FORMATS, REPORT_KINDS, build_report, render
 from reports.render.csv_render import safe_cell
-from reports.render.text import WIDTH, column_blocks, simple_table
+from reports.render.text import WIDTH, render_table, simple_table
 from tests.reports.factory import Builder, D
 
 AS_OF = D(2024, 6, 30)
@@ -100,6 +100,37 @@ def test_fast_formatter_matches_tabulate() -> None:
     assert simple_table(headers, rows, numeric) == expected
 
 
-def test_wide_tables_split_into_blocks_repeating_the_key() -> None:
-    assert column_blocks([20, 30, 30, 30], key_columns=1, width=100) == [[0, 1, 2], [0, 3]]
-    assert column_blocks([20], key_columns=1) == [[0]]
+def test_a_long_cell_wraps_in_its_column_and_keeps_every_word() -> None:
+    name = "Browsing, searching and filtering data, information and digital content " * 2
+    out = render_table(
+        ["Code", "Competency", "Req"], [["DC1.1", name, 3], ["DC2", "Short", 10]], 50
+    )
+    lines = out.splitlines()
+    assert all(len(line) <= 50 for line in lines)
+    assert lines[0].split() == ["Code", "Competency", "Req"]
+    first, second = out.split("\n\n")  # records that take several lines are set apart
+    assert first.split()[2:].count("3") == 1 and " ".join(first.split()).count("Browsing") == 2
+    assert second.split()[-3:] == ["DC2", "Short", "10"]
+    assert "..." not in out
+
+
+def test_columns_that_do_not_fit_become_aligned_fields_under_their_record() -> None:
+    headers = ["Code", "Name", *(f"Figure {n}" for n in range(1, 9))]
+    rows = [["R1", "Robot one", *range(8)], ["R22", "Robot twenty-two", *range(100, 108)]]
+    out = render_table(headers, rows, 60)
+    assert all(len(line) <= 60 for line in out.splitlines())
+    one, two = out.split("\n\n")
+    assert one.splitlines()[2].split()[:2] == ["R1", "Robot"]  # header, rule, first record
+    assert "Figure 8: 7" in one and "Figure 8: 107" in two and "Figure 8" not in out.splitlines()[0]
+    fields_one = [line for line in one.splitlines() if "Figure 8:" in line][0]
+    fields_two = [line for line in two.splitlines() if "Figure 8:" in line][0]
+    assert fields_one.index("Figure 8:") == fields_two.index("Figure 8:")  # aligned
+
+
+def test_a_table_that_fits_is_tabulates_simple_format() -> None:
+    rows = [["DC1.1", "Browsing", 3], ["DC2", "Netiquette", 10]]
+    expected = tabulate(
+        [[str(v) for v in row] for row in rows], headers=["Code", "Competency", "Req"],
+        tablefmt="simple", disable_numparse=True, colalign=["left", "left", "right"],
+    )  # fmt: skip
+    assert render_table(["Code", "Competency", "Req"], rows) == expected

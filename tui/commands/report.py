@@ -8,10 +8,12 @@ from pathlib import Path
 
 REPORT_CHOICES = ("gaps", "heatmap", "person", "training", "robots", "strategy", "trend")
 """Kept here too so `kapabel --help` does not import the reports (checked by a test)."""
+MIN_WIDTH = 40
+"""reports.render.text.MIN_WIDTH, for the same reason."""
 
 
 def add_parser(subparsers) -> None:
-    from tui.cli import add_db_option, iso_date
+    from tui.cli import add_db_option, iso_date, whole_number
 
     parser = subparsers.add_parser(
         "report",
@@ -36,6 +38,11 @@ def add_parser(subparsers) -> None:
         help="output format (default: text)",
     )  # fmt: skip
     parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument(
+        "--width", type=whole_number(MIN_WIDTH), metavar="N",
+        help="text format: wrap within N columns (default: the terminal's width on a "
+        "terminal, else 100)",
+    )  # fmt: skip
     parser.add_argument("--employee", metavar="NO", help="employee number (person report)")
     parser.set_defaults(handler=run)
 
@@ -56,6 +63,20 @@ def check_options(args: argparse.Namespace) -> None:
             raise UsageError("--department does not apply to the person report (it is one person)")
     elif args.employee:
         raise UsageError("--employee is only for the person report (use --department for a part)")
+    if args.width is not None and args.fmt != "text":
+        raise UsageError(f"--width is only for --format text (not {args.fmt})")
+
+
+def text_width(args: argparse.Namespace) -> int | None:
+    """--width, else the terminal's width when the text goes to one, else None (the default)."""
+    import shutil
+    import sys
+
+    if args.width is not None:
+        return args.width
+    if args.output is None and sys.stdout.isatty():
+        return max(MIN_WIDTH, shutil.get_terminal_size().columns)
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             )
         except ReportInputError as error:
             raise UsageError(str(error)) from None
-        text = render(report, args.fmt)
+        text = render(report, args.fmt, width=text_width(args))
     if args.output:
         write_output(Path(args.output).expanduser(), text)
     else:
