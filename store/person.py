@@ -65,28 +65,87 @@ def _robot_roles(robot: Robot, employee_no: str) -> list[str]:
     return roles + (["operator"] if employee_no in robot.operators else [])
 
 
+SECTIONS = (
+    ("Assessments", "assessments"),
+    ("Training plans", "training_plans"),
+    ("Robots", "robots"),
+    ("Audit entries", "audit_entries"),
+)
+LABELS = {"employee_no": "Employee number", "as": "Role", "at": "When", "key": "Record"}
+"""Field names whose plain reading would mislead; the rest read as 'valid_until' -> 'Valid until'."""
+
+
 def person_text(data: dict) -> str:
-    """The same as `person_data`, for reading: one section per kind of record."""
-    lines = [f"Data held about employee {data['employee_no']}", ""]
-    lines.append("Profile")
-    profile = data["profile"] or {}
-    lines += [f"  {k}: {'' if v is None else v}" for k, v in profile.items()] or ["  (none)"]
-    for title, name in (
-        ("Assessments", "assessments"),
-        ("Training plans", "training_plans"),
-        ("Robots", "robots"),
-        ("Audit entries", "audit_entries"),
-    ):
-        lines += ["", f"{title} ({len(data[name])})"]
-        for item in data[name]:
-            lines.append("  " + ", ".join(f"{k}={_plain(v)}" for k, v in item.items()))
+    """The same as `person_data`, for the person to read: a heading per section, each record
+    numbered, its fields as `Label: value` lines with the values lined up, yes/no for booleans
+    and '-' where nothing is held."""
+    lines = _heading(f"Data held about employee {data['employee_no']}", "=")
+    lines += ["", *_heading("Profile", "-")]
+    profile = data["profile"]
+    lines += _fields(profile) if profile else ["(no staff record: only the records below)"]
+    for title, name in SECTIONS:
+        items = data[name]
+        lines += ["", *_heading(f"{title} ({len(items)})", "-")]
+        if not items:
+            lines.append("(none)")
+        margin = len(f"{len(items)}. ")
+        for number, item in enumerate(items, start=1):
+            first, *rest = _fields(item)
+            lines += [f"{number}.".ljust(margin) + first, *(" " * margin + line for line in rest)]
+            if number < len(items):
+                lines.append("")
     return "\n".join(lines) + "\n"
 
 
-def _plain(value: object) -> str:
+def _heading(text: str, underline: str) -> list[str]:
+    return [text, underline * len(text)]
+
+
+def _label(name: str) -> str:
+    return LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+def _fields(record: dict) -> list[str]:
+    """`Label: value` lines, values starting in one column; a value of several lines (an audit
+    entry's changes) continues in that column."""
+    width = max(len(_label(name)) for name in record) + 2
+    lines = []
+    for name, value in record.items():
+        first, *rest = _value_lines(value)
+        lines.append(f"{_label(name) + ':':<{width}}{first}".rstrip())
+        lines += [" " * width + line for line in rest]
+    return lines
+
+
+def _value_lines(value: object) -> list[str]:
+    if isinstance(value, dict):  # an audit entry's changes: field -> [old, new]
+        return [_change(name, change) for name, change in value.items()] or ["-"]
+    return [_readable(value)]
+
+
+def _change(name: str, change: object) -> str:
+    label = name.replace("_", " ")
+    if isinstance(change, list) and len(change) == 2:
+        old, new = change
+        if old is None:
+            return f"{label}: {_readable(new)}"
+        if new is None:
+            return f"{label}: was {_readable(old)}"
+        return f"{label}: {_readable(old)} -> {_readable(new)}"
+    return f"{label}: {_readable(change)}"
+
+
+def _readable(value: object) -> str:
+    """One value as a person reads it: yes/no, '-' for nothing, lists joined with commas."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, list):
-        return "/".join(_plain(v) for v in value)
-    return "" if value is None else str(value)
+        return ", ".join(_readable(v) for v in value) or "-"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_readable(v)}" for k, v in value.items()) or "-"
+    return str(value)
 
 
 # ----------------------------------------------------------------- erasure

@@ -92,3 +92,30 @@ def test_erasing_an_unknown_person_changes_nothing(repo: FolderRepository) -> No
     with pytest.raises(NotFoundError):
         erase_person(repo, "E404")
     assert folder_hashes(repo.path) == before
+
+
+def test_text_export_reads_as_sections_of_aligned_labels(repo: FolderRepository) -> None:
+    """What `person export --format text` prints: headings, `Label: value` lines whose values
+    line up, yes/no (never Python's True/False), never `key=value` runs."""
+    import re
+
+    populate(repo)
+    text = person_text(person_data(repo, EMPLOYEE_NO))
+    lines = text.splitlines()
+    assert lines[:2] == [f"Data held about employee {EMPLOYEE_NO}", "=" * len(lines[0])]
+    for heading in ("Profile", "Assessments (2)", "Training plans (1)", "Robots (1)"):
+        at = lines.index(heading)
+        assert lines[at + 1] == "-" * len(heading)
+    assert "True" not in text and "False" not in text and "None" not in text
+    assert not re.search(r"\w=", text), "key=value runs"
+    profile = lines[lines.index("Profile") + 2 :]
+    profile = profile[: profile.index("")]
+    starts = {len(line) - len(line.split(":", 1)[1].lstrip()) for line in profile}
+    assert len(starts) == 1, profile  # every value starts in the same column
+    assert f"Name:{' ' * (starts.pop() - 5)}{NAME}" in profile
+    assert any(re.fullmatch(r"Digital agent: +no", line) for line in profile)
+    assert any(re.fullmatch(r"Active: +yes", line) for line in profile)
+    robots = lines[lines.index("Robots (1)") + 2 :]
+    assert re.match(r"1\. +Code: +ROB1$", robots[0])
+    assert any(re.search(r"Role: +owner, operator$", line) for line in robots)
+    assert any(re.search(r"digital agent: no$", line) for line in lines)  # inside an audit change
