@@ -48,6 +48,26 @@ def level_problems(ds: Dataset, competency: str, level: int, field: str, low: in
     return []
 
 
+def key_taken_problems(ds: Dataset, table: str, key: str) -> list[str]:
+    """A new record's key that another record has: named at the key's field, saying whose it is
+    ('employee_no: E12 is already the number of Anna Ærø (Borgerservice)')."""
+    existing = ds.table(table).get(key)
+    if existing is None:
+        return []
+    fields = type(existing).key_fields
+    if len(fields) > 1:
+        return ["already exists"]
+    if isinstance(existing, Staff):
+        department = ds.departments.get(existing.department)
+        where = [department.name if department else existing.department]
+        where += [] if existing.active else ["inactive"]
+        return [f"employee_no: {key} is already the number of {existing.name} ({', '.join(where)})"]
+    name = getattr(existing, "name", None) or getattr(existing, "title", "")
+    return [
+        f"{fields[0]}: {key} is already used by {name}" if name else f"{fields[0]}: {key} exists"
+    ]
+
+
 def department_cycle(ds: Dataset, code: str, parent: str | None) -> bool:
     """True when making `parent` the parent of `code` would close a loop in the tree."""
     seen = {code}

@@ -66,7 +66,7 @@ from store.files import (
 )
 from store.gcpause import collector_paused
 from store.history import HistoryLog, encode_lines
-from store.integrity import dataset_problems, record_problems, usages
+from store.integrity import dataset_problems, key_taken_problems, record_problems, usages
 from store.migrations import V0_FILE
 from store.models import (
     GENERATED_ID_PREFIX,
@@ -733,8 +733,10 @@ class Transaction:
         return record
 
     def create(self, record: Entity) -> Entity:
-        if record.table in self.repo.tables and self.get(record.table, record.key()) is not None:
-            raise ValidationProblem(record.table, record.key(), ["already exists"])
+        if record.table in self.repo.tables:
+            taken = key_taken_problems(self.ds, record.table, record.key())
+            if taken:
+                raise ValidationProblem(record.table, record.key(), taken)
         return self.put(record)
 
     def update(self, record: Entity, expected: Entity | None = None) -> Entity:

@@ -112,6 +112,7 @@ class KapabelApp(App):
         """Why the database could not be opened (None: it could, or it is still opening)."""
         self._analysis = None
         self._analysis_lock = threading.Lock()
+        self._lookups: dict[str, tuple[int, object]] = {}
         self._watch_interval = watch_interval
         for mode, (module, name) in MODE_SCREENS.items():
             self.add_mode(mode, self._mode_screen_factory(module, name))
@@ -148,6 +149,17 @@ class KapabelApp(App):
                     return analysis  # the data changed meanwhile: do not cache stale figures
                 self._analysis = analysis
             return self._analysis
+
+    def lookup(self, table: str):
+        """The search index of a table for the pickers (`store.lookup`), built once per data
+        version: 50,000 staff are indexed once, not on every keystroke or form."""
+        from store.lookup import lookup
+
+        cached = self._lookups.get(table)
+        if cached is None or cached[0] != self.data_version:
+            cached = (self.data_version, lookup(self.repo.ds, table))
+            self._lookups[table] = cached
+        return cached[1]
 
     def data_changed(self) -> None:
         """Call after every write: drops cached figures and lets the current screen redraw."""

@@ -56,8 +56,9 @@ class Kind:
     columns: tuple[Column, ...]
     match_fields: tuple[str, ...]
     history: bool = False
-    resolve: Callable[[dict, Dataset], None] | None = None
-    """Turns what a person typed into a stored reference (a role's name into its code)."""
+    named_references: tuple[str, ...] = ()
+    """Fields whose reference may be typed as a name ('Sagsbehandler' for the role 'SAG'):
+    resolved as the forms do it (`store.lookup`)."""
     notes: str = ""
     id_field: str | None = None
     """A field naming one record exactly (a training plan's id): a row that fills it is matched
@@ -133,14 +134,6 @@ def choice(enum: type[StrEnum], aliases: Mapping[str, str]) -> Callable[[str], s
     return parse
 
 
-def _resolve_role(values: dict, ds: Dataset) -> None:
-    """A staff file may name the role ('Sagsbehandler') instead of giving its code."""
-    role = values.get("role")
-    if role and role not in ds.roles:
-        by_name = {r.name.casefold(): code for code, r in ds.roles.items()}
-        values["role"] = by_name.get(role.casefold(), role)
-
-
 CODE = ("kode",)
 NAME = ("navn",)
 EMPLOYEE = ("medarbejdernr", "medarbejdernummer", "medarb_nr", "lønnr", "employee")
@@ -182,7 +175,7 @@ KINDS: dict[str, Kind] = {
                 Column("active", "active", parse_bool, aliases=("aktiv",)),
             ),
             ("employee_no",),
-            resolve=_resolve_role,
+            named_references=("role",),
             notes="role: a role code or a role name; --sync deactivates staff missing from the file",
         ),
         Kind(

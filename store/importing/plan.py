@@ -8,7 +8,7 @@ as it will be after the import -- so a sub-department may come before its parent
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from store.gcpause import collector_paused
 from store.importing.csvfile import CsvRow, FileProblem, choose_delimiter, decode, read_rows
 from store.importing.kinds import Column, Kind, header_map, normalise_header
 from store.integrity import record_problems
+from store.lookup import AmbiguousReference, UnknownReference, lookup
 from store.models import Department, Entity, Staff
 
 
@@ -178,9 +179,10 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
         index = kind.index(ds)
         first_line: dict[str, int] = {}
         built: list[tuple[int, Entity, bool]] = []
+        resolve = _reference_resolver(kind, ds)
         for row in rows:
-            if kind.resolve is not None:
-                kind.resolve(row.values, ds)
+            if not resolve(plan, row):
+                continue
             key = kind.match_key(row.values)
             if key in first_line:
                 columns = "/".join(kind.column_name(f) for f in kind.match_fields)
@@ -217,6 +219,31 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
                 for s in ds.staff.values()
                 if s.active and s.employee_no not in first_line
             ]
+
+
+def _reference_resolver(kind: Kind, ds: Dataset) -> Callable[[Plan, ParsedRow], bool]:
+    """Turns names typed for the kind's named references into codes, as the forms do.
+
+    Returns False (with the problem noted) for a name that fits several records; an unknown
+    one is left for `record_problems`, which names it like every other unknown reference.
+    """
+    lookups = {name: lookup(ds, name) for name in kind.named_references}
+
+    def resolve(plan: Plan, row: ParsedRow) -> bool:
+        for name, found in lookups.items():
+            text = row.values.get(name)
+            if not text or text in found.by_key:
+                continue
+            try:
+                row.values[name] = found.resolve(text)
+            except UnknownReference:
+                continue
+            except AmbiguousReference as problem:
+                plan.problem(row.line, kind.column_name(name), str(problem))
+                return False
+        return True
+
+    return resolve
 
 
 def _build(plan: Plan, row: ParsedRow, kind: Kind, current: dict | None) -> Entity | None:

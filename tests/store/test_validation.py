@@ -134,15 +134,25 @@ def test_putting_an_existing_key_updates_the_one_record(repo: FolderRepository) 
 def test_create_refuses_an_existing_key_and_changes_nothing(repo: FolderRepository) -> None:
     repo.put(Department(code="D1", name="Old"))
     with (
-        pytest.raises(ValidationProblem, match="departments 'D1': already exists"),
+        pytest.raises(ValidationProblem, match="departments 'D1': code: D1 is already used by Old"),
         repo.transaction() as tx,
     ):
         tx.create(Department(code="D2", name="Other"))
         tx.create(Department(code="D1", name="Duplicate"))
     reopened = FolderRepository.open(repo.path)
     assert {k: d.name for k, d in reopened.ds.departments.items()} == {"D1": "Old"}
-    with pytest.raises(ValidationProblem, match="already exists"):
+    with pytest.raises(ValidationProblem, match="already used by Old"):
         repo.create(Department(code="D1", name="Again"))
+
+
+def test_a_taken_employee_number_names_whose_it_is(repo: FolderRepository) -> None:
+    repo.put(Department(code="D1", name="Borgerservice"))
+    repo.put(Staff(employee_no="E1", name="Åse Ørsted", department="D1", active=False))
+    with pytest.raises(ValidationProblem) as refused:
+        repo.create(Staff(employee_no="E1", name="Someone New", department="D1"))
+    assert refused.value.problems == [
+        "employee_no: E1 is already the number of Åse Ørsted (Borgerservice, inactive)"
+    ]
 
 
 def test_handed_out_ids_are_never_reused(repo: FolderRepository) -> None:

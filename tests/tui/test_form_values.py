@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from store.dataset import Dataset
+from store.lookup import lookup
 from store.models import Requirement
 from tests.tui.small_org import build_small_org
 from tui.forms.cohort import order_from_values
-from tui.forms.requirement import code_hint, describe, unknown_codes
+from tui.forms.picker import reference_hint
+from tui.forms.requirement import describe
 
 
 @pytest.fixture(scope="module")
@@ -19,21 +21,20 @@ def ds(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     return build_small_org(Path(tmp_path_factory.mktemp("org")) / "db").ds
 
 
-def test_every_unknown_code_is_named_at_its_field(ds):
-    values = {"department": "XX", "role": "ZZ", "competency": "RPA", "theme": "T9", "course": "K"}
-    assert unknown_codes(ds, values) == {
-        "department": "unknown department 'XX'",
-        "role": "unknown role 'ZZ'",
-        "theme": "unknown theme 'T9'",
-        "course": "unknown course 'K'",
-    }
-    assert unknown_codes(ds, {"department": "D2", "role": None, "competency": "SEC"}) == {}
+def test_a_reference_hint_names_what_the_typed_code_or_name_means(ds):
+    roles = lookup(ds, "roles")
+    assert reference_hint(roles, "CW").plain == "✓ CW  Sagsbehandler"
+    assert reference_hint(roles, "sagsbehandler").plain == "✓ CW  Sagsbehandler"
+    assert reference_hint(roles, "").plain == "F2 searches by name or code"
+    assert reference_hint(roles, "", "empty: every role").plain.startswith("empty: every role")
+    assert reference_hint(roles, "sags").plain == "F2 to choose: CW Sagsbehandler"
+    assert "no role matches" in reference_hint(roles, "xyz").plain
 
 
 def test_hints_show_names_exactly_as_stored(ds):
-    assert code_hint(ds, "department", "D2").plain == "Borgerservice [red]æøå[/red]"
-    assert code_hint(ds, "role", "").plain == "empty: every role"
-    assert code_hint(ds, "theme", "T1").plain == "Robotter i drift"
+    departments = lookup(ds, "departments")
+    assert "Borgerservice [red]æøå[/red]" in reference_hint(departments, "D2").plain
+    assert "Robotter i drift" in reference_hint(lookup(ds, "themes"), "T1").plain
 
 
 def test_describe_a_requirement(ds):

@@ -12,7 +12,6 @@ from tests.tui.people_fixtures import AS_OF, small_repo  # noqa: F401
 from tui.app import KapabelApp
 from tui.forms import AssessmentForm, ConfirmDialog, TrainingPlanForm
 from tui.forms.checkbox import MarkedCheckbox
-from tui.forms.choices import KeySuggester
 from tui.forms.parsing import FieldError, parse_date, parse_int, problems_by_field
 
 
@@ -36,13 +35,6 @@ def test_problems_go_to_the_field_they_name() -> None:
     )
     assert at_field == {"level": "too high", "valid_until": "before date"}
     assert general == ["oops"]
-
-
-def test_key_suggester_completes_from_the_first_letters() -> None:
-    suggester = KeySuggester(["E002", "E001", "D10"])
-    assert suggester.suggest("e00") == "E001"
-    assert suggester.suggest("d") == "D10"
-    assert suggester.suggest("x") is None
 
 
 def history(repo: FolderRepository) -> list:

@@ -6,6 +6,7 @@ from textual.widgets import DataTable, Static
 
 from store.models import Staff
 from store.repository import FolderRepository
+from tests.tui.helpers import screen_words
 from tests.tui.people_fixtures import AS_OF, LONG_NAME, MARKUP_NAME, small_repo  # noqa: F401
 from tests.tui.people_pilot import column_text, row_keys, settle
 from tui.app import KapabelApp
@@ -118,12 +119,16 @@ async def test_add_a_person_then_their_page_opens(small_repo) -> None:  # noqa: 
         await pilot.pause()
         form = app.screen
         assert "department" in form.field_errors()
-        assert app.focused is form.query_one("#field-department")  # the first wrong field
-        await pilot.press("enter", "down", "enter")  # choose the first department
-        await pilot.press("ctrl+s")
+        assert app.focused is form.query_one("#field-employee_no")  # the first wrong field
+        form.query_one("#field-department").focus()
+        await pilot.press(*"D1", "ctrl+s")
         await pilot.pause()
-        assert app.screen is form and "already exists" in " ".join(form.general_errors)
-        form.query_one("#field-employee_no").focus()
+        # the number is taken: said at its field, naming who has it
+        assert app.screen is form and form.general_errors == []
+        assert form.field_errors() == {
+            "employee_no": "E001 is already the number of Anna Ærø (Borgerservice)"
+        }
+        assert "already the number of Anna Ærø" in screen_words(pilot)
         await pilot.press("ctrl+u", *"E009", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, PersonScreen) and app.screen.employee_no == "E009"

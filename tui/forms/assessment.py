@@ -19,14 +19,8 @@ from textual.widgets import Input, Select, Static
 from store.integrity import level_problems
 from store.models import Assessment, Entity, Source
 from tui.forms.base import FormField, FormScreen
-from tui.forms.choices import KeySuggester, competency_options, labelled, source_options
-from tui.forms.parsing import (
-    optional_text,
-    parse_date,
-    parse_int,
-    parse_optional_date,
-    parse_required,
-)
+from tui.forms.choices import labelled, source_options
+from tui.forms.parsing import optional_text, parse_date, parse_int, parse_optional_date
 
 
 def scale_hint(ds, competency: str | None, level_text: str = "", low: int = 0) -> Text:
@@ -89,22 +83,9 @@ class AssessmentForm(FormScreen[Assessment]):
                 "staff", "Employee", Static(shown, classes="fixed-value"), lambda _: staff_no
             )
         else:
-            yield FormField(
-                "staff",
-                "Employee",
-                Input(
-                    placeholder="employee number", suggester=KeySuggester(ds.staff), compact=True
-                ),
-                lambda raw: parse_required(raw, "an employee number"),
-                hint="→ completes a suggested number",
-            )
-        options = competency_options(ds, include=self.competency)
-        competency = self.competency if self.competency in ds.competencies else Select.NULL
-        yield FormField(
-            "competency",
-            "Competency",
-            Select(options, prompt="choose a competency", value=competency, compact=True),
-            lambda raw: parse_required(raw or "", "a competency"),
+            yield self.reference_field("staff", "Employee", "staff")
+        yield self.reference_field(
+            "competency", "Competency", "competencies", self.competency or ""
         )
         level = "" if self.level is None else str(self.level)
         yield FormField(
@@ -137,7 +118,7 @@ class AssessmentForm(FormScreen[Assessment]):
             level = self.widget("level")
             assert isinstance(level, Input)
             self.set_hint(
-                "level", scale_hint(self.app.repo.ds, self.raw("competency"), level.value)
+                "level", scale_hint(self.app.repo.ds, self.resolved("competency"), level.value)
             )
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:

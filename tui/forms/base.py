@@ -27,8 +27,10 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from store.errors import ConflictError, StoreError, ValidationProblem, format_pydantic_error
 from store.integrity import record_problems
+from store.lookup import ReferenceProblem
 from store.models import Entity
 from tui.forms.parsing import FieldError, FormErrors, problems_by_field
+from tui.forms.picker import PickerInput
 
 RecordT = TypeVar("RecordT")
 
@@ -71,6 +73,7 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
+        Binding("f1", "app.help", "Help"),  # a modal screen hides the app's keys
     ]
 
     title_text: str = "Form"
@@ -107,6 +110,46 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
     def on_field_changed(self, name: str) -> None:
         """Hook: a field's value changed (update hints that depend on it)."""
 
+    # ---- building fields ----------------------------------------------------------------
+    def reference_field(
+        self,
+        name: str,
+        label: str,
+        table: str,
+        value: str = "",
+        *,
+        required: bool = True,
+        empty: str = "",
+    ) -> FormField:
+        """A field naming a record of `table` by code or name (F2 searches); parsed to its key.
+
+        `empty` says what leaving an optional field empty means ("every role").
+        """
+        what = self.app.lookup(table).what
+
+        def parse(raw: str) -> str | None:
+            text = raw.strip()
+            if not text:
+                if required:
+                    raise FieldError(f"required: a {what} (its code or name; F2 searches)")
+                return None
+            try:
+                return self.app.lookup(table).resolve(text)
+            except ReferenceProblem as problem:
+                raise FieldError(str(problem)) from None
+
+        code = "number" if table == "staff" else "code"
+        placeholder = f"{what} {code} or name" + ("" if required else " (optional)")
+        widget = PickerInput(table, value, placeholder=placeholder, empty_hint=empty)
+        return FormField(name, label, widget, parse)
+
+    def resolved(self, name: str) -> str | None:
+        """The key a reference field's text names now, or None (for hints while typing)."""
+        try:
+            return self.parse_field(name)
+        except FieldError:
+            return None
+
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         self.specs = {spec.name: spec for spec in self.fields()}
@@ -130,6 +173,8 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
     def on_mount(self) -> None:
         for spec in self.specs.values():
             self.set_hint(spec.name, spec.hint)
+            if isinstance(spec.widget, PickerInput) and not spec.hint:
+                self.set_hint(spec.name, spec.widget.hint())
         first = next((s.widget for s in self.specs.values() if s.widget.focusable), None)
         if first is not None:
             first.focus()
@@ -260,6 +305,8 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
         name = self._name_of(event.input)
         if name:
             self.set_error(name, None)
+            if isinstance(event.input, PickerInput):
+                self.set_hint(name, event.input.hint())
             self.on_field_changed(name)
 
     @on(Select.Changed)

@@ -24,7 +24,7 @@ from store.repository import FolderRepository
 from tui.forms.assessment import scale_problem
 from tui.forms.base import FormField
 from tui.forms.parsing import FormErrors, parse_date
-from tui.forms.requirement import CodeFormScreen, unknown_codes
+from tui.forms.requirement import CodeFormScreen
 
 PREVIEW_NAMES = 5
 
@@ -104,8 +104,7 @@ class CohortForm(CodeFormScreen):
         self.show_preview()
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:
-        ds = self.app.repo.ds
-        return {**scale_problem(ds, values, "level"), **unknown_codes(ds, values)}
+        return scale_problem(self.app.repo.ds, values, "level")
 
     def current_cohort(self) -> Cohort | None:
         """The cohort the fields describe now, or None while a field is not valid."""

@@ -11,13 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Static
 
+from store.integrity import key_taken_problems
 from store.models import Entity, Staff
 from tui.forms.base import FormField, FormScreen
 from tui.forms.checkbox import MarkedCheckbox
-from tui.forms.choices import department_options, labelled, role_options
-from tui.forms.parsing import optional_text, parse_optional_date, parse_required
+from tui.forms.choices import labelled
+from tui.forms.parsing import (
+    optional_text,
+    parse_optional_date,
+    parse_required,
+    problems_by_field,
+)
 
 
 class PersonForm(FormScreen[Staff]):
@@ -27,7 +33,6 @@ class PersonForm(FormScreen[Staff]):
         self.title_text = "Edit person" if staff else "Add a person"
 
     def fields(self) -> Iterable[FormField]:
-        ds = self.app.repo.ds
         person = self.staff
         if person is not None:
             number = person.employee_no
@@ -56,23 +61,16 @@ class PersonForm(FormScreen[Staff]):
             Input((person.email or "") if person else "", placeholder="optional", compact=True),
             optional_text,
         )
-        department = person.department if person and person.department in ds.departments else None
-        yield FormField(
-            "department",
-            "Department",
-            Select(
-                department_options(ds),
-                prompt="choose a department",
-                value=department or Select.NULL,
-                compact=True,
-            ),
-            lambda raw: parse_required(raw or "", "a department"),
+        yield self.reference_field(
+            "department", "Department", "departments", person.department if person else ""
         )
-        role = person.role if person and person.role in ds.roles else None
-        yield FormField(
+        yield self.reference_field(
             "role",
             "Role",
-            Select(role_options(ds), prompt="(no role)", value=role or Select.NULL, compact=True),
+            "roles",
+            (person.role or "") if person else "",
+            required=False,
+            empty="empty: no role",
         )
         yield FormField(
             "digital_agent",
@@ -99,6 +97,13 @@ class PersonForm(FormScreen[Staff]):
                 compact=True,
             ),
         )
+
+    def check_values(self, values: dict[str, Any]) -> dict[str, str]:
+        """A new person's number that someone has already: named with everything else."""
+        if self.staff is not None or "employee_no" not in values:
+            return {}
+        taken = key_taken_problems(self.app.repo.ds, "staff", values["employee_no"])
+        return problems_by_field(taken, {"employee_no"})[0]
 
     def make_record(self, values: dict[str, Any]) -> Entity:
         return Staff(**values)

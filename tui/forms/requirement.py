@@ -2,14 +2,15 @@
 
     RequirementForm(original=None, competency=None) -> Requirement | None
 
-Codes are typed (with completion), so an unknown department, role, competency or theme is named
-at its field as soon as it is typed; the level is checked against the competency's scale. Nothing
+The department, role, competency and theme are typed as a code or a name (F2 searches them); an
+unknown or ambiguous one is named at its field; the level is checked against the competency's
+scale. Nothing
 is saved until every field is valid; Escape cancels. Built on `FormScreen`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
@@ -21,41 +22,16 @@ from store.models import Entity, Priority, Requirement
 from store.repository import FolderRepository
 from tui.forms.assessment import scale_hint, scale_problem
 from tui.forms.base import FormField, FormScreen
-from tui.forms.choices import KeySuggester
-from tui.forms.parsing import optional_text, parse_int, parse_optional_date, parse_required
+from tui.forms.parsing import parse_int, parse_optional_date
 
-CODE_FIELDS = ("department", "role", "competency", "theme")
-
-
-def code_tables(ds: Dataset) -> dict[str, Mapping]:
-    """Where each typed code must exist."""
-    return {
-        "department": ds.departments,
-        "role": ds.roles,
-        "competency": ds.competencies,
-        "theme": ds.themes,
-        "course": ds.courses,
-    }
-
-
-def unknown_codes(ds: Dataset, values: Mapping[str, Any]) -> dict[str, str]:
-    """field -> 'unknown department 'X'' for every typed code that is not in the database."""
-    problems = {}
-    for name, table in code_tables(ds).items():
-        code = values.get(name)
-        if code and code not in table:
-            problems[name] = f"unknown {name} {code!r}"
-    return problems
-
-
-def code_hint(ds: Dataset, name: str, code: str) -> Text:
-    """The name behind a typed code (exactly as stored), or what an empty field means."""
-    code = code.strip()
-    record = code_tables(ds)[name].get(code)
-    if record is not None:
-        return Text(getattr(record, "name", None) or getattr(record, "title", ""))
-    empty = {"role": "empty: every role", "theme": "optional", "course": "optional"}
-    return Text(empty.get(name, "type a code; → completes it") if not code else "")
+REFERENCES = {
+    "department": ("departments", ""),
+    "role": ("roles", "empty: every role"),
+    "competency": ("competencies", ""),
+    "theme": ("themes", "optional"),
+    "course": ("courses", "optional"),
+}
+"""Field -> (the table it refers to, what leaving it empty means)."""
 
 
 def save_requirement(
@@ -89,32 +65,18 @@ def describe(ds: Dataset, requirement: Requirement) -> str:
 
 
 class CodeFormScreen(FormScreen):
-    """A FormScreen whose code fields name an unknown code, and the known one's name, as typed."""
+    """A FormScreen whose reference fields take a code or a name (F2 searches) and whose level
+    hint follows the competency."""
 
     def on_field_changed(self, name: str) -> None:
-        ds = self.app.repo.ds
-        if name in code_tables(ds) and name in self.specs:
-            typed = self.raw(name)
-            self.set_hint(name, code_hint(ds, name, typed))
-            self.set_error(name, unknown_codes(ds, {name: typed.strip()}).get(name))
         if name in ("competency", "level") and "level" in self.specs:
-            self.set_hint("level", scale_hint(ds, self.raw("competency"), self.raw("level"), low=1))
+            competency = self.resolved("competency")
+            hint = scale_hint(self.app.repo.ds, competency, self.raw("level"), low=1)
+            self.set_hint("level", hint)
 
     def code_field(self, name: str, label: str, value: str, required: bool) -> FormField:
-        ds = self.app.repo.ds
-        what = f"a {name} code"
-        return FormField(
-            name,
-            label,
-            Input(
-                value,
-                placeholder=what if required else "optional",
-                suggester=KeySuggester(code_tables(ds)[name]),
-                compact=True,
-            ),
-            (lambda raw: parse_required(raw, what)) if required else optional_text,
-            hint=code_hint(ds, name, value),
-        )
+        table, empty = REFERENCES[name]
+        return self.reference_field(name, label, table, value, required=required, empty=empty)
 
     def level_field(self, label: str, value: str, competency: str) -> FormField:
         return FormField(
@@ -160,8 +122,7 @@ class RequirementForm(CodeFormScreen):
         yield self.code_field("theme", "Theme", start.get("theme", ""), False)
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:
-        ds = self.app.repo.ds
-        return {**scale_problem(ds, values, "level"), **unknown_codes(ds, values)}
+        return scale_problem(self.app.repo.ds, values, "level")
 
     def make_record(self, values: dict[str, Any]) -> Entity:
         return Requirement(**values)

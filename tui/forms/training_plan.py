@@ -18,8 +18,8 @@ from textual.widgets import Input, Select, Static
 from store.models import Entity, PlanStatus, TrainingPlan
 from tui.forms.assessment import scale_hint, scale_problem
 from tui.forms.base import FormField, FormScreen
-from tui.forms.choices import competency_options, course_options, labelled, status_options
-from tui.forms.parsing import parse_int, parse_optional_date, parse_required
+from tui.forms.choices import labelled, status_options
+from tui.forms.parsing import parse_int, parse_optional_date
 
 
 def course_hint(ds, course: str | None) -> Text:
@@ -59,17 +59,8 @@ class TrainingPlanForm(FormScreen[TrainingPlan]):
             ),
             lambda _: staff_no,
         )
-        competency = self.competency if self.competency in ds.competencies else Select.NULL
-        yield FormField(
-            "competency",
-            "Competency",
-            Select(
-                competency_options(ds, include=self.competency),
-                prompt="choose a competency",
-                value=competency,
-                compact=True,
-            ),
-            lambda raw: parse_required(raw or "", "a competency"),
+        yield self.reference_field(
+            "competency", "Competency", "competencies", self.competency or ""
         )
         level = "" if self.target_level is None else str(self.target_level)
         yield FormField(
@@ -79,13 +70,12 @@ class TrainingPlanForm(FormScreen[TrainingPlan]):
             parse_int,
             hint=scale_hint(ds, self.competency, level, low=1),
         )
-        course = plan.course if plan and plan.course in ds.courses else Select.NULL
-        yield FormField(
-            "course",
-            "Course",
-            Select(course_options(ds), prompt="(no course)", value=course, compact=True),
-            hint=course_hint(ds, plan.course if plan else None),
+        course = self.reference_field(
+            "course", "Course", "courses", (plan.course or "") if plan else "", required=False
         )
+        if plan and plan.course in ds.courses:
+            course.hint = course_hint(ds, plan.course)
+        yield course
         due = plan.due.isoformat() if plan and plan.due else ""
         yield FormField(
             "due",
@@ -112,10 +102,10 @@ class TrainingPlanForm(FormScreen[TrainingPlan]):
         if name in ("competency", "target_level"):
             level = self.widget("target_level")
             assert isinstance(level, Input)
-            hint = scale_hint(ds, self.raw("competency"), level.value, low=1)
+            hint = scale_hint(ds, self.resolved("competency"), level.value, low=1)
             self.set_hint("target_level", hint)
-        elif name == "course":
-            self.set_hint("course", course_hint(ds, self.raw("course")))
+        elif name == "course" and self.resolved("course"):
+            self.set_hint("course", course_hint(ds, self.resolved("course")))
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:
         return scale_problem(self.app.repo.ds, values, "target_level")

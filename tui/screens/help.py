@@ -35,6 +35,7 @@ def binding_groups(screen: Screen) -> list[tuple[str, list[Binding]]]:
             focused.append(binding)
     title = getattr(screen, "TITLE", None) or type(screen).__name__
     widget = type(screen.focused).__name__ if screen.focused is not None else "focused widget"
+    focused.sort(key=lambda b: not b.show)  # the widget's own keys (F2 search) before editing keys
     groups = [(f"Keys on {title}", own), ("Everywhere", everywhere), (f"In the {widget}", focused)]
     return [(heading, bindings) for heading, bindings in groups if bindings]
 

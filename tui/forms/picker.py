@@ -1,0 +1,173 @@
+"""The field for a reference to a department, role, person, competency, course, theme or robot.
+
+    PickerInput("roles", value="SAG")   # type the code or the name; F2 opens PickerScreen
+    PickerScreen(lookup, query="")      # -> the chosen key, or None
+
+Nobody should have to know codes: the field accepts what a person types (code or name, any
+case, with or without accents; `store.lookup` decides) and F2 opens a search by name or code
+that lists the best matches (at most 50, so 50,000 staff stay quick). Forms get these fields
+from `FormScreen.reference_field`, which resolves the text when the form is saved.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store.lookup import SEARCH_LIMIT, AmbiguousReference, Choice, Lookup, ReferenceProblem
+
+PICK_KEY = "f2"
+PICK_HINT = "F2 searches by name or code"
+
+
+def choice_text(choice: Choice) -> Text:
+    """'SAG  Sagsbehandler  (detail)': the code in bold; names exactly as stored (no markup)."""
+    text = Text(choice.key, style="bold", no_wrap=True, overflow="ellipsis")
+    text.append("  ")
+    text.append(choice.name)
+    if choice.detail:
+        text.append(f"  {choice.detail}", style="dim")
+    return text
+
+
+def reference_hint(lookup: Lookup, typed: str, empty: str = "") -> Text:
+    """What the typed text names, as the person types: the record, or the closest ones."""
+    typed = typed.strip()
+    if not typed:
+        return Text(f"{empty} · {PICK_HINT}" if empty else PICK_HINT)
+    try:
+        key = lookup.resolve(typed)
+    except AmbiguousReference:
+        return Text(f"several {lookup.what} records have this name: F2 to choose one")
+    except ReferenceProblem:
+        closest = lookup.search(typed, limit=3)
+        if not closest:
+            return Text(f"no {lookup.what} matches · {PICK_HINT}")
+        text = Text("F2 to choose: ")
+        for n, choice in enumerate(closest):
+            text.append(", " if n else "")
+            text.append(f"{choice.key} {choice.name}")
+        return text
+    return Text("✓ ").append_text(choice_text(lookup.by_key[key]))
+
+
+class PickerInput(Input):
+    """An Input for a reference: the code or the name may be typed; F2 searches."""
+
+    BINDINGS = [Binding(PICK_KEY, "pick", "Search by name or code")]
+
+    def __init__(self, table: str, value: str = "", *, placeholder: str = "", empty_hint: str = ""):
+        super().__init__(value, placeholder=placeholder, compact=True)
+        self.table = table
+        self.empty_hint = empty_hint
+        """What an empty field means ("empty: every role"), shown in the hint."""
+
+    @property
+    def lookup(self) -> Lookup:
+        return self.app.lookup(self.table)
+
+    def hint(self) -> Text:
+        return reference_hint(self.lookup, self.value, self.empty_hint)
+
+    def action_pick(self) -> None:
+        self.app.push_screen(PickerScreen(self.lookup, self.value), self._picked)
+
+    def _picked(self, key: str | None) -> None:
+        if key is not None:
+            self.value = key
+            self.cursor_position = len(key)
+        self.focus()
+
+
+class PickerScreen(ModalScreen[str | None]):
+    """Search one table by name or code; Enter picks the highlighted match, Escape cancels."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("pagedown", "move(10)", "Page down", show=False),
+        Binding("pageup", "move(-10)", "Page up", show=False),
+    ]
+    DEFAULT_CSS = """
+    PickerScreen { align: center middle; background: $background 60%; }
+    PickerScreen > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    PickerScreen #picker-options { height: auto; max-height: 14; }
+    PickerScreen #picker-count { color: $text-muted; }
+    """
+
+    def __init__(self, lookup: Lookup, query: str = "") -> None:
+        super().__init__()
+        self.lookup = lookup
+        self.query_text = query.strip()
+        self.shown: list[Choice] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(f"Choose the {self.lookup.what}", style="bold"), id="picker-title")
+            yield Input(
+                self.query_text,
+                placeholder="part of the name or code (accents and case do not matter)",
+                id="picker-query",
+                compact=True,
+            )
+            yield Static("", id="picker-count")
+            yield OptionList(id="picker-options")
+            yield Static(
+                Text("↑↓ move · Enter chooses · Esc cancels", style="dim"), id="picker-keys"
+            )
+
+    def on_mount(self) -> None:
+        self.show_matches(self.query_text)
+        self.query_one("#picker-query", Input).focus()
+
+    def show_matches(self, query: str) -> None:
+        found = self.lookup.search(query, limit=SEARCH_LIMIT + 1)
+        self.shown = found[:SEARCH_LIMIT]
+        options = self.query_one("#picker-options", OptionList)
+        options.set_options(Option(choice_text(c), id=c.key) for c in self.shown)
+        if self.shown:
+            options.highlighted = 0
+        if not found:
+            count = f"no {self.lookup.what} matches"
+        elif len(found) > SEARCH_LIMIT:
+            count = f"the first {SEARCH_LIMIT} matches: type more to narrow them"
+        else:
+            count = f"{len(found)} match" + ("" if len(found) == 1 else "es")
+        self.query_one("#picker-count", Static).update(Text(count))
+
+    @on(Input.Changed, "#picker-query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.show_matches(event.value)
+
+    @on(Input.Submitted, "#picker-query")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one("#picker-options", OptionList)
+        if options.highlighted is not None and self.shown:
+            self.dismiss(self.shown[options.highlighted].key)
+
+    @on(OptionList.OptionSelected, "#picker-options")
+    def _option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#picker-options", OptionList)
+        if not self.shown:
+            return
+        current = options.highlighted or 0
+        options.highlighted = max(0, min(len(self.shown) - 1, current + step))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
