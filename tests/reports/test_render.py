@@ -20,21 +20,27 @@ EVIL_DEPT = "[bold red]Social[/] @SUM(1+1)"
 
 
 def hostile() -> Builder:
-    """Names a spreadsheet would run and Rich would style, plus a newline and an escape code."""
+    """Names a spreadsheet would run and Rich would style, plus a newline and an escape code.
+
+    The models now refuse control characters in names, but a database written before may hold
+    them, so those two are set without validation, as such a database loads them."""
     b = (
         Builder()
         .department("ROOT", name="Kommune")
         .department("SOC", "ROOT", name=EVIL_DEPT)
-        .competency("C1", name="+Robots\nand [link=x]more[/link]")
+        .competency("C1")
         .require("C1", 3, "ROOT", theme="T1")
         .staff("E1", "SOC", name=EVIL_PERSON)
-        .staff("E2", "SOC", name="  -2+3 \x1b[31mred")
+        .staff("E2", "SOC")
         .assess("E1", "C1", 1, D(2024, 1, 1), "manager")
         .plan("E2", "C1", 3, due=D(2024, 1, 1))
         .robot("R1", "SOC", name="@robot", phase="production", operators=["E1"],
                required_competencies={"C1": 2}, expected_hours_per_year=100)
         .benefit("R1", "2024-05", 40, runs=4, failed=1)
     )  # fmt: skip
+    written_before = {"name": "+Robots\nand [link=x]more[/link]"}
+    b.ds.competencies["C1"] = b.ds.competencies["C1"].model_copy(update=written_before)
+    b.ds.staff["E2"] = b.ds.staff["E2"].model_copy(update={"name": "-2+3 \x1b[31mred"})
     return b
 
 
