@@ -27,14 +27,30 @@ STAMP = "%Y%m%dT%H%M%S%fZ"
 """The name `FolderRepository.backup()` gives a backup folder."""
 
 
+class KeepCountError(StoreError):
+    """A number of backups to keep that is not a whole number of at least 1."""
+
+
 def keep_count(keep: int | None = None) -> int:
-    """How many backups to keep: `keep`, else $KAPABEL_KEEP_BACKUPS, else 10 (at least 1)."""
+    """How many backups to keep: `keep`, else $KAPABEL_KEEP_BACKUPS, else 10.
+
+    Anything but a whole number of at least 1 is refused, never quietly taken as another number:
+    keeping fewer backups than meant deletes the others.
+    """
     if keep is None:
+        text = os.environ.get(KEEP_ENV, "").strip()
+        if not text:
+            return DEFAULT_KEEP
         try:
-            keep = int(os.environ.get(KEEP_ENV, DEFAULT_KEEP))
+            keep = int(text)
         except ValueError:
-            keep = DEFAULT_KEEP
-    return max(1, keep)
+            raise KeepCountError(f"{KEEP_ENV}: not a whole number: {text!r}") from None
+        where = KEEP_ENV
+    else:
+        where = "--keep"
+    if keep < 1:
+        raise KeepCountError(f"{where}: must be at least 1 (got {keep})")
+    return keep
 
 
 def list_backups(db: Path) -> list[Path]:
@@ -54,8 +70,9 @@ def backup_time(path: Path) -> dt.datetime | None:
 
 def make_backup(repo: FolderRepository, *, keep: int | None = None) -> Path:
     """A new backup; then all but the newest `keep` are deleted."""
+    keep = keep_count(keep)  # a bad number is refused before anything is written
     target = repo.backup()
-    prune(repo.path, keep_count(keep))
+    prune(repo.path, keep)
     return target
 
 
@@ -103,11 +120,26 @@ def check_backup(contents: dict[str, bytes], scratch: Path) -> list[str]:
     return FolderRepository.open(scratch).problems()
 
 
+def find_backup(db: Path, path: Path | str) -> Path:
+    """The backup folder `path` names: a path, or a folder name as `ls <db>/backups/` shows it.
+
+    The database itself is refused: restoring it onto itself would pass every check and then
+    present the live files as a backup that was put back.
+    """
+    path = Path(path).expanduser()
+    if not path.exists() and len(path.parts) == 1:
+        path = Path(db) / BACKUP_DIR / path
+    if path.is_dir() and os.path.samefile(path, db):
+        raise StoreError(f"{path}: is the database itself, not a backup (see {db / BACKUP_DIR}/)")
+    return path
+
+
 def restore(repo: FolderRepository, path: Path) -> Path:
     """Put backup `path` back; returns the backup made of the state it replaced."""
+    path = find_backup(repo.path, path)
     allowed = {META_FILE, *(t.path.name for t in repo.tables.values())}
     allowed |= {log.path.name for log in repo.logs.values()}
-    contents = read_backup(Path(path), allowed)
+    contents = read_backup(path, allowed)
     scratch = repo.path / BACKUP_DIR / f".check-{os.getpid()}"
     try:
         problems = check_backup(contents, scratch)

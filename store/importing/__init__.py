@@ -7,16 +7,61 @@ after a backup; `dry_run` stops before writing.
 
 from __future__ import annotations
 
+import os
+import stat
+import tempfile
 from pathlib import Path
 
 from store.errors import StoreError
 from store.importing.framework_json import looks_like_json, plan_framework
 from store.importing.kinds import KINDS, Column, Kind
 from store.importing.plan import Plan, plan_csv
+from store.migrations import V0_FILE
 from store.models import Assessment, Department, Entity, RobotBenefit
-from store.repository import FolderRepository
+from store.repository import JOURNAL_FILE, META_FILE, FolderRepository
 
-__all__ = ["KINDS", "Column", "Kind", "Plan", "import_file", "plan_file"]
+__all__ = ["KINDS", "Column", "Kind", "Plan", "import_file", "import_into", "plan_file"]
+
+MAX_IMPORT_BYTES = 2 * 1024**3
+"""The largest file an import reads (2 GiB): far beyond any HR export (a million assessments
+take ~80 MB), yet a mistaken path to a device or a huge dump is refused instead of filling memory."""
+
+_NOT_REGULAR = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+class UnreadableFile(Exception):
+    """An import file that is not a regular file of a readable size; the message says why."""
+
+
+def read_import_file(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` (default MAX_IMPORT_BYTES) bytes.
+
+    Opened without blocking and checked on the open descriptor, so a named pipe cannot hang the
+    import and a device (/dev/zero) is never read; the read stops one byte past the limit.
+    """
+    limit = MAX_IMPORT_BYTES if limit is None else limit
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise UnreadableFile(f"cannot be read: {error.strerror or error}") from None
+    kind = stat.S_IFMT(os.fstat(fd).st_mode)
+    if kind != stat.S_IFREG:
+        os.close(fd)
+        raise UnreadableFile(f"not a regular file ({_NOT_REGULAR.get(kind, 'not a file')})")
+    with open(fd, "rb", closefd=True) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            raise UnreadableFile(f"cannot be read: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise UnreadableFile(f"larger than the import limit of {limit:,} bytes")
+    return data
 
 
 def plan_file(repo: FolderRepository, kind_name: str, path: Path, sync: bool = False) -> Plan:
@@ -24,10 +69,10 @@ def plan_file(repo: FolderRepository, kind_name: str, path: Path, sync: bool = F
     kind = KINDS[kind_name]
     source = str(path)
     try:
-        data = Path(path).read_bytes()
-    except OSError as error:
+        data = read_import_file(Path(path))
+    except UnreadableFile as error:
         plan = Plan(kind, source)
-        plan.problems.append(f"{source}: cannot be read: {error.strerror or error}")
+        plan.problems.append(f"{source}: {error}")
         return plan
     if sync and kind_name != "staff":
         plan = Plan(kind, source)
@@ -73,6 +118,31 @@ def import_file(
     except StoreError as error:
         plan.problems.append(f"{plan.source}: {error}")
     return plan
+
+
+def database_exists(path: Path) -> bool:
+    """Whether `path` holds a database (or the beginning of one a crash left)."""
+    return any((Path(path) / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE))
+
+
+def import_into(
+    db: Path, kind_name: str, path: Path, *, dry_run: bool = False, sync: bool = False
+) -> tuple[Plan, FolderRepository | None]:
+    """Import into the database at `db`, making it only when the import is written.
+
+    Where there is no database yet, the file is first planned against a new, empty database in
+    a scratch folder: a dry run, a missing file or a file with problems leaves nothing behind.
+    The repository is returned when the import was written.
+    """
+    if not database_exists(db):
+        with tempfile.TemporaryDirectory(prefix="kapabel-plan-") as scratch:
+            trial = FolderRepository.open(Path(scratch) / "db", create=True)
+            plan = plan_file(trial, kind_name, path, sync)
+        if dry_run or plan.problems or not plan.changes:
+            return plan, None
+    repo = FolderRepository.open(db, create=True)
+    plan = import_file(repo, kind_name, path, dry_run=dry_run, sync=sync)
+    return plan, None if dry_run or plan.problems else repo
 
 
 class _Abandon(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from store.backup import keep_count, make_backup, restore
+from store.backup import KeepCountError, keep_count, make_backup, restore
 from store.locations import resolve_db_path
 from store.repository import FolderRepository
 
@@ -20,7 +20,9 @@ def add_parser(subparsers) -> None:
         "N (--keep, else $KAPABEL_KEEP_BACKUPS, else 10).",
     )
     add_db_option(parser)
-    parser.add_argument("--keep", type=int, default=None, help="how many backups to keep")
+    parser.add_argument(
+        "--keep", type=_at_least_one, default=None, metavar="N", help="how many backups to keep"
+    )
     parser.set_defaults(handler=run_backup)
 
     parser = subparsers.add_parser(
@@ -28,20 +30,35 @@ def add_parser(subparsers) -> None:
         help="put a backup back (the current state is kept as a backup)",
         description="Check a backup, keep the current database as a backup, then restore it.",
     )
-    parser.add_argument("file", type=Path, help="a backup folder (see <db>/backups/)")
+    parser.add_argument("file", type=Path, help="a backup folder, or its name as in <db>/backups/")
     add_db_option(parser)
     parser.set_defaults(handler=run_restore)
 
 
+def _at_least_one(text: str) -> int:
+    try:
+        return keep_count(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    except KeepCountError:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {text.strip()})") from None
+
+
 def run_backup(args: argparse.Namespace) -> int:
+    from tui.cli import UsageError
+
+    try:
+        keep = keep_count(args.keep)  # $KAPABEL_KEEP_BACKUPS checked before anything is opened
+    except KeepCountError as error:
+        raise UsageError(str(error)) from None
     repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
-    path = make_backup(repo, keep=keep_count(args.keep))
+    path = make_backup(repo, keep=keep)
     print(f"backup written to {path}")
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
     repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
-    kept = restore(repo, args.file)
+    kept = restore(repo, args.file)  # a bare name is looked up in <db>/backups/
     print(f"restored {args.file}; the state before is kept in {kept}")
     return 0

@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from store.importing import KINDS, import_file
+from store.importing import KINDS, import_into
 from store.locations import resolve_db_path
-from store.repository import FolderRepository
 from store.text import terminal_safe
 
 
@@ -35,8 +34,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)), create=True)
-    plan = import_file(repo, args.kind, args.file, dry_run=args.dry_run, sync=args.sync)
+    db = resolve_db_path(getattr(args, "db", None))
+    plan, repo = import_into(db, args.kind, args.file, dry_run=args.dry_run, sync=args.sync)
     for note in plan.notes:
         print(terminal_safe(f"note: {note}"))
     if plan.problems:
@@ -46,6 +45,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     verdict = "dry run, nothing written" if args.dry_run else "imported"
     print(f"{plan.summary()} ({verdict})")
-    if not args.dry_run:
+    if repo is not None:
         repo.save_snapshot()  # after a large history import: faster opening from now on
     return 0
