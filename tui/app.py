@@ -37,6 +37,8 @@ SCREENS_IN_ORDER: list[tuple[str, str, str]] = [
     ("competencies", "4", "Competencies"),
     ("training", "5", "Training"),
     ("reports", "6", "Reports"),
+    ("audit", "7", "Audit log"),
+    ("import", "8", "Import"),
 ]
 
 
@@ -48,6 +50,8 @@ MODE_SCREENS: dict[str, tuple[str, str]] = {
     "competencies": ("tui.screens.competencies", "CompetenciesScreen"),
     "training": ("tui.screens.training", "TrainingScreen"),
     "reports": ("tui.screens.reports_screen", "ReportsScreen"),
+    "audit": ("tui.screens.audit", "AuditScreen"),
+    "import": ("tui.screens.import_screen", "ImportScreen"),
 }
 
 
@@ -73,6 +77,7 @@ class KapabelApp(App):
         # opening makes Textual re-parse all styles and restyle every widget (~0.1 s each time).
         *(f"screens/{name}.tcss" for name in ("overview", "organisation", "people", "person")),
         *(f"screens/{name}.tcss" for name in ("competencies", "training", "reports_screen")),
+        *(f"screens/{name}.tcss" for name in ("audit", "import_screen")),
         "forms/forms.tcss",
     ]
     BINDINGS = [
@@ -81,8 +86,6 @@ class KapabelApp(App):
             for mode, key, title in SCREENS_IN_ORDER
         ),
         Binding("question_mark,f1", "help", "Help"),
-        Binding("7", "audit", "Audit log", show=False),
-        Binding("8", "import_file", "Import", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("q", "quit", "Quit"),
     ]
@@ -295,31 +298,7 @@ class KapabelApp(App):
             yield SystemCommand(
                 f"Go to {title}", f"Open the {title} screen (key {key})", self._switcher(mode)
             )
-        yield SystemCommand(
-            "Import a CSV file", "Preview and import a file (key 8)", self.action_import_file
-        )
-        yield SystemCommand("Audit log", "Who changed what, and when (key 7)", self.action_audit)
         yield from self._screen_actions(screen)
-
-    def action_import_file(self) -> None:
-        """Import a CSV file: preview the summary and problems, then confirm."""
-        from tui.screens.import_screen import ImportScreen
-
-        if self.repo is None or isinstance(self.screen, ImportScreen):
-            return
-        self.push_screen(ImportScreen(), self._after_import)
-
-    def _after_import(self, plan) -> None:
-        if plan is not None:
-            self.data_changed()
-
-    def action_audit(self) -> None:
-        """Show the audit log, newest first."""
-        from tui.screens.audit import AuditScreen
-
-        if self.repo is None or isinstance(self.screen, AuditScreen):
-            return
-        self.push_screen(AuditScreen())
 
     def _screen_actions(self, screen: Screen):
         """The current screen's actions: those it names in `PALETTE_ACTIONS` (title, action,

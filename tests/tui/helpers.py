@@ -64,6 +64,13 @@ async def open_overview_figure(pilot: Pilot, key: str, press: str = "enter") -> 
 
 
 def toast_words(pilot: Pilot) -> str:
-    """The words of the notifications on screen (each toast line starts with a '▌' edge)."""
-    lines = [line.split("▌", 1)[1] for line in screen_lines(pilot) if "▌" in line]
-    return " ".join(" ".join(lines).split())
+    """The words of the notifications on screen (the characters inside each toast's region)."""
+    from textual.widgets._toast import Toast
+
+    lines = screen_lines(pilot)
+    shown = []
+    for toast in pilot.app.screen.query(Toast):
+        region = toast.region
+        for line in lines[region.y : region.bottom]:
+            shown.append(line[region.x : region.right].lstrip("▌"))
+    return " ".join(" ".join(shown).split())

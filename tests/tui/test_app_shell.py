@@ -1,10 +1,10 @@
-"""The app shell: start-up, modes on keys 1-6, help on every screen, the command palette."""
+"""The app shell: start-up, modes on keys 1-8, help on every screen, the command palette."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from store.models import Department
 from store.repository import FolderRepository
@@ -72,6 +72,33 @@ async def test_number_keys_switch_between_every_screen_and_help_lists_its_keys(s
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+EIGHT_SCREENS = ["Overview", "Organisation", "People", "Competencies", "Training", "Reports",
+                 "Audit log", "Import"]  # fmt: skip
+
+
+async def test_keys_1_to_8_switch_to_every_screen_from_each_of_the_eight(small_repo):
+    """Audit log (7) and Import (8) are screens like the others: opened, the focus is not in a
+    filter or path field, so a number key switches screens instead of being typed."""
+
+    def showing(title: str) -> bool:
+        header = screen_text(pilot).splitlines()[0]
+        return len(app.screen_stack) == 1 and title in header  # a screen, not an overlay
+
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        for start_key, start in enumerate(EIGHT_SCREENS, start=1):
+            for key, title in enumerate(EIGHT_SCREENS, start=1):
+                await pilot.press(str(start_key))
+                await settle(pilot, lambda start=start: showing(start))
+                await pilot.press(str(key))
+                await settle(pilot, lambda title=title: showing(title))
+        for mode in ("audit", "import"):
+            for field in app.get_screen_stack(mode)[0].query(Input):
+                assert field.value == "", (mode, field.id)  # no number key was typed into it
+    assert [title for _, _, title in SCREENS_IN_ORDER] == EIGHT_SCREENS  # palette and help
 
 
 async def test_the_palette_offers_every_screen_and_the_screens_actions(small_repo):

@@ -36,7 +36,7 @@ async def _preview(app: KapabelApp, pilot, kind: str, file_name: str) -> None:
     await pilot.press("8")
     assert isinstance(app.screen, ImportScreen)
     app.screen.query_one("#kind", Select).value = kind
-    app.screen.query_one("#path", Input).focus()
+    await pilot.press("slash")  # to the path field
     await _type(pilot, file_name)
     await pilot.press("enter")
     await app.workers.wait_for_complete()
@@ -57,7 +57,9 @@ async def test_import_previews_then_writes_on_confirm(repo: FolderRepository, fo
         await pilot.press("enter")  # the Import button has the focus after a clean preview
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not isinstance(app.screen, ImportScreen)
+        assert isinstance(app.screen, ImportScreen)  # a screen of its own: it says what it did
+        assert "Imported: roles: 1 added, 0 updated, 1 unchanged" in _report(app)
+        assert app.screen.query_one("#import", Button).disabled is True  # written once only
     assert FolderRepository.open(repo.path).ds.roles["R2"].name == "[bold]Leder[/bold]"
 
 
@@ -168,8 +170,10 @@ async def test_import_shows_problems_and_offers_no_import(
         report = _report(app)
         assert "staff.csv:2: department_code: unknown department 'NOPE'" in report
         assert app.screen.query_one("#import", Button).disabled is True
-        await pilot.press("escape")
+        await pilot.press("escape")  # out of the path field: the number keys switch screens
+        await pilot.press("1")
         assert not isinstance(app.screen, ImportScreen)
+        assert app.get_screen_stack("import")[0].query_one("#path", Input).value == file.name
     assert "E9" not in FolderRepository.open(repo.path).ds.staff
 
 
@@ -198,14 +202,16 @@ async def test_audit_view_lists_newest_first_and_filters(repo: FolderRepository)
         assert table.row_count == total
         first = [str(c) for c in table.get_row_at(0)]
         assert first[2:5] == ["create", "robot_benefits", "ROB1|2026-01"]  # the newest
-        app.screen.query_one("#employee", Input).focus()
+        await pilot.press("slash")  # to the filters
         await _type(pilot, EMPLOYEE_NO)
         await app.workers.wait_for_complete()
         await pilot.pause()
         keys = {str(table.get_row_at(i)[4]) for i in range(table.row_count)}
         assert f"{EMPLOYEE_NO}" in keys and "E2" not in keys
         assert 0 < table.row_count < total
-        await pilot.press("escape")
+        await pilot.press("escape")  # back to the entries: the number keys switch screens
+        assert app.screen.focused is table
+        await pilot.press("1")
         assert not isinstance(app.screen, AuditScreen)
 
 

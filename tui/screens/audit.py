@@ -1,7 +1,9 @@
 """The audit log: who changed what and when, newest first, filtered by employee, entity or text.
 
 The log can hold millions of entries, so it is read and filtered in a worker and the table shows
-at most `PAGE` rows: narrow the filter to see older entries.
+at most `PAGE` rows: narrow the filter to see older entries. One of the app's screens (key 7): it
+opens with the focus on the entries, so the number keys switch screens; `/` goes to the filters
+and Escape back to the entries.
 """
 
 from __future__ import annotations
@@ -13,25 +15,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.events import Key
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
 from store.auditlog import describe, filter_entries, raw_entries
+from tui.screens.base import DataScreen
 from tui.widgets.footer import KeysFooter
 
 PAGE = 300
 
 
-class AuditScreen(Screen):
+class AuditScreen(DataScreen):
     TITLE = "Audit log"
-    DEFAULT_CSS = """
-    AuditScreen Horizontal { height: auto; }
-    AuditScreen Input { width: 1fr; }
-    AuditScreen #status { height: 1; padding: 0 1; color: $text-muted; }
-    """
+    CSS_PATH = "audit.tcss"
+    AUTO_FOCUS = "#entries"
     BINDINGS = [
-        Binding("escape", "close", "Back"),
+        Binding("slash", "focus_filter", "Filter"),
         Binding("ctrl+r", "reload", "Reload"),
     ]
 
@@ -41,7 +41,7 @@ class AuditScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal():
+        with Horizontal(id="audit-filters"):
             yield Input(placeholder="employee no", id="employee")
             yield Input(placeholder="entity (staff, assessments...)", id="entity")
             yield Input(placeholder="text anywhere", id="text")
@@ -51,14 +51,21 @@ class AuditScreen(Screen):
         yield table
         yield KeysFooter()
 
-    def on_mount(self) -> None:
-        self.action_reload()
+    def show_data(self) -> None:
+        """Every change adds entries: read the log again whenever the data changed."""
+        self._load()
 
     def action_reload(self) -> None:
         self._load()
 
-    def action_close(self) -> None:
-        self.dismiss()
+    def action_focus_filter(self) -> None:
+        self.query_one("#employee", Input).focus()
+
+    def on_key(self, event: Key) -> None:
+        """Escape (or down) leaves a filter for the entries, where the number keys work again."""
+        if event.key in ("escape", "down") and isinstance(self.focused, Input):
+            event.stop()
+            self.query_one("#entries", DataTable).focus()
 
     @work(thread=True, exclusive=True, group="audit-load")
     def _load(self) -> None:

@@ -2,7 +2,8 @@
 
 The preview runs the same plan as `kapabel import --dry-run` (nothing is written) and shows the
 summary and every problem; Import is offered only for a clean preview and writes in one
-transaction after a backup, like the command line. Escape cancels at any point.
+transaction after a backup, like the command line. The problems take the rows the screen has
+and scroll, so the buttons under them stay on screen (80×24 included).
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from store.importing import KINDS, Plan, import_file, plan_file
+from tui.widgets.footer import KeysFooter
 
 SHOWN_PROBLEMS = 200
 """Problems listed on screen; a garbage file can have a million."""
-REPORT_ROWS = 20
-"""The most rows the summary and problems take; fewer when the screen is lower (80×24)."""
 
 
 def plan_report(plan: Plan, limit: int = SHOWN_PROBLEMS) -> Text:
@@ -44,67 +45,59 @@ def plan_report(plan: Plan, limit: int = SHOWN_PROBLEMS) -> Text:
     return text
 
 
-class ImportScreen(ModalScreen[Plan | None]):
-    """Dismisses with the written plan, or None when cancelled."""
+class ImportScreen(Screen):
+    """One of the app's screens (key 8): it stays open after an import, showing what was done."""
 
-    DEFAULT_CSS = """
-    ImportScreen { align: center middle; }
-    ImportScreen > #dialog {
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    ImportScreen Checkbox { border: none; padding: 0; }
-    ImportScreen #report { height: auto; border: round $panel; margin: 1 0; }
-    ImportScreen Horizontal { height: auto; }
-    ImportScreen Button { margin-right: 2; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    TITLE = "Import"
+    CSS_PATH = "import_screen.tcss"
+    AUTO_FOCUS = "#kind"
+    """Opened, the focus is not in a text field: the number keys switch screens, as everywhere."""
+    BINDINGS = [
+        Binding("slash", "focus_path", "Type the path", show=False),
+        Binding("f5", "preview", "Preview"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
         self.plan: Plan | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Label(Text("Import a CSV file", style="bold"))
-            yield Select(
-                [(name, name) for name in KINDS],
-                id="kind",
-                allow_blank=False,
-                value="staff",
-                compact=True,
-            )
-            yield Input(
-                placeholder="path to the file, then Enter to preview", id="path", compact=True
-            )
+        yield Header()
+        with Vertical(id="import-form"):
+            with Horizontal(classes="form-row"):
+                yield Label("Kind", classes="form-label")
+                yield Select(
+                    [(name, name) for name in KINDS],
+                    id="kind",
+                    allow_blank=False,
+                    value="staff",
+                    compact=True,
+                )
+            with Horizontal(classes="form-row"):
+                yield Label("File", classes="form-label")
+                yield Input(
+                    placeholder="path to the CSV file (/ to type), then Enter to preview",
+                    id="path",
+                    compact=True,
+                )
             yield Checkbox(
                 "The file is the whole staff (sync: others deactivated)", id="sync", compact=True
             )
-            with VerticalScroll(id="report"):
-                yield Static(Text("Type a path and press Enter to preview."), id="report-text")
-            with Horizontal():
-                yield Button("Preview", id="preview", compact=True)
-                yield Button("Import", id="import", variant="primary", disabled=True, compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+        with VerticalScroll(id="report"):
+            yield Static(Text("Type a path and press Enter to preview."), id="report-text")
+        with Horizontal(id="import-buttons"):
+            yield Button("Preview", id="preview", compact=True)
+            yield Button("Import", id="import", variant="primary", disabled=True, compact=True)
+        yield KeysFooter()
 
-    def on_mount(self) -> None:
+    def action_focus_path(self) -> None:
         self.query_one("#path", Input).focus()
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._fit_report)
-
-    def _fit_report(self) -> None:
-        """Give the problems the rows the rest of the dialog leaves (at most REPORT_ROWS), so the
-        buttons under them stay on screen however many problems a file has: the list scrolls."""
-        report, dialog = self.query_one("#report"), self.query_one("#dialog")
-        used = dialog.styles.gutter.height + sum(
-            widget.outer_size.height + widget.styles.margin.height
-            for widget in dialog.displayed_children
-            if widget is not report
-        )
-        docked = sum(w.outer_size.height for w in self.children if w.styles.dock != "none")
-        free = self.size.height - docked - used - report.styles.margin.height
-        report.styles.max_height = max(3, min(REPORT_ROWS, free))
+    def on_key(self, event: Key) -> None:
+        """Escape leaves the path field, so that the number keys switch screens again."""
+        if event.key == "escape" and isinstance(self.focused, Input):
+            event.stop()
+            self.query_one("#kind", Select).focus()
 
     # ---------------------------------------------------------------- what the user chose
     def _choice(self) -> tuple[str, Path, bool]:
@@ -120,7 +113,6 @@ class ImportScreen(ModalScreen[Plan | None]):
         """A different file or kind needs a new preview before it may be imported."""
         self.plan = None
         self.query_one("#import", Button).disabled = True
-        self.call_after_refresh(self._fit_report)  # a kind without the sync option is shorter
 
     # ---------------------------------------------------------------- preview
     @on(Input.Submitted, "#path")
@@ -167,14 +159,10 @@ class ImportScreen(ModalScreen[Plan | None]):
             self.plan = plan
             self._show(plan_report(plan))
             return
+        self.plan = None
+        self._show(Text(f"Imported: {plan.summary()}", style="bold"))
+        self.app.data_changed()
         self.app.notify(plan.summary(), title="Imported", markup=False)
-        self.dismiss(plan)
-
-    # ---------------------------------------------------------------- leaving
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def _show(self, text: Text) -> None:
         self.query_one("#report-text", Static).update(text)
-        self.call_after_refresh(self._fit_report)
