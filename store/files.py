@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import tempfile
 import weakref
 from pathlib import Path
@@ -98,6 +99,16 @@ def write_output(path: Path, data: bytes) -> None:
         atomic_write(path, data)
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def copy_private(source: Path, target: Path) -> None:
+    """Copy `source` to a new file `target`, owner-only from its first byte, fsynced."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(target, flags, FILE_MODE)
+    with os.fdopen(fd, "wb") as copy, open(source, "rb") as original:
+        shutil.copyfileobj(original, copy, 1 << 20)
+        copy.flush()
+        os.fsync(copy.fileno())
 
 
 def append_durably(path: Path, data: bytes) -> None:

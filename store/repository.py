@@ -8,6 +8,7 @@ Layout of a database folder (created 0700, every file 0600):
     robot_benefits.jsonl      history, append-only
     audit.jsonl               who changed what, append-only
     journal.json              only while a multi-file commit is being applied
+    erasure.json              only while a person is being erased (see store.erasure)
     .lock                     the write lock
 
 Every write happens in a `Transaction` under an exclusive file lock, after picking up what other
@@ -58,6 +59,7 @@ from store.files import (
     Pin,
     append_durably,
     atomic_write,
+    copy_private,
     ensure_private_dir,
     file_signature,
     fsync_dir,
@@ -83,8 +85,13 @@ from store.register import RegisterTable, read_json_object, read_pinned
 SCHEMA_VERSION = 1
 META_FILE = "meta.json"
 JOURNAL_FILE = "journal.json"
+ERASURE_FILE = "erasure.json"
+"""An erasure under way: who is being erased (see `store.erasure`); never copied to a backup."""
 LOCK_FILE = ".lock"
 BACKUP_DIR = "backups"
+PARTIAL_SUFFIX = ".partial"
+"""`backups/.<stamp>.partial/`: a backup being made (under the lock); one found later was left by
+a crash."""
 HISTORY_FILES = {
     "assessments": "assessments.jsonl",
     "robot_benefits": "robot_benefits.jsonl",
@@ -118,6 +125,26 @@ def newest_backup(db_path: Path) -> Path | None:
         return None
     backups = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     return backups[-1] if backups else None
+
+
+def remove_partial_backups(db_path: Path) -> int:
+    """Delete the backups a crash left half-made (call under the write lock, which every backup
+    is made under); they hold personal data and are never restored. How many were deleted."""
+    try:
+        entries = list((db_path / BACKUP_DIR).iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    partial = [
+        e
+        for e in entries
+        if e.name.startswith(".") and e.name.endswith(PARTIAL_SUFFIX) and not e.is_symlink()
+    ]
+    for entry in partial:
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    return len(partial)
 
 
 def why_invalid(record: object, error: Exception) -> str:
@@ -190,6 +217,10 @@ class FolderRepository:
         self._transaction_thread: int | None = None
         self.snapshot_rows = 0
         """How many history rows came from the snapshot (the rest from the JSON lines)."""
+        self.erasing = False
+        """True while this repository erases a person (see `store.erasure`)."""
+        self.finished_erasure: dict | None = None
+        """An erasure a crash had interrupted, finished by this repository (what it erased)."""
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -223,6 +254,8 @@ class FolderRepository:
             repo._load_all()
             if fresh:
                 repo._initialise()
+            remove_partial_backups(path)
+            repo._finish_erasure()
         return repo
 
     def _prepare_schema(self) -> bool:
@@ -349,6 +382,8 @@ class FolderRepository:
     def _save_snapshot(self, min_new_rows: int, encode: Callable) -> bool:
         log = self.logs["assessments"]
         with self._locked():
+            if (self.path / ERASURE_FILE).exists():
+                return False  # the rows may hold the person being erased
             position = snapshot.Position.of(log)
             rows = self.ds.assessments
             if position is None or len(rows) - self.snapshot_rows < min_new_rows:
@@ -439,7 +474,17 @@ class FolderRepository:
         """The names of every file a database keeps (what a temporary may be written for)."""
         names = {t.path.name for t in self.tables.values()}
         names |= {log.path.name for log in self.logs.values()}
-        return names | {META_FILE, JOURNAL_FILE}
+        return names | {META_FILE, JOURNAL_FILE, ERASURE_FILE}
+
+    def _finish_erasure(self) -> bool:
+        """Finish an erasure a crash interrupted, before anyone reads or copies the database
+        (under the lock, after loading it); True if there was one."""
+        if self.erasing or not (self.path / ERASURE_FILE).exists():
+            return False
+        from store.erasure import finish_erasure
+
+        self.finished_erasure = finish_erasure(self)
+        return True
 
     def _apply_journal(self, journal: dict, journal_path: Path | None = None) -> None:
         """Finish a commit; safe to run again after a crash part-way (each step is idempotent)."""
@@ -510,7 +555,8 @@ class FolderRepository:
             if table.changed_on_disk():
                 setattr(self.ds, name, table.load())
                 changed = True
-        return self._refresh_history() or changed
+        changed = self._refresh_history() or changed
+        return self._finish_erasure() or changed
 
     def _refresh_history(self) -> bool:
         """Take in what was appended to the history; a damaged record is read again next time."""
@@ -585,11 +631,12 @@ class FolderRepository:
             atomic_write(log.path, encode_lines(transform(log.read_all())))
             self._refresh_locked()
 
-    def replace_files(self, contents: dict[str, bytes]) -> None:
+    def replace_files(self, contents: dict[str, bytes], *, whole: bool = True) -> None:
         """Make the database exactly `contents` (file name -> bytes), all or nothing (restore).
 
-        A data file missing from `contents` is emptied. Goes through the journal, so a crash
-        midway is completed by the next process that opens the database.
+        A data file missing from `contents` is emptied (with `whole=False`: left as it is, for
+        an erasure). Goes through the journal, so a crash midway is completed by the next
+        process that opens the database.
         """
         with self.exclusive():
             wanted = {META_FILE, *(t.path.name for t in self.tables.values())}
@@ -600,7 +647,7 @@ class FolderRepository:
             journal: dict = {"replace": [], "append": []}
             for file_name in sorted(wanted):
                 data = contents.get(file_name)
-                if data is None and not (self.path / file_name).exists():
+                if data is None and (not whole or not (self.path / file_name).exists()):
                     continue
                 if data is None:
                     data = b"" if file_name.endswith(".jsonl") else b"{}"
@@ -623,18 +670,17 @@ class FolderRepository:
         """
         with self._locked():
             self._recover()
+            self._finish_erasure()
             folder = self.path / BACKUP_DIR
             ensure_private_dir(folder)
+            remove_partial_backups(self.path)
             stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            partial = folder / f".{stamp}.partial"
+            partial = folder / f".{stamp}{PARTIAL_SUFFIX}"
             ensure_private_dir(partial)
+            skipped = {JOURNAL_FILE, ERASURE_FILE}
             for file in sorted(self.path.iterdir()):
-                if file.is_file() and not file.name.startswith(".") and file.name != JOURNAL_FILE:
-                    copy = partial / file.name
-                    shutil.copyfile(file, copy)
-                    os.chmod(copy, FILE_MODE)
-                    with open(copy, "rb") as handle:
-                        os.fsync(handle.fileno())
+                if file.is_file() and not file.name.startswith(".") and file.name not in skipped:
+                    copy_private(file, partial / file.name)
             fsync_dir(partial)
             target = folder / stamp
             os.replace(partial, target)

@@ -94,3 +94,72 @@ def populate(repo: FolderRepository) -> None:
 
 def _scale(n: int) -> list[ScaleLevel]:
     return [ScaleLevel(level=i, label=f"Level {i}") for i in range(1, n + 1)]
+
+
+NEW_NAME = "Søren Holm"
+NEW_EMAIL = "soeren.holm@kommune.dk"
+PERSON_SECRETS = (EMPLOYEE_NO, NAME, EMAIL, NEW_NAME, NEW_EMAIL)
+"""What identifies the person `spread_person` spreads: none of it may survive an erasure."""
+
+
+def spread_person(repo: FolderRepository) -> None:
+    """`populate`, then the person in every corner of the folder: three backups around a change
+    of name and e-mail, a backup a crash left half-made, lines a crash tore (set aside in the
+    database, and at the end of a backup's audit log), and the history snapshot."""
+    import shutil
+
+    from store.backup import make_backup
+
+    populate(repo)
+    make_backup(repo)
+    renamed = repo.ds.staff[EMPLOYEE_NO].model_copy(update={"name": NEW_NAME, "email": NEW_EMAIL})
+    repo.put(renamed)
+    make_backup(repo)
+    repo.record(
+        Assessment(
+            staff=EMPLOYEE_NO,
+            competency="DC1.2",
+            level=2,
+            date=dt.date(2026, 3, 1),
+            note=f"{NEW_NAME} asked",
+        )
+    )
+    newest = make_backup(repo)
+    shutil.copytree(newest, newest.with_name(f".{newest.name}.partial"))
+    torn = f'{{"at":"2026-03-02T10:00:00+00:00","key":"{EMPLOYEE_NO}","changes":{{"name":'
+    with open(newest / "audit.jsonl", "ab") as handle:
+        handle.write(f'{torn}[null,"{NEW_NAME}"'.encode())
+    (repo.path / "assessments.jsonl.torn").write_text(
+        f'{{"staff":"{EMPLOYEE_NO}","competency":"DC1.1","note":"{NAME} and {NEW_EMAIL}\n',
+        encoding="utf-8",
+    )
+    repo.save_snapshot(min_new_rows=0)
+
+
+def leaks(db: Path) -> list[str]:
+    """`file: secret` for every file under `db` (dot files, backups, cache included) that still
+    holds something of what identifies the person `spread_person` spreads."""
+    found = []
+    for path in sorted(db.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            found += [f"{path.relative_to(db)}: {s}" for s in PERSON_SECRETS if s.encode() in data]
+    return found
+
+
+def check_erased_cleanly(db: Path) -> None:
+    """After erasing the person `spread_person` spread: nothing of them is left, the database
+    opens without problems, everyone else's data is still there, and the audit log has exactly
+    one entry saying that an erasure happened."""
+    assert leaks(db) == []
+    repo = FolderRepository.open(db, user="checker")
+    assert [p for p in repo.problems() if ".torn" not in p] == []
+    ds = repo.ds
+    assert EMPLOYEE_NO not in ds.staff and set(ds.staff) == {"E2"}
+    assert [row.staff for row in ds.assessments] == ["E2"]
+    assert [p.staff for p in ds.training_plans.values()] == ["E2"]
+    assert ds.robots["ROB1"].operators == ["E2"] and ds.robots["ROB1"].owner is None
+    assert ds.departments["D1"].name == "Borgerservice"
+    erasures = [e for e in repo.audit_entries() if e.action == "erase"]
+    assert len(erasures) == 1
+    assert ds.departments["D1"].lead == erasures[0].key

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from store.backup import make_backup
+from store.erasure import erase_person
 from store.errors import NotFoundError
-from store.person import erase_person, person_data, person_text
+from store.person import person_data, person_text
 from store.repository import FolderRepository
 from tests.iohelpers import EMAIL, EMPLOYEE_NO, NAME, folder_hashes, populate
 

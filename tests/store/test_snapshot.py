@@ -168,10 +168,10 @@ def test_erasure_and_restore_delete_the_snapshot_and_backups_leave_it_out(saved)
 
 
 def test_erasing_a_person_saves_a_new_snapshot_without_them(saved, monkeypatch):
-    from store.person import erase_person
+    from store.erasure import erase_person
 
     monkeypatch.setattr(snapshot, "WORTH_SAVING_ROWS", 1)
-    erase_person(saved, EMPLOYEE_NO, backups=False)
+    erase_person(saved, EMPLOYEE_NO)
     path = snapshot.snapshot_path(saved.path)
     assert EMPLOYEE_NO.encode() not in path.read_bytes()
     reopened = FolderRepository.open(saved.path)
@@ -180,12 +180,12 @@ def test_erasing_a_person_saves_a_new_snapshot_without_them(saved, monkeypatch):
 
 
 def test_a_save_racing_an_erasure_elsewhere_writes_nothing(saved):
-    from store.person import erase_person
+    from store.erasure import erase_person
 
     def erase_meanwhile(rows, position):
         """Another process erases the person while this one encodes, then records more."""
         other = FolderRepository.open(saved.path, user="other")
-        erase_person(other, EMPLOYEE_NO, backups=False)
+        erase_person(other, EMPLOYEE_NO)
         for day in range(1, 4):
             record(other, "E2", 2, day)
         return snapshot.encode(rows, position)

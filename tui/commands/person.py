@@ -7,8 +7,10 @@ import sys
 
 import orjson
 
+from store.erasure import erase_person, erasure_scope
+from store.errors import NotFoundError
 from store.locations import resolve_db_path
-from store.person import erase_person, person_data, person_text
+from store.person import person_data, person_text
 from store.repository import FolderRepository
 from store.text import json_safe, terminal_safe
 
@@ -50,24 +52,37 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_erase(args: argparse.Namespace) -> int:
-    repo = _open(args)
+    repo = _open(args)  # finishes an erasure a crash interrupted
     employee_no = args.employee_no.strip()
-    data = person_data(repo, employee_no)
+    finished = repo.finished_erasure
+    if finished is not None and finished["employee_no"] == employee_no:
+        print(f"finished the interrupted erasure of {employee_no} {_done(finished)}")
+        return 0
+    try:
+        scope = erasure_scope(repo, employee_no)
+    except NotFoundError:
+        print(f"nothing is held about {employee_no}: erased already, or never recorded")
+        return 0
     if not args.yes:
         if not sys.stdin.isatty():
             print("kapabel: person erase: add --yes to erase without a terminal", file=sys.stderr)
             return 2
+        data = scope["data"] or {"profile": None, "assessments": [], "training_plans": []}
         name = (data["profile"] or {}).get("name") or employee_no
         name, employee_no = terminal_safe(name), terminal_safe(employee_no)
         print(
             f"This erases {name} ({employee_no}) for good: {len(data['assessments'])} "
             f"assessment(s), {len(data['training_plans'])} training plan(s), robot roles, and "
-            "their name in the audit log and in every backup."
+            f"their name in the audit log and in {scope['backups']} backup(s)."
         )
         if input(f"Type {employee_no} to confirm: ").strip() != employee_no:
             print("not confirmed: nothing was erased")
             return 1
     result = erase_person(repo, employee_no)
-    counts = ", ".join(f"{n} {what}" for what, n in result["counts"].items() if n)
-    print(f"erased {employee_no} (now {result['pseudonym']} in the audit log): {counts}")
+    print(f"erased {employee_no} {_done(result)}")
     return 0
+
+
+def _done(result: dict) -> str:
+    counts = ", ".join(f"{n} {what}" for what, n in result["counts"].items() if n)
+    return f"(now {result['pseudonym']} in the audit log): {counts or 'nothing left to remove'}"

@@ -1,0 +1,172 @@
+"""Erasure (GDPR art. 17): by field, never by equal strings; the audit keeps only that it
+happened; half-made backups never linger; an interrupted erasure is finished by the next open."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import get_args, get_origin
+
+from pydantic import BaseModel
+
+from store.backup import make_backup
+from store.erasure import FIELDS, OWN_RECORDS, erase_person
+from store.models import (
+    MODELS_BY_TABLE,
+    Assessment,
+    Code,
+    Department,
+    Requirement,
+    Robot,
+    Role,
+    Staff,
+)
+from store.repository import FolderRepository
+from tests.iohelpers import EMPLOYEE_NO, check_erased_cleanly, populate, spread_person
+
+
+def test_a_staff_number_equal_to_other_codes_is_erased_by_field(repo: FolderRepository) -> None:
+    with repo.transaction() as tx:
+        tx.put(Department(code="10000", name="Økonomi"))
+        tx.put(Department(code="10001", name="Løn", parent_code="10000", lead="10000"))
+        tx.put(Role(code="10000", name="Controller"))
+        tx.put(Staff(employee_no="10000", name="Ida Berg", department="10000", role="10000"))
+        tx.put(Staff(employee_no="20000", name="Jens Mo", department="10000", role="10000"))
+        tx.put(Requirement(competency="DC1.1", level=3, department="10000", role="10000"))
+        tx.put(
+            Robot(
+                code="10000",
+                name="Lønrobot",
+                department="10000",
+                owner="10000",
+                operators=["10000", "20000"],
+            )
+        )
+        for staff in ("10000", "20000"):
+            tx.record(
+                Assessment(staff=staff, competency="DC1.1", level=2, date=dt.date(2026, 1, 5))
+            )
+
+    pseudonym = erase_person(repo, "10000")["pseudonym"]
+
+    reopened = FolderRepository.open(repo.path)
+    assert reopened.problems() == []
+    ds = reopened.ds
+    assert set(ds.staff) == {"20000"}
+    assert (ds.staff["20000"].department, ds.staff["20000"].role) == ("10000", "10000")
+    assert set(ds.departments) >= {"10000", "10001"} and "10000" in ds.roles
+    assert ds.departments["10001"].parent_code == "10000"
+    assert ds.departments["10001"].lead == pseudonym  # a field that names a person
+    assert list(ds.requirements) == ["DC1.1|10000|10000"]
+    robot = ds.robots["10000"]
+    assert (robot.owner, robot.operators, robot.department) == (None, ["20000"], "10000")
+    assert [row.staff for row in ds.assessments] == ["20000"]
+    keys = {(e.entity, e.key) for e in reopened.audit_entries()}
+    assert {("departments", "10000"), ("roles", "10000"), ("robots", "10000")} <= keys
+
+
+def test_the_audit_keeps_only_that_an_erasure_happened_when_and_by_whom(
+    repo: FolderRepository,
+) -> None:
+    populate(repo)
+    person = repo.ds.staff[EMPLOYEE_NO]
+    repo.put(person.model_copy(update={"start_date": dt.date(2019, 8, 1)}))
+
+    pseudonym = erase_person(repo, EMPLOYEE_NO)["pseudonym"]
+
+    entries = FolderRepository.open(repo.path).audit_entries()
+    erasures = [e for e in entries if e.action == "erase"]
+    assert [(e.entity, e.key, e.user, e.changes) for e in erasures] == [
+        ("staff", pseudonym, "tester", {})
+    ]
+    assert erasures[0].at.date() == dt.datetime.now(dt.UTC).date()
+    # The entries about the person's own records say what happened, when and by whom; no
+    # department, role, start date, level or plan is left under the pseudonym.
+    own = [e for e in entries if e.key.split("|")[0] == pseudonym or e.key == "TP-000001"]
+    assert {e.entity for e in own} == {"staff", "assessments", "training_plans"}
+    assert all(e.changes == {} and e.key in (pseudonym, "TP-000001") for e in own)
+
+
+def test_half_made_backups_are_removed_at_the_next_open_and_backup(
+    repo: FolderRepository,
+) -> None:
+    populate(repo)
+    folder = make_backup(repo).parent
+    for stamp in ("20260101T000000000000Z", "20260102T000000000000Z"):
+        left = folder / f".{stamp}.partial"
+        left.mkdir(mode=0o755)
+        (left / "staff.json").write_bytes((repo.path / "staff.json").read_bytes())
+    FolderRepository.open(repo.path)
+    assert not (folder / ".20260101T000000000000Z.partial").exists()
+    (folder / ".20260103T000000000000Z.partial").mkdir()
+    make_backup(repo)
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_backup_is_private_from_its_first_byte(repo: FolderRepository, monkeypatch) -> None:
+    """A crash part-way leaves only owner-only files: no file is made private afterwards."""
+    populate(repo)
+    monkeypatch.setattr(os, "chmod", lambda *args, **kwargs: None)  # as if killed before it
+    umask = os.umask(0)
+    try:
+        backup = make_backup(repo)
+    finally:
+        os.umask(umask)
+    assert backup.stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in backup.iterdir()} == {0o600}
+
+
+def test_an_interrupted_erasure_is_finished_by_the_next_open(tmp_path: Path) -> None:
+    """Killed right after it wrote down what it will erase (before touching any data)."""
+    repo = FolderRepository.open(tmp_path / "db", create=True, user="tester")
+    spread_person(repo)
+    real_replace = os.replace
+
+    class Killed(BaseException):
+        pass
+
+    def replace(source, target) -> None:
+        real_replace(source, target)
+        if Path(target).name == "erasure.json":
+            raise Killed
+
+    os.replace = replace
+    try:
+        erase_person(repo, EMPLOYEE_NO)
+    except Killed:
+        pass
+    finally:
+        os.replace = real_replace
+    FolderRepository.open(repo.path)
+    check_erased_cleanly(repo.path)
+
+
+def _can_hold_text(annotation: object, metadata: list) -> bool:
+    """A field typed `str` (or a list of them, or of objects) that is no `Code`."""
+    if list(metadata) == list(Code.__metadata__) or getattr(annotation, "__metadata__", None):
+        return False  # a Code (or an Annotated one inside Optional/list, seen below)
+    if annotation is str:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    args = get_args(annotation)
+    if get_origin(annotation) is dict:
+        args = args[1:]  # the keys are codes
+    return any(_can_hold_text(arg, []) for arg in args)
+
+
+def test_every_field_that_can_hold_a_name_is_in_the_erasure_map() -> None:
+    """A new text field must say how an erasure treats it (`store.erasure.FIELDS`)."""
+    not_text = {("robot_benefits", "month")}  # YYYY-MM, checked by its model
+    missing = [
+        f"{table}.{name}"
+        for table, model in MODELS_BY_TABLE.items()
+        if table not in OWN_RECORDS or table == "assessments"
+        for name, info in model.model_fields.items()
+        if name not in model.key_fields
+        and (table, name) not in not_text
+        and _can_hold_text(info.annotation, info.metadata)
+        and name not in FIELDS.get(table, {})
+    ]
+    assert missing == []
