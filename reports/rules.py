@@ -155,6 +155,20 @@ def plan_is_overdue(plan: TrainingPlan, as_of: dt.date) -> bool:
     return is_overdue(plan.due, is_open_plan(plan), as_of)
 
 
+def assessment_date_warning(date: dt.date, as_of: dt.date) -> str | None:
+    """An assessment dated after the as-of date is allowed, but counts only from its date."""
+    if date <= as_of:
+        return None
+    return f"{date} is after the as-of date ({as_of}): this assessment does not count until {date}"
+
+
+def plan_due_warning(due: dt.date | None, status: str, as_of: dt.date) -> str | None:
+    """An open plan due before the as-of date is allowed, but is overdue from the start."""
+    if not is_overdue(due, status in OPEN_PLAN_STATUSES, as_of):
+        return None
+    return f"{due} is before the as-of date ({as_of}): the plan is overdue at once"
+
+
 def plan_due_within(plan: TrainingPlan, as_of: dt.date, first_day: int, last_day: int) -> bool:
     """Still open and due between `first_day` and `last_day` days after `as_of` (inclusive)."""
     return (

@@ -176,3 +176,49 @@ def test_checkbox_state_reads_without_colour() -> None:
     assert box.BUTTON_INNER == "✓"
     box.value = False
     assert box.BUTTON_INNER == " "
+
+
+def shown_warning(form, field: str) -> str:
+    """The warning under a field as it reads on screen ('' when none is shown)."""
+    box = form.query_one(f"#warning-{field}")
+    return str(box.render()) if box.display else ""
+
+
+async def test_a_future_assessment_date_is_warned_about_and_saved(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = AssessmentForm("E001", "DC1.1", level=3)
+        results = await open_form(pilot, form)
+        form.query_one("#field-date").focus()
+        await pilot.press("ctrl+u", *"2030-01-01")
+        await pilot.pause()
+        assert shown_warning(form, "date") == (
+            "⚠ 2030-01-01 is after the as-of date (2026-01-15): this assessment does not count "
+            "until 2030-01-01"
+        )
+        await pilot.press("ctrl+s")  # a warning, not a refusal
+        await pilot.pause()
+        assert app.screen is not form
+        assert any("does not count until 2030-01-01" in n.message for n in app._notifications)
+    assert results[0].date == dt.date(2030, 1, 1)
+
+
+async def test_a_plan_due_in_the_past_is_warned_about_and_saved(small_repo) -> None:  # noqa: F811
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = TrainingPlanForm("E001", "DC1.1", target_level=3)
+        results = await open_form(pilot, form)
+        form.query_one("#field-due").focus()
+        await pilot.press(*"2025-12-01")
+        await pilot.pause()
+        warning = "2025-12-01 is before the as-of date (2026-01-15): the plan is overdue at once"
+        assert shown_warning(form, "due") == f"⚠ {warning}"
+        await pilot.press("tab")
+        await pilot.press("enter", "down", "down", "enter")  # status: completed, not overdue
+        await pilot.pause()
+        assert shown_warning(form, "due") == ""
+        await pilot.press("enter", "up", "up", "enter")  # planned again
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not form
+    assert results[0].due == dt.date(2025, 12, 1)

@@ -16,6 +16,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Input, Select, Static
 
+from reports.rules import assessment_date_warning
 from store.integrity import level_problems
 from store.models import Assessment, Entity, Source
 from tui.forms.base import FormField, FormScreen
@@ -123,6 +124,12 @@ class AssessmentForm(FormScreen[Assessment]):
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:
         return scale_problem(self.app.repo.ds, values, "level", low=0)
+
+    def check_warnings(self, values: dict[str, Any]) -> dict[str, str]:
+        warning = (
+            assessment_date_warning(values["date"], self.app.as_of) if "date" in values else None
+        )
+        return {"date": warning} if warning else {}
 
     def make_record(self, values: dict[str, Any]) -> Entity:
         return Assessment(**values)

@@ -110,6 +110,13 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
     def on_field_changed(self, name: str) -> None:
         """Hook: a field's value changed (update hints that depend on it)."""
 
+    def check_warnings(self, values: dict[str, Any]) -> dict[str, str]:
+        """Hook: field -> what an allowed but surprising value will mean (warned, not refused).
+
+        `values` holds the fields that parse now; shown as the person types and after saving.
+        """
+        return {}
+
     # ---- building fields ----------------------------------------------------------------
     def reference_field(
         self,
@@ -164,6 +171,7 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
                         yield spec.widget
                     yield Static(spec.hint, id=f"hint-{spec.name}", classes="field-hint")
                     yield Static("", id=f"error-{spec.name}", classes="field-error")
+                    yield Static("", id=f"warning-{spec.name}", classes="field-warning")
             with Horizontal(id="form-buttons"):
                 yield Button(
                     f"{self.save_label}  ctrl+s", id="form-save", variant="primary", compact=True
@@ -175,6 +183,7 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
             self.set_hint(spec.name, spec.hint)
             if isinstance(spec.widget, PickerInput) and not spec.hint:
                 self.set_hint(spec.name, spec.widget.hint())
+        self.show_warnings()
         first = next((s.widget for s in self.specs.values() if s.widget.focusable), None)
         if first is not None:
             first.focus()
@@ -200,6 +209,24 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
             self.shown_errors[name] = message
         else:
             self.shown_errors.pop(name, None)
+
+    def current_warnings(self) -> dict[str, str]:
+        """What `check_warnings` says of the fields that parse now."""
+        values = {}
+        for name in self.specs:
+            try:
+                values[name] = self.parse_field(name)
+            except FieldError:
+                continue
+        return self.check_warnings(values)
+
+    def show_warnings(self) -> None:
+        warnings = self.current_warnings()
+        for name in self.specs:
+            box = self.query_one(f"#warning-{name}", Static)
+            message = warnings.get(name)
+            box.update(Text(f"⚠ {message}", style="bold yellow") if message else "")
+            box.display = bool(message)
 
     def set_general_error(self, messages: list[str]) -> None:
         self.general_errors = list(messages)
@@ -275,9 +302,12 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
         except StoreError as error:
             self.show_errors({}, [str(error)])
             return
+        warnings = self.current_warnings()
         self.dismiss(saved)
         self.app.data_changed()
         self.app.notify(self.saved_message(saved), markup=False)
+        for message in warnings.values():
+            self.app.notify(message, title="Saved, but note", severity="warning", markup=False)
 
     def saved_message(self, saved: RecordT) -> str:
         return "Saved"
@@ -308,6 +338,7 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
             if isinstance(event.input, PickerInput):
                 self.set_hint(name, event.input.hint())
             self.on_field_changed(name)
+            self.show_warnings()
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
@@ -315,6 +346,7 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
         if name:
             self.set_error(name, None)
             self.on_field_changed(name)
+            self.show_warnings()
 
     @on(Input.Blurred)
     def _input_blurred(self, event: Input.Blurred) -> None:

@@ -18,8 +18,9 @@ from rich.text import Text
 from textual.widgets import Input, Static
 
 from reports.cohort import Cohort, CohortCriteria, choose_cohort, cohort_plans
+from reports.rules import plan_due_warning
 from store.errors import StoreError
-from store.models import TrainingPlan
+from store.models import PlanStatus, TrainingPlan
 from store.repository import FolderRepository
 from tui.forms.assessment import scale_problem
 from tui.forms.base import FormField
@@ -105,6 +106,10 @@ class CohortForm(CodeFormScreen):
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:
         return scale_problem(self.app.repo.ds, values, "level")
+
+    def check_warnings(self, values: dict[str, Any]) -> dict[str, str]:
+        warning = plan_due_warning(values.get("due"), PlanStatus.PLANNED, self.app.as_of)
+        return {"due": warning} if warning else {}
 
     def current_cohort(self) -> Cohort | None:
         """The cohort the fields describe now, or None while a field is not valid."""

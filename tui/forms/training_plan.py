@@ -15,6 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Input, Select, Static
 
+from reports.rules import plan_due_warning
 from store.models import Entity, PlanStatus, TrainingPlan
 from tui.forms.assessment import scale_hint, scale_problem
 from tui.forms.base import FormField, FormScreen
@@ -109,6 +110,11 @@ class TrainingPlanForm(FormScreen[TrainingPlan]):
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:
         return scale_problem(self.app.repo.ds, values, "target_level")
+
+    def check_warnings(self, values: dict[str, Any]) -> dict[str, str]:
+        status = values.get("status", PlanStatus.PLANNED)
+        warning = plan_due_warning(values.get("due"), status, self.app.as_of)
+        return {"due": warning} if warning else {}
 
     def make_record(self, values: dict[str, Any]) -> Entity:
         return TrainingPlan(id=self.plan.id if self.plan else "", **values)
