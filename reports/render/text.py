@@ -29,7 +29,9 @@ MIN_PADDING = 2
 GAP = 2
 """Spaces between columns."""
 MIN_TEXT = 24
-"""A wrapped text column is never narrower than this (or its header, or its longest word)."""
+"""A wrapped text column is not made narrower than this (or its header, or its longest word)..."""
+TIGHT_TEXT = 16
+"""...unless going down to this keeps every column in the table."""
 DETAIL_INDENT = "    "
 DETAIL_GAP = "   "
 
@@ -83,14 +85,35 @@ def table_width(widths: list[int]) -> int:
     return sum(widths) + GAP * (len(widths) - 1)
 
 
-def narrowest(header: str, cells: list[str], natural: int, numeric: bool, width: int) -> int:
+def narrowest(
+    header: str, cells: list[str], natural: int, numeric: bool, width: int, floor: int
+) -> int:
     """How narrow a column may wrap: numbers never; text down to its longest word (a word is
-    broken only when longer than half the width), its header or MIN_TEXT."""
-    if numeric or natural <= MIN_TEXT:
+    broken only when longer than half the width), its header or `floor`."""
+    if numeric or natural <= floor:
         return natural
-    long_cells = (cell for cell in cells if len(cell) > MIN_TEXT)
+    long_cells = (cell for cell in cells if len(cell) > floor)
     longest_word = max((len(word) for cell in long_cells for word in cell.split()), default=0)
-    return min(natural, max(len(header), MIN_TEXT, min(longest_word, width // 2)))
+    return min(natural, max(len(header), floor, min(longest_word, width // 2)))
+
+
+def least_widths(
+    headers: list[str], rows: list[list[str]], numeric: list[bool], natural: list[int], width: int
+) -> list[int]:
+    """Each column's narrowest width: text not below MIN_TEXT, or TIGHT_TEXT when that keeps
+    every column in the table (rather than one or two fields under each record)."""
+
+    def at(floor: int) -> list[int]:
+        return [
+            narrowest(h, [row[i] for row in rows], natural[i], numeric[i], width, floor)
+            for i, h in enumerate(headers)
+        ]
+
+    comfortable = at(MIN_TEXT)
+    if table_width(comfortable) <= width:
+        return comfortable
+    tight = at(TIGHT_TEXT)
+    return tight if table_width(tight) <= width else comfortable
 
 
 def shrink(natural: list[int], least: list[int], room: int) -> list[int]:
@@ -193,10 +216,7 @@ def wrapped_table(
     do not fit become `Header: value` lines under each record. Columns are as wide as their
     header (not two more, as tabulate makes them): every column counts here."""
     natural = column_widths(headers, rows, padding=0)
-    least = [
-        narrowest(h, [row[i] for row in rows], natural[i], numeric[i], width)
-        for i, h in enumerate(headers)
-    ]
+    least = least_widths(headers, rows, numeric, natural, width)
     shown = columns_that_fit(least, width)
     widths = shrink(natural[:shown], least[:shown], width - GAP * (shown - 1))
     labels = headers[shown:]

@@ -140,3 +140,13 @@ def test_a_table_that_fits_is_tabulates_simple_format() -> None:
         tablefmt="simple", disable_numparse=True, colalign=["left", "left", "right"],
     )  # fmt: skip
     assert render_table(["Code", "Competency", "Req"], rows) == expected
+
+
+def test_text_narrows_a_little_more_rather_than_move_a_column_out() -> None:
+    headers = ["Plan", "Employee", "Name", "Dept", "Code", "Target", "Course", "Due", "Status"]
+    rows = [["TP-000144", "E000414", "Torben Juhl Østergaard-Vestergaard", "20102", "DC1.1", 3,
+             "K-KILDE", "2026-03-04", "in_progress"]]  # fmt: skip
+    out = render_table(headers, rows, 100)
+    assert out.splitlines()[0].split() == headers  # every column in the table
+    assert "Status:" not in out and all(len(line) <= 100 for line in out.splitlines())
+    assert "Østergaard-Vestergaard" in out
