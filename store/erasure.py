@@ -113,7 +113,7 @@ class Identity:
 
     @cached_property
     def _anything(self) -> re.Pattern:
-        """Any trace at all (a quick test before looking closer)."""
+        """Any trace at all, any case."""
         needles = sorted({self.employee_no, *self.texts}, key=len, reverse=True)
         return re.compile("|".join(map(re.escape, needles)), re.IGNORECASE)
 
@@ -132,8 +132,31 @@ class Identity:
         text = re.sub(rf"(?<!\w){re.escape(self.employee_no)}(?!\w)", self.pseudonym, text)
         return self.text(text).encode("utf-8", "surrogateescape")
 
+    @cached_property
+    def _needles(self) -> frozenset[str]:
+        return frozenset(n.lower() for n in (self.employee_no, *self.texts))
+
     def found_in(self, data: bytes) -> bool:
-        return self._anything.search(data.decode("utf-8", "surrogateescape")) is not None
+        """Any trace of the person at all (a quick test before looking closer)."""
+        text = data.decode("utf-8", "surrogateescape")
+        lower = text.lower()
+        if len(lower) != len(text):  # a rare letter whose lower case is longer
+            return self._anything.search(text) is not None
+        return any(needle in lower for needle in self._needles)
+
+    def traces(self, text: str) -> list[int]:
+        """Where in `text` a trace of the person starts, in order (a superset of what the
+        erasure replaces: the number and names anywhere, any case)."""
+        lower = text.lower()
+        if len(lower) != len(text):  # a rare letter whose lower case is longer
+            return [match.start() for match in self._anything.finditer(text)]
+        found = []
+        for needle in self._needles:
+            at = lower.find(needle)
+            while at >= 0:
+                found.append(at)
+                at = lower.find(needle, at + 1)
+        return sorted(found)
 
     def audit_entry(self) -> dict:
         """The one entry the erasure leaves: that it happened, when, by whom."""
@@ -518,28 +541,33 @@ LineEraser = Callable[[dict], dict | None]
 
 def _erase_in_lines(data: bytes, identity: Identity, erase: LineEraser) -> bytes:
     """A JSON Lines file without the person; a line that is no JSON object, and a torn last
-    line, have the person replaced as text."""
+    line, have the person replaced as text. Only the lines with a trace of them are parsed
+    (found in one pass over the file), so the others stay byte for byte."""
     end = data.rfind(b"\n") + 1
-    out: list[bytes] = []
-    for line in data[:end].split(b"\n")[:-1]:
-        if not identity.found_in(line):
-            out.append(line + b"\n")
-            continue
+    lines = data[:end].split(b"\n")[:-1]
+    text = data[:end].decode("utf-8", "surrogateescape")
+    hits, number, counted = set(), 0, 0
+    for position in identity.traces(text):
+        number += text.count("\n", counted, position)  # the line `position` is on
+        counted = position
+        hits.add(number)
+    for number in sorted(hits, reverse=True):
+        line = lines[number]
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError:
             record = None
         if not isinstance(record, dict):
-            out.append(identity.plain(line) + b"\n")
+            lines[number] = identity.plain(line)
             continue
         new = erase(record)
-        if new == record:
-            out.append(line + b"\n")
-        elif new is not None:
-            out.append(orjson.dumps(new) + b"\n")
+        if new is None:
+            del lines[number]
+        elif new != record:
+            lines[number] = orjson.dumps(new)
     tail = data[end:]
-    out.append(identity.plain(tail) if identity.found_in(tail) else tail)
-    return b"".join(out)
+    tail = identity.plain(tail) if identity.found_in(tail) else tail
+    return b"".join(line + b"\n" for line in lines) + tail
 
 
 def _history_eraser(table: str, identity: Identity, counts: Counter) -> LineEraser:

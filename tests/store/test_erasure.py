@@ -23,7 +23,14 @@ from store.models import (
     Staff,
 )
 from store.repository import FolderRepository
-from tests.iohelpers import EMPLOYEE_NO, check_erased_cleanly, populate, spread_person
+from tests.iohelpers import (
+    EMAIL,
+    EMPLOYEE_NO,
+    NAME,
+    check_erased_cleanly,
+    populate,
+    spread_person,
+)
 
 
 def test_a_staff_number_equal_to_other_codes_is_erased_by_field(repo: FolderRepository) -> None:
@@ -170,3 +177,17 @@ def test_every_field_that_can_hold_a_name_is_in_the_erasure_map() -> None:
         and name not in FIELDS.get(table, {})
     ]
     assert missing == []
+
+
+def test_a_name_in_other_text_goes_in_any_case_and_only_as_a_whole_word(
+    repo: FolderRepository,
+) -> None:
+    populate(repo)
+    note = f"met {NAME.upper()}; {EMAIL.upper()} wrote. Bo at Borgerservice"
+    repo.put(repo.ds.staff[EMPLOYEE_NO].model_copy(update={"name": "Bo"}))
+    repo.record(
+        Assessment(staff="E2", competency="DC1.2", level=1, date=dt.date(2026, 4, 1), note=note)
+    )
+    pseudonym = erase_person(repo, EMPLOYEE_NO)["pseudonym"]
+    notes = [row.note for row in FolderRepository.open(repo.path).ds.assessments]
+    assert notes[-1] == f"met {pseudonym}; {pseudonym} wrote. {pseudonym} at Borgerservice"
