@@ -170,7 +170,7 @@ class Lookup:
                     "give the code"
                 )
         closest = self.search(text, limit=3)
-        hint = f"; closest: {', '.join(c.label() for c in closest)}" if closest else ""
+        hint = f"; closest: {', '.join(f'{c.key} {c.name}' for c in closest)}" if closest else ""
         raise UnknownReference(f"unknown {self.what} {text!r}{hint}")
 
     # ------------------------------------------------------------------ searching

@@ -64,7 +64,7 @@ def test_an_unknown_text_is_named_with_the_closest_records(ds) -> None:
     with pytest.raises(UnknownReference) as found:
         lookup(ds, "role").resolve("Sagsbehandlr")
     assert str(found.value).startswith("unknown role 'Sagsbehandlr'")
-    assert "SAG  Sagsbehandler" in str(found.value)
+    assert "closest: SAG Sagsbehandler" in str(found.value)
 
 
 def test_search_finds_by_code_name_words_accents_and_letters_in_order(ds) -> None:

@@ -66,6 +66,7 @@ async def test_number_keys_switch_between_every_screen_and_help_lists_its_keys(s
             own = [b.description for b in screen.BINDINGS if getattr(b, "description", "")]
             for description in [*own, "Quit", "Help"]:
                 assert description in text, (mode, description)
+            assert "1-8 switch screens" in text
             await pilot.press("escape")
             await pilot.pause()
             assert app.screen is screen

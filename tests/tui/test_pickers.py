@@ -103,7 +103,7 @@ async def test_requirement_fields_take_names_and_refuse_unknown_or_ambiguous_one
         await pilot.pause()
         assert app.screen is form
         assert form.field_errors() == {
-            "role": "unknown role 'Sagsbehandlr'; closest: CW  Sagsbehandler"
+            "role": "unknown role 'Sagsbehandlr'; closest: CW Sagsbehandler"
         }
         form.query_one("#field-role", PickerInput).value = "leder"
         await pilot.press("ctrl+s")

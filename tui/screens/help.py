@@ -66,6 +66,11 @@ class HelpScreen(ModalScreen[None]):
                 lines.append(f"{self.app.get_key_display(binding):>12}  ", style="bold")
                 lines.append(f"{binding.description}\n")
             lines.append("\n")
-        lines.append("1-6 switch screens · ctrl+p command palette · Esc closes this", style="dim")
+        from tui.app import SCREENS_IN_ORDER
+
+        keys = f"{SCREENS_IN_ORDER[0][1]}-{SCREENS_IN_ORDER[-1][1]}"
+        lines.append(
+            f"{keys} switch screens · ctrl+p command palette · Esc closes this", style="dim"
+        )
         with VerticalScroll():
             yield Static(lines)
