@@ -269,3 +269,39 @@ async def test_the_palette_offers_each_training_action_once(repo):
             bound = [b.description for b in screen.BINDINGS if b.action == action]
             assert named and bound
             assert titles.count(named[0]) == 1 and bound[0] not in titles
+
+
+async def test_enter_opens_a_plan_with_its_history_and_edit(repo):
+    from tests.tui.helpers import screen_words
+    from tui.forms import TrainingPlanForm
+    from tui.screens.plan import PlanScreen
+
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_training(pilot)
+        await highlight(pilot, screen, "TP-000001")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        words = screen_words(pilot)
+        assert "Training plan TP-000001" in words
+        assert "Åse [b]Ørsted[/b] (E1)" in words and "RPA Robotdrift" in words
+        assert "2026-01-15 OVERDUE (as of 2026-03-01)" in words
+        assert "tester create" in words  # the history, from the audit log
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, TrainingPlanForm)
+        form.query_one("#field-target_level").value = "3"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        words = screen_words(pilot)
+        assert "Target level 3 (Trin 3)" in words
+        assert "tester update target_level: 2 -> 3" in words
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+    assert on_disk(repo).ds.training_plans["TP-000001"].target_level == 3

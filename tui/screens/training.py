@@ -102,12 +102,14 @@ class TrainingScreen(DataScreen):
         Binding("g", "cohort", "Cohort"),
         Binding("s", "cycle_status", "Status"),
         Binding("o", "cycle_due", "Due"),
-        # Not in the footer (full at 80 columns): ? and the palette list it.
+        # Not in the footer (full at 80 columns): ? and the palette list them.
         Binding("x", "cancel_plan", "Cancel plan", show=False),
+        Binding("enter", "open_plan", "Open plan (details, history, edit)", show=False),
         Binding("left_square_bracket", "page(-1)", "Prev page", show=False),
         Binding("right_square_bracket", "page(1)", "Next page", show=False),
     ]
     PALETTE_ACTIONS = [
+        ("Open the highlighted plan", "open_plan", "its details, history and edit (Enter)"),
         ("Assign training to a cohort", "cohort", "Plans for everyone below a level"),
         ("Mark the highlighted plan in progress", "start", "planned -> in progress"),
         ("Complete the highlighted plan", "complete", "and record the level reached"),
@@ -225,6 +227,18 @@ class TrainingScreen(DataScreen):
         if plan is None:
             self.notify("No plan highlighted", severity="warning")
         return plan
+
+    def on_data_table_row_selected(self, event) -> None:
+        """Enter on a plan (the table has the key) opens it."""
+        event.stop()
+        self.action_open_plan()
+
+    def action_open_plan(self) -> None:
+        from tui.screens.plan import PlanScreen
+
+        plan = self.highlighted_plan()
+        if plan is not None:
+            self.app.push_screen(PlanScreen(plan.id))
 
     def action_start(self) -> None:
         plan = self.highlighted_plan()
