@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Select, TextArea
+from textual.widgets import Button, DataTable, Input, Label, Select, TextArea
 
 from store.demo import DEMO_AS_OF
 from store.repository import FolderRepository
@@ -17,6 +17,8 @@ from tests.tui.conftest import AS_OF
 from tests.tui.helpers import overview_ready, screen_text, screen_words, settle
 from tui.app import KapabelApp
 from tui.screens.import_screen import ImportScreen
+from tui.screens.person import PersonScreen
+from tui.widgets.columns import CELL_PADDING, SCROLLBAR, fit_widths
 
 SMALL = (80, 24)
 
@@ -125,6 +127,46 @@ async def test_the_training_counts_read_in_full(demo_repo):
         assert said in screen_words(pilot)  # all of it, on one line or wrapped
 
 
+def test_flexible_columns_keep_their_minimum_without_widening_the_table():
+    fixed = {"Date": 10, "Level": 5}
+    for total in range(50, 160):
+        widths = fit_widths(total, fixed, {"Assessor": 1.0, "Note": 2.0}, minimum=8)
+        assert min(widths["Assessor"], widths["Note"]) >= 8
+        used = sum(widths.values()) + CELL_PADDING * len(widths) + SCROLLBAR
+        assert used <= total, total  # 50 leaves room for both minimums: never wider
+
+
+def someone_with_a_completed_plan(repo: FolderRepository) -> str:
+    """A person whose plans fill every column of the plans table, Completed included."""
+    return next(p.staff for p in repo.ds.training_plans.values() if p.completed and p.course)
+
+
+async def open_person_plans(pilot, employee_no: str) -> PersonScreen:
+    """The person's page with the plans table focused (scrolled into view)."""
+    app = pilot.app
+    await settle(pilot, lambda: overview_ready(app))
+    app.push_screen(PersonScreen(employee_no))
+    await settle(pilot, lambda: getattr(app.screen, "shown", None) is not None)
+    app.screen.query_one("#person-plans", DataTable).focus()
+    await pilot.pause(0.2)
+    return app.screen
+
+
+async def test_the_person_tables_fit_80_columns(demo_repo):
+    employee_no = someone_with_a_completed_plan(demo_repo)
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_person_plans(pilot, employee_no)
+        for table in screen.query(DataTable):
+            room = table.scrollable_content_region.width
+            assert table.virtual_size.width <= room, f"{table.id} is wider than the screen"
+        plans = screen.query_one("#person-plans", DataTable)
+        assert fully_shown(plans)
+        text = screen_text(pilot)
+        for plan in screen.plans.values():
+            assert plan.completed is None or plan.completed.isoformat() in text
+
+
 # ---------------------------------------------------------------- snapshots at 80×24
 # Update after an intended change: `pytest tests/tui/test_80_columns.py --snapshot-update -k NAME`
 
@@ -158,5 +200,14 @@ def test_reports_scope_list_snapshot(snap_compare, demo_repo):
 def test_training_snapshot(snap_compare, demo_repo):
     async def run_before(pilot) -> None:
         await open_training(pilot)
+
+    assert snap_compare(demo_app(demo_repo), terminal_size=SMALL, run_before=run_before)
+
+
+def test_person_with_plans_snapshot(snap_compare, demo_repo):
+    employee_no = someone_with_a_completed_plan(demo_repo)
+
+    async def run_before(pilot) -> None:
+        await open_person_plans(pilot, employee_no)
 
     assert snap_compare(demo_app(demo_repo), terminal_size=SMALL, run_before=run_before)

@@ -26,20 +26,15 @@ from tui.widgets.columns import fit_widths
 from tui.widgets.footer import KeysFooter
 from tui.widgets.person_cells import date_text, gap_bar, level_text, one_line
 
+# Fixed widths fit the longest value (a competency code: 8); at 80 columns what they leave is
+# enough for the flexible column's minimum, so no table is wider than the screen.
 REQUIRED_FIXED = {"Req.": 4, "Current": 7, "Date": 10, "Source": 8, "Gap": 8, "Open plan": 12}
-HISTORY_FIXED = {
-    "Date": 10,
-    "Competency": 10,
-    "Level": 5,
-    "Source": 8,
-    "Assessor": 12,
-    "Valid until": 11,
-}
-PLANS_FIXED = {"Plan": 9, "Competency": 10, "Target": 6, "Due": 10, "Status": 11, "Completed": 10}
+HISTORY_FIXED = {"Date": 10, "Comp.": 8, "Level": 5, "Source": 8, "Valid until": 11}
+PLANS_FIXED = {"Plan": 9, "Comp.": 8, "Target": 6, "Due": 10, "Status": 11, "Completed": 10}
 COLUMNS = {
     "person-required": ("Competency", "Req.", "Current", "Date", "Source", "Gap", "Open plan"),
-    "person-history": ("Date", "Competency", "Level", "Source", "Assessor", "Valid until", "Note"),
-    "person-plans": ("Plan", "Competency", "Target", "Course", "Due", "Status", "Completed"),
+    "person-history": ("Date", "Comp.", "Level", "Source", "Assessor", "Valid until", "Note"),
+    "person-plans": ("Plan", "Comp.", "Target", "Course", "Due", "Status", "Completed"),
 }
 LEGEND = "✓ meets · ■ level short · — not assessed · ↓ low plan"
 
@@ -93,8 +88,8 @@ class PersonScreen(Screen):
         total = max(60, self.size.width - 4)  # the tables' side margins
         self.widths = {
             "person-required": fit_widths(total, REQUIRED_FIXED, {"Competency": 1.0}, 12),
-            "person-history": fit_widths(total, HISTORY_FIXED, {"Note": 1.0}, 10),
-            "person-plans": fit_widths(total, PLANS_FIXED, {"Course": 1.0}, 8),
+            "person-history": fit_widths(total, HISTORY_FIXED, {"Assessor": 1.0, "Note": 2.0}, 8),
+            "person-plans": fit_widths(total, PLANS_FIXED, {"Course": 1.0}, 6),
         }
         for table_id, columns in COLUMNS.items():
             table = self.query_one(f"#{table_id}", DataTable)

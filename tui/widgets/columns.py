@@ -11,10 +11,17 @@ def fit_widths(
 ) -> dict[str, int]:
     """Fixed columns keep their width; the flexible ones split what is left by their shares.
 
+    A flexible column never gets less than `minimum`; what that costs is taken from the widest
+    of the others, so the table is no wider than `total` while the room allows the minimums.
     The result is ordered as `fixed` then `shares`; callers add columns in their own order.
     """
     count = len(fixed) + len(shares)
     room = total - sum(fixed.values()) - CELL_PADDING * count - SCROLLBAR
     whole = sum(shares.values()) or 1.0
     flexible = {name: max(minimum, int(room * share / whole)) for name, share in shares.items()}
+    excess = sum(flexible.values()) - max(room, minimum * len(flexible))
+    while excess > 0:
+        widest = max(flexible, key=flexible.__getitem__)
+        flexible[widest] -= 1
+        excess -= 1
     return {**fixed, **flexible}
