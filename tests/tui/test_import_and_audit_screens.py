@@ -241,3 +241,53 @@ def test_the_preview_lists_at_most_a_screenful_of_problems() -> None:
     assert text.plain.splitlines()[0] == "998 problem(s): nothing can be imported"
     assert text.plain.splitlines()[1] == "f.csv:2: code: [b]bad[/b]"  # shown as typed, not markup
     assert text.plain.splitlines()[-1] == "… and 988 more"
+
+
+async def test_sync_reads_in_words_asks_naming_how_many_and_is_staff_only(
+    repo: FolderRepository, folder: Path
+) -> None:
+    from textual.widgets import Checkbox
+
+    from tui.forms.confirm import ConfirmDialog
+
+    populate(repo)  # two active people: E4711 and E2
+    (folder / "staff.csv").write_text("employee_no,name,department_code\nE2,Bo Hansen,D1\n")
+    app = KapabelApp(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("8")
+        await pilot.pause()
+        screen = app.screen
+        sync = screen.query_one("#sync", Checkbox)
+        assert sync.display and "Sync: off" in str(sync.label)
+        sync.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert "Sync: ON" in str(sync.label) and sync.BUTTON_INNER == "✓"  # not colour only
+        screen.query_one("#kind", Select).value = "roles"
+        await pilot.pause()
+        assert not sync.display  # only a staff file can deactivate people
+        screen.query_one("#kind", Select).value = "staff"
+        await pilot.pause()
+        assert sync.display and sync.value is True
+        await pilot.press("slash")
+        await _type(pilot, "staff.csv")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "1 deactivated" in _report(app)
+        await pilot.press("enter")  # Import
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        question = str(app.screen.query_one("#confirm-question", Static).render())
+        assert "1 person" in question and "deactivated" in question
+        await pilot.press("n")  # kept: nothing written
+        await pilot.pause()
+        assert app.screen is screen
+        assert FolderRepository.open(repo.path).ds.staff[EMPLOYEE_NO].active
+        screen.query_one("#import", Button).press()
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "staff: 0 added, 0 updated, 1 unchanged, 1 deactivated" in _report(app)
+    assert not FolderRepository.open(repo.path).ds.staff[EMPLOYEE_NO].active

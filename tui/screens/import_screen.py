@@ -20,6 +20,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from store.importing import KINDS, Plan, import_file, plan_file
+from tui.forms.checkbox import MarkedCheckbox
+from tui.forms.confirm import ConfirmDialog
 from tui.widgets.footer import KeysFooter
 
 SHOWN_PROBLEMS = 200
@@ -43,6 +45,21 @@ def plan_report(plan: Plan, limit: int = SHOWN_PROBLEMS) -> Text:
         "Nothing written yet: press Import to write it." if plan.changes else "Nothing to change."
     )
     return text
+
+
+def sync_label(on: bool) -> str:
+    """The sync choice in words, so its state never rests on colour alone."""
+    if on:
+        return "Sync: ON · everyone not in the file is deactivated"
+    return "Sync: off · people not in the file stay as they are"
+
+
+def deactivation_question(count: int) -> str:
+    who = "1 person" if count == 1 else f"{count:,} people"
+    return (
+        f"{who} missing from the file will be deactivated (kept on record, left out of "
+        "figures). Import and deactivate?"
+    )
 
 
 class ImportScreen(Screen):
@@ -80,15 +97,22 @@ class ImportScreen(Screen):
                     id="path",
                     compact=True,
                 )
-            yield Checkbox(
-                "The file is the whole staff (sync: others deactivated)", id="sync", compact=True
-            )
+            yield MarkedCheckbox(sync_label(False), id="sync", compact=True)
         with VerticalScroll(id="report"):
             yield Static(Text("Type a path and press Enter to preview."), id="report-text")
         with Horizontal(id="import-buttons"):
             yield Button("Preview", id="preview", compact=True)
             yield Button("Import", id="import", variant="primary", disabled=True, compact=True)
         yield KeysFooter()
+
+    @on(Select.Changed, "#kind")
+    def _kind_changed(self) -> None:
+        """Only a staff file can deactivate people: the sync choice is shown for staff only."""
+        self.query_one("#sync", Checkbox).display = self._kind() == "staff"
+
+    @on(Checkbox.Changed, "#sync")
+    def _sync_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = sync_label(event.value)
 
     def action_focus_path(self) -> None:
         self.query_one("#path", Input).focus()
@@ -100,8 +124,11 @@ class ImportScreen(Screen):
             self.query_one("#kind", Select).focus()
 
     # ---------------------------------------------------------------- what the user chose
+    def _kind(self) -> str:
+        return str(self.query_one("#kind", Select).value)
+
     def _choice(self) -> tuple[str, Path, bool]:
-        kind = str(self.query_one("#kind", Select).value)
+        kind = self._kind()
         path = Path(self.query_one("#path", Input).value.strip()).expanduser()
         sync = self.query_one("#sync", Checkbox).value and kind == "staff"
         return kind, path, sync
@@ -143,8 +170,19 @@ class ImportScreen(Screen):
     # ---------------------------------------------------------------- import
     @on(Button.Pressed, "#import")
     def action_confirm(self) -> None:
-        if self.plan is None or self.plan.problems or not self.plan.changes:
+        plan = self.plan
+        if plan is None or plan.problems or not plan.changes:
             return
+        if plan.deactivated:
+            question = deactivation_question(len(plan.deactivated))
+            self.app.push_screen(
+                ConfirmDialog(question, confirm_label="Deactivate and import", keep_label="Back"),
+                lambda yes: self._write() if yes else None,
+            )
+            return
+        self._write()
+
+    def _write(self) -> None:
         self.query_one("#import", Button).disabled = True
         self._show(Text("Importing …"))
         self._import(*self._choice())
