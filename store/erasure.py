@@ -51,6 +51,7 @@ from store.repository import (
     PARTIAL_SUFFIX,
     FolderRepository,
     remove_partial_backups,
+    with_history_recorded,
 )
 
 TEXT = "text"
@@ -363,6 +364,10 @@ def _erase_in_folder(folder: Path, identity: Identity) -> bool:
     changed, _ = erase_in_files(files, identity)
     if changed:
         changed = _with_entry(changed, files, identity)
+    if META_FILE in files and set(changed) & set(HISTORY_FILES.values()):
+        # The backup's meta.json records its history's lengths and checksums: written first,
+        # so that an erasure run again after a crash rewrites the history to match it.
+        changed = {META_FILE: with_history_recorded(files[META_FILE], changed), **changed}
     for name, data in changed.items():
         atomic_write(folder / name, data)
     return bool(changed)

@@ -6,13 +6,16 @@ an import row and `kapabel check`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterable
 
 from pydantic import ValidationError
 
 from store.dataset import AssessmentRow, Dataset
 from store.errors import format_pydantic_error
 from store.models import (
+    GENERATED_ID_PREFIX,
     REGISTER_MODELS,
     Assessment,
     Competency,
@@ -262,6 +265,25 @@ def stored_text_problems(ds: Dataset) -> list[str]:
                 type(record).model_validate(record.model_dump())
             except ValidationError as error:
                 problems += [f"{name} {key!r}: {p}" for p in format_pydantic_error(error)]
+    return problems
+
+
+def highest_id(keys: Iterable[str], prefix: str) -> int:
+    """The highest number among keys of the form `<prefix>-<digits>` (0 when there is none)."""
+    pattern = re.compile(rf"{re.escape(prefix)}-([0-9]+)")
+    return max((int(m[1]) for key in keys if (m := pattern.fullmatch(key))), default=0)
+
+
+def counter_problems(ds: Dataset, counters: dict[str, int]) -> list[str]:
+    """Key counters behind the keys their table already holds (a reset or restored counter)."""
+    problems = []
+    for table, prefix in GENERATED_ID_PREFIX.items():
+        highest, counter = highest_id(ds.table(table), prefix), counters.get(prefix, 0)
+        if highest > counter:
+            problems.append(
+                f"counter {prefix} is {counter}, behind {table}, which holds "
+                f"{prefix}-{highest:06d}: new keys continue after the highest"
+            )
     return problems
 
 

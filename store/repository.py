@@ -25,6 +25,7 @@ import getpass
 import os
 import shutil
 import threading
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -67,8 +68,16 @@ from store.files import (
     write_temp,
 )
 from store.gcpause import collector_paused
-from store.history import HistoryLog, encode_lines
-from store.integrity import dataset_problems, key_taken_problems, record_problems, usages
+from store.history import Convert, HistoryLog, encode_lines, invalid_record, records_of
+from store.integrity import (
+    counter_problems,
+    dataset_problems,
+    highest_id,
+    key_taken_problems,
+    record_problems,
+    usages,
+)
+from store.journal import check_journal
 from store.migrations import V0_FILE
 from store.models import (
     GENERATED_ID_PREFIX,
@@ -97,6 +106,7 @@ HISTORY_FILES = {
     "robot_benefits": "robot_benefits.jsonl",
     "audit": "audit.jsonl",
 }
+HISTORY_MODELS = {"assessments": Assessment, "robot_benefits": RobotBenefit, "audit": AuditEntry}
 
 
 def current_user() -> str:
@@ -156,30 +166,55 @@ def why_invalid(record: object, error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def check_journal(journal: dict, path: Path) -> None:
-    """Refuse a journal that is not what `_commit_files` writes (names inside the folder only)."""
+def meta_document(data: dict, meta_path: Path) -> dict:
+    """The meta document of a parsed `meta.json`; CorruptFileError naming what is wrong.
 
-    def plain(name: object) -> bool:
-        return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name
+    `history` maps each history file to [length, CRC-32] as the last save left it (absent in a
+    database written before lengths were recorded).
+    """
+    meta = data.get("meta")
+    doc = meta.get("1") if isinstance(meta, dict) else None
+    if not isinstance(doc, dict):
+        raise CorruptFileError(meta_path, "no meta document")
+    counters = doc.get("counters", {})
+    if not isinstance(counters, dict) or not all(map(whole, counters.values())):
+        raise CorruptFileError(meta_path, "counters: not a table of whole numbers")
+    history = doc.get("history", {})
+    if not isinstance(history, dict) or not all(
+        name in HISTORY_FILES.values()
+        and isinstance(entry, list)
+        and len(entry) == 2
+        and all(map(whole, entry))
+        and entry[0] >= 0
+        and 0 <= entry[1] < 1 << 32
+        for name, entry in history.items()
+    ):
+        raise CorruptFileError(meta_path, "history: not a table of file lengths and checksums")
+    return {"schema_version": doc.get("schema_version"), "counters": counters, "history": history}
 
+
+def whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def recorded(content: bytes) -> list[int]:
+    """[length, CRC-32] of a history file's content as a save records it (its whole lines)."""
+    end = content.rfind(b"\n") + 1
+    return [end, zlib.crc32(content[:end])]
+
+
+def with_history_recorded(meta: bytes, files: dict[str, bytes]) -> bytes:
+    """`meta` (a meta.json's bytes) recording the history files among `files` as they are: for
+    history rewritten outside a transaction (an erasure in a backup). Unchanged if unreadable."""
     try:
-        replaces_ok = all(
-            len(step) == 2 and plain(step[0]) and plain(step[1]) for step in journal["replace"]
-        )
-        appends_ok = all(
-            len(step) == 3
-            and plain(step[0])
-            and isinstance(step[1], int)
-            and step[1] >= 0
-            and isinstance(step[2], str)
-            for step in journal["append"]
-        )
-    except (KeyError, TypeError):
-        replaces_ok = appends_ok = False
-    if not (replaces_ok and appends_ok):
-        raise CorruptFileError(
-            path, "not a Kapabel journal (an interrupted save cannot be finished from it)"
-        )
+        data = orjson.loads(meta)
+        history = data["meta"]["1"].setdefault("history", {})
+    except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+        return meta
+    for name, content in files.items():
+        if name in HISTORY_FILES.values():
+            history[name] = recorded(content)
+    return orjson.dumps(data)
 
 
 class Repository(Protocol):
@@ -207,7 +242,7 @@ class FolderRepository:
             m.table: RegisterTable(m, self.path / f"{m.table}.json") for m in REGISTER_MODELS
         }
         self.logs = {name: HistoryLog(self.path / file) for name, file in HISTORY_FILES.items()}
-        self.meta: dict = {"schema_version": SCHEMA_VERSION, "counters": {}}
+        self.meta: dict = {"schema_version": SCHEMA_VERSION, "counters": {}, "history": {}}
         self.meta_signature: tuple[int, int, int] | None = None
         self.meta_pin = Pin()
         self._lock = FileLock(str(self.path / LOCK_FILE), timeout=lock_timeout, mode=FILE_MODE)
@@ -290,17 +325,11 @@ class FolderRepository:
     def _set_meta(
         self, data: dict, meta_path: Path, signature: tuple[int, int, int] | None
     ) -> None:
-        meta = data.get("meta")
-        doc = meta.get("1") if isinstance(meta, dict) else None
-        if not isinstance(doc, dict):
-            raise CorruptFileError(meta_path, "no meta document")
-        counters = doc.get("counters", {})
-        if not isinstance(counters, dict) or not all(
-            isinstance(n, int) and not isinstance(n, bool) for n in counters.values()
-        ):
-            raise CorruptFileError(meta_path, "counters: not a table of whole numbers")
-        self.meta = {"schema_version": doc.get("schema_version"), "counters": counters}
+        self.meta = meta_document(data, meta_path)
         self.meta_signature = signature
+        for log in self.logs.values():
+            committed = self.meta["history"].get(log.path.name)
+            log.expect(tuple(committed) if committed else None)
 
     def _check_empty_folder(self) -> None:
         """A new database goes only into an empty folder, never among someone's other files."""
@@ -323,7 +352,7 @@ class FolderRepository:
     def _initialise(self) -> None:
         from store.digcomp import digcomp_records
 
-        self.meta = {"schema_version": SCHEMA_VERSION, "counters": {}}
+        self.meta = {"schema_version": SCHEMA_VERSION, "counters": {}, "history": {}}
         with self.transaction(summary="new database with DigComp 2.2") as tx:
             tx.meta_dirty = True
             for record in digcomp_records():
@@ -340,23 +369,44 @@ class FolderRepository:
         for log in self.logs.values():
             log.reset()
         ds.assessments = self._read_assessments()
-        ds.robot_benefits = self._benefits(self.logs["robot_benefits"].read_new()[0], {})
+        ds.robot_benefits = self.logs["robot_benefits"].read_new(self._benefits)[0]
+        if self.logs["audit"].committed is not None:
+            self._check_audit_log()  # without a recorded length: checked before the next save
         self.ds = ds
 
     def _read_assessments(self) -> list[AssessmentRow]:
         """The history: from the snapshot as far as it goes, then the JSON lines after it."""
         log = self.logs["assessments"]
         rows: list[AssessmentRow] = []
-        saved = snapshot.load(self.path, log.path)
-        if saved is not None:
+        saved = snapshot.load(self.path, log.path, discard_stale=False)
+        if saved is not None and (log.committed is None or saved[1].offset <= log.committed[0]):
             rows, position = saved
             position.resume(log)  # the history starts with the bytes these rows came from
-        records, rewritten = log.read_new()
-        if rewritten:
+        new, rewritten = log.read_new(self._rows_after(len(rows)))
+        if rewritten or not rows:
             rows = []
+            if snapshot.snapshot_path(self.path).exists():
+                snapshot.remove(self.path)  # it could not be used: stale, damaged or foreign
         self.snapshot_rows = len(rows)
-        rows.extend(self._assessment_rows(records, len(rows)))
+        rows.extend(new)
         return rows
+
+    def _rows_after(self, count: int) -> Convert:
+        """Converts new history records to rows that follow `count` rows (all when rewritten)."""
+
+        def convert(records: list[dict], first: int, rewritten: bool) -> list[AssessmentRow]:
+            return self._assessment_rows(records, 0 if rewritten else count)
+
+        return convert
+
+    def _check_audit_log(self) -> None:
+        """Check what was added to the audit log (its recorded part by checksum only)."""
+        self.logs["audit"].read_new(self._audit_entries_valid, parse_committed=False)
+
+    def _audit_entries_valid(self, records: list[dict], first: int, rewritten: bool) -> None:
+        problem = invalid_record(records, AuditEntry, first, "an audit entry")
+        if problem:
+            raise CorruptFileError(self.logs["audit"].path, problem)
 
     def save_snapshot(
         self,
@@ -413,17 +463,14 @@ class FolderRepository:
                     ) from error
             raise
 
-    def _benefits(self, records: list[dict], into: dict) -> dict:
-        for i, record in enumerate(records):
-            try:
-                benefit = RobotBenefit.model_validate(record, context=STORED_CONTEXT)
-            except ValidationError as error:
-                raise CorruptFileError(
-                    self.logs["robot_benefits"].path,
-                    f"record {i + 1}: " + "; ".join(format_pydantic_error(error)),
-                ) from error
-            into[benefit.key()] = benefit
-        return into
+    def _benefits(self, records: list[dict], first: int, rewritten: bool) -> dict:
+        """The benefit records by key (a later record for a month replaces an earlier one)."""
+        try:
+            benefits = records_of(RobotBenefit).validate_python(records, context=STORED_CONTEXT)
+        except ValidationError:
+            problem = invalid_record(records, RobotBenefit, first, "a robot benefit")
+            raise CorruptFileError(self.logs["robot_benefits"].path, str(problem)) from None
+        return {benefit.key(): benefit for benefit in benefits}
 
     # ----------------------------------------------------------------- locking and recovery
     @contextlib.contextmanager
@@ -457,10 +504,15 @@ class FolderRepository:
                 self._lock.release()
 
     def _recover(self) -> None:
-        """Roll forward a commit a crash interrupted, and sweep away abandoned temporaries."""
+        """Roll forward a commit a crash interrupted, and sweep away abandoned temporaries.
+
+        The journal is checked whole first (`store.journal`): one that does not describe a
+        commit of this database is refused, naming it, before any of it is replayed.
+        """
         journal_path = self.path / JOURNAL_FILE
         journal = read_json_object(journal_path)
         if journal is not None:
+            check_journal(self, journal, journal_path)
             self._apply_journal(journal, journal_path)
             journal_path.unlink()
             fsync_dir(self.path)
@@ -487,55 +539,105 @@ class FolderRepository:
         return True
 
     def _apply_journal(self, journal: dict, journal_path: Path | None = None) -> None:
-        """Finish a commit; safe to run again after a crash part-way (each step is idempotent)."""
-        if journal_path is not None:
-            check_journal(journal, journal_path)
-        for temp_name, final_name in journal.get("replace", []):
-            temp = self.path / temp_name
-            if temp.exists():
-                os.replace(temp, self.path / final_name)
-        fsync_dir(self.path)
-        for name, size_before, text in journal.get("append", []):
+        """Finish a commit; safe to run again after a crash part-way (each step is idempotent).
+
+        Appends come first and replacements last, so that until a file is replaced a failed
+        commit can still be taken back (`_undo`).
+        """
+        for name, size_before, text in journal["append"]:
             target = self.path / name
             data = text.encode("utf-8")
             size = target.stat().st_size if target.exists() else 0
             if size == size_before + len(data):
                 continue
-            if size != size_before:
-                if size < size_before:
-                    raise CorruptFileError(target, "shorter than a pending commit expects")
+            if size != size_before:  # part of it got there (`check_journal` saw it is ours)
                 with open(target, "rb+") as handle:
                     handle.truncate(size_before)
                     os.fsync(handle.fileno())
             append_durably(target, data)
+        for temp_name, final_name in journal["replace"]:
+            temp = self.path / temp_name
+            if temp.exists():
+                os.replace(temp, self.path / final_name)
+        fsync_dir(self.path)
 
     def _commit_files(
-        self, replacements: list[tuple[Path, bytes]], appends: dict[str, bytes]
+        self,
+        replacements: list[tuple[Path, bytes]],
+        appends: dict[str, bytes],
+        *,
+        meta_dirty: bool = False,
     ) -> None:
-        """Write new table files and append history lines, all or nothing."""
+        """Write new files and append history lines, all or nothing.
+
+        Appending to the history also records its new lengths and checksums in `meta.json`,
+        in the same journaled commit. A commit that fails is taken back (and raises) unless a
+        file was already replaced: it is then complete in the durable journal, so the save
+        counts (the next process to take the lock finishes it). A save reported as failed
+        never appears later.
+        """
         appends = {name: data for name, data in appends.items() if data}
-        if len(replacements) + len(appends) == 0:
+        starts = {name: self.logs[name].prepare_append() for name in appends}
+        if appends:
+            self.meta["history"] = self._history_record(appends, starts)
+            meta_dirty = True
+        if meta_dirty:
+            replacements = [*replacements, (self.path / META_FILE, self.meta_bytes())]
+        if not replacements:
             return
         if len(replacements) == 1 and not appends:
             atomic_write(*replacements[0])
             return
-        if not replacements and len(appends) == 1:
-            ((name, data),) = appends.items()
-            self.logs[name].prepare_append()
-            append_durably(self.logs[name].path, data)
-            return
-        journal = {"replace": [], "append": []}
+        journal: dict = {"replace": [], "append": []}
         for path, data in replacements:
             temp = write_temp(path, data, suffix=".txn")
             journal["replace"].append([temp.name, path.name])
         for name, data in appends.items():
-            log = self.logs[name]
-            journal["append"].append([log.path.name, log.prepare_append(), data.decode("utf-8")])
+            journal["append"].append([self.logs[name].path.name, starts[name], data.decode()])
         journal_path = self.path / JOURNAL_FILE
         atomic_write(journal_path, orjson.dumps(journal))  # the commit point
-        self._apply_journal(journal)
+        try:
+            self._apply_journal(journal)
+        except BaseException as error:
+            if any(not (self.path / temp).exists() for temp, _ in journal["replace"]):
+                if isinstance(error, OSError):
+                    return  # a file was replaced: committed; the journal holds the rest
+                raise
+            self._undo(journal, journal_path, error)
+            raise
         journal_path.unlink()
         fsync_dir(self.path)
+
+    def _history_record(self, appends: dict[str, bytes], starts: dict[str, int]) -> dict:
+        """Each history file's [length, CRC-32] once `appends` are made (for `meta.json`)."""
+        record = dict(self.meta.get("history", {}))
+        for name, log in self.logs.items():
+            if name in appends and starts[name] != log.offset:
+                raise StoreError(f"{log.path}: not read to its end before a save; nothing saved")
+            if log.read_whole:
+                record[log.path.name] = list(log.after_append(appends.get(name, b"")))
+        return record
+
+    def _undo(self, journal: dict, journal_path: Path, error: BaseException) -> None:
+        """Take back a commit that replaced no file yet: the journal goes first (then nothing
+        can finish it), then the lines appended (past the recorded length they are not read
+        anyway) and the temporaries."""
+        try:
+            journal_path.unlink()
+        except OSError as failed:
+            raise StoreError(
+                f"{journal_path}: a save failed ({getattr(error, 'strerror', None) or error}) "
+                f"and could not be taken back ({failed.strerror}); it will be completed when "
+                "the database is next opened"
+            ) from error
+        fsync_dir(self.path)
+        for name, size_before, _ in journal["append"]:
+            with contextlib.suppress(OSError), open(self.path / name, "rb+") as handle:
+                handle.truncate(size_before)
+                os.fsync(handle.fileno())
+        for temp, _ in journal["replace"]:
+            with contextlib.suppress(OSError):
+                (self.path / temp).unlink()
 
     # ----------------------------------------------------------------- reading
     def refresh(self) -> bool:
@@ -559,45 +661,50 @@ class FolderRepository:
         return self._finish_erasure() or changed
 
     def _refresh_history(self) -> bool:
-        """Take in what was appended to the history; a damaged record is read again next time."""
-        changed = False
-        log = self.logs["assessments"]
-        try:
-            records, rewritten = log.read_new()
-            if rewritten:
-                self.ds.assessments = self._assessment_rows(records, 0)
-                self.snapshot_rows = 0
-            elif records:
-                self.ds.assessments.extend(self._assessment_rows(records, len(self.ds.assessments)))
-            changed = bool(records) or rewritten
-            log = self.logs["robot_benefits"]
-            records, rewritten = log.read_new()
-            if rewritten:
-                self.ds.robot_benefits = self._benefits(records, {})
-            elif records:
-                self._benefits(records, self.ds.robot_benefits)
-        except CorruptFileError:
-            log.invalidate()
-            raise
-        return changed or bool(records) or rewritten
+        """Take in what was appended to the history (the audit log is checked, not kept); a
+        damaged record is read again next time."""
+        ds = self.ds
+        rows, rewritten = self.logs["assessments"].read_new(self._rows_after(len(ds.assessments)))
+        if rewritten:
+            ds.assessments = rows
+            self.snapshot_rows = 0
+        else:
+            ds.assessments.extend(rows)
+        changed = bool(rows) or rewritten
+        benefits, rewritten = self.logs["robot_benefits"].read_new(self._benefits)
+        if rewritten:
+            ds.robot_benefits = benefits
+        else:
+            ds.robot_benefits.update(benefits)
+        self._check_audit_log()
+        return changed or bool(benefits) or rewritten
 
     def audit_entries(self) -> list[AuditEntry]:
         return [AuditEntry.model_validate(r) for r in self.logs["audit"].read_all()]
 
     def problems(self) -> list[str]:
-        """What `kapabel check` reports: torn lines, broken references, bad levels."""
+        """What `kapabel check` reports: history that does not read whole (each audit line an
+        audit entry), bytes past the last save, key counters behind their tables, broken
+        references, bad levels."""
         found: list[str] = []
-        for log in self.logs.values():
+        for name, log in self.logs.items():
             log_now = HistoryLog(log.path)
+            log_now.expect(log.committed)
             try:
-                log_now.read_new()
+                log_now.read_new(self._audit_entries_valid if name == "audit" else None)
             except CorruptFileError as error:
                 found.append(f"{log.path.name}: {error.problem}")
                 continue
-            if log_now.torn_tail:
+            tail = log_now.read_past_end()
+            if b"\n" in tail:
                 found.append(
-                    f"{log.path.name}: torn last line ({len(log_now.torn_tail)} bytes, "
-                    "left by an interrupted save) is ignored"
+                    f"{log.path.name}: {len(tail)} bytes past the last save (left by an "
+                    "interrupted save) are ignored"
+                )
+            elif tail:
+                found.append(
+                    f"{log.path.name}: torn last line ({len(tail)} bytes, left by an "
+                    "interrupted save) is ignored"
                 )
             if log.torn_path.exists():
                 count = log.torn_path.read_bytes().count(b"\n")
@@ -605,6 +712,7 @@ class FolderRepository:
                     f"{log.torn_path.name}: {count} torn line(s) from interrupted saves were set "
                     "aside here; delete the file once you have looked at it"
                 )
+        found += [f"{META_FILE}: {p}" for p in counter_problems(self.ds, self.meta["counters"])]
         found += dataset_problems(self.ds)
         return found
 
@@ -619,7 +727,8 @@ class FolderRepository:
             yield
 
     def rewrite_history(self, name: str, transform: Callable[[list[dict]], list[dict]]) -> None:
-        """Replace history file `name` with `transform(records)`, atomically, under the lock.
+        """Replace history file `name` with `transform(records)`, all or nothing, under the lock,
+        recording its new length and checksum with it.
 
         For erasing a person only: history is otherwise append-only.
         """
@@ -628,7 +737,15 @@ class FolderRepository:
             if name == "assessments":
                 snapshot.remove(self.path)  # it may hold what is being erased
             log.prepare_append()
-            atomic_write(log.path, encode_lines(transform(log.read_all())))
+            data = encode_lines(transform(log.read_all()))
+            before = self.meta
+            history = {**self._history_record({}, {}), log.path.name: [len(data), zlib.crc32(data)]}
+            self.meta = {**before, "history": history}
+            try:
+                self._commit_files([(log.path, data)], {}, meta_dirty=True)
+            except BaseException:
+                self.meta = before
+                raise
             self._refresh_locked()
 
     def replace_files(self, contents: dict[str, bytes], *, whole: bool = True) -> None:
@@ -644,21 +761,26 @@ class FolderRepository:
             unknown = sorted(set(contents) - wanted)
             if unknown:
                 raise StoreError(f"not database files: {', '.join(unknown)}")
-            journal: dict = {"replace": [], "append": []}
+            replacements = []
             for file_name in sorted(wanted):
                 data = contents.get(file_name)
                 if data is None and (not whole or not (self.path / file_name).exists()):
                     continue
                 if data is None:
                     data = b"" if file_name.endswith(".jsonl") else b"{}"
-                temp = write_temp(self.path / file_name, data, suffix=".txn")
-                journal["replace"].append([temp.name, file_name])
-            journal_path = self.path / JOURNAL_FILE
-            atomic_write(journal_path, orjson.dumps(journal))
+                replacements.append((self.path / file_name, data))
+            before = self.meta
+            if META_FILE not in contents:  # record the new history with it (an erasure)
+                history = self._history_record({}, {})
+                history |= {p.name: recorded(d) for p, d in replacements if p.suffix == ".jsonl"}
+                self.meta = {**before, "history": history}
             snapshot.remove(self.path)
-            self._apply_journal(journal)
-            journal_path.unlink()
-            fsync_dir(self.path)
+            try:
+                self._commit_files(replacements, {}, meta_dirty=self.meta is not before)
+            except BaseException:
+                self.meta = before
+                raise
+            self._recover()  # only if a file system error left part of it to the journal
             self._prepare_schema()
             self._load_all()
 
@@ -742,6 +864,7 @@ class Transaction:
         self.assessments_before = len(repo.ds.assessments)
         self.meta_before = orjson.loads(orjson.dumps(repo.meta))
         self.meta_dirty = False
+        self.ids_checked: set[str] = set()
         self.now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         """When the changes were made (one time for the whole transaction, as audit text)."""
 
@@ -757,7 +880,7 @@ class Transaction:
             raise StoreError(f"{table} is history: use record()")
         prefix = GENERATED_ID_PREFIX.get(table)
         if prefix and not getattr(record, "id", ""):
-            record = record.model_copy(update={"id": self._next_id(prefix)})
+            record = record.model_copy(update={"id": self._next_id(table, prefix)})
         problems = record_problems(self.ds, record)
         key = record.key()
         if problems:
@@ -837,8 +960,15 @@ class Transaction:
             self._audit(action, record.table, record.key(), changes_between(old, record))
 
     # -- internals
-    def _next_id(self, prefix: str) -> str:
+    def _next_id(self, table: str, prefix: str) -> str:
+        """A new key: after the counter in `meta.json`, and after every key the table already
+        holds (a counter reset or restored on its own must never reuse someone's key)."""
         counters = self.repo.meta.setdefault("counters", {})
+        if prefix not in self.ids_checked:  # once per transaction: its own ids follow on
+            self.ids_checked.add(prefix)
+            counters[prefix] = max(
+                int(counters.get(prefix, 0)), highest_id(self.ds.table(table), prefix)
+            )
         counters[prefix] = int(counters.get(prefix, 0)) + 1
         self.meta_dirty = True
         return f"{prefix}-{counters[prefix]:06d}"
@@ -881,18 +1011,16 @@ class Transaction:
                 table = repo.tables[name]
                 table.apply(self.upserts.get(name, {}), self.deletes.get(name, set()))
                 replacements.append((table.path, table.storage.dump()))
-            if self.meta_dirty:
-                replacements.append((repo.path / META_FILE, repo.meta_bytes()))
             appends = {name: encode_lines(lines) for name, lines in self.lines.items()}
-            repo._commit_files(replacements, appends)
+            repo._commit_files(replacements, appends, meta_dirty=self.meta_dirty)
         except BaseException:
             for name in touched:
                 repo.tables[name].mark_stale()  # memory no longer matches disk: reload
-            repo.meta_signature = None if self.meta_dirty else repo.meta_signature
+            repo.meta_signature = None  # memory's meta is put back: read the file's again
             raise
         for name in touched:
             repo.tables[name].mark_written()
-        if self.meta_dirty:
+        if self.meta_dirty or any(appends.values()):
             repo.meta_signature = repo.meta_pin.hold_current(repo.path / META_FILE)
         for name, data in appends.items():
             if data:

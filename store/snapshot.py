@@ -32,7 +32,7 @@ import orjson
 
 from store.dataset import AssessmentRow
 from store.files import atomic_write, ensure_private_dir, file_signature
-from store.history import HistoryLog
+from store.history import HistoryLog, crc_of
 
 FORMAT = 2
 CACHE_DIR = "cache"
@@ -83,15 +83,7 @@ class Position:
         signature = file_signature(path)
         if signature is None or signature[1] < self.offset or self.offset < 0:
             return False
-        crc, left = 0, self.offset
-        with open(path, "rb") as handle:
-            while left:
-                chunk = handle.read(min(left, 1 << 22))
-                if not chunk:
-                    return False
-                crc = zlib.crc32(chunk, crc)
-                left -= len(chunk)
-        return crc == self.crc
+        return crc_of(path, self.offset) == self.crc
 
 
 def snapshot_path(db: Path) -> Path:
@@ -138,10 +130,14 @@ def remove(db: Path) -> None:
 
 
 # --------------------------------------------------------------------------- reading
-def load(db: Path, history: Path) -> tuple[list[AssessmentRow], Position] | None:
+def load(
+    db: Path, history: Path, *, discard_stale: bool = True
+) -> tuple[list[AssessmentRow], Position] | None:
     """The rows and where they end in `history`; None when there is no usable snapshot.
 
-    A snapshot that no longer matches the history is deleted (call under the write lock).
+    A snapshot that no longer matches the history is deleted (call under the write lock),
+    unless `discard_stale` is False: the caller then deletes it once it has read the history
+    and found it whole (a damaged history is left with everything around it unchanged).
     """
     try:
         data = snapshot_path(db).read_bytes()
@@ -156,7 +152,8 @@ def load(db: Path, history: Path) -> tuple[list[AssessmentRow], Position] | None
         if position is None:
             return None
         if not position.still_holds(history):
-            remove(db)  # stale for good: the history's first bytes changed
+            if discard_stale:
+                remove(db)  # stale for good: the history's first bytes changed
             return None
         rows = _decode(orjson.loads(columns), header["rows"])
         # The same bytes in another file (a copied database folder) serve just as well.

@@ -40,6 +40,13 @@ def _audit_without_time(path: Path) -> list[dict]:
     return [{k: v for k, v in line.items() if k != "at"} for line in lines]
 
 
+def _meta_without_audit_checksum(path: Path) -> dict:
+    """meta.json, but for the audit log's checksum (its lines hold the time they were made)."""
+    meta = orjson.loads((path / "meta.json").read_bytes())
+    meta["meta"]["1"]["history"]["audit.jsonl"].pop()
+    return meta
+
+
 def _ancestors(ds: Dataset, code: str) -> list[str]:
     chain = []
     while code is not None:
@@ -60,9 +67,11 @@ def test_same_seed_gives_identical_files(demo_db_template: Path, tmp_path: Path)
     subprocess.run([sys.executable, "-c", script, str(again)], env=env, check=True)
     register = sorted(p.name for p in demo_db_template.glob("*.json"))
     assert "staff.json" in register and "training_plans.json" in register
+    register.remove("meta.json")
     for name in register + ["assessments.jsonl", "robot_benefits.jsonl"]:
         assert (again / name).read_bytes() == (demo_db_template / name).read_bytes(), name
     assert _audit_without_time(again) == _audit_without_time(demo_db_template)
+    assert _meta_without_audit_checksum(again) == _meta_without_audit_checksum(demo_db_template)
 
 
 def test_another_seed_gives_another_municipality(tmp_path: Path) -> None:

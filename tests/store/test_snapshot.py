@@ -6,12 +6,14 @@ import datetime as dt
 import os
 import stat
 import zlib
+from pathlib import Path
 
 import orjson
 import pytest
 
 from store import snapshot
 from store.backup import make_backup, restore
+from store.errors import CorruptFileError
 from store.models import Assessment
 from store.repository import FolderRepository
 from tests.iohelpers import EMPLOYEE_NO, populate
@@ -70,12 +72,22 @@ def test_what_was_recorded_after_the_snapshot_is_read_from_the_history(saved):
     assert rows == read_without_snapshot(saved)
 
 
+def record_as_saved(history: Path) -> None:
+    """Record the history's length and checksum in meta.json, as a save that rewrote it would."""
+    meta_path = history.with_name("meta.json")
+    meta = orjson.loads(meta_path.read_bytes())
+    data = history.read_bytes()
+    meta["meta"]["1"]["history"][history.name] = [len(data), zlib.crc32(data)]
+    meta_path.write_bytes(orjson.dumps(meta))
+
+
 def test_a_history_replaced_behind_the_snapshots_back_is_read_whole(saved):
     history = saved.path / "assessments.jsonl"
     lines = history.read_bytes().splitlines(keepends=True)
     replacement = history.with_name("new")
     replacement.write_bytes(lines[2] + lines[0])  # another file, not an append
     os.replace(replacement, history)
+    record_as_saved(history)
 
     reopened = FolderRepository.open(saved.path)
     assert reopened.snapshot_rows == 0
@@ -134,7 +146,12 @@ def test_a_history_edited_in_place_is_read_from_its_lines_and_the_snapshot_delet
     with open(history, "r+b") as handle:  # same file, same size, same last bytes: level 3 -> 2
         handle.write(data.replace(b'"level":1', b'"level":2', 1))
     assert history.stat().st_ino == inode
+    kept = snapshot.snapshot_path(saved.path).read_bytes()
+    with pytest.raises(CorruptFileError, match="changed since the last save"):
+        FolderRepository.open(saved.path)  # not as the last save left it: refused...
+    assert snapshot.snapshot_path(saved.path).read_bytes() == kept  # ...and nothing deleted
 
+    record_as_saved(history)  # as if a save had made the change
     reopened = FolderRepository.open(saved.path)
     assert reopened.snapshot_rows == 0
     assert reopened.ds.assessments[0].level == 2
