@@ -2,7 +2,7 @@
 
 Layout of a database folder (created 0700, every file 0600):
 
-    meta.json                 schema version and key counters (TinyDB)
+    meta.json                 schema version, key counters, history lengths and checksums
     <table>.json              one TinyDB file per register table (departments.json, staff.json...)
     assessments.jsonl         history, append-only
     robot_benefits.jsonl      history, append-only
@@ -14,7 +14,8 @@ Layout of a database folder (created 0700, every file 0600):
 Every write happens in a `Transaction` under an exclusive file lock, after picking up what other
 processes changed. A commit that touches more than one file first writes a journal (the new
 table files as fsynced temporaries, the lines to append); a crash at any point is rolled forward
-by the next process that takes the lock, so a database always opens whole.
+by the next process that takes the lock, so a database always opens whole. A commit that fails
+(a full disk) is taken back at once, so a save reported as failed never appears later.
 """
 
 from __future__ import annotations
@@ -632,9 +633,13 @@ class FolderRepository:
             ) from error
         fsync_dir(self.path)
         for name, size_before, _ in journal["append"]:
-            with contextlib.suppress(OSError), open(self.path / name, "rb+") as handle:
-                handle.truncate(size_before)
-                os.fsync(handle.fileno())
+            with contextlib.suppress(OSError):
+                if size_before == 0:
+                    (self.path / name).unlink()  # the append made it: as if never written
+                    continue
+                with open(self.path / name, "rb+") as handle:
+                    handle.truncate(size_before)
+                    os.fsync(handle.fileno())
         for temp, _ in journal["replace"]:
             with contextlib.suppress(OSError):
                 (self.path / temp).unlink()

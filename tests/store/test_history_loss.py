@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import orjson
@@ -177,13 +179,77 @@ def test_the_commands_refuse_a_cut_history_file(db: Path, file: str) -> None:
 
 def test_a_database_without_recorded_lengths_still_opens_and_records_them(db: Path) -> None:
     """A database written before lengths were recorded: read as before, recorded at next save."""
-    meta_path = db / META_FILE
-    meta = orjson.loads(meta_path.read_bytes())
-    del meta["meta"]["1"]["history"]
-    meta_path.write_bytes(orjson.dumps(meta))
+    drop_recorded_lengths(db)
     repo = FolderRepository.open(db)
     assert len(repo.ds.assessments) == 4 and repo.problems() == []
     repo.put(Staff(employee_no="E2", name="Bo", department="D1"))
     cut(db / "audit.jsonl", 10)
     with pytest.raises(CorruptFileError, match="shorter than the last save left it"):
         FolderRepository.open(db)
+
+
+def drop_recorded_lengths(db: Path) -> None:
+    """meta.json as a Kapabel from before lengths were recorded wrote it."""
+    meta_path = db / META_FILE
+    meta = orjson.loads(meta_path.read_bytes())
+    del meta["meta"]["1"]["history"]
+    meta_path.write_bytes(orjson.dumps(meta))
+
+
+def test_a_save_never_appends_to_a_damaged_audit_log(db: Path) -> None:
+    earlier = FolderRepository.open(db)
+    audit = db / "audit.jsonl"
+    lines = audit.read_bytes().splitlines(keepends=True)
+    audit.write_bytes(b"".join([lines[0], b'{"at": "2026-01-0\n', *lines[2:]]))
+    before = files_of(db)
+    for repo in (earlier, None):
+        with pytest.raises(CorruptFileError) as caught:
+            repo = repo or FolderRepository.open(db)
+            repo.put(Staff(employee_no="E2", name="Bo", department="D1"))
+        assert caught.value.path == audit
+    assert files_of(db) == before
+
+
+@pytest.mark.parametrize("recorded", [True, False], ids=["recorded", "from-before"])
+def test_an_audit_line_that_is_not_an_audit_entry_is_a_problem(
+    db: Path, recorded: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Valid JSON, but no audit entry: `check` names it; without a recorded checksum to vouch
+    for the file, a save refuses to append to it."""
+    if not recorded:
+        drop_recorded_lengths(db)
+    audit = db / "audit.jsonl"
+    count = audit.read_bytes().count(b"\n")
+    audit.write_bytes(audit.read_bytes() + b'{"hello": "world"}\n')
+    if recorded:
+        data = audit.read_bytes()
+        meta = orjson.loads((db / META_FILE).read_bytes())
+        meta["meta"]["1"]["history"]["audit.jsonl"] = [len(data), zlib.crc32(data)]
+        (db / META_FILE).write_bytes(orjson.dumps(meta))
+    problem = f"audit.jsonl: record {count + 1} is not an audit entry: "
+    assert cli.main(["check", "--db", str(db)]) == 1
+    out = capsys.readouterr().out
+    assert f"problem: {problem}" in out and "at: Field required" in out
+    if not recorded:
+        before = files_of(db)
+        with pytest.raises(CorruptFileError, match=problem):
+            FolderRepository.open(db).put(Staff(employee_no="E2", name="Bo", department="D1"))
+        assert files_of(db) == before
+
+
+def test_erasing_keeps_every_backup_whole(db: Path) -> None:
+    """An erasure rewrites the history in the database and its backups: each records the new
+    lengths with it, so every one still opens and restores."""
+    from store.backup import make_backup, restore
+    from store.erasure import erase_person
+
+    repo = FolderRepository.open(db)
+    backup = make_backup(repo)
+    repo.record(Assessment(staff="E1", competency="DC1.2", level=1, date=dt.date(2026, 2, 1)))
+    erase_person(repo, "E1")
+    assert FolderRepository.open(db).problems() == []
+    copy = db.parent / "copy"
+    shutil.copytree(backup, copy)
+    assert FolderRepository.open(copy).problems() == []
+    restore(FolderRepository.open(db), backup)
+    assert FolderRepository.open(db).problems() == []

@@ -303,3 +303,73 @@ def test_a_folder_that_cannot_be_made_is_one_clear_line(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(DiskError, match=f"^{blocker / 'db'}: Not a directory$"):
         FolderRepository.open(blocker / "db", create=True)
+
+
+def audit_line(**changes: object) -> str:
+    entry = {"at": "2026-01-01T00:00:00+00:00", "user": "x", "action": "create",
+             "entity": "departments", "key": "D9", "changes": {}}  # fmt: skip
+    return orjson.dumps({**entry, **changes}).decode() + "\n"
+
+
+def size_of(repo: FolderRepository, name: str) -> int:
+    return (repo.path / name).stat().st_size
+
+
+CRAFTED = {
+    "appends to meta.json": (
+        lambda repo: {"replace": [], "append": [["meta.json", size_of(repo, "meta.json"), "x\n"]]},
+        "it appends to 'meta.json', which is not a history file",
+    ),
+    "replaces a file not of the database": (
+        lambda repo: {"replace": [[".notes.txt.1-ab.txn", "notes.txt"]], "append": []},
+        "it replaces 'notes.txt', which is not a file of the database",
+    ),
+    "a temporary of another file": (
+        lambda repo: {"replace": [[".staff.json.1-ab.txn", "roles.json"]], "append": []},
+        "'.staff.json.1-ab.txn' is not a temporary of roles.json",
+    ),
+    "lines that are no audit entries": (
+        lambda repo: {
+            "replace": [],
+            "append": [["audit.jsonl", size_of(repo, "audit.jsonl"), '{"hello": "world"}\n']],
+        },  # fmt: skip
+        "the lines for audit.jsonl: record 1 is not an audit entry",
+    ),
+    "lines that are no JSON": (
+        lambda repo: {
+            "replace": [],
+            "append": [["audit.jsonl", size_of(repo, "audit.jsonl"), "garbage\n"]],
+        },  # fmt: skip
+        "the lines for audit.jsonl: line 1 is not valid JSON",
+    ),
+    "a size that does not match": (
+        lambda repo: {
+            "replace": [],
+            "append": [["audit.jsonl", size_of(repo, "audit.jsonl") - 9, audit_line()]],
+        },  # fmt: skip
+        "audit.jsonl holds other bytes where the save appends",
+    ),
+    "appends without recording their length": (
+        lambda repo: {
+            "replace": [],
+            "append": [["audit.jsonl", size_of(repo, "audit.jsonl"), audit_line()]],
+        },  # fmt: skip
+        "meta.json records",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CRAFTED)
+def test_a_crafted_journal_is_refused_whole_and_nothing_is_written(
+    staffed: FolderRepository, case: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build, problem = CRAFTED[case]
+    (staffed.path / ".staff.json.1-ab.txn").write_bytes(b'{"staff": {}}')  # a temporary to use
+    (staffed.path / JOURNAL_FILE).write_bytes(orjson.dumps(build(staffed)))
+    before = {p.name: p.read_bytes() for p in staffed.path.iterdir() if p.is_file()}
+    assert cli.main(["check", "--db", str(staffed.path)]) == 1  # a reading command
+    out = capsys.readouterr().out
+    assert f"{staffed.path / JOURNAL_FILE}: not a Kapabel journal ({problem}" in out
+    with pytest.raises(CorruptFileError, match="not a Kapabel journal"):
+        staffed.put(Staff(employee_no="E2", name="Bo", department="D1"))
+    assert {p.name: p.read_bytes() for p in staffed.path.iterdir() if p.is_file()} == before
