@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Input, Label, Select, TextArea
+from textual.widgets import Button, DataTable, Input, Label, Select, TextArea, Tree
 
 from store.demo import DEMO_AS_OF
+from store.models import Department, Staff
 from store.repository import FolderRepository
 from tests.iohelpers import populate
 from tests.tui.conftest import AS_OF
@@ -19,6 +20,7 @@ from tui.app import KapabelApp
 from tui.screens.import_screen import ImportScreen
 from tui.screens.person import PersonScreen
 from tui.widgets.columns import CELL_PADDING, SCROLLBAR, fit_widths
+from tui.widgets.department_tree import distinct_starts, fit_name
 
 SMALL = (80, 24)
 
@@ -167,6 +169,67 @@ async def test_the_person_tables_fit_80_columns(demo_repo):
             assert plan.completed is None or plan.completed.isoformat() in text
 
 
+AREAS = ["Nord", "Syd", "Øst", "Vest", "Midt"]
+"""The last words of sibling departments that share the long beginning 'Byggeri og Planlægning'."""
+
+
+def twin_departments_repo(path: Path) -> FolderRepository:
+    """A municipality whose sibling departments differ only at the end of a long name."""
+    repo = FolderRepository.open(path, create=True, user="tester")
+    with repo.transaction() as tx:
+        tx.put(Department(code="30000", name="Teknik- og Miljøforvaltningen"))
+        for number, area in enumerate(AREAS, start=1):
+            code = f"30{number}00"
+            tx.put(
+                Department(code=code, name=f"Byggeri og Planlægning {area}", parent_code="30000")
+            )
+            tx.put(Staff(employee_no=f"E{number}", name=f"Person {number}", department=code))
+        tx.put(Department(code="30900", name="Natur og Miljø", parent_code="30000"))
+        for number, unit in enumerate(["Byggesag Hvidsten", "Byggesag Højvang", "Planteam"], 1):
+            tx.put(Department(code=f"3010{number}", name=unit, parent_code="30100"))
+    return repo
+
+
+def tree_line(pilot, tree: Tree, code: str) -> str:
+    """The characters on screen on the tree's line for `code`, within the tree."""
+    node = next(n for n in _nodes(tree.root) if n.data == code)
+    y = tree.region.y + node.line - int(tree.scroll_y)
+    line = screen_text(pilot).splitlines()[y]
+    return line[tree.region.x : tree.region.right]
+
+
+def _nodes(node):
+    yield node
+    for child in node.children:
+        yield from _nodes(child)
+
+
+async def test_sibling_departments_with_one_long_beginning_read_apart(tmp_path):
+    repo = twin_departments_repo(tmp_path / "db")
+    app = KapabelApp(repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("2")
+        tree = app.screen.query_one("#departments", Tree)
+        await settle(pilot, lambda: len(tree.root.children) == 1)
+        codes = [f"30{number}00" for number in range(1, len(AREAS) + 1)]
+        lines = [tree_line(pilot, tree, code) for code in codes]
+        assert len(set(lines)) == len(lines), lines
+        for line, code, area in zip(lines, codes, AREAS, strict=True):
+            assert code in line and area in line, line
+        assert tree.virtual_size.width <= tree.scrollable_content_region.width  # nothing cut off
+
+
+def test_a_cut_name_keeps_the_part_that_differs_from_its_siblings():
+    names = ["Byggeri og Plan Nord", "Byggeri og Plan Syd", "Natur og Miljø"]
+    starts = distinct_starts(names)
+    assert [names[i][start:] for i, start in enumerate(starts)] == ["Nord", "Syd", names[2]]
+    assert fit_name(names[0], 40, starts[0]) == names[0]  # room enough: whole
+    assert fit_name(names[0], 9, starts[0]) == "Bygg…Nord"
+    assert fit_name(names[0], 7, starts[0]) == "…n Nord"  # too little for a beginning: the end
+    assert fit_name(names[0], 5, starts[0]) == "…Nord"
+    assert fit_name("Sundhedscenter Bøgeskov", 8) == "Sundhed…"  # differs at once: cut at the end
+
+
 # ---------------------------------------------------------------- snapshots at 80×24
 # Update after an intended change: `pytest tests/tui/test_80_columns.py --snapshot-update -k NAME`
 
@@ -211,3 +274,17 @@ def test_person_with_plans_snapshot(snap_compare, demo_repo):
         await open_person_plans(pilot, employee_no)
 
     assert snap_compare(demo_app(demo_repo), terminal_size=SMALL, run_before=run_before)
+
+
+def test_organisation_tree_of_twin_departments_snapshot(snap_compare, tmp_path):
+    repo = twin_departments_repo(tmp_path / "twins")
+
+    async def run_before(pilot) -> None:
+        await pilot.press("2")
+        tree = pilot.app.screen.query_one("#departments", Tree)
+        await settle(pilot, lambda: len(tree.root.children) == 1)
+        await pilot.press("down", "down", "space")  # open the first of the twins
+        await pilot.pause()
+
+    app = KapabelApp(repo, as_of=AS_OF, watch_interval=None)
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)

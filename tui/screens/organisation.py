@@ -22,6 +22,7 @@ from textual.widgets import (
 )
 
 from tui.screens.base import AnalysisScreen
+from tui.widgets.department_tree import DepartmentTree
 from tui.widgets.footer import KeysFooter
 from tui.widgets.heatmap import HeatmapLegend, HeatmapRow, HeatmapView
 from tui.widgets.readiness import ReadinessBar
@@ -53,10 +54,9 @@ class OrganisationScreen(AnalysisScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        tree: Tree[str | None] = Tree(
-            WHOLE_ORGANISATION, data=None, id="departments", classes="analysis-body"
-        )
+        tree = DepartmentTree(WHOLE_ORGANISATION, id="departments", classes="analysis-body")
         tree.show_root = True
+        tree.guide_depth = 3  # one cell a level more for the names at 80 columns
         yield tree
         with Vertical(id="department-pane", classes="analysis-body"):
             yield Static(id="department-title")
@@ -93,23 +93,24 @@ class OrganisationScreen(AnalysisScreen):
         self._show_department(analysis, self.department)
 
     def _build_tree(self, analysis) -> None:
-        tree = self.query_one("#departments", Tree)
+        tree = self.query_one("#departments", DepartmentTree)
         tree.clear()
         tree.root.data = None
-        stack = [(tree.root, code) for code in reversed(analysis.top_level())]
+        pending = [(tree.root, analysis.top_level())]
         cursor_node = tree.root
-        while stack:
-            parent, code = stack.pop()
-            children = analysis.children(code)
-            label = Text(analysis.department_name(code))
-            label.append(f"  {code}", style="dim")
-            if children:
-                node = parent.add(label, data=code, expand=analysis.depth(code) < 1)
-            else:
-                node = parent.add_leaf(label, data=code)
-            if code == self.department:
-                cursor_node = node
-            stack.extend((node, child) for child in reversed(children))
+        while pending:  # one group of siblings at a time: a cut name keeps what tells them apart
+            parent, codes = pending.pop()
+            children = [analysis.children(code) for code in codes]
+            siblings = [
+                (code, analysis.department_name(code), bool(below), analysis.depth(code) < 1)
+                for code, below in zip(codes, children, strict=True)
+            ]
+            nodes = tree.add_departments(parent, siblings)
+            for node, code, below in zip(nodes, codes, children, strict=True):
+                if code == self.department:
+                    cursor_node = node
+                if below:
+                    pending.append((node, below))
         tree.root.expand()
         if cursor_node is not tree.root:
             for ancestor in analysis.ancestors(self.department):
