@@ -86,6 +86,8 @@ def prune(db: Path, keep: int) -> list[Path]:
 
 def daily_backup(repo: FolderRepository, today: dt.date | None = None) -> Path | None:
     """A backup unless one was already made today (UTC); for when the app opens."""
+    if repo.read_only:
+        return None  # nothing can be written: the database is only being read here
     today = today or dt.datetime.now(dt.UTC).date()
     newest = newest_backup(repo.path)
     when = backup_time(newest) if newest else None

@@ -55,6 +55,11 @@ class LockTimeoutError(StoreError):
     pass
 
 
+class ReadOnlyError(StoreError):
+    """A write asked of a database this process can only read (a read-only file system, or a
+    folder the user may read but not write); nothing was written."""
+
+
 class DiskError(StoreError):
     """The system refused a read or write (no permission, disk full...); a save is undone."""
 

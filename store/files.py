@@ -25,6 +25,16 @@ def ensure_private_dir(path: Path) -> None:
     os.chmod(path, DIR_MODE)
 
 
+def can_write(folder: Path) -> bool:
+    """Whether this process may create and replace files in `folder`.
+
+    access(2) answers for the effective user and says no on a read-only file system even to
+    root, who otherwise may write anywhere.
+    """
+    effective = os.access in os.supports_effective_ids
+    return os.access(folder, os.W_OK | os.X_OK, effective_ids=effective)
+
+
 def fsync_dir(path: Path) -> None:
     """Make a rename inside `path` durable (a no-op where directories cannot be opened)."""
     with contextlib.suppress(OSError):

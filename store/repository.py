@@ -51,6 +51,7 @@ from store.errors import (
     InUseError,
     LockTimeoutError,
     NotFoundError,
+    ReadOnlyError,
     StoreError,
     ValidationProblem,
     format_pydantic_error,
@@ -61,6 +62,7 @@ from store.files import (
     Pin,
     append_durably,
     atomic_write,
+    can_write,
     copy_private,
     ensure_private_dir,
     file_signature,
@@ -257,6 +259,10 @@ class FolderRepository:
         """True while this repository erases a person (see `store.erasure`)."""
         self.finished_erasure: dict | None = None
         """An erasure a crash had interrupted, finished by this repository (what it erased)."""
+        self.read_only = False
+        """The folder cannot be written here (read-only file system, or no write permission):
+        the database is read without the lock, without finishing an interrupted save, and
+        every write is refused with ReadOnlyError."""
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -278,6 +284,7 @@ class FolderRepository:
             except OSError as error:
                 raise DiskError(error, path) from error
         repo = cls(path, user=user)
+        repo.read_only = not can_write(path)
         if not any((path / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE)):
             repo._check_empty_folder()  # before the lock file is made among someone's files
         with repo._locked():
@@ -286,12 +293,14 @@ class FolderRepository:
             if fresh and not create:
                 raise no_database
             if fresh:
+                repo._refuse_if_read_only()
                 os.chmod(path, DIR_MODE)
             repo._load_all()
             if fresh:
                 repo._initialise()
-            remove_partial_backups(path)
-            repo._finish_erasure()
+            if not repo.read_only:  # else `_recover` refused a pending erasure
+                remove_partial_backups(path)
+                repo._finish_erasure()
         return repo
 
     def _prepare_schema(self) -> bool:
@@ -423,6 +432,8 @@ class FolderRepository:
         the app passes an `encode` that runs in another process) and written under the lock
         again only if the history is still the file they came from.
         """
+        if self.read_only:
+            return False
         try:
             if min_new_rows is None:
                 min_new_rows = snapshot.WORTH_SAVING_ROWS
@@ -482,15 +493,8 @@ class FolderRepository:
         a refusal by the system (permissions, a full disk) as a StoreError a user can read.
         """
         with self._mutex:
-            try:
-                self._lock.acquire()
-            except Timeout as error:
-                raise LockTimeoutError(
-                    f"{self.path} is busy: another Kapabel has held its lock for "
-                    f"{self._lock.timeout:.0f} s"
-                ) from error
-            except OSError as error:
-                raise DiskError(error, self.path) from error
+            if not self.read_only:  # a read-only folder cannot hold the lock file: read as is
+                self._acquire_file_lock()
             try:
                 yield
             except CorruptFileError as error:
@@ -502,7 +506,37 @@ class FolderRepository:
             except OSError as error:
                 raise DiskError(error, self.path) from error
             finally:
-                self._lock.release()
+                if not self.read_only:
+                    self._lock.release()
+
+    def _acquire_file_lock(self) -> None:
+        try:
+            self._lock.acquire()
+        except Timeout as error:
+            raise LockTimeoutError(
+                f"{self.path} is busy: another Kapabel has held its lock for "
+                f"{self._lock.timeout:.0f} s"
+            ) from error
+        except OSError as error:
+            raise DiskError(error, self.path) from error
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise ReadOnlyError(
+                f"{self.path} is read-only here (a read-only file system, or a folder you may "
+                "read but not write): nothing was saved"
+            )
+
+    def _recover_read_only(self) -> None:
+        """What `_recover` may do without writing: nothing, unless a save or an erasure was
+        interrupted (the files are then half-way, or still hold the person): refused."""
+        for name, what in ((JOURNAL_FILE, "a save"), (ERASURE_FILE, "an erasure")):
+            if (self.path / name).exists():
+                raise ReadOnlyError(
+                    f"{self.path / name}: {what} was interrupted and must be finished before "
+                    "the database can be read, which cannot be done here because the folder is "
+                    "read-only: open it once where it can be written"
+                )
 
     def _recover(self) -> None:
         """Roll forward a commit a crash interrupted, and sweep away abandoned temporaries.
@@ -510,6 +544,9 @@ class FolderRepository:
         The journal is checked whole first (`store.journal`): one that does not describe a
         commit of this database is refused, naming it, before any of it is replayed.
         """
+        if self.read_only:
+            self._recover_read_only()
+            return
         journal_path = self.path / JOURNAL_FILE
         journal = read_json_object(journal_path)
         if journal is not None:
@@ -532,7 +569,7 @@ class FolderRepository:
     def _finish_erasure(self) -> bool:
         """Finish an erasure a crash interrupted, before anyone reads or copies the database
         (under the lock, after loading it); True if there was one."""
-        if self.erasing or not (self.path / ERASURE_FILE).exists():
+        if self.erasing or self.read_only or not (self.path / ERASURE_FILE).exists():
             return False
         from store.erasure import finish_erasure
 
@@ -725,6 +762,7 @@ class FolderRepository:
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
         """Hold the write lock, having picked up others' changes: for copying the files whole."""
+        self._refuse_if_read_only()
         if self._transaction_thread == threading.get_ident():
             raise StoreError("cannot take the lock inside a transaction")
         with self._locked():
@@ -795,6 +833,7 @@ class FolderRepository:
         Made under the lock, so it is a consistent picture; the folder gets its final name only
         when complete, so `newest_backup` never points to half a backup.
         """
+        self._refuse_if_read_only()
         with self._locked():
             self._recover()
             self._finish_erasure()
@@ -822,6 +861,7 @@ class FolderRepository:
         With `summary`, the audit log gets one entry counting the changes instead of one per
         record (for generated data; imports audit every record).
         """
+        self._refuse_if_read_only()
         if self._transaction_thread == threading.get_ident():
             raise StoreError("transactions do not nest")
         with self._locked():

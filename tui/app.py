@@ -183,7 +183,8 @@ class KapabelApp(App):
 
     def _subtitle(self) -> str:
         """The folder's name only (never the whole path: snapshots stay the same everywhere)."""
-        return f"{self.db_path.name} · as of {self.as_of.isoformat()}"
+        read_only = " · read-only" if self.repo is not None and self.repo.read_only else ""
+        return f"{self.db_path.name}{read_only} · as of {self.as_of.isoformat()}"
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_repository(self) -> None:
@@ -255,9 +256,20 @@ class KapabelApp(App):
             self.exit()
 
     def _start(self) -> None:
+        self.sub_title = self._subtitle()
         if self._watch_interval:
             self.set_interval(self._watch_interval, self._check_for_changes, name="watch-db")
         self.switch_mode("overview")
+        if self.repo.read_only:  # after the switch, so the toast shows on the first screen
+            self.call_after_refresh(
+                self.notify,
+                "This database can only be read here (a read-only file system, or a folder "
+                "you may not write to): changes cannot be saved.",
+                title="Read-only",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
 
     def _check_for_changes(self) -> None:
         """Pick up another process's writes (cheap: the repository stats its files)."""
