@@ -111,6 +111,8 @@ class KapabelApp(App):
         """The department the Organisation screen should show next (set by drill-downs)."""
         self.selected_tab: str | None = None
         """The Organisation tab a drill-down asked for; the screen clears it once shown."""
+        self.robots_at_risk = False
+        """Organisation lists only the robots at key-person risk (the Overview's figure)."""
         self.open_problem: str | None = None
         """Why the database could not be opened (None: it could, or it is still opening)."""
         self._analysis = None
@@ -289,11 +291,15 @@ class KapabelApp(App):
         return self.repo is not None or action not in {"switch_mode", "reload"}
 
     # ----------------------------------------------------------------- navigation
-    def open_department(self, code: str | None, tab: str | None = None) -> None:
+    def open_department(
+        self, code: str | None, tab: str | None = None, *, robots_at_risk: bool = False
+    ) -> None:
         """Show one department (None: the whole organisation) on the Organisation screen,
-        optionally on one of its tabs ("gaps", "heatmap", "robots")."""
+        optionally on one of its tabs ("gaps", "heatmap", "robots"); `robots_at_risk` lists
+        only the robots at key-person risk there."""
         self.selected_department = code
         self.selected_tab = tab
+        self.robots_at_risk = robots_at_risk
         if self.current_mode == "organisation" and len(self.screen_stack) == 1:
             self.screen.apply_selection()  # already showing: no resume event will come
             return

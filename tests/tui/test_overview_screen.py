@@ -6,7 +6,13 @@ from textual.widgets import DataTable, Select, Tree
 
 from store.models import Assessment
 from tests.tui.conftest import AS_OF
-from tests.tui.helpers import open_overview_figure, overview_ready, screen_text, settle
+from tests.tui.helpers import (
+    open_overview_figure,
+    overview_ready,
+    screen_text,
+    screen_words,
+    settle,
+)
 from tui.app import KapabelApp
 from tui.screens.overview import TREND_AFTER_S
 
@@ -92,3 +98,27 @@ async def test_overview_redraws_after_a_write(small_repo):
         app.data_changed()
         await settle(pilot, lambda: overview_ready(app))
         assert "5 of 8 met" in screen_text(pilot)
+
+
+async def test_the_key_person_risk_figure_opens_only_the_robots_at_risk(small_repo):
+    from store.models import Robot, RobotPhase
+
+    small_repo.put(Robot(code="R2", name="Idea robot", department="SOC", phase=RobotPhase.IDEA))
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await open_overview_figure(pilot, "risk")
+        await settle(pilot, lambda: app.current_mode == "organisation")
+        robots = app.screen.query_one("#robot-table", DataTable)
+        await settle(pilot, lambda: robots.row_count == 1)
+        assert "Journal robot" in screen_text(pilot) and "Idea robot" not in screen_text(pilot)
+        assert "at key-person risk only" in screen_words(pilot)
+        await pilot.press("k")  # every robot again
+        await settle(pilot, lambda: robots.row_count == 2)
+        assert "Idea robot" in screen_text(pilot)
+
+        await pilot.press("1")
+        await settle(pilot, lambda: overview_ready(app))
+        await open_overview_figure(pilot, "production")  # the other robot figures: all of them
+        await settle(pilot, lambda: app.current_mode == "organisation")
+        await settle(pilot, lambda: robots.row_count == 2)

@@ -39,6 +39,7 @@ class OrganisationScreen(AnalysisScreen):
         Binding("g", "show_tab('gaps')", "Gaps"),
         Binding("h", "show_tab('heatmap')", "Heatmap"),
         Binding("r", "show_tab('robots')", "Robots"),
+        Binding("k", "toggle_at_risk", "Robots at risk only / all", show=False),
     ]
 
     def __init__(self) -> None:
@@ -50,6 +51,8 @@ class OrganisationScreen(AnalysisScreen):
         self._heatmap_department: str | None | bool = False
         """The department the heatmap rows are for (False: not filled yet)."""
         self._unfilled: dict[str, tuple] = {}
+        self._robots_at_risk_shown: bool | None = None
+        """Whether the robots tab lists only those at key-person risk (None: not filled yet)."""
         """Tabs not filled for the department shown yet -> (analysis, its figures)."""
 
     def compose(self) -> ComposeResult:
@@ -256,8 +259,12 @@ class OrganisationScreen(AnalysisScreen):
         from reports.robots import robot_figures, robots_in_scope
 
         rows = []
-        for robot in robots_in_scope(analysis, code):
+        in_scope = robots_in_scope(analysis, code)
+        at_risk_only = self._robots_at_risk_shown = self.app.robots_at_risk
+        for robot in in_scope:
             figures = robot_figures(analysis, robot)
+            if at_risk_only and not figures.key_person_risk:
+                continue
             rows.append(
                 (
                     cell(robot.code),
@@ -272,7 +279,9 @@ class OrganisationScreen(AnalysisScreen):
             )
         refill(self.query_one("#robot-table", DataTable), rows)
         note = Text(no_wrap=True, overflow="ellipsis")
-        note.append(f"{len(rows)} robot{'s' if len(rows) != 1 else ''} in ")
+        if at_risk_only:
+            note.append(f"{len(rows)} of {len(in_scope)} at key-person risk only (k: all) · ")
+        note.append(f"{len(in_scope)} robot{'s' if len(in_scope) != 1 else ''} in ")
         if code is None:
             note.append("the whole organisation")
         else:
@@ -315,10 +324,18 @@ class OrganisationScreen(AnalysisScreen):
         detail.update(text)
 
     # ------------------------------------------------------------- actions
+    def action_toggle_at_risk(self) -> None:
+        """Only the robots at key-person risk, or all robots again."""
+        self.app.robots_at_risk = not self.app.robots_at_risk
+        self.action_show_tab("robots")
+
     def action_focus_tree(self) -> None:
         self.query_one("#departments", Tree).focus()
 
     def action_show_tab(self, tab: str) -> None:
+        stale = self._robots_at_risk_shown != self.app.robots_at_risk
+        if tab == "robots" and stale and "robots" not in self._unfilled and self.analysis_ready:
+            self._fill_robots(self.app.analysis, self.department)  # the filter changed
         self.query_one("#department-tabs", TabbedContent).active = tab
         target = {"gaps": "#gap-table", "heatmap": "#heatmap-view", "robots": "#robot-table"}[tab]
         self.query_one(target).focus()

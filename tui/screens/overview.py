@@ -177,7 +177,7 @@ class OverviewScreen(AnalysisScreen):
     async def open_figure(self, key: str) -> None:
         mode, tab = FIGURE_TARGETS[key]
         if mode == "organisation":
-            self.app.open_department(None, tab)
+            self.app.open_department(None, tab, robots_at_risk=key == "risk")
             return
         await self.app.switch_mode(mode)
         if key == "overdue":  # show just the plans the figure counts
