@@ -33,6 +33,10 @@ def binding_groups(screen: Screen) -> list[tuple[str, list[Binding]]]:
             everywhere.append(binding)
         else:
             focused.append(binding)
+    for key, binding in screen._bindings:  # a key the focused widget binds too (Enter) still
+        shadowed = key in seen and binding not in own  # does the screen's thing in the end
+        if shadowed and binding.description and not _inherited_from_textual(binding):
+            own.append(binding)
     title = getattr(screen, "TITLE", None) or type(screen).__name__
     widget = type(screen.focused).__name__ if screen.focused is not None else "focused widget"
     focused.sort(key=lambda b: not b.show)  # the widget's own keys (F2 search) before editing keys
