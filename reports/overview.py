@@ -68,7 +68,8 @@ def overdue_training_count(analysis: Analysis, department: str | None = None) ->
     )
 
 
-def build_overview(analysis: Analysis) -> Overview:
+def build_overview(analysis: Analysis, gaps: int = LARGEST_GAPS) -> Overview:
+    """The figures, with the `gaps` largest gaps (a taller screen lists more)."""
     production = [
         robot_figures(analysis, r)
         for r in robots_in_scope(analysis, None)
@@ -77,7 +78,7 @@ def build_overview(analysis: Analysis) -> Overview:
     return Overview(
         as_of=analysis.as_of,
         readiness_pct=analysis.department_figures(None).readiness_pct,
-        largest_gaps=largest_gaps(analysis),
+        largest_gaps=largest_gaps(analysis, gaps),
         overdue_training=overdue_training_count(analysis),
         robots_in_production=len(production),
         hours_saved_12_months=sum(f.hours_12m for f in production),

@@ -230,6 +230,28 @@ def test_a_cut_name_keeps_the_part_that_differs_from_its_siblings():
     assert fit_name("Sundhedscenter Bøgeskov", 8) == "Sundhed…"  # differs at once: cut at the end
 
 
+async def test_the_overview_at_120_by_40_uses_its_height_and_width(demo_repo):
+    app = demo_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await overview_with_trend(pilot)
+        gaps = app.screen.query_one("#gaps", DataTable)
+        figures = app.screen.query_one("#figures", DataTable)
+        footer_top = app.screen.query_one("KeysFooter").region.y
+        assert footer_top - figures.region.bottom <= 1  # no band of empty rows above the footer
+        shown = gaps.scrollable_content_region.height - 1  # less the header
+        assert gaps.row_count >= shown > 5  # more of the largest gaps, as many as fit
+        for table in (gaps, figures):  # the columns span the screen: no room left unused
+            assert table.virtual_size.width >= table.scrollable_content_region.width - 2
+        lines = screen_text(pilot).splitlines()
+        for row in range(shown):  # names of up to 50 characters read whole
+            competency, department = (cell.plain for cell in gaps.get_row_at(row)[:2])
+            line = lines[gaps.region.y + 1 + row]
+            assert department in line
+            assert len(competency) > 50 or competency in line
+        for row in range(figures.row_count):
+            assert str(figures.get_row_at(row)[1]) in screen_text(pilot)
+
+
 # ---------------------------------------------------------------- snapshots at 80×24
 # Update after an intended change: `pytest tests/tui/test_80_columns.py --snapshot-update -k NAME`
 

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from tui.screens.base import AnalysisScreen
+from tui.widgets.columns import fit_widths
 from tui.widgets.footer import KeysFooter
 from tui.widgets.readiness import ReadinessBar
 from tui.widgets.tables import cell, refill
@@ -42,6 +43,20 @@ def _risk_value(codes: list[str]) -> str:
         return "none"
     shown = ", ".join(codes[:3]) + (" …" if len(codes) > 3 else "")
     return f"{len(codes):,} ({shown})"
+
+
+GAPS_LISTED = 30
+"""Largest gaps the table holds: as many as the screen's height shows, the rest a scroll away."""
+GAP_COLUMNS = ("Competency", "Department", "Short", "Required")
+FIGURE_COLUMNS = ("Figure", "Value", "Opens")
+
+
+def column_widths(total: int) -> dict[str, dict[str, int]]:
+    """Both tables' columns for a width of `total`: the text columns take what is free."""
+    return {
+        "gaps": fit_widths(total, {"Short": 6, "Required": 8}, {"Competency": 3, "Department": 2}),
+        "figures": fit_widths(total, {"Figure": 29, "Opens": 12}, {"Value": 1.0}),
+    }
 
 
 TREND_AFTER_S = 0.4
@@ -76,28 +91,48 @@ class OverviewScreen(AnalysisScreen):
             yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
+    _widths: dict[str, dict[str, int]] = {}
+    _rows: dict[str, tuple[list, list[str] | None]] = {}
+    """What each table shows (rows, keys), to refill it when its columns change width."""
+
     def on_mount(self) -> None:
         self.query_one("#readiness-box").border_title = "Organisation readiness"
-        gaps = self.query_one("#gaps", DataTable)
-        for label, width in (("Competency", 30), ("Department", 24), ("Short", 6), ("Required", 8)):
-            gaps.add_column(label, width=width)
-        figures = self.query_one("#figures", DataTable)
-        for label, width in (("Figure", 29), ("Value", 30), ("Opens", 12)):
-            figures.add_column(label, width=width)
+        self._rows = {"gaps": ([], None), "figures": ([], None)}
+        self._set_columns()
+
+    def on_resize(self) -> None:
+        self._set_columns()
+
+    def _set_columns(self) -> None:
+        """Columns as wide as the screen allows; the rows are put back in the new columns."""
+        widths = column_widths(max(60, self.size.width - 2))  # the Overview's side padding
+        if widths == self._widths:
+            return
+        self._widths = widths
+        for table_id, labels in (("gaps", GAP_COLUMNS), ("figures", FIGURE_COLUMNS)):
+            table = self.query_one(f"#{table_id}", DataTable)
+            table.clear(columns=True)
+            for label in labels:
+                table.add_column(label, width=widths[table_id][label], key=label)
+            self._fill(table_id, *self._rows[table_id])
+
+    def _fill(self, table_id: str, rows: list, keys: list[str] | None = None) -> None:
+        self._rows[table_id] = (rows, keys)
+        refill(self.query_one(f"#{table_id}", DataTable), rows, keys=keys)
 
     def show_analysis(self, analysis) -> None:
         from reports.overview import build_overview
 
-        figures = build_overview(analysis)
+        figures = build_overview(analysis, GAPS_LISTED)
         whole = analysis.department_figures(None)
         self.query_one("#readiness", ReadinessBar).show(
             whole.readiness_pct, whole.pairs_met, whole.pairs_required
         )
         self._gap_departments = [g.department for g in figures.largest_gaps]
         competencies = analysis.ds.competencies
-        refill(
-            self.query_one("#gaps", DataTable),
-            (
+        self._fill(
+            "gaps",
+            [
                 (
                     cell(_competency_label(g.competency, competencies)),
                     cell(analysis.department_name(g.department)),
@@ -105,7 +140,7 @@ class OverviewScreen(AnalysisScreen):
                     f"{g.staff_required:,}",
                 )
                 for g in figures.largest_gaps
-            ),
+            ],
         )
         realisation = format_pct(figures.benefit_realisation_pct)
         rows = [
@@ -121,10 +156,10 @@ class OverviewScreen(AnalysisScreen):
             ("risk", "Robots at key-person risk", _risk_value(figures.key_person_risk)),
         ]
         opens = {"organisation": "Organisation", "training": "Training"}
-        refill(
-            self.query_one("#figures", DataTable),
-            ((label, cell(value), opens[FIGURE_TARGETS[key][0]]) for key, label, value in rows),
-            keys=[key for key, _, _ in rows],
+        self._fill(
+            "figures",
+            [(label, cell(value), opens[FIGURE_TARGETS[key][0]]) for key, label, value in rows],
+            [key for key, _, _ in rows],
         )
         self.figures_shown = True
         self._trend_due = analysis
