@@ -38,16 +38,22 @@ def _missing(ds_table: dict, key: str | None, field: str, what: str) -> list[str
     return [f"{field}: unknown {what} {key!r}"]
 
 
-def level_problems(ds: Dataset, competency: str, level: int, field: str, low: int = 1) -> list[str]:
-    """A level must lie within the scale of the competency's framework (0 = none, assessed only)."""
+def level_problems(
+    ds: Dataset, competency: str, level: int | None, field: str, low: int = 1
+) -> list[str]:
+    """A level must lie within the scale of the competency's framework (0 = none, assessed only).
+
+    None (a level that could not be read) is not checked: its own problem says why.
+    """
     framework = ds.framework_of(competency)
-    if framework is None:
+    if framework is None or level is None:
         return []
-    if not low <= level <= framework.max_level:
-        return [
-            f"{field}: {level} is outside the {framework.code} scale "
-            f"({low}-{framework.max_level}) of {competency}"
-        ]
+    if level > framework.max_level:
+        top = framework.max_level
+        return [f"{field}: {level} is above {framework.code}'s highest level, {top} ({competency})"]
+    if level < low:
+        none = " = none" if low == 0 else ""
+        return [f"{field}: {level} is below the lowest level, {low}{none} ({competency})"]
     return []
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from store.dataset import Dataset
-from store.errors import format_pydantic_error
+from store.errors import OUT_OF_RANGE, format_pydantic_error
 from store.gcpause import collector_paused
 from store.importing.csvfile import CsvRow, FileProblem, choose_delimiter, decode, read_rows
 from store.importing.kinds import Column, Kind, header_map, normalise_header
@@ -135,41 +135,50 @@ def _header_columns(
 class ParsedRow:
     line: int
     values: dict[str, Any]
+    unread: dict[str, str] | None = None
+    """Field -> why its cell cannot be used (None when every cell reads: the usual case, and
+    no dict per row for a million rows). Such a field is left out of `values`."""
+
+    def cannot_read(self, field_name: str, message: str, drop: bool = True) -> None:
+        """Note what is wrong with a field's cell (and, with `drop`, leave its value out)."""
+        if self.unread is None:
+            self.unread = {}
+        self.unread.setdefault(field_name, message)
+        if drop:
+            self.values.pop(field_name, None)
 
 
 def _parse_rows(
     plan: Plan, rows: Iterable[CsvRow], columns: list[Column | None], kind: Kind
 ) -> Iterator[ParsedRow]:
-    """Each row's cells parsed into field values; a bad cell is a problem, the row is dropped."""
+    """Each row's cells parsed into field values; a cell that cannot be read is noted in the
+    row (`unread`) and the rest of the row is still checked, so every problem shows at once."""
     width = len(columns)
     for row in rows:
         if len(row.cells) > width and any(row.cells[width:]):
             plan.problem(row.line, "row", f"{len(row.cells)} cells, but the header has {width}")
             continue
-        values: dict[str, Any] = {}
-        ok = True
+        parsed = ParsedRow(row.line, {})
+        values = parsed.values
         for column, cell in zip(columns, row.cells, strict=False):
             if column is None:
                 continue
             if cell == "":
                 if column.required:
-                    plan.problem(row.line, column.name, "required, but empty")
-                    ok = False
-                values[column.field] = kind.default(column.field)
+                    parsed.cannot_read(column.field, "required, but empty")
+                else:
+                    values[column.field] = kind.default(column.field)
                 continue
             try:
                 values[column.field] = column.parse(cell)
             except ValueError as error:
-                plan.problem(row.line, column.name, str(error))
-                ok = False
+                parsed.cannot_read(column.field, str(error))
         for column in columns[len(row.cells) :]:
             if column is not None and column.required:
-                plan.problem(row.line, column.name, "required, but empty")
-                ok = False
+                parsed.cannot_read(column.field, "required, but empty")
             elif column is not None:
                 values[column.field] = kind.default(column.field)
-        if ok:
-            yield ParsedRow(row.line, values)
+        yield parsed
 
 
 def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) -> None:
@@ -180,29 +189,28 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
         first_line: dict[str, int] = {}
         built: list[tuple[int, Entity, bool]] = []
         resolve = _reference_resolver(kind, ds)
+        unreadable: list[tuple[ParsedRow, dict | None]] = []
         for row in rows:
-            if not resolve(plan, row):
-                continue
-            key = kind.match_key(row.values)
-            if key in first_line:
+            resolve(row)
+            key = _match_key(kind, row)
+            if key is not None and key in first_line:
                 columns = "/".join(kind.column_name(f) for f in kind.match_fields)
-                plan.problem(
-                    row.line, columns, f"duplicate key {key!r} (first on line {first_line[key]})"
-                )
-                continue
-            first_line[key] = row.line
+                message = f"duplicate key {key!r} (first on line {first_line[key]})"
+                row.cannot_read(columns, message, drop=False)
+                key = None
+            elif key is not None:
+                first_line[key] = row.line
             if sync and kind.model is Staff and "active" not in row.values:
                 row.values["active"] = True  # --sync: the file lists everyone employed now
-            stored = index.get(key)
-            if stored is None and key.startswith("#"):
-                name = kind.column_name(kind.id_field)
-                plan.problem(row.line, name, f"no {key[1:]!r} here (leave it empty for a new one)")
-                continue
+            stored = None if key is None else index.get(key)
+            if stored is None and key is not None and key.startswith("#"):
+                message = f"no {key[1:]!r} here (leave it empty for a new one)"
+                row.cannot_read(kind.id_field, message)
             current = None if stored is None else kind.values_of(stored)
-            record = _build(plan, row, kind, current)
+            record = None if row.unread else _build(kind, row, current)
             if record is None:
-                continue
-            if current is not None and vars(record) == current:
+                unreadable.append((row, current))
+            elif current is not None and vars(record) == current:
                 plan.unchanged += 1
             else:
                 built.append((row.line, record, current is None))
@@ -213,6 +221,9 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
                 plan.problem(line, kind.column_name(field_name), message)
             (plan.added if is_new else plan.updated).append(record)
             plan.in_file_order.append(record)
+        for row, current in unreadable:
+            for field_name, message in row_problems(kind, view, row, current):
+                plan.problem(row.line, kind.column_name(field_name), message)
         if sync and kind.model is Staff:
             plan.deactivated = [
                 s.model_copy(update={"active": False})
@@ -221,15 +232,15 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
             ]
 
 
-def _reference_resolver(kind: Kind, ds: Dataset) -> Callable[[Plan, ParsedRow], bool]:
+def _reference_resolver(kind: Kind, ds: Dataset) -> Callable[[ParsedRow], None]:
     """Turns names typed for the kind's named references into codes, as the forms do.
 
-    Returns False (with the problem noted) for a name that fits several records; an unknown
+    A name that fits several records makes the cell unreadable (noted in the row); an unknown
     one is left for `record_problems`, which names it like every other unknown reference.
     """
     lookups = {name: lookup(ds, name) for name in kind.named_references}
 
-    def resolve(plan: Plan, row: ParsedRow) -> bool:
+    def resolve(row: ParsedRow) -> None:
         for name, found in lookups.items():
             text = row.values.get(name)
             if not text or text in found.by_key:
@@ -239,23 +250,101 @@ def _reference_resolver(kind: Kind, ds: Dataset) -> Callable[[Plan, ParsedRow], 
             except UnknownReference:
                 continue
             except AmbiguousReference as problem:
-                plan.problem(row.line, kind.column_name(name), str(problem))
-                return False
-        return True
+                row.cannot_read(name, str(problem))
 
     return resolve
 
 
-def _build(plan: Plan, row: ParsedRow, kind: Kind, current: dict | None) -> Entity | None:
-    """The record a row stands for: the stored one with the file's columns laid over it."""
+def _build(kind: Kind, row: ParsedRow, current: dict | None) -> Entity | None:
+    """The record a row stands for: the stored one with the file's columns laid over it
+    (None when it breaks a rule of the model: `row_problems` then says which)."""
     values = {**current, **row.values} if current is not None else row.values
     try:
         return kind.model.model_validate(values)
-    except ValidationError as error:
-        for problem in format_pydantic_error(error):
-            field_name, _, message = problem.partition(": ")
-            plan.problem(row.line, kind.column_name(field_name.split(".")[0]), message)
+    except ValidationError:
         return None
+
+
+def _match_key(kind: Kind, row: ParsedRow) -> str | None:
+    """The row's match key; None when a cell it is made of cannot be read."""
+    by_id = kind.id_field and row.values.get(kind.id_field)
+    if row.unread and not by_id and any(name in row.unread for name in kind.match_fields):
+        return None
+    return kind.match_key(row.values)
+
+
+class _Unread:
+    """Stands in for a cell that cannot be read while a rule between fields is tried: any
+    comparison with it stops the rule, which then says nothing (the cell's own problem does)."""
+
+    def _stop(self, *_: object) -> bool:
+        raise _CannotTell
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __bool__ = _stop
+    __hash__ = object.__hash__
+
+
+class _CannotTell(Exception):
+    """A rule needed a cell that cannot be read."""
+
+
+def row_problems(
+    kind: Kind, ds: Dataset, row: ParsedRow, current: dict | None
+) -> list[tuple[str, str]]:
+    """Every problem of a row that cannot become a record, as (field, message) in column order:
+    the cells that cannot be read, then what the model and the database say about the rest.
+    For a number beyond the model's general bound the database's words replace the model's:
+    "99 is above DIGCOMP's highest level, 8" says more than "above the highest allowed, 20"."""
+    unread = dict(row.unread or {})
+    values = {**current, **row.values} if current is not None else dict(row.values)
+    found: dict[str, list[str]] = {}
+    out_of_range: set[str] = set()
+    try:
+        kind.model.model_validate(values)
+    except ValidationError as error:
+        _collect(found, format_pydantic_error(error), unread)
+        out_of_range = {str(e["loc"][0]) for e in error.errors() if e["type"] in OUT_OF_RANGE}
+    fields = [name for name in unread if name in kind.model.model_fields]
+    rules = _cross_field_problems(kind, {**values, **{name: _Unread() for name in fields}})
+    _collect(found, rules, unread)
+    partial = kind.model.model_construct(**{**values, **dict.fromkeys(fields)})
+    for name, messages in _collect({}, record_problems(ds, partial), unread).items():
+        if name in out_of_range or name not in found:  # a value the model refused is not
+            found[name] = messages  # looked up, but a scale says more than a general bound
+    order = {column.field: rank for rank, column in enumerate(kind.columns)}
+    problems = [(name, message) for name, message in unread.items()]
+    problems += [(name, message) for name, messages in found.items() for message in messages]
+    return sorted(problems, key=lambda problem: order.get(problem[0], -1))
+
+
+def _collect(found: dict[str, list[str]], problems: list[str], unread: dict) -> dict:
+    """Adds 'field: message' lines to `found` (field -> messages), except for unread fields."""
+    for problem in problems:
+        field_name, _, message = problem.partition(": ")
+        field_name = field_name.split(".")[0]
+        if field_name in unread:
+            continue
+        messages = found.setdefault(field_name, [])
+        if message not in messages:
+            messages.append(message)
+    return found
+
+
+def _cross_field_problems(kind: Kind, values: dict[str, Any]) -> list[str]:
+    """The model's rules between fields ("failed_runs: cannot exceed runs"), tried even when
+    another field is wrong (pydantic runs them only on an otherwise valid record)."""
+    record = kind.model.model_construct(**values)
+    problems = []
+    for rule in kind.model.__pydantic_decorators__.model_validators.values():
+        if rule.info.mode != "after":
+            continue
+        try:
+            rule.func(record)
+        except ValueError as error:
+            problems.append(str(error))
+        except _CannotTell:
+            continue
+    return problems
 
 
 def _view_after(ds: Dataset, kind: Kind, records: list[Entity]) -> Dataset:

@@ -43,6 +43,19 @@ def test_import_lists_problems_exits_1_and_writes_nothing(db, tmp_path, capsys) 
     assert folder_hashes(db) == before
 
 
+def test_import_names_every_problem_of_a_row_in_its_own_words(db, tmp_path, capsys) -> None:
+    file = tmp_path / "vurderinger.csv"
+    file.write_text(
+        f"employee_no;competency;level;date\n{EMPLOYEE_NO};DC1.1;99;2026-13-45\n", encoding="utf-8"
+    )
+    assert main(["import", "assessments", str(file), "--db", str(db)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{file}:2: level: 99 is above DIGCOMP's highest level, 8 (DC1.1)",
+        f"{file}:2: date: '2026-13-45' is not a real date",
+        "2 problem(s): nothing was imported",
+    ]
+
+
 def test_dry_run_summarises_without_writing(db, tmp_path, capsys) -> None:
     file = tmp_path / "roles.csv"
     file.write_text("code,name\nR7,Ny\n", encoding="utf-8")

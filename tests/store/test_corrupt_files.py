@@ -60,7 +60,7 @@ DAMAGE: dict[str, tuple[str, Callable[[Path], None], str]] = {
     "wrong type in a table": (
         "requirements.json",
         lambda p: replace_in(p, b'"level":3', b'"level":"abc"'),
-        "record 'DC1.1|D1|' fails validation: level: Input should be a valid integer",
+        "record 'DC1.1|D1|' fails validation: level: 'abc' is not a whole number",
     ),
     "duplicate key": (
         "departments.json",
@@ -70,7 +70,7 @@ DAMAGE: dict[str, tuple[str, Callable[[Path], None], str]] = {
     "wrong type in history": (
         "assessments.jsonl",
         lambda p: replace_in(p, b'"level":2', b'"level":"abc"'),
-        "record 2 is not an assessment: level: Input should be a valid integer",
+        "record 2 is not an assessment: level: 'abc' is not a whole number",
     ),
     "bad line in the middle": (
         "assessments.jsonl",

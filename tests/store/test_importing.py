@@ -239,7 +239,7 @@ BAD_FILES = [
         f"employee_no;competency;level;date\n{EMPLOYEE_NO};RPA1;4;2026-05-01\n"
         f"{EMPLOYEE_NO};RPA1;x;2026-05-02\n{EMPLOYEE_NO};RPA1;1;31.02.2026\n".encode(),
         [
-            "{f}:2: level: 4 is outside the RPA scale (0-3) of RPA1",
+            "{f}:2: level: 4 is above RPA's highest level, 3 (RPA1)",
             "{f}:3: level: 'x' is not a whole number",
             "{f}:4: date: '31.02.2026' is not a real date",
         ],
@@ -263,7 +263,11 @@ BAD_FILES = [
     (
         "robot-benefits",
         b"robot,month,hours_saved,runs,failed_runs\nROB1,2026-13,5,1,2\nROB9,2026-01,5,2,1\n",
-        ["{f}:2: month: '2026-13' is not a month (YYYY-MM)", "{f}:3: robot: unknown robot 'ROB9'"],
+        [
+            "{f}:2: month: '2026-13' is not a month (YYYY-MM)",
+            "{f}:2: failed_runs: cannot exceed runs",  # a bad month hides nothing else
+            "{f}:3: robot: unknown robot 'ROB9'",
+        ],
     ),
 ]
 
@@ -277,6 +281,71 @@ def test_bad_files_list_every_problem_and_change_nothing(
     plan = import_file(db, kind, path)
     assert plan.problems == [line.format(f=path) for line in expected]
     assert folder_hashes(db.path) == before
+
+
+def test_every_problem_of_every_row_is_listed_in_the_projects_words(db, tmp_path) -> None:
+    text = (
+        "employee_no;competency;level;date;source;valid_until\n"
+        f"{EMPLOYEE_NO};DC1.1;99;2026-13-45;;\n"  # a bad date must not hide level 99
+        "E404;DC1.1;x;2026-05-01;boss;\n"  # three cells wrong at once
+        f"{EMPLOYEE_NO};DC1.1;-1;2026-05-01;manager;2026-04-01\n"  # below 0, and a rule
+        f"{EMPLOYEE_NO};DC1.1;25;2026-05-02;;\n"  # above the models' bound (20), alone
+    )
+    path = write(tmp_path, text)
+    before = folder_hashes(db.path)
+    plan = import_file(db, "assessments", path)
+    assert plan.problems == [
+        f"{path}:2: level: 99 is above DIGCOMP's highest level, 8 (DC1.1)",
+        f"{path}:2: date: '2026-13-45' is not a real date",
+        f"{path}:3: employee_no: unknown employee 'E404'",
+        f"{path}:3: level: 'x' is not a whole number",
+        f"{path}:3: source: 'boss' is not one of self, manager, test, training",
+        f"{path}:4: level: -1 is below the lowest level, 0 = none (DC1.1)",
+        f"{path}:4: valid_until: must be on or after the assessment date",
+        f"{path}:5: level: 25 is above DIGCOMP's highest level, 8 (DC1.1)",
+    ]
+    assert folder_hashes(db.path) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        (
+            "robot-benefits",
+            "robot,month,hours_saved,runs,failed_runs\nROB1,2026-13,-5,1,2\n",
+            [
+                "month: '2026-13' is not a month (YYYY-MM)",
+                "hours_saved: -5 is below the lowest allowed, 0",
+                "failed_runs: cannot exceed runs",
+            ],
+        ),
+        (
+            "training",
+            "employee_no,competency,target_level,status,completed\nE2,DC1.1,30,bogus,2026-01-01\n",
+            [  # the completed date is not judged against a status that cannot be read
+                "target_level: 30 is above DIGCOMP's highest level, 8 (DC1.1)",
+                "status: 'bogus' is not one of planned, in_progress, completed, cancelled",
+            ],
+        ),
+        (
+            "requirements",
+            "department_code,competency,level,priority,due\nNOPE,RPA1,0,maybe,31.02.2027\n",
+            [
+                "department_code: unknown department 'NOPE'",
+                "level: 0 is below the lowest level, 1 (RPA1)",
+                "priority: 'maybe' is not one of must, should",
+                "due: '31.02.2027' is not a real date",
+            ],
+        ),
+    ],
+)
+def test_a_row_with_several_problems_names_each_never_in_pydantics_words(
+    db, tmp_path, kind, text, expected
+) -> None:
+    path = write(tmp_path, text)
+    plan = import_file(db, kind, path)
+    assert plan.problems == [f"{path}:2: {problem}" for problem in expected]
+    assert not any("Input should" in problem for problem in plan.problems)
 
 
 def test_a_missing_file_is_a_problem_not_a_traceback(db, tmp_path) -> None:

@@ -67,7 +67,7 @@ def small(repo: FolderRepository) -> FolderRepository:
         ),
         (
             Requirement(competency="DC1.1", level=9, department="D1"),
-            "level: 9 is outside the DIGCOMP scale (1-8) of DC1.1",
+            "level: 9 is above DIGCOMP's highest level, 8 (DC1.1)",
         ),
         (
             TrainingPlan(staff="E9", competency="DC1.1", target_level=2),
@@ -82,7 +82,10 @@ def small(repo: FolderRepository) -> FolderRepository:
             "course: unknown course 'C9'",
         ),
         (Course(code="C2", name="X", raises={"DC9.9": 2}), "raises: unknown competency 'DC9.9'"),
-        (Course(code="C2", name="X", raises={"DC1.1": 9}), "raises: 9 is outside the DIGCOMP"),
+        (
+            Course(code="C2", name="X", raises={"DC1.1": 9}),
+            "raises: 9 is above DIGCOMP's highest level, 8 (DC1.1)",
+        ),
         (Robot(code="RB2", name="X", department="D9"), "department: unknown department 'D9'"),
         (Robot(code="RB2", name="X", department="D1", owner="E9"), "owner: unknown employee 'E9'"),
         (
@@ -95,7 +98,7 @@ def small(repo: FolderRepository) -> FolderRepository:
         ),
         (
             Robot(code="RB2", name="X", department="D1", required_competencies={"DC1.1": 9}),
-            "required_competencies: 9 is outside the DIGCOMP scale",
+            "required_competencies: 9 is above DIGCOMP's highest level, 8",
         ),
         (Milestone(theme="T9", title="X", due=DAY), "theme: unknown theme 'T9'"),
     ],
@@ -124,7 +127,7 @@ def test_a_record_with_a_missing_reference_is_refused(
         ),
         (
             Assessment(staff="E1", competency="DC1.1", level=9, date=DAY),
-            "level: 9 is outside the DIGCOMP scale (0-8)",
+            "level: 9 is above DIGCOMP's highest level, 8",
         ),
         (RobotBenefit(robot="RB9", month="2026-01", hours_saved=3), "robot: unknown robot 'RB9'"),
     ],

@@ -69,7 +69,7 @@ async def test_unknown_department_and_level_outside_the_scale_keep_the_form_open
         await pilot.pause()
         assert isinstance(app.screen, RequirementForm)
         assert "unknown department 'XX'" in error_at(app, "department")
-        assert "9 is outside the ORG scale" in error_at(app, "level")
+        assert "9 is above ORG's highest level, 5" in error_at(app, "level")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CompetenciesScreen)

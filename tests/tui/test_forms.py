@@ -74,7 +74,7 @@ async def test_bad_level_and_date_keep_the_form_open_and_save_nothing(small_repo
         await pilot.pause()
         assert app.screen is form
         errors = form.field_errors()
-        assert "outside" in errors["level"] and "0-8" in errors["level"]
+        assert "99 is above DIGCOMP's highest level, 8" in errors["level"]
         assert "31-02-2026" in errors["date"]
         assert app.focused is app.screen.query_one("#field-level")  # first wrong field
         # fixing both lets it save
@@ -149,7 +149,10 @@ async def test_add_then_update_a_training_plan(small_repo) -> None:  # noqa: F81
         await open_form(pilot, form)
         await pilot.press("tab", *"12", "ctrl+s")
         await pilot.pause()
-        assert app.screen is form and "outside" in form.field_errors()["target_level"]
+        assert (
+            app.screen is form
+            and "above DIGCOMP's highest level" in form.field_errors()["target_level"]
+        )
         await pilot.press("escape")
     stored = FolderRepository.open(small_repo.path).ds.training_plans
     assert stored == {plan.id: plan}

@@ -90,7 +90,10 @@ async def test_a_bad_level_in_the_form_saves_nothing(small_repo) -> None:  # noq
         await pilot.press("a", "tab", "9", "9", "ctrl+s")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, AssessmentForm) and "outside" in form.field_errors()["level"]
+        assert (
+            isinstance(form, AssessmentForm)
+            and "above DIGCOMP's highest level" in form.field_errors()["level"]
+        )
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen and screen.rows["DC1.1"].gap == 1
