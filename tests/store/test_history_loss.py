@@ -229,7 +229,7 @@ def test_an_audit_line_that_is_not_an_audit_entry_is_a_problem(
     problem = f"audit.jsonl: record {count + 1} is not an audit entry: "
     assert cli.main(["check", "--db", str(db)]) == 1
     out = capsys.readouterr().out
-    assert f"problem: {problem}" in out and "at: Field required" in out
+    assert f"problem: {problem}" in out and "at: required, but missing" in out
     if not recorded:
         before = files_of(db)
         with pytest.raises(CorruptFileError, match=problem):
