@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from reports.analysis import Analysis, analyse
-from reports.base import Report, ReportInputError
+from reports.base import Report, ReportInputError, ensure_analysis
 from reports.render import FORMATS, render
 from store.dataset import Dataset
 
@@ -53,11 +53,17 @@ def build_report(
     builders = _builders()
     if kind not in builders:
         raise ReportInputError(f"unknown report {kind!r} (use one of {', '.join(REPORT_KINDS)})")
+    if kind == "person" and not employee:
+        raise ReportInputError("the person report needs an employee number (--employee)")
+    analysis = ensure_analysis(ds, as_of)
     if kind == "person":
-        if not employee:
-            raise ReportInputError("the person report needs an employee number (--employee)")
-        return builders[kind](ds, as_of, employee=employee)
-    return builders[kind](ds, as_of, department=department)
+        report = builders[kind](analysis, as_of, employee=employee)
+    else:
+        report = builders[kind](analysis, as_of, department=department)
+    note = analysis.assessments_note()
+    if note:
+        report.summary.insert(0, ("Note", note))
+    return report
 
 
 __all__ = [

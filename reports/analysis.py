@@ -231,6 +231,19 @@ class Analysis:
         self._history: dict[str, list[AssessmentRow]] | None = None
         self._count_departments()
 
+    def assessments_note(self) -> str | None:
+        """Why everyone reads as 'not assessed' when no assessment counts on the as-of date
+        (a date before the first one, say), so that 0 % is not taken for a finding."""
+        if self.current or not self.ds.assessments:
+            return None
+        first = min(row.date for row in self.ds.assessments)
+        if first > self.as_of:
+            return (
+                f"no assessments existed on {self.as_of} (the first is dated {first}): "
+                "everyone counts as not assessed"
+            )
+        return f"no assessment was valid on {self.as_of}: everyone counts as not assessed"
+
     # ------------------------------------------------------------- the one pass
     def _count_departments(self) -> None:
         """Per department (own staff only), per competency: the counters figures are built of.

@@ -8,4 +8,8 @@ from reports.base import Report
 
 
 def render(report: Report) -> str:
-    return orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n"
+    data = report.to_dict()
+    notes = [value for label, value in report.summary if label == "Note"]
+    if notes:  # what the figures mean (no assessment counted yet), as the other formats say
+        data["notes"] = notes
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n"

@@ -116,3 +116,17 @@ def test_person_report_text(small_db: Path, capsys: pytest.CaptureFixture) -> No
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "Person report | Bo (E2) | as of 2024-06-30"
     assert "Robot operation" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "csv", "json"])
+def test_a_report_dated_before_every_assessment_says_so(
+    small_db: Path, capsys: pytest.CaptureFixture, fmt: str
+) -> None:
+    status = main(["report", "gaps", "--db", str(small_db), "--as-of", "1990-01-01",
+                   "--format", fmt])  # fmt: skip
+    assert status == 0
+    out = " ".join(capsys.readouterr().out.replace("\\", "").split())  # md escapes ( )
+    assert "no assessments existed on 1990-01-01 (the first is dated 2024-01-05)" in out
+    status = main(["report", "gaps", "--db", str(small_db), "--as-of", "2024-06-30",
+                   "--format", fmt])  # fmt: skip
+    assert "no assessments existed" not in capsys.readouterr().out

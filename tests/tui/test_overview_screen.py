@@ -122,3 +122,19 @@ async def test_the_key_person_risk_figure_opens_only_the_robots_at_risk(small_re
         await open_overview_figure(pilot, "production")  # the other robot figures: all of them
         await settle(pilot, lambda: app.current_mode == "organisation")
         await settle(pilot, lambda: robots.row_count == 2)
+
+
+async def test_an_as_of_date_before_every_assessment_is_said_on_screen(small_repo):
+    import datetime as dt
+
+    app = KapabelApp(small_repo, as_of=dt.date(1990, 1, 1), watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        assert (
+            "no assessments existed on 1990-01-01 (the first is dated 2026-01-15)"
+            in screen_words(pilot)
+        )
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        assert "no assessments existed" not in screen_words(pilot)

@@ -84,6 +84,7 @@ class OverviewScreen(AnalysisScreen):
         with Vertical(id="overview", classes="analysis-body"):
             with Vertical(id="readiness-box"):
                 yield ReadinessBar(id="readiness")
+                yield Static(id="assessments-note")
                 yield TrendBars(Text("computing the trend …", style="dim"), id="trend")
             yield Static(Text("Largest gaps (competency × department)", style="bold"))
             yield DataTable(id="gaps", cursor_type="row", zebra_stripes=True)
@@ -128,6 +129,10 @@ class OverviewScreen(AnalysisScreen):
         self.query_one("#readiness", ReadinessBar).show(
             whole.readiness_pct, whole.pairs_met, whole.pairs_required
         )
+        note = analysis.assessments_note()
+        note_box = self.query_one("#assessments-note", Static)
+        note_box.update(Text(f"⚠ {note}", style="bold yellow") if note else "")
+        note_box.display = bool(note)
         self._gap_departments = [g.department for g in figures.largest_gaps]
         competencies = analysis.ds.competencies
         self._fill(
