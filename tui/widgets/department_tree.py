@@ -127,8 +127,9 @@ class DepartmentTree(Tree[str | None]):
         while ancestor is not None:
             depth += 1
             ancestor = ancestor.parent
-        inner = self.size.width - self.styles.gutter.width - self.styles.scrollbar_size_vertical
-        return inner - depth * self.guide_depth
+        # The scrollbar's room is kept even while it is hidden (scrollbar-gutter: stable), so
+        # the labels do not change width when the tree grows a scrollbar.
+        return self.scrollable_content_region.width - depth * self.guide_depth
 
     def render_label(self, node: TreeNode[str | None], base_style: Style, style: Style) -> Text:
         full = super().render_label(node, base_style, style)
