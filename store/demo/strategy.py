@@ -8,7 +8,15 @@ import random
 from store.demo import catalogue as cat
 from store.demo.dates import DEMO_AS_OF
 from store.demo.organisation import Unit
-from store.models import Entity, GovernanceDecision, Milestone, Requirement, Stakeholder, Theme
+from store.models import (
+    Entity,
+    GovernanceDecision,
+    Milestone,
+    MilestoneStatus,
+    Requirement,
+    Stakeholder,
+    Theme,
+)
 
 
 def strategy(rng: random.Random) -> tuple[list[Entity], list[Entity]]:
@@ -50,7 +58,7 @@ def strategy(rng: random.Random) -> tuple[list[Entity], list[Entity]]:
     ]
     if not overdue:  # every size and seed has at least one overdue milestone
         first = milestones[0]
-        milestones[0] = first.model_copy(update={"status": "in_progress"})
+        milestones[0] = first.model_copy(update={"status": MilestoneStatus.IN_PROGRESS})
     return themes, milestones
 
 
