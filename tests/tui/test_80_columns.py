@@ -38,9 +38,7 @@ def fully_shown(widget: Widget) -> bool:
 
 def three_bad_departments(folder: Path) -> Path:
     file = folder / "departments.csv"
-    file.write_text(
-        "code,name,parent_code\nA1,Alpha,NOPE\nA2,,D1\nA3,Gamma,ZZZ\n", encoding="utf-8"
-    )
+    file.write_text("code,name,parent_code\nA1,Alpha,NOPE\nA2,,\nA3,Gamma,ZZZ\n", encoding="utf-8")
     return file
 
 
