@@ -85,7 +85,7 @@ async def test_saving_over_a_file_asks_first_and_bad_input_names_the_field(small
         screen.query_one("#kind", Select).value = "person"
         screen.query_one("#employee", Input).value = "NOPE"
         await pilot.pause()
-        assert "Employee: no employee 'NOPE'" in screen_words(pilot)
+        assert "Employee: unknown employee 'NOPE'" in screen_words(pilot)
         screen.query_one("#employee", Input).value = "E2"
         await settle(pilot, lambda: getattr(screen._rendered_for, "employee", None) == "E2")
         assert "Bo [italic]Bent[/]" in screen.query_one("#preview", TextArea).text
@@ -114,3 +114,29 @@ async def test_a_file_name_with_markup_is_announced_as_typed(small_repo, tmp_pat
         # The announcement shows the name as typed: it is not read as markup.
         announced = [n for n in app._notifications if n.title == "Report saved"]
         assert [(n.message, n.markup) for n in announced] == [("Saved [red]x.txt", False)]
+
+
+async def test_scope_and_employee_are_found_by_name(small_repo):
+    from tests.tui.pilot_helpers import type_text
+    from tui.forms.picker import PickerScreen
+
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reports(pilot, app)
+        screen = app.screen
+        screen.query_one("#scope", Select).focus()
+        await pilot.press("f2")  # search the departments for the scope
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await type_text(pilot, "aeldrepleje")
+        await pilot.press("enter")
+        await settle(pilot, lambda: getattr(screen._rendered_for, "department", None) == "ÆLD")
+        assert screen.query_one("#scope", Select).value == "ÆLD"
+
+        screen.query_one("#kind", Select).value = "person"
+        screen.query_one("#employee", Input).value = "cai mork"  # a name, no accents
+        await settle(pilot, lambda: getattr(screen._rendered_for, "employee", None) == "E3")
+        assert "Cai Mørk" in screen.query_one("#preview", TextArea).text
+        screen.query_one("#employee", Input).value = "Nobody"
+        await pilot.pause()
+        assert "Employee: unknown employee 'Nobody'" in screen_words(pilot)

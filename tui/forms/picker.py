@@ -62,8 +62,16 @@ class PickerInput(Input):
 
     BINDINGS = [Binding(PICK_KEY, "pick", "Search by name or code")]
 
-    def __init__(self, table: str, value: str = "", *, placeholder: str = "", empty_hint: str = ""):
-        super().__init__(value, placeholder=placeholder, compact=True)
+    def __init__(
+        self,
+        table: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        empty_hint: str = "",
+        id: str | None = None,  # noqa: A002 (Textual's name)
+    ) -> None:
+        super().__init__(value, placeholder=placeholder, compact=True, id=id)
         self.table = table
         self.empty_hint = empty_hint
         """What an empty field means ("empty: every role"), shown in the hint."""

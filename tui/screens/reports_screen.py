@@ -17,6 +17,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Header, Input, Label, Select, Static, TextArea
 
+from store.lookup import ReferenceProblem
+from tui.forms.picker import PickerInput, PickerScreen
 from tui.screens.base import DataScreen
 from tui.widgets.footer import KeysFooter
 
@@ -69,6 +71,7 @@ class ReportsScreen(DataScreen):
     BINDINGS = [
         Binding("f5", "preview", "Preview"),
         Binding("ctrl+s", "save", "Save"),
+        Binding("f2", "find_scope", "Find scope"),
     ]
 
     def __init__(self) -> None:
@@ -105,8 +108,8 @@ class ReportsScreen(DataScreen):
                 yield Input(placeholder="YYYY-MM-DD", id="as-of", max_length=10, compact=True)
             with Horizontal(classes="form-row", id="employee-row"):
                 yield Label("Employee", classes="form-label")
-                yield Input(
-                    placeholder="employee number (person report)", id="employee", compact=True
+                yield PickerInput(
+                    "staff", placeholder="employee number or name (F2 searches)", id="employee"
                 )
             yield Static(id="form-problem")
         yield TextArea(id="preview", read_only=True, soft_wrap=False, show_line_numbers=False)
@@ -149,9 +152,11 @@ class ReportsScreen(DataScreen):
         employee = self.query_one("#employee", Input).value.strip() or None
         if kind == "person":
             if employee is None:
-                return "Employee: the person report needs an employee number"
-            if employee not in self.app.repo.ds.staff:
-                return f"Employee: no employee {employee!r}"
+                return "Employee: the person report needs an employee number or name"
+            try:
+                employee = self.app.lookup("staff").resolve(employee)
+            except ReferenceProblem as problem:
+                return f"Employee: {problem}"
         scope = self.query_one("#scope", Select).value
         return ReportChoice(
             kind=kind,
@@ -160,6 +165,17 @@ class ReportsScreen(DataScreen):
             fmt=str(self.query_one("#format", Select).value),
             employee=employee,
         )
+
+    def action_find_scope(self) -> None:
+        """Search the departments by name or code (F2) for the scope."""
+        scope = self.query_one("#scope", Select)
+
+        def picked(code: str | None) -> None:
+            if code is not None:
+                scope.value = code
+            scope.focus()
+
+        self.app.push_screen(PickerScreen(self.app.lookup("departments")), picked)
 
     # ------------------------------------------------------------- preview
     @on(Select.Changed)
