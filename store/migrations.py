@@ -3,7 +3,8 @@
 Schema 0 (Kapabel before 0.1) kept everything -- register and history -- in one TinyDB file,
 `kapabel.json`, which was rewritten on every save. Schema 1 splits the register into one file per
 table and moves the history (assessments, benefit logs, audit) to append-only JSON Lines.
-The old file is kept beside the new ones as `kapabel.json.schema0`.
+The old file is kept beside the new ones as `kapabel.json.schema0`. Schema 2 records each history
+file's length and checksum in `meta.json` (see `store.history`).
 
 A migration validates everything before it writes anything, so a damaged old file is reported
 (naming `kapabel.json`) and left as it was. Each step may be run again after a crash: it rewrites
@@ -22,7 +23,7 @@ from pydantic import ValidationError
 
 from store.errors import CorruptFileError, format_pydantic_error
 from store.files import DIR_MODE, FILE_MODE, atomic_write, fsync_dir
-from store.history import encode_lines
+from store.history import encode_lines, invalid_record, parse_lines
 from store.models import STORED_CONTEXT, Assessment, AuditAction, AuditEntry, RobotBenefit
 from store.register import RegisterTable, read_json_object
 
@@ -46,7 +47,45 @@ def migrate(repo: FolderRepository) -> None:
     if version == 0:
         _v0_to_v1(repo, HISTORY_FILES, META_FILE)
         version = 1
+    if version == 1:
+        _v1_to_v2(repo, HISTORY_FILES, META_FILE)
+        version = 2
     assert version == SCHEMA_VERSION
+
+
+def _v1_to_v2(repo: FolderRepository, history_files: dict[str, str], meta_file: str) -> None:
+    """Schema 2 records each history file's length and checksum in meta.json, as every save
+    since does; a Kapabel reading only schema 1 refuses it, so none appends without recording.
+
+    The history as it is now is recorded (its whole lines), once the audit log's lines were
+    checked as audit entries: a checksum vouches for what it covers, so the audit log is not
+    read line by line after this. On a read-only disk nothing is written: the database is read
+    as before, and its next save records the lengths.
+    """
+    from store.repository import recorded
+
+    if not os.access(repo.path / meta_file, os.W_OK):
+        return  # a read-only copy: read as schema 1 (no lengths recorded to check against)
+    history = {}
+    for name, file in history_files.items():
+        path = repo.path / file
+        if not path.exists():
+            continue
+        data = path.read_bytes()
+        if name == "audit":
+            end = data.rfind(b"\n") + 1
+            problem = invalid_record(
+                parse_lines(path, data[:end], 0), AuditEntry, 0, "an audit entry"
+            )
+            if problem:
+                raise CorruptFileError(path, problem)
+        history[file] = recorded(data)
+    meta = {**repo.meta, "schema_version": 2, "history": history}
+    try:
+        atomic_write(repo.path / meta_file, orjson.dumps({"meta": {"1": meta}}))
+    except OSError:
+        return
+    repo.meta = meta
 
 
 def tidy_after_migration(path: Path) -> None:

@@ -94,7 +94,9 @@ from store.models import (
 )
 from store.register import RegisterTable, read_json_object, read_pinned
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: the register in table files, the history in JSON Lines; 2: meta.json also records each
+history file's length and checksum (store.history), which a Kapabel reading 1 would not keep."""
 META_FILE = "meta.json"
 JOURNAL_FILE = "journal.json"
 ERASURE_FILE = "erasure.json"
@@ -329,6 +331,8 @@ class FolderRepository:
             )
         if version < SCHEMA_VERSION:
             migrations.migrate(self)
+            data, signature = read_pinned(meta_path, self.meta_pin)
+            self._set_meta(data, meta_path, signature)
         migrations.tidy_after_migration(self.path)
         return False
 
@@ -357,7 +361,8 @@ class FolderRepository:
             )
 
     def meta_bytes(self) -> bytes:
-        return orjson.dumps({"meta": {"1": self.meta}})
+        """meta.json as a save writes it: this schema (whatever was read), what it records."""
+        return orjson.dumps({"meta": {"1": {**self.meta, "schema_version": SCHEMA_VERSION}}})
 
     def _initialise(self) -> None:
         from store.digcomp import digcomp_records

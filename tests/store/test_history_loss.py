@@ -177,22 +177,25 @@ def test_the_commands_refuse_a_cut_history_file(db: Path, file: str) -> None:
     assert files_of(db) == before
 
 
-def test_a_database_without_recorded_lengths_still_opens_and_records_them(db: Path) -> None:
-    """A database written before lengths were recorded: read as before, recorded at next save."""
+def test_a_database_from_before_recorded_lengths_is_brought_up_to_date(db: Path) -> None:
+    """Schema 1: the lengths are recorded when it is opened (a Kapabel reading only schema 1
+    then refuses the database, so none appends without recording)."""
     drop_recorded_lengths(db)
     repo = FolderRepository.open(db)
     assert len(repo.ds.assessments) == 4 and repo.problems() == []
-    repo.put(Staff(employee_no="E2", name="Bo", department="D1"))
+    meta = orjson.loads((db / META_FILE).read_bytes())["meta"]["1"]
+    assert meta["schema_version"] == 2 and set(meta["history"]) == set(FILES)
     cut(db / "audit.jsonl", 10)
     with pytest.raises(CorruptFileError, match="shorter than the last save left it"):
         FolderRepository.open(db)
 
 
 def drop_recorded_lengths(db: Path) -> None:
-    """meta.json as a Kapabel from before lengths were recorded wrote it."""
+    """meta.json as a Kapabel from before lengths were recorded wrote it (schema 1)."""
     meta_path = db / META_FILE
     meta = orjson.loads(meta_path.read_bytes())
     del meta["meta"]["1"]["history"]
+    meta["meta"]["1"]["schema_version"] = 1
     meta_path.write_bytes(orjson.dumps(meta))
 
 
@@ -229,7 +232,7 @@ def test_an_audit_line_that_is_not_an_audit_entry_is_a_problem(
     problem = f"audit.jsonl: record {count + 1} is not an audit entry: "
     assert cli.main(["check", "--db", str(db)]) == 1
     out = capsys.readouterr().out
-    assert f"problem: {problem}" in out and "at: required, but missing" in out
+    assert problem in out and "at: required, but missing" in out
     if not recorded:
         before = files_of(db)
         with pytest.raises(CorruptFileError, match=problem):

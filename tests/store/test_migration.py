@@ -1,4 +1,5 @@
-"""A schema-0 database (one TinyDB file) is brought to schema 1 when opened, losing nothing."""
+"""A schema-0 database (one TinyDB file) is brought to the current schema when opened, losing
+nothing."""
 
 from __future__ import annotations
 
@@ -58,7 +59,8 @@ def test_the_layout_meta_and_the_kept_old_file(old_db: Path) -> None:
     assert not (old_db / "kapabel.json").exists()
     assert (old_db / "kapabel.json.schema0").read_bytes() == FIXTURE.read_bytes()
     meta = orjson.loads((old_db / "meta.json").read_bytes())["meta"]["1"]
-    assert meta == {"schema_version": 1, "counters": {"TP": 1, "MS": 1}}
+    assert meta["schema_version"] == 2 and meta["counters"] == {"TP": 1, "MS": 1}
+    assert set(meta["history"]) == {"assessments.jsonl", "robot_benefits.jsonl", "audit.jsonl"}
     for name in (
         "staff.json",
         "departments.json",
