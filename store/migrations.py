@@ -64,7 +64,7 @@ def _v1_to_v2(repo: FolderRepository, history_files: dict[str, str], meta_file: 
     """
     from store.repository import recorded
 
-    if not os.access(repo.path / meta_file, os.W_OK):
+    if repo.read_only:
         return  # a read-only copy: read as schema 1 (no lengths recorded to check against)
     history = {}
     for name, file in history_files.items():

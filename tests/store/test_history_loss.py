@@ -190,6 +190,17 @@ def test_a_database_from_before_recorded_lengths_is_brought_up_to_date(db: Path)
         FolderRepository.open(db)
 
 
+def test_a_read_only_database_from_before_recorded_lengths_is_read_as_it_is(db: Path) -> None:
+    from tests.readonly import read_only
+
+    drop_recorded_lengths(db)
+    before = files_of(db)
+    with read_only(db.parent):
+        repo = FolderRepository.open(db)
+        assert repo.read_only and len(repo.ds.assessments) == 4 and repo.problems() == []
+    assert files_of(db) == before
+
+
 def drop_recorded_lengths(db: Path) -> None:
     """meta.json as a Kapabel from before lengths were recorded wrote it (schema 1)."""
     meta_path = db / META_FILE
