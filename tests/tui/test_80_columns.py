@@ -226,6 +226,11 @@ def test_a_cut_name_keeps_the_part_that_differs_from_its_siblings():
     assert fit_name(names[0], 7, starts[0]) == "…n Nord"  # too little for a beginning: the end
     assert fit_name(names[0], 5, starts[0]) == "…Nord"
     assert fit_name("Sundhedscenter Bøgeskov", 8) == "Sundhed…"  # differs at once: cut at the end
+    # One name is the beginning of another (as at 50,000 staff: "Dagtilbud", "Dagtilbud Nord").
+    names = ["Dagtilbud", "Dagtilbud Nord", "Skoler Nord"]
+    starts = distinct_starts(names)
+    assert [names[i][start:] for i, start in enumerate(starts)] == [*names[:1], "Nord", names[2]]
+    assert fit_name(names[1], 10, starts[1]) == "Dagti…Nord"
 
 
 async def test_the_overview_at_120_by_40_uses_its_height_and_width(demo_repo):

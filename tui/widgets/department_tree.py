@@ -33,6 +33,15 @@ def _common_prefix(a: str, b: str) -> int:
     return length
 
 
+def _word_start(name: str, shared: int) -> int:
+    """Where the word holding the first character after a shared beginning starts."""
+    if shared >= len(name):  # the whole name begins a sibling's: nothing of its own to show
+        return 0
+    if name[shared] == " ":  # "Dagtilbud| Nord" beside "Dagtilbud": the next word differs
+        return shared + 1
+    return name.rfind(" ", 0, shared) + 1
+
+
 def distinct_starts(names: Sequence[str]) -> list[int]:
     """For each name, where it starts to differ from the sibling it shares most with (at the
     start of that word): 0 when no sibling shares its first word's beginning."""
@@ -42,7 +51,7 @@ def distinct_starts(names: Sequence[str]) -> list[int]:
         common = _common_prefix(names[a], names[b])
         shared[a] = max(shared[a], common)
         shared[b] = max(shared[b], common)
-    return [names[i].rfind(" ", 0, shared[i]) + 1 for i in range(len(names))]
+    return [_word_start(name, common) for name, common in zip(names, shared, strict=True)]
 
 
 def _keep_start(text: str, width: int) -> str:
