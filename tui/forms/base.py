@@ -27,7 +27,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from store.errors import ConflictError, StoreError, ValidationProblem, format_pydantic_error
 from store.integrity import record_problems
-from store.lookup import ReferenceProblem
+from store.lookup import WHAT, ReferenceProblem
 from store.models import Entity
 from tui.forms.parsing import FieldError, FormErrors, problems_by_field
 from tui.forms.picker import PickerInput
@@ -132,7 +132,7 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
 
         `empty` says what leaving an optional field empty means ("every role").
         """
-        what = self.app.lookup(table).what
+        what = WHAT.get(table, table)
 
         def parse(raw: str) -> str | None:
             text = raw.strip()

@@ -81,6 +81,8 @@ class PickerInput(Input):
         return self.app.lookup(self.table)
 
     def hint(self) -> Text:
+        if not self.value.strip():  # no index needed (50,000 staff are indexed on first use)
+            return reference_hint(Lookup(self.table, []), "", self.empty_hint)
         return reference_hint(self.lookup, self.value, self.empty_hint)
 
     def action_pick(self) -> None:
