@@ -1,8 +1,11 @@
 """Choosing a cohort for training: who in a department subtree is below a level in a competency.
 
-Used by the Training screen's "assign to a cohort" (and open to a command or report), so the
-preview a person sees is exactly the list the plans are created for. The rules (current level,
-meets, open plan covering a level) come from `reports.rules` through `reports.analysis`.
+By default a cohort is the people in scope who are *required* to reach the level (their required
+level in the competency is that level or more) and are below it; everyone below it, required or
+not, is an explicit choice (`everyone_below`). Used by the Training screen's "assign to a cohort"
+(and open to a command or report), so the preview a person sees is exactly the list the plans
+are created for. The rules (required and current level, meets, open plan covering a level) come
+from `reports.rules` through `reports.analysis`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 
 from reports import rules
 from reports.analysis import Analysis
+from store.errors import StoreError
 from store.models import PlanStatus, Staff, TrainingPlan
 
 
@@ -25,6 +29,8 @@ class CohortCriteria:
     role: str | None = None
     skip_planned: bool = True
     """Leave out people who already have an open plan reaching `level` in the competency."""
+    everyone_below: bool = False
+    """Include people below `level` who are not required to reach it (not the default)."""
 
 
 @dataclass(frozen=True)
@@ -40,9 +46,32 @@ class Cohort:
     members: list[CohortMember] = field(default_factory=list)
     already_planned: list[Staff] = field(default_factory=list)
     """Below the level but left out: an open plan already covers them."""
+    in_scope: int = 0
+    """Active staff in the department and below (of the role, if one is given)."""
+    required: int = 0
+    """Of those, the people required to reach the level in the competency."""
+    below: int = 0
+    """Of the people considered (the required ones, or everyone), those below the level."""
 
     def __len__(self) -> int:
         return len(self.members)
+
+    def why_empty(self) -> str | None:
+        """Why nobody will get a plan, in words (None when somebody will)."""
+        if self.members:
+            return None
+        criteria = self.criteria
+        target = f"level {criteria.level} in {criteria.competency}"
+        if self.in_scope == 0:
+            role = f" with role {criteria.role}" if criteria.role else ""
+            return f"nobody in scope: no active staff in {criteria.department} or below{role}"
+        if self.below == 0 and not criteria.everyone_below:
+            if self.required == 0:
+                return f"nobody in scope is required to reach {target}"
+            return f"everyone in scope required to reach {target} has it"
+        if self.below == 0:
+            return f"everyone in scope has {target}"
+        return f"everyone below {target} already has an open plan reaching it"
 
     def first_names(self, count: int = 5) -> list[str]:
         """The first `count` members' names (for a preview)."""
@@ -55,29 +84,50 @@ def has_covering_plan(analysis: Analysis, employee_no: str, competency: str, lev
     return any(rules.plan_covers(plan, level) for plan in plans)
 
 
+class EmptyCohort(StoreError):
+    """Nobody would get a plan; the message says why."""
+
+
+def is_required_to_reach(analysis: Analysis, person: Staff, competency: str, level: int) -> bool:
+    """The person's required level in the competency is `level` or more."""
+    required = analysis.structure.required_for_pair(person.department, person.role)
+    return required.get(competency, 0) >= level
+
+
 def choose_cohort(analysis: Analysis, criteria: CohortCriteria) -> Cohort:
     """The people a cohort assignment reaches, in department (display) then employee order."""
     members: list[CohortMember] = []
     planned: list[Staff] = []
+    in_scope = required = below = 0
     for person in analysis.staff_in_scope(criteria.department):
         if criteria.role is not None and person.role != criteria.role:
+            continue
+        in_scope += 1
+        is_required = is_required_to_reach(analysis, person, criteria.competency, criteria.level)
+        required += is_required
+        if not (is_required or criteria.everyone_below):
             continue
         current = analysis.current_level(person.employee_no, criteria.competency)
         if rules.meets(criteria.level, current):
             continue
+        below += 1
         if criteria.skip_planned and has_covering_plan(
             analysis, person.employee_no, criteria.competency, criteria.level
         ):
             planned.append(person)
             continue
         members.append(CohortMember(person, current))
-    return Cohort(criteria, members, planned)
+    return Cohort(criteria, members, planned, in_scope, required, below)
 
 
 def cohort_plans(
     cohort: Cohort, due: dt.date | None, course: str | None = None
 ) -> list[TrainingPlan]:
-    """One planned TrainingPlan per member (ids are handed out by the store when saved)."""
+    """One planned TrainingPlan per member (ids are handed out by the store when saved); an
+    empty cohort is refused, saying why."""
+    reason = cohort.why_empty()
+    if reason is not None:
+        raise EmptyCohort(f"{reason}: no plans were created")
     criteria = cohort.criteria
     return [
         TrainingPlan(

@@ -1,4 +1,5 @@
-"""Choosing a cohort: active staff in a subtree, of a role, below a level, not already planned."""
+"""Choosing a cohort: active staff in a subtree, of a role, required to reach a level (or, on
+request, everyone) below it, not already planned."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from reports.analysis import analyse
-from reports.cohort import CohortCriteria, choose_cohort, cohort_plans
-from store.models import PlanStatus
+from reports.cohort import CohortCriteria, EmptyCohort, choose_cohort, cohort_plans
+from store.models import PlanStatus, Requirement, TrainingPlan
 from tests.tui.small_org import AS_OF, build_small_org
 
 
@@ -46,8 +47,54 @@ def test_planned_people_can_be_included_on_request(analysis):
 
 
 def test_a_plan_below_the_level_does_not_count_as_covering_it(analysis):
-    # E6's open plan targets 3, so for level 4 E6 is included again.
-    assert "E6" in members(choose_cohort(analysis, CohortCriteria("D4", "RPA", 4)))
+    # E6's open plan targets 3, so for level 4 E6 is included again (level 4 is required of
+    # nobody: only everyone below it can be chosen).
+    criteria = CohortCriteria("D4", "RPA", 4, everyone_below=True)
+    assert "E6" in members(choose_cohort(analysis, criteria))
+
+
+@pytest.fixture
+def sec_analysis(tmp_path: Path):
+    """SEC level 2 is required of caseworkers (CW) in D2 and below only; nobody is assessed."""
+    repo = build_small_org(tmp_path / "db")
+    repo.put(Requirement(competency="SEC", level=2, department="D2", role="CW"))
+    return analyse(repo.ds, AS_OF)
+
+
+def test_by_default_only_the_people_required_to_reach_the_level_are_chosen(sec_analysis):
+    cohort = choose_cohort(sec_analysis, CohortCriteria("D2", "SEC", 2))
+    # E3 in D2 is a manager: below level 2 but not required to reach it, so left out.
+    assert members(cohort) == ["E1", "E2", "E6"]
+    assert (cohort.in_scope, cohort.required, cohort.below) == (4, 3, 3)
+    assert cohort.already_planned == []
+
+
+def test_everyone_below_the_level_is_an_explicit_choice(sec_analysis):
+    cohort = choose_cohort(sec_analysis, CohortCriteria("D2", "SEC", 2, everyone_below=True))
+    assert members(cohort) == ["E1", "E3", "E2", "E6"]
+    assert (cohort.in_scope, cohort.required, cohort.below) == (4, 3, 4)
+
+
+def test_a_requirement_below_the_chosen_level_is_not_required_to_reach_it(sec_analysis):
+    cohort = choose_cohort(sec_analysis, CohortCriteria("D2", "SEC", 3))
+    assert (members(cohort), cohort.required) == ([], 0)
+    assert cohort.why_empty() == "nobody in scope is required to reach level 3 in SEC"
+    with pytest.raises(EmptyCohort, match="required to reach level 3 in SEC: no plans"):
+        cohort_plans(cohort, AS_OF)
+
+
+def test_an_empty_cohort_says_why(sec_analysis, tmp_path: Path):
+    nobody = choose_cohort(sec_analysis, CohortCriteria("D3", "SEC", 2, role="MG"))
+    assert nobody.why_empty() == "nobody in scope: no active staff in D3 or below with role MG"
+    met = choose_cohort(sec_analysis, CohortCriteria("D2", "RPA", 3, role="MG"))  # E3 has it
+    assert met.why_empty() == "everyone in scope required to reach level 3 in RPA has it"
+    repo = build_small_org(tmp_path / "planned")
+    repo.put(Requirement(competency="SEC", level=2, department="D3"))
+    repo.put(TrainingPlan(staff="E4", competency="SEC", target_level=2))
+    planned = choose_cohort(analyse(repo.ds, AS_OF), CohortCriteria("D3", "SEC", 2))
+    assert (
+        planned.why_empty() == "everyone below level 2 in SEC already has an open plan reaching it"
+    )
 
 
 def test_current_level_follows_the_as_of_date(tmp_path: Path):

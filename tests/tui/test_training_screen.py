@@ -6,9 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from textual.widgets import Select
 
 from reports.plan_filters import DueFilter, StatusFilter
-from store.models import PlanStatus, TrainingPlan
+from store.models import PlanStatus, Requirement, TrainingPlan
 from store.repository import FolderRepository
 from tests.tui.pilot_helpers import fill, type_text
 from tests.tui.small_org import AS_OF, build_small_org
@@ -178,7 +179,10 @@ async def test_assign_a_cohort_with_preview(repo):
         await pilot.pause()
         preview = str(form.query_one("#field-preview").render())
         assert "2 people will get a plan: Åse [b]Ørsted[/b], Bo Berg" in preview
-        assert "1 more is below it but already has an open plan" in preview
+        assert (
+            "In scope 3 · required to reach level 3: 3 · of them below it: 3 · "
+            "already planned: 1 (left out)"
+        ) in preview
         assert "Assign  ctrl+s" in str(form.query_one("#form-save").label)  # says what it does
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -192,6 +196,67 @@ async def test_assign_a_cohort_with_preview(repo):
     ]
     audited = [e.key for e in stored.audit_entries() if e.entity == "training_plans"]
     assert sorted(p.id for p in new) == sorted(audited[-2:])
+
+
+def preview_of(form: CohortForm) -> str:
+    return " ".join(str(form.query_one("#field-preview").render()).split())
+
+
+async def test_a_cohort_is_the_people_required_to_reach_the_level_unless_everyone_is_chosen(repo):
+    # SEC level 2 is required of the caseworkers in D2 and below: E1, E2, E6 -- not of E3,
+    # D2's manager, who is below it too.
+    repo.put(Requirement(competency="SEC", level=2, department="D2", role="CW"))
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_training(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CohortForm)
+        await fill(pilot, "D2", "", "SEC", "2")
+        await pilot.pause()
+        assert "3 people will get a plan: Åse [b]Ørsted[/b], Bo Berg, Fie Frost" in preview_of(form)
+        assert (
+            "In scope 4 · required to reach level 2: 3 · of them below it: 3 · already planned: 0"
+        ) in preview_of(form)
+        include = form.query_one("#field-include", Select)
+        assert app.screen.focused is include  # the next field after the level
+        await pilot.press("enter", "down", "enter")  # everyone below it, an explicit choice
+        await pilot.pause()
+        assert include.value == "everyone"
+        assert "4 people will get a plan: Åse [b]Ørsted[/b], Carl Clausen, Bo" in preview_of(form)
+        assert "required to reach level 2: 3 · everyone below it: 4" in preview_of(form)
+        await pilot.press("enter", "up", "enter")  # back to the people required
+        await pilot.pause()
+        assert include.value == "required"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TrainingScreen)
+    new = [p for p in on_disk(repo).ds.training_plans.values() if p.id > "TP-000004"]
+    assert sorted((p.staff, p.competency, p.target_level) for p in new) == [
+        ("E1", "SEC", 2),
+        ("E2", "SEC", 2),
+        ("E6", "SEC", 2),
+    ]
+
+
+async def test_a_cohort_nobody_is_in_says_so_and_creates_nothing(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_training(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        form = app.screen
+        await fill(pilot, "D3", "MG", "RPA", "3")  # Teknik has no manager
+        await pilot.pause()
+        reason = "nobody in scope: no active staff in D3 or below with role MG"
+        assert f"Nobody will get a plan: {reason}" in preview_of(form)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        shown = " ".join(str(form.query_one("#form-error").render()).split())
+        assert f"{reason}: no plans were created" in shown
+    assert len(on_disk(repo).ds.training_plans) == 4
 
 
 async def test_cohort_with_an_unknown_department_creates_nothing(repo):

@@ -1,10 +1,12 @@
-"""Assign training to a cohort: everyone active in a department subtree (optionally one role) below
-a level in a competency gets a planned TrainingPlan, in one transaction, after a preview.
+"""Assign training to a cohort: the active people in a department subtree (optionally one role)
+who are required to reach a level in a competency and are below it -- or, chosen explicitly,
+everyone below it -- get a planned TrainingPlan, in one transaction, after a preview.
 
     CohortForm(due) -> list[TrainingPlan] | None
 
 Who is included is decided by `reports.cohort.choose_cohort`: the preview and the plans created
-are the same list. Each plan gets its own audit entry.
+are the same list; the preview counts the people required, below and already planned. Each plan
+gets its own audit entry.
 """
 
 from __future__ import annotations
@@ -15,19 +17,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from reports.cohort import Cohort, CohortCriteria, choose_cohort, cohort_plans
 from reports.rules import plan_due_warning
-from store.errors import StoreError
 from store.models import PlanStatus, TrainingPlan
-from store.repository import FolderRepository
+from store.training import create_plans
 from tui.forms.assessment import scale_problem
 from tui.forms.base import FormField
 from tui.forms.parsing import FormErrors, parse_date
 from tui.forms.requirement import CodeFormScreen
 
 PREVIEW_NAMES = 5
+INCLUDE_CHOICES = [
+    ("people required to reach it", "required"),
+    ("everyone below it", "everyone"),
+]
+"""Who a cohort takes: by default the people required to reach the level; everyone, on request."""
 
 
 @dataclass(frozen=True)
@@ -45,36 +51,34 @@ def order_from_values(values: dict[str, Any]) -> CohortOrder:
         competency=values["competency"],
         level=values["level"],
         role=values["role"],
+        everyone_below=values.get("include") == "everyone",
     )
     return CohortOrder(criteria, values["due"], values["course"])
 
 
 def preview_text(cohort: Cohort, names: int = PREVIEW_NAMES) -> Text:
-    """'12 people will get a plan: A, B, C, D, E and 7 more' (+ who is left out and why)."""
+    """'12 people will get a plan: A, B, C, D, E and 7 more', then how many are in scope,
+    required to reach the level, below it and already planned (or why nobody will)."""
     count = len(cohort)
     text = Text()
-    if count == 0:
-        text.append("Nobody in scope is below that level", style="bold")
+    reason = cohort.why_empty()
+    if reason is not None:
+        text.append(f"Nobody will get a plan: {reason}", style="bold")
     else:
         who = "person" if count == 1 else "people"
         text.append(f"{count:,} {who} will get a plan: ", style="bold")
         text.append(", ".join(cohort.first_names(names)))
         if count > names:
             text.append(f" and {count - names:,} more")
-    if cohort.already_planned:
-        skipped = len(cohort.already_planned)
-        text.append(
-            f"\n{skipped:,} more {'is' if skipped == 1 else 'are'} below it but already "
-            f"{'has' if skipped == 1 else 'have'} an open plan reaching the level: left out",
-            style="dim",
-        )
+    criteria = cohort.criteria
+    below = "everyone below it" if criteria.everyone_below else "of them below it"
+    text.append(
+        f"\nIn scope {cohort.in_scope:,} · required to reach level {criteria.level}: "
+        f"{cohort.required:,} · {below}: {cohort.below:,} · "
+        f"already planned: {len(cohort.already_planned):,} (left out)",
+        style="dim",
+    )
     return text
-
-
-def save_cohort(repo: FolderRepository, plans: list[TrainingPlan]) -> list[TrainingPlan]:
-    """All plans in one transaction (one audit entry each)."""
-    with repo.transaction() as tx:
-        return [tx.put(plan) for plan in plans]
 
 
 class CohortForm(CodeFormScreen):
@@ -93,6 +97,8 @@ class CohortForm(CodeFormScreen):
         yield self.code_field("role", "Role", start.get("role", ""), False)
         yield self.code_field("competency", "Competency", start.get("competency", ""), True)
         yield self.level_field("Below level", start.get("level", ""), start.get("competency", ""))
+        include = Select(INCLUDE_CHOICES, value="required", allow_blank=False, compact=True)
+        yield FormField("include", "Include", include)
         yield self.code_field("course", "Course", start.get("course", ""), False)
         yield FormField("due", "Due", Input(start["due"], compact=True), parse_date)
         yield FormField("preview", "Who", Static(classes="fixed-value"), lambda _: None)
@@ -132,9 +138,7 @@ class CohortForm(CodeFormScreen):
 
     def save(self, record: CohortOrder) -> list[TrainingPlan]:  # type: ignore[override]
         cohort = choose_cohort(self.app.analysis, record.criteria)
-        if len(cohort) == 0:
-            raise StoreError("nobody in scope is below that level: no plans were created")
-        return save_cohort(self.app.repo, cohort_plans(cohort, record.due, record.course))
+        return create_plans(self.app.repo, cohort_plans(cohort, record.due, record.course))
 
     def saved_message(self, saved: list[TrainingPlan]) -> str:
         return f"{len(saved):,} training plans created"

@@ -110,7 +110,7 @@ class TrainingScreen(DataScreen):
     ]
     PALETTE_ACTIONS = [
         ("Open the highlighted plan", "open_plan", "its details, history and edit (Enter)"),
-        ("Assign training to a cohort", "cohort", "Plans for everyone below a level"),
+        ("Assign training to a cohort", "cohort", "Plans for those required to reach a level"),
         ("Mark the highlighted plan in progress", "start", "planned -> in progress"),
         ("Complete the highlighted plan", "complete", "and record the level reached"),
         ("Cancel the highlighted plan", "cancel_plan", "asks first; the plan is kept, cancelled"),
