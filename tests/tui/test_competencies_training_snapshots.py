@@ -42,7 +42,7 @@ def test_cohort_form_with_its_preview(snap_compare, demo_repo) -> None:
     async def run_before(pilot) -> None:
         await open_screen(pilot, "5")
         await pilot.press("g")
-        await fill(pilot, "10000", "", "LOK-RPA", "3")
+        await fill(pilot, "10000", "", "LOK-RPA", "2")
         await pilot.pause()
 
     assert snap_compare(demo_app(demo_repo), terminal_size=SIZE, run_before=run_before)
