@@ -145,6 +145,7 @@ class PickerScreen(ModalScreen[str | None]):
         self.shown = found[:SEARCH_LIMIT]
         options = self.query_one("#picker-options", OptionList)
         options.set_options(Option(choice_text(c), id=c.key) for c in self.shown)
+        options.display = bool(self.shown)
         if self.shown:
             options.highlighted = 0
         if not found:

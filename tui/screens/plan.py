@@ -61,7 +61,11 @@ def plan_history(entries: list[dict], plan_id: str) -> Text:
     text = Text()
     mine = [e for e in entries if e.get("entity") == "training_plans" and e.get("key") == plan_id]
     if not mine:
-        return Text("No audit entries for this plan.", style="dim")
+        return Text(
+            "No audit entry names this plan (data written in bulk, such as the demo's, is "
+            "audited as one summary entry).",
+            style="dim",
+        )
     for entry in mine:
         at = str(entry.get("at", ""))[:16].replace("T", " ")
         text.append(f"{at}  {entry.get('user', '')}  {entry.get('action', '')}", style="bold")
