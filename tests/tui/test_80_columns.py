@@ -223,8 +223,9 @@ def test_a_cut_name_keeps_the_part_that_differs_from_its_siblings():
     assert [names[i][start:] for i, start in enumerate(starts)] == ["Nord", "Syd", names[2]]
     assert fit_name(names[0], 40, starts[0]) == names[0]  # room enough: whole
     assert fit_name(names[0], 9, starts[0]) == "Bygg…Nord"
-    assert fit_name(names[0], 7, starts[0]) == "…n Nord"  # too little for a beginning: the end
-    assert fit_name(names[0], 5, starts[0]) == "…Nord"
+    assert fit_name(names[0], 6, starts[0]) == "B…Nord"  # one letter of the beginning still helps
+    assert fit_name(names[0], 5, starts[0]) == "…Nord"  # no room for a beginning: the end
+    assert fit_name(names[0], 4, starts[0]) == "…ord"
     assert fit_name("Sundhedscenter Bøgeskov", 8) == "Sundhed…"  # differs at once: cut at the end
     # One name is the beginning of another (as at 50,000 staff: "Dagtilbud", "Dagtilbud Nord").
     names = ["Dagtilbud", "Dagtilbud Nord", "Skoler Nord"]

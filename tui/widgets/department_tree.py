@@ -19,8 +19,9 @@ from textual.widgets.tree import TreeNode
 from reports.render.cells import plain
 
 ELLIPSIS = "…"
-MIN_HEAD = 3
-"""Cells of a name's beginning worth keeping before its distinguishing end ("Byg…Nord")."""
+MIN_HEAD = 1
+"""Cells of a name's beginning worth keeping before its distinguishing end: even one tells
+"B…Centrum" (Byggesag Centrum) from its sibling "P…Centrum" (Planteam Centrum)."""
 CODE_GAP = "  "
 
 
