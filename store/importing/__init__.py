@@ -98,10 +98,14 @@ def import_file(
     plan = plan_file(repo, kind_name, path, sync)
     if dry_run or plan.problems or not plan.changes:
         return plan
-    if backup:
-        from store.backup import make_backup
+    try:
+        if backup:
+            from store.backup import make_backup
 
-        make_backup(repo)
+            make_backup(repo)  # refused too on a read-only database: nothing is written
+    except StoreError as error:
+        plan.problems.append(f"{plan.source}: {error}")
+        return plan
     try:
         with repo.transaction() as tx:
             if _state(repo) != state:  # someone wrote meanwhile: plan again on what is there now

@@ -34,3 +34,35 @@ async def test_a_read_only_database_opens_says_so_and_refuses_a_save(small_repo)
             assert "is read-only here" in shown and "nothing was saved" in shown
     assert folder_hashes(db) == before
     assert len(FolderRepository.open(db).ds.assessments) == len(small_repo.ds.assessments)
+
+
+async def test_an_import_on_a_read_only_database_is_refused_on_the_import_screen(
+    small_repo, tmp_path, monkeypatch
+) -> None:
+    from textual.widgets import Select, Static
+
+    from tests.tui.pilot_helpers import type_text
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "roles.csv").write_text("code,name\nR9,Ny\n")
+    db = small_repo.path
+    (db / ".lock").unlink()
+    before = folder_hashes(db)
+    with read_only(db.parent):
+        app = KapabelApp(db_path=db, as_of=AS_OF, watch_interval=None)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, lambda: overview_ready(app))
+            await pilot.press("8")
+            app.screen.query_one("#kind", Select).value = "roles"
+            await pilot.press("slash")
+            await type_text(pilot, "roles.csv")
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("enter")  # Import
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            report = str(app.screen.query_one("#report-text", Static).render())
+            assert "is read-only here" in " ".join(report.split())
+            assert app.is_running  # the refusal is shown; the app carries on
+    assert folder_hashes(db) == before
