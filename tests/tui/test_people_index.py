@@ -30,6 +30,8 @@ def test_search_covers_number_name_department_role_and_agent(small_repo) -> None
     assert find("[bold]bo") == ["E002"]  # brackets are just characters
     assert find("caseworker anna") == ["E001"]  # every word must match
     assert find("nobody") == []
+    assert find("aero") == find("AERØ") == ["E001"]  # accents need not be typed
+    assert find("ostergard") == ["E002"]  # 'Østergård', as the pickers find it
 
 
 def test_toggles(small_repo) -> None:  # noqa: F811

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from store.dataset import Dataset
+from store.lookup import fold, fold_lines
 from store.models import Staff
 
 
@@ -35,7 +36,7 @@ class PeopleFilter:
     include_inactive: bool = False
 
     def terms(self) -> list[str]:
-        return self.text.casefold().split()
+        return fold(self.text).split()
 
     def describe(self) -> list[str]:
         """The toggles that are on, in words (for the count line)."""
@@ -54,17 +55,26 @@ def build_entries(ds: Dataset) -> list[PersonEntry]:
     """Every staff member with a precomputed search string, sorted by name then number."""
     departments = {code: d.name for code, d in ds.departments.items()}
     roles = {code: r.name for code, r in ds.roles.items()}
-    entries = []
-    for person in list(ds.staff.values()):
-        department = departments.get(person.department, "")
-        role = roles.get(person.role, "") if person.role else ""
-        words = [person.employee_no, person.name, person.department, department]
-        words += [person.role or "", role, person.email or ""]
+    people = list(ds.staff.values())
+    texts = []
+    for person in people:
+        words = [person.employee_no, person.name, person.department]
+        words += [departments.get(person.department, ""), person.role or ""]
+        words += [roles.get(person.role, "") if person.role else "", person.email or ""]
         if person.digital_agent:
             words.append("digital agent")
         if not person.active:
             words.append("inactive")
-        entries.append(PersonEntry(person, department, role, " ".join(words).casefold()))
+        texts.append(" ".join(words))
+    entries = [
+        PersonEntry(
+            person,
+            departments.get(person.department, ""),
+            roles.get(person.role, "") if person.role else "",
+            haystack,
+        )
+        for person, haystack in zip(people, fold_lines(texts), strict=True)  # as pickers search
+    ]
     entries.sort(key=lambda e: (e.staff.name.casefold(), e.staff.employee_no))
     return entries
 
@@ -105,7 +115,7 @@ def narrows(old: PeopleFilter, new: PeopleFilter) -> bool:
         new.gaps_only,
         new.include_inactive,
     )
-    return same_toggles and new.text.casefold().startswith(old.text.casefold())
+    return same_toggles and fold(new.text).startswith(fold(old.text))
 
 
 def page_bounds(total: int, page: int, page_size: int) -> tuple[int, int, int]:
