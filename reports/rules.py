@@ -169,6 +169,33 @@ def plan_due_warning(due: dt.date | None, status: str, as_of: dt.date) -> str | 
     return f"{due} is before the as-of date ({as_of}): the plan is overdue at once"
 
 
+def would_be_current(current: AssessmentRow, date: dt.date, source: str) -> bool:
+    """A new assessment dated `date` from `source` would rank above `current` (recorded last,
+    it wins a tie of date and source)."""
+    rank = (date, SOURCE_PRECEDENCE.get(source, -1))
+    return rank >= (current.date, SOURCE_PRECEDENCE.get(current.source, -1))
+
+
+def completion_warning(
+    level: int, target: int, current: AssessmentRow | None, on: dt.date
+) -> str | None:
+    """Recording `level` for a plan completed `on` is allowed, but says what it will mean when
+    the level is below the current one (the latest assessment counts) or below the target."""
+    notes = []
+    if current is not None and level < current.level:
+        was = f"{level} is below the current level, {current.level} ({current.source}, {current.date})"
+        if would_be_current(current, on, "training"):
+            notes.append(
+                f"{was}: from {on} it becomes the current level (the latest assessment counts); "
+                f"untick Assessment to keep {current.level}"
+            )
+        else:
+            notes.append(f"{was}: it is kept as history; the later {current.level} stays current")
+    if level < target:
+        notes.append(f"{level} is below the plan's target, {target}: the gap stays open")
+    return "; ".join(notes) or None
+
+
 def plan_due_within(plan: TrainingPlan, as_of: dt.date, first_day: int, last_day: int) -> bool:
     """Still open and due between `first_day` and `last_day` days after `as_of` (inclusive)."""
     return (

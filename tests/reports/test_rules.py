@@ -194,3 +194,43 @@ def test_a_plan_is_due_within_a_window_of_days_only_while_open(status, due, expe
         id="TP-1", staff="E1", competency="DC1.1", target_level=3, due=due, status=status
     )
     assert rules.plan_due_within(plan, dt.date(2026, 11, 1), 0, 30) is expected
+
+
+class TestCompletingAPlan:
+    """The assessment a completed plan leaves (source training) follows the current-level rule."""
+
+    @pytest.mark.parametrize(
+        ("current_date", "current_source", "on", "becomes_current"),
+        [
+            (D(2025, 6, 1), "manager", D(2026, 3, 1), True),  # later: the latest counts
+            (D(2025, 6, 1), "manager", D(2025, 5, 1), False),  # backdated: history only
+            (D(2026, 3, 1), "manager", D(2026, 3, 1), False),  # same day: manager > training
+            (D(2026, 3, 1), "self", D(2026, 3, 1), True),  # same day: training > self
+            (D(2026, 3, 1), "training", D(2026, 3, 1), True),  # same day and source: last
+        ],
+    )
+    def test_would_be_current_agrees_with_the_current_level_rule(
+        self, current_date, current_source, on, becomes_current
+    ) -> None:
+        current = row("E1", "C", 4, current_date, current_source, seq=0)
+        new = row("E1", "C", 1, on, "training", seq=1)
+        assert rules.would_be_current(current, on, "training") is becomes_current
+        latest = max(on, current_date)
+        assert (rules.current_assessment([current, new], latest) is new) is becomes_current
+
+    def test_a_level_below_the_current_one_or_the_target_is_warned_about(self) -> None:
+        current = row("E6", "RPA", 2, D(2025, 6, 1), "manager", seq=0)
+        warning = rules.completion_warning(0, 3, current, D(2026, 3, 1))
+        assert warning == (
+            "0 is below the current level, 2 (manager, 2025-06-01): from 2026-03-01 it becomes "
+            "the current level (the latest assessment counts); untick Assessment to keep 2; "
+            "0 is below the plan's target, 3: the gap stays open"
+        )
+        assert rules.completion_warning(3, 3, current, D(2026, 3, 1)) is None
+        assert rules.completion_warning(2, 2, current, D(2026, 3, 1)) is None  # equal: no loss
+        assert rules.completion_warning(1, 1, None, D(2026, 3, 1)) is None  # not assessed
+        backdated = rules.completion_warning(1, 1, current, D(2025, 5, 1))
+        assert backdated == (
+            "1 is below the current level, 2 (manager, 2025-06-01): it is kept as history; "
+            "the later 2 stays current"
+        )

@@ -150,6 +150,92 @@ async def test_complete_a_plan_and_record_the_level_reached(repo):
     )
 
 
+def shown(form, box_id: str) -> str:
+    """What a box of the form reads on screen, whitespace runs as one space (it wraps)."""
+    return " ".join(str(form.query_one(f"#{box_id}").render()).split())
+
+
+async def test_completing_below_the_current_level_warns_then_the_latest_assessment_counts(repo):
+    """E6 is at level 2 (manager, 2025-06-01) with a plan to 3. Recording 0 on completion is
+    warned about, at the field, before saving: the current level and the target are named and
+    what saving means is said. Saved after the warning, the training assessment (dated the
+    completion day) is the latest, so by the current-level rule it is the current level; the
+    manager's 2 stays in the history."""
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_training(pilot)
+        await highlight(pilot, screen, "TP-000002")
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CompletePlanForm)
+        assert shown(form, "field-current") == "2 (manager, 2025-06-01) as of 2026-03-01"
+        assert form.query_one("#field-completed").value == "2026-03-01"  # today by default
+        assert shown(form, "warning-level") == ""
+        await pilot.press("backspace", "0")  # the level has the focus
+        await pilot.pause()
+        assert shown(form, "warning-level") == (
+            "⚠ 0 is below the current level, 2 (manager, 2025-06-01): from 2026-03-01 it becomes "
+            "the current level (the latest assessment counts); untick Assessment to keep 2; "
+            "0 is below the plan's target, 3: the gap stays open"
+        )
+        await pilot.press("ctrl+s")  # a warning, not a refusal: the user's decision
+        await pilot.pause()
+        assert isinstance(app.screen, TrainingScreen)
+        assert app.analysis.current_level("E6", "RPA") == 0
+    stored = on_disk(repo).ds
+    assert stored.training_plans["TP-000002"].completed == AS_OF
+    history = [(a.level, a.source, a.date) for a in stored.assessments if a.staff == "E6"]
+    assert history == [(2, "manager", dt.date(2025, 6, 1)), (0, "training", AS_OF)]
+
+
+async def test_a_completion_dated_before_the_current_assessment_keeps_the_current_level(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_training(pilot)
+        await highlight(pilot, screen, "TP-000002")
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("backspace", "1", "shift+tab", "shift+tab")  # level, then the date
+        assert app.screen.focused is form.query_one("#field-completed")
+        await pilot.press(*["backspace"] * 10, *"2025-05-01")
+        await pilot.pause()
+        assert shown(form, "warning-level").startswith(
+            "⚠ 1 is below the current level, 2 (manager, 2025-06-01): it is kept as history; "
+            "the later 2 stays current"
+        )
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TrainingScreen)
+        assert app.analysis.current_level("E6", "RPA") == 2
+    stored = on_disk(repo).ds
+    plan = stored.training_plans["TP-000002"]
+    assert (plan.status, plan.completed) == (PlanStatus.COMPLETED, dt.date(2025, 5, 1))
+    last = stored.assessments[-1]
+    assert (last.staff, last.level, last.source, last.date) == (
+        "E6",
+        1,
+        "training",
+        dt.date(2025, 5, 1),
+    )
+
+
+async def test_a_completion_date_that_is_not_a_date_completes_nothing(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_training(pilot)
+        await highlight(pilot, screen, "TP-000002")
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#field-completed").focus()
+        await pilot.press(*["backspace"] * 10, *"2026-02-30", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and "2026-02-30" in shown(form, "error-completed")
+    assert on_disk(repo).ds.training_plans["TP-000002"].status == PlanStatus.IN_PROGRESS
+
+
 async def test_a_level_outside_the_scale_completes_nothing(repo):
     app = KapabelApp(repo, as_of=AS_OF)
     async with app.run_test(size=(100, 32)) as pilot:

@@ -2,7 +2,10 @@
 
     CompletePlanForm(plan, on) -> TrainingPlan | None
 
-The level is prefilled with the plan's target. The plan and the assessment are saved in one
+The form shows the person's current level; the completion date (default `on`, today) and the
+level (default the plan's target) can be changed. A level below the current one or below the
+target is allowed after a warning that says what it will mean (`reports.rules.
+completion_warning`); `store.training.complete_plan` saves the plan and the assessment in one
 transaction: both or neither.
 """
 
@@ -15,56 +18,37 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Checkbox, Input, Static
 
-from store.models import Assessment, Entity, PlanStatus, Source, TrainingPlan
-from store.repository import FolderRepository
+from reports.rules import assessment_date_warning, completion_warning
+from store.dataset import AssessmentRow
+from store.models import Entity, TrainingPlan
+from store.training import complete_plan, completed_plan
 from tui.forms.assessment import scale_hint, scale_problem
 from tui.forms.base import FormField, FormScreen
 from tui.forms.checkbox import MarkedCheckbox
-from tui.forms.parsing import parse_int
+from tui.forms.parsing import parse_date, parse_int
 
 
-def completed_plan(plan: TrainingPlan, on: dt.date) -> TrainingPlan:
-    return plan.model_copy(update={"status": PlanStatus.COMPLETED, "completed": on})
-
-
-def training_assessment(plan: TrainingPlan, level: int, on: dt.date, assessor: str) -> Assessment:
-    """The assessment a completed plan leaves: the level reached, source `training`."""
-    return Assessment(
-        staff=plan.staff,
-        competency=plan.competency,
-        level=level,
-        date=on,
-        source=Source.TRAINING,
-        assessor=assessor,
-        note=f"training plan {plan.id} completed",
-    )
-
-
-def complete_plan(
-    repo: FolderRepository, plan: TrainingPlan, on: dt.date, level: int | None
-) -> TrainingPlan:
-    """Mark the plan completed and (with a level) record the assessment, in one transaction."""
-    done = completed_plan(plan, on)
-    with repo.transaction() as tx:
-        tx.put(done, expected=plan)
-        if level is not None:
-            tx.record(training_assessment(plan, level, on, repo.user))
-    return done
-
-
-def plan_summary(ds, plan: TrainingPlan, on: dt.date) -> Text:
+def plan_summary(ds, plan: TrainingPlan) -> Text:
     person = ds.staff.get(plan.staff)
     competency = ds.competencies.get(plan.competency)
     text = Text()
     text.append(person.name if person else plan.staff)
     text.append(f" ({plan.staff})\n{plan.competency} ")
     text.append(competency.name if competency else "")
-    text.append(f"\ntarget level {plan.target_level} · completed {on.isoformat()}")
+    text.append(f"\ntarget level {plan.target_level}")
     return text
 
 
+def current_text(current: AssessmentRow | None, as_of: dt.date) -> Text:
+    """'2 (manager, 2025-06-01)' or 'not assessed', as of the app's date."""
+    if current is None:
+        return Text(f"not assessed (as of {as_of})")
+    return Text(f"{current.level} ({current.source}, {current.date}) as of {as_of}")
+
+
 class CompletePlanForm(FormScreen[TrainingPlan]):
-    """Confirm completing `plan` on `on`, and the level reached (recorded unless unticked)."""
+    """Confirm completing `plan` (on `on` unless changed) and the level reached (recorded unless
+    unticked)."""
 
     def __init__(self, plan: TrainingPlan, on: dt.date) -> None:
         super().__init__()
@@ -72,11 +56,23 @@ class CompletePlanForm(FormScreen[TrainingPlan]):
         self.on = on
         self.title_text = f"Complete training plan {plan.id}"
         self.level: int | None = None
+        self.completed_on = on
+        self.current: AssessmentRow | None = None
 
     def fields(self) -> Iterable[FormField]:
         ds, plan = self.app.repo.ds, self.plan
+        self.current = self.app.analysis.current_for(plan.staff, plan.competency)
+        yield FormField("plan", "Plan", Static(plan_summary(ds, plan), classes="fixed-value"))
         yield FormField(
-            "plan", "Plan", Static(plan_summary(ds, plan, self.on), classes="fixed-value")
+            "current",
+            "Current level",
+            Static(current_text(self.current, self.app.as_of), classes="fixed-value"),
+        )
+        yield FormField(
+            "completed",
+            "Completed on",
+            Input(self.on.isoformat(), placeholder="YYYY-MM-DD", compact=True),
+            parse_date,
         )
         yield FormField(
             "record",
@@ -104,6 +100,7 @@ class CompletePlanForm(FormScreen[TrainingPlan]):
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.widget("level").disabled = not event.value
         self.set_error("level", None)
+        self.show_warnings()
 
     def on_field_changed(self, name: str) -> None:
         if name == "level":
@@ -116,12 +113,23 @@ class CompletePlanForm(FormScreen[TrainingPlan]):
         values = {**values, "competency": self.plan.competency}
         return scale_problem(self.app.repo.ds, values, "level", low=0)
 
+    def check_warnings(self, values: dict[str, Any]) -> dict[str, str]:
+        level, on = values.get("level"), values.get("completed")
+        if level is None or on is None:  # nothing recorded, or not readable yet
+            return {}
+        warnings = {
+            "level": completion_warning(level, self.plan.target_level, self.current, on),
+            "completed": assessment_date_warning(on, self.app.as_of),
+        }
+        return {name: warning for name, warning in warnings.items() if warning}
+
     def make_record(self, values: dict[str, Any]) -> Entity:
         self.level = values["level"]
-        return completed_plan(self.plan, self.on)
+        self.completed_on = values["completed"]
+        return completed_plan(self.plan, self.completed_on)
 
     def save(self, record: Entity) -> TrainingPlan:
-        return complete_plan(self.app.repo, self.plan, self.on, self.level)
+        return complete_plan(self.app.repo, self.plan, self.completed_on, self.level)
 
     def saved_message(self, saved: TrainingPlan) -> str:
         recorded = f", level {self.level} recorded" if self.level is not None else ""
