@@ -291,3 +291,21 @@ async def test_sync_reads_in_words_asks_naming_how_many_and_is_staff_only(
         await pilot.pause()
         assert "staff: 0 added, 0 updated, 1 unchanged, 1 deactivated" in _report(app)
     assert not FolderRepository.open(repo.path).ds.staff[EMPLOYEE_NO].active
+
+
+async def test_the_audit_log_is_filtered_by_a_persons_name_too(repo: FolderRepository) -> None:
+    populate(repo)  # E4711 is Søren Ærø-Østergård
+    app = KapabelApp(repo)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("7")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#entries", DataTable)
+        total = table.row_count
+        await pilot.press("slash")
+        await _type(pilot, "soren aero-ostergard")  # the name, typed without accents
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        keys = {str(table.get_row_at(i)[4]) for i in range(table.row_count)}
+        assert EMPLOYEE_NO in keys and "E2" not in keys
+        assert 0 < table.row_count < total

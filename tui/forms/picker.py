@@ -70,8 +70,9 @@ class PickerInput(Input):
         placeholder: str = "",
         empty_hint: str = "",
         id: str | None = None,  # noqa: A002 (Textual's name)
+        compact: bool = True,
     ) -> None:
-        super().__init__(value, placeholder=placeholder, compact=True, id=id)
+        super().__init__(value, placeholder=placeholder, compact=compact, id=id)
         self.table = table
         self.empty_hint = empty_hint
         """What an empty field means ("empty: every role"), shown in the hint."""

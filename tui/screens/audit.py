@@ -20,6 +20,8 @@ from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
 from store.auditlog import describe, filter_entries, raw_entries
+from store.lookup import ReferenceProblem
+from tui.forms.picker import PickerInput
 from tui.screens.base import DataScreen
 from tui.widgets.footer import KeysFooter
 
@@ -42,7 +44,9 @@ class AuditScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="audit-filters"):
-            yield Input(placeholder="employee no", id="employee")
+            yield PickerInput(
+                "staff", placeholder="employee no. or name (F2)", id="employee", compact=False
+            )
             yield Input(placeholder="entity (staff, assessments...)", id="entity")
             yield Input(placeholder="text anywhere", id="text")
         yield Static(Text("Reading the audit log …"), id="status")
@@ -79,9 +83,21 @@ class AuditScreen(DataScreen):
     @on(Input.Changed)
     def _apply_filter(self) -> None:
         employee = self.query_one("#employee", Input).value.strip() or None
+        if employee is not None:
+            employee = self._employee_no(employee)
         entity = self.query_one("#entity", Input).value.strip() or None
         text = self.query_one("#text", Input).value.strip() or None
         self._filter(employee, entity, text)
+
+    def _employee_no(self, typed: str) -> str:
+        """The number a typed name or number stands for; as typed when it names nobody now
+        (an erased person's pseudonym, a number no longer in the staff table)."""
+        if typed in self.app.repo.ds.staff:
+            return typed
+        try:
+            return self.app.lookup("staff").resolve(typed)
+        except ReferenceProblem:
+            return typed
 
     @work(thread=True, exclusive=True, group="audit-filter")
     def _filter(self, employee: str | None, entity: str | None, text: str | None) -> None:
