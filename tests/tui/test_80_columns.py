@@ -256,6 +256,17 @@ async def test_the_overview_at_120_by_40_uses_its_height_and_width(demo_repo):
             assert str(figures.get_row_at(row)[1]) in screen_text(pilot)
 
 
+async def test_at_120_columns_every_training_column_shows(demo_repo):
+    app = demo_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_training(pilot)
+        plans = app.screen.query_one("#plans", DataTable)
+        assert plans.virtual_size.width <= plans.scrollable_content_region.width
+        header = screen_text(pilot).splitlines()[plans.region.y]
+        for column in plans.columns.values():
+            assert str(column.label) in header
+
+
 # ---------------------------------------------------------------- snapshots at 80×24
 # Update after an intended change: `pytest tests/tui/test_80_columns.py --snapshot-update -k NAME`
 

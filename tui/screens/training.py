@@ -22,6 +22,7 @@ from tui.forms.cohort import CohortForm
 from tui.forms.complete_plan import CompletePlanForm
 from tui.forms.confirm import ConfirmDialog
 from tui.screens.base import DataScreen
+from tui.widgets.columns import fit_widths
 from tui.widgets.footer import KeysFooter
 from tui.widgets.paged_table import PagedTable
 from tui.widgets.tables import cell
@@ -44,14 +45,24 @@ DUE_CHOICES = [
 PLAN_COLUMNS = [
     ("Due", 10),
     ("Status", 19),
-    ("Person", 22),
-    ("Comp.", 7),
+    ("Person", 21),
+    ("Comp.", 8),
     ("Target", 6),
-    ("Course", 10),
-    ("Employee", 9),
-    ("Department", 20),
+    ("Course", 7),
+    ("Employee", 8),
+    ("Department", None),
     ("Plan", 9),
 ]
+"""Widths fit the values (a competency code: 8, a course: 7); the department takes what the
+screen has left, at least DEPARTMENT_MIN: at 120 columns every column shows."""
+DEPARTMENT_MIN = 12
+
+
+def plan_column_widths(total: int) -> dict[str, int]:
+    fixed = {label: width for label, width in PLAN_COLUMNS if width is not None}
+    return fit_widths(total, fixed, {"Department": 1.0}, DEPARTMENT_MIN)
+
+
 COHORT_DUE_DAYS = 90
 """A cohort's plans are due this many days after the as-of date unless changed in the form."""
 STATUS_LABELS = {
@@ -156,9 +167,10 @@ class TrainingScreen(DataScreen):
     def due_filter(self) -> DueFilter:
         return self.query_one("#due", Select).value  # type: ignore[return-value]
 
+    _widths: dict[str, int] = {}
+
     def on_mount(self) -> None:
-        for label, width in PLAN_COLUMNS:
-            self.table.add_column(label, width=width)
+        self._set_columns()
         self.reload_data()
         self.table.focus()
 
@@ -175,6 +187,22 @@ class TrainingScreen(DataScreen):
         )
         self._shown_filters = None
         self._fill()
+
+    def on_resize(self) -> None:
+        if self._set_columns():
+            self._shown_filters = None  # the page is drawn again in the new columns
+            self._fill()
+
+    def _set_columns(self) -> bool:
+        """Columns for the screen's width; True when they changed."""
+        widths = plan_column_widths(self.size.width)
+        if widths == self._widths:
+            return False
+        self._widths = widths
+        self.table.clear(columns=True)
+        for label, _ in PLAN_COLUMNS:
+            self.table.add_column(label, width=widths[label])
+        return True
 
     def _fill(self) -> None:
         """Show the plans the filters choose (only when the choice changed or data did)."""
