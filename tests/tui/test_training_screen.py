@@ -456,3 +456,21 @@ async def test_enter_opens_a_plan_with_its_history_and_edit(repo):
         await pilot.pause()
         assert app.screen is screen
     assert on_disk(repo).ds.training_plans["TP-000001"].target_level == 3
+
+
+async def test_a_cohort_due_in_the_past_is_warned_about(repo):
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_training(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CohortForm)
+        assert not form.query_one("#warning-due").display  # 90 days ahead: nothing to say
+        form.query_one("#field-due").value = "2026-02-01"
+        await pilot.pause()
+        warning = form.query_one("#warning-due")
+        assert warning.display
+        assert "2026-02-01 is before the as-of date (2026-03-01): the plan is overdue at once" in (
+            str(warning.render())
+        )
