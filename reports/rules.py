@@ -1,4 +1,4 @@
-"""The rules of DESIGN.md "Semantics", one small pure function each.
+"""The rules of docs/rules.md, one small pure function each.
 
 Every figure in a report or on a screen is built from these functions, so a rule changes in one
 place only. They take plain values (rows, levels, dates), never the whole dataset.

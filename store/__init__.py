@@ -1,6 +1,6 @@
 """Kapabel's data layer: pydantic models, the database folder, importers and demo data.
 
-Nothing here imports Textual or `reports`: dependencies point down only (DESIGN.md).
+Nothing here imports Textual or `reports`: dependencies point down only (docs/architecture.md).
 """
 
 from store.dataset import AssessmentRow, Dataset

@@ -2,7 +2,7 @@
 
 Register entities are pydantic models keyed by their domain key. Assessments can run to a million
 records, so they are held as light `AssessmentRow` tuples (validated when they were written, read
-back without pydantic's per-record cost -- see PERFORMANCE.md).
+back without pydantic's per-record cost -- see docs/performance.md).
 """
 
 from __future__ import annotations

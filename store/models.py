@@ -1,4 +1,4 @@
-"""The domain model: one pydantic model per entity in DESIGN.md.
+"""The domain model: one pydantic model per entity (docs/architecture.md lists them).
 
 A model validates what it can see on its own (types, non-empty codes, ranges, enums). Rules that
 need the rest of the database -- does the department exist, is the level inside the competency's
@@ -79,7 +79,7 @@ class Source(StrEnum):
 
 
 SOURCE_PRECEDENCE: dict[str, int] = {"test": 3, "manager": 2, "training": 1, "self": 0}
-"""Two assessments on the same date: test > manager > training > self (DESIGN.md)."""
+"""Two assessments on the same date: test > manager > training > self (docs/rules.md)."""
 
 
 class Priority(StrEnum):

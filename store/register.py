@@ -1,6 +1,6 @@
 """The register: one TinyDB file per table, on a storage that writes with orjson atomically.
 
-A save rewrites only the file of the table it changes (PERFORMANCE.md: TinyDB rewrites a whole
+A save rewrites only the file of the table it changes (docs/performance.md: TinyDB rewrites a whole
 file on every write), so recording a change to one person does not rewrite the departments.
 Changes made in one transaction are applied with one TinyDB call per kind (insert, update,
 remove) and written once, when the transaction commits.
@@ -134,7 +134,7 @@ class RegisterTable:
         doc_ids = list(raw.keys())
         docs = list(raw.values())
         try:
-            with collector_paused():  # PERFORMANCE.md: the collector dominates bulk validation
+            with collector_paused():  # docs/performance.md: the collector dominates bulk validation
                 models = TypeAdapter(list[self.model]).validate_python(docs, context=STORED_CONTEXT)
         except ValidationError as error:
             first = error.errors()[0]
@@ -178,7 +178,7 @@ class RegisterTable:
 
         Works on TinyDB's raw table (string doc ids, the file's own layout) rather than through
         `Table.update`/`insert_multiple`, which convert every doc id of the table to int and back
-        on each call: 0.1 s per save at 50,000 staff (PERFORMANCE.md). The file written is the
+        on each call: 0.1 s per save at 50,000 staff (docs/performance.md). The file written is the
         same; new doc ids follow TinyDB's rule (highest id + 1).
         """
         raw = self.storage.data.setdefault(self.name, {})

@@ -6,7 +6,7 @@ column, and when even that leaves too little room, its last columns move to a li
 `Header: value` fields under each record, aligned from record to record. A record never leaves
 its table; when records take several lines, a blank line separates them. Big tables (thousands
 of rows) go through a fixed-width formatter that lays them out exactly as tabulate's "simple"
-format does, in a tenth of the time (see PERFORMANCE.md).
+format does, in a tenth of the time (see docs/performance.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The analysis over hand-made datasets: each DESIGN.md rule as the reports see it."""
+"""The analysis over hand-made datasets: each rule of docs/rules.md as the reports see it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Each rule of DESIGN.md "Semantics", as a pure function."""
+"""Each rule of docs/rules.md, as a pure function."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""store and reports never load Textual (DESIGN.md: dependencies point down only)."""
+"""store and reports never load Textual (docs/architecture.md: dependencies point down only)."""
 
 from __future__ import annotations
 
