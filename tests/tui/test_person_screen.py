@@ -24,7 +24,9 @@ def summary(app) -> str:
 async def open_person(pilot, employee_no: str) -> PersonScreen:
     await pilot.press("3")
     await settle(pilot)
-    await pilot.press(*employee_no.lower(), "enter", "enter")
+    await pilot.press(*employee_no.lower())
+    await settle(pilot)  # the filter is debounced: Enter before it ran opened the first row
+    await pilot.press("enter", "enter")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, PersonScreen) and screen.employee_no == employee_no
