@@ -77,6 +77,9 @@ DAMAGE: dict[str, tuple[str, Callable[[Path], None], str]] = {
         bad_middle_line,
         "line 2 is not valid JSON",
     ),
+    "history cut short": ("assessments.jsonl", truncate, "shorter than the last save left it"),
+    "audit log cut short": ("audit.jsonl", truncate, "shorter than the last save left it"),
+    "history emptied": ("assessments.jsonl", lambda p: p.write_bytes(b""), "shorter than the"),
     "empty meta": ("meta.json", lambda p: p.write_bytes(b""), "the file is empty"),
     "meta not a TinyDB file": ("meta.json", lambda p: p.write_bytes(b"[1, 2]"), "not a TinyDB"),
 }
