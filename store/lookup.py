@@ -226,8 +226,3 @@ class Lookup:
 def lookup(ds: Dataset, reference: str) -> Lookup:
     """A fresh Lookup for a reference kind ('role') or table ('roles')."""
     return Lookup.build(ds, REFERENCE_TABLES.get(reference, reference))
-
-
-def resolve_reference(ds: Dataset, reference: str, text: str) -> str:
-    """The key `text` names in the table `reference` points into (see Lookup.resolve)."""
-    return lookup(ds, reference).resolve(text)

@@ -184,7 +184,9 @@ def _parse_rows(
 def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) -> None:
     """Match rows on their key, build the new records and check them against the database."""
     kind = plan.kind
-    with collector_paused():  # docs/performance.md: the collector dominates building a million records
+    with (
+        collector_paused()
+    ):  # docs/performance.md: the collector dominates building a million records
         index = kind.index(ds)
         first_line: dict[str, int] = {}
         built: list[tuple[int, Entity, bool]] = []

@@ -4,6 +4,8 @@
 - `TrainingPlanForm(staff_no, competency=None, target_level=None, plan=None)` -> TrainingPlan | None
 - `PersonForm(staff=None)` -> Staff | None
 - `ConfirmDialog(question, confirm_label="Yes")` -> bool
+- `PickerInput(table)` / `PickerScreen(lookup)`: a reference typed as code or name, F2 searches
+  (forms get one from `FormScreen.reference_field`)
 
 Forms save through `app.repo` and call `app.data_changed()` themselves; push one with
 `self.app.push_screen(form, callback)` and use the result only to select or announce it.
