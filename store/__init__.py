@@ -1,6 +1,7 @@
 """Kapabel's data layer: pydantic models, the database folder, importers and demo data.
 
 Nothing here imports Textual or `reports`: dependencies point down only (docs/architecture.md).
+Code above `store` opens a database with `open_store` and works on the `Repository` it returns.
 """
 
 from store.dataset import AssessmentRow, Dataset
@@ -13,6 +14,7 @@ from store.errors import (
     StoreError,
     ValidationProblem,
 )
+from store.opening import location, open_store, resolve_target, store_exists, target_name
 from store.repository import FolderRepository, Repository, Transaction
 
 __all__ = [
@@ -28,4 +30,9 @@ __all__ = [
     "StoreError",
     "Transaction",
     "ValidationProblem",
+    "location",
+    "open_store",
+    "resolve_target",
+    "store_exists",
+    "target_name",
 ]

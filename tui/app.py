@@ -23,10 +23,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from store import Repository, open_store, resolve_target, target_name
 from store.backup import daily_backup
 from store.errors import StoreError
 from store.gcpause import collector_paused, freeze_loaded
-from store.repository import FolderRepository
 from tui.screens.loading import LoadingScreen
 
 SCREENS_IN_ORDER: list[tuple[str, str, str]] = [
@@ -92,18 +92,19 @@ class KapabelApp(App):
 
     def __init__(
         self,
-        repo: FolderRepository | None = None,
+        repo: Repository | None = None,
         as_of: dt.date | None = None,
         *,
         db_path: Path | str | None = None,
         watch_interval: float | None = WATCH_INTERVAL_S,
     ) -> None:
-        """Give an open `repo`, or a `db_path` to open (created if missing) after the first frame."""
+        """Give an open `repo`, or a `db_path` (a folder or a URL: `store.open_store`) to open,
+        created if missing, after the first frame."""
         super().__init__()
         if repo is None and db_path is None:
             raise ValueError("KapabelApp needs a repository or a database path")
-        self.repo: FolderRepository = repo  # type: ignore[assignment]  # set by the loader
-        self.db_path = Path(db_path) if db_path is not None else repo.path
+        self.repo: Repository = repo  # type: ignore[assignment]  # set by the loader
+        self.db_path = resolve_target(db_path) if db_path is not None else repo.path
         self.as_of = as_of or dt.date.today()
         self.data_version = 0
         """Goes up on every data_changed(); screens compare it when they are shown again."""
@@ -174,7 +175,7 @@ class KapabelApp(App):
 
     # ----------------------------------------------------------------- start-up
     def get_default_screen(self) -> Screen:
-        return LoadingScreen(self.db_path.name)
+        return LoadingScreen(target_name(self.db_path))
 
     def on_mount(self) -> None:
         self.sub_title = self._subtitle()
@@ -184,9 +185,10 @@ class KapabelApp(App):
             self._start()
 
     def _subtitle(self) -> str:
-        """The folder's name only (never the whole path: snapshots stay the same everywhere)."""
+        """The folder's (or server database's) name only: never the whole path or URL, so
+        snapshots stay the same everywhere and a password is never shown."""
         read_only = " · read-only" if self.repo is not None and self.repo.read_only else ""
-        return f"{self.db_path.name}{read_only} · as of {self.as_of.isoformat()}"
+        return f"{target_name(self.db_path)}{read_only} · as of {self.as_of.isoformat()}"
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_repository(self) -> None:
@@ -200,7 +202,7 @@ class KapabelApp(App):
 
         with collector_paused():  # through both: no collection of all the new objects between
             try:
-                repo = FolderRepository.open(self.db_path, create=True)
+                repo = open_store(self.db_path, create=True)
             except StoreError as error:
                 self.call_from_thread(self._open_failed, str(error))
                 return
@@ -213,7 +215,7 @@ class KapabelApp(App):
         if isinstance(self.screen, LoadingScreen):
             self.screen.show_progress(message)
 
-    def _opened(self, repo: FolderRepository, analysis=None) -> None:
+    def _opened(self, repo: Repository, analysis=None) -> None:
         self.repo = repo
         if analysis is not None and self.data_version == 0:
             self._analysis = analysis
@@ -368,7 +370,7 @@ class KapabelApp(App):
 
 
 def run_app(
-    repo: FolderRepository | None = None,
+    repo: Repository | None = None,
     as_of: dt.date | None = None,
     *,
     db_path: Path | str | None = None,

@@ -133,13 +133,11 @@ def _open_app(args: argparse.Namespace) -> int:
     Without a terminal there is no screen to explain a problem on, so the database is opened
     first and a damaged one ends as one line on stderr, exit status 1.
     """
-    from store.locations import resolve_db_path
+    from store import open_store, resolve_target
 
-    path = resolve_db_path(getattr(args, "db", None))
+    path = resolve_target(getattr(args, "db", None))
     if not sys.stdout.isatty():
-        from store.repository import FolderRepository
-
-        repo = FolderRepository.open(path, create=True)
+        repo = open_store(path, create=True)
         from tui.app import run_app
 
         return run_app(repo, as_of=args.as_of)

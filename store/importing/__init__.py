@@ -16,9 +16,9 @@ from store.errors import StoreError
 from store.importing.framework_json import looks_like_json, plan_framework
 from store.importing.kinds import KINDS, Column, Kind
 from store.importing.plan import Plan, plan_csv
-from store.migrations import V0_FILE
 from store.models import Assessment, Department, Entity, RobotBenefit
-from store.repository import JOURNAL_FILE, META_FILE, FolderRepository
+from store.opening import open_store, store_exists
+from store.repository import Repository
 
 __all__ = ["KINDS", "Column", "Kind", "Plan", "import_file", "import_into", "plan_file"]
 
@@ -64,7 +64,7 @@ def read_import_file(path: Path, limit: int | None = None) -> bytes:
     return data
 
 
-def plan_file(repo: FolderRepository, kind_name: str, path: Path, sync: bool = False) -> Plan:
+def plan_file(repo: Repository, kind_name: str, path: Path, sync: bool = False) -> Plan:
     """What importing `path` as `kind_name` would change, and every problem; writes nothing."""
     kind = KINDS[kind_name]
     source = str(path)
@@ -84,7 +84,7 @@ def plan_file(repo: FolderRepository, kind_name: str, path: Path, sync: bool = F
 
 
 def import_file(
-    repo: FolderRepository,
+    repo: Repository,
     kind_name: str,
     path: Path,
     *,
@@ -124,27 +124,22 @@ def import_file(
     return plan
 
 
-def database_exists(path: Path) -> bool:
-    """Whether `path` holds a database (or the beginning of one a crash left)."""
-    return any((Path(path) / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE))
-
-
 def import_into(
-    db: Path, kind_name: str, path: Path, *, dry_run: bool = False, sync: bool = False
-) -> tuple[Plan, FolderRepository | None]:
+    db: Path | str, kind_name: str, path: Path, *, dry_run: bool = False, sync: bool = False
+) -> tuple[Plan, Repository | None]:
     """Import into the database at `db`, making it only when the import is written.
 
     Where there is no database yet, the file is first planned against a new, empty database in
     a scratch folder: a dry run, a missing file or a file with problems leaves nothing behind.
     The repository is returned when the import was written.
     """
-    if not database_exists(db):
+    if not store_exists(db):
         with tempfile.TemporaryDirectory(prefix="kapabel-plan-") as scratch:
-            trial = FolderRepository.open(Path(scratch) / "db", create=True)
+            trial = open_store(Path(scratch) / "db", create=True)
             plan = plan_file(trial, kind_name, path, sync)
         if dry_run or plan.problems or not plan.changes:
             return plan, None
-    repo = FolderRepository.open(db, create=True)
+    repo = open_store(db, create=True)
     plan = import_file(repo, kind_name, path, dry_run=dry_run, sync=sync)
     return plan, None if dry_run or plan.problems else repo
 
@@ -153,7 +148,7 @@ class _Abandon(Exception):
     """Leave the transaction without writing (it rolls back)."""
 
 
-def _state(repo: FolderRepository) -> tuple:
+def _state(repo: Repository) -> tuple:
     """Changes whenever another process has written to the database."""
     tables = tuple(table.signature for table in repo.tables.values())
     logs = tuple(

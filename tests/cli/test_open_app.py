@@ -47,3 +47,23 @@ def test_demo_opens_at_the_demo_date_unless_told_otherwise(monkeypatch, tmp_path
         main(["--as-of", "2026-01-31", "demo", "--db", str(tmp_path / "d2"), "--staff", "40"]) == 0
     )
     assert calls[-1]["as_of"] == dt.date(2026, 1, 31)
+
+
+def test_every_command_opens_the_database_kapabel_db_names(monkeypatch, tmp_path, capsys):
+    """One opening point: `$KAPABEL_DB` (a folder or a URL) reaches each command the same way."""
+    monkeypatch.setenv("KAPABEL_DB", str(tmp_path / "env-db"))
+    assert main(["demo", "--db", str(tmp_path / "env-db"), "--staff", "5", "--no-open"]) == 0
+    capsys.readouterr()
+    for argv in (["check"], ["audit"], ["export", "staff"], ["report", "gaps", "--format", "csv"]):
+        assert main(argv) == 0, argv
+    assert "env-db: clean" in capsys.readouterr().out
+
+
+def test_a_server_url_is_refused_in_one_line_without_its_password(monkeypatch, capsys):
+    monkeypatch.setattr("store.opening.POSTGRES_MODULE", "store.no_such_backend")
+    monkeypatch.setenv("KAPABEL_DB", "postgresql://hr:pa55word@db.example.org/kapabel")
+    for argv in (["audit"], ["export", "staff"], ["report", "gaps"], ["backup"]):
+        assert main(argv) == 1, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "PostgreSQL" in err, argv
+        assert "pa55word" not in err

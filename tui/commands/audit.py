@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from store import open_store
 from store.auditlog import describe, filter_entries, raw_entries
-from store.locations import resolve_db_path
-from store.repository import FolderRepository
 from store.text import terminal_safe
 
 
@@ -25,7 +24,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
+    repo = open_store(getattr(args, "db", None))
     entries = filter_entries(raw_entries(repo), since=args.since, employee=args.employee)
     count = 0
     for entry in entries:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from store import open_store
 from store.backup import KeepCountError, keep_count, make_backup, restore
-from store.locations import resolve_db_path
-from store.repository import FolderRepository
 
 
 def add_parser(subparsers) -> None:
@@ -51,14 +50,14 @@ def run_backup(args: argparse.Namespace) -> int:
         keep = keep_count(args.keep)  # $KAPABEL_KEEP_BACKUPS checked before anything is opened
     except KeepCountError as error:
         raise UsageError(str(error)) from None
-    repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
+    repo = open_store(getattr(args, "db", None))
     path = make_backup(repo, keep=keep)
     print(f"backup written to {path}")
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
+    repo = open_store(getattr(args, "db", None))
     kept = restore(repo, args.file)  # a bare name is looked up in <db>/backups/
     print(f"restored {args.file}; the state before is kept in {kept}")
     return 0

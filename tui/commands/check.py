@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from store import location, open_store, resolve_target
 from store.errors import StoreError
-from store.locations import resolve_db_path
-from store.repository import FolderRepository
 from store.text import terminal_safe
 
 
@@ -35,12 +34,12 @@ def report_lines(path: object, problems: list[str], counts: dict[str, int] | Non
 
 
 def run(args: argparse.Namespace) -> int:
-    path = resolve_db_path(getattr(args, "db", None))
+    path = resolve_target(getattr(args, "db", None))
     try:
-        repo = FolderRepository.open(path)
+        repo = open_store(path)
     except StoreError as error:
         problems, counts = [str(error)], None
     else:
         problems, counts = repo.problems(), repo.ds.counts()
-    print(terminal_safe("\n".join(report_lines(path, problems, counts))))
+    print(terminal_safe("\n".join(report_lines(location(path), problems, counts))))
     return 0 if not problems else 1

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import shutil
 
+from store import open_store
 from store.errors import StoreError
 from store.locations import demo_db_path
-from store.repository import FolderRepository
 
 
 def add_parser(subparsers) -> None:
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             shutil.rmtree(path)
         except OSError as error:
             raise StoreError(f"{path}: cannot be replaced: {error.strerror or error}") from None
-    repo = FolderRepository.open(path, create=True)
+    repo = open_store(path, create=True)
     counts = generate(repo, staff=args.staff, seed=args.seed)
     summary = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
     print(f"demo database written to {path}: {summary}")

@@ -6,10 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from store import open_store
 from store.exporting import export_csv
 from store.importing import KINDS
-from store.locations import resolve_db_path
-from store.repository import FolderRepository
 
 
 def add_parser(subparsers) -> None:
@@ -28,7 +27,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
+    repo = open_store(getattr(args, "db", None))
     text = export_csv(args.kind, repo.ds)
     if args.output is None:
         from tui.commands.report import write_stdout

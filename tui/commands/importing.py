@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from store import resolve_target
 from store.importing import KINDS, import_into
-from store.locations import resolve_db_path
 from store.text import terminal_safe
 
 
@@ -34,7 +34,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    db = resolve_db_path(getattr(args, "db", None))
+    db = resolve_target(getattr(args, "db", None))
     plan, repo = import_into(db, args.kind, args.file, dry_run=args.dry_run, sync=args.sync)
     for note in plan.notes:
         print(terminal_safe(f"note: {note}"))

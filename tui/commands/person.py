@@ -7,11 +7,10 @@ import sys
 
 import orjson
 
+from store import Repository, open_store
 from store.erasure import erase_person, erasure_scope
 from store.errors import NotFoundError
-from store.locations import resolve_db_path
 from store.person import person_data, person_text
-from store.repository import FolderRepository
 from store.text import json_safe, terminal_safe
 
 
@@ -38,8 +37,8 @@ def add_parser(subparsers) -> None:
     erase.set_defaults(handler=run_erase)
 
 
-def _open(args: argparse.Namespace) -> FolderRepository:
-    return FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
+def _open(args: argparse.Namespace) -> Repository:
+    return open_store(getattr(args, "db", None))
 
 
 def run_export(args: argparse.Namespace) -> int:

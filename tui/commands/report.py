@@ -81,15 +81,14 @@ def text_width(args: argparse.Namespace) -> int | None:
 
 def run(args: argparse.Namespace) -> int:
     from reports import ReportInputError, build_report, render
+    from store import open_store
     from store.gcpause import collector_paused
-    from store.locations import resolve_db_path
-    from store.repository import FolderRepository
     from tui.cli import UsageError
 
     check_options(args)
     as_of = report_as_of(args)
     with collector_paused():  # one command: the collector would only rescan the loaded data
-        repo = FolderRepository.open(resolve_db_path(getattr(args, "db", None)))
+        repo = open_store(getattr(args, "db", None))
         try:
             report = build_report(
                 args.kind, repo.ds, as_of, department=args.department, employee=args.employee
