@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from store.problems import from_pydantic, render_lines
+
 
 class StoreError(Exception):
     """Base of every error the store reports to a user."""
@@ -70,68 +72,9 @@ class DiskError(StoreError):
 
 
 def format_pydantic_error(error: Exception) -> list[str]:
-    """Turn a pydantic ValidationError into 'field: message' lines, in Kapabel's own words."""
-    errors = getattr(error, "errors", None)
-    if errors is None:
-        return [str(error)]
-    lines = []
-    for item in errors():
-        field = ".".join(str(part) for part in item.get("loc", ())) or "record"
-        message = plain_message(item)
-        if ": " in message and field == "record":
-            lines.append(message)
-        else:
-            lines.append(f"{field}: {message}")
-    return lines
-
-
-def _shown(value: object) -> str:
-    """A value as a message quotes it: numbers as typed (5, not 5.0), text in quotes."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return repr(value)
+    """A pydantic ValidationError as 'field: message' lines, in Kapabel's own words."""
+    return render_lines(from_pydantic(error))
 
 
 OUT_OF_RANGE = frozenset({"less_than_equal", "greater_than_equal", "less_than", "greater_than"})
 """pydantic's error types for a number beyond a field's general bounds."""
-
-_PLAIN: dict[str, str] = {
-    "less_than_equal": "{input} is above the highest allowed, {le}",
-    "greater_than_equal": "{input} is below the lowest allowed, {ge}",
-    "less_than": "{input} is too high: it must be below {lt}",
-    "greater_than": "{input} is too low: it must be above {gt}",
-    "missing": "required, but missing",
-    "string_too_short": "required, but empty",
-    "string_too_long": "longer than {max_length} characters",
-    "too_short": "needs at least {min_length}",
-    "enum": "{input} is not one of {expected}",
-    "literal_error": "{input} is not one of {expected}",
-    "int_parsing": "{input} is not a whole number",
-    "int_from_float": "{input} is not a whole number",
-    "int_type": "{input} is not a whole number",
-    "float_parsing": "{input} is not a number",
-    "float_type": "{input} is not a number",
-    "bool_parsing": "{input} is not yes or no",
-    "bool_type": "{input} is not yes or no",
-    "date_parsing": "{input} is not a valid date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "{input} is not a valid date (YYYY-MM-DD)",
-    "date_type": "{input} is not a valid date (YYYY-MM-DD)",
-    "extra_forbidden": "not a field of this record",
-}
-"""pydantic's error types, in the words Kapabel uses everywhere else (its own messages for the
-rules the models check themselves pass through as they are)."""
-
-
-def plain_message(item: dict) -> str:
-    """One pydantic error item as a message fit for a user (no "Input should be ...")."""
-    template = _PLAIN.get(item.get("type", ""))
-    if template is not None:
-        context = {key: _shown(value) for key, value in (item.get("ctx") or {}).items()}
-        context["expected"] = str((item.get("ctx") or {}).get("expected", ""))
-        try:
-            return template.format(input=_shown(item.get("input")), **context)
-        except (KeyError, IndexError):
-            pass  # a context pydantic did not give: its own words are better than none
-    return str(item.get("msg", "invalid")).removeprefix("Value error, ")

@@ -25,7 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from store.text import KEY_SEPARATOR, describe_char, first_forbidden
+from store.problems import refusal
+from store.text import KEY_SEPARATOR, first_forbidden
 
 STORED = "stored"
 """Validation context flag for records read back from the database folder: the character rules
@@ -39,7 +40,7 @@ def _refuse(kind: str, why: str) -> AfterValidator:
             return value
         char = first_forbidden(value, kind)
         if char is not None:
-            raise ValueError(f"may not hold {describe_char(char)}{why}")
+            raise refusal("forbidden_character", character=char, why=why)
         return value
 
     return AfterValidator(check)
@@ -183,7 +184,7 @@ class Department(Entity):
     @model_validator(mode="after")
     def _not_own_parent(self) -> Department:
         if self.parent_code == self.code:
-            raise ValueError("parent_code: a department cannot be its own parent")
+            raise refusal("own_parent", "parent_code")
         return self
 
 
@@ -219,7 +220,7 @@ class Staff(Entity):
             return None
         value = value.strip()
         if "@" not in value or value.startswith("@") or value.endswith("@") or " " in value:
-            raise ValueError(f"not an e-mail address: {value!r}")
+            raise refusal("not_an_email", value=value)
         return value
 
 
@@ -249,7 +250,7 @@ class Framework(Entity):
     def _scale_is_1_to_n(cls, scale: list[ScaleLevel]) -> list[ScaleLevel]:
         levels = [s.level for s in scale]
         if levels != list(range(1, len(levels) + 1)):
-            raise ValueError(f"levels must be 1..{len(levels)} in order, got {levels}")
+            raise refusal("scale_not_in_order", count=len(levels), levels=levels)
         return scale
 
     @property
@@ -305,7 +306,7 @@ class Assessment(Entity):
     @model_validator(mode="after")
     def _valid_after_date(self) -> Assessment:
         if self.valid_until is not None and self.valid_until < self.date:
-            raise ValueError("valid_until: must be on or after the assessment date")
+            raise refusal("valid_until_before_date", "valid_until")
         return self
 
 
@@ -340,7 +341,7 @@ class TrainingPlan(Entity):
     @model_validator(mode="after")
     def _completed_date(self) -> TrainingPlan:
         if self.completed is not None and self.status != PlanStatus.COMPLETED:
-            raise ValueError("completed: only a completed plan has a completed date")
+            raise refusal("completed_date_not_completed", "completed")
         return self
 
 
@@ -383,13 +384,13 @@ class RobotBenefit(Entity):
     def _month_shape(cls, value: str) -> str:
         value = value.strip()
         if not MONTH_RE.match(value):
-            raise ValueError(f"month must be YYYY-MM, got {value!r}")
+            raise refusal("month_shape", value=value)
         return value
 
     @model_validator(mode="after")
     def _failed_within_runs(self) -> RobotBenefit:
         if self.failed_runs > self.runs:
-            raise ValueError("failed_runs: cannot exceed runs")
+            raise refusal("failed_runs_above_runs", "failed_runs")
         return self
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
 from store.dataset import Dataset
 from store.errors import OUT_OF_RANGE, format_pydantic_error
@@ -22,6 +23,7 @@ from store.importing.kinds import Column, Kind, header_map, normalise_header
 from store.integrity import record_problems
 from store.lookup import AmbiguousReference, UnknownReference, lookup
 from store.models import Department, Entity, Staff
+from store.problems import from_refusal, render_line
 
 
 @dataclass
@@ -342,6 +344,8 @@ def _cross_field_problems(kind: Kind, values: dict[str, Any]) -> list[str]:
             continue
         try:
             rule.func(record)
+        except PydanticCustomError as error:
+            problems.append(render_line(from_refusal(error)))
         except ValueError as error:
             problems.append(str(error))
         except _CannotTell:

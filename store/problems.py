@@ -1,0 +1,194 @@
+"""Why a change is refused, as data: a field, a code and the values the message needs.
+
+The store never builds a refusal's sentence where it refuses: it returns `Problem`s, and
+`render` alone turns them into words. So a form puts each problem at its field by
+`problem.field` (no parsing of text), an import keeps `file:line: column: message`, and a
+translation (issue 13) only has to replace `MESSAGES`.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+from store.text import describe_char
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a record. `field` is the model's field ("level", "raises.DC1.1")
+    or "" for the record as a whole; `params` fill the code's message."""
+
+    field: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def top_field(self) -> str:
+        """The field a form shows it at ("raises" for "raises.DC1.1")."""
+        return self.field.split(".")[0]
+
+
+def problem(field_name: str, code: str, **params: Any) -> Problem:
+    """Shorthand: `problem("level", "level_above_scale", level=9, ...)`."""
+    return Problem(field_name, code, params)
+
+
+MESSAGES: dict[str, str] = {
+    # references and scales (store.integrity)
+    "unknown_reference": "unknown {what} {key!r}",
+    "level_above_scale": "{level} is above {framework}'s highest level, {top} ({competency})",
+    "level_below_scale": "{level} is below the lowest level, {low}{none} ({competency})",
+    "department_loop": "{parent!r} would make a loop in the tree",
+    "scale_below_use": "levels above {top} are still used by {used}",
+    "moved_above_scale": (
+        "{framework}'s scale goes up to {top}, but {competency} is used at higher levels by {used}"
+    ),
+    "record_exists": "already exists",
+    "employee_no_taken": "{key} is already the number of {name} ({where})",
+    "key_taken": "{key} is already used by {name}",
+    "key_exists": "{key} exists",
+    "requirement_exists": "a requirement for this competency, department and role exists: "
+    "edit that one",
+    # the models' own rules (store.models)
+    "forbidden_character": "may not hold {character!c}{why}",
+    "not_an_email": "not an e-mail address: {value!r}",
+    "scale_not_in_order": "levels must be 1..{count} in order, got {levels}",
+    "own_parent": "a department cannot be its own parent",
+    "valid_until_before_date": "must be on or after the assessment date",
+    "completed_date_not_completed": "only a completed plan has a completed date",
+    "month_shape": "month must be YYYY-MM, got {value!r}",
+    "failed_runs_above_runs": "cannot exceed runs",
+    # pydantic's error types, in Kapabel's words
+    "less_than_equal": "{input!v} is above the highest allowed, {le!v}",
+    "greater_than_equal": "{input!v} is below the lowest allowed, {ge!v}",
+    "less_than": "{input!v} is too high: it must be below {lt!v}",
+    "greater_than": "{input!v} is too low: it must be above {gt!v}",
+    "missing": "required, but missing",
+    "string_too_short": "required, but empty",
+    "string_too_long": "longer than {max_length!v} characters",
+    "too_short": "needs at least {min_length!v}",
+    "enum": "{input!v} is not one of {expected}",
+    "literal_error": "{input!v} is not one of {expected}",
+    "int_parsing": "{input!v} is not a whole number",
+    "int_from_float": "{input!v} is not a whole number",
+    "int_type": "{input!v} is not a whole number",
+    "float_parsing": "{input!v} is not a number",
+    "float_type": "{input!v} is not a number",
+    "bool_parsing": "{input!v} is not yes or no",
+    "bool_type": "{input!v} is not yes or no",
+    "date_parsing": "{input!v} is not a valid date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "{input!v} is not a valid date (YYYY-MM-DD)",
+    "date_type": "{input!v} is not a valid date (YYYY-MM-DD)",
+    "extra_forbidden": "not a field of this record",
+    # a message that came from elsewhere as text (a library's words): shown as it is
+    "text": "{text}",
+}
+"""Each code's message in English; `render` is the only reader. Besides str.format's own, two
+conversions: `!v` shows a value as typed (5, not 5.0; text in quotes), `!c` names a character
+without printing it (U+202E RIGHT-TO-LEFT OVERRIDE)."""
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it: numbers as typed (5, not 5.0), text in quotes."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return repr(value)
+
+
+class _Formatter(string.Formatter):
+    """str.format with Kapabel's conversions `!v` and `!c` (see `MESSAGES`)."""
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        if conversion == "v":
+            return shown(value)
+        if conversion == "c":
+            return describe_char(value)
+        return super().convert_field(value, conversion)
+
+
+_FORMATTER = _Formatter()
+
+
+def render(found: Problem) -> str:
+    """The problem's message (without its field), in the user's words."""
+    template = MESSAGES.get(found.code)
+    if template is not None:
+        try:
+            return _FORMATTER.format(template, **found.params)
+        except (KeyError, IndexError, ValueError):
+            pass  # parameters the message does not expect: say what is known rather than fail
+    return str(found.params.get("text") or found.code.replace("_", " "))
+
+
+def render_line(found: Problem) -> str:
+    """'field: message', or the message alone for the record as a whole."""
+    message = render(found)
+    return f"{found.field}: {message}" if found.field else message
+
+
+def render_lines(problems: Iterable[Problem]) -> list[str]:
+    return [render_line(found) for found in problems]
+
+
+def by_field(problems: Iterable[Problem], fields: set[str]) -> tuple[dict[str, str], list[str]]:
+    """Problems a form can show at one of its `fields` (the first per field wins, rendered
+    without the field's name) and the rest, rendered as lines for the form's general area."""
+    at_field: dict[str, str] = {}
+    general: list[str] = []
+    for found in problems:
+        if found.top_field in fields:
+            at_field.setdefault(found.top_field, render(found))
+        else:
+            general.append(render_line(found))
+    return at_field, general
+
+
+def refusal(code: str, field_name: str = "", **params: Any) -> PydanticCustomError:
+    """What a model's validator raises: pydantic reports it with `code` as its type and the
+    params (and, for a rule between fields, the field) as its context, which `from_pydantic`
+    turns back into a Problem."""
+    found = Problem(field_name, code, params)
+    context = {**params, FIELD_KEY: field_name} if field_name else params
+    return PydanticCustomError(code, render(found).replace("{", "(").replace("}", ")"), context)
+
+
+FIELD_KEY = "problem_field"
+"""The context entry naming the field of a rule between fields (pydantic reports such at the
+record as a whole)."""
+
+RECORD = "record"
+"""The field named for what pydantic reports at the record as a whole (not a dictionary...)."""
+
+
+def from_refusal(error: PydanticCustomError) -> Problem:
+    """The Problem a model's validator raised with `refusal` (when it is called directly)."""
+    context = dict(error.context or {})
+    field_name = context.pop(FIELD_KEY, "")
+    return Problem(field_name, error.type, context)
+
+
+def from_pydantic(error: Exception) -> list[Problem]:
+    """A pydantic ValidationError as Problems: its error types are codes, its context params."""
+    errors = getattr(error, "errors", None)
+    if errors is None:
+        return [Problem(RECORD, "text", {"text": str(error)})]
+    found = []
+    for item in errors():
+        context = dict(item.get("ctx") or {})
+        field_name = context.pop(FIELD_KEY, None) or ".".join(map(str, item.get("loc", ())))
+        code = item.get("type", "")
+        if code in MESSAGES:
+            params = {**context, "input": item.get("input")}
+            if "expected" in context:
+                params["expected"] = str(context["expected"])
+        else:  # pydantic's words for a type Kapabel does not name (better than none)
+            code, params = "text", {"text": str(item.get("msg", "invalid"))}
+        found.append(Problem(field_name or RECORD, code, params))
+    return found

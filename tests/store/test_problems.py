@@ -1,0 +1,71 @@
+"""A refusal is data (field, code, params); `store.problems.render` alone words it."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from store.errors import format_pydantic_error
+from store.models import Department, Framework, RobotBenefit, Staff
+from store.problems import MESSAGES, Problem, by_field, from_pydantic, render, render_line
+
+
+def refused(model: type, **values: object) -> list[Problem]:
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(values)
+    return from_pydantic(caught.value)
+
+
+def test_a_rule_between_fields_names_its_field_not_the_record() -> None:
+    found = refused(RobotBenefit, robot="R1", month="2026-01", hours_saved=1, runs=1, failed_runs=2)
+    assert [(p.field, p.code) for p in found] == [("failed_runs", "failed_runs_above_runs")]
+    found = refused(Department, code="D1", name="Dep", parent_code="D1")
+    assert [(p.field, p.code) for p in found] == [("parent_code", "own_parent")]
+    assert render_line(found[0]) == "parent_code: a department cannot be its own parent"
+
+
+def test_pydantic_errors_become_codes_with_the_values_as_params() -> None:
+    found = refused(Staff, employee_no="E1", name="A", department="D1", start_date="2026-02-31")
+    assert [(p.field, p.code, p.params["input"]) for p in found] == [
+        ("start_date", "date_from_datetime_parsing", "2026-02-31")
+    ]
+    assert render(found[0]) == "'2026-02-31' is not a valid date (YYYY-MM-DD)"
+
+
+def test_numbers_are_shown_as_typed_and_characters_named_not_printed() -> None:
+    assert render(Problem("hours", "greater_than_equal", {"input": -2.0, "ge": 0})) == (
+        "-2 is below the lowest allowed, 0"
+    )
+    found = refused(Staff, employee_no="E1", name="Ann\u202e", department="D1")
+    assert [(p.field, p.code) for p in found] == [("name", "forbidden_character")]
+    assert "\u202e" not in render(found[0]) and "U+202E" in render(found[0])
+
+
+def test_the_words_come_from_the_catalogue_only(monkeypatch) -> None:
+    """Changing one message in the catalogue (as a translation will) changes what every
+    refusal with that code says: nothing words it at the point of refusal."""
+    monkeypatch.setitem(MESSAGES, "scale_not_in_order", "trin 1..{count} i rækkefølge")
+    with pytest.raises(ValidationError) as caught:
+        Framework.model_validate({"code": "F", "name": "F", "scale": [{"level": 2, "label": "x"}]})
+    assert format_pydantic_error(caught.value) == ["scale: trin 1..1 i rækkefølge"]
+
+
+def test_a_form_gets_each_problem_at_its_field_and_the_rest_as_lines() -> None:
+    problems = [
+        Problem(
+            "raises.DC1.1",
+            "level_above_scale",
+            {"level": 9, "framework": "DIGCOMP", "top": 8, "competency": "DC1.1"},
+        ),
+        Problem("raises.DC1.2", "unknown_reference", {"what": "competency", "key": "DC1.2"}),
+        Problem("", "record_exists"),
+        Problem("hours", "text", {"text": "odd: with a colon"}),
+    ]
+    at_field, general = by_field(problems, {"raises", "name"})
+    assert at_field == {"raises": "9 is above DIGCOMP's highest level, 8 (DC1.1)"}
+    assert general == ["already exists", "hours: odd: with a colon"]
+
+
+def test_an_unknown_code_or_missing_param_still_says_something() -> None:
+    assert render(Problem("x", "no_such_code", {})) == "no such code"
+    assert render(Problem("x", "unknown_reference", {"what": "role"})) == "unknown reference"
