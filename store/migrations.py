@@ -16,19 +16,28 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import orjson
 from pydantic import ValidationError
 
 from store.errors import CorruptFileError, format_pydantic_error
 from store.files import DIR_MODE, FILE_MODE, atomic_write, fsync_dir
+from store.folder.layout import HISTORY_FILES, META_FILE, SCHEMA_VERSION, recorded
 from store.history import encode_lines, invalid_record, parse_lines
 from store.models import STORED_CONTEXT, Assessment, AuditAction, AuditEntry, RobotBenefit
 from store.register import RegisterTable, read_json_object
 
-if TYPE_CHECKING:
-    from store.repository import FolderRepository
+
+class FolderRepository(Protocol):
+    """What a migration needs of the folder being opened (it runs under the write lock)."""
+
+    path: Path
+    meta: dict
+    read_only: bool
+    tables: dict[str, RegisterTable]
+    user: str
+
 
 V0_FILE = "kapabel.json"
 V0_KEPT = V0_FILE + ".schema0"
@@ -41,8 +50,6 @@ def needs_migration(path: Path) -> bool:
 
 def migrate(repo: FolderRepository) -> None:
     """Run every step from the database's version up to the current one (under the lock)."""
-    from store.repository import HISTORY_FILES, META_FILE, SCHEMA_VERSION
-
     version = repo.meta.get("schema_version", 0) if (repo.path / META_FILE).exists() else 0
     if version == 0:
         _v0_to_v1(repo, HISTORY_FILES, META_FILE)
@@ -62,8 +69,6 @@ def _v1_to_v2(repo: FolderRepository, history_files: dict[str, str], meta_file: 
     read line by line after this. On a read-only disk nothing is written: the database is read
     as before, and its next save records the lengths.
     """
-    from store.repository import recorded
-
     if repo.read_only:
         return  # a read-only copy: read as schema 1 (no lengths recorded to check against)
     history = {}

@@ -24,7 +24,6 @@ import contextlib
 import datetime as dt
 import getpass
 import os
-import shutil
 import threading
 import zlib
 from collections import Counter, defaultdict
@@ -70,6 +69,22 @@ from store.files import (
     temp_target,
     write_temp,
 )
+from store.folder.backups import newest_backup, remove_partial_backups
+from store.folder.journal import check_journal
+from store.folder.layout import (
+    BACKUP_DIR,
+    ERASURE_FILE,
+    HISTORY_FILES,
+    HISTORY_MODELS,
+    JOURNAL_FILE,
+    LOCK_FILE,
+    META_FILE,
+    PARTIAL_SUFFIX,
+    SCHEMA_VERSION,
+    meta_document,
+    recorded,
+    with_history_recorded,
+)
 from store.gcpause import collector_paused
 from store.history import Convert, HistoryLog, encode_lines, invalid_record, records_of
 from store.integrity import (
@@ -80,7 +95,6 @@ from store.integrity import (
     record_problems,
     usages,
 )
-from store.journal import check_journal
 from store.migrations import V0_FILE
 from store.models import (
     GENERATED_ID_PREFIX,
@@ -94,24 +108,27 @@ from store.models import (
 )
 from store.register import RegisterTable, read_json_object, read_pinned
 
-SCHEMA_VERSION = 2
-"""1: the register in table files, the history in JSON Lines; 2: meta.json also records each
-history file's length and checksum (store.history), which a Kapabel reading 1 would not keep."""
-META_FILE = "meta.json"
-JOURNAL_FILE = "journal.json"
-ERASURE_FILE = "erasure.json"
-"""An erasure under way: who is being erased (see `store.erasure`); never copied to a backup."""
-LOCK_FILE = ".lock"
-BACKUP_DIR = "backups"
-PARTIAL_SUFFIX = ".partial"
-"""`backups/.<stamp>.partial/`: a backup being made (under the lock); one found later was left by
-a crash."""
-HISTORY_FILES = {
-    "assessments": "assessments.jsonl",
-    "robot_benefits": "robot_benefits.jsonl",
-    "audit": "audit.jsonl",
-}
-HISTORY_MODELS = {"assessments": Assessment, "robot_benefits": RobotBenefit, "audit": AuditEntry}
+__all__ = [  # the folder's names, kept importable from here while callers move to store.folder
+    "BACKUP_DIR",
+    "ERASURE_FILE",
+    "HISTORY_FILES",
+    "HISTORY_MODELS",
+    "JOURNAL_FILE",
+    "LOCK_FILE",
+    "META_FILE",
+    "PARTIAL_SUFFIX",
+    "SCHEMA_VERSION",
+    "FolderRepository",
+    "Repository",
+    "Transaction",
+    "changes_between",
+    "current_user",
+    "meta_document",
+    "newest_backup",
+    "recorded",
+    "remove_partial_backups",
+    "with_history_recorded",
+]
 
 
 def current_user() -> str:
@@ -133,35 +150,6 @@ def changes_between(old: Entity | None, new: Entity | None) -> dict[str, list]:
     }
 
 
-def newest_backup(db_path: Path) -> Path | None:
-    """The most recent backup of a database, to point to when a file is damaged."""
-    folder = db_path / BACKUP_DIR
-    if not folder.is_dir():
-        return None
-    backups = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
-    return backups[-1] if backups else None
-
-
-def remove_partial_backups(db_path: Path) -> int:
-    """Delete the backups a crash left half-made (call under the write lock, which every backup
-    is made under); they hold personal data and are never restored. How many were deleted."""
-    try:
-        entries = list((db_path / BACKUP_DIR).iterdir())
-    except (FileNotFoundError, NotADirectoryError):
-        return 0
-    partial = [
-        e
-        for e in entries
-        if e.name.startswith(".") and e.name.endswith(PARTIAL_SUFFIX) and not e.is_symlink()
-    ]
-    for entry in partial:
-        if entry.is_dir():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
-    return len(partial)
-
-
 def why_invalid(record: object, error: Exception) -> str:
     """The field-by-field reason a stored assessment is unreadable (pydantic says it best)."""
     try:
@@ -169,57 +157,6 @@ def why_invalid(record: object, error: Exception) -> str:
     except ValidationError as invalid:
         return "; ".join(format_pydantic_error(invalid))
     return f"{type(error).__name__}: {error}"
-
-
-def meta_document(data: dict, meta_path: Path) -> dict:
-    """The meta document of a parsed `meta.json`; CorruptFileError naming what is wrong.
-
-    `history` maps each history file to [length, CRC-32] as the last save left it (absent in a
-    database written before lengths were recorded).
-    """
-    meta = data.get("meta")
-    doc = meta.get("1") if isinstance(meta, dict) else None
-    if not isinstance(doc, dict):
-        raise CorruptFileError(meta_path, "no meta document")
-    counters = doc.get("counters", {})
-    if not isinstance(counters, dict) or not all(map(whole, counters.values())):
-        raise CorruptFileError(meta_path, "counters: not a table of whole numbers")
-    history = doc.get("history", {})
-    if not isinstance(history, dict) or not all(
-        name in HISTORY_FILES.values()
-        and isinstance(entry, list)
-        and len(entry) == 2
-        and all(map(whole, entry))
-        and entry[0] >= 0
-        and 0 <= entry[1] < 1 << 32
-        for name, entry in history.items()
-    ):
-        raise CorruptFileError(meta_path, "history: not a table of file lengths and checksums")
-    return {"schema_version": doc.get("schema_version"), "counters": counters, "history": history}
-
-
-def whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def recorded(content: bytes) -> list[int]:
-    """[length, CRC-32] of a history file's content as a save records it (its whole lines)."""
-    end = content.rfind(b"\n") + 1
-    return [end, zlib.crc32(content[:end])]
-
-
-def with_history_recorded(meta: bytes, files: dict[str, bytes]) -> bytes:
-    """`meta` (a meta.json's bytes) recording the history files among `files` as they are: for
-    history rewritten outside a transaction (an erasure in a backup). Unchanged if unreadable."""
-    try:
-        data = orjson.loads(meta)
-        history = data["meta"]["1"].setdefault("history", {})
-    except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
-        return meta
-    for name, content in files.items():
-        if name in HISTORY_FILES.values():
-            history[name] = recorded(content)
-    return orjson.dumps(data)
 
 
 class Repository(Protocol):
@@ -546,7 +483,7 @@ class FolderRepository:
     def _recover(self) -> None:
         """Roll forward a commit a crash interrupted, and sweep away abandoned temporaries.
 
-        The journal is checked whole first (`store.journal`): one that does not describe a
+        The journal is checked whole first (`store.folder.journal`): one that does not describe a
         commit of this database is refused, naming it, before any of it is replayed.
         """
         if self.read_only:

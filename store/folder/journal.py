@@ -12,15 +12,21 @@ from __future__ import annotations
 
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from store.errors import CorruptFileError
 from store.files import temp_target
+from store.folder.layout import HISTORY_FILES, HISTORY_MODELS, META_FILE, meta_document
 from store.history import crc_of, invalid_record, parse_lines
 from store.register import RegisterTable, parse_json_object, read_json_object
 
-if TYPE_CHECKING:
-    from store.repository import FolderRepository
+
+class FolderRepository(Protocol):
+    """What checking a journal needs of the folder (under its write lock)."""
+
+    path: Path
+    tables: dict[str, RegisterTable]
+
 
 NOUNS = {
     "assessments": "an assessment",
@@ -45,8 +51,6 @@ def check_journal(repo: FolderRepository, journal: dict, path: Path) -> None:
 
 
 def _check(repo: FolderRepository, journal: dict) -> None:
-    from store.repository import META_FILE
-
     if set(journal) != {"replace", "append"} or not all(
         isinstance(journal[part], list) for part in ("replace", "append")
     ):
@@ -70,8 +74,6 @@ def _check(repo: FolderRepository, journal: dict) -> None:
 
 def _replace_steps(repo: FolderRepository, steps: list) -> dict[str, Path]:
     """Final file name -> temporary, each a file of this database and a temporary of ours."""
-    from store.repository import HISTORY_FILES, META_FILE
-
     ours = {META_FILE, *HISTORY_FILES.values(), *(t.path.name for t in repo.tables.values())}
     replaced: dict[str, Path] = {}
     for step in steps:
@@ -92,7 +94,6 @@ def _replace_steps(repo: FolderRepository, steps: list) -> dict[str, Path]:
 
 def _append_steps(repo: FolderRepository, steps: list) -> dict[str, tuple[int, bytes]]:
     """History file name -> (its size before, the lines), each lines of that file's records."""
-    from store.repository import HISTORY_FILES, HISTORY_MODELS
 
     kinds = {file: name for name, file in HISTORY_FILES.items()}
     appended: dict[str, tuple[int, bytes]] = {}
@@ -128,7 +129,6 @@ def _append_steps(repo: FolderRepository, steps: list) -> dict[str, tuple[int, b
 
 def _check_content(repo: FolderRepository, final: str, temp: Path) -> None:
     """The temporary holds what `final` may hold (as the next open would read it)."""
-    from store.repository import HISTORY_FILES, HISTORY_MODELS, META_FILE, meta_document
 
     tables = {table.path.name: table for table in repo.tables.values()}
     kinds = {file: name for name, file in HISTORY_FILES.items()}
@@ -150,7 +150,6 @@ def _check_content(repo: FolderRepository, final: str, temp: Path) -> None:
 
 def _recorded_history(meta_path: Path) -> dict[str, tuple[int, int]]:
     """What the meta.json the commit leaves records for each history file."""
-    from store.repository import meta_document
 
     try:
         data = read_json_object(meta_path)

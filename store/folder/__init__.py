@@ -1,0 +1,1 @@
+"""The database folder: the embedded default backend (see `store.storage`)."""

@@ -1,0 +1,94 @@
+"""The files of a database folder and what `meta.json` records.
+
+Layout of a database folder (created 0700, every file 0600):
+
+    meta.json                 schema version, key counters, history lengths and checksums
+    <table>.json              one TinyDB file per register table (departments.json, staff.json...)
+    assessments.jsonl         history, append-only
+    robot_benefits.jsonl      history, append-only
+    audit.jsonl               who changed what, append-only
+    journal.json              only while a multi-file commit is being applied
+    erasure.json              only while a person is being erased (see store.erasure)
+    .lock                     the write lock
+    backups/<UTC time>/       copies of the data files (`kapabel backup`)
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import orjson
+
+from store.errors import CorruptFileError
+from store.models import Assessment, AuditEntry, RobotBenefit
+
+SCHEMA_VERSION = 2
+"""1: the register in table files, the history in JSON Lines; 2: meta.json also records each
+history file's length and checksum (store.history), which a Kapabel reading 1 would not keep."""
+META_FILE = "meta.json"
+JOURNAL_FILE = "journal.json"
+ERASURE_FILE = "erasure.json"
+"""An erasure under way: who is being erased (see `store.erasure`); never copied to a backup."""
+LOCK_FILE = ".lock"
+BACKUP_DIR = "backups"
+PARTIAL_SUFFIX = ".partial"
+"""`backups/.<stamp>.partial/`: a backup being made (under the lock); one found later was left by
+a crash."""
+HISTORY_FILES = {
+    "assessments": "assessments.jsonl",
+    "robot_benefits": "robot_benefits.jsonl",
+    "audit": "audit.jsonl",
+}
+HISTORY_MODELS = {"assessments": Assessment, "robot_benefits": RobotBenefit, "audit": AuditEntry}
+
+
+def meta_document(data: dict, meta_path: Path) -> dict:
+    """The meta document of a parsed `meta.json`; CorruptFileError naming what is wrong.
+
+    `history` maps each history file to [length, CRC-32] as the last save left it (absent in a
+    database written before lengths were recorded).
+    """
+    meta = data.get("meta")
+    doc = meta.get("1") if isinstance(meta, dict) else None
+    if not isinstance(doc, dict):
+        raise CorruptFileError(meta_path, "no meta document")
+    counters = doc.get("counters", {})
+    if not isinstance(counters, dict) or not all(map(whole, counters.values())):
+        raise CorruptFileError(meta_path, "counters: not a table of whole numbers")
+    history = doc.get("history", {})
+    if not isinstance(history, dict) or not all(
+        name in HISTORY_FILES.values()
+        and isinstance(entry, list)
+        and len(entry) == 2
+        and all(map(whole, entry))
+        and entry[0] >= 0
+        and 0 <= entry[1] < 1 << 32
+        for name, entry in history.items()
+    ):
+        raise CorruptFileError(meta_path, "history: not a table of file lengths and checksums")
+    return {"schema_version": doc.get("schema_version"), "counters": counters, "history": history}
+
+
+def whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def recorded(content: bytes) -> list[int]:
+    """[length, CRC-32] of a history file's content as a save records it (its whole lines)."""
+    end = content.rfind(b"\n") + 1
+    return [end, zlib.crc32(content[:end])]
+
+
+def with_history_recorded(meta: bytes, files: dict[str, bytes]) -> bytes:
+    """`meta` (a meta.json's bytes) recording the history files among `files` as they are: for
+    history rewritten outside a transaction (an erasure in a backup). Unchanged if unreadable."""
+    try:
+        data = orjson.loads(meta)
+        history = data["meta"]["1"].setdefault("history", {})
+    except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+        return meta
+    for name, content in files.items():
+        if name in HISTORY_FILES.values():
+            history[name] = recorded(content)
+    return orjson.dumps(data)
