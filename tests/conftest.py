@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from store.repository import FolderRepository
+from tests.pgserver import fresh_database, server_url
 
 
 @pytest.fixture
@@ -32,3 +34,15 @@ def demo_repo(demo_db_template: Path, tmp_path: Path) -> FolderRepository:
     path = tmp_path / "demo"
     shutil.copytree(demo_db_template, path)
     return FolderRepository.open(path, user="tester")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The PostgreSQL test server's URL (skips without one, except in CI: tests/pgserver.py)."""
+    return server_url()
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database of this test's own, dropped afterwards."""
+    yield from fresh_database(pg_server)
