@@ -1,6 +1,7 @@
 """One module per `kapabel` command; each adds its own sub-parser."""
 
-from tui.commands import audit, backup, check, demo, exporting, importing, person, report  # issue 4
+from tui.commands import audit, backup, check, demo, exporting, importing, migrate, person, report
 
 COMMAND_MODULES = [demo, check, report]
 COMMAND_MODULES += [importing, exporting, backup, person, audit]  # issue 4
+COMMAND_MODULES += [migrate]  # issue 11

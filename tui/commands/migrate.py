@@ -1,0 +1,47 @@
+"""`kapabel migrate`: bring a database's schema up to this program's."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from store.locations import ENV_VAR
+from store.postgres.url import is_postgres_url, safe_url
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "migrate",
+        help="bring a PostgreSQL database's schema up to this Kapabel's",
+        description="Create Kapabel's tables in an empty PostgreSQL database, or apply the "
+        "migrations an older Kapabel's database lacks, in one transaction, recorded in the "
+        "database and in its audit log. A database a newer Kapabel migrated is refused "
+        "(exit 1). A folder database needs no command: it is migrated when it is opened.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help=f"postgresql://[USER@]HOST[:PORT]/DATABASE[?sslmode=...] (default: ${ENV_VAR})",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui.cli import UsageError
+
+    target = getattr(args, "db", None) or os.environ.get(ENV_VAR, "").strip()
+    if not is_postgres_url(target):
+        raise UsageError("--db (or $KAPABEL_DB) must be a postgresql:// URL")
+    from store.postgres.migrate import migrate
+    from store.repository import current_user
+
+    before, after = migrate(target, user=current_user())
+    where = safe_url(target)
+    if before == after:
+        print(f"{where}: schema {after}, up to date")
+    else:
+        print(f"{where}: schema {before} -> {after}")
+    sys.stdout.flush()
+    return 0
