@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from store.errors import StoreError
-from store.postgres.url import hide_password, safe_url
+from store.opening import location
+from store.postgres.url import hide_password
 
 if TYPE_CHECKING:
     import psycopg
@@ -28,4 +29,4 @@ def connect(url: str, **kwargs) -> psycopg.Connection:
         )
     except psycopg.Error as error:
         detail = hide_password(" ".join(str(error).split()), url)
-        raise StoreError(f"{safe_url(url)}: cannot connect: {detail}") from None
+        raise StoreError(f"{location(url)}: cannot connect: {detail}") from None

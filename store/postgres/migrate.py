@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from store.opening import location
 from store.postgres.connect import connect
 from store.postgres.schema import apply_migrations
-from store.postgres.url import hide_password, safe_url
+from store.postgres.url import hide_password
 
 
 def migrate(url: str, user: str) -> tuple[int, int]:
@@ -16,7 +17,7 @@ def migrate(url: str, user: str) -> tuple[int, int]:
 
     with connect(url) as conn:
         try:
-            return apply_migrations(conn, safe_url(url), user)
+            return apply_migrations(conn, location(url), user)
         except psycopg.Error as error:
             detail = hide_password(" ".join(str(error).split()), url)
-            raise StoreError(f"{safe_url(url)}: migration failed: {detail}") from None
+            raise StoreError(f"{location(url)}: migration failed: {detail}") from None

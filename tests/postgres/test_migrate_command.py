@@ -7,6 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
+from store.opening import location
 from store.postgres.schema import SCHEMA_VERSION
 from tui.cli import main
 
@@ -20,9 +21,10 @@ def _with_password(url: str) -> str:
 
 def test_migrate_creates_the_schema_then_says_it_is_up_to_date(pg_url: str, capsys) -> None:
     assert main(["migrate", "--db", pg_url]) == 0
-    assert capsys.readouterr().out == f"{pg_url}: schema 0 -> {SCHEMA_VERSION}\n"
+    where = location(pg_url)
+    assert capsys.readouterr().out == f"{where}: schema 0 -> {SCHEMA_VERSION}\n"
     assert main(["migrate", "--db", pg_url]) == 0
-    assert capsys.readouterr().out == f"{pg_url}: schema {SCHEMA_VERSION}, up to date\n"
+    assert capsys.readouterr().out == f"{where}: schema {SCHEMA_VERSION}, up to date\n"
 
 
 def test_migrate_takes_the_url_from_kapabel_db(pg_url: str, capsys, monkeypatch) -> None:
@@ -65,3 +67,9 @@ def test_migrate_needs_a_postgresql_url(db, capsys, monkeypatch) -> None:
     monkeypatch.delenv("KAPABEL_DB", raising=False)
     assert main(["migrate"] + (["--db", db] if db else [])) == 2
     assert "must be a postgresql:// URL" in capsys.readouterr().err
+
+
+def test_opening_an_unmigrated_database_points_to_migrate(pg_url: str, capsys) -> None:
+    assert main(["audit", "--db", pg_url]) == 1
+    err = capsys.readouterr().err
+    assert "kapabel migrate" in err and err.count("\n") == 1

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from store.locations import ENV_VAR
-from store.postgres.url import is_postgres_url, safe_url
+from store.opening import is_url, location, resolve_target
 
 
 def add_parser(subparsers) -> None:
@@ -31,14 +30,14 @@ def add_parser(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from tui.cli import UsageError
 
-    target = getattr(args, "db", None) or os.environ.get(ENV_VAR, "").strip()
-    if not is_postgres_url(target):
+    target = resolve_target(getattr(args, "db", None))
+    if not is_url(target):
         raise UsageError("--db (or $KAPABEL_DB) must be a postgresql:// URL")
     from store.postgres.migrate import migrate
     from store.repository import current_user
 
     before, after = migrate(target, user=current_user())
-    where = safe_url(target)
+    where = location(target)
     if before == after:
         print(f"{where}: schema {after}, up to date")
     else:
