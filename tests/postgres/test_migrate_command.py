@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 
 from store.opening import location
 from store.postgres.schema import SCHEMA_VERSION
 from tui.cli import main
+
+psycopg = pytest.importorskip(
+    "psycopg", reason="psycopg is not installed: pip install -e '.[test]'"
+)
 
 PASSWORD = "s3cret-Pw0rd"
 

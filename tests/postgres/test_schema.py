@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 
 from store.models import HISTORY_MODELS, REGISTER_MODELS
 from store.postgres.migrate import migrate
 from store.postgres.schema import SCHEMA_VERSION, NewerSchemaError
+
+psycopg = pytest.importorskip(
+    "psycopg", reason="psycopg is not installed: pip install -e '.[test]'"
+)
 
 
 def _tables(url: str) -> set[str]:

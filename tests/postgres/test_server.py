@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-import psycopg
+import pytest
+
+psycopg = pytest.importorskip(
+    "psycopg", reason="psycopg is not installed: pip install -e '.[test]'"
+)
 
 
 def test_each_test_gets_an_empty_database_of_its_own(pg_url: str, pg_server: str) -> None:
