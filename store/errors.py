@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store.problems import from_pydantic, render_lines
+from store.problems import Problem, from_pydantic, render_lines
 
 
 class StoreError(Exception):
@@ -24,14 +24,20 @@ class CorruptFileError(StoreError):
 
 
 class ValidationProblem(StoreError):
-    """A record that breaks a rule; `problems` are 'field: what is wrong' lines."""
+    """A record that breaks a rule; `problems` say which, as data (`store.problems.Problem`):
+    a form shows each at its field, the message renders them all."""
 
-    def __init__(self, entity: str, key: str, problems: list[str]) -> None:
+    def __init__(self, entity: str, key: str, problems: list[Problem]) -> None:
         self.entity = entity
         self.key = key
         self.problems = problems
         where = f"{entity} {key!r}" if key else entity
-        super().__init__(f"{where}: " + "; ".join(problems))
+        super().__init__(f"{where}: " + "; ".join(self.lines))
+
+    @property
+    def lines(self) -> list[str]:
+        """The problems as 'field: message' lines."""
+        return render_lines(self.problems)
 
 
 class NotFoundError(StoreError):

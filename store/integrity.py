@@ -1,7 +1,7 @@
 """Rules that need more than one record: references, levels within a scale, what uses a record.
 
-Each function returns 'field: what is wrong' lines, so the same checks serve a form in the TUI,
-an import row and `kapabel check`.
+Each function returns `Problem`s (field, code, params: `store.problems`), so the same checks serve
+a form in the TUI (at the field), an import row and `kapabel check` (rendered as lines).
 """
 
 from __future__ import annotations
@@ -30,17 +30,18 @@ from store.models import (
     Staff,
     TrainingPlan,
 )
+from store.problems import Problem, problem, render_line
 
 
-def _missing(ds_table: dict, key: str | None, field: str, what: str) -> list[str]:
+def _missing(ds_table: dict, key: str | None, field: str, what: str) -> list[Problem]:
     if key is None or key in ds_table:
         return []
-    return [f"{field}: unknown {what} {key!r}"]
+    return [problem(field, "unknown_reference", what=what, key=key)]
 
 
 def level_problems(
     ds: Dataset, competency: str, level: int | None, field: str, low: int = 1
-) -> list[str]:
+) -> list[Problem]:
     """A level must lie within the scale of the competency's framework (0 = none, assessed only).
 
     None (a level that could not be read) is not checked: its own problem says why.
@@ -49,15 +50,27 @@ def level_problems(
     if framework is None or level is None:
         return []
     if level > framework.max_level:
-        top = framework.max_level
-        return [f"{field}: {level} is above {framework.code}'s highest level, {top} ({competency})"]
+        return [
+            problem(
+                field,
+                "level_above_scale",
+                level=level,
+                framework=framework.code,
+                top=framework.max_level,
+                competency=competency,
+            )
+        ]
     if level < low:
         none = " = none" if low == 0 else ""
-        return [f"{field}: {level} is below the lowest level, {low}{none} ({competency})"]
+        return [
+            problem(
+                field, "level_below_scale", level=level, low=low, none=none, competency=competency
+            )
+        ]
     return []
 
 
-def key_taken_problems(ds: Dataset, table: str, key: str) -> list[str]:
+def key_taken_problems(ds: Dataset, table: str, key: str) -> list[Problem]:
     """A new record's key that another record has: named at the key's field, saying whose it is
     ('employee_no: E12 is already the number of Anna Ærø (Borgerservice)')."""
     existing = ds.table(table).get(key)
@@ -65,16 +78,24 @@ def key_taken_problems(ds: Dataset, table: str, key: str) -> list[str]:
         return []
     fields = type(existing).key_fields
     if len(fields) > 1:
-        return ["already exists"]
+        return [problem("", "record_exists")]
     if isinstance(existing, Staff):
         department = ds.departments.get(existing.department)
         where = [department.name if department else existing.department]
         where += [] if existing.active else ["inactive"]
-        return [f"employee_no: {key} is already the number of {existing.name} ({', '.join(where)})"]
+        return [
+            problem(
+                "employee_no",
+                "employee_no_taken",
+                key=key,
+                name=existing.name,
+                where=", ".join(where),
+            )
+        ]
     name = getattr(existing, "name", None) or getattr(existing, "title", "")
-    return [
-        f"{fields[0]}: {key} is already used by {name}" if name else f"{fields[0]}: {key} exists"
-    ]
+    if name:
+        return [problem(fields[0], "key_taken", key=key, name=name)]
+    return [problem(fields[0], "key_exists", key=key)]
 
 
 def department_cycle(ds: Dataset, code: str, parent: str | None) -> bool:
@@ -89,13 +110,13 @@ def department_cycle(ds: Dataset, code: str, parent: str | None) -> bool:
     return False
 
 
-def record_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[str]:
+def record_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[Problem]:
     """Everything wrong with `record` given the rest of the database."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     if isinstance(record, Department):
         problems += _missing(ds.departments, record.parent_code, "parent_code", "department")
         if record.parent_code and department_cycle(ds, record.code, record.parent_code):
-            problems.append(f"parent_code: {record.parent_code!r} would make a loop in the tree")
+            problems.append(problem("parent_code", "department_loop", parent=record.parent_code))
     elif isinstance(record, Staff):
         problems += _missing(ds.departments, record.department, "department", "department")
         problems += _missing(ds.roles, record.role, "role", "role")
@@ -138,7 +159,7 @@ def record_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[str]:
     return problems
 
 
-def scale_problems(ds: Dataset, framework: Framework) -> list[str]:
+def scale_problems(ds: Dataset, framework: Framework) -> list[Problem]:
     """A framework's scale may not shrink below the levels still used with its competencies."""
     previous = ds.frameworks.get(framework.code)
     top = framework.max_level
@@ -146,10 +167,10 @@ def scale_problems(ds: Dataset, framework: Framework) -> list[str]:
         return []
     ours = {c.code for c in ds.competencies.values() if c.framework == framework.code}
     found = levels_in_use_above(ds, ours, top)
-    return [f"scale: levels above {top} are still used by {found}"] if found else []
+    return [problem("scale", "scale_below_use", top=top, used=found)] if found else []
 
 
-def moved_competency_problems(ds: Dataset, competency: Competency) -> list[str]:
+def moved_competency_problems(ds: Dataset, competency: Competency) -> list[Problem]:
     """A competency moved to another framework must fit that framework's scale."""
     previous = ds.competencies.get(competency.code)
     framework = ds.frameworks.get(competency.framework)
@@ -159,8 +180,14 @@ def moved_competency_problems(ds: Dataset, competency: Competency) -> list[str]:
     if not found:
         return []
     return [
-        f"framework: {framework.code}'s scale goes up to {framework.max_level}, "
-        f"but {competency.code} is used at higher levels by {found}"
+        problem(
+            "framework",
+            "moved_above_scale",
+            framework=framework.code,
+            top=framework.max_level,
+            competency=competency.code,
+            used=found,
+        )
     ]
 
 
@@ -247,17 +274,22 @@ def dataset_problems(ds: Dataset) -> list[str]:
         "milestones",
     ):
         for key, record in ds.table(name).items():
-            problems += [f"{name} {key!r}: {p}" for p in record_problems(ds, record)]
+            problems += _lines(name, key, record_problems(ds, record))
     problems += stored_text_problems(ds)
     staff, competencies = ds.staff, ds.competencies
     for row in ds.assessments:
         if row.staff not in staff or row.competency not in competencies:
-            problems += [f"assessments {row.key()!r}: {p}" for p in record_problems(ds, row)]
+            problems += _lines("assessments", row.key(), record_problems(ds, row))
         else:
             framework = ds.framework_of(row.competency)
             if framework and not 0 <= row.level <= framework.max_level:
-                problems += [f"assessments {row.key()!r}: {p}" for p in record_problems(ds, row)]
+                problems += _lines("assessments", row.key(), record_problems(ds, row))
     return problems
+
+
+def _lines(table: str, key: str, problems: list[Problem]) -> list[str]:
+    """Problems of a stored record as `kapabel check` lists them: "staff 'E1': role: ..."."""
+    return [f"{table} {key!r}: {render_line(found)}" for found in problems]
 
 
 def stored_text_problems(ds: Dataset) -> list[str]:

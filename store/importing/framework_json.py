@@ -18,6 +18,7 @@ from store.importing.kinds import KINDS
 from store.importing.plan import Plan
 from store.integrity import record_problems
 from store.models import Competency, Framework
+from store.problems import render_lines
 
 
 def looks_like_json(data: bytes) -> bool:
@@ -41,7 +42,9 @@ def plan_framework(data: bytes, source: str, ds: Dataset) -> Plan:
         for problem in format_pydantic_error(error):
             plan.problem(1, "framework", problem)
         return plan
-    for problem in record_problems(ds, framework):  # e.g. a scale shrunk below levels in use
+    for problem in render_lines(
+        record_problems(ds, framework)
+    ):  # e.g. a scale shrunk below levels in use
         field_name, _, message = problem.partition(": ")
         plan.problem(1, field_name, message)
     if ds.frameworks.get(framework.code) != framework:
@@ -68,7 +71,7 @@ def plan_framework(data: bytes, source: str, ds: Dataset) -> Plan:
             plan.problem(1, where, f"duplicate code {competency.code!r}")
             continue
         seen.add(competency.code)
-        for problem in record_problems(view, competency):
+        for problem in render_lines(record_problems(view, competency)):
             plan.problem(1, where, problem)
         if current == competency:
             plan.unchanged += 1

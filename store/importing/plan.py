@@ -23,7 +23,7 @@ from store.importing.kinds import Column, Kind, header_map, normalise_header
 from store.integrity import record_problems
 from store.lookup import AmbiguousReference, UnknownReference, lookup
 from store.models import Department, Entity, Staff
-from store.problems import from_refusal, render_line
+from store.problems import from_refusal, render_line, render_lines
 
 
 @dataclass
@@ -220,7 +220,7 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
                 built.append((row.line, record, current is None))
         view = _view_after(ds, kind, [record for _, record, _ in built])
         for line, record, is_new in built:
-            for problem in record_problems(view, record):
+            for problem in render_lines(record_problems(view, record)):
                 field_name, _, message = problem.partition(": ")
                 plan.problem(line, kind.column_name(field_name), message)
             (plan.added if is_new else plan.updated).append(record)
@@ -312,7 +312,7 @@ def row_problems(
     rules = _cross_field_problems(kind, {**values, **{name: _Unread() for name in fields}})
     _collect(found, rules, unread)
     partial = kind.model.model_construct(**{**values, **dict.fromkeys(fields)})
-    for name, messages in _collect({}, record_problems(ds, partial), unread).items():
+    for name, messages in _collect({}, render_lines(record_problems(ds, partial)), unread).items():
         if name in out_of_range or name not in found:  # a value the model refused is not
             found[name] = messages  # looked up, but a scale says more than a general bound
     order = {column.field: rank for rank, column in enumerate(kind.columns)}

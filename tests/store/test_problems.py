@@ -69,3 +69,17 @@ def test_a_form_gets_each_problem_at_its_field_and_the_rest_as_lines() -> None:
 def test_an_unknown_code_or_missing_param_still_says_something() -> None:
     assert render(Problem("x", "no_such_code", {})) == "no such code"
     assert render(Problem("x", "unknown_reference", {"what": "role"})) == "unknown reference"
+
+
+def test_a_refused_save_carries_its_problems_as_data(repo, monkeypatch) -> None:
+    """The repository refuses with Problems; its message is rendered from them (so a
+    translated catalogue changes it too)."""
+    from store.errors import ValidationProblem
+
+    monkeypatch.setitem(MESSAGES, "unknown_reference", "ukendt {what}: {key}")
+    with pytest.raises(ValidationProblem) as caught:
+        repo.put(Staff(employee_no="E1", name="Åse", department="NOPE"))
+    assert [(p.field, p.code, dict(p.params)) for p in caught.value.problems] == [
+        ("department", "unknown_reference", {"what": "department", "key": "NOPE"})
+    ]
+    assert str(caught.value) == "staff 'E1': department: ukendt department: NOPE"

@@ -109,7 +109,7 @@ def test_a_record_with_a_missing_reference_is_refused(
     before = {name: dict(small.ds.table(name)) for name in small.tables}
     with pytest.raises(ValidationProblem) as caught:
         small.put(record)
-    assert any(p.startswith(problem) for p in caught.value.problems), caught.value.problems
+    assert any(p.startswith(problem) for p in caught.value.lines), caught.value.lines
     reopened = FolderRepository.open(small.path)
     assert {name: dict(reopened.ds.table(name)) for name in small.tables} == before
 
@@ -137,7 +137,7 @@ def test_a_history_record_with_a_missing_reference_is_refused(
 ) -> None:
     with pytest.raises(ValidationProblem) as caught:
         small.record(record)
-    assert any(p.startswith(problem) for p in caught.value.problems), caught.value.problems
+    assert any(p.startswith(problem) for p in caught.value.lines), caught.value.lines
     reopened = FolderRepository.open(small.path)
     assert (reopened.ds.assessments, reopened.ds.robot_benefits) == ([], {})
 
@@ -213,7 +213,7 @@ def test_a_framework_scale_cannot_shrink_below_the_levels_still_in_use(
 
     with pytest.raises(ValidationProblem) as refused:
         small.put(Framework(code="LOC", name="Local", scale=scale[:3]))
-    assert refused.value.problems == [
+    assert refused.value.lines == [
         "scale: levels above 3 are still used by 1 requirement, 1 assessment"
     ]
     assert small.ds.frameworks["LOC"].max_level == 5  # nothing changed

@@ -115,7 +115,9 @@ def test_a_level_outside_the_framework_scale_is_refused_naming_the_field(
     repo.put(Staff(employee_no="E1", name="Åse", department="D1"))
     with pytest.raises(ValidationProblem) as caught:
         repo.record(Assessment(staff="E1", competency="DC1.1", level=9, date=dt.date(2026, 1, 1)))
-    assert caught.value.problems == ["level: 9 is above DIGCOMP's highest level, 8 (DC1.1)"]
+    assert caught.value.lines == ["level: 9 is above DIGCOMP's highest level, 8 (DC1.1)"]
+    [found] = caught.value.problems  # as data, for a form to show at its field
+    assert (found.field, found.code, found.params["top"]) == ("level", "level_above_scale", 8)
     with pytest.raises(
         ValidationProblem, match="target_level: 9 is above DIGCOMP's highest level, 8"
     ):
@@ -152,7 +154,7 @@ def test_a_taken_employee_number_names_whose_it_is(repo: FolderRepository) -> No
     repo.put(Staff(employee_no="E1", name="Åse Ørsted", department="D1", active=False))
     with pytest.raises(ValidationProblem) as refused:
         repo.create(Staff(employee_no="E1", name="Someone New", department="D1"))
-    assert refused.value.problems == [
+    assert refused.value.lines == [
         "employee_no: E1 is already the number of Åse Ørsted (Borgerservice, inactive)"
     ]
 

@@ -7,12 +7,13 @@ import datetime as dt
 import pytest
 
 from store.models import PlanStatus, TrainingPlan
+from store.problems import Problem, by_field
 from store.repository import FolderRepository
 from tests.tui.people_fixtures import AS_OF, small_repo  # noqa: F401
 from tui.app import KapabelApp
 from tui.forms import AssessmentForm, ConfirmDialog, TrainingPlanForm
 from tui.forms.checkbox import MarkedCheckbox
-from tui.forms.parsing import FieldError, parse_date, parse_int, problems_by_field
+from tui.forms.parsing import FieldError, parse_date, parse_int
 
 
 def test_parse_date_refuses_day_first_and_impossible_dates() -> None:
@@ -29,11 +30,19 @@ def test_parse_int_names_the_bad_text() -> None:
 
 
 def test_problems_go_to_the_field_they_name() -> None:
-    at_field, general = problems_by_field(
-        ["level: too high", "level: second", "valid_until: before date", "oops"],
+    at_field, general = by_field(
+        [
+            Problem("level", "text", {"text": "too high"}),
+            Problem("level", "text", {"text": "second"}),
+            Problem("valid_until", "valid_until_before_date"),
+            Problem("", "text", {"text": "oops"}),
+        ],
         {"level", "valid_until"},
     )
-    assert at_field == {"level": "too high", "valid_until": "before date"}
+    assert at_field == {
+        "level": "too high",
+        "valid_until": "must be on or after the assessment date",
+    }
     assert general == ["oops"]
 
 

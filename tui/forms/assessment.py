@@ -19,6 +19,7 @@ from textual.widgets import Input, Select, Static
 from reports.rules import assessment_date_warning
 from store.integrity import level_problems
 from store.models import Assessment, Entity, Source
+from store.problems import by_field
 from tui.forms.base import FormField, FormScreen
 from tui.forms.choices import labelled, source_options
 from tui.forms.parsing import optional_text, parse_date, parse_int, parse_optional_date
@@ -51,7 +52,7 @@ def scale_problem(ds, values: dict[str, Any], field: str, low: int = 1) -> dict[
     if "competency" not in values or field not in values:
         return {}
     problems = level_problems(ds, values["competency"], values[field], field, low=low)
-    return {field: problems[0].removeprefix(f"{field}: ")} if problems else {}
+    return by_field(problems, {field})[0]
 
 
 class AssessmentForm(FormScreen[Assessment]):

@@ -25,11 +25,12 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from store.errors import ConflictError, StoreError, ValidationProblem, format_pydantic_error
+from store.errors import ConflictError, StoreError, ValidationProblem
 from store.integrity import record_problems
 from store.lookup import WHAT, ReferenceProblem
 from store.models import Entity
-from tui.forms.parsing import FieldError, FormErrors, problems_by_field
+from store.problems import by_field, from_pydantic
+from tui.forms.parsing import FieldError, FormErrors
 from tui.forms.picker import PickerInput
 
 RecordT = TypeVar("RecordT")
@@ -277,11 +278,11 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
             self.show_errors(error.errors, [])
             return None
         except ValidationError as error:
-            self.show_errors(*problems_by_field(format_pydantic_error(error), fields))
+            self.show_errors(*by_field(from_pydantic(error), fields))
             return None
         problems = record_problems(self.app.repo.ds, record)
         if problems:
-            self.show_errors(*problems_by_field(problems, fields))
+            self.show_errors(*by_field(problems, fields))
             return None
         return record
 
@@ -293,7 +294,7 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
         try:
             saved = self.save(record)
         except ValidationProblem as error:
-            self.show_errors(*problems_by_field(error.problems, set(self.specs)))
+            self.show_errors(*by_field(error.problems, set(self.specs)))
             return
         except ConflictError as error:
             self.saw_newer_data = True

@@ -67,21 +67,3 @@ def optional_text(text: str) -> str | None:
     """Trimmed text, or None when the field was left empty."""
     text = text.strip()
     return text or None
-
-
-def problems_by_field(problems: list[str], fields: set[str]) -> tuple[dict[str, str], list[str]]:
-    """Split 'field: message' lines into those a form can show at a field and the rest.
-
-    The store and pydantic both report problems this way (see `store.errors`); a field's first
-    problem wins, and problems about fields the form does not show are returned as general ones.
-    """
-    at_field: dict[str, str] = {}
-    general: list[str] = []
-    for line in problems:
-        name, sep, message = line.partition(": ")
-        name = name.split(".")[0]
-        if sep and name in fields:
-            at_field.setdefault(name, message)
-        else:
-            general.append(line)
-    return at_field, general

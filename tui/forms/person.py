@@ -15,15 +15,11 @@ from textual.widgets import Input, Static
 
 from store.integrity import key_taken_problems
 from store.models import Entity, Staff
+from store.problems import by_field
 from tui.forms.base import FormField, FormScreen
 from tui.forms.checkbox import MarkedCheckbox
 from tui.forms.choices import labelled
-from tui.forms.parsing import (
-    optional_text,
-    parse_optional_date,
-    parse_required,
-    problems_by_field,
-)
+from tui.forms.parsing import optional_text, parse_optional_date, parse_required
 
 
 class PersonForm(FormScreen[Staff]):
@@ -103,7 +99,7 @@ class PersonForm(FormScreen[Staff]):
         if self.staff is not None or "employee_no" not in values:
             return {}
         taken = key_taken_problems(self.app.repo.ds, "staff", values["employee_no"])
-        return problems_by_field(taken, {"employee_no"})[0]
+        return by_field(taken, {"employee_no"})[0]
 
     def make_record(self, values: dict[str, Any]) -> Entity:
         return Staff(**values)

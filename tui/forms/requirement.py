@@ -19,6 +19,7 @@ from textual.widgets import Input, Select
 from store.dataset import Dataset
 from store.errors import ValidationProblem
 from store.models import Entity, Priority, Requirement
+from store.problems import Problem
 from store.repository import FolderRepository
 from tui.forms.assessment import scale_hint, scale_problem
 from tui.forms.base import FormField, FormScreen
@@ -39,11 +40,7 @@ def save_requirement(
 ) -> Requirement:
     """Create, update, or re-key a requirement without overwriting anyone else's change."""
     if (original is None or original.key() != new.key()) and new.key() in repo.ds.requirements:
-        raise ValidationProblem(
-            "requirements",
-            new.key(),
-            ["a requirement for this competency, department and role exists: edit that one"],
-        )
+        raise ValidationProblem("requirements", new.key(), [Problem("", "requirement_exists")])
     if original is None:
         return repo.create(new)
     if original.key() == new.key():
