@@ -1,0 +1,493 @@
+"""The PostgreSQL storage: `store.storage.Storage` on a server database (schema: `schema.py`).
+
+- A Version is read in one REPEATABLE READ transaction (one snapshot of every table); its stamp
+  is `kapabel_state.change_no`, which every commit raises by one.
+- Writers are serialised by a transaction-level advisory lock (between processes; a thread lock
+  between the threads of one process). A session is one transaction: `commit` writes the change,
+  its audit rows and counters, raises the change number and notifies `kapabel_changes`, then
+  commits; a history rewrite (erasure) in the same session is part of that transaction. A client
+  killed half-way leaves nothing: the server rolls the transaction back.
+- Conflicts: the commit raises the change number only from the session's own (`WHERE
+  change_no = stamp`); a writer that bypassed the lock makes it a ConflictError, not a lost
+  update.
+- Other processes learn of a commit by LISTEN/NOTIFY (`wait_for_change`).
+
+Records go in and out as their models' JSON form (`model_dump(mode="json")`): enums as values,
+dates as ISO text, which PostgreSQL casts to the columns' types.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from store.dataset import AssessmentRow, Dataset
+from store.errors import ConflictError, LockTimeoutError, ReadOnlyError, StoreError
+from store.models import MODELS_BY_TABLE, REGISTER_MODELS, STORED_CONTEXT, Entity, RobotBenefit
+from store.opening import location
+from store.postgres.connect import connect
+from store.postgres.schema import REWRITE_SETTING
+from store.postgres.url import hide_password
+from store.storage import HISTORY_NAMES, Change, Version
+from store.text import KEY_SEPARATOR
+
+if TYPE_CHECKING:
+    import psycopg
+
+CHANNEL = "kapabel_changes"
+WRITE_LOCK = 0x4B415057  # "KAPW": the advisory lock key every writer takes
+
+CHILDREN: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+    "frameworks": {"scale": ("scale_levels", ("level", "label", "descriptor", "group"))},
+    "courses": {"raises": ("course_raises", ("position", "competency", "level"))},
+    "robots": {
+        "operators": ("robot_operators", ("position", "staff")),
+        "required_competencies": ("robot_competencies", ("position", "competency", "level")),
+    },
+}
+"""A register field kept in a table of its own: field -> (table, its columns after the owner's
+key). A dict's items and a list's entries keep their order by `position`."""
+
+JSON_FIELDS = {"themes": ("stakeholders",)}
+
+HISTORY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "assessments": (
+        "staff",
+        "competency",
+        "level",
+        "date",
+        "source",
+        "assessor",
+        "valid_until",
+        "note",
+    ),
+    "robot_benefits": ("robot", "month", "hours_saved", "runs", "failed_runs"),
+    "audit": ("at", "user", "action", "entity", "key", "changes"),
+}
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _cols(names: Sequence[str]) -> str:
+    return ", ".join(_q(n) for n in names)
+
+
+def main_columns(table: str) -> tuple[str, ...]:
+    model = MODELS_BY_TABLE[table]
+    children = CHILDREN.get(table, {})
+    return tuple(name for name in model.model_fields if name not in children)
+
+
+def _key_values(table: str, key: str) -> list[str | None]:
+    fields = MODELS_BY_TABLE[table].key_fields
+    parts = key.split(KEY_SEPARATOR, len(fields) - 1) if len(fields) > 1 else [key]
+    return [part or None for part in parts] if table == "requirements" else parts
+
+
+def _key_where(table: str) -> str:
+    fields = MODELS_BY_TABLE[table].key_fields
+    return " AND ".join(f"{_q(f)} IS NOT DISTINCT FROM %s" for f in fields)
+
+
+def _child_rows(table: str, field: str, value: object) -> list[tuple]:
+    if table == "frameworks":
+        return [tuple(level.get(c) for c in CHILDREN[table][field][1]) for level in value]
+    if isinstance(value, dict):
+        return [(i, code, level) for i, (code, level) in enumerate(value.items())]
+    return [(i, item) for i, item in enumerate(value)]
+
+
+def entity_rows(record: Entity) -> tuple[tuple, dict[str, list[tuple]]]:
+    """(the main row, child table -> rows after the owner's key) of one register record."""
+    from psycopg.types.json import Json
+
+    table = record.table
+    data = record.model_dump(mode="json")
+    json_fields = JSON_FIELDS.get(table, ())
+    main = tuple(Json(data[c]) if c in json_fields else data[c] for c in main_columns(table))
+    children = {
+        child: _child_rows(table, field, data[field])
+        for field, (child, _) in CHILDREN.get(table, {}).items()
+    }
+    return main, children
+
+
+def _register_record(table: str, row: dict, children: dict[str, dict[str, list[tuple]]]) -> Entity:
+    model = MODELS_BY_TABLE[table]
+    owner = row[model.key_fields[0]]
+    for field, (child, columns) in CHILDREN.get(table, {}).items():
+        rows = children[child].get(owner, [])
+        if table == "frameworks":
+            row[field] = [dict(zip(columns, r, strict=True)) for r in rows]
+        elif len(columns) == 3:
+            row[field] = {code: level for _, code, level in rows}
+        else:
+            row[field] = [item for _, item in rows]
+    return model.model_validate(row, context=STORED_CONTEXT)
+
+
+class PostgresStorage:
+    """A Kapabel database on a PostgreSQL server (see the module's docstring)."""
+
+    def __init__(self, url: str, *, lock_timeout: float = 60.0) -> None:
+        self.url = url
+        self.location = location(url)
+        self.lock_timeout = lock_timeout
+        self._read = connect(url, autocommit=True)
+        self._read_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._writer: psycopg.Connection | None = None
+        self._listener: psycopg.Connection | None = None
+        self._session_thread: int | None = None
+        self.read_only = self._cannot_write()
+
+    # -- errors -------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """A driver error as one StoreError naming the database (never its password)."""
+        import psycopg
+
+        try:
+            yield
+        except psycopg.errors.LockNotAvailable:
+            raise LockTimeoutError(
+                f"{self.location}: another program has been saving for {self.lock_timeout:g} s; "
+                "try again"
+            ) from None
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise ReadOnlyError(f"{self.location}: {doing} refused: {self._hide(error)}") from None
+        except psycopg.Error as error:
+            raise StoreError(f"{self.location}: {doing} failed: {self._hide(error)}") from None
+
+    def _hide(self, error: Exception) -> str:
+        return hide_password(" ".join(str(error).split()), self.url)
+
+    def _cannot_write(self) -> bool:
+        with self._read_lock, self._errors("opening"), self._read.transaction():
+            row = self._read.execute(
+                "SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only')"
+                " = 'on' OR NOT has_table_privilege('audit', 'INSERT')"
+            ).fetchone()
+        return bool(row[0])
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def load(self) -> Version:
+        with self._read_lock, self._errors("reading"):
+            conn = self._read
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                return read_version(conn)
+
+    def refresh(self, known: Version) -> Version | None:
+        with self._read_lock, self._errors("reading"), self._read.transaction():
+            stamp = self._read.execute("SELECT change_no FROM kapabel_state").fetchone()[0]
+        if stamp == known.stamp:
+            return None
+        return self.load()
+
+    def history_records(self, name: str) -> Iterator[dict]:
+        if name not in HISTORY_NAMES:
+            raise StoreError(f"no history called {name!r}")
+        with self._read_lock, self._errors("reading"), self._read.transaction():
+            rows = self._read.execute(
+                f"SELECT {_cols(HISTORY_COLUMNS[name])} FROM {name} ORDER BY seq"
+            ).fetchall()
+        columns = HISTORY_COLUMNS[name]
+        for row in rows:
+            yield history_record(name, dict(zip(columns, row, strict=True)))
+
+    def problems(self) -> list[str]:
+        """The server keeps keys, references and checks itself; nothing is torn by a crash."""
+        return []
+
+    # -- waiting for others -------------------------------------------------------------------
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """True when another connection commits within `timeout` seconds (LISTEN/NOTIFY)."""
+        with self._errors("listening"):
+            if self._listener is None:
+                self._listener = connect(self.url, autocommit=True)
+                self._listener.execute(f"LISTEN {CHANNEL}")
+            own = self._writer.info.backend_pid if self._writer is not None else None
+            deadline = time.monotonic() + timeout
+            while (left := deadline - time.monotonic()) > 0:
+                for notice in self._listener.notifies(timeout=left):
+                    if notice.pid != own:
+                        return True
+        return False
+
+    # -- writing ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[PostgresSession]:
+        if self._session_thread == threading.get_ident():
+            raise StoreError("a write session is already open in this thread")
+        if self.read_only:
+            raise ReadOnlyError(f"{self.location}: this database can only be read")
+        if not self._write_lock.acquire(timeout=self.lock_timeout):
+            raise LockTimeoutError(f"{self.location}: another save has been running too long")
+        self._session_thread = threading.get_ident()
+        try:
+            with self._errors("saving"):
+                if self._writer is None or self._writer.closed:
+                    self._writer = connect(self.url)
+                conn = self._writer
+                try:
+                    conn.execute(
+                        "SELECT set_config('lock_timeout', %s, true)",
+                        (f"{int(self.lock_timeout * 1000)}ms",),
+                    )
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                    session = PostgresSession(self, conn, read_version(conn))
+                    yield session
+                except BaseException:
+                    conn.rollback()
+                    raise
+                session.closed = True
+                conn.commit()  # a rewrite without a commit; else only ends the lock's transaction
+        finally:
+            self._session_thread = None
+            self._write_lock.release()
+
+    def backup(self, folder: Path | None = None) -> Path:
+        """A folder database with everything in one snapshot: needs the folder storage
+        (`store.folder`), which is not there yet."""
+        raise StoreError(f"{self.location}: a backup of a server database is not possible yet")
+
+    def close(self) -> None:
+        for conn in (self._read, self._writer, self._listener):
+            if conn is not None:
+                conn.close()
+
+
+class PostgresSession:
+    """One write transaction holding the write lock (see `PostgresStorage.writing`)."""
+
+    def __init__(self, storage: PostgresStorage, conn: psycopg.Connection, version: Version):
+        self.storage = storage
+        self.conn = conn
+        self.version = version
+        self.committed = False
+        self.closed = False
+
+    def _check_open(self) -> None:
+        if self.committed or self.closed:
+            raise StoreError("this write session has committed already")
+
+    def commit(self, change: Change, data: Dataset) -> Version:
+        self._check_open()
+        if change.is_empty():
+            return self.version
+        try:
+            with self.storage._errors("saving"):
+                stamp = self._next_stamp()
+                write_change(self.conn, change)
+                self.conn.commit()
+        except BaseException:
+            self.closed = True
+            self.conn.rollback()
+            raise
+        self.committed = True
+        counters = {**self.version.counters, **change.counters}
+        self.version = Version(data, counters, stamp)
+        return self.version
+
+    def _next_stamp(self) -> int:
+        row = self.conn.execute(
+            "UPDATE kapabel_state SET change_no = change_no + 1 WHERE change_no = %s"
+            " RETURNING change_no",
+            (self.version.stamp,),
+        ).fetchone()
+        if row is None:
+            raise ConflictError(
+                f"{self.storage.location}: someone else changed the database meanwhile; "
+                "nothing was saved"
+            )
+        self.conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(row[0])))
+        return row[0]
+
+    def rewrite_history(self, name: str, transform: Callable[[list[dict]], list[dict]]) -> None:
+        """Replace a history in this session's transaction (it commits with the session)."""
+        self._check_open()
+        if name not in HISTORY_NAMES:
+            raise StoreError(f"no history called {name!r}")
+        with self.storage._errors("rewriting the history"):
+            self.conn.execute("SELECT set_config(%s, 'on', true)", (REWRITE_SETTING,))
+            records = transform(list(_history(self.conn, name)))
+            self.conn.execute(f"DELETE FROM {name}")
+            _copy_history(self.conn, name, records)
+            self.version = Version(self.version.data, self.version.counters, self._next_stamp())
+            self.version = read_version(self.conn)
+
+    def replace_everything(
+        self,
+        register: Mapping[str, Mapping[str, Entity]],
+        history: Mapping[str, Sequence[dict]],
+        counters: Mapping[str, int],
+    ) -> Version:
+        self._check_open()
+        try:
+            version = self._replace_everything(register, history, counters)
+        except BaseException:
+            self.closed = True
+            self.conn.rollback()
+            raise
+        self.committed = True
+        self.version = version
+        return version
+
+    def _replace_everything(self, register, history, counters) -> Version:
+        with self.storage._errors("replacing the database"):
+            conn = self.conn
+            conn.execute("SELECT set_config(%s, 'on', true)", (REWRITE_SETTING,))
+            for name in HISTORY_NAMES:
+                conn.execute(f"DELETE FROM {name}")
+            for model in reversed(REGISTER_MODELS):
+                conn.execute(f"DELETE FROM {model.table}")
+            conn.execute("DELETE FROM kapabel_counters")
+            for model in REGISTER_MODELS:
+                _copy_register(conn, model.table, list(register.get(model.table, {}).values()))
+            for name in HISTORY_NAMES:
+                _copy_history(conn, name, history.get(name, ()))
+            _write_counters(conn, counters)
+            self._next_stamp()
+            version = read_version(conn)
+            conn.commit()
+        return version
+
+
+# -- SQL, shared by the storage and its sessions ------------------------------------------------
+
+
+def read_version(conn: psycopg.Connection) -> Version:
+    """Everything, as one Version; call inside one transaction (REPEATABLE READ, or holding the
+    write lock) so that every table is read at the same state."""
+    stamp = conn.execute("SELECT change_no FROM kapabel_state").fetchone()[0]
+    counters = dict(conn.execute("SELECT prefix, value FROM kapabel_counters").fetchall())
+    tables = {model.table: _read_register(conn, model.table) for model in REGISTER_MODELS}
+    rows = conn.execute(
+        f"SELECT {_cols(HISTORY_COLUMNS['assessments'])} FROM assessments ORDER BY seq"
+    ).fetchall()
+    new, row_type = tuple.__new__, AssessmentRow
+    assessments = [new(row_type, (*row, seq)) for seq, row in enumerate(rows)]
+    benefits: dict[str, RobotBenefit] = {}
+    for record in _history(conn, "robot_benefits"):
+        benefit = RobotBenefit.model_validate(record, context=STORED_CONTEXT)
+        benefits[benefit.key()] = benefit
+    data = Dataset(**tables, assessments=assessments, robot_benefits=benefits)
+    return Version(data, counters, stamp)
+
+
+def _read_register(conn: psycopg.Connection, table: str) -> dict[str, Entity]:
+    from psycopg.rows import dict_row
+
+    children: dict[str, dict[str, list[tuple]]] = {}
+    for child, columns in CHILDREN.get(table, {}).values():
+        owner = _child_owner(child)
+        order = "level" if child == "scale_levels" else "position"
+        grouped: dict[str, list[tuple]] = {}
+        for row in conn.execute(
+            f"SELECT {_q(owner)}, {_cols(columns)} FROM {child} ORDER BY {_q(owner)}, {order}"
+        ):
+            grouped.setdefault(row[0], []).append(row[1:])
+        children[child] = grouped
+    columns = main_columns(table)
+    order = "id" if table == "requirements" else _cols(MODELS_BY_TABLE[table].key_fields)
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(f"SELECT {_cols(columns)} FROM {table} ORDER BY {order}").fetchall()
+    records = (_register_record(table, row, children) for row in rows)
+    return {record.key(): record for record in records}
+
+
+def _child_owner(child: str) -> str:
+    return {"scale_levels": "framework", "course_raises": "course"}.get(child, "robot")
+
+
+def _history(conn: psycopg.Connection, name: str) -> Iterator[dict]:
+    columns = HISTORY_COLUMNS[name]
+    for row in conn.execute(f"SELECT {_cols(columns)} FROM {name} ORDER BY seq"):
+        yield history_record(name, dict(zip(columns, row, strict=True)))
+
+
+def history_record(name: str, row: dict) -> dict:
+    """A history row as the record it was given as (JSON values)."""
+    for field, value in row.items():
+        if isinstance(value, dt.datetime):
+            row[field] = value.astimezone(dt.UTC).isoformat()
+        elif isinstance(value, dt.date):
+            row[field] = value.isoformat()
+    return row
+
+
+def write_change(conn: psycopg.Connection, change: Change) -> None:
+    """The change's rows (in any order: foreign keys are checked at commit), its history
+    appends (the audit rows among them) and counters."""
+    for table, keys in change.deletes.items():
+        for key in keys:
+            conn.execute(f"DELETE FROM {table} WHERE {_key_where(table)}", _key_values(table, key))
+    for table, records in change.upserts.items():
+        for key in records:
+            conn.execute(f"DELETE FROM {table} WHERE {_key_where(table)}", _key_values(table, key))
+        _copy_register(conn, table, list(records.values()))
+    for name, records in change.appends.items():
+        _copy_history(conn, name, records)
+    _write_counters(conn, change.counters)
+
+
+def _copy_register(conn: psycopg.Connection, table: str, records: Sequence[Entity]) -> None:
+    if not records:
+        return
+    owner_field = MODELS_BY_TABLE[table].key_fields[0]
+    child_rows: dict[str, list[tuple]] = {}
+    with conn.cursor().copy(f"COPY {table} ({_cols(main_columns(table))}) FROM STDIN") as copy:
+        for record in records:
+            main, children = entity_rows(record)
+            copy.write_row(main)
+            owner = getattr(record, owner_field)
+            for child, rows in children.items():
+                child_rows.setdefault(child, []).extend((owner, *row) for row in rows)
+    for child, rows in child_rows.items():
+        if not rows:
+            continue
+        field_columns = next(c for t, c in CHILDREN[table].values() if t == child)
+        columns = (_child_owner(child), *field_columns)
+        with conn.cursor().copy(f"COPY {child} ({_cols(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _copy_history(conn: psycopg.Connection, name: str, records: Sequence[dict]) -> None:
+    if not records:
+        return
+    from psycopg.types.json import Json
+
+    columns = HISTORY_COLUMNS[name]
+    with conn.cursor().copy(f"COPY {name} ({_cols(columns)}) FROM STDIN") as copy:
+        for record in records:
+            values = [record.get(c) for c in columns]
+            if name == "audit":
+                values[-1] = Json(values[-1] if values[-1] is not None else {})
+            elif name == "assessments":
+                values[4] = values[4] or "self"
+                values[7] = values[7] if values[7] is not None else ""
+            else:
+                values[3:] = [v or 0 for v in values[3:]]
+            copy.write_row(values)
+
+
+def _write_counters(conn: psycopg.Connection, counters: Mapping[str, int]) -> None:
+    for prefix, value in counters.items():
+        conn.execute(
+            "INSERT INTO kapabel_counters (prefix, value) VALUES (%s, %s) ON CONFLICT (prefix)"
+            " DO UPDATE SET value = greatest(kapabel_counters.value, excluded.value)",
+            (prefix, int(value)),
+        )
