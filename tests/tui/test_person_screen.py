@@ -181,3 +181,26 @@ async def test_saving_over_someone_elses_change_overwrites_nothing(small_repo) -
         assert "Anna Ærø-Berg" in summary(app)  # the page shows the colleague's change
     person = on_disk(small_repo).ds.staff["E001"]
     assert (person.name, person.email) == ("Anna Ærø-Berg", "anna@example.dk")
+
+
+async def test_enter_on_a_plan_opens_it_as_on_the_training_screen(small_repo) -> None:  # noqa: F811
+    """A plan on the person page opens on Enter (details, history, edit), as on Training."""
+    from tui.screens.plan import PlanScreen
+
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_person(pilot, "E001")
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        plans = screen.query_one("#person-plans", DataTable)
+        (plan_id,) = screen.plans
+        plans.focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen) and app.screen.plan_id == plan_id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen

@@ -22,6 +22,7 @@ from store.dataset import AssessmentRow
 from store.errors import StoreError
 from store.models import Staff, TrainingPlan
 from tui.forms import AssessmentForm, ConfirmDialog, PersonForm, TrainingPlanForm
+from tui.screens.plan import PlanScreen
 from tui.widgets.columns import fit_widths
 from tui.widgets.footer import KeysFooter
 from tui.widgets.person_cells import date_text, gap_bar, level_text, one_line
@@ -308,6 +309,15 @@ class PersonScreen(Screen):
             return
         target = row.required if row is not None else None
         self.app.push_screen(TrainingPlanForm(self.employee_no, competency, target_level=target))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a plan opens it (details, history, edit), as on the Training screen."""
+        if event.data_table.id != "person-plans":
+            return
+        event.stop()
+        plan = self.plans.get(event.row_key.value or "")
+        if plan is not None:
+            self.app.push_screen(PlanScreen(plan.id))
 
     def action_edit(self) -> None:
         if self.person is not None:
