@@ -225,7 +225,7 @@ def test_a_cut_name_keeps_the_part_that_differs_from_its_siblings():
     assert fit_name(names[0], 9, starts[0]) == "Bygg…Nord"
     assert fit_name(names[0], 6, starts[0]) == "B…Nord"  # one letter of the beginning still helps
     assert fit_name(names[0], 5, starts[0]) == "…Nord"  # no room for a beginning: the end
-    assert fit_name(names[0], 4, starts[0]) == "…ord"
+    assert fit_name(names[0], 4, starts[0]) == "B…rd"  # the end cut too: the first letter stays
     assert fit_name("Sundhedscenter Bøgeskov", 8) == "Sundhed…"  # differs at once: cut at the end
     # One name is the beginning of another (as at 50,000 staff: "Dagtilbud", "Dagtilbud Nord").
     names = ["Dagtilbud", "Dagtilbud Nord", "Skoler Nord"]
@@ -325,3 +325,14 @@ def test_organisation_tree_of_twin_departments_snapshot(snap_compare, tmp_path):
 
     app = KapabelApp(repo, as_of=AS_OF, watch_interval=None)
     assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+def test_siblings_that_share_an_end_keep_their_first_letters_when_the_end_is_cut():
+    """At 50,000 staff "Byggesag Ørnebjerg" and "Planteam Ørnebjerg" sit among siblings
+    "Byggesag ...", "Planteam ...": 9 cells cannot hold "Ørnebjerg" and a letter, but a cut
+    end with the first letter still tells them apart ("B…nebjerg", "P…nebjerg")."""
+    names = ["Byggesag Centrum", "Planteam Centrum", "Byggesag Ørnebjerg", "Planteam Ørnebjerg"]
+    starts = distinct_starts(names)
+    fitted = [fit_name(name, 9, start) for name, start in zip(names, starts, strict=True)]
+    assert len(set(fitted)) == len(fitted), fitted
+    assert fitted[2:] == ["B…nebjerg", "P…nebjerg"]

@@ -69,8 +69,8 @@ def _keep_end(text: str, width: int) -> str:
 
 def fit_name(name: str, width: int, start: int = 0) -> str:
     """`name` in at most `width` cells; when cut, the part from `start` (where it differs from
-    its siblings) is kept: "Byg…Nord", else the end: "…og Plan Nord"; a name that differs from
-    its first word on is cut at the end: "Sundhedsce…"."""
+    its siblings) is kept: "Byg…Nord", else "…Nord", else its end after the first letter:
+    "B…nebjerg"; a name that differs from its first word on is cut at the end: "Sundhedsce…"."""
     if cell_len(name) <= width:
         return name
     if width < 2:
@@ -81,7 +81,12 @@ def fit_name(name: str, width: int, start: int = 0) -> str:
     head_room = width - 1 - cell_len(tail)
     if head_room >= MIN_HEAD:
         return _keep_start(name[:start], head_room).rstrip() + ELLIPSIS + tail
-    return ELLIPSIS + _keep_end(name, width - 1).lstrip()
+    if head_room == 0:  # the distinguishing end just fits: "…Nord"
+        return ELLIPSIS + tail
+    # The end must be cut too: its first letters are lost either way, so keep the name's first
+    # letter, which tells apart siblings that share the end ("B…nebjerg", "P…nebjerg").
+    head = _keep_start(name[:start], MIN_HEAD)
+    return head + ELLIPSIS + _keep_end(tail, width - 1 - cell_len(head)).lstrip()
 
 
 def department_label(name: str, code: str, width: int | None = None, start: int = 0) -> Text:
