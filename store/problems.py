@@ -54,6 +54,32 @@ MESSAGES: dict[str, str] = {
     "key_exists": "{key} exists",
     "requirement_exists": "a requirement for this competency, department and role exists: "
     "edit that one",
+    # importing a file (store.importing)
+    "file_unreadable": "cannot be read: {reason}",
+    "file_not_regular": "not a regular file ({what})",
+    "file_too_large": "larger than the import limit of {limit:,} bytes",
+    "sync_staff_only": "--sync: only a staff import can deactivate missing rows",
+    "file_empty": "the file is empty",
+    "not_text": "not a text file ({why})",
+    "not_csv": "cannot be read as CSV: {reason}",
+    "not_json": "not valid JSON: {reason}",
+    "not_one_object": "a framework file is one JSON object",
+    "must_be_list": "must be a list",
+    "must_be_object": "must be an object",
+    "column_twice": "the same column as {first!r} (given twice)",
+    "missing_column": "missing column {column!r}{also}",
+    "columns_are": "the columns are: {columns}",
+    "too_many_cells": "{cells} cells, but the header has {width}",
+    "duplicate_key": "duplicate key {key!r} (first on line {first})",
+    "duplicate_code": "duplicate code {code!r}",
+    "no_such_id": "no {key!r} here (leave it empty for a new one)",
+    "cell_not_yes_no": "{text!r} is not yes/no (ja/nej, yes/no, true/false, 1/0, x or blank)",
+    "cell_not_whole_number": "{text!r} is not a whole number",
+    "cell_not_number": "{text!r} is not a number",
+    "cell_not_date": "{text!r} is not a date (YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY)",
+    "cell_not_real_date": "{text!r} is not a real date",
+    "cell_not_month": "{text!r} is not a month (YYYY-MM)",
+    "cell_not_choice": "{text!r} is not one of {allowed}",
     # the models' own rules (store.models)
     "forbidden_character": "may not hold {character!c}{why}",
     "not_an_email": "not an e-mail address: {value!r}",
@@ -70,6 +96,7 @@ MESSAGES: dict[str, str] = {
     "greater_than": "{input!v} is too low: it must be above {gt!v}",
     "missing": "required, but missing",
     "string_too_short": "required, but empty",
+    "required_empty": "required, but empty",
     "string_too_long": "longer than {max_length!v} characters",
     "too_short": "needs at least {min_length!v}",
     "enum": "{input!v} is not one of {expected}",
@@ -192,3 +219,21 @@ def from_pydantic(error: Exception) -> list[Problem]:
             code, params = "text", {"text": str(item.get("msg", "invalid"))}
         found.append(Problem(field_name or RECORD, code, params))
     return found
+
+
+@dataclass(frozen=True)
+class LocatedProblem:
+    """A problem at a place in an imported file: `line` 0 is the file as a whole, `column` the
+    column (or, in a JSON file, the part: "competencies[2]: name"), "" for none."""
+
+    source: str
+    line: int
+    column: str
+    problem: Problem
+
+
+def render_located(found: LocatedProblem) -> str:
+    """`file:line: column: message`, the shape every import problem is listed in."""
+    where = f"{found.source}:{found.line}" if found.line else found.source
+    column = f" {found.column}:" if found.column else ""
+    return f"{where}:{column} {render(found.problem)}"

@@ -18,6 +18,7 @@ from store.importing.kinds import KINDS, Column, Kind
 from store.importing.plan import Plan, plan_csv
 from store.models import Assessment, Department, Entity, RobotBenefit
 from store.opening import open_store, store_exists
+from store.problems import Problem, render
 from store.repository import Repository
 
 __all__ = ["KINDS", "Column", "Kind", "Plan", "import_file", "import_into", "plan_file"]
@@ -36,7 +37,11 @@ _NOT_REGULAR = {
 
 
 class UnreadableFile(Exception):
-    """An import file that is not a regular file of a readable size; the message says why."""
+    """An import file that is not a regular file of a readable size; `problem` says why."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.problem = Problem("", code, params)
+        super().__init__(render(self.problem))
 
 
 def read_import_file(path: Path, limit: int | None = None) -> bytes:
@@ -49,18 +54,18 @@ def read_import_file(path: Path, limit: int | None = None) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
-        raise UnreadableFile(f"cannot be read: {error.strerror or error}") from None
+        raise UnreadableFile("file_unreadable", reason=error.strerror or str(error)) from None
     kind = stat.S_IFMT(os.fstat(fd).st_mode)
     if kind != stat.S_IFREG:
         os.close(fd)
-        raise UnreadableFile(f"not a regular file ({_NOT_REGULAR.get(kind, 'not a file')})")
+        raise UnreadableFile("file_not_regular", what=_NOT_REGULAR.get(kind, "not a file"))
     with open(fd, "rb", closefd=True) as handle:
         try:
             data = handle.read(limit + 1)
         except OSError as error:
-            raise UnreadableFile(f"cannot be read: {error.strerror or error}") from None
+            raise UnreadableFile("file_unreadable", reason=error.strerror or str(error)) from None
     if len(data) > limit:
-        raise UnreadableFile(f"larger than the import limit of {limit:,} bytes")
+        raise UnreadableFile("file_too_large", limit=limit)
     return data
 
 
@@ -72,11 +77,11 @@ def plan_file(repo: Repository, kind_name: str, path: Path, sync: bool = False) 
         data = read_import_file(Path(path))
     except UnreadableFile as error:
         plan = Plan(kind, source)
-        plan.problems.append(f"{source}: {error}")
+        plan.refuse(error.problem)
         return plan
     if sync and kind_name != "staff":
         plan = Plan(kind, source)
-        plan.problems.append(f"{source}: --sync: only a staff import can deactivate missing rows")
+        plan.refuse(Problem("", "sync_staff_only"))
         return plan
     if kind_name == "competencies" and looks_like_json(data):
         return plan_framework(data, source, repo.ds)
@@ -104,7 +109,7 @@ def import_file(
 
             make_backup(repo)  # refused too on a read-only database: nothing is written
     except StoreError as error:
-        plan.problems.append(f"{plan.source}: {error}")
+        plan.refuse(Problem("", "text", {"text": str(error)}))
         return plan
     try:
         with repo.transaction() as tx:
@@ -120,7 +125,7 @@ def import_file(
     except _Abandon:
         return plan
     except StoreError as error:
-        plan.problems.append(f"{plan.source}: {error}")
+        plan.refuse(Problem("", "text", {"text": str(error)}))
     return plan
 
 

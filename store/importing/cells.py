@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from store.models import MONTH_RE
+from store.problems import refusal
 
 TRUE_WORDS = frozenset({"ja", "yes", "true", "1", "x", "j", "y"})
 FALSE_WORDS = frozenset({"nej", "no", "false", "0", "n", ""})
@@ -53,7 +54,7 @@ def parse_bool(text: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ValueError(f"{text!r} is not yes/no (ja/nej, yes/no, true/false, 1/0, x or blank)")
+    raise refusal("cell_not_yes_no", text=text)
 
 
 def parse_int(text: str) -> int:
@@ -62,9 +63,9 @@ def parse_int(text: str) -> int:
     try:
         value = float(_decimal_point(text))
     except ValueError:
-        raise ValueError(f"{text!r} is not a whole number") from None
+        raise refusal("cell_not_whole_number", text=text) from None
     if not value.is_integer():
-        raise ValueError(f"{text!r} is not a whole number")
+        raise refusal("cell_not_whole_number", text=text)
     return int(value)
 
 
@@ -73,9 +74,9 @@ def parse_number(text: str) -> float:
     try:
         value = float(_decimal_point(text))
     except ValueError:
-        raise ValueError(f"{text!r} is not a number") from None
+        raise refusal("cell_not_number", text=text) from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"{text!r} is not a number")
+        raise refusal("cell_not_number", text=text)
     return value
 
 
@@ -107,12 +108,12 @@ def _parse_date(text: str) -> dt.date:
     else:
         match = _DANISH_DATE.match(text)
         if not match:
-            raise ValueError(f"{text!r} is not a date (YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY)")
+            raise refusal("cell_not_date", text=text)
         day, month, year = (int(g) for g in match.groups())
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"{text!r} is not a real date") from None
+        raise refusal("cell_not_real_date", text=text) from None
 
 
 def parse_month(text: str) -> str:
@@ -122,7 +123,7 @@ def parse_month(text: str) -> str:
     match = re.match(r"^(\d{1,2})[.\-/](\d{4})$", text)
     if match and 1 <= int(match.group(1)) <= 12:
         return f"{match.group(2)}-{int(match.group(1)):02d}"
-    raise ValueError(f"{text!r} is not a month (YYYY-MM)")
+    raise refusal("cell_not_month", text=text)
 
 
 def format_value(value: object) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from store.importing.cells import ESCAPE, unescape_cell
+from store.problems import Problem, render
 
 DELIMITERS = (",", ";", "\t")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -23,11 +24,11 @@ BOM = b"\xef\xbb\xbf"
 class FileProblem(ValueError):
     """The file as a whole cannot be read (not text, empty, no header)."""
 
-    def __init__(self, line: int, column: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, line: int, code: str, **params: object) -> None:
+        self.problem = Problem("", code, params)
+        super().__init__(render(self.problem))
         self.line = line
-        self.column = column
-        self.message = message
+        self.column = "file"
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,14 @@ class CsvRow:
 def decode(data: bytes) -> str:
     """Text from bytes: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252; binary refused."""
     if not data.strip():
-        raise FileProblem(1, "file", "the file is empty")
+        raise FileProblem(1, "file_empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16, tabs
         try:
             data = data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError:
-            raise FileProblem(1, "file", "not a text file (broken UTF-16)") from None
+            raise FileProblem(1, "not_text", why="broken UTF-16") from None
     if b"\x00" in data:
-        raise FileProblem(1, "file", "not a text file (it holds binary data)")
+        raise FileProblem(1, "not_text", why="it holds binary data")
     if data.startswith(BOM):
         data = data[len(BOM) :]
     try:
@@ -55,11 +56,9 @@ def decode(data: bytes) -> str:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise FileProblem(
-                1, "file", "not a text file (neither UTF-8 nor Windows-1252)"
-            ) from None
+            raise FileProblem(1, "not_text", why="neither UTF-8 nor Windows-1252") from None
     if CONTROL.search(text):
-        raise FileProblem(1, "file", "not a text file (it holds control characters)")
+        raise FileProblem(1, "not_text", why="it holds control characters")
     return text
 
 
@@ -102,5 +101,5 @@ def read_rows(text: str, delimiter: str) -> Iterator[CsvRow]:
         except StopIteration:
             return
         except csv.Error as error:
-            raise FileProblem(0, "file", f"cannot be read as CSV: {error}") from None
+            raise FileProblem(0, "not_csv", reason=str(error)) from None
         yield row

@@ -38,6 +38,7 @@ from store.models import (
     Staff,
     TrainingPlan,
 )
+from store.problems import refusal
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def choice(enum: type[StrEnum], aliases: Mapping[str, str]) -> Callable[[str], s
         word = text.lower().replace(" ", "_")
         word = aliases.get(word, word)
         if word not in values:
-            raise ValueError(f"{text!r} is not one of {allowed}")
+            raise refusal("cell_not_choice", text=text, allowed=allowed)
         return word
 
     return parse

@@ -16,14 +16,22 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from store.dataset import Dataset
-from store.errors import OUT_OF_RANGE, format_pydantic_error
+from store.errors import OUT_OF_RANGE
 from store.gcpause import collector_paused
 from store.importing.csvfile import CsvRow, FileProblem, choose_delimiter, decode, read_rows
 from store.importing.kinds import Column, Kind, header_map, normalise_header
 from store.integrity import record_problems
 from store.lookup import AmbiguousReference, UnknownReference, lookup
 from store.models import Department, Entity, Staff
-from store.problems import from_refusal, render_line, render_lines
+from store.problems import (
+    RECORD,
+    LocatedProblem,
+    Problem,
+    from_pydantic,
+    from_refusal,
+    render,
+    render_located,
+)
 
 
 @dataclass
@@ -40,15 +48,26 @@ class Plan:
     """The added and updated records, in the order of the file's rows."""
     extra_records: list[Entity] = field(default_factory=list)
     """Records of another kind that come with the file (a framework with its competencies)."""
-    problems: list[str] = field(default_factory=list)
+    found: list[LocatedProblem] = field(default_factory=list)
+    """Every problem, as data (where, and what: `store.problems`)."""
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        """The problems as `file:line: column: message` lines, in the file's order."""
+        return [render_located(found) for found in sorted(self.found, key=lambda f: f.line)]
 
     @property
     def changes(self) -> int:
         return len(self.added) + len(self.updated) + len(self.deactivated) + len(self.extra_records)
 
-    def problem(self, line: int | str, column: str, message: str) -> None:
-        self.problems.append(f"{self.source}:{line}: {column}: {message}")
+    def problem(self, line: int, column: str, found: Problem) -> None:
+        """A problem at `line` (0: the file as a whole) in `column`."""
+        self.found.append(LocatedProblem(self.source, line, column, found))
+
+    def refuse(self, found: Problem) -> None:
+        """A problem with the file as a whole (it cannot be read, the database refused...)."""
+        self.problem(0, "", found)
 
     def summary(self) -> str:
         parts = [
@@ -73,28 +92,16 @@ def plan_csv(kind: Kind, data: bytes, source: str, ds: Dataset, sync: bool = Fal
         rows = read_rows(text, delimiter)
         header = next(rows, None)
         if header is None:
-            raise FileProblem(1, "file", "the file is empty")
+            raise FileProblem(1, "file_empty")
         columns = _header_columns(plan, header, kind, names)
-        if plan.problems:
+        if plan.found:
             return plan
         parsed = list(_parse_rows(plan, rows, columns, kind))
     except FileProblem as problem:
-        plan.problems.append(_file_problem(source, problem))
+        plan.problem(problem.line, problem.column, problem.problem)
         return plan
     _plan_records(plan, parsed, ds, sync)
-    plan.problems.sort(key=lambda problem: _line_of(problem, source))
     return plan
-
-
-def _line_of(problem: str, source: str) -> int:
-    """The line number in a `file:line: column: message` problem, to list them in file order."""
-    number = problem[len(source) + 1 :].split(":", 1)[0]
-    return int(number) if number.isdigit() else 0
-
-
-def _file_problem(source: str, problem: FileProblem) -> str:
-    where = f"{source}:{problem.line}" if problem.line else source
-    return f"{where}: {problem.column}: {problem.message}"
 
 
 def _known(cells: list[str], names: dict[str, Column]) -> int:
@@ -117,17 +124,18 @@ def _header_columns(
             continue
         if column.name in seen:
             plan.problem(
-                header.line, cell, f"the same column as {seen[column.name]!r} (given twice)"
+                header.line, cell, Problem("", "column_twice", {"first": seen[column.name]})
             )
         seen[column.name] = cell
         columns.append(column)
     for column in kind.columns:
         if column.required and column.name not in seen:
             also = f" (or {', '.join(column.aliases)})" if column.aliases else ""
-            plan.problem(header.line, "header", f"missing column {column.name!r}{also}")
-    if plan.problems:
+            missing = Problem("", "missing_column", {"column": column.name, "also": also})
+            plan.problem(header.line, "header", missing)
+    if plan.found:
         expected = ", ".join(c.name for c in kind.columns)
-        plan.problems.append(f"{plan.source}:{header.line}: header: the columns are: {expected}")
+        plan.problem(header.line, "header", Problem("", "columns_are", {"columns": expected}))
     elif ignored:
         plan.notes.append("ignored columns: " + ", ".join(ignored))
     return columns
@@ -137,15 +145,15 @@ def _header_columns(
 class ParsedRow:
     line: int
     values: dict[str, Any]
-    unread: dict[str, str] | None = None
+    unread: dict[str, Problem] | None = None
     """Field -> why its cell cannot be used (None when every cell reads: the usual case, and
     no dict per row for a million rows). Such a field is left out of `values`."""
 
-    def cannot_read(self, field_name: str, message: str, drop: bool = True) -> None:
+    def cannot_read(self, field_name: str, found: Problem, drop: bool = True) -> None:
         """Note what is wrong with a field's cell (and, with `drop`, leave its value out)."""
         if self.unread is None:
             self.unread = {}
-        self.unread.setdefault(field_name, message)
+        self.unread.setdefault(field_name, found)
         if drop:
             self.values.pop(field_name, None)
 
@@ -158,7 +166,8 @@ def _parse_rows(
     width = len(columns)
     for row in rows:
         if len(row.cells) > width and any(row.cells[width:]):
-            plan.problem(row.line, "row", f"{len(row.cells)} cells, but the header has {width}")
+            too_many = Problem("", "too_many_cells", {"cells": len(row.cells), "width": width})
+            plan.problem(row.line, "row", too_many)
             continue
         parsed = ParsedRow(row.line, {})
         values = parsed.values
@@ -167,20 +176,27 @@ def _parse_rows(
                 continue
             if cell == "":
                 if column.required:
-                    parsed.cannot_read(column.field, "required, but empty")
+                    parsed.cannot_read(column.field, Problem(column.field, "required_empty"))
                 else:
                     values[column.field] = kind.default(column.field)
                 continue
             try:
                 values[column.field] = column.parse(cell)
             except ValueError as error:
-                parsed.cannot_read(column.field, str(error))
+                parsed.cannot_read(column.field, _cell_problem(column.field, error))
         for column in columns[len(row.cells) :]:
             if column is not None and column.required:
-                parsed.cannot_read(column.field, "required, but empty")
+                parsed.cannot_read(column.field, Problem(column.field, "required_empty"))
             elif column is not None:
                 values[column.field] = kind.default(column.field)
         yield parsed
+
+
+def _cell_problem(field_name: str, error: ValueError) -> Problem:
+    """Why a cell's parser refused it (a parser's coded refusal, else its words)."""
+    if isinstance(error, PydanticCustomError):
+        return dataclasses.replace(from_refusal(error), field=field_name)
+    return Problem(field_name, "text", {"text": str(error)})
 
 
 def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) -> None:
@@ -199,8 +215,8 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
             key = _match_key(kind, row)
             if key is not None and key in first_line:
                 columns = "/".join(kind.column_name(f) for f in kind.match_fields)
-                message = f"duplicate key {key!r} (first on line {first_line[key]})"
-                row.cannot_read(columns, message, drop=False)
+                duplicate = {"key": key, "first": first_line[key]}
+                row.cannot_read(columns, Problem(columns, "duplicate_key", duplicate), drop=False)
                 key = None
             elif key is not None:
                 first_line[key] = row.line
@@ -208,8 +224,8 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
                 row.values["active"] = True  # --sync: the file lists everyone employed now
             stored = None if key is None else index.get(key)
             if stored is None and key is not None and key.startswith("#"):
-                message = f"no {key[1:]!r} here (leave it empty for a new one)"
-                row.cannot_read(kind.id_field, message)
+                no_such = Problem(kind.id_field, "no_such_id", {"key": key[1:]})
+                row.cannot_read(kind.id_field, no_such)
             current = None if stored is None else kind.values_of(stored)
             record = None if row.unread else _build(kind, row, current)
             if record is None:
@@ -220,14 +236,13 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
                 built.append((row.line, record, current is None))
         view = _view_after(ds, kind, [record for _, record, _ in built])
         for line, record, is_new in built:
-            for problem in render_lines(record_problems(view, record)):
-                field_name, _, message = problem.partition(": ")
-                plan.problem(line, kind.column_name(field_name), message)
+            for found in record_problems(view, record):
+                plan.problem(line, kind.column_name(found.top_field), found)
             (plan.added if is_new else plan.updated).append(record)
             plan.in_file_order.append(record)
         for row, current in unreadable:
-            for field_name, message in row_problems(kind, view, row, current):
-                plan.problem(row.line, kind.column_name(field_name), message)
+            for found in row_problems(kind, view, row, current):
+                plan.problem(row.line, kind.column_name(found.top_field), found)
         if sync and kind.model is Staff:
             plan.deactivated = [
                 s.model_copy(update={"active": False})
@@ -254,7 +269,7 @@ def _reference_resolver(kind: Kind, ds: Dataset) -> Callable[[ParsedRow], None]:
             except UnknownReference:
                 continue
             except AmbiguousReference as problem:
-                row.cannot_read(name, str(problem))
+                row.cannot_read(name, Problem(name, "text", {"text": str(problem)}))
 
     return resolve
 
@@ -292,49 +307,45 @@ class _CannotTell(Exception):
     """A rule needed a cell that cannot be read."""
 
 
-def row_problems(
-    kind: Kind, ds: Dataset, row: ParsedRow, current: dict | None
-) -> list[tuple[str, str]]:
-    """Every problem of a row that cannot become a record, as (field, message) in column order:
+def row_problems(kind: Kind, ds: Dataset, row: ParsedRow, current: dict | None) -> list[Problem]:
+    """Every problem of a row that cannot become a record, in column order:
     the cells that cannot be read, then what the model and the database say about the rest.
     For a number beyond the model's general bound the database's words replace the model's:
     "99 is above DIGCOMP's highest level, 8" says more than "above the highest allowed, 20"."""
     unread = dict(row.unread or {})
     values = {**current, **row.values} if current is not None else dict(row.values)
-    found: dict[str, list[str]] = {}
+    found: dict[str, list[Problem]] = {}
     out_of_range: set[str] = set()
     try:
         kind.model.model_validate(values)
     except ValidationError as error:
-        _collect(found, format_pydantic_error(error), unread)
+        _collect(found, from_pydantic(error), unread)
         out_of_range = {str(e["loc"][0]) for e in error.errors() if e["type"] in OUT_OF_RANGE}
     fields = [name for name in unread if name in kind.model.model_fields]
     rules = _cross_field_problems(kind, {**values, **{name: _Unread() for name in fields}})
     _collect(found, rules, unread)
     partial = kind.model.model_construct(**{**values, **dict.fromkeys(fields)})
-    for name, messages in _collect({}, render_lines(record_problems(ds, partial)), unread).items():
+    for name, problems in _collect({}, record_problems(ds, partial), unread).items():
         if name in out_of_range or name not in found:  # a value the model refused is not
-            found[name] = messages  # looked up, but a scale says more than a general bound
+            found[name] = problems  # looked up, but a scale says more than a general bound
     order = {column.field: rank for rank, column in enumerate(kind.columns)}
-    problems = [(name, message) for name, message in unread.items()]
-    problems += [(name, message) for name, messages in found.items() for message in messages]
-    return sorted(problems, key=lambda problem: order.get(problem[0], -1))
+    problems = [dataclasses.replace(p, field=name) for name, p in unread.items()]
+    problems += [problem for problems in found.values() for problem in problems]
+    return sorted(problems, key=lambda problem: order.get(problem.top_field, -1))
 
 
-def _collect(found: dict[str, list[str]], problems: list[str], unread: dict) -> dict:
-    """Adds 'field: message' lines to `found` (field -> messages), except for unread fields."""
+def _collect(found: dict[str, list[Problem]], problems: list[Problem], unread: dict) -> dict:
+    """Adds `problems` to `found` (field -> problems, each said once), except at unread fields."""
     for problem in problems:
-        field_name, _, message = problem.partition(": ")
-        field_name = field_name.split(".")[0]
-        if field_name in unread:
+        if problem.top_field in unread:
             continue
-        messages = found.setdefault(field_name, [])
-        if message not in messages:
-            messages.append(message)
+        same_field = found.setdefault(problem.top_field, [])
+        if render(problem) not in map(render, same_field):
+            same_field.append(problem)
     return found
 
 
-def _cross_field_problems(kind: Kind, values: dict[str, Any]) -> list[str]:
+def _cross_field_problems(kind: Kind, values: dict[str, Any]) -> list[Problem]:
     """The model's rules between fields ("failed_runs: cannot exceed runs"), tried even when
     another field is wrong (pydantic runs them only on an otherwise valid record)."""
     record = kind.model.model_construct(**values)
@@ -345,9 +356,9 @@ def _cross_field_problems(kind: Kind, values: dict[str, Any]) -> list[str]:
         try:
             rule.func(record)
         except PydanticCustomError as error:
-            problems.append(render_line(from_refusal(error)))
+            problems.append(from_refusal(error))
         except ValueError as error:
-            problems.append(str(error))
+            problems.append(Problem(RECORD, "text", {"text": str(error)}))
         except _CannotTell:
             continue
     return problems

@@ -83,3 +83,29 @@ def test_a_refused_save_carries_its_problems_as_data(repo, monkeypatch) -> None:
         ("department", "unknown_reference", {"what": "department", "key": "NOPE"})
     ]
     assert str(caught.value) == "staff 'E1': department: ukendt department: NOPE"
+
+
+def test_an_import_keeps_its_problems_as_data_and_lists_them_in_file_order(repo, tmp_path) -> None:
+    """Each import problem knows its line, column and Problem; the listing is rendered from
+    them (`file:line: column: message`), in the file's order."""
+    from store.importing import import_file
+
+    path = tmp_path / "benefits.csv"
+    path.write_text(
+        "robot,month,hours_saved,runs,failed_runs\nROB9,2026-01,5,2,1\nROB1,13-2026,x,1,2\n"
+    )
+    plan = import_file(repo, "robot-benefits", path)
+    assert sorted((f.line, f.column, f.problem.field, f.problem.code) for f in plan.found) == [
+        (2, "robot", "robot", "unknown_reference"),
+        (3, "failed_runs", "failed_runs", "failed_runs_above_runs"),
+        (3, "hours_saved", "hours_saved", "cell_not_number"),
+        (3, "month", "month", "cell_not_month"),
+        (3, "robot", "robot", "unknown_reference"),
+    ]
+    assert plan.problems == [
+        f"{path}:2: robot: unknown robot 'ROB9'",
+        f"{path}:3: robot: unknown robot 'ROB1'",
+        f"{path}:3: month: '13-2026' is not a month (YYYY-MM)",
+        f"{path}:3: hours_saved: 'x' is not a number",
+        f"{path}:3: failed_runs: cannot exceed runs",
+    ]

@@ -233,10 +233,12 @@ async def test_audit_view_never_builds_more_than_a_page(repo: FolderRepository) 
 
 def test_the_preview_lists_at_most_a_screenful_of_problems() -> None:
     from store.importing import KINDS, Plan
+    from store.problems import Problem
     from tui.screens.import_screen import plan_report
 
     plan = Plan(KINDS["roles"], "f.csv")
-    plan.problems = [f"f.csv:{n}: code: [b]bad[/b]" for n in range(2, 1000)]
+    for n in range(2, 1000):
+        plan.problem(n, "code", Problem("code", "text", {"text": "[b]bad[/b]"}))
     text = plan_report(plan, limit=10)
     assert text.plain.splitlines()[0] == "998 problem(s): nothing can be imported"
     assert text.plain.splitlines()[1] == "f.csv:2: code: [b]bad[/b]"  # shown as typed, not markup
