@@ -43,6 +43,8 @@ than the program) is each backend's own `open` function; `store.open_store` choo
 from __future__ import annotations
 
 import contextlib
+import getpass
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +56,15 @@ from store.models import Entity
 
 HISTORY_NAMES = ("assessments", "robot_benefits", "audit")
 """The append-only history streams, as `Change.appends` and `history_records` name them."""
+
+
+def current_user() -> str:
+    """The OS user, recorded in every audit entry (by the repository, and by a backend's own
+    operations such as finishing an interrupted erasure)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 def _frozen(mapping: Mapping | None = None) -> Mapping:

@@ -12,6 +12,7 @@ import pytest
 
 from store import repository
 from store.files import write_temp
+from store.folder.storage import FolderStorage
 from store.models import Assessment, Department, Robot, RobotBenefit, Staff
 from store.repository import FolderRepository
 
@@ -32,14 +33,14 @@ def test_every_folder_is_0700_and_every_file_0600(
     tmp_path: Path, open_umask: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen_during_commit: dict[str, int] = {}
-    apply_journal = FolderRepository._apply_journal
+    apply_journal = FolderStorage._apply_journal
 
     def watching(self, journal, journal_path=None):
         for file in self.path.iterdir():  # the journal and its temporaries, mid-commit
             seen_during_commit[file.name] = mode(file)
         return apply_journal(self, journal, journal_path)
 
-    monkeypatch.setattr(FolderRepository, "_apply_journal", watching)
+    monkeypatch.setattr(FolderStorage, "_apply_journal", watching)
     db = tmp_path / "new" / "db"
     repo = FolderRepository.open(db, create=True, user="tester")
     with repo.transaction() as tx:

@@ -13,6 +13,7 @@ import pytest
 
 from store import files
 from store.errors import CorruptFileError, DiskError, StoreError
+from store.folder.storage import FolderStorage
 from store.models import Assessment, Course, Department, Staff
 from store.repository import JOURNAL_FILE, FolderRepository
 from tui import cli
@@ -173,7 +174,7 @@ def test_temporaries_of_a_crash_before_the_commit_point_are_swept(
 def test_a_failed_commit_leaves_no_trace_in_memory_or_on_disk(
     repo: FolderRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    commit_files = FolderRepository._commit_files
+    commit_files = FolderStorage._commit_files
     calls = []
 
     def failing_once(self, replacements, appends, **options):
@@ -182,7 +183,7 @@ def test_a_failed_commit_leaves_no_trace_in_memory_or_on_disk(
             raise OSError(28, "No space left on device")
         return commit_files(self, replacements, appends, **options)
 
-    monkeypatch.setattr(FolderRepository, "_commit_files", failing_once)
+    monkeypatch.setattr(FolderStorage, "_commit_files", failing_once)
     with pytest.raises(DiskError, match="No space left on device") as caught:
         repo.put(Course(code="C1", name="Første kursus"))
     assert isinstance(caught.value.__cause__, OSError)  # the first write to a new table
@@ -196,14 +197,14 @@ def test_a_failed_commit_leaves_no_trace_in_memory_or_on_disk(
 def test_a_commit_that_failed_while_applying_its_journal_never_appears(
     staffed: FolderRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    apply_journal = FolderRepository._apply_journal
+    apply_journal = FolderStorage._apply_journal
 
     def crash_while_applying(self, journal, journal_path=None):
         if journal_path is None:  # during the commit, not during recovery
             raise OSError(5, "Input/output error")
         return apply_journal(self, journal, journal_path)
 
-    monkeypatch.setattr(FolderRepository, "_apply_journal", crash_while_applying)
+    monkeypatch.setattr(FolderStorage, "_apply_journal", crash_while_applying)
     with pytest.raises(DiskError, match="Input/output error"):
         staffed.put(Staff(employee_no="E2", name="Bo", department="D1"))
     assert not (staffed.path / JOURNAL_FILE).exists()  # nothing left to finish it later

@@ -1,0 +1,304 @@
+"""The backend-neutral repository: validation, ids, conflicts and audit, over any storage.
+
+A `Repository` reads an immutable `store.storage.Version` (`repo.ds` is its data) and changes the
+database only in a `Transaction`: under the backend's write lock, on the newest version, the
+transaction checks every change (references, levels, keys, what the user saw when they opened a
+record) against a working copy of that version, collects it with its audit rows, and has the
+backend commit it whole; the result is a new Version. Nothing a reader holds is ever changed:
+an analysis running in another thread keeps the figures of the version it started on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from store.dataset import Dataset, row_from_model
+from store.errors import ConflictError, InUseError, NotFoundError, StoreError, ValidationProblem
+from store.integrity import (
+    dataset_problems,
+    highest_id,
+    key_taken_problems,
+    record_problems,
+    usages,
+)
+from store.models import (
+    GENERATED_ID_PREFIX,
+    REGISTER_MODELS,
+    Assessment,
+    AuditAction,
+    AuditEntry,
+    Entity,
+    RobotBenefit,
+)
+from store.storage import Change, Storage, Version, WriteSession, current_user
+
+REGISTER_TABLES = frozenset(model.table for model in REGISTER_MODELS)
+
+
+def changes_between(old: Entity | None, new: Entity | None) -> dict[str, list]:
+    """Field -> [old, new] for every field that differs (JSON values)."""
+    before = old.model_dump(mode="json") if old is not None else {}
+    after = new.model_dump(mode="json") if new is not None else {}
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+class Repository:
+    """A database as the rest of Kapabel uses it, whichever backend keeps it."""
+
+    def __init__(
+        self, storage: Storage, *, user: str | None = None, version: Version | None = None
+    ) -> None:
+        self.storage = storage
+        self.user = user or current_user()
+        self._open: Transaction | None = None
+        self._version = version if version is not None else storage.load()
+
+    @property
+    def version(self) -> Version:
+        """The newest version this repository has seen (immutable: keep it to read steadily)."""
+        return self._version
+
+    @property
+    def ds(self) -> Dataset:
+        """The data of `version`; inside a transaction, on its thread, the transaction's own
+        working copy (so code in a transaction sees what it changed)."""
+        open_tx = self._open
+        if open_tx is not None and open_tx.thread == threading.get_ident():
+            return open_tx.ds
+        return self._version.data
+
+    @property
+    def read_only(self) -> bool:
+        return self.storage.read_only
+
+    @property
+    def location(self) -> str:
+        return self.storage.location
+
+    def refresh(self) -> bool:
+        """Pick up what others committed; True when anything changed."""
+        newer = self.storage.refresh(self._version)
+        if newer is None:
+            return False
+        self._version = newer
+        return True
+
+    @contextlib.contextmanager
+    def transaction(self, summary: str | None = None) -> Iterator[Transaction]:
+        """All changes inside are written together, or not at all.
+
+        With `summary`, the audit log gets one entry counting the changes instead of one per
+        record (for generated data; imports audit every record).
+        """
+        with self.storage.writing() as session:
+            self._version = session.version
+            tx = Transaction(self, session.version, summary)
+            self._open = tx
+            try:
+                yield tx
+                self._version = tx.commit(session)
+            finally:
+                self._open = None
+
+    def put(self, record: Entity, expected: Entity | None = None) -> Entity:
+        with self.transaction() as tx:
+            return tx.put(record, expected=expected)
+
+    def create(self, record: Entity) -> Entity:
+        with self.transaction() as tx:
+            return tx.create(record)
+
+    def delete(self, table: str, key: str, expected: Entity | None = None) -> None:
+        with self.transaction() as tx:
+            tx.delete(table, key, expected=expected)
+
+    def record(self, record: Assessment | RobotBenefit) -> None:
+        with self.transaction() as tx:
+            tx.record(record)
+
+    def audit_entries(self) -> list[AuditEntry]:
+        return [AuditEntry.model_validate(r) for r in self.storage.history_records("audit")]
+
+    def problems(self) -> list[str]:
+        """What `kapabel check` reports: the backend's (damaged history, counters behind their
+        tables), then broken references and bad levels."""
+        return [*self.storage.problems(), *dataset_problems(self.ds)]
+
+
+class Transaction:
+    """Changes collected on a working copy of one version; see `Repository.transaction`."""
+
+    def __init__(self, repo: Repository, version: Version, summary: str | None) -> None:
+        self.repo = repo
+        self.thread = threading.get_ident()
+        self.ds = dataclasses.replace(version.data)
+        """The version's data with this transaction's changes: a table is copied when it is
+        first changed, so the version itself is never touched."""
+        self.copied: set[str] = set()
+        self.summary = summary
+        self.counts: Counter[str] = Counter()
+        self.upserts: dict[str, dict[str, Entity]] = defaultdict(dict)
+        self.deletes: dict[str, set[str]] = defaultdict(set)
+        self.lines: dict[str, list[dict]] = defaultdict(list)
+        self.counters = dict(version.counters)
+        self.moved: dict[str, int] = {}
+        """The counters this transaction moved (committed with it)."""
+        self.ids_checked: set[str] = set()
+        self.now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        """When the changes were made (one time for the whole transaction, as audit text)."""
+
+    # -- reading inside the transaction sees its own changes
+    def get(self, table: str, key: str) -> Entity | None:
+        return self.ds.table(table).get(key)
+
+    # -- changes
+    def put(self, record: Entity, expected: Entity | None = None) -> Entity:
+        """Create or update by key; an identical record is left alone."""
+        table = record.table
+        if table not in REGISTER_TABLES:
+            raise StoreError(f"{table} is history: use record()")
+        prefix = GENERATED_ID_PREFIX.get(table)
+        if prefix and not getattr(record, "id", ""):
+            record = record.model_copy(update={"id": self._next_id(table, prefix)})
+        problems = record_problems(self.ds, record)
+        key = record.key()
+        if problems:
+            raise ValidationProblem(table, key, problems)
+        current = self.ds.table(table).get(key)
+        if expected is not None and current != expected:
+            raise ConflictError(
+                f"{table} {key!r} was changed by someone else since you opened it; "
+                "nothing was saved: reopen it to see the current values"
+            )
+        if current == record:
+            return current
+        self._writable(table)[key] = record
+        self.upserts[table][key] = record
+        self.deletes[table].discard(key)
+        action = AuditAction.CREATE if current is None else AuditAction.UPDATE
+        self._audit(action, table, key, changes_between(current, record))
+        return record
+
+    def create(self, record: Entity) -> Entity:
+        if record.table in REGISTER_TABLES:
+            taken = key_taken_problems(self.ds, record.table, record.key())
+            if taken:
+                raise ValidationProblem(record.table, record.key(), taken)
+        return self.put(record)
+
+    def update(self, record: Entity, expected: Entity | None = None) -> Entity:
+        if self.get(record.table, record.key()) is None:
+            raise NotFoundError(record.table, record.key())
+        return self.put(record, expected=expected)
+
+    def delete(self, table: str, key: str, expected: Entity | None = None) -> None:
+        """Delete a register record nothing refers to (staff are deactivated instead)."""
+        if table not in REGISTER_TABLES:
+            raise StoreError(
+                f"{table} is not a register table: history is corrected by new records"
+            )
+        current = self.get(table, key)
+        if current is None:
+            raise NotFoundError(table, key)
+        if expected is not None and current != expected:
+            raise ConflictError(f"{table} {key!r} was changed by someone else; nothing deleted")
+        in_use = usages(self.ds, table, key)
+        if in_use:
+            raise InUseError(table, key, in_use)
+        del self._writable(table)[key]
+        self.upserts[table].pop(key, None)
+        self.deletes[table].add(key)
+        self._audit(AuditAction.DELETE, table, key, changes_between(current, None))
+
+    def record(self, record: Assessment | RobotBenefit) -> None:
+        """Append to the history (an assessment or a month's robot benefit)."""
+        if not isinstance(record, Assessment | RobotBenefit):
+            raise StoreError(f"{record.table} is not history: use put()")
+        problems = record_problems(self.ds, record)
+        if problems:
+            raise ValidationProblem(record.table, record.key(), problems)
+        line = record.model_dump(mode="json", exclude_defaults=False)
+        self.lines[record.table].append(line)
+        if isinstance(record, Assessment):
+            rows = self._writable("assessments")
+            rows.append(row_from_model(record, len(rows)))
+            # The key names person, competency, date and source; the audit adds what was
+            # recorded. A correction is a new record with the same key (the later one counts).
+            recorded = {
+                name: [None, line[name]]
+                for name in ("level", "assessor", "valid_until", "note")
+                if line[name] not in (None, "")
+            }
+            self._audit(AuditAction.CREATE, record.table, record.key(), recorded)
+        else:
+            old = self.ds.robot_benefits.get(record.key())
+            self._writable("robot_benefits")[record.key()] = record
+            action = AuditAction.CREATE if old is None else AuditAction.UPDATE
+            self._audit(action, record.table, record.key(), changes_between(old, record))
+
+    # -- internals
+    def _writable(self, name: str):
+        """This transaction's own copy of table `name` (or the assessments), made on first use."""
+        if name not in self.copied:
+            self.copied.add(name)
+            setattr(self.ds, name, getattr(self.ds, name).copy())
+        return getattr(self.ds, name)
+
+    def _next_id(self, table: str, prefix: str) -> str:
+        """A new key: after the stored counter, and after every key the table already holds
+        (a counter reset or restored on its own must never reuse someone's key)."""
+        counters = self.counters
+        if prefix not in self.ids_checked:  # once per transaction: its own ids follow on
+            self.ids_checked.add(prefix)
+            counters[prefix] = max(
+                int(counters.get(prefix, 0)), highest_id(self.ds.table(table), prefix)
+            )
+        counters[prefix] = int(counters.get(prefix, 0)) + 1
+        self.moved[prefix] = counters[prefix]
+        return f"{prefix}-{counters[prefix]:06d}"
+
+    def _audit(self, action: AuditAction, entity: str, key: str, changes: dict) -> None:
+        self.counts[f"{action}:{entity}"] += 1
+        if self.summary is None:
+            self.lines["audit"].append(
+                {
+                    "at": self.now,
+                    "user": self.repo.user,
+                    "action": str(action),
+                    "entity": entity,
+                    "key": key,
+                    "changes": changes,
+                }
+            )
+
+    def change(self) -> Change:
+        """What this transaction changed, with its audit rows, for the backend to commit."""
+        if self.summary is not None and self.counts:
+            self.lines["audit"].append(
+                {
+                    "at": self.now,
+                    "user": self.repo.user,
+                    "action": str(AuditAction.IMPORT),
+                    "entity": "*",
+                    "key": self.summary,
+                    "changes": {"counts": [None, dict(sorted(self.counts.items()))]},
+                }
+            )
+        return Change(
+            upserts={name: rows for name, rows in self.upserts.items() if rows},
+            deletes={name: frozenset(keys) for name, keys in self.deletes.items() if keys},
+            appends={name: lines for name, lines in self.lines.items() if lines},
+            counters=dict(self.moved),
+        )
+
+    def commit(self, session: WriteSession) -> Version:
+        return session.commit(self.change(), self.ds)

@@ -1,0 +1,89 @@
+"""Readers work on an immutable version: saves made meanwhile never change what they read.
+
+The app analyses in worker threads while the user saves on the UI thread; before versions, a
+save changed the one dataset the analysis iterated over (figures from two states, or "dictionary
+changed size during iteration").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from reports.analysis import analyse
+from store.models import Assessment, Department, Staff
+from store.repository import FolderRepository
+
+AS_OF = dt.date(2026, 11, 1)
+SAVES = 12
+
+
+def figures(ds) -> tuple:
+    """What an analysis of `ds` says: the whole organisation's figures, and the history size."""
+    analysis = analyse(ds, AS_OF)
+    return len(ds.assessments), analysis.department_figures(None), len(analysis.gap_rows(None))
+
+
+def test_analyses_in_threads_each_see_one_version_while_assessments_are_recorded(
+    demo_repo: FolderRepository,
+) -> None:
+    repo = demo_repo
+    people = [s for s in repo.ds.staff.values() if s.active][:SAVES]
+    first = repo.ds
+    first_count = len(first.assessments)
+    seen: list[tuple[object, tuple]] = []
+    errors: list[BaseException] = []
+    done = threading.Event()
+    progress = threading.Condition()
+
+    def reader() -> None:
+        try:
+            while not done.is_set():
+                ds = repo.ds  # as a screen's worker takes it
+                result = figures(ds)
+                with progress:
+                    seen.append((ds, result))
+                    progress.notify_all()
+        except BaseException as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        for i, person in enumerate(people):
+            level = 1 + i % 6
+            repo.record(
+                Assessment(staff=person.employee_no, competency="DC1.1", level=level, date=AS_OF)
+            )
+            with progress:  # let the readers analyse what is there before the next save
+                wanted = len(seen) + 2
+                progress.wait_for(lambda n=wanted: len(seen) >= n or errors, timeout=120)
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join(timeout=120)
+
+    assert errors == []
+    assert len(first.assessments) == first_count  # the version read first never changed
+    versions = {id(ds): ds for ds, _ in seen}
+    assert len(versions) > SAVES // 2  # the readers really saw the history grow
+    for ds, result in seen:
+        assert first_count <= result[0] <= first_count + SAVES
+        assert figures(ds) == result  # the data it analysed is still exactly that version
+
+
+def test_a_transaction_sees_its_own_changes_and_others_see_them_only_once_committed(
+    repo: FolderRepository,
+) -> None:
+    before = repo.ds
+    other_thread_saw: list[bool] = []
+    with repo.transaction() as tx:
+        tx.put(Department(code="D1", name="Borgerservice"))
+        tx.put(Staff(employee_no="E1", name="Bo", department="D1"))
+        assert "E1" in repo.ds.staff  # the transaction's own thread sees its changes
+        looker = threading.Thread(target=lambda: other_thread_saw.append("E1" in repo.ds.staff))
+        looker.start()
+        looker.join()
+    assert other_thread_saw == [False]
+    assert "E1" in repo.ds.staff and "E1" not in before.staff
