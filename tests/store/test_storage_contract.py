@@ -1,0 +1,129 @@
+"""The repository contract every storage backend keeps (`store/storage.py`).
+
+`backend` opens the same database as two repositories, as two processes would; PostgreSQL joins
+the parametrisation when its storage lands (add its opener to OPENERS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from store.errors import ConflictError, ValidationProblem
+from store.models import Assessment, Department, Staff, TrainingPlan
+from store.repository import FolderRepository
+from store.unit_of_work import Repository
+
+Opener = Callable[[], Repository]
+
+
+def folder_opener(tmp_path: Path) -> Opener:
+    FolderRepository.open(tmp_path / "db", create=True, user="tester")
+    return lambda: FolderRepository.open(tmp_path / "db", user="tester")
+
+
+OPENERS = {"folder": folder_opener}
+
+
+@pytest.fixture(params=sorted(OPENERS))
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
+    """Opens one database of the parametrised backend (each call: another repository on it)."""
+    return OPENERS[request.param](tmp_path)
+
+
+def staffed(repo: Repository) -> None:
+    with repo.transaction() as tx:
+        tx.put(Department(code="D1", name="Borgerservice"))
+        tx.put(Staff(employee_no="E1", name="Bo", department="D1"))
+
+
+def test_a_save_is_seen_by_another_repository_after_refresh(backend: Opener) -> None:
+    one, two = backend(), backend()
+    staffed(one)
+    assert "E1" not in two.ds.staff
+    assert two.refresh() is True
+    assert two.ds.staff["E1"].name == "Bo"
+    assert two.refresh() is False  # nothing new
+
+
+def test_a_version_is_never_changed_by_later_saves(backend: Opener) -> None:
+    repo = backend()
+    staffed(repo)
+    before = repo.version
+    repo.record(Assessment(staff="E1", competency="DC1.1", level=2, date=dt.date(2026, 1, 5)))
+    repo.put(Department(code="D1", name="Borgerservice og Ydelser"))
+    assert (
+        len(before.data.assessments) == 0 and before.data.departments["D1"].name == "Borgerservice"
+    )
+    assert len(repo.ds.assessments) == 1 and repo.version is not before
+
+
+def test_a_change_to_what_someone_else_changed_is_refused_and_nothing_is_saved(
+    backend: Opener,
+) -> None:
+    one, two = backend(), backend()
+    staffed(one)
+    two.refresh()
+    seen = two.ds.staff["E1"]
+    one.put(seen.model_copy(update={"name": "Bo Hansen"}))
+    with pytest.raises(ConflictError, match="changed by someone else"):
+        two.put(seen.model_copy(update={"name": "Bo Jensen"}), expected=seen)
+    assert backend().ds.staff["E1"].name == "Bo Hansen"
+
+
+def test_ids_never_collide_between_repositories_saving_at_once(backend: Opener) -> None:
+    first = backend()
+    staffed(first)
+    repos = [backend() for _ in range(3)]
+    made: list[str] = []
+    lock = threading.Lock()
+
+    def plan(repo: Repository) -> None:
+        for _ in range(5):
+            saved = repo.put(TrainingPlan(staff="E1", competency="DC1.1", target_level=3))
+            with lock:
+                made.append(saved.id)
+
+    threads = [threading.Thread(target=plan, args=(repo,)) for repo in repos]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(made) == len(set(made)) == 15
+    assert set(backend().ds.training_plans) == set(made)
+
+
+def test_every_save_is_audited_with_it_and_a_refused_one_not_at_all(backend: Opener) -> None:
+    repo = backend()
+    staffed(repo)
+    with pytest.raises(ValidationProblem):
+        repo.put(Staff(employee_no="E2", name="Al", department="NOPE"))
+    repo.record(Assessment(staff="E1", competency="DC1.1", level=2, date=dt.date(2026, 1, 5)))
+    audited = [(e.action, e.entity, e.key) for e in backend().audit_entries()]
+    assert ("create", "staff", "E1") in audited
+    assert ("create", "assessments", "E1|DC1.1|2026-01-05|self") in audited
+    assert not any(key == "E2" for _, _, key in audited)
+
+
+def test_a_failed_transaction_leaves_no_trace(backend: Opener) -> None:
+    repo = backend()
+    staffed(repo)
+    with pytest.raises(RuntimeError), repo.transaction() as tx:
+        tx.put(Department(code="D2", name="Teknik"))
+        tx.record(Assessment(staff="E1", competency="DC1.1", level=2, date=dt.date(2026, 1, 5)))
+        raise RuntimeError("the user's code failed")
+    assert "D2" not in repo.ds.departments and repo.ds.assessments == []
+    reopened = backend()
+    assert "D2" not in reopened.ds.departments and reopened.ds.assessments == []
+
+
+def test_wait_for_change_sees_another_repositorys_save(backend: Opener) -> None:
+    one, two = backend(), backend()
+    assert two.storage.wait_for_change(0) is False
+    staffed(one)
+    assert two.storage.wait_for_change(30) is True
+    assert two.refresh() is True
