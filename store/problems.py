@@ -54,6 +54,14 @@ MESSAGES: dict[str, str] = {
     "key_exists": "{key} exists",
     "requirement_exists": "a requirement for this competency, department and role exists: "
     "edit that one",
+    # what a form's field holds (tui.forms.parsing)
+    "required_date": "required: a date as YYYY-MM-DD",
+    "typed_not_date": "not a date: {text!r} (use YYYY-MM-DD)",
+    "required_whole_number": "required: a whole number",
+    "typed_not_whole_number": "not a whole number: {text!r}",
+    "outside_range": "{value} is outside {low}-{high}",
+    "required_what": "required: {what}",
+    "required_reference": "required: a {what} (its code or name; F2 searches)",
     # importing a file (store.importing)
     "file_unreadable": "cannot be read: {reason}",
     "file_not_regular": "not a regular file ({what})",

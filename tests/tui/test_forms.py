@@ -29,6 +29,15 @@ def test_parse_int_names_the_bad_text() -> None:
         parse_int("seven")
 
 
+def test_a_field_that_cannot_be_read_says_why_as_a_problem() -> None:
+    """The form's own parse refusals are Problems too, worded by store.problems' catalogue."""
+    with pytest.raises(FieldError) as caught:
+        parse_int("9", low=0, high=8)
+    found = caught.value.problem
+    assert (found.code, dict(found.params)) == ("outside_range", {"value": 9, "low": 0, "high": 8})
+    assert str(caught.value) == "9 is outside 0-8"
+
+
 def test_problems_go_to_the_field_they_name() -> None:
     at_field, general = by_field(
         [

@@ -139,12 +139,12 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
             text = raw.strip()
             if not text:
                 if required:
-                    raise FieldError(f"required: a {what} (its code or name; F2 searches)")
+                    raise FieldError("required_reference", what=what)
                 return None
             try:
                 return self.app.lookup(table).resolve(text)
             except ReferenceProblem as problem:
-                raise FieldError(str(problem)) from None
+                raise FieldError("text", text=str(problem)) from None
 
         code = "number" if table == "staff" else "code"
         placeholder = f"{what} {code} or name" + ("" if required else " (optional)")

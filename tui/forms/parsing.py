@@ -8,11 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from store.problems import Problem, render
+
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class FieldError(ValueError):
-    """One field's input cannot be used; the message is shown under the field."""
+    """One field's input cannot be used; `problem` says why (its message is shown under the
+    field, rendered by `store.problems` like every other refusal)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.problem = Problem("", code, params)
+        super().__init__(render(self.problem))
 
 
 class FormErrors(Exception):
@@ -27,13 +34,13 @@ def parse_date(text: str) -> dt.date:
     """A calendar date typed as YYYY-MM-DD ('31-02-2026' or '2026-02-31' are refused)."""
     text = text.strip()
     if not text:
-        raise FieldError("required: a date as YYYY-MM-DD")
+        raise FieldError("required_date")
     try:
         if not ISO_DATE.match(text):
             raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise FieldError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+        raise FieldError("typed_not_date", text=text) from None
 
 
 def parse_optional_date(text: str) -> dt.date | None:
@@ -45,13 +52,13 @@ def parse_int(text: str, *, low: int | None = None, high: int | None = None) -> 
     """A whole number, optionally within low..high (both included)."""
     text = text.strip()
     if not text:
-        raise FieldError("required: a whole number")
+        raise FieldError("required_whole_number")
     try:
         value = int(text)
     except ValueError:
-        raise FieldError(f"not a whole number: {text!r}") from None
+        raise FieldError("typed_not_whole_number", text=text) from None
     if (low is not None and value < low) or (high is not None and value > high):
-        raise FieldError(f"{value} is outside {low}-{high}")
+        raise FieldError("outside_range", value=value, low=low, high=high)
     return value
 
 
@@ -59,7 +66,7 @@ def parse_required(text: str, what: str = "a value") -> str:
     """Non-empty text, trimmed."""
     text = text.strip()
     if not text:
-        raise FieldError(f"required: {what}")
+        raise FieldError("required_what", what=what)
     return text
 
 
