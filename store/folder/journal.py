@@ -177,7 +177,8 @@ def _check_append(target: Path, before: int, data: bytes, recorded: tuple[int, i
         raise Refused(
             f"meta.json records {length} bytes for {target.name}, not {before + len(data)}"
         )
-    if zlib.crc32(data, crc_of(target, before)) != crc:
+    start = crc_of(target, before) if before else 0  # a new file may not exist yet
+    if zlib.crc32(data, start) != crc:
         raise Refused(f"the checksum meta.json records for {target.name} does not match")
 
 

@@ -20,7 +20,7 @@ import os
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
@@ -82,6 +82,7 @@ from store.models import (
     STORED_CONTEXT,
     Assessment,
     AuditEntry,
+    Entity,
     RobotBenefit,
 )
 from store.register import RegisterTable, read_json_object, read_pinned
@@ -716,33 +717,36 @@ class FolderStorage:
         process that opens the database.
         """
         with self.exclusive():
-            wanted = {META_FILE, *(t.path.name for t in self.tables.values())}
-            wanted |= {log.path.name for log in self.logs.values()}
-            unknown = sorted(set(contents) - wanted)
-            if unknown:
-                raise StoreError(f"not database files: {', '.join(unknown)}")
-            replacements = []
-            for file_name in sorted(wanted):
-                data = contents.get(file_name)
-                if data is None and (not whole or not (self.path / file_name).exists()):
-                    continue
-                if data is None:
-                    data = b"" if file_name.endswith(".jsonl") else b"{}"
-                replacements.append((self.path / file_name, data))
-            before = self.meta
-            if META_FILE not in contents:  # record the new history with it (an erasure)
-                history = self._history_record({}, {})
-                history |= {p.name: recorded(d) for p, d in replacements if p.suffix == ".jsonl"}
-                self.meta = {**before, "history": history}
-            snapshot.remove(self.path)
-            try:
-                self._commit_files(replacements, {}, meta_dirty=self.meta is not before)
-            except BaseException:
-                self.meta = before
-                raise
-            self._recover()  # only if a file system error left part of it to the journal
-            self._prepare_schema()
-            self._load_all()
+            self._replace_files_locked(contents, whole=whole)
+
+    def _replace_files_locked(self, contents: dict[str, bytes], *, whole: bool = True) -> None:
+        wanted = {META_FILE, *(t.path.name for t in self.tables.values())}
+        wanted |= {log.path.name for log in self.logs.values()}
+        unknown = sorted(set(contents) - wanted)
+        if unknown:
+            raise StoreError(f"not database files: {', '.join(unknown)}")
+        replacements = []
+        for file_name in sorted(wanted):
+            data = contents.get(file_name)
+            if data is None and (not whole or not (self.path / file_name).exists()):
+                continue
+            if data is None:
+                data = b"" if file_name.endswith(".jsonl") else b"{}"
+            replacements.append((self.path / file_name, data))
+        before = self.meta
+        if META_FILE not in contents:  # record the new history with it (an erasure)
+            history = self._history_record({}, {})
+            history |= {p.name: recorded(d) for p, d in replacements if p.suffix == ".jsonl"}
+            self.meta = {**before, "history": history}
+        snapshot.remove(self.path)
+        try:
+            self._commit_files(replacements, {}, meta_dirty=self.meta is not before)
+        except BaseException:
+            self.meta = before
+            raise
+        self._recover()  # only if a file system error left part of it to the journal
+        self._prepare_schema()
+        self._load_all()
 
     def backup(self, into: Path | None = None) -> Path:
         """Copy every data file to `backups/<UTC time>/` (owner-only); the new folder. With
@@ -844,5 +848,41 @@ class FolderSession:
     def rewrite_history(self, name: str, transform: Callable[[list[dict]], list[dict]]) -> None:
         self.storage._rewrite_history_locked(name, transform)
 
-    def replace_everything(self, register, history, counters) -> Version:
-        raise NotImplementedError("copying into a folder database is not written yet")
+    def replace_everything(
+        self,
+        register: Mapping[str, Mapping[str, Entity]],
+        history: Mapping[str, Sequence[dict]],
+        counters: Mapping[str, int],
+    ) -> Version:
+        """Write every table, history file and meta.json anew in one journaled commit."""
+        contents = folder_files(self.storage.tables, register, history, counters)
+        self.storage._replace_files_locked(contents)
+        return self.storage.version
+
+
+def folder_files(
+    tables: Mapping[str, RegisterTable],
+    register: Mapping[str, Mapping[str, Entity]],
+    history: Mapping[str, Sequence[dict]],
+    counters: Mapping[str, int],
+) -> dict[str, bytes]:
+    """The files of a folder database holding exactly this (file name -> bytes)."""
+    contents: dict[str, bytes] = {}
+    for name, table in tables.items():
+        rows = register.get(name, {})
+        if rows:
+            raw = {str(i): r.model_dump(mode="json") for i, r in enumerate(rows.values(), 1)}
+            contents[table.path.name] = orjson.dumps({name: raw})
+    recorded_history = {}
+    for name, file_name in HISTORY_FILES.items():
+        data = encode_lines(list(history.get(name, ())))
+        if data:
+            contents[file_name] = data
+            recorded_history[file_name] = recorded(data)
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "counters": dict(counters),
+        "history": recorded_history,
+    }
+    contents[META_FILE] = orjson.dumps({"meta": {"1": meta}})
+    return contents

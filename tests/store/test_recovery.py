@@ -14,7 +14,7 @@ import pytest
 from store import files
 from store.errors import CorruptFileError, DiskError, StoreError
 from store.folder.storage import FolderStorage
-from store.models import Assessment, Course, Department, Staff
+from store.models import Assessment, Course, Department, Robot, RobotBenefit, Staff
 from store.repository import JOURNAL_FILE, FolderRepository
 from tui import cli
 
@@ -121,6 +121,31 @@ def test_a_journal_left_by_a_crash_is_rolled_forward_once(
     assert sorted(p.name for p in staffed.path.iterdir() if p.name.startswith(".")) == [".lock"]
     assert not (staffed.path / JOURNAL_FILE).exists()
     assert reopened.problems() == []
+
+
+def test_a_crash_before_the_first_line_of_a_history_file_is_rolled_forward(
+    staffed: FolderRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal of a first robot benefit was written, then the process died before the new
+    history file existed: the next open finishes the save (the file's first 0 bytes have no
+    checksum to read)."""
+    staffed.put(Robot(code="RB1", name="Bot", department="D1"))
+    assert not (staffed.path / "robot_benefits.jsonl").exists()
+
+    def died(self, journal, journal_path=None):
+        raise OSError(5, "Input/output error")  # the process stops here...
+
+    monkeypatch.setattr(FolderStorage, "_apply_journal", died)
+    monkeypatch.setattr(FolderStorage, "_undo", lambda *args: None)  # ...and undoes nothing
+    with pytest.raises(DiskError):
+        staffed.record(RobotBenefit(robot="RB1", month="2026-01", hours_saved=3))
+    monkeypatch.undo()
+    assert (staffed.path / JOURNAL_FILE).exists()
+
+    reopened = FolderRepository.open(staffed.path)
+
+    assert [b.hours_saved for b in reopened.ds.robot_benefits.values()] == [3]
+    assert not (staffed.path / JOURNAL_FILE).exists()
 
 
 def test_a_journal_already_applied_is_not_applied_twice(staffed: FolderRepository) -> None:

@@ -16,23 +16,37 @@ import pytest
 from store.errors import ConflictError, ValidationProblem
 from store.models import Assessment, Department, Staff, TrainingPlan
 from store.repository import FolderRepository
-from store.unit_of_work import Repository
+from store.storage import HISTORY_NAMES
+from store.unit_of_work import REGISTER_TABLES, Repository
 
 Opener = Callable[[], Repository]
 
 
-def folder_opener(tmp_path: Path) -> Opener:
-    FolderRepository.open(tmp_path / "db", create=True, user="tester")
-    return lambda: FolderRepository.open(tmp_path / "db", user="tester")
+def folder_opener(place: Path) -> Opener:
+    FolderRepository.open(place, create=True, user="tester")
+    return lambda: FolderRepository.open(place, user="tester")
 
 
 OPENERS = {"folder": folder_opener}
+"""Backend name -> makes a new database (a folder may use the path it is given) and returns
+what opens it."""
 
 
 @pytest.fixture(params=sorted(OPENERS))
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
+def backend_name(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def backend(backend_name: str, tmp_path: Path) -> Opener:
     """Opens one database of the parametrised backend (each call: another repository on it)."""
-    return OPENERS[request.param](tmp_path)
+    return OPENERS[backend_name](tmp_path / "one")
+
+
+@pytest.fixture
+def other_backend(backend_name: str, tmp_path: Path) -> Opener:
+    """A second, separate database of the same backend."""
+    return OPENERS[backend_name](tmp_path / "two")
 
 
 def staffed(repo: Repository) -> None:
@@ -127,3 +141,26 @@ def test_wait_for_change_sees_another_repositorys_save(backend: Opener) -> None:
     staffed(one)
     assert two.storage.wait_for_change(30) is True
     assert two.refresh() is True
+
+
+def test_replace_everything_makes_a_database_exactly_a_copy_of_another(
+    backend: Opener, other_backend: Opener
+) -> None:
+    source = backend()
+    staffed(source)
+    source.record(Assessment(staff="E1", competency="DC1.1", level=2, date=dt.date(2026, 1, 5)))
+    source.put(TrainingPlan(staff="E1", competency="DC1.1", target_level=3))
+    target = other_backend()
+    target.put(Department(code="GONE", name="Only in the target"))
+    with target.storage.writing() as session:
+        session.replace_everything(
+            {name: source.ds.table(name) for name in REGISTER_TABLES},
+            {name: list(source.storage.history_records(name)) for name in HISTORY_NAMES},
+            source.version.counters,
+        )
+    copy = other_backend()
+    for name in REGISTER_TABLES:
+        assert copy.ds.table(name) == source.ds.table(name), name
+    assert copy.ds.assessments == source.ds.assessments
+    assert copy.audit_entries() == source.audit_entries()
+    assert copy.put(TrainingPlan(staff="E1", competency="DC1.1", target_level=4)).id == "TP-000002"
