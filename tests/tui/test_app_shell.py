@@ -147,3 +147,30 @@ async def test_after_start_up_the_app_saves_a_history_snapshot_for_the_next_star
     reopened = FolderRepository.open(small_repo.path)
     assert reopened.snapshot_rows == len(small_repo.ds.assessments) == 6
     assert reopened.ds.assessments == small_repo.ds.assessments
+
+
+async def test_escape_leaves_any_text_field_so_the_number_keys_switch_screens_again(small_repo):
+    """A user who typed in a filter, a path, a date or a file name presses Escape and then a
+    number key: on every screen that is a screen switch, never a digit typed into the field."""
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        for key, title in enumerate(EIGHT_SCREENS, start=1):
+            await pilot.press(str(key))
+            await settle(pilot, lambda title=title: title in screen_text(pilot).splitlines()[0])
+            screen = app.screen
+            for field in screen.query(Input):
+                if not field.display or field.disabled:
+                    continue
+                before = field.value
+                field.focus()
+                await pilot.pause()
+                await pilot.press("escape")
+                await pilot.pause()
+                other = 1 if key != 1 else 2
+                await pilot.press(str(other))
+                await pilot.pause()
+                assert field.value == before, (title, field.id)
+                await settle(pilot, lambda screen=screen: app.screen is not screen)
+                await pilot.press(str(key))
+                await settle(pilot, lambda screen=screen: app.screen is screen)

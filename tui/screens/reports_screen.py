@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import Key
 from textual.widgets import Button, Header, Input, Label, Select, Static, TextArea
 
 from store.lookup import ReferenceProblem
@@ -165,6 +166,13 @@ class ReportsScreen(DataScreen):
             fmt=str(self.query_one("#format", Select).value),
             employee=employee,
         )
+
+    def on_key(self, event: Key) -> None:
+        """Escape leaves a text field (as on People, Audit log and Import), so that the number
+        keys switch screens again instead of being typed into the date or the file name."""
+        if event.key == "escape" and isinstance(self.focused, Input):
+            event.stop()
+            self.query_one("#kind", Select).focus()
 
     def action_find_scope(self) -> None:
         """Search the departments by name or code (F2) for the scope."""
