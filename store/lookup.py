@@ -21,6 +21,7 @@ from typing import Any
 
 from store.dataset import Dataset
 from store.errors import StoreError
+from store.problems import Problem, render
 
 SEARCH_LIMIT = 50
 """Matches a picker shows at most: more says 'type more to narrow it'."""
@@ -71,7 +72,11 @@ def fold_lines(texts: Iterable[str]) -> list[str]:
 
 
 class ReferenceProblem(StoreError):
-    """Typed text that names no record, or more than one; the message says which and why."""
+    """Typed text that names no record, or more than one; `problem` says which and why."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.problem = Problem("", code, params)
+        super().__init__(render(self.problem))
 
 
 class UnknownReference(ReferenceProblem):
@@ -164,14 +169,17 @@ class Lookup:
                 return found[0]
             if len(found) > 1:
                 shown = "; ".join(self.by_key[k].label() for k in found[:5])
-                more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+                more = {"more": len(found) - 5} if len(found) > 5 else {}
+                code = "ambiguous_name_and_more" if more else "ambiguous_name"
                 raise AmbiguousReference(
-                    f"{text!r} names {len(found)} {self.what} records ({shown}{more}): "
-                    "give the code"
+                    code, text=text, count=len(found), what=self.what, shown=shown, **more
                 )
-        closest = self.search(text, limit=3)
-        hint = f"; closest: {', '.join(f'{c.key} {c.name}' for c in closest)}" if closest else ""
-        raise UnknownReference(f"unknown {self.what} {text!r}{hint}")
+        closest = ", ".join(f"{c.key} {c.name}" for c in self.search(text, limit=3))
+        if closest:
+            raise UnknownReference(
+                "unknown_name_closest", what=self.what, text=text, closest=closest
+            )
+        raise UnknownReference("unknown_name", what=self.what, text=text)
 
     # ------------------------------------------------------------------ searching
     def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[Choice]:

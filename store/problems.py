@@ -88,6 +88,12 @@ MESSAGES: dict[str, str] = {
     "cell_not_real_date": "{text!r} is not a real date",
     "cell_not_month": "{text!r} is not a month (YYYY-MM)",
     "cell_not_choice": "{text!r} is not one of {allowed}",
+    "unknown_name": "unknown {what} {text!r}",
+    "unknown_name_closest": "unknown {what} {text!r}; closest: {closest}",
+    "ambiguous_name": "{text!r} names {count} {what} records ({shown}): give the code",
+    "ambiguous_name_and_more": (
+        "{text!r} names {count} {what} records ({shown} and {more} more): give the code"
+    ),
     # the models' own rules (store.models)
     "forbidden_character": "may not hold {character!c}{why}",
     "not_an_email": "not an e-mail address: {value!r}",

@@ -269,7 +269,7 @@ def _reference_resolver(kind: Kind, ds: Dataset) -> Callable[[ParsedRow], None]:
             except UnknownReference:
                 continue
             except AmbiguousReference as problem:
-                row.cannot_read(name, Problem(name, "text", {"text": str(problem)}))
+                row.cannot_read(name, dataclasses.replace(problem.problem, field=name))
 
     return resolve
 

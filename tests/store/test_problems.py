@@ -109,3 +109,20 @@ def test_an_import_keeps_its_problems_as_data_and_lists_them_in_file_order(repo,
         f"{path}:3: hours_saved: 'x' is not a number",
         f"{path}:3: failed_runs: cannot exceed runs",
     ]
+
+
+def test_a_name_that_fits_no_record_or_several_is_a_coded_problem(repo) -> None:
+    from store.lookup import AmbiguousReference, Lookup, UnknownReference
+
+    repo.put(Department(code="D1", name="Borgerservice"))
+    repo.put(Department(code="D2", name="Borgerservice"))
+    departments = Lookup.build(repo.ds, "departments")
+    with pytest.raises(AmbiguousReference) as caught:
+        departments.resolve("borgerservice")
+    found = caught.value.problem
+    assert (found.code, found.params["count"]) == ("ambiguous_name", 2)
+    assert str(caught.value).endswith("give the code")
+    with pytest.raises(UnknownReference) as caught:
+        departments.resolve("Jobcenter")
+    assert caught.value.problem.code in ("unknown_name", "unknown_name_closest")
+    assert render(caught.value.problem).startswith("unknown department 'Jobcenter'")

@@ -144,7 +144,7 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
             try:
                 return self.app.lookup(table).resolve(text)
             except ReferenceProblem as problem:
-                raise FieldError("text", text=str(problem)) from None
+                raise FieldError(problem.problem.code, **problem.problem.params) from None
 
         code = "number" if table == "staff" else "code"
         placeholder = f"{what} {code} or name" + ("" if required else " (optional)")
