@@ -8,12 +8,19 @@ changed size during iteration").
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
+
+import orjson
 
 from reports.analysis import analyse
 from store.models import Assessment, Department, Staff
 from store.repository import FolderRepository
 
+ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 11, 1)
 SAVES = 12
 
@@ -56,8 +63,10 @@ def test_analyses_in_threads_each_see_one_version_while_assessments_are_recorded
             repo.record(
                 Assessment(staff=person.employee_no, competency="DC1.1", level=level, date=AS_OF)
             )
-            with progress:  # let the readers analyse what is there before the next save
-                wanted = len(seen) + 2
+            # Before the next save, at least one analysis of this version: each reader may
+            # still finish one it began before the save, so three more results hold a new one.
+            with progress:
+                wanted = len(seen) + 3
                 progress.wait_for(lambda n=wanted: len(seen) >= n or errors, timeout=120)
     finally:
         done.set()
@@ -67,7 +76,7 @@ def test_analyses_in_threads_each_see_one_version_while_assessments_are_recorded
     assert errors == []
     assert len(first.assessments) == first_count  # the version read first never changed
     versions = {id(ds): ds for ds, _ in seen}
-    assert len(versions) > SAVES // 2  # the readers really saw the history grow
+    assert len(versions) >= SAVES  # the readers really read while the history grew
     for ds, result in seen:
         assert first_count <= result[0] <= first_count + SAVES
         assert figures(ds) == result  # the data it analysed is still exactly that version
@@ -87,3 +96,53 @@ def test_a_transaction_sees_its_own_changes_and_others_see_them_only_once_commit
         looker.join()
     assert other_thread_saw == [False]
     assert "E1" in repo.ds.staff and "E1" not in before.staff
+
+
+def test_processes_reading_while_another_saves_each_read_whole_saves(
+    repo: FolderRepository,
+) -> None:
+    """Each save records an assessment and renames D1 in one commit (several files): a reader
+    process never sees one without the other."""
+    with repo.transaction() as tx:
+        tx.put(Department(code="D1", name="after 0"))
+        tx.put(Staff(employee_no="E1", name="Bo", department="D1"))
+    readers = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "store" / "version_reader.py"), str(repo.path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        for _ in range(2)
+    ]
+    try:
+        for reader in readers:
+            assert reader.stdout.readline() == "ready\n"
+            assert reader.stdout.readline() == "read 0\n"
+        for n in range(1, 41):
+            with repo.transaction() as tx:
+                tx.record(
+                    Assessment(
+                        staff="E1",
+                        competency="DC1.1",
+                        level=1 + n % 6,
+                        date=AS_OF,
+                        note=f"loop {n}",
+                    )
+                )
+                tx.put(Department(code="D1", name=f"after {n}"))
+            for reader in readers:  # each reader reads this version before the next save
+                assert reader.stdout.readline() == f"read {n}\n"
+        results = []
+        for reader in readers:
+            out, err = reader.communicate("stop\n", timeout=300)
+            assert reader.returncode == 0, err
+            results.append(orjson.loads(out))
+    finally:
+        for reader in readers:
+            if reader.poll() is None:
+                reader.kill()
+    assert [r["mismatches"] for r in results] == [[], []]
+    assert [r["versions"] for r in results] == [41, 41]
