@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store.problems import Problem, from_pydantic, render_lines
+from store.problems import Problem, from_pydantic, render, render_lines
 
 
 class StoreError(Exception):
@@ -48,11 +48,13 @@ class NotFoundError(StoreError):
 
 
 class InUseError(StoreError):
-    """Refused delete: `users` says what still refers to the record."""
+    """Refused delete: `used` counts what still refers to the record ({"staff": 3}), and
+    `problem` says so as data."""
 
-    def __init__(self, entity: str, key: str, users: list[str]) -> None:
-        self.users = users
-        super().__init__(f"cannot delete {entity} {key!r}: still used by " + "; ".join(users))
+    def __init__(self, entity: str, key: str, used: dict[str, int]) -> None:
+        self.used = used
+        self.problem = Problem("", "in_use", {"table": entity, "key": key, "used": used})
+        super().__init__(render(self.problem))
 
 
 class ConflictError(StoreError):

@@ -191,72 +191,64 @@ def moved_competency_problems(ds: Dataset, competency: Competency) -> list[Probl
     ]
 
 
-def levels_in_use_above(ds: Dataset, competencies: set[str], top: int) -> str:
-    """How many records use one of `competencies` at a level above `top` ("" when none),
-    e.g. "2 requirements, 120 assessments"."""
-    used: Counter[str] = Counter()
-    used["requirement"] = sum(
-        r.competency in competencies and r.level > top for r in ds.requirements.values()
-    )
-    used["training plan"] = sum(
-        p.competency in competencies and p.target_level > top for p in ds.training_plans.values()
-    )
-    used["course"] = sum(
-        any(c in competencies and level > top for c, level in course.raises.items())
-        for course in ds.courses.values()
-    )
-    used["robot"] = sum(
-        any(c in competencies and level > top for c, level in robot.required_competencies.items())
-        for robot in ds.robots.values()
-    )
-    used["assessment"] = sum(
-        row.level > top and row.competency in competencies for row in ds.assessments
-    )
-    return ", ".join(f"{n:,} {what}{'s' if n != 1 else ''}" for what, n in used.items() if n)
+def levels_in_use_above(ds: Dataset, competencies: set[str], top: int) -> dict[str, int]:
+    """How many records use one of `competencies` at a level above `top`, by kind (zero counts
+    left out: empty when none), e.g. {"requirement": 2, "assessment": 120}."""
+    used = {
+        "requirement": sum(
+            r.competency in competencies and r.level > top for r in ds.requirements.values()
+        ),
+        "training_plan": sum(
+            p.competency in competencies and p.target_level > top
+            for p in ds.training_plans.values()
+        ),
+        "course": sum(
+            any(c in competencies and level > top for c, level in course.raises.items())
+            for course in ds.courses.values()
+        ),
+        "robot": sum(
+            any(c in competencies and level > top for c, level in r.required_competencies.items())
+            for r in ds.robots.values()
+        ),
+        "assessment": sum(
+            row.level > top and row.competency in competencies for row in ds.assessments
+        ),
+    }
+    return {what: n for what, n in used.items() if n}
 
 
-def _count(label: str, n: int) -> list[str]:
-    return [f"{n} {label}"] if n else []
-
-
-def usages(ds: Dataset, table: str, key: str) -> list[str]:
-    """What still refers to record `key` of `table` (empty: it may be deleted)."""
-    used: list[str] = []
+def usages(ds: Dataset, table: str, key: str) -> dict[str, int]:
+    """What still refers to record `key` of `table`, counted by kind (empty: it may be
+    deleted), e.g. {"staff": 3, "requirement": 1}."""
+    used: dict[str, int] = {}
     if table == "departments":
-        used += _count(
-            "sub-departments", sum(d.parent_code == key for d in ds.departments.values())
-        )
-        used += _count("staff", sum(s.department == key for s in ds.staff.values()))
-        used += _count("requirements", sum(r.department == key for r in ds.requirements.values()))
-        used += _count("robots", sum(r.department == key for r in ds.robots.values()))
+        used["sub_department"] = sum(d.parent_code == key for d in ds.departments.values())
+        used["staff"] = sum(s.department == key for s in ds.staff.values())
+        used["requirement"] = sum(r.department == key for r in ds.requirements.values())
+        used["robot"] = sum(r.department == key for r in ds.robots.values())
     elif table == "roles":
-        used += _count("staff", sum(s.role == key for s in ds.staff.values()))
-        used += _count("requirements", sum(r.role == key for r in ds.requirements.values()))
+        used["staff"] = sum(s.role == key for s in ds.staff.values())
+        used["requirement"] = sum(r.role == key for r in ds.requirements.values())
     elif table == "staff":
-        used += _count("assessments", sum(a.staff == key for a in ds.assessments))
-        used += _count("training plans", sum(p.staff == key for p in ds.training_plans.values()))
-        used += _count(
-            "robots",
-            sum(r.owner == key or key in r.operators for r in ds.robots.values()),
-        )
+        used["assessment"] = sum(a.staff == key for a in ds.assessments)
+        used["training_plan"] = sum(p.staff == key for p in ds.training_plans.values())
+        used["robot"] = sum(r.owner == key or key in r.operators for r in ds.robots.values())
     elif table == "frameworks":
-        used += _count("competencies", sum(c.framework == key for c in ds.competencies.values()))
+        used["competency"] = sum(c.framework == key for c in ds.competencies.values())
     elif table == "competencies":
-        used += _count("assessments", sum(a.competency == key for a in ds.assessments))
-        used += _count("requirements", sum(r.competency == key for r in ds.requirements.values()))
-        used += _count(
-            "training plans", sum(p.competency == key for p in ds.training_plans.values())
-        )
-        used += _count("courses", sum(key in c.raises for c in ds.courses.values()))
-        used += _count("robots", sum(key in r.required_competencies for r in ds.robots.values()))
+        used["assessment"] = sum(a.competency == key for a in ds.assessments)
+        used["requirement"] = sum(r.competency == key for r in ds.requirements.values())
+        used["training_plan"] = sum(p.competency == key for p in ds.training_plans.values())
+        used["course"] = sum(key in c.raises for c in ds.courses.values())
+        used["robot"] = sum(key in r.required_competencies for r in ds.robots.values())
     elif table == "courses":
-        used += _count("training plans", sum(p.course == key for p in ds.training_plans.values()))
+        used["training_plan"] = sum(p.course == key for p in ds.training_plans.values())
     elif table == "robots":
-        used += _count("benefit records", sum(b.robot == key for b in ds.robot_benefits.values()))
+        used["benefit_record"] = sum(b.robot == key for b in ds.robot_benefits.values())
     elif table == "themes":
-        used += _count("milestones", sum(m.theme == key for m in ds.milestones.values()))
-        used += _count("requirements", sum(r.theme == key for r in ds.requirements.values()))
-    return used
+        used["milestone"] = sum(m.theme == key for m in ds.milestones.values())
+        used["requirement"] = sum(r.theme == key for r in ds.requirements.values())
+    return {what: n for what, n in used.items() if n}
 
 
 def dataset_problems(ds: Dataset) -> list[str]:

@@ -44,10 +44,12 @@ MESSAGES: dict[str, str] = {
     "level_above_scale": "{level} is above {framework}'s highest level, {top} ({competency})",
     "level_below_scale": "{level} is below the lowest level, {low}{none} ({competency})",
     "department_loop": "{parent!r} would make a loop in the tree",
-    "scale_below_use": "levels above {top} are still used by {used}",
+    "scale_below_use": "levels above {top} are still used by {used!n}",
     "moved_above_scale": (
-        "{framework}'s scale goes up to {top}, but {competency} is used at higher levels by {used}"
+        "{framework}'s scale goes up to {top}, but {competency} is used at higher levels by "
+        "{used!n}"
     ),
+    "in_use": "cannot delete {table} {key!r}: still used by {used!n}",
     "record_exists": "already exists",
     "employee_no_taken": "{key} is already the number of {name} ({where})",
     "key_taken": "{key} is already used by {name}",
@@ -129,9 +131,30 @@ MESSAGES: dict[str, str] = {
     # a message that came from elsewhere as text (a library's words): shown as it is
     "text": "{text}",
 }
-"""Each code's message in English; `render` is the only reader. Besides str.format's own, two
+"""Each code's message in English; `render` is the only reader. Besides str.format's own, three
 conversions: `!v` shows a value as typed (5, not 5.0; text in quotes), `!c` names a character
-without printing it (U+202E RIGHT-TO-LEFT OVERRIDE)."""
+without printing it (U+202E RIGHT-TO-LEFT OVERRIDE), `!n` counts things ({"staff": 1,
+"assessment": 120} -> "1 staff, 120 assessments", in `THINGS`' words)."""
+
+THINGS: dict[str, tuple[str, str]] = {
+    "sub_department": ("sub-department", "sub-departments"),
+    "staff": ("staff", "staff"),
+    "requirement": ("requirement", "requirements"),
+    "robot": ("robot", "robots"),
+    "assessment": ("assessment", "assessments"),
+    "training_plan": ("training plan", "training plans"),
+    "competency": ("competency", "competencies"),
+    "course": ("course", "courses"),
+    "benefit_record": ("benefit record", "benefit records"),
+    "milestone": ("milestone", "milestones"),
+}
+"""What a count counts, one and many, for `!n`."""
+
+
+def counted(counts: Mapping[str, int]) -> str:
+    """ "1 staff, 120 assessments": each non-zero count with its thing's word."""
+    words = [f"{n:,} {THINGS.get(what, (what, what))[n != 1]}" for what, n in counts.items() if n]
+    return ", ".join(words)
 
 
 def shown(value: object) -> str:
@@ -151,6 +174,8 @@ class _Formatter(string.Formatter):
             return shown(value)
         if conversion == "c":
             return describe_char(value)
+        if conversion == "n":
+            return counted(value)
         return super().convert_field(value, conversion)
 
 

@@ -158,24 +158,24 @@ def test_a_department_loop_is_refused(small: FolderRepository) -> None:
 
 
 @pytest.mark.parametrize(
-    ("table", "key", "used_by"),
+    ("table", "key", "what", "used_by"),
     [
-        ("departments", "D1", "1 sub-departments"),
-        ("departments", "D2", "1 staff"),
-        ("departments", "D2", "1 robots"),
-        ("roles", "R1", "1 staff"),
-        ("staff", "E1", "1 robots"),
-        ("courses", "C1", "1 training plans"),
-        ("competencies", "DC1.1", "1 assessments"),
-        ("competencies", "DC1.1", "1 requirements"),
-        ("competencies", "DC1.1", "1 courses"),
-        ("frameworks", "DIGCOMP", "21 competencies"),
-        ("themes", "T1", "1 milestones"),
-        ("robots", "RB1", "1 benefit records"),
+        ("departments", "D1", "sub_department", "1 sub-department"),
+        ("departments", "D2", "staff", "1 staff"),
+        ("departments", "D2", "robot", "1 robot"),
+        ("roles", "R1", "staff", "1 staff"),
+        ("staff", "E1", "robot", "1 robot"),
+        ("courses", "C1", "training_plan", "1 training plan"),
+        ("competencies", "DC1.1", "assessment", "1 assessment"),
+        ("competencies", "DC1.1", "requirement", "1 requirement"),
+        ("competencies", "DC1.1", "course", "1 course"),
+        ("frameworks", "DIGCOMP", "competency", "21 competencies"),
+        ("themes", "T1", "milestone", "1 milestone"),
+        ("robots", "RB1", "benefit_record", "1 benefit record"),
     ],
 )
 def test_deleting_what_is_still_used_is_refused_saying_by_what(
-    small: FolderRepository, table: str, key: str, used_by: str
+    small: FolderRepository, table: str, key: str, what: str, used_by: str
 ) -> None:
     with small.transaction() as tx:
         tx.put(Requirement(competency="DC1.1", level=3, department="D1"))
@@ -186,7 +186,8 @@ def test_deleting_what_is_still_used_is_refused_saying_by_what(
     with pytest.raises(InUseError) as caught:
         small.delete(table, key)
     assert f"cannot delete {table} {key!r}: still used by" in str(caught.value)
-    assert used_by in caught.value.users
+    assert used_by in str(caught.value).split("still used by ")[1].split(", ")
+    assert caught.value.used[what] == int(used_by.split()[0])  # as data: counted by kind
     assert key in FolderRepository.open(small.path).ds.table(table)
 
 
