@@ -46,3 +46,41 @@ def pg_server() -> str:
 def pg_url(pg_server: str) -> Iterator[str]:
     """The URL of a new, empty PostgreSQL database of this test's own, dropped afterwards."""
     yield from fresh_database(pg_server)
+
+
+@pytest.fixture
+def pg_url_2(pg_server: str) -> Iterator[str]:
+    """A second new database, for a test that needs two."""
+    yield from fresh_database(pg_server)
+
+
+@pytest.fixture(params=["folder", "postgres"])
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """A new database (DigComp 2.2 only) on each backend in turn: a folder, or a PostgreSQL
+    database made by `kapabel migrate` (the repository contract holds on both)."""
+    if request.param == "folder":
+        path = tmp_path / "db"
+        FolderRepository.open(path, create=True, user="setup").storage.close()
+        return path
+    from store.postgres.migrate import migrate
+
+    url = request.getfixturevalue("pg_url")
+    migrate(url, user="setup")
+    return url
+
+
+@pytest.fixture
+def open_repo(store_target: Path | str) -> Iterator:
+    """Opens `store_target` as a program would (`store.open_store`); closed afterwards."""
+    from store import open_store
+
+    opened = []
+
+    def opener(user: str = "tester"):
+        repo = open_store(store_target, user=user)
+        opened.append(repo)
+        return repo
+
+    yield opener
+    for repo in opened:
+        repo.storage.close()

@@ -146,7 +146,27 @@ class PostgresStorage:
         self._writer: psycopg.Connection | None = None
         self._listener: psycopg.Connection | None = None
         self._session_thread: int | None = None
-        self.read_only = self._cannot_write()
+        self._latest: Version | None = None
+        """The newest Version this storage read or committed: a session starting at the same
+        change number reuses it instead of reading everything again."""
+        try:
+            self._check_schema()
+            self.read_only = self._cannot_write()
+        except BaseException:
+            self._read.close()
+            raise
+
+    def _check_schema(self) -> None:
+        from store.postgres.schema import SCHEMA_VERSION, database_version, refuse_newer
+
+        with self._read_lock, self._errors("opening"), self._read.transaction():
+            version = database_version(self._read)
+        refuse_newer(version, self.location)
+        if version < SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.location}: schema {version}, this Kapabel needs {SCHEMA_VERSION}: "
+                "run `kapabel migrate --db URL` first"
+            )
 
     # -- errors -------------------------------------------------------------------------------
 
@@ -185,7 +205,14 @@ class PostgresStorage:
             conn = self._read
             with conn.transaction():
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                return read_version(conn)
+                version = read_version(conn)
+        self._remember(version)
+        return version
+
+    def _remember(self, version: Version) -> None:
+        latest = self._latest
+        if latest is None or version.stamp >= latest.stamp:
+            self._latest = version
 
     def refresh(self, known: Version) -> Version | None:
         with self._read_lock, self._errors("reading"), self._read.transaction():
@@ -217,6 +244,11 @@ class PostgresStorage:
             if self._listener is None:
                 self._listener = connect(self.url, autocommit=True)
                 self._listener.execute(f"LISTEN {CHANNEL}")
+            latest = self._latest
+            if latest is not None:  # a commit before this storage listened counts too
+                now = self._listener.execute("SELECT change_no FROM kapabel_state").fetchone()
+                if now[0] != latest.stamp:
+                    return True
             own = self._writer.info.backend_pid if self._writer is not None else None
             deadline = time.monotonic() + timeout
             while (left := deadline - time.monotonic()) > 0:
@@ -247,13 +279,17 @@ class PostgresStorage:
                         (f"{int(self.lock_timeout * 1000)}ms",),
                     )
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                    session = PostgresSession(self, conn, read_version(conn))
+                    stamp = conn.execute("SELECT change_no FROM kapabel_state").fetchone()[0]
+                    latest = self._latest
+                    known = latest if latest is not None and latest.stamp == stamp else None
+                    session = PostgresSession(self, conn, known or read_version(conn))
                     yield session
                 except BaseException:
                     conn.rollback()
                     raise
                 session.closed = True
                 conn.commit()  # a rewrite without a commit; else only ends the lock's transaction
+                self._remember(session.version)
         finally:
             self._session_thread = None
             self._write_lock.release()

@@ -30,14 +30,19 @@ def test_migrate_makes_a_table_per_entity_and_records_the_version(pg_url: str) -
         versions = conn.execute("SELECT version FROM kapabel_schema").fetchall()
         audit = conn.execute('SELECT "user", action, key FROM audit').fetchall()
     assert versions == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
-    assert audit == [("hr", "migrate", f"schema 0 -> {SCHEMA_VERSION}")]
+    assert audit == [
+        ("hr", "migrate", f"schema 0 -> {SCHEMA_VERSION}"),
+        ("hr", "import", "new database with DigComp 2.2"),  # as a new database folder has
+    ]
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT name FROM frameworks").fetchall() == [("DigComp 2.2",)]
 
 
 def test_migrating_an_up_to_date_database_changes_nothing(pg_url: str) -> None:
     migrate(pg_url, user="hr")
     assert migrate(pg_url, user="hr") == (SCHEMA_VERSION, SCHEMA_VERSION)
     with psycopg.connect(pg_url) as conn:
-        assert conn.execute("SELECT count(*) FROM audit").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM audit").fetchone() == (2,)
 
 
 def test_a_database_newer_than_the_program_is_refused(pg_url: str) -> None:
@@ -47,7 +52,7 @@ def test_a_database_newer_than_the_program_is_refused(pg_url: str) -> None:
     with pytest.raises(NewerSchemaError, match="schema 99.*upgrade Kapabel"):
         migrate(pg_url, user="hr")
     with psycopg.connect(pg_url) as conn:
-        assert conn.execute("SELECT count(*) FROM audit").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM audit").fetchone() == (2,)
 
 
 @pytest.fixture

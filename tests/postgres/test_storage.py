@@ -194,7 +194,7 @@ def test_everything_committed_reads_back_the_same(storage: PostgresStorage, othe
         a.model_dump(mode="json") for a in ASSESSMENTS
     ]
     assert list(other.history_records("robot_benefits")) == change.appends["robot_benefits"]
-    assert list(other.history_records("audit"))[1:] == AUDIT  # after the migration's
+    assert list(other.history_records("audit"))[-1:] == AUDIT
 
 
 def test_a_version_once_read_never_changes(storage: PostgresStorage) -> None:
@@ -220,6 +220,7 @@ def test_a_refused_commit_leaves_nothing(storage: PostgresStorage) -> None:
     """A reference the server refuses (checked at commit) undoes the whole change, audit too."""
     commit(storage, full_change())
     before = storage.load()
+    audit = list(storage.history_records("audit"))
     bad = Assessment(staff="NOBODY", competency="1.1", level=1, date=DAY)
     good = Staff(employee_no="E3", name="Cy", department="ADM")
     change = Change(
@@ -233,7 +234,7 @@ def test_a_refused_commit_leaves_nothing(storage: PostgresStorage) -> None:
     after = storage.load()
     assert after.data == before.data and after.stamp == before.stamp
     assert dict(after.counters) == dict(before.counters)
-    assert len(list(storage.history_records("audit"))) == len(AUDIT) + 1  # + the migration's
+    assert list(storage.history_records("audit")) == audit
 
 
 def test_deletes_and_replacements(storage: PostgresStorage) -> None:
@@ -275,6 +276,7 @@ def test_a_write_behind_the_sessions_back_is_a_conflict(storage, url: str) -> No
 
 def test_rewrite_history_takes_records_out_and_leaves_the_rest(storage) -> None:
     commit(storage, full_change())
+    audit = list(storage.history_records("audit"))
     with storage.writing() as session:
         session.rewrite_history(
             "assessments", lambda records: [r for r in records if r["staff"] != "E1"]
@@ -282,7 +284,7 @@ def test_rewrite_history_takes_records_out_and_leaves_the_rest(storage) -> None:
     loaded = storage.load()
     assert [row.staff for row in loaded.data.assessments] == ["E2"]
     assert [row.seq for row in loaded.data.assessments] == [0]
-    assert len(list(storage.history_records("audit"))) == 2
+    assert list(storage.history_records("audit")) == audit
 
 
 def test_replace_everything_makes_the_database_exactly_that(storage, other) -> None:

@@ -1,6 +1,7 @@
 """One of several processes saving to the same database at once: `python concurrent_writer.py
-<db> <name> <changes>`. Waits for a line on stdin (so all start together), then makes the
-changes and prints, as JSON, the training-plan ids the store handed it."""
+<db> <name> <changes>`, the database a folder or a PostgreSQL URL. Waits for a line on stdin
+(so all start together), then makes the changes and prints, as JSON, the training-plan ids the
+store handed it."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ import sys
 
 import orjson
 
+from store import open_store
 from store.models import Assessment, Department, Staff, TrainingPlan
-from store.repository import FolderRepository
 
 
 def main(db: str, name: str, changes: int) -> None:
-    repo = FolderRepository.open(db, user=name)
+    repo = open_store(db, user=name)  # a folder or a postgresql:// URL
     sys.stdin.readline()
     plan_ids = []
     for i in range(changes):

@@ -17,6 +17,7 @@ import time
 import traceback
 from pathlib import Path
 
+from store import open_store
 from store.models import Assessment, Department, RobotBenefit, Staff, TrainingPlan
 from store.repository import FolderRepository
 
@@ -33,7 +34,7 @@ def month(run: int, i: int) -> str:
 
 
 def save_forever(db: str, run: int) -> None:
-    repo = FolderRepository.open(db, user="writer")
+    repo = open_store(db, user="writer")  # a folder or a postgresql:// URL
     for i in range(MAX_SAVES):
         key = f"{run}-{i}"
         kind = i % 4
@@ -70,6 +71,7 @@ def warm_up() -> None:
         repo = FolderRepository.open(Path(scratch) / "db", create=True)
         repo.put(Department(code="D1", name="Warm"))
         FolderRepository.open(Path(scratch) / "db")
+    import store.postgres.storage  # noqa: F401 - and psycopg, for a server database
 
 
 def main() -> None:

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from store import open_store
 from store.models import Department, Robot, Staff
 from store.repository import FolderRepository
 
 ROOT = Path(__file__).resolve().parents[2]
-KILLS = 120
+KILLS = {"folder": 120, "postgres": 50}
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the writer forks")
 
@@ -73,9 +74,11 @@ def check_saved(repo: FolderRepository, saved: list[list[str]]) -> None:
     assert ds.departments["D1"].name >= last_department
 
 
-def test_killed_writers_never_lose_a_returned_save(tmp_path: Path) -> None:
-    db = tmp_path / "db"
-    repo = FolderRepository.open(db, create=True, user="setup")
+def test_killed_writers_never_lose_a_returned_save(store_target: Path | str, request) -> None:
+    """On each backend: the folder, and PostgreSQL (a client killed mid-transaction)."""
+    db = store_target
+    kills = KILLS[request.node.callspec.params["store_target"]]
+    repo = open_store(db, user="setup")
     with repo.transaction() as tx:
         tx.put(Department(code="D1", name="Afdeling"))
         tx.put(Staff(employee_no="E0", name="Første", department="D1"))
@@ -95,7 +98,7 @@ def test_killed_writers_never_lose_a_returned_save(tmp_path: Path) -> None:
         return line
 
     try:
-        for run in range(KILLS):
+        for run in range(kills):
             writer.stdin.write(f"{db} {run}\n".encode())
             writer.stdin.flush()
             started = read_line().split()
@@ -109,12 +112,13 @@ def test_killed_writers_never_lose_a_returned_save(tmp_path: Path) -> None:
             while not (line := read_line()).startswith("reaped"):
                 saved.append(line.split()[1:])
 
-            reopened = FolderRepository.open(db, user="checker")
+            reopened = open_store(db, user="checker")
             assert real_problems(reopened) == []
             check_all_or_nothing(reopened)
             check_saved(reopened, saved)
+            reopened.storage.close()
     finally:
         writer.kill()
         writer.wait()
     # The kills landed in the save loop, not only before the first save.
-    assert len(saved) > KILLS
+    assert len(saved) > kills

@@ -1,7 +1,7 @@
 """The repository contract every storage backend keeps (`store/storage.py`).
 
-`backend` opens the same database as two repositories, as two processes would; PostgreSQL joins
-the parametrisation when its storage lands (add its opener to OPENERS).
+`backend` opens the same database as two repositories, as two processes would, on the folder and
+on PostgreSQL. More of the contract, on both: tests/store/test_repository_contract.py.
 """
 
 from __future__ import annotations
@@ -27,9 +27,17 @@ def folder_opener(place: Path) -> Opener:
     return lambda: FolderRepository.open(place, user="tester")
 
 
-OPENERS = {"folder": folder_opener}
-"""Backend name -> makes a new database (a folder may use the path it is given) and returns
-what opens it."""
+def postgres_opener(url: str) -> Opener:
+    from store import open_store
+    from store.postgres.migrate import migrate
+
+    migrate(url, user="tester")
+    return lambda: open_store(url, user="tester")
+
+
+OPENERS = {"folder": folder_opener, "postgres": postgres_opener}
+"""Backend name -> makes a new database (a folder at the path it is given, PostgreSQL at a new
+database on the test server) and returns what opens it."""
 
 
 @pytest.fixture(params=sorted(OPENERS))
@@ -37,16 +45,20 @@ def backend_name(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+def _place(request: pytest.FixtureRequest, backend_name: str, folder: Path, url: str) -> Path | str:
+    return request.getfixturevalue(url) if backend_name == "postgres" else folder
+
+
 @pytest.fixture
-def backend(backend_name: str, tmp_path: Path) -> Opener:
+def backend(request: pytest.FixtureRequest, backend_name: str, tmp_path: Path) -> Opener:
     """Opens one database of the parametrised backend (each call: another repository on it)."""
-    return OPENERS[backend_name](tmp_path / "one")
+    return OPENERS[backend_name](_place(request, backend_name, tmp_path / "one", "pg_url"))
 
 
 @pytest.fixture
-def other_backend(backend_name: str, tmp_path: Path) -> Opener:
+def other_backend(request: pytest.FixtureRequest, backend_name: str, tmp_path: Path) -> Opener:
     """A second, separate database of the same backend."""
-    return OPENERS[backend_name](tmp_path / "two")
+    return OPENERS[backend_name](_place(request, backend_name, tmp_path / "two", "pg_url_2"))
 
 
 def staffed(repo: Repository) -> None:
