@@ -14,7 +14,7 @@ import pytest
 
 from store import files
 from store.errors import StoreError
-from store.folder import storage as folder_storage
+from store.folder import locking as folder_locking
 from store.models import Assessment, Department, Robot, RobotBenefit, Staff
 from store.repository import FolderRepository
 from tests.store.test_history_loss import files_of
@@ -47,8 +47,8 @@ class DiskFull:
             return fsync(fd)
 
         monkeypatch.setattr(files, "write_temp", temp)
-        monkeypatch.setattr(folder_storage, "write_temp", temp)
-        monkeypatch.setattr(folder_storage, "append_durably", append)
+        monkeypatch.setattr(folder_locking, "write_temp", temp)
+        monkeypatch.setattr(folder_locking, "append_durably", append)
         monkeypatch.setattr(os, "replace", rename)
         monkeypatch.setattr(os, "fsync", sync)
 

@@ -1,0 +1,220 @@
+"""The write lock and the journal: a commit of several files all or nothing, rolled forward after a
+crash, taken back after a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+from filelock import Timeout
+
+from store.errors import CorruptFileError, DiskError, LockTimeoutError, ReadOnlyError, StoreError
+from store.files import append_durably, atomic_write, fsync_dir, temp_target, write_temp
+from store.folder.backups import newest_backup
+from store.folder.journal import check_journal
+from store.folder.layout import ERASURE_FILE, JOURNAL_FILE, META_FILE
+from store.register import read_json_object
+
+
+class FolderLocking:
+    """The lock, recovery from a crash, and journaled commits. (A part of `FolderStorage`.)"""
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the write lock (this thread against other threads, and against processes).
+
+        A damaged file found meanwhile is reported with the newest backup to restore from, and
+        a refusal by the system (permissions, a full disk) as a StoreError a user can read.
+        """
+        with self._mutex:
+            if not self.read_only:  # a read-only folder cannot hold the lock file: read as is
+                self._acquire_file_lock()
+            try:
+                yield
+            except CorruptFileError as error:
+                if error.backup is not None:
+                    raise
+                raise CorruptFileError(
+                    error.path, error.problem, newest_backup(self.path)
+                ) from None
+            except OSError as error:
+                raise DiskError(error, self.path) from error
+            finally:
+                if not self.read_only:
+                    self._lock.release()
+
+    def _acquire_file_lock(self) -> None:
+        try:
+            self._lock.acquire()
+        except Timeout as error:
+            raise LockTimeoutError(
+                f"{self.path} is busy: another Kapabel has held its lock for "
+                f"{self._lock.timeout:.0f} s"
+            ) from error
+        except OSError as error:
+            raise DiskError(error, self.path) from error
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise ReadOnlyError(
+                f"{self.path} is read-only here (a read-only file system, or a folder you may "
+                "read but not write): nothing was saved"
+            )
+
+    def _recover_read_only(self) -> None:
+        """What `_recover` may do without writing: nothing, unless a save or an erasure was
+        interrupted (the files are then half-way, or still hold the person): refused."""
+        for name, what in ((JOURNAL_FILE, "a save"), (ERASURE_FILE, "an erasure")):
+            if (self.path / name).exists():
+                raise ReadOnlyError(
+                    f"{self.path / name}: {what} was interrupted and must be finished before "
+                    "the database can be read, which cannot be done here because the folder is "
+                    "read-only: open it once where it can be written"
+                )
+
+    def _recover(self) -> None:
+        """Roll forward a commit a crash interrupted, and sweep away abandoned temporaries.
+
+        The journal is checked whole first (`store.folder.journal`): one that does not describe a
+        commit of this database is refused, naming it, before any of it is replayed.
+        """
+        if self.read_only:
+            self._recover_read_only()
+            return
+        journal_path = self.path / JOURNAL_FILE
+        journal = read_json_object(journal_path)
+        if journal is not None:
+            check_journal(self, journal, journal_path)
+            self._apply_journal(journal, journal_path)
+            journal_path.unlink()
+            fsync_dir(self.path)
+        ours = self.data_files()
+        for leftover in self.path.glob(".*"):
+            # Only our own temporaries: the lock's helper files must be left alone.
+            if temp_target(leftover.name) in ours and leftover.is_file():
+                leftover.unlink()
+
+    def data_files(self) -> set[str]:
+        """The names of every file a database keeps (what a temporary may be written for)."""
+        names = {t.path.name for t in self.tables.values()}
+        names |= {log.path.name for log in self.logs.values()}
+        return names | {META_FILE, JOURNAL_FILE, ERASURE_FILE}
+
+    def _finish_erasure(self) -> bool:
+        """Finish an erasure a crash interrupted, before anyone reads or copies the database
+        (under the lock, after loading it); True if there was one."""
+        if self.erasing or self.read_only or not (self.path / ERASURE_FILE).exists():
+            return False
+        from store.erasure import finish_erasure
+
+        self.finished_erasure = finish_erasure(self)
+        return True
+
+    def _apply_journal(self, journal: dict, journal_path: Path | None = None) -> None:
+        """Finish a commit; safe to run again after a crash part-way (each step is idempotent).
+
+        Appends come first and replacements last, so that until a file is replaced a failed
+        commit can still be taken back (`_undo`).
+        """
+        for name, size_before, text in journal["append"]:
+            target = self.path / name
+            data = text.encode("utf-8")
+            size = target.stat().st_size if target.exists() else 0
+            if size == size_before + len(data):
+                continue
+            if size != size_before:  # part of it got there (`check_journal` saw it is ours)
+                with open(target, "rb+") as handle:
+                    handle.truncate(size_before)
+                    os.fsync(handle.fileno())
+            append_durably(target, data)
+        for temp_name, final_name in journal["replace"]:
+            temp = self.path / temp_name
+            if temp.exists():
+                os.replace(temp, self.path / final_name)
+        fsync_dir(self.path)
+
+    def _commit_files(
+        self,
+        replacements: list[tuple[Path, bytes]],
+        appends: dict[str, bytes],
+        *,
+        meta_dirty: bool = False,
+    ) -> None:
+        """Write new files and append history lines, all or nothing.
+
+        Appending to the history also records its new lengths and checksums in `meta.json`,
+        in the same journaled commit. A commit that fails is taken back (and raises) unless a
+        file was already replaced: it is then complete in the durable journal, so the save
+        counts (the next process to take the lock finishes it). A save reported as failed
+        never appears later.
+        """
+        appends = {name: data for name, data in appends.items() if data}
+        starts = {name: self.logs[name].prepare_append() for name in appends}
+        if appends:
+            self.meta["history"] = self._history_record(appends, starts)
+            meta_dirty = True
+        if meta_dirty:
+            replacements = [*replacements, (self.path / META_FILE, self.meta_bytes())]
+        if not replacements:
+            return
+        if len(replacements) == 1 and not appends:
+            atomic_write(*replacements[0])
+            return
+        journal: dict = {"replace": [], "append": []}
+        for path, data in replacements:
+            temp = write_temp(path, data, suffix=".txn")
+            journal["replace"].append([temp.name, path.name])
+        for name, data in appends.items():
+            journal["append"].append([self.logs[name].path.name, starts[name], data.decode()])
+        journal_path = self.path / JOURNAL_FILE
+        atomic_write(journal_path, orjson.dumps(journal))  # the commit point
+        try:
+            self._apply_journal(journal)
+        except BaseException as error:
+            if any(not (self.path / temp).exists() for temp, _ in journal["replace"]):
+                if isinstance(error, OSError):
+                    return  # a file was replaced: committed; the journal holds the rest
+                raise
+            self._undo(journal, journal_path, error)
+            raise
+        journal_path.unlink()
+        fsync_dir(self.path)
+
+    def _history_record(self, appends: dict[str, bytes], starts: dict[str, int]) -> dict:
+        """Each history file's [length, CRC-32] once `appends` are made (for `meta.json`)."""
+        record = dict(self.meta.get("history", {}))
+        for name, log in self.logs.items():
+            if name in appends and starts[name] != log.offset:
+                raise StoreError(f"{log.path}: not read to its end before a save; nothing saved")
+            if log.read_whole:
+                record[log.path.name] = list(log.after_append(appends.get(name, b"")))
+        return record
+
+    def _undo(self, journal: dict, journal_path: Path, error: BaseException) -> None:
+        """Take back a commit that replaced no file yet: the journal goes first (then nothing
+        can finish it), then the lines appended (past the recorded length they are not read
+        anyway) and the temporaries."""
+        try:
+            journal_path.unlink()
+        except OSError as failed:
+            raise StoreError(
+                f"{journal_path}: a save failed ({getattr(error, 'strerror', None) or error}) "
+                f"and could not be taken back ({failed.strerror}); it will be completed when "
+                "the database is next opened"
+            ) from error
+        fsync_dir(self.path)
+        for name, size_before, _ in journal["append"]:
+            with contextlib.suppress(OSError):
+                if size_before == 0:
+                    (self.path / name).unlink()  # the append made it: as if never written
+                    continue
+                with open(self.path / name, "rb+") as handle:
+                    handle.truncate(size_before)
+                    os.fsync(handle.fileno())
+        for temp, _ in journal["replace"]:
+            with contextlib.suppress(OSError):
+                (self.path / temp).unlink()

@@ -1,0 +1,156 @@
+"""Reading the register files and the history (JSON Lines, checked against the lengths and
+checksums meta.json records) into a Version.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from store import snapshot
+from store.dataset import AssessmentRow, Dataset, row_from_record, rows_from_records
+from store.errors import CorruptFileError, format_pydantic_error
+from store.folder.layout import META_FILE
+from store.gcpause import collector_paused
+from store.history import Convert, HistoryLog, invalid_record, records_of
+from store.integrity import counter_problems
+from store.models import STORED_CONTEXT, Assessment, AuditEntry, RobotBenefit
+
+
+def why_invalid(record: object, error: Exception) -> str:
+    """The field-by-field reason a stored assessment is unreadable (pydantic says it best)."""
+    try:
+        Assessment.model_validate(record, context=STORED_CONTEXT)
+    except ValidationError as invalid:
+        return "; ".join(format_pydantic_error(invalid))
+    return f"{type(error).__name__}: {error}"
+
+
+class FolderReading:
+    """Loading and refreshing the data, and what `kapabel check` finds in the files. (A part of
+    `FolderStorage`.)
+    """
+
+    def _load_all(self) -> None:
+        with collector_paused():  # a million new objects: the collector cost a third of the open
+            self._load_all_unpaused()
+
+    def _load_all_unpaused(self) -> None:
+        ds = Dataset()
+        for name, table in self.tables.items():
+            setattr(ds, name, table.load())
+        for log in self.logs.values():
+            log.reset()
+        ds.assessments = self._read_assessments()
+        ds.robot_benefits = self.logs["robot_benefits"].read_new(self._benefits)[0]
+        if self.logs["audit"].committed is not None:
+            self._check_audit_log()  # without a recorded length: checked before the next save
+        self._publish(ds)
+
+    def _read_assessments(self) -> list[AssessmentRow]:
+        """The history: from the snapshot as far as it goes, then the JSON lines after it."""
+        log = self.logs["assessments"]
+        rows: list[AssessmentRow] = []
+        saved = snapshot.load(self.path, log.path, discard_stale=False)
+        if saved is not None and (log.committed is None or saved[1].offset <= log.committed[0]):
+            rows, position = saved
+            position.resume(log)  # the history starts with the bytes these rows came from
+        new, rewritten = log.read_new(self._rows_after(len(rows)))
+        if rewritten or not rows:
+            rows = []
+            if snapshot.snapshot_path(self.path).exists():
+                snapshot.remove(self.path)  # it could not be used: stale, damaged or foreign
+        self.snapshot_rows = len(rows)
+        rows.extend(new)
+        return rows
+
+    def _rows_after(self, count: int) -> Convert:
+        """Converts new history records to rows that follow `count` rows (all when rewritten)."""
+
+        def convert(records: list[dict], first: int, rewritten: bool) -> list[AssessmentRow]:
+            return self._assessment_rows(records, 0 if rewritten else count)
+
+        return convert
+
+    def _check_audit_log(self) -> None:
+        """Check what was added to the audit log (its recorded part by checksum only)."""
+        self.logs["audit"].read_new(self._audit_entries_valid, parse_committed=False)
+
+    def _audit_entries_valid(self, records: list[dict], first: int, rewritten: bool) -> None:
+        problem = invalid_record(records, AuditEntry, first, "an audit entry")
+        if problem:
+            raise CorruptFileError(self.logs["audit"].path, problem)
+
+    def _assessment_rows(self, records: list[dict], first_seq: int) -> list[AssessmentRow]:
+        try:
+            with collector_paused():
+                return rows_from_records(records, first_seq)
+        except (KeyError, ValueError, TypeError) as error:
+            for i, record in enumerate(records):
+                try:
+                    row_from_record(record, 0)
+                except (KeyError, ValueError, TypeError) as bad:
+                    raise CorruptFileError(
+                        self.logs["assessments"].path,
+                        f"record {first_seq + i + 1} is not an assessment: {why_invalid(record, bad)}",
+                    ) from error
+            raise
+
+    def _benefits(self, records: list[dict], first: int, rewritten: bool) -> dict:
+        """The benefit records by key (a later record for a month replaces an earlier one)."""
+        try:
+            benefits = records_of(RobotBenefit).validate_python(records, context=STORED_CONTEXT)
+        except ValidationError:
+            problem = invalid_record(records, RobotBenefit, first, "a robot benefit")
+            raise CorruptFileError(self.logs["robot_benefits"].path, str(problem)) from None
+        return {benefit.key(): benefit for benefit in benefits}
+
+    def _refresh_history(self, ds: Dataset) -> dict:
+        """What was appended to the history, as new lists and dicts for a new Version (the
+        audit log is checked, not kept); a damaged record is read again next time."""
+        replaced: dict = {}
+        rows, rewritten = self.logs["assessments"].read_new(self._rows_after(len(ds.assessments)))
+        if rewritten:
+            replaced["assessments"] = rows
+            self.snapshot_rows = 0
+        elif rows:
+            replaced["assessments"] = [*ds.assessments, *rows]
+        benefits, rewritten = self.logs["robot_benefits"].read_new(self._benefits)
+        if rewritten:
+            replaced["robot_benefits"] = benefits
+        elif benefits:
+            replaced["robot_benefits"] = {**ds.robot_benefits, **benefits}
+        self._check_audit_log()
+        return replaced
+
+    def problems(self) -> list[str]:
+        """The folder's part of what `kapabel check` reports: history that does not read whole
+        (each audit line an audit entry), bytes past the last save, key counters behind their
+        tables."""
+        found: list[str] = []
+        for name, log in self.logs.items():
+            log_now = HistoryLog(log.path)
+            log_now.expect(log.committed)
+            try:
+                log_now.read_new(self._audit_entries_valid if name == "audit" else None)
+            except CorruptFileError as error:
+                found.append(f"{log.path.name}: {error.problem}")
+                continue
+            tail = log_now.read_past_end()
+            if b"\n" in tail:
+                found.append(
+                    f"{log.path.name}: {len(tail)} bytes past the last save (left by an "
+                    "interrupted save) are ignored"
+                )
+            elif tail:
+                found.append(
+                    f"{log.path.name}: torn last line ({len(tail)} bytes, left by an "
+                    "interrupted save) is ignored"
+                )
+            if log.torn_path.exists():
+                count = log.torn_path.read_bytes().count(b"\n")
+                found.append(
+                    f"{log.torn_path.name}: {count} torn line(s) from interrupted saves were set "
+                    "aside here; delete the file once you have looked at it"
+                )
+        found += [f"{META_FILE}: {p}" for p in counter_problems(self.ds, self.meta["counters"])]
+        return found

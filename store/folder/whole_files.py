@@ -1,0 +1,136 @@
+"""Operations on the files whole, under the lock: backups, restore, rewriting a history file
+(erasure), writing a whole database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from store import snapshot
+from store.errors import StoreError
+from store.files import copy_private, ensure_private_dir, fsync_dir
+from store.folder.backups import remove_partial_backups
+from store.folder.layout import (
+    BACKUP_DIR,
+    ERASURE_FILE,
+    JOURNAL_FILE,
+    META_FILE,
+    PARTIAL_SUFFIX,
+    recorded,
+)
+from store.history import encode_lines
+
+
+class FolderWholeFiles:
+    """Backups, restore, and history rewritten for an erasure. (A part of `FolderStorage`.)"""
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the write lock, having picked up others' changes: for copying the files whole."""
+        self._refuse_if_read_only()
+        if self._transaction_thread == threading.get_ident():
+            raise StoreError("cannot take the lock inside a transaction")
+        with self._locked():
+            self._refresh_locked()
+            yield
+
+    def rewrite_history(self, name: str, transform: Callable[[list[dict]], list[dict]]) -> None:
+        """Replace history file `name` with `transform(records)`, all or nothing, under the lock,
+        recording its new length and checksum with it.
+
+        For erasing a person only: history is otherwise append-only.
+        """
+        with self.exclusive():
+            self._rewrite_history_locked(name, transform)
+
+    def _rewrite_history_locked(
+        self, name: str, transform: Callable[[list[dict]], list[dict]]
+    ) -> None:
+        log = self.logs[name]
+        if name == "assessments":
+            snapshot.remove(self.path)  # it may hold what is being erased
+        log.prepare_append()
+        data = encode_lines(transform(log.read_all()))
+        before = self.meta
+        history = {**self._history_record({}, {}), log.path.name: [len(data), zlib.crc32(data)]}
+        self.meta = {**before, "history": history}
+        try:
+            self._commit_files([(log.path, data)], {}, meta_dirty=True)
+        except BaseException:
+            self.meta = before
+            raise
+        self._refresh_locked()
+
+    def replace_files(self, contents: dict[str, bytes], *, whole: bool = True) -> None:
+        """Make the database exactly `contents` (file name -> bytes), all or nothing (restore).
+
+        A data file missing from `contents` is emptied (with `whole=False`: left as it is, for
+        an erasure). Goes through the journal, so a crash midway is completed by the next
+        process that opens the database.
+        """
+        with self.exclusive():
+            self._replace_files_locked(contents, whole=whole)
+
+    def _replace_files_locked(self, contents: dict[str, bytes], *, whole: bool = True) -> None:
+        wanted = {META_FILE, *(t.path.name for t in self.tables.values())}
+        wanted |= {log.path.name for log in self.logs.values()}
+        unknown = sorted(set(contents) - wanted)
+        if unknown:
+            raise StoreError(f"not database files: {', '.join(unknown)}")
+        replacements = []
+        for file_name in sorted(wanted):
+            data = contents.get(file_name)
+            if data is None and (not whole or not (self.path / file_name).exists()):
+                continue
+            if data is None:
+                data = b"" if file_name.endswith(".jsonl") else b"{}"
+            replacements.append((self.path / file_name, data))
+        before = self.meta
+        if META_FILE not in contents:  # record the new history with it (an erasure)
+            history = self._history_record({}, {})
+            history |= {p.name: recorded(d) for p, d in replacements if p.suffix == ".jsonl"}
+            self.meta = {**before, "history": history}
+        snapshot.remove(self.path)
+        try:
+            self._commit_files(replacements, {}, meta_dirty=self.meta is not before)
+        except BaseException:
+            self.meta = before
+            raise
+        self._recover()  # only if a file system error left part of it to the journal
+        self._prepare_schema()
+        self._load_all()
+
+    def backup(self, into: Path | None = None) -> Path:
+        """Copy every data file to `backups/<UTC time>/` (owner-only); the new folder. With
+        `into`, to that folder instead (made; it must not exist yet): a folder database.
+
+        Made under the lock, so it is a consistent picture; the folder gets its final name only
+        when complete, so `newest_backup` never points to half a backup.
+        """
+        self._refuse_if_read_only()
+        with self._locked():
+            self._recover()
+            self._finish_erasure()
+            folder = self.path / BACKUP_DIR
+            ensure_private_dir(folder)
+            remove_partial_backups(self.path)
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            partial = folder / f".{stamp}{PARTIAL_SUFFIX}"
+            ensure_private_dir(partial)
+            skipped = {JOURNAL_FILE, ERASURE_FILE}
+            for file in sorted(self.path.iterdir()):
+                if file.is_file() and not file.name.startswith(".") and file.name not in skipped:
+                    copy_private(file, partial / file.name)
+            fsync_dir(partial)
+            target = folder / stamp if into is None else Path(into)
+            if into is not None:
+                ensure_private_dir(target.parent)
+            os.replace(partial, target)
+            fsync_dir(folder)
+            return target
