@@ -243,3 +243,26 @@ async def test_a_plan_due_in_the_past_is_warned_about_and_saved(small_repo) -> N
         await pilot.pause()
         assert app.screen is not form
     assert results[0].due == dt.date(2025, 12, 1)
+
+
+async def test_a_form_and_its_picker_show_their_own_keys_not_the_screen_behind(small_repo) -> None:  # noqa: F811
+    """The bottom line over a form lists the form's keys (save, cancel), never the keys of the
+    screen behind it (People's "n New", "q Quit"), which the form does not answer to."""
+    from tests.tui.helpers import screen_lines, settle
+    from tui.forms import PersonForm
+    from tui.forms.picker import PickerScreen
+
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(pilot, lambda: "People" in screen_lines(pilot)[0])
+        assert "n New" in screen_lines(pilot)[-1]
+        await pilot.press("n")
+        await settle(pilot, lambda: isinstance(app.screen, PersonForm))
+        bottom = screen_lines(pilot)[-1]
+        assert "Save" in bottom and "Cancel" in bottom, bottom
+        assert "New" not in bottom and "Quit" not in bottom, bottom
+        await pilot.press("tab", "tab", "tab", "f2")  # the department's picker
+        await settle(pilot, lambda: isinstance(app.screen, PickerScreen))
+        bottom = screen_lines(pilot)[-1]
+        assert "Cancel" in bottom and "New" not in bottom and "Quit" not in bottom, bottom

@@ -32,6 +32,7 @@ from store.models import Entity
 from store.problems import by_field, from_pydantic
 from tui.forms.parsing import FieldError, FormErrors
 from tui.forms.picker import PickerInput
+from tui.widgets.footer import KeysFooter
 
 RecordT = TypeVar("RecordT")
 
@@ -178,6 +179,7 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
                     f"{self.save_label}  ctrl+s", id="form-save", variant="primary", compact=True
                 )
                 yield Button("Cancel  esc", id="form-cancel", compact=True)
+        yield KeysFooter()  # the form's keys, not those of the screen behind it
 
     def on_mount(self) -> None:
         for spec in self.specs.values():

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.forms.base import FORMS_CSS
+from tui.widgets.footer import KeysFooter
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -49,6 +50,7 @@ class ConfirmDialog(ModalScreen[bool]):
                     f"{self.confirm_label}  y", id="confirm-yes", variant="error", compact=True
                 )
                 yield Button(f"{self.keep_label}  n", id="confirm-no", compact=True)
+        yield KeysFooter()  # the dialog's keys, not those of the screen behind it
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()

@@ -21,6 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.lookup import SEARCH_LIMIT, AmbiguousReference, Choice, Lookup, ReferenceProblem
+from tui.widgets.footer import KeysFooter
 
 PICK_KEY = "f2"
 PICK_HINT = "F2 searches by name or code"
@@ -136,6 +137,7 @@ class PickerScreen(ModalScreen[str | None]):
             yield Static(
                 Text("↑↓ move · Enter chooses · Esc cancels", style="dim"), id="picker-keys"
             )
+        yield KeysFooter()  # the picker's keys, not those of the screen behind it
 
     def on_mount(self) -> None:
         self.show_matches(self.query_text)
