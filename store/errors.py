@@ -44,7 +44,8 @@ class NotFoundError(StoreError):
     def __init__(self, entity: str, key: str) -> None:
         self.entity = entity
         self.key = key
-        super().__init__(f"no {entity} with key {key!r}")
+        self.problem = Problem("", "not_found", {"table": entity, "key": key})
+        super().__init__(render(self.problem))
 
 
 class InUseError(StoreError):
@@ -58,7 +59,14 @@ class InUseError(StoreError):
 
 
 class ConflictError(StoreError):
-    """Someone else changed the record since it was read: nothing was overwritten."""
+    """Someone else changed the record since it was read: nothing was overwritten. `problem`
+    says which (a message given as text is kept as it is)."""
+
+    def __init__(self, problem: Problem | str) -> None:
+        self.problem = (
+            problem if isinstance(problem, Problem) else Problem("", "text", {"text": problem})
+        )
+        super().__init__(render(self.problem))
 
 
 class LockTimeoutError(StoreError):

@@ -50,6 +50,10 @@ MESSAGES: dict[str, str] = {
         "{used!n}"
     ),
     "in_use": "cannot delete {table} {key!r}: still used by {used!n}",
+    "not_found": "no {table} with key {key!r}",
+    "changed_since_read": "{table} {key!r} was changed by someone else since you opened it; "
+    "nothing was saved: reopen it to see the current values",
+    "changed_not_deleted": "{table} {key!r} was changed by someone else; nothing deleted",
     "record_exists": "already exists",
     "employee_no_taken": "{key} is already the number of {name} ({where})",
     "key_taken": "{key} is already used by {name}",

@@ -35,6 +35,7 @@ from store.models import (
     Entity,
     RobotBenefit,
 )
+from store.problems import Problem
 from store.storage import Change, Storage, Version, WriteSession, current_user
 
 REGISTER_TABLES = frozenset(model.table for model in REGISTER_MODELS)
@@ -175,10 +176,7 @@ class Transaction:
             raise ValidationProblem(table, key, problems)
         current = self.ds.table(table).get(key)
         if expected is not None and current != expected:
-            raise ConflictError(
-                f"{table} {key!r} was changed by someone else since you opened it; "
-                "nothing was saved: reopen it to see the current values"
-            )
+            raise ConflictError(Problem("", "changed_since_read", {"table": table, "key": key}))
         if current == record:
             return current
         self._writable(table)[key] = record
@@ -210,7 +208,7 @@ class Transaction:
         if current is None:
             raise NotFoundError(table, key)
         if expected is not None and current != expected:
-            raise ConflictError(f"{table} {key!r} was changed by someone else; nothing deleted")
+            raise ConflictError(Problem("", "changed_not_deleted", {"table": table, "key": key}))
         in_use = usages(self.ds, table, key)
         if in_use:
             raise InUseError(table, key, in_use)

@@ -126,3 +126,22 @@ def test_a_name_that_fits_no_record_or_several_is_a_coded_problem(repo) -> None:
         departments.resolve("Jobcenter")
     assert caught.value.problem.code in ("unknown_name", "unknown_name_closest")
     assert render(caught.value.problem).startswith("unknown department 'Jobcenter'")
+
+
+def test_a_conflict_and_a_missing_record_say_why_as_data(repo) -> None:
+    from store.errors import ConflictError, NotFoundError
+
+    opened = repo.put(Department(code="D1", name="Borgerservice"))
+    repo.put(Department(code="D1", name="Jobcenter"))
+    with pytest.raises(ConflictError) as caught:
+        repo.put(Department(code="D1", name="Kultur"), expected=opened)
+    found = caught.value.problem
+    assert (found.code, dict(found.params)) == (
+        "changed_since_read",
+        {"table": "departments", "key": "D1"},
+    )
+    assert "nothing was saved" in str(caught.value)
+    with pytest.raises(NotFoundError) as missing:
+        repo.delete("departments", "D9")
+    assert missing.value.problem.code == "not_found"
+    assert str(missing.value) == "no departments with key 'D9'"
