@@ -244,15 +244,17 @@ def from_refusal(error: PydanticCustomError) -> Problem:
     return Problem(field_name, error.type, context)
 
 
-def from_pydantic(error: Exception) -> list[Problem]:
-    """A pydantic ValidationError as Problems: its error types are codes, its context params."""
+def from_pydantic(error: Exception, skip: int = 0) -> list[Problem]:
+    """A pydantic ValidationError as Problems: its error types are codes, its context params.
+    `skip` leaves out the first parts of each location (1: the index in a list of records)."""
     errors = getattr(error, "errors", None)
     if errors is None:
         return [Problem(RECORD, "text", {"text": str(error)})]
     found = []
     for item in errors():
         context = dict(item.get("ctx") or {})
-        field_name = context.pop(FIELD_KEY, None) or ".".join(map(str, item.get("loc", ())))
+        location = item.get("loc", ())[skip:]
+        field_name = context.pop(FIELD_KEY, None) or ".".join(map(str, location))
         code = item.get("type", "")
         if code in MESSAGES:
             params = {**context, "input": item.get("input")}

@@ -17,10 +17,11 @@ from pydantic import TypeAdapter, ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from store.errors import CorruptFileError, format_pydantic_error
+from store.errors import CorruptFileError
 from store.files import Pin, file_signature, open_pinned, read_fd
 from store.gcpause import collector_paused
 from store.models import STORED_CONTEXT, Entity
+from store.problems import from_pydantic, render_line
 
 
 def read_json_object(path: Path) -> dict | None:
@@ -139,7 +140,7 @@ class RegisterTable:
         except ValidationError as error:
             first = error.errors()[0]
             index = first["loc"][0] if first["loc"] else 0
-            detail = format_pydantic_error(error)[0].split(".", 1)[-1]
+            detail = render_line(from_pydantic(error, skip=1)[0])
             key = _key_hint(docs[index] if isinstance(index, int) else None, self.model)
             raise CorruptFileError(self.path, f"record {key} fails validation: {detail}") from error
         records: dict[str, Entity] = {}

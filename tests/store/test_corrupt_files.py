@@ -48,6 +48,15 @@ def duplicate_department(path: Path) -> None:
     path.write_bytes(orjson.dumps(data))
 
 
+def not_an_object(path: Path) -> None:
+    """The first department stored as a list (its key and name): no field to name."""
+    data = orjson.loads(path.read_bytes())
+    docs = data["departments"]
+    first = next(iter(docs))
+    docs[first] = [docs[first]["code"], docs[first]["name"]]
+    path.write_bytes(orjson.dumps(data))
+
+
 def bad_middle_line(path: Path) -> None:
     lines = path.read_bytes().splitlines(keepends=True)
     lines[1] = b"{oops\n"
@@ -61,6 +70,11 @@ DAMAGE: dict[str, tuple[str, Callable[[Path], None], str]] = {
         "requirements.json",
         lambda p: replace_in(p, b'"level":3', b'"level":"abc"'),
         "record 'DC1.1|D1|' fails validation: level: 'abc' is not a whole number",
+    ),
+    "record that is not an object": (
+        "departments.json",
+        not_an_object,
+        "fails validation: record: Input should be a valid dictionary",
     ),
     "duplicate key": (
         "departments.json",
