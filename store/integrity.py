@@ -30,7 +30,7 @@ from store.models import (
     Staff,
     TrainingPlan,
 )
-from store.problems import Problem, problem, render_line
+from store.problems import Problem, problem, render, render_line
 
 
 def _missing(ds_table: dict, key: str | None, field: str, what: str) -> list[Problem]:
@@ -310,10 +310,8 @@ def counter_problems(ds: Dataset, counters: dict[str, int]) -> list[str]:
     for table, prefix in GENERATED_ID_PREFIX.items():
         highest, counter = highest_id(ds.table(table), prefix), counters.get(prefix, 0)
         if highest > counter:
-            problems.append(
-                f"counter {prefix} is {counter}, behind {table}, which holds "
-                f"{prefix}-{highest:06d}: new keys continue after the highest"
-            )
+            behind = {"prefix": prefix, "counter": counter, "table": table, "highest": highest}
+            problems.append(render(Problem("", "counter_behind", behind)))
     return problems
 
 

@@ -51,6 +51,8 @@ MESSAGES: dict[str, str] = {
     ),
     "in_use": "cannot delete {table} {key!r}: still used by {used!n}",
     "not_found": "no {table} with key {key!r}",
+    "counter_behind": "counter {prefix} is {counter}, behind {table}, which holds "
+    "{prefix}-{highest:06d}: new keys continue after the highest",
     "changed_since_read": "{table} {key!r} was changed by someone else since you opened it; "
     "nothing was saved: reopen it to see the current values",
     "changed_not_deleted": "{table} {key!r} was changed by someone else; nothing deleted",

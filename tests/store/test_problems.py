@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -145,3 +148,23 @@ def test_a_conflict_and_a_missing_record_say_why_as_data(repo) -> None:
         repo.delete("departments", "D9")
     assert missing.value.problem.code == "not_found"
     assert str(missing.value) == "no departments with key 'D9'"
+
+
+CODE_AT = re.compile(
+    r"""(?:\bProblem\(\s*[^,()]+,\s*|(?<!\.)\bproblem\(\s*[^,()]+,\s*|\brefusal\(\s*|FieldError\(\s*"""
+    r"""|FileProblem\(\s*\d+,\s*|UnreadableFile\(\s*|Reference\(\s*)"(\w+)\""""
+)
+
+
+def test_every_code_the_program_refuses_with_has_a_message() -> None:
+    """A code without a message would show as its bare name: each code written in store/ or
+    tui/ is in the catalogue (what a translation has to cover)."""
+    root = Path(__file__).resolve().parents[2]
+    used = {
+        (path.relative_to(root).as_posix(), code)
+        for folder in ("store", "tui")
+        for path in (root / folder).rglob("*.py")
+        for code in CODE_AT.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len({code for _, code in used}) > 40  # the pattern still finds the refusals
+    assert sorted((where, code) for where, code in used if code not in MESSAGES) == []
