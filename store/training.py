@@ -1,4 +1,9 @@
-"""Training operations the app and the command line share: assign plans, complete a plan.
+"""Training operations the app and the command line share: assign plans, save, start, cancel
+and complete a plan.
+
+A plan moves planned -> in progress -> completed, or is cancelled while open (planned or in
+progress); a completed or cancelled plan stays on record as it is. Each change is checked against
+the plan as stored: one someone changed since it was read is refused (ConflictError).
 
 Completing a plan records the level reached as an assessment (source `training`) dated on the
 completion day. That assessment is history like any other: by the current-level rule the latest
@@ -10,12 +15,62 @@ user's decision.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from store.models import Assessment, PlanStatus, Source, TrainingPlan
-from store.repository import FolderRepository
+from store.errors import StoreError
+from store.models import OPEN_PLAN_STATUSES, Assessment, PlanStatus, Source, TrainingPlan
+
+if TYPE_CHECKING:
+    from store import Repository
 
 
-def create_plans(repo: FolderRepository, plans: list[TrainingPlan]) -> list[TrainingPlan]:
+class PlanStatusError(StoreError):
+    """A change the plan's status does not allow (starting a completed plan...)."""
+
+
+def status_text(status: PlanStatus) -> str:
+    """'in progress': a status as a sentence names it."""
+    return str(status).replace("_", " ")
+
+
+def start_refusal(plan: TrainingPlan) -> str | None:
+    """Why the plan cannot be started, or None: only a planned plan can."""
+    if plan.status != PlanStatus.PLANNED:
+        return f"Only a planned plan can be started; this one is {status_text(plan.status)}"
+    return None
+
+
+def close_refusal(plan: TrainingPlan) -> str | None:
+    """Why the plan cannot be completed or cancelled, or None: only an open plan can."""
+    if plan.status not in OPEN_PLAN_STATUSES:
+        return f"This plan is already {status_text(plan.status)}"
+    return None
+
+
+def _refuse(refusal: str | None) -> None:
+    if refusal is not None:
+        raise PlanStatusError(refusal)
+
+
+def save_plan(repo: Repository, plan: TrainingPlan, original: TrainingPlan | None = None):
+    """Create a plan (a new id when it has none) or save an edited one over `original`."""
+    with repo.transaction() as tx:
+        return tx.put(plan, expected=original)
+
+
+def start_plan(repo: Repository, plan: TrainingPlan) -> TrainingPlan:
+    """Planned -> in progress (PlanStatusError for a plan in any other status)."""
+    _refuse(start_refusal(plan))
+    return save_plan(repo, plan.model_copy(update={"status": PlanStatus.IN_PROGRESS}), plan)
+
+
+def cancel_plan(repo: Repository, plan: TrainingPlan) -> TrainingPlan:
+    """An open plan -> cancelled; it stays on record (PlanStatusError when it is closed)."""
+    _refuse(close_refusal(plan))
+    return save_plan(repo, plan.model_copy(update={"status": PlanStatus.CANCELLED}), plan)
+
+
+def create_plans(repo: Repository, plans: list[TrainingPlan]) -> list[TrainingPlan]:
     """All plans in one transaction (one audit entry each); the saved plans, with their ids."""
     with repo.transaction() as tx:
         return [tx.put(plan) for plan in plans]
@@ -39,12 +94,14 @@ def training_assessment(plan: TrainingPlan, level: int, on: dt.date, assessor: s
 
 
 def complete_plan(
-    repo: FolderRepository, plan: TrainingPlan, on: dt.date, level: int | None
+    repo: Repository, plan: TrainingPlan, on: dt.date, level: int | None
 ) -> TrainingPlan:
     """Mark the plan completed on `on` and (with a level) record the assessment: both or neither.
 
-    Refused (ConflictError) when someone changed the plan since it was read.
+    Refused when the plan is closed already (PlanStatusError) or someone changed it since it
+    was read (ConflictError).
     """
+    _refuse(close_refusal(plan))
     done = completed_plan(plan, on)
     with repo.transaction() as tx:
         tx.put(done, expected=plan)

@@ -11,6 +11,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store.errors import StoreError
 from store.importing.framework_json import looks_like_json, plan_framework
@@ -19,7 +20,9 @@ from store.importing.plan import Plan, plan_csv
 from store.models import Assessment, Department, Entity, RobotBenefit
 from store.opening import open_store, store_exists
 from store.problems import Problem, render
-from store.repository import Repository
+
+if TYPE_CHECKING:
+    from store import Repository
 
 __all__ = ["KINDS", "Column", "Kind", "Plan", "import_file", "import_into", "plan_file"]
 

@@ -20,6 +20,7 @@ from reports.rules import assessment_date_warning
 from store.integrity import level_problems
 from store.models import Assessment, Entity, Source
 from store.problems import by_field
+from store.staff import record_assessment
 from tui.forms.base import FormField, FormScreen
 from tui.forms.choices import labelled, source_options
 from tui.forms.parsing import optional_text, parse_date, parse_int, parse_optional_date
@@ -137,8 +138,7 @@ class AssessmentForm(FormScreen[Assessment]):
 
     def save(self, record: Entity) -> Assessment:
         assert isinstance(record, Assessment)
-        self.app.repo.record(record)
-        return record
+        return record_assessment(self.app.repo, record)
 
     def saved_message(self, saved: Assessment) -> str:
         return f"Assessment recorded: {saved.staff} {saved.competency} level {saved.level}"

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 from store.integrity import key_taken_problems
 from store.models import Entity, Staff
 from store.problems import by_field
+from store.staff import save_person
 from tui.forms.base import FormField, FormScreen
 from tui.forms.checkbox import MarkedCheckbox
 from tui.forms.choices import labelled
@@ -105,10 +106,8 @@ class PersonForm(FormScreen[Staff]):
         return Staff(**values)
 
     def save(self, record: Entity) -> Staff:
-        repo = self.app.repo
-        saved = repo.put(record, expected=self.staff) if self.staff else repo.create(record)
-        assert isinstance(saved, Staff)
-        return saved
+        assert isinstance(record, Staff)
+        return save_person(self.app.repo, record, self.staff)
 
     def saved_message(self, saved: Staff) -> str:
         return f"Saved {saved.employee_no}"

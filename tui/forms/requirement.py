@@ -17,10 +17,8 @@ from rich.text import Text
 from textual.widgets import Input, Select
 
 from store.dataset import Dataset
-from store.errors import ValidationProblem
 from store.models import Entity, Priority, Requirement
-from store.problems import Problem
-from store.repository import FolderRepository
+from store.requirements import save_requirement
 from tui.forms.assessment import scale_hint, scale_problem
 from tui.forms.base import FormField, FormScreen
 from tui.forms.parsing import parse_int, parse_optional_date
@@ -33,21 +31,6 @@ REFERENCES = {
     "course": ("courses", "optional"),
 }
 """Field -> (the table it refers to, what leaving it empty means)."""
-
-
-def save_requirement(
-    repo: FolderRepository, new: Requirement, original: Requirement | None
-) -> Requirement:
-    """Create, update, or re-key a requirement without overwriting anyone else's change."""
-    if (original is None or original.key() != new.key()) and new.key() in repo.ds.requirements:
-        raise ValidationProblem("requirements", new.key(), [Problem("", "requirement_exists")])
-    if original is None:
-        return repo.create(new)
-    if original.key() == new.key():
-        return repo.put(new, expected=original)
-    with repo.transaction() as tx:
-        tx.delete("requirements", original.key(), expected=original)
-        return tx.create(new)
 
 
 def describe(ds: Dataset, requirement: Requirement) -> str:

@@ -17,6 +17,7 @@ from textual.widgets import Input, Select, Static
 
 from reports.rules import plan_due_warning
 from store.models import Entity, PlanStatus, TrainingPlan
+from store.training import save_plan
 from tui.forms.assessment import scale_hint, scale_problem
 from tui.forms.base import FormField, FormScreen
 from tui.forms.choices import labelled, status_options
@@ -120,9 +121,8 @@ class TrainingPlanForm(FormScreen[TrainingPlan]):
         return TrainingPlan(id=self.plan.id if self.plan else "", **values)
 
     def save(self, record: Entity) -> TrainingPlan:
-        saved = self.app.repo.put(record, expected=self.plan)
-        assert isinstance(saved, TrainingPlan)
-        return saved
+        assert isinstance(record, TrainingPlan)
+        return save_plan(self.app.repo, record, self.plan)
 
     def saved_message(self, saved: TrainingPlan) -> str:
         return f"Training plan {saved.id} saved"

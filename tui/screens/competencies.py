@@ -13,6 +13,7 @@ from textual.widgets import Header, Label, Static, Tree
 from store.dataset import Dataset
 from store.errors import StoreError
 from store.models import Competency, Framework, Requirement
+from store.requirements import remove_requirement
 from tui.forms.confirm import ConfirmDialog
 from tui.forms.requirement import RequirementForm, describe
 from tui.screens.base import DataScreen
@@ -252,7 +253,7 @@ class CompetenciesScreen(DataScreen):
 
     def _remove(self, requirement: Requirement) -> None:
         try:
-            self.app.repo.delete("requirements", requirement.key(), expected=requirement)
+            remove_requirement(self.app.repo, requirement)
         except StoreError as error:
             self.notify(str(error), severity="error", timeout=8, markup=False)
             self.app.data_changed()

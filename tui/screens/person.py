@@ -21,6 +21,7 @@ from reports.analysis import PersonRow
 from store.dataset import AssessmentRow
 from store.errors import StoreError
 from store.models import Staff, TrainingPlan
+from store.staff import set_active
 from tui.forms import AssessmentForm, ConfirmDialog, PersonForm, TrainingPlanForm
 from tui.screens.plan import PlanScreen
 from tui.widgets.columns import fit_widths
@@ -353,7 +354,7 @@ class PersonScreen(Screen):
     def set_active(self, person: Staff, active: bool) -> None:
         """Save the change unless someone else changed the person meanwhile."""
         try:
-            self.app.repo.put(person.model_copy(update={"active": active}), expected=person)
+            set_active(self.app.repo, person, active)
         except StoreError as error:
             self.app.notify(str(error), title="Not saved", severity="error", markup=False)
             self.app.data_changed()

@@ -6,6 +6,7 @@ Only one page of the chosen plans is built as table rows, so 20,000 plans stay q
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,7 +18,8 @@ from reports.plan_filters import DueFilter, StatusFilter, plan_counts, select_pl
 from reports.rules import plan_is_overdue
 from store.dataset import Dataset
 from store.errors import StoreError
-from store.models import OPEN_PLAN_STATUSES, PlanStatus, TrainingPlan
+from store.models import TrainingPlan
+from store.training import cancel_plan, close_refusal, start_plan, start_refusal, status_text
 from tui.forms.cohort import CohortForm
 from tui.forms.complete_plan import CompletePlanForm
 from tui.forms.confirm import ConfirmDialog
@@ -65,12 +67,6 @@ def plan_column_widths(total: int) -> dict[str, int]:
 
 COHORT_DUE_DAYS = 90
 """A cohort's plans are due this many days after the as-of date unless changed in the form."""
-STATUS_LABELS = {
-    PlanStatus.PLANNED: "planned",
-    PlanStatus.IN_PROGRESS: "in progress",
-    PlanStatus.COMPLETED: "completed",
-    PlanStatus.CANCELLED: "cancelled",
-}
 
 
 def plan_row(ds: Dataset, plan: TrainingPlan, as_of: dt.date) -> list[Text]:
@@ -78,7 +74,7 @@ def plan_row(ds: Dataset, plan: TrainingPlan, as_of: dt.date) -> list[Text]:
     person = ds.staff.get(plan.staff)
     department = ds.departments.get(person.department) if person else None
     due = cell(plan.due.isoformat() if plan.due else "")
-    status = cell(STATUS_LABELS.get(plan.status, str(plan.status)))
+    status = cell(status_text(plan.status))
     if plan_is_overdue(plan, as_of):
         due.stylize("bold red")
         status = cell("OVERDUE " + status.plain)
@@ -272,14 +268,11 @@ class TrainingScreen(DataScreen):
         plan = self.highlighted_plan()
         if plan is None:
             return
-        if plan.status != PlanStatus.PLANNED:
-            self.notify(
-                f"Only a planned plan can be started; this one is {STATUS_LABELS[plan.status]}",
-                severity="warning",
-                markup=False,
-            )
+        refusal = start_refusal(plan)
+        if refusal is not None:
+            self.notify(refusal, severity="warning", markup=False)
             return
-        self._save_status(plan, PlanStatus.IN_PROGRESS, "is in progress")
+        self._save_status(plan, start_plan, "is in progress")
 
     def action_complete(self) -> None:
         plan = self._open_plan()
@@ -298,7 +291,7 @@ class TrainingScreen(DataScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._save_status(plan, PlanStatus.CANCELLED, "is cancelled")
+                self._save_status(plan, cancel_plan, "is cancelled")
 
         self.app.push_screen(
             ConfirmDialog(question, confirm_label="Cancel plan", keep_label="Keep it"), answered
@@ -307,19 +300,16 @@ class TrainingScreen(DataScreen):
     def _open_plan(self) -> TrainingPlan | None:
         """The highlighted plan if it is still open (planned or in progress); else it says why."""
         plan = self.highlighted_plan()
-        if plan is not None and plan.status not in OPEN_PLAN_STATUSES:
-            self.notify(
-                f"This plan is already {STATUS_LABELS[plan.status]}",
-                severity="warning",
-                markup=False,
-            )
+        refusal = close_refusal(plan) if plan is not None else None
+        if refusal is not None:
+            self.notify(refusal, severity="warning", markup=False)
             return None
         return plan
 
-    def _save_status(self, plan: TrainingPlan, status: PlanStatus, done: str) -> None:
-        """Save the plan with a new status; refused if someone changed it meanwhile."""
+    def _save_status(self, plan: TrainingPlan, change: Callable, done: str) -> None:
+        """Start or cancel the plan (`store.training`); refused if someone changed it meanwhile."""
         try:
-            self.app.repo.put(plan.model_copy(update={"status": status}), expected=plan)
+            change(self.app.repo, plan)
         except StoreError as error:
             self.notify(str(error), severity="error", timeout=8, markup=False)
             self.app.data_changed()
