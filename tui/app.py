@@ -27,32 +27,8 @@ from store import Repository, open_store, resolve_target, target_name
 from store.backup import daily_backup
 from store.errors import StoreError
 from store.gcpause import collector_paused, freeze_loaded
+from tui.screens import MODE_SCREENS, SCREENS_IN_ORDER
 from tui.screens.loading import LoadingScreen
-
-SCREENS_IN_ORDER: list[tuple[str, str, str]] = [
-    # (mode name, key, title)
-    ("overview", "1", "Overview"),
-    ("organisation", "2", "Organisation"),
-    ("people", "3", "People"),
-    ("competencies", "4", "Competencies"),
-    ("training", "5", "Training"),
-    ("reports", "6", "Reports"),
-    ("audit", "7", "Audit log"),
-    ("import", "8", "Import"),
-]
-
-
-MODE_SCREENS: dict[str, tuple[str, str]] = {
-    # mode name: (module, class); imported when first shown, so the first frame waits for none
-    "overview": ("tui.screens.overview", "OverviewScreen"),
-    "organisation": ("tui.screens.organisation", "OrganisationScreen"),
-    "people": ("tui.screens.people", "PeopleScreen"),
-    "competencies": ("tui.screens.competencies", "CompetenciesScreen"),
-    "training": ("tui.screens.training", "TrainingScreen"),
-    "reports": ("tui.screens.reports_screen", "ReportsScreen"),
-    "audit": ("tui.screens.audit", "AuditScreen"),
-    "import": ("tui.screens.import_screen", "ImportScreen"),
-}
 
 
 def _encode_in_another_process(rows, position) -> bytes:

@@ -8,7 +8,6 @@ handler it sets returns the exit status. Textual is imported only when the app o
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -16,18 +15,13 @@ from typing import NoReturn
 from store.errors import StoreError
 from store.text import terminal_safe
 from tui.commands import COMMAND_MODULES
+from tui.commands.options import UsageError, add_db_option, iso_date
+
+__all__ = ["EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "UsageError", "build_parser", "main", "run"]
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
-
-
-class UsageError(Exception):
-    """Bad input on the command line: one line on stderr, exit status 2."""
-
-    def __init__(self, message: str, prog: str | None = None) -> None:
-        super().__init__(message)
-        self.prog = prog
 
 
 class KapabelParser(argparse.ArgumentParser):
@@ -70,38 +64,6 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None) -> None:
         print(f"kapabel {kapabel_version()}")
         parser.exit()
-
-
-def iso_date(text: str) -> dt.date:
-    """argparse type for YYYY-MM-DD dates, with a message that names the value."""
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def whole_number(minimum: int):
-    """argparse type for a whole number of at least `minimum`, naming a bad value."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}: {value}")
-        return value
-
-    return parse
-
-
-def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        default=argparse.SUPPRESS,
-        help="database folder (default: $KAPABEL_DB, else the user data directory)",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,8 +133,4 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    # `python -m tui.cli`: run the imported module, whose UsageError the commands raise (this
-    # file's own copy as __main__ would be a different class, and miss them).
-    from tui.cli import run as run_imported
-
-    run_imported()
+    run()

@@ -7,11 +7,10 @@ import argparse
 from store import open_store
 from store.auditlog import describe, filter_entries, raw_entries
 from store.text import terminal_safe
+from tui.commands.options import add_db_option, iso_date
 
 
 def add_parser(subparsers) -> None:
-    from tui.cli import add_db_option, iso_date
-
     parser = subparsers.add_parser(
         "audit",
         help="list audit entries (who changed what, when)",

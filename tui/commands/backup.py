@@ -7,11 +7,10 @@ from pathlib import Path
 
 from store import open_store
 from store.backup import KeepCountError, keep_count, make_backup, restore
+from tui.commands.options import UsageError, add_db_option
 
 
 def add_parser(subparsers) -> None:
-    from tui.cli import add_db_option
-
     parser = subparsers.add_parser(
         "backup",
         help="write a timestamped backup of the database",
@@ -44,8 +43,6 @@ def _at_least_one(text: str) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from tui.cli import UsageError
-
     try:
         keep = keep_count(args.keep)  # $KAPABEL_KEEP_BACKUPS checked before anything is opened
     except KeepCountError as error:

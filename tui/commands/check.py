@@ -7,11 +7,10 @@ import argparse
 from store import location, open_store, resolve_target
 from store.errors import StoreError
 from store.text import terminal_safe
+from tui.commands.options import add_db_option
 
 
 def add_parser(subparsers) -> None:
-    from tui.cli import add_db_option
-
     parser = subparsers.add_parser(
         "check",
         help="validate a database (schema, references, duplicate keys)",

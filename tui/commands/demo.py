@@ -8,11 +8,10 @@ import shutil
 from store import open_store
 from store.errors import StoreError
 from store.locations import demo_db_path
+from tui.commands.options import UsageError, add_db_option, whole_number
 
 
 def add_parser(subparsers) -> None:
-    from tui.cli import add_db_option, whole_number
-
     parser = subparsers.add_parser(
         "demo",
         help="write the demo municipality and open it",
@@ -33,7 +32,6 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from store.demo import DEMO_AS_OF, generate
-    from tui.cli import UsageError
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else demo_db_path()
     if path.exists() and not path.is_dir():

@@ -9,11 +9,10 @@ from pathlib import Path
 from store import open_store
 from store.exporting import export_csv
 from store.importing import KINDS
+from tui.commands.options import add_db_option
 
 
 def add_parser(subparsers) -> None:
-    from tui.cli import add_db_option
-
     parser = subparsers.add_parser(
         "export",
         help="export a table as CSV in the import format",

@@ -9,11 +9,10 @@ from pathlib import Path
 from store import resolve_target
 from store.importing import KINDS, import_into
 from store.text import terminal_safe
+from tui.commands.options import add_db_option
 
 
 def add_parser(subparsers) -> None:
-    from tui.cli import add_db_option
-
     parser = subparsers.add_parser(
         "import",
         help="import a CSV file (departments, staff, assessments...)",

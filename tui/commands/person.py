@@ -12,11 +12,10 @@ from store.erasure import erase_person, erasure_scope
 from store.errors import NotFoundError
 from store.person import person_data, person_text
 from store.text import json_safe, terminal_safe
+from tui.commands.options import add_db_option
 
 
 def add_parser(subparsers) -> None:
-    from tui.cli import add_db_option
-
     parser = subparsers.add_parser(
         "person",
         help="export or erase everything held about one person",

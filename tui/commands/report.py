@@ -6,6 +6,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from tui.commands.options import UsageError, add_db_option, iso_date, whole_number
+
 REPORT_CHOICES = ("gaps", "heatmap", "person", "training", "robots", "strategy", "trend")
 """Kept here too so `kapabel --help` does not import the reports (checked by a test)."""
 MIN_WIDTH = 40
@@ -13,8 +15,6 @@ MIN_WIDTH = 40
 
 
 def add_parser(subparsers) -> None:
-    from tui.cli import add_db_option, iso_date, whole_number
-
     parser = subparsers.add_parser(
         "report",
         help="write a report (gaps, heatmap, person, training, robots, strategy, trend)",
@@ -54,7 +54,6 @@ def report_as_of(args: argparse.Namespace) -> dt.date:
 
 def check_options(args: argparse.Namespace) -> None:
     """Refuse an option the chosen report would ignore, before the database is opened."""
-    from tui.cli import UsageError
 
     if args.kind == "person":
         if not args.employee:
@@ -83,7 +82,6 @@ def run(args: argparse.Namespace) -> int:
     from reports import ReportInputError, build_report, render
     from store import open_store
     from store.gcpause import collector_paused
-    from tui.cli import UsageError
 
     check_options(args)
     as_of = report_as_of(args)
@@ -122,7 +120,6 @@ def write_output(path: Path, text: str) -> None:
     """Write the file (0600, atomically); a path that cannot be written is bad usage."""
     from store.files import OutputError
     from store.files import write_output as write_file
-    from tui.cli import UsageError
 
     try:
         write_file(path, text.encode("utf-8"))

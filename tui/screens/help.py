@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.screens import SCREENS_IN_ORDER
+
 
 def _inherited_from_textual(binding: Binding) -> bool:
     """Keys every Textual screen has (tab, copy): listed with the app's, not the screen's."""
@@ -70,8 +72,6 @@ class HelpScreen(ModalScreen[None]):
                 lines.append(f"{self.app.get_key_display(binding):>12}  ", style="bold")
                 lines.append(f"{binding.description}\n")
             lines.append("\n")
-        from tui.app import SCREENS_IN_ORDER
-
         keys = f"{SCREENS_IN_ORDER[0][1]}-{SCREENS_IN_ORDER[-1][1]}"
         lines.append(
             f"{keys} switch screens · ctrl+p command palette · Esc closes this", style="dim"

@@ -305,11 +305,10 @@ def render_choice(source, choice: ReportChoice) -> str:
 
 def write_report(path: Path, text: str) -> str | None:
     """Write as `kapabel report --output` does (atomically); a message when it cannot."""
-    from tui.cli import UsageError
-    from tui.commands.report import write_output
+    from store.files import OutputError, write_output
 
     try:
-        write_output(path, text)
-    except UsageError as error:
-        return str(error).removeprefix("--output: ")
+        write_output(path, text.encode("utf-8"))
+    except OutputError as error:
+        return str(error)
     return None
