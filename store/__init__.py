@@ -14,7 +14,14 @@ from store.errors import (
     StoreError,
     ValidationProblem,
 )
-from store.opening import location, open_store, resolve_target, store_exists, target_name
+from store.opening import (
+    location,
+    migrate_store,
+    open_store,
+    resolve_target,
+    store_exists,
+    target_name,
+)
 from store.repository import FolderRepository, Repository, Transaction
 
 __all__ = [
@@ -31,6 +38,7 @@ __all__ = [
     "Transaction",
     "ValidationProblem",
     "location",
+    "migrate_store",
     "open_store",
     "resolve_target",
     "store_exists",

@@ -1,9 +1,14 @@
-"""Where databases live: the user data directory unless `--db` or KAPABEL_DB says otherwise."""
+"""Where databases live: the user data directory unless `--db` or KAPABEL_DB says otherwise.
+
+A target is a folder or a PostgreSQL URL; this module names one (never with a password) for
+every backend and for `store.open_store`, and depends on none of them.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from platformdirs import user_data_path
 
@@ -25,5 +30,51 @@ def demo_db_path() -> Path:
     return data_home() / "demo"
 
 
-def resolve_db_path(cli_value: str | Path | None) -> Path:
-    return Path(cli_value).expanduser() if cli_value else default_db_path()
+URL_SCHEMES = ("postgresql", "postgres")
+
+Target = Path | str
+"""A database folder, or a URL (kept as text: a Path would fold its `//`)."""
+
+
+def is_url(target: object) -> bool:
+    """Whether a target names a server database (`postgresql://...`) rather than a folder."""
+    return isinstance(target, str) and urlsplit(target.strip()).scheme.lower() in URL_SCHEMES
+
+
+def resolve_target(value: str | Path | None) -> Target:
+    """The database to use: `--db` when given, else `$KAPABEL_DB`, else the user data folder.
+
+    A URL stays text; a folder becomes a Path with `~` expanded.
+    """
+    if value is None or not str(value).strip():
+        env = os.environ.get(ENV_VAR, "").strip()
+        if is_url(env):
+            return env
+        return default_db_path()
+    if is_url(value):
+        return str(value).strip()
+    return Path(value).expanduser()
+
+
+def location(target: Target) -> str:
+    """The target as messages may show it: a folder's path, or the URL without its password."""
+    if not is_url(target):
+        return str(target)
+    parts = urlsplit(str(target).strip())
+    netloc = parts.netloc.rpartition("@")
+    if netloc[1]:
+        user = netloc[0].partition(":")[0]
+        host = f"{user}@{netloc[2]}"
+    else:
+        host = parts.netloc
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "password"]
+    )
+    return urlunsplit((parts.scheme, host, parts.path, query, parts.fragment))
+
+
+def target_name(target: Target) -> str:
+    """A short name for a title bar: the folder's name, or the server database's name."""
+    if is_url(target):
+        return urlsplit(str(target).strip()).path.strip("/") or "postgres"
+    return Path(target).name

@@ -7,69 +7,31 @@ works on the `store.Repository` it returns, never on a backend's class, so a bac
 
 A PostgreSQL URL is handed to `store.postgres.open_database(url, create=..., user=...)`; until
 that backend exists, such a target is refused with one readable line. Messages never show the
-password of a URL: use `location(target)` to name a target.
+password of a URL: use `location(target)` to name a target (`store.locations`, where naming a
+target lives, below every backend).
 """
 
 from __future__ import annotations
 
-import os
 from importlib import import_module
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from store.errors import StoreError
-from store.locations import ENV_VAR, default_db_path
+from store.locations import Target, is_url, location, resolve_target, target_name
 
-URL_SCHEMES = ("postgresql", "postgres")
+__all__ = [
+    "Target",
+    "is_url",
+    "location",
+    "migrate_store",
+    "open_store",
+    "resolve_target",
+    "store_exists",
+    "target_name",
+]
+
 POSTGRES_MODULE = "store.postgres"
 """The PostgreSQL backend's module; its `open_database(url, *, create, user)` opens a URL."""
-
-Target = Path | str
-"""A database folder, or a URL (kept as text: a Path would fold its `//`)."""
-
-
-def is_url(target: object) -> bool:
-    """Whether a target names a server database (`postgresql://...`) rather than a folder."""
-    return isinstance(target, str) and urlsplit(target.strip()).scheme.lower() in URL_SCHEMES
-
-
-def resolve_target(value: str | Path | None) -> Target:
-    """The database to use: `--db` when given, else `$KAPABEL_DB`, else the user data folder.
-
-    A URL stays text; a folder becomes a Path with `~` expanded.
-    """
-    if value is None or not str(value).strip():
-        env = os.environ.get(ENV_VAR, "").strip()
-        if is_url(env):
-            return env
-        return default_db_path()
-    if is_url(value):
-        return str(value).strip()
-    return Path(value).expanduser()
-
-
-def location(target: Target) -> str:
-    """The target as messages may show it: a folder's path, or the URL without its password."""
-    if not is_url(target):
-        return str(target)
-    parts = urlsplit(str(target).strip())
-    netloc = parts.netloc.rpartition("@")
-    if netloc[1]:
-        user = netloc[0].partition(":")[0]
-        host = f"{user}@{netloc[2]}"
-    else:
-        host = parts.netloc
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "password"]
-    )
-    return urlunsplit((parts.scheme, host, parts.path, query, parts.fragment))
-
-
-def target_name(target: Target) -> str:
-    """A short name for a title bar: the folder's name, or the server database's name."""
-    if is_url(target):
-        return urlsplit(str(target).strip()).path.strip("/") or "postgres"
-    return Path(target).name
 
 
 def open_store(target: str | Path | None = None, *, create: bool = False, user: str | None = None):
@@ -80,18 +42,23 @@ def open_store(target: str | Path | None = None, *, create: bool = False, user: 
     """
     target = resolve_target(target)
     if is_url(target):
-        try:
-            backend = import_module(POSTGRES_MODULE)
-        except ModuleNotFoundError as error:
-            if error.name != POSTGRES_MODULE:
-                raise
-            raise StoreError(
-                f"{location(target)}: this Kapabel cannot open PostgreSQL databases yet"
-            ) from None
-        return backend.open_database(target, create=create, user=user)
+        return _postgres(target).open_database(target, create=create, user=user)
     from store.repository import FolderRepository
 
     return FolderRepository.open(target, create=create, user=user)
+
+
+def migrate_store(target: str | Path | None = None, *, user: str | None = None) -> tuple[int, int]:
+    """Bring a server database's schema up to this program's: (schema before, schema after).
+
+    A folder needs no command (it is migrated whenever it is opened): StoreError for one.
+    """
+    target = resolve_target(target)
+    if not is_url(target):
+        raise StoreError(f"{target}: a database folder is migrated when it is opened")
+    from store.repository import current_user
+
+    return _postgres(target, "migrate").migrate(target, user=user or current_user())
 
 
 def store_exists(target: str | Path | None) -> bool:
@@ -104,3 +71,17 @@ def store_exists(target: str | Path | None) -> bool:
     from store.repository import JOURNAL_FILE, META_FILE
 
     return any((Path(target) / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE))
+
+
+def _postgres(target: Target, part: str = ""):
+    """The PostgreSQL backend's module (found by name: the backend imports this package's
+    naming of targets, never the other way round); one readable line when it is missing."""
+    name = f"{POSTGRES_MODULE}.{part}" if part else POSTGRES_MODULE
+    try:
+        return import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name not in (POSTGRES_MODULE, name):
+            raise
+        raise StoreError(
+            f"{location(target)}: this Kapabel cannot open PostgreSQL databases"
+        ) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from store.errors import StoreError
-from store.opening import location
+from store.locations import location
 from store.postgres.url import hide_password
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store.opening import location
+from store.locations import location
 from store.postgres.connect import connect
 from store.postgres.schema import apply_migrations
 from store.postgres.url import hide_password

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 
 from store.dataset import AssessmentRow, Dataset
 from store.errors import ConflictError, LockTimeoutError, ReadOnlyError, StoreError
+from store.locations import location
 from store.models import MODELS_BY_TABLE, REGISTER_MODELS, STORED_CONTEXT, Entity, RobotBenefit
-from store.opening import location
 from store.postgres.connect import connect
 from store.postgres.schema import REWRITE_SETTING
 from store.postgres.url import hide_password

@@ -1,7 +1,7 @@
 """PostgreSQL URLs as Kapabel shows them: never with the password.
 
 A password in the URL works (libpq reads it), as do `PGPASSFILE` and the standard `PG*`
-variables; whatever a message, the audit log or the output names is `store.opening.location`'s
+variables; whatever a message, the audit log or the output names is `store.locations.location`'s
 form of the URL, and a driver's message passes `hide_password` first.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-from store.opening import location
+from store.locations import location
 
 SECRET_PARAMS = frozenset({"password", "sslpassword"})
 

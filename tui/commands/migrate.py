@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from store import location, migrate_store, resolve_target
 from store.locations import ENV_VAR
-from store.opening import is_url, location, resolve_target
+from store.opening import is_url
+from tui.commands.options import UsageError
 
 
 def add_parser(subparsers) -> None:
@@ -28,15 +30,10 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.cli import UsageError
-
     target = resolve_target(getattr(args, "db", None))
     if not is_url(target):
         raise UsageError("--db (or $KAPABEL_DB) must be a postgresql:// URL")
-    from store.postgres.migrate import migrate
-    from store.repository import current_user
-
-    before, after = migrate(target, user=current_user())
+    before, after = migrate_store(target)
     where = location(target)
     if before == after:
         print(f"{where}: schema {after}, up to date")
