@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from store.models import AuditAction
-from store.repository import FolderRepository
+
+if TYPE_CHECKING:
+    from store import Repository
 
 
-def new_entry(
-    repo: FolderRepository, action: AuditAction, entity: str, key: str, changes: dict
-) -> dict:
+def new_entry(repo: Repository, action: AuditAction, entity: str, key: str, changes: dict) -> dict:
     """An audit line written outside a transaction (restore, erasure)."""
     return {
         "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -72,9 +73,10 @@ def filter_entries(
         yield entry
 
 
-def raw_entries(repo: FolderRepository) -> list[dict]:
-    """Every complete audit line, oldest first, as stored (no per-entry validation: fast)."""
-    return repo.logs["audit"].read_all()
+def raw_entries(repo: Repository) -> list[dict]:
+    """Every complete audit entry, oldest first, as stored (no per-entry validation: fast),
+    from whichever backend keeps the database."""
+    return list(repo.storage.history_records("audit"))
 
 
 def describe(entry: dict) -> str:

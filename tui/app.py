@@ -80,7 +80,7 @@ class KapabelApp(App):
         if repo is None and db_path is None:
             raise ValueError("KapabelApp needs a repository or a database path")
         self.repo: Repository = repo  # type: ignore[assignment]  # set by the loader
-        self.db_path = resolve_target(db_path) if db_path is not None else repo.path
+        self.db_path = resolve_target(db_path if db_path is not None else repo.location)
         self.as_of = as_of or dt.date.today()
         self.data_version = 0
         """Goes up on every data_changed(); screens compare it when they are shown again."""

@@ -156,13 +156,10 @@ class _Abandon(Exception):
     """Leave the transaction without writing (it rolls back)."""
 
 
-def _state(repo: Repository) -> tuple:
-    """Changes whenever another process has written to the database."""
-    tables = tuple(table.signature for table in repo.tables.values())
-    logs = tuple(
-        (log.inode, log.offset) for log in repo.logs.values() if log.path.name != "audit.jsonl"
-    )
-    return tables, logs, len(repo.ds.assessments)
+def _state(repo: Repository) -> object:
+    """Changes whenever anyone has changed the data (the stamp of the newest version the
+    repository has seen, whichever backend keeps it; `store.storage.Version`)."""
+    return repo.version.stamp
 
 
 def _in_writing_order(plan: Plan) -> list[Entity]:

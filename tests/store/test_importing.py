@@ -351,3 +351,23 @@ def test_a_row_with_several_problems_names_each_never_in_pydantics_words(
 def test_a_missing_file_is_a_problem_not_a_traceback(db, tmp_path) -> None:
     plan = import_file(db, "roles", tmp_path / "nope.csv")
     assert plan.problems == [f"{tmp_path / 'nope.csv'}: cannot be read: No such file or directory"]
+
+
+def test_a_change_made_while_the_import_waits_is_planned_again_not_overwritten(
+    db, tmp_path, monkeypatch
+) -> None:
+    """Another program adds the department between the plan and the write (here: while the
+    backup is made): the import plans again on what is there, and counts an update."""
+    from store import open_store
+    from store.models import Department
+
+    other = open_store(db.path, user="someone-else")
+
+    def meanwhile(repo, **_options):
+        other.put(Department(code="D77", name="Old name"))
+
+    monkeypatch.setattr("store.backup.make_backup", meanwhile)
+    plan = import_file(db, "departments", write(tmp_path, "code,name\nD77,New name\n"))
+    assert plan.problems == []
+    assert plan.summary() == "departments: 0 added, 1 updated, 0 unchanged"
+    assert FolderRepository.open(db.path).ds.departments["D77"].name == "New name"
