@@ -5,15 +5,19 @@ Their erasure (art. 17) is `store.erasure`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from store.auditlog import about_employee, raw_entries
 from store.errors import NotFoundError
 from store.models import Robot
-from store.repository import FolderRepository
+
+if TYPE_CHECKING:
+    from store import Repository
 
 # ----------------------------------------------------------------- export
 
 
-def person_data(repo: FolderRepository, employee_no: str) -> dict:
+def person_data(repo: Repository, employee_no: str) -> dict:
     """Everything held about one person, as JSON-ready values; NotFoundError if nothing is."""
     ds = repo.ds
     staff = ds.staff.get(employee_no)
