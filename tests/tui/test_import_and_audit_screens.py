@@ -311,3 +311,24 @@ async def test_the_audit_log_is_filtered_by_a_persons_name_too(repo: FolderRepos
         keys = {str(table.get_row_at(i)[4]) for i in range(table.row_count)}
         assert EMPLOYEE_NO in keys and "E2" not in keys
         assert 0 < table.row_count < total
+
+
+async def test_a_name_two_people_share_says_so_in_the_audit_log(repo: FolderRepository) -> None:
+    """Two people are called Bo Hansen: the filter says the name is ambiguous and how to pick
+    one, instead of "0 matching", which reads as if nobody changed anything about them."""
+    from store.models import Staff
+
+    populate(repo)  # E2 is Bo Hansen
+    with repo.transaction() as tx:
+        tx.put(Staff(employee_no="E3", name="Bo Hansen", department="D1"))
+    app = KapabelApp(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("7")
+        await app.workers.wait_for_complete()
+        await pilot.press("slash")
+        await _type(pilot, "bo hansen")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = " ".join(str(app.screen.query_one("#status", Static).render()).split())
+        assert "names 2" in status and "E2" in status and "E3" in status, status
+        assert "F2" in status, status

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
 from store.auditlog import describe, filter_entries, raw_entries
-from store.lookup import ReferenceProblem
+from store.lookup import AmbiguousReference, ReferenceProblem
 from tui.forms.picker import PickerInput
 from tui.screens.base import DataScreen
 from tui.widgets.footer import KeysFooter
@@ -40,6 +40,8 @@ class AuditScreen(DataScreen):
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[dict] = []
+        self._employee_problem: str | None = None
+        """Why the typed employee filter names nobody in particular (a name several share)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,6 +85,7 @@ class AuditScreen(DataScreen):
     @on(Input.Changed)
     def _apply_filter(self) -> None:
         employee = self.query_one("#employee", Input).value.strip() or None
+        self._employee_problem = None
         if employee is not None:
             employee = self._employee_no(employee)
         entity = self.query_one("#entity", Input).value.strip() or None
@@ -96,6 +99,9 @@ class AuditScreen(DataScreen):
             return typed
         try:
             return self.app.lookup("staff").resolve(typed)
+        except AmbiguousReference as problem:  # said above the table, not read as "0 matching"
+            self._employee_problem = f"{problem} (F2 chooses)"
+            return typed
         except ReferenceProblem:
             return typed
 
@@ -122,7 +128,7 @@ class AuditScreen(DataScreen):
             ]
             table.add_row(*(Text(str(c or "")) for c in cells), Text(describe(entry)))
         more = len(shown) > PAGE
-        status = (
+        status = self._employee_problem or (
             f"newest {PAGE} of more matching entries: narrow the filter to see older ones"
             if more
             else f"{len(shown)} matching entries of {len(self.entries)}"
