@@ -62,6 +62,9 @@ MESSAGES: dict[str, str] = {
     "key_exists": "{key} exists",
     "requirement_exists": "a requirement for this competency, department and role exists: "
     "edit that one",
+    # a training plan's status (store.training)
+    "plan_not_planned": "Only a planned plan can be started; this one is {status}",
+    "plan_closed": "This plan is already {status}",
     # what a form's field holds (tui.forms.parsing)
     "required_date": "required: a date as YYYY-MM-DD",
     "typed_not_date": "not a date: {text!r} (use YYYY-MM-DD)",

@@ -19,13 +19,19 @@ from typing import TYPE_CHECKING
 
 from store.errors import StoreError
 from store.models import OPEN_PLAN_STATUSES, Assessment, PlanStatus, Source, TrainingPlan
+from store.problems import Problem, problem, render
 
 if TYPE_CHECKING:
     from store import Repository
 
 
 class PlanStatusError(StoreError):
-    """A change the plan's status does not allow (starting a completed plan...)."""
+    """A change the plan's status does not allow (starting a completed plan...); `problem`
+    says which, as data (`store.problems`)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(render(problem))
 
 
 def status_text(status: PlanStatus) -> str:
@@ -33,21 +39,21 @@ def status_text(status: PlanStatus) -> str:
     return str(status).replace("_", " ")
 
 
-def start_refusal(plan: TrainingPlan) -> str | None:
+def start_refusal(plan: TrainingPlan) -> Problem | None:
     """Why the plan cannot be started, or None: only a planned plan can."""
     if plan.status != PlanStatus.PLANNED:
-        return f"Only a planned plan can be started; this one is {status_text(plan.status)}"
+        return problem("status", "plan_not_planned", status=status_text(plan.status))
     return None
 
 
-def close_refusal(plan: TrainingPlan) -> str | None:
+def close_refusal(plan: TrainingPlan) -> Problem | None:
     """Why the plan cannot be completed or cancelled, or None: only an open plan can."""
     if plan.status not in OPEN_PLAN_STATUSES:
-        return f"This plan is already {status_text(plan.status)}"
+        return problem("status", "plan_closed", status=status_text(plan.status))
     return None
 
 
-def _refuse(refusal: str | None) -> None:
+def _refuse(refusal: Problem | None) -> None:
     if refusal is not None:
         raise PlanStatusError(refusal)
 

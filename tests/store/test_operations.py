@@ -117,3 +117,15 @@ def test_an_assessment_is_recorded_and_a_bad_level_refused(office) -> None:
     with pytest.raises(ValidationProblem):
         record_assessment(office, Assessment(staff="E1", competency="DC1.1", level=9, date=DAY))
     assert [(a.staff, a.level) for a in reopened(office).ds.assessments] == [("E1", 3)]
+
+
+def test_a_status_refusal_is_data_the_caller_can_place(office) -> None:
+    plan = save_plan(office, TrainingPlan(staff="E1", competency="DC1.1", target_level=4))
+    done = complete_plan(office, plan, DAY, level=None)
+    with pytest.raises(PlanStatusError) as refused:
+        start_plan(office, done)
+    assert (refused.value.problem.field, refused.value.problem.code) == (
+        "status",
+        "plan_not_planned",
+    )
+    assert refused.value.problem.params == {"status": "completed"}

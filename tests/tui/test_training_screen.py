@@ -93,6 +93,8 @@ async def test_mark_a_plan_in_progress(repo):
         await pilot.press("p")  # a completed plan cannot be started
         await pilot.pause()
         assert repo.ds.training_plans["TP-000003"].status == PlanStatus.COMPLETED
+        said = [n.message for n in app._notifications]
+        assert "Only a planned plan can be started; this one is completed" in said
     assert on_disk(repo).ds.training_plans["TP-000001"].status == PlanStatus.IN_PROGRESS
 
 

@@ -19,6 +19,7 @@ from reports.rules import plan_is_overdue
 from store.dataset import Dataset
 from store.errors import StoreError
 from store.models import TrainingPlan
+from store.problems import render
 from store.training import cancel_plan, close_refusal, start_plan, start_refusal, status_text
 from tui.forms.cohort import CohortForm
 from tui.forms.complete_plan import CompletePlanForm
@@ -270,7 +271,7 @@ class TrainingScreen(DataScreen):
             return
         refusal = start_refusal(plan)
         if refusal is not None:
-            self.notify(refusal, severity="warning", markup=False)
+            self.notify(render(refusal), severity="warning", markup=False)
             return
         self._save_status(plan, start_plan, "is in progress")
 
@@ -302,7 +303,7 @@ class TrainingScreen(DataScreen):
         plan = self.highlighted_plan()
         refusal = close_refusal(plan) if plan is not None else None
         if refusal is not None:
-            self.notify(refusal, severity="warning", markup=False)
+            self.notify(render(refusal), severity="warning", markup=False)
             return None
         return plan
 
