@@ -8,8 +8,10 @@ back without pydantic's per-record cost -- see docs/performance.md).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from itertools import islice
+from typing import NamedTuple, overload
 
 from store.models import (
     Assessment,
@@ -138,6 +140,118 @@ def row_from_model(model: Assessment, seq: int) -> AssessmentRow:
     )
 
 
+class _History:
+    """The list versions share, and how far of it a published version reaches."""
+
+    __slots__ = ("rows", "published")
+
+    def __init__(self, rows: list[AssessmentRow]) -> None:
+        self.rows = rows
+        self.published = len(rows)
+
+
+class HistoryView(Sequence[AssessmentRow]):
+    """The first `count` rows of a history list that only grows: one version's assessments.
+
+    Versions share the list: a save appends its rows past the newest version's end (under the
+    write lock), and the new version sees them, while a reader of an older version keeps seeing
+    exactly its own rows. This spares every save a copy of a million-row list. Read-only.
+    """
+
+    __slots__ = ("_history", "_count")
+
+    def __init__(self, rows: list[AssessmentRow] | None = None) -> None:
+        self._history = _History([] if rows is None else rows)
+        self._count = len(self._history.rows)
+
+    @classmethod
+    def _of(cls, history: _History, count: int) -> HistoryView:
+        view = object.__new__(cls)
+        view._history, view._count = history, count
+        return view
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[AssessmentRow]:
+        return islice(self._history.rows, self._count)
+
+    @overload
+    def __getitem__(self, index: int) -> AssessmentRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[AssessmentRow]: ...
+    def __getitem__(self, index):
+        rows = self._history.rows
+        if isinstance(index, slice):
+            picked = range(self._count)[index]
+            if picked.step == 1:
+                return rows[picked.start : picked.stop]
+            return [rows[i] for i in picked]
+        return rows[range(self._count)[index]]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, HistoryView | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"HistoryView({self._count} rows)"
+
+    def _shared_end(self) -> _History:
+        """The shared list, cut back to this view's end when this view is the newest version
+        (rows past it were left by a save that failed); a copy of this view's rows when it is
+        an older version (never cut what a newer version holds)."""
+        history = self._history
+        if self._count == history.published:
+            del history.rows[self._count :]
+            return history
+        return _History(history.rows[: self._count])
+
+    def extended(self, rows: Iterable[AssessmentRow]) -> HistoryView:
+        """A new, published version's view: these rows and then `rows` (under the write lock)."""
+        history = self._shared_end()
+        history.rows.extend(rows)
+        history.published = len(history.rows)
+        return HistoryView._of(history, history.published)
+
+    def appender(self) -> HistoryAppender:
+        """A transaction's view, to append its rows to (under the write lock)."""
+        history = self._shared_end()
+        return HistoryAppender._of(history, len(history.rows))
+
+
+class HistoryAppender(HistoryView):
+    """A transaction's view of the history: its rows go past every published version's end,
+    so no reader sees them until `published` says the save was committed."""
+
+    __slots__ = ()
+
+    def append(self, row: AssessmentRow) -> None:
+        history = self._history
+        del history.rows[self._count :]  # (never: only one transaction writes at a time)
+        history.rows.append(row)
+        self._count += 1
+
+    def frozen(self) -> HistoryView:
+        """The view the committed version holds (not yet published: see `published`)."""
+        return HistoryView._of(self._history, self._count)
+
+
+def published(rows: Sequence[AssessmentRow]) -> None:
+    """Mark a committed version's history view as the newest (after its commit succeeded)."""
+    if isinstance(rows, HistoryView):
+        rows._history.published = len(rows)
+
+
+def as_history(rows: Sequence[AssessmentRow]) -> HistoryView:
+    """`rows` as a HistoryView (a list is taken over: the caller must not change it after)."""
+    if isinstance(rows, HistoryView):
+        return rows
+    return HistoryView(rows if isinstance(rows, list) else list(rows))
+
+
 @dataclass
 class Dataset:
     """Everything in one database, as plain dicts keyed by domain key."""
@@ -154,7 +268,8 @@ class Dataset:
     themes: dict[str, Theme] = field(default_factory=dict)
     milestones: dict[str, Milestone] = field(default_factory=dict)
     governance: dict[str, GovernanceDecision] = field(default_factory=dict)
-    assessments: list[AssessmentRow] = field(default_factory=list)
+    assessments: Sequence[AssessmentRow] = field(default_factory=list)
+    """A list, or in a Version a HistoryView (see there): iterate, index, take len()."""
     robot_benefits: dict[str, RobotBenefit] = field(default_factory=dict)
     """Latest record per robot and month (a later record for the same month corrects it)."""
 

@@ -17,7 +17,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from store.dataset import Dataset, row_from_model
+from store.dataset import Dataset, HistoryAppender, HistoryView, published, row_from_model
 from store.errors import ConflictError, InUseError, NotFoundError, StoreError, ValidationProblem
 from store.integrity import (
     dataset_problems,
@@ -245,10 +245,16 @@ class Transaction:
 
     # -- internals
     def _writable(self, name: str):
-        """This transaction's own copy of table `name` (or the assessments), made on first use."""
+        """This transaction's own copy of table `name`, made on first use; for the assessments,
+        a view that appends past the version's end (`store.dataset.HistoryView`), no copy."""
         if name not in self.copied:
             self.copied.add(name)
-            setattr(self.ds, name, getattr(self.ds, name).copy())
+            if name == "assessments":
+                rows = self.ds.assessments  # a plain list is copied once, then shared
+                view = rows if isinstance(rows, HistoryView) else HistoryView(list(rows))
+                self.ds.assessments = view.appender()
+            else:
+                setattr(self.ds, name, getattr(self.ds, name).copy())
         return getattr(self.ds, name)
 
     def _next_id(self, table: str, prefix: str) -> str:
@@ -299,4 +305,9 @@ class Transaction:
         )
 
     def commit(self, session: WriteSession) -> Version:
-        return session.commit(self.change(), self.ds)
+        change = self.change()
+        if isinstance(self.ds.assessments, HistoryAppender):
+            self.ds.assessments = self.ds.assessments.frozen()
+        version = session.commit(change, self.ds)
+        published(version.data.assessments)
+        return version

@@ -7,7 +7,14 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from store import snapshot
-from store.dataset import AssessmentRow, Dataset, row_from_record, rows_from_records
+from store.dataset import (
+    AssessmentRow,
+    Dataset,
+    HistoryView,
+    as_history,
+    row_from_record,
+    rows_from_records,
+)
 from store.errors import CorruptFileError, format_pydantic_error
 from store.folder.layout import META_FILE
 from store.gcpause import collector_paused
@@ -40,7 +47,7 @@ class FolderReading:
             setattr(ds, name, table.load())
         for log in self.logs.values():
             log.reset()
-        ds.assessments = self._read_assessments()
+        ds.assessments = HistoryView(self._read_assessments())
         ds.robot_benefits = self.logs["robot_benefits"].read_new(self._benefits)[0]
         if self.logs["audit"].committed is not None:
             self._check_audit_log()  # without a recorded length: checked before the next save
@@ -110,10 +117,10 @@ class FolderReading:
         replaced: dict = {}
         rows, rewritten = self.logs["assessments"].read_new(self._rows_after(len(ds.assessments)))
         if rewritten:
-            replaced["assessments"] = rows
+            replaced["assessments"] = HistoryView(rows)
             self.snapshot_rows = 0
         elif rows:
-            replaced["assessments"] = [*ds.assessments, *rows]
+            replaced["assessments"] = as_history(ds.assessments).extended(rows)
         benefits, rewritten = self.logs["robot_benefits"].read_new(self._benefits)
         if rewritten:
             replaced["robot_benefits"] = benefits

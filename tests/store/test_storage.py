@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store.dataset import Dataset, row_from_model
-from store.models import Assessment, Department, Robot, RobotBenefit
+import pytest
+
+from store.dataset import Dataset, HistoryView, published, row_from_model
+from store.models import Assessment, Department, Robot, RobotBenefit, Staff
 from store.storage import Change, apply_change
 
 
@@ -57,3 +59,56 @@ def test_an_empty_change_is_empty_and_changes_nothing() -> None:
     assert Change().is_empty()
     assert apply_change(old, Change()) is old
     assert not Change(counters={"TP": 3}).is_empty()
+
+
+def rows(*levels: int) -> list:
+    return [
+        row_from_model(
+            Assessment(staff="E1", competency="DC1.1", level=level, date=dt.date(2026, 1, 5)), i
+        )
+        for i, level in enumerate(levels)
+    ]
+
+
+def test_versions_share_the_history_yet_each_sees_only_its_own_rows() -> None:
+    a, b, c, d, e = rows(1, 2, 3, 4, 5)
+    first = HistoryView([a])
+    saving = first.appender()
+    saving.append(b)
+    second = saving.frozen()
+    published(second)
+    assert list(first) == [a] and list(second) == [a, b]
+
+    failed = second.appender()  # a save that never committed...
+    failed.append(c)
+    saving = second.appender()  # ...leaves nothing for the next one to see
+    saving.append(d)
+    third = saving.frozen()
+    published(third)
+    assert list(third) == [a, b, d] and list(second) == [a, b]
+
+    older = first.extended([e])  # an older version extended never cuts a newer one
+    assert list(older) == [a, e] and list(third) == [a, b, d]
+
+
+def test_a_history_view_reads_like_the_list_it_replaces() -> None:
+    a, b, c = rows(1, 2, 3)
+    view = HistoryView([a, b, c]).appender()
+    view.append(rows(4)[0])
+    shorter = HistoryView([a, b, c])
+    assert len(shorter) == 3 and shorter[-1] == c and shorter[1:] == [b, c]
+    assert shorter[::2] == [a, c] and shorter == [a, b, c] and shorter != [a, b]
+    with pytest.raises(IndexError):
+        shorter[3]
+
+
+def test_a_failed_save_leaves_the_history_as_it_was(repo) -> None:
+    repo.put(Department(code="D1", name="Borgerservice"))
+    repo.put(Staff(employee_no="E1", name="Bo", department="D1"))
+    repo.record(Assessment(staff="E1", competency="DC1.1", level=1, date=dt.date(2026, 1, 5)))
+    with pytest.raises(RuntimeError), repo.transaction() as tx:
+        tx.record(Assessment(staff="E1", competency="DC1.1", level=2, date=dt.date(2026, 1, 6)))
+        raise RuntimeError("the user's code failed")
+    repo.record(Assessment(staff="E1", competency="DC1.1", level=3, date=dt.date(2026, 1, 7)))
+    assert [r.level for r in repo.ds.assessments] == [1, 3]
+    assert [r.seq for r in repo.ds.assessments] == [0, 1]
