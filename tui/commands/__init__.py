@@ -1,7 +1,18 @@
 """One module per `kapabel` command; each adds its own sub-parser."""
 
-from tui.commands import audit, backup, check, demo, exporting, importing, migrate, person, report
+from tui.commands import (
+    audit,
+    backup,
+    check,
+    copy,
+    demo,
+    exporting,
+    importing,
+    migrate,
+    person,
+    report,
+)
 
 COMMAND_MODULES = [demo, check, report]
 COMMAND_MODULES += [importing, exporting, backup, person, audit]  # issue 4
-COMMAND_MODULES += [migrate]  # issue 11
+COMMAND_MODULES += [migrate, copy]  # issue 11

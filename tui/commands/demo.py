@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import shutil
 
-from store import open_store
+from store import location, open_store, resolve_target
 from store.errors import StoreError
 from store.locations import demo_db_path
+from store.opening import is_url
 from tui.commands.options import UsageError, add_db_option, whole_number
 
 
@@ -33,11 +34,39 @@ def run(args: argparse.Namespace) -> int:
 
     from store.demo import DEMO_AS_OF, generate
 
-    path = Path(args.db).expanduser() if getattr(args, "db", None) else demo_db_path()
+    target = resolve_target(args.db) if getattr(args, "db", None) else demo_db_path()
+    if is_url(target):
+        repo = _server_database(target, force=args.force)
+    else:
+        repo = _folder_database(Path(target), force=args.force)
+    counts = generate(repo, staff=args.staff, seed=args.seed)
+    summary = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+    print(f"demo database written to {location(target)}: {summary}")
+    if args.no_open:
+        return 0
+    from tui.app import run_app
+
+    # The demo's history ends at DEMO_AS_OF: open it there unless --as-of says otherwise.
+    return run_app(repo, as_of=args.as_of or DEMO_AS_OF)
+
+
+def _server_database(url: str, *, force: bool):
+    """A migrated PostgreSQL database made new for the demo (one that holds data: --force)."""
+    from store.copying import TargetNotEmptyError, make_new
+
+    repo = open_store(url)
+    try:
+        make_new(repo, replace=force)
+    except TargetNotEmptyError as error:
+        raise UsageError(f"{error}: add --force to replace it") from None
+    return repo
+
+
+def _folder_database(path, *, force: bool):
     if path.exists() and not path.is_dir():
         raise UsageError(f"{path} is a file, not a database folder")
     if path.exists() and any(path.iterdir()):
-        if not args.force:
+        if not force:
             raise UsageError(f"{path} already holds a database: add --force to replace it")
         if not (path / "meta.json").exists():
             raise UsageError(f"{path} is not empty and not a Kapabel database: not replacing it")
@@ -50,13 +79,4 @@ def run(args: argparse.Namespace) -> int:
             shutil.rmtree(path)
         except OSError as error:
             raise StoreError(f"{path}: cannot be replaced: {error.strerror or error}") from None
-    repo = open_store(path, create=True)
-    counts = generate(repo, staff=args.staff, seed=args.seed)
-    summary = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
-    print(f"demo database written to {path}: {summary}")
-    if args.no_open:
-        return 0
-    from tui.app import run_app
-
-    # The demo's history ends at DEMO_AS_OF: open it there unless --as-of says otherwise.
-    return run_app(repo, as_of=args.as_of or DEMO_AS_OF)
+    return open_store(path, create=True)

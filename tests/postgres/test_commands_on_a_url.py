@@ -1,0 +1,72 @@
+"""The commands on a PostgreSQL URL (`--db URL` or KAPABEL_DB), as on a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store import open_store
+from store.postgres.migrate import migrate
+from tui.cli import main
+
+
+def test_demo_writes_into_a_server_database_and_replaces_it_only_with_force(
+    pg_url: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    migrate(pg_url, user="hr")
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--db", pg_url, "--staff", "8", "--no-open"]) == 0
+    assert "demo database written to postgresql://" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []  # the URL was not taken for a folder's name
+    repo = open_store(pg_url)
+    assert len(repo.ds.staff) == 8
+    repo.storage.close()
+
+    assert main(["demo", "--db", pg_url, "--staff", "5", "--no-open"]) == 2
+    err = capsys.readouterr().err
+    assert "already holds data" in err and "--force" in err
+
+    assert (
+        main(["demo", "--db", pg_url, "--staff", "5", "--seed", "2", "--force", "--no-open"]) == 0
+    )
+    capsys.readouterr()
+    repo = open_store(pg_url)
+    assert len(repo.ds.staff) == 5
+    assert [e.key for e in repo.audit_entries()] == [
+        "demo municipality, seed 2, 5 staff"
+    ]  # a new database's history: the earlier demo's is gone with it
+    repo.storage.close()
+
+
+def test_check_report_export_and_audit_read_a_url(pg_url: str, monkeypatch, capsys) -> None:
+    migrate(pg_url, user="hr")
+    monkeypatch.setenv("KAPABEL_DB", pg_url)
+    assert main(["demo", "--db", pg_url, "--staff", "6", "--no-open"]) == 0
+    capsys.readouterr()
+    for argv in (["check"], ["report", "gaps", "--format", "csv"], ["export", "staff"], ["audit"]):
+        assert main(argv) == 0, argv
+        assert capsys.readouterr().out, argv
+
+
+def test_what_only_a_folder_can_do_yet_is_refused_in_one_line(
+    pg_url: str, tmp_path: Path, capsys
+) -> None:
+    migrate(pg_url, user="hr")
+    main(["demo", "--db", pg_url, "--staff", "4", "--no-open"])
+    repo = open_store(pg_url)
+    employee = sorted(repo.ds.staff)[0]
+    repo.storage.close()
+    staff_csv = tmp_path / "staff.csv"
+    assert main(["export", "staff", "--db", pg_url, "--output", str(staff_csv)]) == 0
+    capsys.readouterr()
+    for argv in (
+        ["import", "staff", str(staff_csv)],
+        ["backup"],
+        ["restore", "some-backup"],
+        ["person", "erase", employee, "--yes"],
+    ):
+        assert main([*argv, "--db", pg_url]) == 1, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "not possible on a PostgreSQL database yet" in err, argv
+    repo = open_store(pg_url)
+    assert employee in repo.ds.staff and len(repo.ds.staff) == 4
+    repo.storage.close()
