@@ -58,8 +58,9 @@ def test_what_only_a_folder_can_do_yet_is_refused_in_one_line(
     staff_csv = tmp_path / "staff.csv"
     assert main(["export", "staff", "--db", pg_url, "--output", str(staff_csv)]) == 0
     capsys.readouterr()
+    assert main(["import", "staff", str(staff_csv), "--db", pg_url]) == 0  # export -> import
+    capsys.readouterr()
     for argv in (
-        ["import", "staff", str(staff_csv)],
         ["backup"],
         ["restore", "some-backup"],
         ["person", "erase", employee, "--yes"],
