@@ -336,3 +336,24 @@ def test_siblings_that_share_an_end_keep_their_first_letters_when_the_end_is_cut
     fitted = [fit_name(name, 9, start) for name, start in zip(names, starts, strict=True)]
     assert len(set(fitted)) == len(fitted), fitted
     assert fitted[2:] == ["B…nebjerg", "P…nebjerg"]
+
+
+async def test_a_refused_cohort_keeps_its_buttons_on_screen_at_80_by_24(demo_repo):
+    """Assigning a cohort nobody is required for is refused with a line at the top of the
+    form: the form's fields scroll, its Assign and Cancel buttons stay on screen."""
+    from tests.tui.pilot_helpers import fill
+    from tui.forms.cohort import CohortForm
+
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_training(pilot)
+        await pilot.press("g")
+        await settle(pilot, lambda: isinstance(app.screen, CohortForm))
+        await fill(pilot, "10000", "", "LOK-RPA", "3")  # level 3 is required of nobody there
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: "✗" in screen_text(pilot))
+        assert isinstance(app.screen, CohortForm)  # refused, still open
+        for button in app.screen.query(Button):
+            region = button.region
+            assert region.height > 0 and region.bottom <= SMALL[1] - 1, (button.id, region)
+            assert str(button.label).split()[0] in screen_text(pilot)
