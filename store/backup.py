@@ -88,6 +88,8 @@ def daily_backup(repo: FolderRepository, today: dt.date | None = None) -> Path |
     """A backup unless one was already made today (UTC); for when the app opens."""
     if repo.read_only:
         return None  # nothing can be written: the database is only being read here
+    if getattr(repo, "path", None) is None:
+        return None  # a server database: its server's backups (pg_dump) keep it, not Kapabel
     today = today or dt.datetime.now(dt.UTC).date()
     newest = newest_backup(repo.path)
     when = backup_time(newest) if newest else None

@@ -71,3 +71,13 @@ def test_what_only_a_folder_can_do_yet_is_refused_in_one_line(
     repo = open_store(pg_url)
     assert employee in repo.ds.staff and len(repo.ds.staff) == 4
     repo.storage.close()
+
+
+def test_the_apps_daily_backup_leaves_a_server_database_to_its_server(pg_url: str) -> None:
+    """The app makes a folder's daily backup when it opens; a server's are pg_dump's."""
+    from store.backup import daily_backup
+
+    migrate(pg_url, user="hr")
+    repo = open_store(pg_url)
+    assert daily_backup(repo) is None
+    repo.storage.close()
