@@ -72,7 +72,7 @@ def make_backup(repo: FolderRepository, *, keep: int | None = None) -> Path:
     """A new backup; then all but the newest `keep` are deleted."""
     keep = keep_count(keep)  # a bad number is refused before anything is written
     target = repo.backup()
-    prune(repo.path, keep)
+    prune(target.parent.parent, keep)  # <db>/backups/<time>: on a server, its backup home
     return target
 
 

@@ -3,6 +3,12 @@ still ask of a folder's repository, in the server's terms."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
 from store.errors import StoreError
 from store.unit_of_work import Repository
 
@@ -20,6 +26,38 @@ class PostgresRepository(Repository):
         """The folder keeps a snapshot of its history so that it opens fast; a server reads
         its tables directly, so there is nothing to save (False: nothing written)."""
         return False
+
+    @property
+    def backup_home(self) -> Path:
+        """Where `kapabel backup` keeps this server database's folder backups:
+        `<user data dir>/servers/<host>_<database>/backups/<UTC time>/`."""
+        from store.locations import data_home
+
+        parts = urlsplit(self.storage.url)
+        name = f"{parts.hostname or 'local'}_{parts.path.strip('/') or 'postgres'}"
+        return data_home() / "servers" / re.sub(r"[^A-Za-z0-9._-]", "_", name)
+
+    def backup(self, into: Path | None = None) -> Path:
+        """A folder database holding exactly this one (a portable copy anyone can open), at
+        `into` or in `backup_home`'s backups; the folder. It gets its name when complete."""
+        from store.backup import STAMP
+        from store.copying import copy_database
+        from store.files import ensure_private_dir
+        from store.repository import BACKUP_DIR, PARTIAL_SUFFIX, FolderRepository
+
+        stamp = dt.datetime.now(dt.UTC).strftime(STAMP)
+        target = Path(into) if into is not None else self.backup_home / BACKUP_DIR / stamp
+        if target.exists():
+            raise StoreError(f"{target} exists already: a backup goes to a new folder")
+        ensure_private_dir(target.parent)
+        partial = target.parent / f".{target.name}{PARTIAL_SUFFIX}"
+        folder = FolderRepository.open(partial, create=True, user=self.user)
+        try:
+            copy_database(self, folder, replace=True)
+        finally:
+            folder.storage.close()
+        os.replace(partial, target)
+        return target
 
     def __getattr__(self, name: str):
         """What callers ask only of a folder's repository: one readable refusal."""

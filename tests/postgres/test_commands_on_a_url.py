@@ -61,7 +61,6 @@ def test_what_only_a_folder_can_do_yet_is_refused_in_one_line(
     assert main(["import", "staff", str(staff_csv), "--db", pg_url]) == 0  # export -> import
     capsys.readouterr()
     for argv in (
-        ["backup"],
         ["restore", "some-backup"],
         ["person", "erase", employee, "--yes"],
     ):
@@ -81,3 +80,29 @@ def test_the_apps_daily_backup_leaves_a_server_database_to_its_server(pg_url: st
     repo = open_store(pg_url)
     assert daily_backup(repo) is None
     repo.storage.close()
+
+
+def test_backup_of_a_server_database_is_a_folder_database(
+    pg_url: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """`kapabel backup --db URL`: a portable copy in the user data directory, the last N kept."""
+    from store.importing import KINDS
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    migrate(pg_url, user="hr")
+    main(["demo", "--db", pg_url, "--staff", "6", "--no-open"])
+    capsys.readouterr()
+    assert main(["backup", "--db", pg_url, "--keep", "1"]) == 0
+    first = Path(capsys.readouterr().out.removeprefix("backup written to ").strip())
+    assert first.is_relative_to(tmp_path / "data") and (first / "meta.json").exists()
+    assert oct(first.stat().st_mode & 0o777) == "0o700"
+    for kind in KINDS:
+        assert main(["export", kind, "--db", pg_url]) == 0
+        on_server = capsys.readouterr().out
+        assert main(["export", kind, "--db", str(first)]) == 0
+        assert capsys.readouterr().out == on_server, kind
+
+    assert main(["backup", "--db", pg_url, "--keep", "1"]) == 0
+    second = Path(capsys.readouterr().out.removeprefix("backup written to ").strip())
+    assert second.exists() and not first.exists()  # --keep 1
+    assert [p.name for p in second.parent.iterdir()] == [second.name]
