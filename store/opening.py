@@ -5,10 +5,10 @@ A target is a database folder (a path) or a PostgreSQL URL (`postgresql://...`),
 works on the `store.Repository` it returns, never on a backend's class, so a backend can change
 (or a second one come) without touching the app or the commands.
 
-A PostgreSQL URL is handed to `store.postgres.open_database(url, create=..., user=...)`; until
-that backend exists, such a target is refused with one readable line. Messages never show the
-password of a URL: use `location(target)` to name a target (`store.locations`, where naming a
-target lives, below every backend).
+A PostgreSQL URL is handed to `store.postgres.open_database(url, create=..., user=...)`, found
+by name (a Kapabel built without that package refuses a URL in one readable line). Messages
+never show the password of a URL: use `location(target)` to name a target (`store.locations`,
+where naming a target lives, below every backend).
 """
 
 from __future__ import annotations
