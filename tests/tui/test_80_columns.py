@@ -357,3 +357,4 @@ async def test_a_refused_cohort_keeps_its_buttons_on_screen_at_80_by_24(demo_rep
             region = button.region
             assert region.height > 0 and region.bottom <= SMALL[1] - 1, (button.id, region)
             assert str(button.label).split()[0] in screen_text(pilot)
+        assert "^s Assign" in screen_text(pilot).splitlines()[-1]  # the footer says what ^s does
