@@ -410,11 +410,12 @@ def read_version(conn: psycopg.Connection) -> Version:
     stamp = conn.execute("SELECT change_no FROM kapabel_state").fetchone()[0]
     counters = dict(conn.execute("SELECT prefix, value FROM kapabel_counters").fetchall())
     tables = {model.table: _read_register(conn, model.table) for model in REGISTER_MODELS}
-    rows = conn.execute(
-        f"SELECT {_cols(HISTORY_COLUMNS['assessments'])} FROM assessments ORDER BY seq"
+    rows = conn.execute(  # one query, its position numbered by the server: no row by row
+        f"SELECT {_cols(HISTORY_COLUMNS['assessments'])}, "
+        "(row_number() OVER (ORDER BY seq) - 1)::int FROM assessments ORDER BY seq"
     ).fetchall()
     new, row_type = tuple.__new__, AssessmentRow
-    assessments = [new(row_type, (*row, seq)) for seq, row in enumerate(rows)]
+    assessments = [new(row_type, row) for row in rows]
     benefits: dict[str, RobotBenefit] = {}
     for record in _history(conn, "robot_benefits"):
         benefit = RobotBenefit.model_validate(record, context=STORED_CONTEXT)
