@@ -39,20 +39,20 @@ from store import snapshot
 from store.auditlog import raw_entries
 from store.errors import NotFoundError, StoreError
 from store.files import atomic_write, fsync_dir, temp_target
-from store.models import MODELS_BY_TABLE, REGISTER_MODELS, AuditAction
-from store.person import person_data
-from store.register import read_json_object
-from store.repository import (
+from store.folder.backups import remove_partial_backups
+from store.folder.layout import (
     BACKUP_DIR,
     ERASURE_FILE,
     HISTORY_FILES,
     JOURNAL_FILE,
     META_FILE,
     PARTIAL_SUFFIX,
-    FolderRepository,
-    remove_partial_backups,
     with_history_recorded,
 )
+from store.folder.storage import FolderStorage
+from store.models import MODELS_BY_TABLE, REGISTER_MODELS, AuditAction
+from store.person import person_data
+from store.register import read_json_object
 
 TEXT = "text"
 """Free text: the person's name or e-mail inside it becomes the pseudonym."""
@@ -196,7 +196,7 @@ def _text(value: object) -> str:
 
 
 # ------------------------------------------------------------------ erasing, start to end
-def erase_person(repo: FolderRepository, employee_no: str) -> dict:
+def erase_person(repo: FolderStorage, employee_no: str) -> dict:
     """Erase everything about one person, backups included; what was removed (counts) and the
     pseudonym. NotFoundError when nothing about them is held anywhere (then nothing changes)."""
     with repo.exclusive():  # finishes an erasure a crash interrupted, first
@@ -207,7 +207,7 @@ def erase_person(repo: FolderRepository, employee_no: str) -> dict:
     return {"pseudonym": identity.pseudonym, "counts": counts}
 
 
-def finish_erasure(repo: FolderRepository) -> dict:
+def finish_erasure(repo: FolderStorage) -> dict:
     """Finish the erasure written down in `erasure.json` (under the lock); what it erased."""
     path = repo.path / ERASURE_FILE
     identity = Identity.from_json(read_json_object(path) or {}, path)
@@ -215,7 +215,7 @@ def finish_erasure(repo: FolderRepository) -> dict:
     return {"employee_no": identity.employee_no, "pseudonym": identity.pseudonym, "counts": counts}
 
 
-def erasure_scope(repo: FolderRepository, employee_no: str) -> dict:
+def erasure_scope(repo: FolderStorage, employee_no: str) -> dict:
     """What an erasure of `employee_no` would find: `data` (as `person_data`, None when the
     database holds nothing) and `backups` (how many hold them); NotFoundError when nothing."""
     try:
@@ -228,7 +228,7 @@ def erasure_scope(repo: FolderRepository, employee_no: str) -> dict:
     return {"data": data, "backups": backups}
 
 
-def _held(repo: FolderRepository, employee_no: str) -> bool:
+def _held(repo: FolderStorage, employee_no: str) -> bool:
     try:
         person_data(repo, employee_no)
     except NotFoundError:
@@ -236,7 +236,7 @@ def _held(repo: FolderRepository, employee_no: str) -> bool:
     return True
 
 
-def _identify(repo: FolderRepository, employee_no: str) -> Identity:
+def _identify(repo: FolderStorage, employee_no: str) -> Identity:
     """The person's employee number and every name and address found for them (the database,
     its audit log, every backup), under a new pseudonym."""
     if not _held(repo, employee_no):
@@ -292,7 +292,7 @@ def _names_in_backup(folder: Path, employee_no: str) -> set[str]:
     return found | _names_in_audit([e for e in entries if isinstance(e, dict)], employee_no)
 
 
-def _erase(repo: FolderRepository, identity: Identity) -> dict[str, int]:
+def _erase(repo: FolderStorage, identity: Identity) -> dict[str, int]:
     """Every step of the erasure after it was written down; each may run again."""
     repo.erasing = True
     try:
@@ -308,7 +308,7 @@ def _erase(repo: FolderRepository, identity: Identity) -> dict[str, int]:
     return dict(counts)
 
 
-def _erase_in_database(repo: FolderRepository, identity: Identity) -> Counter[str]:
+def _erase_in_database(repo: FolderStorage, identity: Identity) -> Counter[str]:
     """The database's own files, in one journaled commit; then the lines set aside as torn."""
     for log in repo.logs.values():
         log.prepare_append()  # a torn last line goes to `<log>.torn`, handled below

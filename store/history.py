@@ -9,7 +9,7 @@ A file shorter than recorded, missing, or whose recorded bytes no longer match t
 has lost saved records: it is refused, never written over. The checksum costs no extra pass:
 it is the running CRC-32 the reader keeps anyway (also what the history snapshot is checked
 against). A database written before lengths were recorded (schema 1) has them recorded when
-it is opened (store.migrations); until then, as in a read-only copy, every complete line is read.
+it is opened (store.folder.migrations); until then, as in a read-only copy, every complete line is read.
 
 A reader remembers the last bytes it read; if they changed, the file was edited or replaced
 rather than appended to, and it is read again from the start (and refused if now damaged).

@@ -67,7 +67,7 @@ def store_exists(target: str | Path | None) -> bool:
     target = resolve_target(target)
     if is_url(target):
         return True  # a server database is made by `kapabel migrate`, never on the fly
-    from store.migrations import V0_FILE
+    from store.folder.migrations import V0_FILE
     from store.repository import JOURNAL_FILE, META_FILE
 
     return any((Path(target) / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE))

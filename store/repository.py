@@ -68,7 +68,16 @@ class FolderRepository(Repository):
         cls, path: Path | str, *, create: bool = False, user: str | None = None
     ) -> FolderRepository:
         """Open (and with `create`, make) a database; CorruptFileError if a file is damaged."""
-        return cls(FolderStorage.open(path, create=create, user=user, initialise=write_digcomp))
+        from store.erasure import finish_erasure
+
+        storage = FolderStorage.open(
+            path,
+            create=create,
+            user=user,
+            initialise=write_digcomp,
+            finish_erasure=finish_erasure,
+        )
+        return cls(storage)
 
     @property
     def _version(self) -> Version:

@@ -109,9 +109,12 @@ class FolderLocking:
         (under the lock, after loading it); True if there was one."""
         if self.erasing or self.read_only or not (self.path / ERASURE_FILE).exists():
             return False
-        from store.erasure import finish_erasure
-
-        self.finished_erasure = finish_erasure(self)
+        if self.finish_erasure is None:
+            raise StoreError(
+                f"{self.path / ERASURE_FILE}: an erasure was interrupted; open the database "
+                "with Kapabel to finish it"
+            )
+        self.finished_erasure = self.finish_erasure(self)
         return True
 
     def _apply_journal(self, journal: dict, journal_path: Path | None = None) -> None:

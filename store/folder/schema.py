@@ -20,7 +20,7 @@ class FolderSchema:
 
     def _prepare_schema(self) -> bool:
         """Read meta, migrate an older database; True when the folder is a brand-new database."""
-        from store import migrations
+        from store.folder import migrations
 
         meta_path = self.path / META_FILE
         data, signature = read_pinned(meta_path, self.meta_pin)

@@ -38,12 +38,12 @@ from store.folder.layout import (
     recorded,
 )
 from store.folder.locking import FolderLocking
+from store.folder.migrations import V0_FILE
 from store.folder.reading import FolderReading
 from store.folder.schema import FolderSchema
 from store.folder.snapshots import FolderSnapshots
 from store.folder.whole_files import FolderWholeFiles
 from store.history import HistoryLog, encode_lines
-from store.migrations import V0_FILE
 from store.models import REGISTER_MODELS, Entity
 from store.register import RegisterTable, read_pinned
 from store.storage import Change, Version, current_user
@@ -81,6 +81,8 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         """How many history rows came from the snapshot (the rest from the JSON lines)."""
         self.erasing = False
         """True while this repository erases a person (see `store.erasure`)."""
+        self.finish_erasure: Callable[[FolderStorage], dict] | None = None
+        """What finishes an erasure a crash interrupted (given by whoever opens the folder)."""
         self.finished_erasure: dict | None = None
         """An erasure a crash had interrupted, finished by this repository (what it erased)."""
         self.read_only = False
@@ -96,11 +98,14 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         create: bool = False,
         user: str | None = None,
         initialise: Callable[[FolderStorage], None] | None = None,
+        finish_erasure: Callable[[FolderStorage], dict] | None = None,
     ) -> FolderStorage:
         """Open (and with `create`, make) a database; CorruptFileError if a file is damaged.
 
         A new database is given its first content by `initialise` (under the lock, before
-        anyone else can open it): the repository writes DigComp there.
+        anyone else can open it): the repository writes DigComp there. An erasure a crash
+        interrupted is finished by `finish_erasure` (`store.erasure.finish_erasure`; without
+        it, such a database is refused), whenever the lock is taken.
         """
         path = Path(path)
         if path.exists() and not path.is_dir():
@@ -116,6 +121,7 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
             except OSError as error:
                 raise DiskError(error, path) from error
         repo = cls(path, user=user)
+        repo.finish_erasure = finish_erasure
         repo.read_only = not can_write(path)
         if not any((path / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE)):
             repo._check_empty_folder()  # before the lock file is made among someone's files

@@ -21,7 +21,10 @@ def module_imports(package: str) -> dict[str, set[str]]:
         found = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                candidates = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+                # `from store import snapshot` imports the submodule, not the package's names
+                subs = [f"{node.module}.{a.name}" for a in node.names]
+                names = [a.name for a in node.names if f"{node.module}.{a.name}" not in modules]
+                candidates = [*subs, *([node.module] if names else [])]
             elif isinstance(node, ast.Import):
                 candidates = [alias.name for alias in node.names]
             else:
@@ -43,5 +46,14 @@ def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
 
 def test_migrations_do_not_import_the_repository() -> None:
     graph = module_imports("store")
-    assert "store.migrations" in graph["store.repository"] | reachable(graph, "store.repository")
-    assert "store.repository" not in reachable(graph, "store.migrations")
+    assert "store.folder.migrations" in reachable(graph, "store.repository")
+    assert "store.repository" not in reachable(graph, "store.folder.migrations")
+
+
+def test_the_folder_does_not_import_the_erasure_that_imports_the_folder() -> None:
+    """The folder finishes an interrupted erasure with the function it was opened with."""
+    graph = module_imports("store")
+    assert any(m.startswith("store.folder.") for m in reachable(graph, "store.erasure"))
+    for module in graph:
+        if module.startswith("store.folder"):
+            assert "store.erasure" not in reachable(graph, module), module
