@@ -108,29 +108,33 @@ class FolderWholeFiles:
 
     def backup(self, into: Path | None = None) -> Path:
         """Copy every data file to `backups/<UTC time>/` (owner-only); the new folder. With
-        `into`, to that folder instead (made; it must not exist yet): a folder database.
+        `into`, to that new folder instead (a folder database anyone can open).
 
         Made under the lock, so it is a consistent picture; the folder gets its final name only
-        when complete, so `newest_backup` never points to half a backup.
+        when complete (it is made beside it), so `newest_backup` never points to half a backup.
         """
         self._refuse_if_read_only()
         with self._locked():
             self._recover()
             self._finish_erasure()
-            folder = self.path / BACKUP_DIR
-            ensure_private_dir(folder)
-            remove_partial_backups(self.path)
-            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            partial = folder / f".{stamp}{PARTIAL_SUFFIX}"
+            if into is None:
+                folder = self.path / BACKUP_DIR
+                ensure_private_dir(folder)
+                remove_partial_backups(self.path)
+                target = folder / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            else:
+                target = Path(into)
+                folder = target.parent
+                if target.exists():
+                    raise StoreError(f"{target} exists already: a backup goes into a new folder")
+                folder.mkdir(parents=True, exist_ok=True)  # not made private: it is the user's
+            partial = folder / f".{target.name}{PARTIAL_SUFFIX}"
             ensure_private_dir(partial)
             skipped = {JOURNAL_FILE, ERASURE_FILE}
             for file in sorted(self.path.iterdir()):
                 if file.is_file() and not file.name.startswith(".") and file.name not in skipped:
                     copy_private(file, partial / file.name)
             fsync_dir(partial)
-            target = folder / stamp if into is None else Path(into)
-            if into is not None:
-                ensure_private_dir(target.parent)
             os.replace(partial, target)
             fsync_dir(folder)
             return target

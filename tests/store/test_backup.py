@@ -69,3 +69,23 @@ def test_a_folder_that_is_not_a_backup_is_refused(repo: FolderRepository, tmp_pa
     (other / "passwords.txt").unlink()
     with pytest.raises(StoreError, match=r"not a Kapabel backup \(no meta.json\)"):
         restore(repo, other)
+
+
+def test_a_backup_into_a_given_folder_is_a_private_database_anyone_can_open(
+    repo: FolderRepository, tmp_path
+) -> None:
+    import stat
+
+    populate(repo)
+    target = repo.storage.backup(tmp_path / "portable" / "copy")
+    assert target == tmp_path / "portable" / "copy"
+    copy = FolderRepository.open(target)
+    for name in ("departments", "staff", "training_plans", "robots"):
+        assert copy.ds.table(name) == repo.ds.table(name)
+    assert copy.ds.assessments == repo.ds.assessments
+    assert copy.audit_entries() == repo.audit_entries()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in target.iterdir() if p.is_file()} == {0o600}
+    assert not (repo.path / "backups").exists()  # not among the database's own backups
+    with pytest.raises(StoreError, match="exists already"):
+        repo.storage.backup(target)
