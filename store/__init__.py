@@ -1,7 +1,8 @@
 """Kapabel's data layer: pydantic models, the database folder, importers and demo data.
 
 Nothing here imports Textual or `reports`: dependencies point down only (docs/architecture.md).
-Code above `store` opens a database with `open_store` and works on the `Repository` it returns.
+Code above `store` opens a database with `open_store` and works on the `Repository` it returns;
+a backend's classes (the folder's, PostgreSQL's) are not part of this public entry.
 """
 
 from store.dataset import AssessmentRow, Dataset
@@ -22,7 +23,7 @@ from store.opening import (
     store_exists,
     target_name,
 )
-from store.repository import FolderRepository, Repository, Transaction
+from store.unit_of_work import Repository, Transaction
 
 __all__ = [
     "AssessmentRow",
@@ -30,7 +31,6 @@ __all__ = [
     "CorruptFileError",
     "Dataset",
     "DiskError",
-    "FolderRepository",
     "InUseError",
     "NotFoundError",
     "Repository",
