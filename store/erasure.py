@@ -198,7 +198,10 @@ def _text(value: object) -> str:
 # ------------------------------------------------------------------ erasing, start to end
 def erase_person(repo: FolderStorage, employee_no: str) -> dict:
     """Erase everything about one person, backups included; what was removed (counts) and the
-    pseudonym. NotFoundError when nothing about them is held anywhere (then nothing changes)."""
+    pseudonym. NotFoundError when nothing about them is held anywhere (then nothing changes).
+    A server database erases in its own way, in one transaction (`store.postgres.erasure`)."""
+    if getattr(repo, "path", None) is None:
+        return repo.erase_person(employee_no)
     with repo.exclusive():  # finishes an erasure a crash interrupted, first
         identity = _identify(repo, employee_no)
         atomic_write(repo.path / ERASURE_FILE, identity.to_json())  # before touching anything
@@ -218,6 +221,8 @@ def finish_erasure(repo: FolderStorage) -> dict:
 def erasure_scope(repo: FolderStorage, employee_no: str) -> dict:
     """What an erasure of `employee_no` would find: `data` (as `person_data`, None when the
     database holds nothing) and `backups` (how many hold them); NotFoundError when nothing."""
+    if getattr(repo, "path", None) is None:
+        return repo.erasure_scope(employee_no)  # a server database
     try:
         data = person_data(repo, employee_no)
     except NotFoundError:

@@ -59,6 +59,17 @@ class PostgresRepository(Repository):
         os.replace(partial, target)
         return target
 
+    def erasure_scope(self, employee_no: str) -> dict:
+        from store.postgres.erasure import erasure_scope
+
+        return erasure_scope(self, employee_no)
+
+    def erase_person(self, employee_no: str) -> dict:
+        """Erase one person in one transaction (`store.postgres.erasure`)."""
+        from store.postgres.erasure import erase_person
+
+        return erase_person(self, employee_no)
+
     def __getattr__(self, name: str):
         """What callers ask only of a folder's repository: one readable refusal."""
         if name.startswith("_") or name == "storage":

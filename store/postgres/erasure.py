@@ -1,0 +1,128 @@
+"""Erasing one person from a PostgreSQL database: the same rules as the folder's
+(`store.erasure`: what goes, what is pseudonymised, what the audit log keeps), applied in ONE
+transaction -- the history rewritten (the only path the insert-only triggers allow), the
+register changed, the erasure's audit entry added -- so nobody ever sees it half done, and a
+crash leaves the person wholly there or wholly erased. Then the folder backups `kapabel backup`
+made of this database are erased the same way as a folder's backups.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import secrets
+from collections import Counter
+
+from store.erasure import (
+    _OWN_COUNT,
+    Identity,
+    _audit_eraser,
+    _backup_folders,
+    _backup_holds,
+    _erase_in_folder,
+    _fitted,
+    _history_eraser,
+    _is_own,
+    _names_in_audit,
+    _scrub_record,
+)
+from store.errors import NotFoundError
+from store.models import MODELS_BY_TABLE, REGISTER_MODELS, STORED_CONTEXT
+from store.person import person_data
+from store.storage import HISTORY_NAMES, Change, apply_change
+
+
+def erasure_scope(repo, employee_no: str) -> dict:
+    """What an erasure would find (as `store.erasure.erasure_scope`); NotFoundError if nothing."""
+    repo.refresh()
+    try:
+        data = person_data(repo, employee_no)
+    except NotFoundError:
+        data = None
+    backups = sum(_backup_holds(f, employee_no) for f in _backup_folders(repo.backup_home))
+    if data is None and not backups:
+        raise NotFoundError("staff", employee_no)
+    return {"data": data, "backups": backups}
+
+
+def erase_person(repo, employee_no: str) -> dict:
+    """Erase the person everywhere in one transaction, then in the backups; the pseudonym and
+    what was removed. NotFoundError (nothing changes) when nothing about them is held."""
+    erasure_scope(repo, employee_no)
+    counts: Counter[str] = Counter()
+    with repo.storage.writing() as session:
+        audit = list(repo.storage.history_records("audit"))
+        data = session.version.data
+        identity = _identity(repo, employee_no, audit)
+        plans = {key for key, plan in data.training_plans.items() if plan.staff == employee_no}
+        plans |= _plans_in_audit(audit, employee_no)
+        change = _register_change(data, identity, counts)
+        for name in HISTORY_NAMES:
+            eraser = (
+                _audit_eraser(identity, plans, counts)
+                if name == "audit"
+                else _history_eraser(name, identity, counts)
+            )
+            session.rewrite_history(name, _without(eraser))
+        change = dataclasses.replace(change, appends={"audit": [identity.audit_entry()]})
+        session.commit(change, apply_change(session.version.data, change))
+    repo.refresh()
+    counts["backups rewritten"] = sum(
+        _erase_in_folder(folder, identity) for folder in _backup_folders(repo.backup_home)
+    )
+    return {"pseudonym": identity.pseudonym, "counts": dict(counts)}
+
+
+def _identity(repo, employee_no: str, audit: list[dict]) -> Identity:
+    texts = _names_in_audit(audit, employee_no)
+    staff = repo.ds.staff.get(employee_no)
+    if staff is not None:
+        texts |= {staff.name, staff.email or ""}
+    texts.discard("")
+    return Identity(
+        employee_no=employee_no,
+        pseudonym=f"ERASED-{secrets.token_hex(4)}",
+        texts=frozenset(texts),
+        at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        user=repo.user,
+    )
+
+
+def _plans_in_audit(audit: list[dict], employee_no: str) -> set[str]:
+    """Ids of the person's plans known only from the audit log (a plan deleted since)."""
+    plans = set()
+    for entry in audit:
+        changes = entry.get("changes")
+        staff = changes.get("staff") if isinstance(changes, dict) else None
+        if entry.get("entity") == "training_plans" and employee_no in (staff or []):
+            plans.add(entry.get("key"))
+    return plans
+
+
+def _register_change(data, identity: Identity, counts: Counter) -> Change:
+    upserts: dict[str, dict] = {}
+    deletes: dict[str, set[str]] = {}
+    for model in REGISTER_MODELS:
+        table = model.table
+        for key, record in data.table(table).items():
+            stored = record.model_dump(mode="json")
+            if _is_own(table, stored, identity):
+                counts[_OWN_COUNT[table]] += 1
+                deletes.setdefault(table, set()).add(key)
+                continue
+            scrubbed = _scrub_record(table, stored, identity)
+            if scrubbed != stored:
+                counts["robots"] += table == "robots"
+                fitted = _fitted(table, scrubbed)
+                upserts.setdefault(table, {})[key] = MODELS_BY_TABLE[table].model_validate(
+                    fitted, context=STORED_CONTEXT
+                )
+    return Change(upserts=upserts, deletes={t: frozenset(k) for t, k in deletes.items()})
+
+
+def _without(eraser):
+    def transform(records: list[dict]) -> list[dict]:
+        kept = (eraser(record) for record in records)
+        return [record for record in kept if record is not None]
+
+    return transform

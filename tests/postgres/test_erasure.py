@@ -1,0 +1,82 @@
+"""`kapabel person erase` on PostgreSQL: the folder's rules, in one transaction, backups too."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from store import open_store
+from store.importing import KINDS
+from store.postgres.migrate import migrate
+from tui.cli import main
+
+psycopg = pytest.importorskip(
+    "psycopg", reason="psycopg is not installed: pip install -e '.[test]'"
+)
+
+
+def _everything_stored(url: str) -> str:
+    """Every row of every table, as text."""
+    with psycopg.connect(url) as conn:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            )
+        ]
+        return "\n".join(
+            str(row) for table in tables for row in conn.execute(f"SELECT * FROM {table}")
+        )
+
+
+def _exports(target, capsys) -> dict[str, str]:
+    outputs = {}
+    for kind in KINDS:
+        assert main(["export", kind, "--db", str(target)]) == 0
+        outputs[kind] = re.sub(r"ERASED-[0-9a-f]+", "ERASED", capsys.readouterr().out)
+    return outputs
+
+
+def test_erasing_a_person_on_a_server_leaves_no_trace_of_them(
+    pg_url: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = tmp_path / "demo"
+    assert main(["demo", "--db", str(folder), "--staff", "20", "--no-open"]) == 0
+    migrate(pg_url, user="hr")
+    assert main(["copy", str(folder), pg_url, "--replace"]) == 0
+    repo = open_store(pg_url)
+    owners = {robot.owner for robot in repo.ds.robots.values()} - {None}
+    person = next(
+        s
+        for s in sorted(repo.ds.staff.values(), key=lambda s: s.employee_no)
+        if s.employee_no in owners
+    )
+    repo.storage.close()
+    assert main(["backup", "--db", pg_url]) == 0
+    backup = Path(capsys.readouterr().out.split("backup written to ", 1)[1].strip())
+    assert person.name in _everything_stored(pg_url)
+
+    assert main(["person", "erase", person.employee_no, "--yes", "--db", pg_url]) == 0
+    assert main(["person", "erase", person.employee_no, "--yes", "--db", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "ERASED-" in out and "1 backups rewritten" in out
+
+    stored = _everything_stored(pg_url)
+    assert person.name not in stored and f"'{person.employee_no}'" not in stored
+    assert person.name.encode() not in b"".join(p.read_bytes() for p in backup.iterdir())
+    repo = open_store(pg_url)
+    assert person.employee_no not in repo.ds.staff
+    assert all(r.staff != person.employee_no for r in repo.ds.assessments)
+    assert repo.audit_entries()[-1].action == "erase"
+    assert repo.problems() == []
+    repo.storage.close()
+    # the same rules as a folder's (each erasure draws its own pseudonym)
+    assert _exports(pg_url, capsys) == _exports(folder, capsys)
+
+    assert main(["person", "erase", person.employee_no, "--yes", "--db", pg_url]) == 0
+    assert "nothing is held" in capsys.readouterr().out
+    with psycopg.connect(pg_url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("DELETE FROM audit")  # the history is insert-only again
