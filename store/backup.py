@@ -140,6 +140,8 @@ def find_backup(db: Path, path: Path | str) -> Path:
 
 def restore(repo: FolderRepository, path: Path) -> Path:
     """Put backup `path` back; returns the backup made of the state it replaced."""
+    if getattr(repo, "path", None) is None:
+        return repo.restore(path)  # a server database: one transaction (store.postgres)
     path = find_backup(repo.path, path)
     allowed = {META_FILE, *(t.path.name for t in repo.tables.values())}
     allowed |= {log.path.name for log in repo.logs.values()}

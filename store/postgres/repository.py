@@ -59,6 +59,47 @@ class PostgresRepository(Repository):
         os.replace(partial, target)
         return target
 
+    def restore(self, path: Path | str) -> Path:
+        """Put a folder backup back (a path, or a name in `backup_home`'s backups): checked
+        first, the current state kept as a backup, then the whole database replaced in one
+        transaction and the restore audited; the backup of the replaced state."""
+        import shutil
+        import tempfile
+
+        from store.auditlog import new_entry
+        from store.backup import check_backup, keep_count, make_backup, read_backup
+        from store.copying import copy_database
+        from store.models import REGISTER_MODELS, AuditAction
+        from store.repository import BACKUP_DIR, HISTORY_FILES, META_FILE, FolderRepository
+        from store.storage import Change
+
+        path = Path(path).expanduser()
+        if not path.exists() and len(path.parts) == 1:
+            path = self.backup_home / BACKUP_DIR / path
+        allowed = {
+            META_FILE,
+            *HISTORY_FILES.values(),
+            *(f"{m.table}.json" for m in REGISTER_MODELS),
+        }
+        contents = read_backup(path, allowed)
+        scratch = Path(tempfile.mkdtemp(prefix="kapabel-restore-")) / "db"
+        try:
+            problems = check_backup(contents, scratch)
+            if problems:
+                raise StoreError(
+                    f"{path}: not restored, it has problems: " + "; ".join(problems[:10])
+                )
+            kept = make_backup(self, keep=keep_count() + 1)
+            source = FolderRepository.open(scratch, user=self.user)
+            copy_database(source, self, replace=True)
+        finally:
+            shutil.rmtree(scratch.parent, ignore_errors=True)
+        note = new_entry(self, AuditAction.RESTORE, "*", path.name, {"kept": [None, kept.name]})
+        with self.storage.writing() as session:
+            session.commit(Change(appends={"audit": [note]}), session.version.data)
+        self.refresh()
+        return kept
+
     def erasure_scope(self, employee_no: str) -> dict:
         from store.postgres.erasure import erasure_scope
 

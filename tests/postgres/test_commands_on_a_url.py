@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from store import open_store
+from store.models import Department
 from store.postgres.migrate import migrate
 from tui.cli import main
 
@@ -47,27 +48,6 @@ def test_check_report_export_and_audit_read_a_url(pg_url: str, monkeypatch, caps
         assert capsys.readouterr().out, argv
 
 
-def test_restore_which_only_a_folder_can_do_yet_is_refused_in_one_line(
-    pg_url: str, tmp_path: Path, capsys
-) -> None:
-    migrate(pg_url, user="hr")
-    main(["demo", "--db", pg_url, "--staff", "4", "--no-open"])
-    repo = open_store(pg_url)
-    employee = sorted(repo.ds.staff)[0]
-    repo.storage.close()
-    staff_csv = tmp_path / "staff.csv"
-    assert main(["export", "staff", "--db", pg_url, "--output", str(staff_csv)]) == 0
-    capsys.readouterr()
-    assert main(["import", "staff", str(staff_csv), "--db", pg_url]) == 0  # export -> import
-    capsys.readouterr()
-    assert main(["restore", "some-backup", "--db", pg_url]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "not possible on a PostgreSQL database yet" in err
-    repo = open_store(pg_url)
-    assert employee in repo.ds.staff and len(repo.ds.staff) == 4
-    repo.storage.close()
-
-
 def test_the_apps_daily_backup_leaves_a_server_database_to_its_server(pg_url: str) -> None:
     """The app makes a folder's daily backup when it opens; a server's are pg_dump's."""
     from store.backup import daily_backup
@@ -102,3 +82,35 @@ def test_backup_of_a_server_database_is_a_folder_database(
     second = Path(capsys.readouterr().out.removeprefix("backup written to ").strip())
     assert second.exists() and not first.exists()  # --keep 1
     assert [p.name for p in second.parent.iterdir()] == [second.name]
+
+
+def test_restore_puts_a_backup_back_on_a_server_database(
+    pg_url: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    migrate(pg_url, user="hr")
+    main(["demo", "--db", pg_url, "--staff", "6", "--no-open"])
+    assert main(["backup", "--db", pg_url]) == 0
+    backup = Path(capsys.readouterr().out.split("backup written to ", 1)[1].strip())
+    before = {kind: _export(kind, pg_url, capsys) for kind in ("staff", "departments")}
+    repo = open_store(pg_url, user="hr")
+    repo.put(Department(code="NEW", name="Made after the backup"))
+    repo.storage.close()
+
+    assert main(["restore", backup.name, "--db", pg_url]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"restored {backup.name}")
+    assert {kind: _export(kind, pg_url, capsys) for kind in before} == before
+    repo = open_store(pg_url)
+    assert "NEW" not in repo.ds.departments
+    last = repo.audit_entries()[-1]
+    assert (last.action, last.key) == ("restore", backup.name)
+    repo.storage.close()
+
+    assert main(["restore", "no-such-backup", "--db", pg_url]) == 1
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def _export(kind: str, target: str, capsys) -> str:
+    assert main(["export", kind, "--db", target]) == 0
+    return capsys.readouterr().out
