@@ -80,10 +80,13 @@ def raw_entries(repo: Repository) -> list[dict]:
 
 
 def describe(entry: dict) -> str:
-    """One line for a person: what changed, field by field."""
-    changes = entry.get("changes") or {}
+    """One line for a person: what changed, field by field (long values shortened), or what a
+    summary entry (an import, the demo) counted, in words."""
+    counts = summary_counts(entry)
+    if counts is not None:
+        return counts_in_words(counts)
     parts = []
-    for name, value in changes.items():
+    for name, value in (entry.get("changes") or {}).items():
         if isinstance(value, list) and len(value) == 2 and value[0] is None:
             parts.append(f"{name}={_short(value[1])}")
         elif isinstance(value, list) and len(value) == 2 and value[1] is None:
@@ -93,6 +96,58 @@ def describe(entry: dict) -> str:
         else:
             parts.append(f"{name}: {_short(value)}")
     return "; ".join(parts)
+
+
+def change_lines(entry: dict) -> list[str]:
+    """Every changed field whole, one `field: old → new` line each (— where there was or is
+    nothing), or a summary entry's counts in words: what the entry's details show."""
+    counts = summary_counts(entry)
+    if counts is not None:
+        return [counts_in_words(counts)]
+    lines = []
+    for name, value in (entry.get("changes") or {}).items():
+        if isinstance(value, list) and len(value) == 2:
+            lines.append(f"{name}: {_whole(value[0])} → {_whole(value[1])}")
+        else:
+            lines.append(f"{name}: {_whole(value)}")
+    return lines
+
+
+_DONE = {"create": "created", "update": "updated", "delete": "deleted", "deactivate": "deactivated"}
+
+
+def summary_counts(entry: dict) -> dict[str, int] | None:
+    """A summary entry's counts (`{"create:staff": 3}`), or None for an entry about one record.
+
+    A transaction with a summary (the demo, a new database) audits one entry counting its
+    changes instead of one per record."""
+    counts = (entry.get("changes") or {}).get("counts")
+    if isinstance(counts, list) and len(counts) == 2 and counts[0] is None:
+        counts = counts[1]
+    if entry.get("entity") != "*" or not isinstance(counts, dict):
+        return None
+    return counts
+
+
+def counts_in_words(counts: dict[str, int]) -> str:
+    """`{"create:staff": 3, "update:staff": 2}` as "3 staff created, 2 staff updated"."""
+    parts = []
+    for what, count in counts.items():
+        action, _, entity = str(what).partition(":")
+        done = _DONE.get(action, action)
+        parts.append(f"{count} {entity.replace('_', ' ')} {done}".replace("  ", " "))
+    return ", ".join(parts) or "nothing changed"
+
+
+def _whole(value: object) -> str:
+    """A stored value as a person reads it: lists comma-separated, nothing as —."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(_whole(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_whole(v)}" for k, v in value.items()) or "—"
+    return str(value)
 
 
 def _short(value: object, width: int = 60) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from store import open_store
 from store.repository import FolderRepository
 from tests.iohelpers import EMPLOYEE_NO, NAME, folder_hashes, populate
 from tui.cli import main
@@ -123,3 +124,15 @@ def test_audit_filters_by_employee_and_date(db, capsys) -> None:
     assert not any(f"staff {EMPLOYEE_NO}" in line for line in lines)
     assert main(["audit", "--db", str(db), "--since", "2999-01-01"]) == 0
     assert capsys.readouterr().out == "no audit entries match\n"
+
+
+def test_audit_tells_a_summary_entry_in_words(db, capsys) -> None:
+    """A new database's one summary entry counts what it created: in words, never a dict."""
+    frameworks = {c.framework for c in open_store(db).ds.competencies.values()}
+    built_in = sum(c.framework == "DIGCOMP" for c in open_store(db).ds.competencies.values())
+    assert "DIGCOMP" in frameworks
+    assert main(["audit", "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    summary = next(line for line in lines if "import * new database" in line)
+    assert f"({built_in} competencies created, 1 frameworks created)" in summary
+    assert "{" not in summary and "counts" not in summary

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store.auditlog import about_employee, describe, filter_entries
+from store.auditlog import about_employee, change_lines, describe, filter_entries
 
 ENTRIES = [
     {
@@ -56,3 +56,28 @@ def test_describe_says_what_changed() -> None:
         "",
         "name was Leder",
     ]
+
+
+SUMMARY = {
+    "at": "2026-05-01T10:00:00+00:00",
+    "action": "import",
+    "entity": "*",
+    "key": "demo municipality, seed 1, 3 staff",
+    "changes": {"counts": [None, {"create:staff": 3, "update:training_plans": 2}]},
+}
+
+
+def test_a_summary_entry_is_told_in_words_not_as_a_dict() -> None:
+    assert describe(SUMMARY) == "3 staff created, 2 training plans updated"
+    assert change_lines(SUMMARY) == ["3 staff created, 2 training plans updated"]
+
+
+def test_change_lines_show_every_field_whole_old_to_new() -> None:
+    long = "x" * 200
+    entry = {
+        "entity": "staff",
+        "key": "E1",
+        "changes": {"name": ["Åse", long], "email": [None, "a@b"]},
+    }
+    assert change_lines(entry) == [f"name: Åse → {long}", "email: — → a@b"]
+    assert change_lines(ENTRIES[1]) == ["operators: E2 → E2, E1"]

@@ -332,3 +332,56 @@ async def test_a_name_two_people_share_says_so_in_the_audit_log(repo: FolderRepo
         status = " ".join(str(app.screen.query_one("#status", Static).render()).split())
         assert "names 2" in status and "E2" in status and "E3" in status, status
         assert "F2" in status, status
+
+
+LONG_NAME = "Team for [bold]digital[/bold] service " + " ".join(f"word{n}" for n in range(30))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_an_audit_entry_fits_the_width_and_opens_whole(repo: FolderRepository, size) -> None:
+    """The changes column is on screen within the width; Enter shows every changed field whole,
+    `old → new` on its own line, markup as typed; Escape goes back to the entries."""
+    from store.models import Role
+    from tests.tui.helpers import screen_lines, screen_words
+    from tui.screens.audit import AuditEntryScreen
+    from tui.screens.help import HelpScreen
+
+    populate(repo)
+    with repo.transaction() as tx:
+        tx.put(Role(code="R1", name=LONG_NAME))
+    app = KapabelApp(repo)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("7")
+        table = app.screen.query_one("#entries", DataTable)
+        await settle(pilot, lambda: table.row_count > 0)
+        header = next(line for line in screen_lines(pilot) if "when (UTC)" in line)
+        assert "what changed" in header
+        newest = next(line for line in screen_lines(pilot) if " R1 " in line)
+        assert "name: Sagsbehandler -> Team" in newest  # the changes begin on screen
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= size[0]
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen) and "Open entry" in screen_words(pilot)
+        await pilot.press("escape")
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, AuditEntryScreen))
+        box = app.screen.query_one("#entry-details").region
+        shown = [line[box.x : box.right] for line in screen_lines(pilot)[box.y : box.bottom]]
+        assert f"name: Sagsbehandler → {LONG_NAME}" in " ".join(" ".join(shown).split())
+        words = screen_words(pilot)
+        assert "Open entry" not in words and "Close" in words  # its own keys in the footer
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, AuditScreen))
+        assert app.screen.focused is table
+
+
+async def test_the_audit_log_tells_a_summary_entry_in_words(repo: FolderRepository) -> None:
+    """The new database's summary entry (its DigComp framework) counts in words, not a dict."""
+    from tests.tui.helpers import screen_words
+
+    app = KapabelApp(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("7")
+        table = app.screen.query_one("#entries", DataTable)
+        await settle(pilot, lambda: table.row_count > 0)
+        assert "competencies created" in screen_words(pilot)
+        assert "counts" not in screen_words(pilot)

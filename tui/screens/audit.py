@@ -3,7 +3,8 @@
 The log can hold millions of entries, so it is read and filtered in a worker and the table shows
 at most `PAGE` rows: narrow the filter to see older entries. One of the app's screens (key 7): it
 opens with the focus on the entries, so the number keys switch screens; `/` goes to the filters
-and Escape back to the entries.
+and Escape back to the entries. The columns fit the width, the changes taking what is left; Enter
+opens an entry whole (every changed field on its own line), Escape closes it.
 """
 
 from __future__ import annotations
@@ -14,18 +15,89 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.events import Key
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
-from store.auditlog import describe, filter_entries, raw_entries
+from store.auditlog import change_lines, describe, filter_entries, raw_entries
 from store.lookup import AmbiguousReference, ReferenceProblem
 from tui.forms.picker import PickerInput
 from tui.screens.base import DataScreen
+from tui.widgets.columns import CELL_PADDING, SCROLLBAR
 from tui.widgets.footer import KeysFooter
+from tui.widgets.person_cells import one_line
 
 PAGE = 300
+COLUMNS = ("when (UTC)", "who", "action", "entity", "key", "what changed")
+WIDEST = {"who": 10, "action": 10, "entity": 14, "key": 18}
+"""The most room a column gets before the changes do: longer text is cut (Enter shows it)."""
+NARROWEST = {"when (UTC)": 10, "who": 5, "action": 6, "entity": 8, "key": 8}
+CHANGES_WANT = 30
+
+
+def column_widths(total: int, rows: list[list[str]]) -> dict[str, int]:
+    """Each column as wide as its text (up to `WIDEST`), the changes taking what is left; when
+    that is under `CHANGES_WANT`, the others give room down to `NARROWEST` (the time first)."""
+    widths = {"when (UTC)": 19}
+    for index, name in enumerate(COLUMNS[1:5], start=1):
+        longest = max((len(row[index]) for row in rows), default=0)
+        widths[name] = max(min(WIDEST[name], max(longest, len(name))), NARROWEST[name])
+    room = total - CELL_PADDING * len(COLUMNS) - SCROLLBAR
+    for name in ("when (UTC)", "key", "entity", "who", "action"):
+        short = CHANGES_WANT - (room - sum(widths.values()))
+        if short > 0:
+            narrower = max(NARROWEST[name], widths[name] - short)
+            if name == "when (UTC)":  # the date with the time to the minute, or the date
+                narrower = 16 if narrower > 10 else 10
+            widths[name] = narrower
+    widths["what changed"] = max(10, room - sum(widths.values()))
+    return widths
+
+
+def entry_cells(entry: dict) -> list[str]:
+    """An entry's cells as plain text, before they are fitted to their columns."""
+    at = str(entry.get("at", "")).replace("T", " ")[:19]
+    cells = [at, *(entry.get(name) for name in ("user", "action", "entity", "key"))]
+    return [str(c or "") for c in cells] + [describe(entry)]
+
+
+def entry_details(entry: dict) -> Text:
+    """The whole entry: when, who, what, then each changed field on its own line (never markup)."""
+    at = str(entry.get("at", "")).replace("T", " ")[:19]
+    text = Text(f"{entry.get('action', '')} {entry.get('entity', '')} ", style="bold")
+    text.append(str(entry.get("key", "")), style="bold")
+    text.append(f"\n{at} UTC by {entry.get('user', '')}\n\n")
+    lines = change_lines(entry) or ["(no fields recorded)"]
+    text.append("\n".join(lines))
+    return text
+
+
+class AuditEntryScreen(ModalScreen[None]):
+    """One audit entry whole, every changed field on its own line; Escape goes back."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("f1", "app.help", "Help"),
+    ]
+    DEFAULT_CSS = """
+    AuditEntryScreen { align: center middle; background: $background 60%; }
+    AuditEntryScreen > VerticalScroll {
+        width: 100; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    """
+    TITLE = "Audit entry"
+
+    def __init__(self, entry: dict) -> None:
+        super().__init__()
+        self.entry = entry
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(entry_details(self.entry), id="entry-details")
+        yield KeysFooter()
 
 
 class AuditScreen(DataScreen):
@@ -33,6 +105,7 @@ class AuditScreen(DataScreen):
     CSS_PATH = "audit.tcss"
     AUTO_FOCUS = "#entries"
     BINDINGS = [
+        Binding("enter", "open_entry", "Open entry"),
         Binding("slash", "focus_filter", "Filter"),
         Binding("ctrl+r", "reload", "Reload"),
     ]
@@ -40,6 +113,9 @@ class AuditScreen(DataScreen):
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[dict] = []
+        self.shown: list[dict] = []
+        """The entries in the table, in its order."""
+        self.widths: dict[str, int] = {}
         self._employee_problem: str | None = None
         """Why the typed employee filter names nobody in particular (a name several share)."""
 
@@ -52,9 +128,7 @@ class AuditScreen(DataScreen):
             yield Input(placeholder="entity (staff, assessments...)", id="entity")
             yield Input(placeholder="text anywhere", id="text")
         yield Static(Text("Reading the audit log …"), id="status")
-        table = DataTable(id="entries", cursor_type="row", zebra_stripes=True)
-        table.add_columns("when (UTC)", "who", "action", "entity", "key", "what changed")
-        yield table
+        yield DataTable(id="entries", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def show_data(self) -> None:
@@ -63,6 +137,19 @@ class AuditScreen(DataScreen):
 
     def action_reload(self) -> None:
         self._load()
+
+    def action_open_entry(self) -> None:
+        table = self.query_one("#entries", DataTable)
+        if 0 <= table.cursor_row < min(len(self.shown), table.row_count):
+            self.app.push_screen(AuditEntryScreen(self.shown[table.cursor_row]))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter (or a click) on an entry opens it."""
+        event.stop()
+        self.action_open_entry()
+
+    def on_resize(self) -> None:
+        self._fill_table(keep_cursor=True)
 
     def action_focus_filter(self) -> None:
         self.query_one("#employee", Input).focus()
@@ -115,18 +202,8 @@ class AuditScreen(DataScreen):
             self.app.call_from_thread(self._show, shown)
 
     def _show(self, shown: list[dict]) -> None:
-        table = self.query_one("#entries", DataTable)
-        table.clear()
-        for entry in shown[:PAGE]:
-            at = str(entry.get("at", "")).replace("T", " ")[:19]
-            cells = [
-                at,
-                entry.get("user"),
-                entry.get("action"),
-                entry.get("entity"),
-                entry.get("key"),
-            ]
-            table.add_row(*(Text(str(c or "")) for c in cells), Text(describe(entry)))
+        self.shown = shown[:PAGE]
+        self._fill_table()
         more = len(shown) > PAGE
         status = self._employee_problem or (
             f"newest {PAGE} of more matching entries: narrow the filter to see older ones"
@@ -134,3 +211,23 @@ class AuditScreen(DataScreen):
             else f"{len(shown)} matching entries of {len(self.entries)}"
         )
         self.query_one("#status", Static).update(Text(status))
+
+    def _fill_table(self, keep_cursor: bool = False) -> None:
+        """The shown entries in columns fitted to the table's width now."""
+        table = self.query_one("#entries", DataTable)
+        rows = [entry_cells(entry) for entry in self.shown]
+        widths = column_widths(table.size.width or self.size.width or 100, rows)
+        row = table.cursor_row
+        if widths != self.widths:
+            self.widths = widths
+            table.clear(columns=True)
+            for name in COLUMNS:
+                table.add_column(name, width=widths[name], key=name)
+        else:
+            table.clear()
+        for cells in rows:
+            if widths["when (UTC)"] < 19:
+                cells[0] = cells[0][: widths["when (UTC)"]]
+            table.add_row(*(one_line(c, widths[n]) for c, n in zip(cells, COLUMNS, strict=True)))
+        if rows and keep_cursor:
+            table.move_cursor(row=min(max(row, 0), len(rows) - 1), animate=False)
