@@ -87,7 +87,7 @@ class FolderRepository(Repository):
 
     @_version.setter
     def _version(self, version: Version) -> None:
-        self.storage.version = version
+        """Nothing to do: the folder publishes every version it makes itself."""
 
     @property
     def erasing(self) -> bool:

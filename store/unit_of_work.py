@@ -61,6 +61,9 @@ class Repository:
         self.storage = storage
         self.user = user or current_user()
         self._open: Transaction | None = None
+        self._turn = threading.RLock()
+        """Refreshing and saving take turns in one process, so a refresh that finishes after
+        another thread's save never puts back the older version it read."""
         self._version = version if version is not None else storage.load()
 
     @property
@@ -87,11 +90,12 @@ class Repository:
 
     def refresh(self) -> bool:
         """Pick up what others committed; True when anything changed."""
-        newer = self.storage.refresh(self._version)
-        if newer is None:
-            return False
-        self._version = newer
-        return True
+        with self._turn:
+            newer = self.storage.refresh(self._version)
+            if newer is None:
+                return False
+            self._version = newer
+            return True
 
     @contextlib.contextmanager
     def transaction(self, summary: str | None = None) -> Iterator[Transaction]:
@@ -100,7 +104,7 @@ class Repository:
         With `summary`, the audit log gets one entry counting the changes instead of one per
         record (for generated data; imports audit every record).
         """
-        with self.storage.writing() as session:
+        with self._turn, self.storage.writing() as session:
             self._version = session.version
             tx = Transaction(self, session.version, summary)
             self._open = tx

@@ -146,3 +146,31 @@ def test_processes_reading_while_another_saves_each_read_whole_saves(
                 reader.kill()
     assert [r["mismatches"] for r in results] == [[], []]
     assert [r["versions"] for r in results] == [41, 41]
+
+
+def test_a_refresh_that_ends_after_another_threads_save_does_not_undo_it(
+    repo: FolderRepository, monkeypatch
+) -> None:
+    repo.put(Department(code="D1", name="Borgerservice"))
+    FolderRepository.open(repo.path).put(Department(code="D2", name="Teknik"))  # to refresh
+    read, go = threading.Event(), threading.Event()
+    refresh = repo.storage.refresh
+
+    def slow_refresh(known=None):
+        newer = refresh(known)
+        read.set()
+        go.wait(timeout=60)  # the save below runs here, unless it must wait its turn
+        return newer
+
+    monkeypatch.setattr(repo.storage, "refresh", slow_refresh)
+    refresher = threading.Thread(target=repo.refresh)
+    refresher.start()
+    assert read.wait(timeout=60)
+    saver = threading.Thread(target=lambda: repo.put(Department(code="D3", name="Skole")))
+    saver.start()
+    saver.join(timeout=1)
+    go.set()
+    refresher.join(timeout=60)
+    saver.join(timeout=60)
+
+    assert {"D1", "D2", "D3"} <= set(repo.ds.departments)
