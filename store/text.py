@@ -13,17 +13,28 @@ KEY_SEPARATOR = "|"
 """Joins the parts of a composite key (`Entity.key`), so no code may hold it."""
 
 _CONTROL = "\x00-\x1f\x7f-\x9f"
-_INVISIBLE = "\u200b\u2060\ufeff"  # zero-width space, word joiner, zero-width no-break space
+_INVISIBLE = (  # zero-width space, word joiner and the other invisible operators, soft hyphen,
+    # Mongolian vowel separator, zero-width no-break space, interlinear annotation marks
+    "\u00ad\u180e\u200b\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb"
+)
 _JOINERS = "\u200c\u200d"  # zero-width (non-)joiner: part of Persian and Indic spelling, emoji
-_BIDI = "\u202a-\u202e\u2066-\u2069"  # embeddings, overrides and isolates: reorder what is shown
+_BIDI = (  # marks, embeddings, overrides and isolates: reorder what is shown
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+)
+_LINE_BREAKS = "\u2028\u2029"  # line and paragraph separators: break a line where none shows
+_LOOKALIKE_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"  # look like ' '
 FORBIDDEN = {
-    "code": re.compile(f"[{re.escape(KEY_SEPARATOR)}{_CONTROL}{_INVISIBLE}{_JOINERS}{_BIDI}]"),
-    "name": re.compile(f"[{_CONTROL}{_INVISIBLE}{_BIDI}]"),
+    "code": re.compile(
+        f"[{re.escape(KEY_SEPARATOR)}{_CONTROL}{_INVISIBLE}{_JOINERS}{_BIDI}{_LINE_BREAKS}"
+        f"{_LOOKALIKE_SPACES}]"
+    ),
+    "name": re.compile(f"[{_CONTROL}{_INVISIBLE}{_BIDI}{_LINE_BREAKS}]"),
     "text": re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"),
 }
 """What each kind of text refuses. Codes are keys: a separator, an invisible or a reordering
-character would make two different keys look the same or split one in two. Names and one-line
-values are shown everywhere, so no control, invisible or reordering character; free text (notes,
+character, or a space that only looks like ' ', would make two different keys look the same
+or split one in two. Names and one-line values are shown everywhere, so no control, invisible,
+reordering or line-breaking character; free text (notes,
 descriptions) may hold tabs and line breaks but no other control character (an escape sequence
 would reach the terminal)."""
 
@@ -44,7 +55,7 @@ def first_forbidden(value: str, kind: str) -> str | None:
 
 
 _UNSAFE_ON_TERMINAL = re.compile(
-    f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}{_JOINERS}{_BIDI}]"
+    f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}{_JOINERS}{_BIDI}{_LINE_BREAKS}]"
 )
 """Controls (an escape sequence, a carriage return that overwrites the line), invisible and
 reordering characters: a terminal would act on them or hide what is there. Tab and newline stay."""

@@ -195,3 +195,36 @@ def test_a_database_written_before_the_rule_still_opens_and_check_names_it(db) -
 
 def test_terminal_safe_shows_escape_sequences_instead_of_running_them() -> None:
     assert terminal_safe("a\x1b[2Jb\u202ec\rd\te\n") == "a\\x1b[2Jb\\u202ec\\x0dd\te\n"
+
+
+@pytest.mark.parametrize(
+    ("char", "named"),
+    [
+        ("\u200e", "U+200E LEFT-TO-RIGHT MARK"),
+        ("\u200f", "U+200F RIGHT-TO-LEFT MARK"),
+        ("\u061c", "U+061C ARABIC LETTER MARK"),
+        ("\u2028", "U+2028 LINE SEPARATOR"),
+        ("\u00ad", "U+00AD SOFT HYPHEN"),
+        ("\u2063", "U+2063 INVISIBLE SEPARATOR"),
+    ],
+)
+def test_bidi_marks_invisible_and_line_separators_are_refused_in_codes_and_names(
+    db, tmp_path, char, named
+) -> None:
+    """Marks reorder what a terminal shows and invisible characters hide a difference, as
+    U+202E and U+200B do: 'E1' and 'E1' + U+200F looked like one employee to everyone."""
+    text = f"employee_no,name,department_code\nE{char}1,Ny,D1\nE9,N{char}y,D1\n"
+    assert imported(db, tmp_path, "staff", text) == [
+        f"2: employee_no: may not hold {named} (not allowed in a code)",
+        f"3: name: may not hold {named}",
+    ]
+    assert terminal_safe(f"a{char}b") == f"a{char.encode('unicode_escape').decode()}b"
+
+
+def test_a_code_refuses_a_space_that_only_looks_like_a_space(db, tmp_path) -> None:
+    """'E 1' with a no-break space and 'E 1' with a space would be two employees nobody can
+    tell apart."""
+    text = "employee_no,name,department_code\nE\u00a01,Ny,D1\n"
+    assert imported(db, tmp_path, "staff", text) == [
+        "2: employee_no: may not hold U+00A0 NO-BREAK SPACE (not allowed in a code)"
+    ]
