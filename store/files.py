@@ -101,6 +101,9 @@ def write_output(path: Path, data: bytes) -> None:
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path} is a folder")
+    if path.exists() and not path.is_file():
+        # a device or named pipe (/dev/stdout, /dev/null): renaming over it would replace it
+        raise OutputError(f"{path} is not a regular file (a device or a named pipe)")
     if not path.parent.exists():
         raise OutputError(f"no folder {path.parent}")
     if not path.parent.is_dir():

@@ -105,6 +105,28 @@ def test_output_into_a_folder_that_cannot_be_written_is_one_line(db, tmp_path, c
     assert f"cannot write {folder / 'x.csv'}: {reason}" in err
 
 
+@pytest.mark.parametrize("command", WRITERS)
+@pytest.mark.parametrize("through_link", [False, True])
+def test_output_onto_a_pipe_or_device_is_refused_and_leaves_it_in_place(
+    db, tmp_path, command, through_link
+) -> None:
+    """`--output /dev/stdout` (a link to a device) or a named pipe: the atomic write renamed a
+    regular file over it -- as root, /dev/null and /dev/full became files holding names."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    target = pipe
+    if through_link:
+        target = tmp_path / "link"
+        target.symlink_to(pipe)
+    status, err = one_line_error(WRITERS[command](db, target))
+    assert status == 2 and f"{target} is not a regular file" in err
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert os.path.islink(target) == through_link
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "db") == sorted(
+        {"pipe", target.name}
+    )
+
+
 def test_demo_force_on_a_symbolic_link_is_one_line_and_deletes_nothing(db, tmp_path) -> None:
     link = tmp_path / "link"
     link.symlink_to(db)
