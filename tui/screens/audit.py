@@ -74,6 +74,13 @@ def entry_details(entry: dict) -> Text:
     return text
 
 
+class EntriesTable(DataTable):
+    """The entries; Enter (shown in the footer: the table's own Enter hides the screen's) opens
+    the highlighted one."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open entry")]
+
+
 class AuditEntryScreen(ModalScreen[None]):
     """One audit entry whole, every changed field on its own line; Escape goes back."""
 
@@ -128,7 +135,7 @@ class AuditScreen(DataScreen):
             yield Input(placeholder="entity (staff, assessments...)", id="entity")
             yield Input(placeholder="text anywhere", id="text")
         yield Static(Text("Reading the audit log …"), id="status")
-        yield DataTable(id="entries", cursor_type="row", zebra_stripes=True)
+        yield EntriesTable(id="entries", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def show_data(self) -> None:
