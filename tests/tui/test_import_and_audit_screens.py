@@ -360,6 +360,7 @@ async def test_an_audit_entry_fits_the_width_and_opens_whole(repo: FolderReposit
         assert "name: Sagsbehandler -> Team" in newest  # the changes begin on screen
         assert sum(c.get_render_width(table) for c in table.columns.values()) <= size[0]
         assert "⏎ Open entry" in screen_lines(pilot)[-1]  # the footer
+        assert f"{table.row_count} matching entries of" in screen_words(pilot)  # not cut
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen) and "Open entry" in screen_words(pilot)
         await pilot.press("escape")
