@@ -168,13 +168,20 @@ class FolderLocking:
             atomic_write(*replacements[0])
             return
         journal: dict = {"replace": [], "append": []}
-        for path, data in replacements:
-            temp = write_temp(path, data, suffix=".txn")
-            journal["replace"].append([temp.name, path.name])
-        for name, data in appends.items():
-            journal["append"].append([self.logs[name].path.name, starts[name], data.decode()])
         journal_path = self.path / JOURNAL_FILE
-        atomic_write(journal_path, orjson.dumps(journal))  # the commit point
+        try:
+            for path, data in replacements:
+                temp = write_temp(path, data, suffix=".txn")
+                journal["replace"].append([temp.name, path.name])
+            for name, data in appends.items():
+                journal["append"].append([self.logs[name].path.name, starts[name], data.decode()])
+            atomic_write(journal_path, orjson.dumps(journal))  # the commit point
+        except BaseException:
+            if not journal_path.exists():  # not committed: the temporaries (names) go now
+                for temp, _ in journal["replace"]:
+                    with contextlib.suppress(OSError):
+                        (self.path / temp).unlink()
+            raise
         try:
             self._apply_journal(journal)
         except BaseException as error:

@@ -123,6 +123,8 @@ def test_a_full_disk_at_any_write_point_never_half_saves(
         outcomes[disk.failed] = failed
         if failed:  # reported as failed: it never appears, and nothing is left to finish it
             assert not (db / "journal.json").exists(), disk.failed
+            # nor a temporary holding the unsaved records (names) until the next open
+            assert not [p.name for p in db.glob(".*.txn")], disk.failed
             repo.refresh()
             assert not saved(repo), disk.failed
             reopened = FolderRepository.open(db)
