@@ -24,6 +24,7 @@ from store.erasure import (
     _history_eraser,
     _is_own,
     _names_in_audit,
+    _names_in_backup,
     _scrub_record,
 )
 from store.errors import NotFoundError
@@ -74,10 +75,14 @@ def erase_person(repo, employee_no: str) -> dict:
 
 
 def _identity(repo, employee_no: str, audit: list[dict]) -> Identity:
+    """Every name and address held for the person: the server's, and the backups' (after an
+    erasure a crash stopped before the backups, only they still know the name)."""
     texts = _names_in_audit(audit, employee_no)
     staff = repo.ds.staff.get(employee_no)
     if staff is not None:
         texts |= {staff.name, staff.email or ""}
+    for folder in _backup_folders(repo.backup_home):
+        texts |= _names_in_backup(folder, employee_no)
     texts.discard("")
     return Identity(
         employee_no=employee_no,

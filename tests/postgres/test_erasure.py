@@ -80,3 +80,46 @@ def test_erasing_a_person_on_a_server_leaves_no_trace_of_them(
     assert "nothing is held" in capsys.readouterr().out
     with psycopg.connect(pg_url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("DELETE FROM audit")  # the history is insert-only again
+
+
+def test_an_erasure_interrupted_before_the_backups_is_finished_with_the_names_they_hold(
+    pg_url: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """Killed after the server's transaction, before the backups were rewritten: the next
+    `person erase` found the number in a backup but no longer the name (the server had
+    forgotten it), so the name stayed where another record held it (a colleague's assessor)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = tmp_path / "demo"
+    assert main(["demo", "--db", str(folder), "--staff", "20", "--no-open"]) == 0
+    migrate(pg_url, user="hr")
+    assert main(["copy", str(folder), pg_url, "--replace"]) == 0
+    repo = open_store(pg_url)
+    person, colleague = sorted(repo.ds.staff.values(), key=lambda s: s.employee_no)[:2]
+    repo.storage.close()
+    assessed = tmp_path / "assessed.csv"
+    assessed.write_text(
+        "employee_no,competency,level,date,source,assessor,note\n"
+        f'{colleague.employee_no},DC1.1,3,2026-01-02,manager,{person.name},"ask {person.email}"\n'
+    )
+    assert main(["import", "assessments", str(assessed), "--db", pg_url]) == 0
+    assert main(["backup", "--db", pg_url]) == 0
+    backup = Path(capsys.readouterr().out.split("backup written to ", 1)[1].strip())
+
+    import store.postgres.erasure as pg_erasure
+
+    class Killed(BaseException):
+        """The process dies here: the server's part is committed."""
+
+    def killed(folder, identity):
+        raise Killed
+
+    with monkeypatch.context() as patches:
+        patches.setattr(pg_erasure, "_erase_in_folder", killed)
+        with pytest.raises(Killed):
+            main(["person", "erase", person.employee_no, "--yes", "--db", pg_url])
+    assert person.name not in _everything_stored(pg_url)
+
+    assert main(["person", "erase", person.employee_no, "--yes", "--db", pg_url]) == 0
+    held = b"".join(p.read_bytes() for p in backup.iterdir())
+    for trace in (person.employee_no, person.name, person.email):
+        assert trace.encode() not in held, trace
