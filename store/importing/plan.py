@@ -277,7 +277,10 @@ def _reference_resolver(kind: Kind, ds: Dataset) -> Callable[[ParsedRow], None]:
 def _build(kind: Kind, row: ParsedRow, current: dict | None) -> Entity | None:
     """The record a row stands for: the stored one with the file's columns laid over it
     (None when it breaks a rule of the model: `row_problems` then says which)."""
-    values = {**current, **row.values} if current is not None else row.values
+    values = row.values
+    if current is not None:
+        given = {k: v for k, v in values.items() if v or k != kind.id_field}
+        values = {**current, **given}  # an empty id cell keeps the matched record's id
     try:
         return kind.model.model_validate(values)
     except ValidationError:

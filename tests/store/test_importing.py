@@ -193,6 +193,20 @@ def test_training_plans_match_on_employee_competency_and_due(db, tmp_path) -> No
     )
 
 
+def test_an_empty_plan_id_column_updates_the_matching_plan_instead_of_copying_it(
+    db, tmp_path
+) -> None:
+    """The export's header with the plan_id left empty (as its notes say for a new plan): a
+    row matching a plan on employee, competency and due was reported 'updated' but made a
+    second plan beside the old one."""
+    text = f"plan_id,employee_no,competency,target_level,due\n,{EMPLOYEE_NO},RPA1,3,2027-03-01\n"
+    plan = import_file(db, "training", write(tmp_path, text))
+    assert plan.summary() == "training: 0 added, 1 updated, 0 unchanged"
+    plans = FolderRepository.open(db.path).ds.training_plans
+    mine = [p for p in plans.values() if p.staff == EMPLOYEE_NO]
+    assert [(p.id, p.target_level) for p in mine] == [("TP-000001", 3)]
+
+
 def test_robot_benefits_with_decimal_commas(db, tmp_path) -> None:
     text = 'robot;måned;timer_sparet;kørsler;fejlede_kørsler\nROB1;2026-01;"12,5";40;0\nROB1;02.2026;7;10;1\n'
     plan = import_file(db, "robot-benefits", write(tmp_path, text))
