@@ -73,6 +73,28 @@ def store_exists(target: str | Path | None) -> bool:
     return any((Path(target) / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE))
 
 
+def database_holding(path: Path) -> Path | None:
+    """The database folder `path` lies in (one of its files, its backups' or a new file beside
+    them), the outermost one; None when it is in none."""
+    found = None
+    for folder in Path(path).expanduser().resolve().parents:
+        if store_exists(folder):
+            found = folder
+    return found
+
+
+def write_for_people(path: Path, data: bytes) -> None:
+    """Write a report or export (`store.files.write_output`), never into a database folder: a
+    file written there bypasses its lock and journal (a CSV over staff.json ruins the
+    database). OutputError says why not."""
+    from store.files import OutputError, write_output
+
+    held = database_holding(path)
+    if held is not None:
+        raise OutputError(f"{path} is inside the database {held}: write it elsewhere")
+    write_output(path, data)
+
+
 def _postgres(target: Target, part: str = ""):
     """The PostgreSQL backend's module (found by name: the backend imports this package's
     naming of targets, never the other way round); one readable line when it is missing."""

@@ -127,6 +127,20 @@ def test_output_onto_a_pipe_or_device_is_refused_and_leaves_it_in_place(
     )
 
 
+@pytest.mark.parametrize("command", WRITERS)
+@pytest.mark.parametrize("where", ["staff.json", "backups/x/staff.json", "new.csv"])
+def test_output_into_a_database_folder_is_refused_and_writes_nothing(db, command, where) -> None:
+    """`export staff --output DB/staff.json`: the CSV replaced the live register file (no lock,
+    no journal) and the database no longer opened."""
+    (db / "backups" / "x").mkdir(parents=True)
+    (db / "backups" / "x" / "meta.json").write_text("{}")
+    before = {p: p.read_bytes() for p in db.rglob("*") if p.is_file()}
+    status, err = one_line_error(WRITERS[command](db, db / where))
+    assert status == 2 and f"is inside the database {db}" in err
+    assert {p: p.read_bytes() for p in db.rglob("*") if p.is_file()} == before
+    assert FolderRepository.open(db).problems() == []
+
+
 def test_demo_force_on_a_symbolic_link_is_one_line_and_deletes_nothing(db, tmp_path) -> None:
     link = tmp_path / "link"
     link.symlink_to(db)

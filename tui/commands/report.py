@@ -119,9 +119,9 @@ def write_stdout(text: str, fmt: str) -> None:
 def write_output(path: Path, text: str) -> None:
     """Write the file (0600, atomically); a path that cannot be written is bad usage."""
     from store.files import OutputError
-    from store.files import write_output as write_file
+    from store.opening import write_for_people
 
     try:
-        write_file(path, text.encode("utf-8"))
+        write_for_people(path, text.encode("utf-8"))
     except OutputError as error:
         raise UsageError(f"--output: {error}") from None

@@ -305,10 +305,11 @@ def render_choice(source, choice: ReportChoice) -> str:
 
 def write_report(path: Path, text: str) -> str | None:
     """Write as `kapabel report --output` does (atomically); a message when it cannot."""
-    from store.files import OutputError, write_output
+    from store.files import OutputError
+    from store.opening import write_for_people
 
     try:
-        write_output(path, text.encode("utf-8"))
+        write_for_people(path, text.encode("utf-8"))
     except OutputError as error:
         return str(error)
     return None
