@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Select, Tree
 
+import tui.screens.overview as overview_module
 from store.models import Assessment
 from tests.tui.conftest import AS_OF
 from tests.tui.helpers import (
@@ -14,7 +15,6 @@ from tests.tui.helpers import (
     settle,
 )
 from tui.app import KapabelApp
-from tui.screens.overview import TREND_AFTER_S
 
 SIZE = (100, 32)
 
@@ -39,13 +39,17 @@ async def test_overview_shows_readiness_gaps_training_and_robots(small_repo):
         await settle(pilot, lambda: "Q2 2026" in screen_text(pilot))  # the trend worker
 
 
-async def test_the_trend_waits_while_the_person_is_on_another_screen(small_repo):
+async def test_the_trend_waits_while_the_person_is_on_another_screen(small_repo, monkeypatch):
+    # A longer wait than the app's, so that a loaded machine cannot make the key press come
+    # after it (the test is about leaving before the wait ends, not about its length).
+    wait = 3.0
+    monkeypatch.setattr(overview_module, "TREND_AFTER_S", wait)
     app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, lambda: overview_ready(app))
         overview = app.screen
         await pilot.press("3")  # away at once: nothing competes with People
-        await pilot.pause(TREND_AFTER_S + 0.6)  # far longer than the small trend takes
+        await pilot.pause(wait + 0.6)  # far longer than the small trend takes
         assert not overview.trend_shown
         assert "computing the trend" in " ".join(str(w.render()) for w in overview.query("#trend"))
 
