@@ -22,6 +22,7 @@ atomically. The whole erasure holds the write lock, so nobody sees it half done.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import re
@@ -223,22 +224,41 @@ def erasure_scope(repo: FolderStorage, employee_no: str) -> dict:
     database holds nothing) and `backups` (how many hold them); NotFoundError when nothing."""
     if getattr(repo, "path", None) is None:
         return repo.erasure_scope(employee_no)  # a server database
-    try:
-        data = person_data(repo, employee_no)
-    except NotFoundError:
-        data = None
+    data = held_data(repo, employee_no)
     backups = sum(_backup_holds(f, employee_no) for f in _backup_folders(repo.path))
     if data is None and not backups:
         raise NotFoundError("staff", employee_no)
     return {"data": data, "backups": backups}
 
 
-def _held(repo: FolderStorage, employee_no: str) -> bool:
+def held_data(repo, employee_no: str) -> dict | None:
+    """What the database holds as the person's (`person_data`), None when nothing: their own
+    records, robots naming them, or audit entries of them as staff. An audit entry that merely
+    mentions the text (a name, a department code equal to it) does not make it an employee
+    number: `person erase "A Name"` reported an erasure that removed nothing."""
     try:
-        person_data(repo, employee_no)
+        data = person_data(repo, employee_no)
     except NotFoundError:
-        return any(_backup_holds(f, employee_no) for f in _backup_folders(repo.path))
-    return True
+        return None
+    if data["profile"] or data["assessments"] or data["training_plans"] or data["robots"]:
+        return data
+    if any(_is_staff_entry(entry, employee_no) for entry in data["audit_entries"]):
+        return data
+    return None
+
+
+def _is_staff_entry(entry: object, employee_no: str) -> bool:
+    return (
+        isinstance(entry, dict)
+        and entry.get("entity") == "staff"
+        and entry.get("key") == employee_no
+    )
+
+
+def _held(repo: FolderStorage, employee_no: str) -> bool:
+    if held_data(repo, employee_no) is not None:
+        return True
+    return any(_backup_holds(f, employee_no) for f in _backup_folders(repo.path))
 
 
 def _identify(repo: FolderStorage, employee_no: str) -> Identity:
@@ -357,7 +377,27 @@ def _file_paths(folder: Path) -> list[Path]:
 
 
 def _backup_holds(folder: Path, employee_no: str) -> bool:
-    return any(_number_in(p.read_bytes(), employee_no) for p in _file_paths(folder))
+    """Whether erasing would change the backup: a record of the person or a field naming them.
+    The number as any value is not enough: a name or a department code equal to it is not them
+    (`person erase "A Name"` reported an erasure that removed nothing)."""
+    files = {p.name: p.read_bytes() for p in _file_paths(folder)}
+    if not any(_number_in(data, employee_no) for data in files.values()):
+        return False
+    probe = Identity(employee_no, pseudonym="ERASED-probe", texts=frozenset(), at="", user="")
+    _, counts = erase_in_files(files, probe)
+    if any(counts[held] for held in (*_OWN_COUNT.values(), "robots")):
+        return True
+    audit = _json_lines(files.get(HISTORY_FILES["audit"], b""))
+    return any(_is_staff_entry(entry, employee_no) for entry in audit)  # gone from the register
+
+
+def _json_lines(data: bytes) -> list:
+    """The JSON values of the lines of a history file (a line that is none is left out)."""
+    values = []
+    for line in data.splitlines():
+        with contextlib.suppress(orjson.JSONDecodeError):
+            values.append(orjson.loads(line))
+    return values
 
 
 def _erase_in_folder(folder: Path, identity: Identity) -> bool:

@@ -26,20 +26,17 @@ from store.erasure import (
     _names_in_audit,
     _names_in_backup,
     _scrub_record,
+    held_data,
 )
 from store.errors import NotFoundError
 from store.models import MODELS_BY_TABLE, REGISTER_MODELS, STORED_CONTEXT
-from store.person import person_data
 from store.storage import HISTORY_NAMES, Change, apply_change
 
 
 def erasure_scope(repo, employee_no: str) -> dict:
     """What an erasure would find (as `store.erasure.erasure_scope`); NotFoundError if nothing."""
     repo.refresh()
-    try:
-        data = person_data(repo, employee_no)
-    except NotFoundError:
-        data = None
+    data = held_data(repo, employee_no)
     backups = sum(_backup_holds(f, employee_no) for f in _backup_folders(repo.backup_home))
     if data is None and not backups:
         raise NotFoundError("staff", employee_no)

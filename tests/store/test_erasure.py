@@ -191,3 +191,28 @@ def test_a_name_in_other_text_goes_in_any_case_and_only_as_a_whole_word(
     pseudonym = erase_person(repo, EMPLOYEE_NO)["pseudonym"]
     notes = [row.note for row in FolderRepository.open(repo.path).ds.assessments]
     assert notes[-1] == f"met {pseudonym}; {pseudonym} wrote. {pseudonym} at Borgerservice"
+
+
+def test_a_name_or_code_a_backup_holds_is_not_taken_for_an_employee_held_there(
+    repo: FolderRepository,
+) -> None:
+    """`person erase "Åse Hansen"` (a name, not a number) found the name as a value in a backup,
+    so it reported 'erased' and audited an erasure while the person stayed everywhere; so did
+    an employee number equal only to a department code in the backup."""
+    import pytest
+
+    from store.erasure import erasure_scope
+    from store.errors import NotFoundError
+
+    populate(repo)
+    make_backup(repo)
+    department = next(iter(repo.ds.departments))
+    backups = sorted((repo.path / "backups").iterdir())
+    before = {p: p.read_bytes() for p in repo.path.rglob("*") if p.is_file()}
+    for not_a_person in (NAME, EMAIL, department):
+        with pytest.raises(NotFoundError):
+            erasure_scope(repo, not_a_person)
+        with pytest.raises(NotFoundError):
+            erase_person(repo, not_a_person)
+    assert {p: p.read_bytes() for p in repo.path.rglob("*") if p.is_file()} == before
+    assert erasure_scope(repo, EMPLOYEE_NO)["backups"] == len(backups)
