@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,12 +77,26 @@ class FolderLocking:
                     "read-only: open it once where it can be written"
                 )
 
+    def _refuse_special_files(self) -> None:
+        """A named pipe or a device (or a link to one) in place of a database file would make
+        reading it wait for ever or never end: refused, naming it, before anything is read."""
+        for name in sorted(self.data_files()):
+            path = self.path / name
+            try:
+                mode = path.stat().st_mode
+            except OSError:
+                continue  # missing (or unreadable: reading it says so)
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a folder: reading says so
+                kind = "a named pipe" if stat.S_ISFIFO(mode) else "a device or other special file"
+                raise CorruptFileError(path, f"not a regular file ({kind})")
+
     def _recover(self) -> None:
         """Roll forward a commit a crash interrupted, and sweep away abandoned temporaries.
 
         The journal is checked whole first (`store.folder.journal`): one that does not describe a
         commit of this database is refused, naming it, before any of it is replayed.
         """
+        self._refuse_special_files()
         if self.read_only:
             self._recover_read_only()
             return

@@ -202,3 +202,31 @@ def test_an_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(os, "open", refusing)
     with pytest.raises(CorruptFileError, match="staff.json: cannot be read: Permission denied"):
         FolderRepository.open(db)
+
+
+@pytest.mark.parametrize("name", ["journal.json", "staff.json", "assessments.jsonl", "meta.json"])
+@pytest.mark.parametrize("special", ["fifo", "device"])
+def test_a_named_pipe_or_device_in_place_of_a_file_is_refused_not_read(
+    tmp_path: Path, name: str, special: str
+) -> None:
+    """A named pipe, or a link to /dev/zero, as journal.json or a table: `kapabel check` waited
+    for ever (or read without end). Refused, naming the file; nothing else is touched."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "db"
+    build(db)
+    target = db / name
+    target.unlink(missing_ok=True)
+    if special == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/zero")
+    result = subprocess.run(  # a hang here is the defect; the timeout only ends the test
+        [sys.executable, "-m", "tui.cli", "check", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert f"{target}: not a regular file" in result.stdout + result.stderr
