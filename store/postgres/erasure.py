@@ -4,6 +4,14 @@ transaction -- the history rewritten (the only path the insert-only triggers all
 register changed, the erasure's audit entry added -- so nobody ever sees it half done, and a
 crash leaves the person wholly there or wholly erased. Then the folder backups `kapabel backup`
 made of this database are erased the same way as a folder's backups.
+
+Always to the end, as on a folder (where `erasure.json` does it): the same transaction writes
+the erasure down in `kapabel_pending_erasures` (the employee number and the pseudonym; not the
+names, which the server must forget at once: the backups that still hold the person still hold
+their names too, and are searched for them again), so a crash before the backups are erased
+leaves it there, and the next program to open the database (or the next
+`kapabel person erase`) finishes it under the write lock. The backups are on the machine that
+made them (`PostgresRepository.backup_home`): the one that finishes is the one that opens.
 """
 
 from __future__ import annotations
@@ -63,12 +71,76 @@ def erase_person(repo, employee_no: str) -> dict:
             )
             session.rewrite_history(name, _without(eraser))
         change = dataclasses.replace(change, appends={"audit": [identity.audit_entry()]})
+        _write_down(session.conn, identity)  # commits with the erasure, or not at all
         session.commit(change, apply_change(session.version.data, change))
     repo.refresh()
-    counts["backups rewritten"] = sum(
+    counts["backups rewritten"] = _erase_in_backups(repo, identity)
+    return {"pseudonym": identity.pseudonym, "counts": dict(counts)}
+
+
+def finish_erasures(repo) -> dict | None:
+    """Finish every erasure a crash stopped before its backups were erased (under the write
+    lock); what the last one erased, None when there was none. A read-only connection cannot
+    finish one, and leaves it to the next program that can."""
+    if repo.storage.read_only or not repo.storage.read_value(
+        "SELECT EXISTS (SELECT 1 FROM kapabel_pending_erasures)"
+    ):
+        return None  # the usual open: no write lock taken
+    finished = None
+    with repo.storage.writing() as session:
+        for identity in _pending(repo, session.conn):
+            rewritten = _erase_in_backups(repo, identity, conn=session.conn)
+            finished = {
+                "employee_no": identity.employee_no,
+                "pseudonym": identity.pseudonym,
+                "counts": {"backups rewritten": rewritten},
+            }
+    return finished
+
+
+_COLUMNS = 'employee_no, pseudonym, at, "user"'
+
+
+def _write_down(conn, identity: Identity) -> None:
+    conn.execute(
+        f"INSERT INTO kapabel_pending_erasures ({_COLUMNS}) VALUES (%s, %s, %s, %s)"
+        " ON CONFLICT (employee_no) DO UPDATE SET pseudonym = EXCLUDED.pseudonym,"
+        ' at = EXCLUDED.at, "user" = EXCLUDED."user"',
+        (identity.employee_no, identity.pseudonym, identity.at, identity.user),
+    )
+
+
+def _pending(repo, conn) -> list[Identity]:
+    """The erasures written down, each with the names the backups still hold for the person."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM kapabel_pending_erasures ORDER BY employee_no"
+    ).fetchall()
+    folders = list(_backup_folders(repo.backup_home))
+    return [
+        Identity(
+            employee_no=no,
+            pseudonym=alias,
+            texts=frozenset(set().union(*(_names_in_backup(f, no) for f in folders)) - {""}),
+            at=at,
+            user=user,
+        )
+        for no, alias, at, user in rows
+    ]
+
+
+def _erase_in_backups(repo, identity: Identity, conn=None) -> int:
+    """Erase the person from every backup, then strike the erasure off as done (on `conn`, a
+    write session's, or on a connection of its own); how many backups held them."""
+    rewritten = sum(
         _erase_in_folder(folder, identity) for folder in _backup_folders(repo.backup_home)
     )
-    return {"pseudonym": identity.pseudonym, "counts": dict(counts)}
+    delete = "DELETE FROM kapabel_pending_erasures WHERE employee_no = %s"
+    if conn is not None:
+        conn.execute(delete, (identity.employee_no,))
+    else:
+        with repo.storage.writing() as session:
+            session.conn.execute(delete, (identity.employee_no,))
+    return rewritten
 
 
 def _identity(repo, employee_no: str, audit: list[dict]) -> Identity:

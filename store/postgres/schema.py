@@ -253,8 +253,20 @@ CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
     for table in HISTORY_TABLES
 )
 
+SCHEMA_2 = """
+CREATE TABLE kapabel_pending_erasures (
+    employee_no text PRIMARY KEY CHECK (employee_no <> ''),
+    pseudonym text NOT NULL CHECK (pseudonym <> ''),
+    at text NOT NULL,
+    "user" text NOT NULL
+);
+"""
+"""An erasure the server committed whose folder backups are not yet erased (written in the
+erasure's transaction, deleted once the backups are done): `store.postgres.erasure`."""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "one table per entity; insert-only history", SCHEMA_1),
+    Migration(2, "erasures whose backups are not yet erased", SCHEMA_2),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 """The newest schema this program knows."""

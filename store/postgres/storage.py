@@ -221,6 +221,12 @@ class PostgresStorage:
             return None
         return self.load()
 
+    def read_value(self, query: str) -> object:
+        """The first column of the first row of a read-only query (a quick look, no lock)."""
+        with self._read_lock, self._errors("reading"), self._read.transaction():
+            row = self._read.execute(query).fetchone()
+        return None if row is None else row[0]
+
     def history_records(self, name: str) -> Iterator[dict]:
         if name not in HISTORY_NAMES:
             raise StoreError(f"no history called {name!r}")

@@ -123,3 +123,83 @@ def test_an_erasure_interrupted_before_the_backups_is_finished_with_the_names_th
     held = b"".join(p.read_bytes() for p in backup.iterdir())
     for trace in (person.employee_no, person.name, person.email):
         assert trace.encode() not in held, trace
+
+
+def _served_with_a_backup(pg_url: str, tmp_path: Path, monkeypatch, capsys):
+    """A demo on the server, and one `kapabel backup` of it; (a robot owner with an e-mail,
+    the backup folder)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = tmp_path / "demo"
+    assert main(["demo", "--db", str(folder), "--staff", "20", "--no-open"]) == 0
+    migrate(pg_url, user="hr")
+    assert main(["copy", str(folder), pg_url, "--replace"]) == 0
+    repo = open_store(pg_url)
+    owners = {robot.owner for robot in repo.ds.robots.values()} - {None}
+    person = next(
+        s
+        for s in sorted(repo.ds.staff.values(), key=lambda s: s.employee_no)
+        if s.employee_no in owners and s.email
+    )
+    repo.storage.close()
+    assert main(["backup", "--db", pg_url]) == 0
+    backup = Path(capsys.readouterr().out.split("backup written to ", 1)[1].strip())
+    return person, backup
+
+
+def _traces_in(backup: Path, person) -> list[str]:
+    """Which of the person's number, name and e-mail any backup file still holds."""
+    held = b"".join(p.read_bytes() for p in backup.iterdir() if p.is_file()).decode().lower()
+    return [
+        value for value in (person.employee_no, person.name, person.email) if value.lower() in held
+    ]
+
+
+def _pending(url: str) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT employee_no FROM kapabel_pending_erasures").fetchall()
+
+
+def _crash_after_the_transaction(pg_url: str, person, monkeypatch) -> None:
+    """`person erase` dies after the server's transaction committed, before the backups."""
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("the machine went down")
+
+    repo = open_store(pg_url)
+    with monkeypatch.context() as patched:
+        patched.setattr("store.postgres.erasure._erase_in_folder", crash)
+        with pytest.raises(RuntimeError):
+            repo.erase_person(person.employee_no)
+    repo.refresh()
+    assert person.employee_no not in repo.ds.staff  # the transaction committed
+    repo.storage.close()
+    assert _pending(pg_url) == [(person.employee_no,)]
+
+
+def test_an_erasure_stopped_before_the_backups_is_finished_when_the_server_is_opened(
+    pg_url: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    person, backup = _served_with_a_backup(pg_url, tmp_path, monkeypatch, capsys)
+    _crash_after_the_transaction(pg_url, person, monkeypatch)
+    assert _traces_in(backup, person) == [person.employee_no, person.name, person.email]
+
+    repo = open_store(pg_url)
+    assert repo.finished_erasure["employee_no"] == person.employee_no
+    repo.storage.close()
+    assert _traces_in(backup, person) == []
+    assert _pending(pg_url) == []
+    assert person.name not in _everything_stored(pg_url)
+
+
+def test_person_erase_finishes_an_erasure_stopped_before_the_backups(
+    pg_url: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    person, backup = _served_with_a_backup(pg_url, tmp_path, monkeypatch, capsys)
+    _crash_after_the_transaction(pg_url, person, monkeypatch)
+
+    assert main(["person", "erase", person.employee_no, "--yes", "--db", pg_url]) == 0
+    out = capsys.readouterr().out
+    assert f"finished the interrupted erasure of {person.employee_no}" in out
+    assert "1 backups rewritten" in out
+    assert _traces_in(backup, person) == []
+    assert _pending(pg_url) == []
