@@ -273,13 +273,17 @@ def _identify(repo: FolderStorage, employee_no: str) -> Identity:
     texts |= _names_in_audit(raw_entries(repo), employee_no)
     for folder in _backup_folders(repo.path):
         texts |= _names_in_backup(folder, employee_no)
-    texts.discard("")
+    return new_identity(employee_no, texts, repo.user)
+
+
+def new_identity(employee_no: str, texts: set[str], user: str) -> Identity:
+    """The person under a fresh pseudonym, erased now by `user` (one rule for every backend)."""
     return Identity(
         employee_no=employee_no,
         pseudonym=f"ERASED-{secrets.token_hex(4)}",
-        texts=frozenset(texts),
+        texts=frozenset(texts - {""}),
         at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        user=repo.user,
+        user=user,
     )
 
 

@@ -17,8 +17,6 @@ made them (`PostgresRepository.backup_home`): the one that finishes is the one t
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import secrets
 from collections import Counter
 
 from store.erasure import (
@@ -35,6 +33,7 @@ from store.erasure import (
     _names_in_backup,
     _scrub_record,
     held_data,
+    new_identity,
 )
 from store.errors import NotFoundError
 from store.models import MODELS_BY_TABLE, REGISTER_MODELS, STORED_CONTEXT
@@ -152,14 +151,7 @@ def _identity(repo, employee_no: str, audit: list[dict]) -> Identity:
         texts |= {staff.name, staff.email or ""}
     for folder in _backup_folders(repo.backup_home):
         texts |= _names_in_backup(folder, employee_no)
-    texts.discard("")
-    return Identity(
-        employee_no=employee_no,
-        pseudonym=f"ERASED-{secrets.token_hex(4)}",
-        texts=frozenset(texts),
-        at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        user=repo.user,
-    )
+    return new_identity(employee_no, texts, repo.user)
 
 
 def _plans_in_audit(audit: list[dict], employee_no: str) -> set[str]:
