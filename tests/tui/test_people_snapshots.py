@@ -9,8 +9,10 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from store.demo import DEMO_AS_OF
+from tests.tui.helpers import settle as settle_until
 from tests.tui.people_pilot import settle
 from tui.app import KapabelApp
+from tui.screens.people import PeopleTable
 
 SIZE = (100, 32)
 
@@ -30,6 +32,9 @@ def test_people_screen(snap_compare, demo_repo) -> None:
         await fixed_subtitle(pilot)
         await pilot.press("3")
         await settle(pilot)
+        # Under load the picture was once taken before the list had the focus (its footer then
+        # lacks "Open"); wait for it, failing here if the list never gets the focus at all.
+        await settle_until(pilot, lambda: isinstance(pilot.app.screen.focused, PeopleTable))
 
     assert snap_compare(demo_app(demo_repo), terminal_size=SIZE, run_before=run_before)
 

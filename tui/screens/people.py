@@ -123,7 +123,12 @@ class PeopleScreen(DataScreen):
     def _loaded(self, entries: list[PersonEntry], gaps: Counter[str]) -> None:
         self.entries, self.gaps, self.loaded = entries, gaps, True
         self.shown = (None, [])  # new data: the next filter looks at everyone
-        self.query_one(PeopleTable).loading = False
+        table = self.query_one(PeopleTable)
+        table.loading = False
+        if self.focused is None:
+            # The screen's auto-focus passes over a table that is still loading, and Enter
+            # (Open) then did nothing until the person moved the focus by hand.
+            table.focus()
         self.apply_filter()
 
     def apply_filter(self) -> None:
