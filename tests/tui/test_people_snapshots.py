@@ -6,6 +6,7 @@ and look at the SVGs before committing them.
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 
 from store.demo import DEMO_AS_OF
@@ -27,6 +28,9 @@ async def fixed_subtitle(pilot) -> None:
     pilot.app.sub_title = f"demo · as of {DEMO_AS_OF.isoformat()}"
 
 
+# Known to fail now and then on a loaded machine (the People list or its footer late after a
+# screen switch); re-run up to twice while the cause is found (see the closing note).
+@pytest.mark.flaky(reruns=2)
 def test_people_screen(snap_compare, demo_repo) -> None:
     async def run_before(pilot) -> None:
         await fixed_subtitle(pilot)

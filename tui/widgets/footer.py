@@ -33,6 +33,13 @@ class KeysFooter(Footer):
             # switch that is the screen being left, which never refreshes again: the footer
             # then stayed stale for good.
             screen._invoke_later(self._rebuild_if_changed, self)
+            # And a fallback on the footer's own timer, should that screen not refresh soon
+            # (seen under load: the footer kept the keys of before a focus change).
+            self.set_timer(0.25, self._rebuild_if_pending)
+
+    async def _rebuild_if_pending(self) -> None:
+        if self._rebuild_pending:
+            await self._rebuild_if_changed()
 
     async def _rebuild_if_changed(self) -> None:
         self._rebuild_pending = False
