@@ -32,6 +32,9 @@ def demo_db_path() -> Path:
 
 URL_SCHEMES = ("postgresql", "postgres")
 
+SECRET_PARAMS = frozenset({"password", "sslpassword"})
+"""URL parameters that hold a secret: never shown."""
+
 Target = Path | str
 """A database folder, or a URL (kept as text: a Path would fold its `//`)."""
 
@@ -68,7 +71,11 @@ def location(target: Target) -> str:
     else:
         host = parts.netloc
     query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "password"]
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if k.lower() not in SECRET_PARAMS
+        ]
     )
     return urlunsplit((parts.scheme, host, parts.path, query, parts.fragment))
 

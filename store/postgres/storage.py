@@ -28,8 +28,17 @@ from typing import TYPE_CHECKING
 
 from store.dataset import AssessmentRow, Dataset
 from store.errors import ConflictError, LockTimeoutError, ReadOnlyError, StoreError
+from store.gcpause import collector_paused
 from store.locations import location
-from store.models import MODELS_BY_TABLE, REGISTER_MODELS, STORED_CONTEXT, Entity, RobotBenefit
+from store.models import (
+    MODELS_BY_TABLE,
+    REGISTER_MODELS,
+    STORED_CONTEXT,
+    Assessment,
+    AuditEntry,
+    Entity,
+    RobotBenefit,
+)
 from store.postgres.connect import connect
 from store.postgres.schema import REWRITE_SETTING
 from store.postgres.url import hide_password
@@ -56,18 +65,9 @@ key). A dict's items and a list's entries keep their order by `position`."""
 JSON_FIELDS = {"themes": ("stakeholders",)}
 
 HISTORY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "assessments": (
-        "staff",
-        "competency",
-        "level",
-        "date",
-        "source",
-        "assessor",
-        "valid_until",
-        "note",
-    ),
-    "robot_benefits": ("robot", "month", "hours_saved", "runs", "failed_runs"),
-    "audit": ("at", "user", "action", "entity", "key", "changes"),
+    "assessments": tuple(Assessment.model_fields),
+    "robot_benefits": tuple(RobotBenefit.model_fields),
+    "audit": tuple(AuditEntry.model_fields),
 }
 
 
@@ -92,8 +92,11 @@ def _key_values(table: str, key: str) -> list[str | None]:
 
 
 def _key_where(table: str) -> str:
+    """`=` uses the primary key's index; only a requirement's role (empty: every role) may be
+    NULL, and `IS NOT DISTINCT FROM` scans the whole table, so it is kept for that table only."""
     fields = MODELS_BY_TABLE[table].key_fields
-    return " AND ".join(f"{_q(f)} IS NOT DISTINCT FROM %s" for f in fields)
+    compare = "IS NOT DISTINCT FROM" if table == "requirements" else "="
+    return " AND ".join(f"{_q(f)} {compare} %s" for f in fields)
 
 
 def _child_rows(table: str, field: str, value: object) -> list[tuple]:
@@ -413,6 +416,11 @@ class PostgresSession:
 def read_version(conn: psycopg.Connection) -> Version:
     """Everything, as one Version; call inside one transaction (REPEATABLE READ, or holding the
     write lock) so that every table is read at the same state."""
+    with collector_paused():  # docs/performance.md: the collector dominates building records
+        return _read_version(conn)
+
+
+def _read_version(conn: psycopg.Connection) -> Version:
     stamp = conn.execute("SELECT change_no FROM kapabel_state").fetchone()[0]
     counters = dict(conn.execute("SELECT prefix, value FROM kapabel_counters").fetchall())
     tables = {model.table: _read_register(conn, model.table) for model in REGISTER_MODELS}

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-from store.locations import location
-
-SECRET_PARAMS = frozenset({"password", "sslpassword"})
+from store.locations import SECRET_PARAMS, location
 
 
 def hide_password(text: str, url: str) -> str:

@@ -53,3 +53,9 @@ def test_a_url_without_the_postgresql_backend_is_one_readable_refusal(monkeypatc
         open_store(URL)
     assert "s3cret" not in str(refused.value)
     assert "PostgreSQL" in str(refused.value)
+
+
+def test_no_secret_parameter_of_a_url_is_shown() -> None:
+    shown = location("postgresql://hr@db/kapabel?sslpassword=k3y&PASSWORD=pw&sslmode=require")
+    assert "k3y" not in shown and "pw" not in shown.replace("postgresql", "")
+    assert shown == "postgresql://hr@db/kapabel?sslmode=require"
