@@ -11,7 +11,7 @@ other store error above the fields, and on success dismiss with the saved record
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -88,11 +88,6 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
         self.shown_errors: dict[str, str] = {}
         self.general_errors: list[str] = []
         self.saw_newer_data = False
-        if self.save_label != "Save":  # the footer says what ctrl+s does, as the button does
-            bindings = self._bindings.key_to_bindings
-            bindings["ctrl+s"] = [
-                replace(b, description=self.save_label) for b in bindings["ctrl+s"]
-            ]
 
     # ---- to implement -------------------------------------------------------------------
     def fields(self) -> Iterable[FormField]:

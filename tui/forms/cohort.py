@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Input, Select, Static
 
 from reports.cohort import Cohort, CohortCriteria, choose_cohort, cohort_plans
@@ -86,6 +87,7 @@ class CohortForm(CodeFormScreen):
 
     title_text = "Assign training to a cohort"
     save_label = "Assign"
+    BINDINGS = [Binding("ctrl+s", "save", "Assign")]  # the footer says it as the button does
 
     def __init__(self, due: dt.date, values: dict[str, str] | None = None) -> None:
         super().__init__()
