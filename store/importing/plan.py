@@ -52,10 +52,16 @@ class Plan:
     """Every problem, as data (where, and what: `store.problems`)."""
     notes: list[str] = field(default_factory=list)
 
+    _rendered: tuple[int, list[str]] = field(default=(0, []), repr=False, compare=False)
+
     @property
     def problems(self) -> list[str]:
-        """The problems as `file:line: column: message` lines, in the file's order."""
-        return [render_located(found) for found in sorted(self.found, key=lambda f: f.line)]
+        """The problems as `file:line: column: message` lines, in the file's order; rendered
+        once (callers read this several times, and a bad file can hold 100,000 problems)."""
+        if self._rendered[0] != len(self.found):
+            ordered = sorted(self.found, key=lambda f: f.line)
+            self._rendered = (len(self.found), [render_located(found) for found in ordered])
+        return self._rendered[1]
 
     @property
     def changes(self) -> int:
