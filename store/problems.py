@@ -65,6 +65,20 @@ MESSAGES: dict[str, str] = {
     # a training plan's status (store.training)
     "plan_not_planned": "Only a planned plan can be started; this one is {status}",
     "plan_closed": "This plan is already {status}",
+    # the strategy (store.strategy)
+    "code_fixed": "the code cannot be changed (requirements and milestones refer to it)",
+    "rank_taken": "rank {rank} is also the rank of {theme} ({title}): ranks are unique",
+    "stakeholder_exists": "{theme} already has a stakeholder named {name!r}",
+    "no_stakeholder": "{theme} has no stakeholder named {name!r}",
+    "milestone_exists": "{theme} already has a milestone titled {title!r}",
+    "backcast_no_target": "the theme has no target date to plan back from",
+    "backcast_count": "{count} milestones: choose 1 to {most}",
+    "backcast_target_passed": "the target date {target} is not after {start}: nothing to plan "
+    "back from",
+    "backcast_too_many": "{count} milestones do not fit in the {days} days before the target",
+    "no_decider_yet": "no one decides in this domain yet: give one archetype decision rights first",
+    "decider_needed": "{archetype} holds the decision rights: give them to another archetype "
+    "instead (each domain has one)",
     # what a form's field holds (tui.forms.parsing)
     "required_date": "required: a date as YYYY-MM-DD",
     "typed_not_date": "not a date: {text!r} (use YYYY-MM-DD)",
