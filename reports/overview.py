@@ -90,7 +90,4 @@ def build_overview(analysis: Analysis, gaps: int = LARGEST_GAPS) -> Overview:
 def overview_trend(analysis: Analysis, quarters: int = 8) -> Trend:
     """Organisation readiness at the last `quarters` quarter ends, then as of the analysis date
     (the last value: the same figure as `readiness_pct`)."""
-    ends = rules.last_quarter_ends(analysis.as_of, quarters)
-    if ends[-1] != analysis.as_of:
-        ends.append(analysis.as_of)
-    return readiness_trend(analysis, None, ends)
+    return readiness_trend(analysis, None, rules.trend_dates(analysis.as_of, quarters))

@@ -14,6 +14,7 @@ from store.dataset import AssessmentRow
 from store.models import (
     OPEN_PLAN_STATUSES,
     SOURCE_PRECEDENCE,
+    Milestone,
     MilestoneStatus,
     Requirement,
     Robot,
@@ -207,6 +208,39 @@ def plan_due_within(plan: TrainingPlan, as_of: dt.date, first_day: int, last_day
 
 def is_open_milestone(status: str) -> bool:
     return status in OPEN_MILESTONE_STATUSES
+
+
+# ------------------------------------------------------------------ the strategy
+def theme_progress(pairs_met: int, pairs_required: int) -> float | None:
+    """A theme's progress: the readiness of the requirements tied to it (met pairs / required
+    pairs, in %); None when they require nothing."""
+    return readiness_pct(pairs_met, pairs_required)
+
+
+def milestone_is_overdue(due: dt.date, status: str, as_of: dt.date) -> bool:
+    """Planned or in progress, and due before `as_of`."""
+    return is_overdue(due, is_open_milestone(status), as_of)
+
+
+def milestone_overdue(due: dt.date, status: str, as_of: dt.date) -> str | None:
+    """An overdue milestone in words ("overdue by 3 days"); None when it is not overdue."""
+    if not milestone_is_overdue(due, status, as_of):
+        return None
+    days = (as_of - due).days
+    return f"overdue by {days} day{'s' if days != 1 else ''}"
+
+
+def next_milestone(milestones: Iterable[Milestone]) -> Milestone | None:
+    """The open milestone due first (an overdue one comes before those still ahead)."""
+    open_ones = [m for m in milestones if is_open_milestone(m.status)]
+    return min(open_ones, key=lambda m: (m.due, m.id), default=None)
+
+
+def trend_dates(as_of: dt.date, quarters: int = 8) -> list[dt.date]:
+    """The last `quarters` quarter ends, then `as_of` itself (unless it is one): the dates of a
+    trend whose last value is the figure as of the date (the Overview's and a theme's)."""
+    ends = last_quarter_ends(as_of, quarters)
+    return ends if ends[-1] == as_of else [*ends, as_of]
 
 
 # ------------------------------------------------------------------ robots

@@ -4,14 +4,16 @@ date order (overdue marked) and the governance matrix."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reports import rules
 from reports.analysis import Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
+from reports.trend import Pairs, ReadinessSweep, quarter_label
 from store.dataset import Dataset
-from store.models import DecisionDomain, GovernanceDecision, Milestone, Theme
+from store.models import Archetype, DecisionDomain, GovernanceDecision, Milestone, Theme
+from store.strategy import ARCHETYPE_LABELS, DOMAIN_LABELS
 
 
 @dataclass(frozen=True)
@@ -19,29 +21,65 @@ class ThemeReadiness:
     theme: Theme
     pairs_required: int
     pairs_met: int
+    trend: list[float | None] = field(default_factory=list)
+    """Progress at each of the report's `trend_dates` (the last: as of the report's date)."""
+    milestones: list[Milestone] = field(default_factory=list)
+    """The theme's milestones in date order."""
 
     @property
     def readiness_pct(self) -> float | None:
-        return rules.readiness_pct(self.pairs_met, self.pairs_required)
+        return rules.theme_progress(self.pairs_met, self.pairs_required)
+
+    @property
+    def next_milestone(self) -> Milestone | None:
+        return rules.next_milestone(self.milestones)
 
 
-def theme_readiness(analysis: Analysis, department: str | None) -> list[ThemeReadiness]:
-    """Per theme: (person, competency) pairs required by requirements tied to it, and met."""
-    themes = sorted(analysis.ds.themes.values(), key=lambda t: (t.rank, t.code))
-    required = {t.code: 0 for t in themes}
-    met = {t.code: 0 for t in themes}
+def theme_pairs(analysis: Analysis, department: str | None) -> dict[str, Pairs]:
+    """Per theme: every (person, competency) pair its tied requirements require, with the
+    level (the highest of them), for the active staff in scope."""
+    pairs: dict[str, Pairs] = {code: {} for code in analysis.ds.themes}
     structure = analysis.structure
     for person in analysis.staff_in_scope(department):
-        for theme, levels in structure.theme_required_for_pair(
-            person.department, person.role
-        ).items():
-            if theme not in required:
-                continue
-            for competency, level in levels.items():
-                required[theme] += 1
-                if rules.meets(level, analysis.current_level(person.employee_no, competency)):
-                    met[theme] += 1
-    return [ThemeReadiness(t, required[t.code], met[t.code]) for t in themes]
+        required = structure.theme_required_for_pair(person.department, person.role)
+        for theme, levels in required.items():
+            if theme in pairs and levels:
+                pairs[theme][person.employee_no] = {c: (lv, 0) for c, lv in levels.items()}
+    return pairs
+
+
+def theme_readiness(
+    analysis: Analysis, department: str | None, dates: list[dt.date] | None = None
+) -> list[ThemeReadiness]:
+    """Per theme by rank: pairs required by the requirements tied to it, and met as of the
+    analysis date; with `dates`, its progress at each (the trend, rebuilt from the history)."""
+    themes = sorted(analysis.ds.themes.values(), key=lambda t: (t.rank, t.code))
+    by_theme: dict[str, list[Milestone]] = {t.code: [] for t in themes}
+    for milestone in sorted(analysis.ds.milestones.values(), key=lambda m: (m.due, m.id)):
+        by_theme.setdefault(milestone.theme, []).append(milestone)
+    result = []
+    all_pairs = theme_pairs(analysis, department)
+    for theme in themes:
+        pairs = all_pairs[theme.code]
+        required = met = 0
+        for employee_no, levels in pairs.items():
+            for competency, (level, _) in levels.items():
+                required += 1
+                met += rules.meets(level, analysis.current_level(employee_no, competency))
+        trend = []
+        if dates:
+            counts = ReadinessSweep(analysis.ds.assessments, pairs, 1).met_at(dates)
+            trend = [rules.theme_progress(c[0], required) for c in counts]
+        result.append(ThemeReadiness(theme, required, met, trend, by_theme[theme.code]))
+    return result
+
+
+def domain_label(domain: str) -> str:
+    return DOMAIN_LABELS.get(DecisionDomain(domain), str(domain))
+
+
+def archetype_label(archetype: str) -> str:
+    return ARCHETYPE_LABELS.get(Archetype(archetype), str(archetype))
 
 
 @dataclass
@@ -52,38 +90,68 @@ class StrategyReport(Report):
     themes: list[ThemeReadiness]
     milestones: list[Milestone]
     governance: list[GovernanceDecision]
+    trend_dates: list[dt.date] = field(default_factory=list)
 
     def overdue(self, milestone: Milestone) -> bool:
-        return rules.is_overdue(
-            milestone.due, rules.is_open_milestone(milestone.status), self.as_of
-        )
+        return rules.milestone_is_overdue(milestone.due, milestone.status, self.as_of)
+
+    def overdue_words(self, milestone: Milestone) -> str:
+        return rules.milestone_overdue(milestone.due, milestone.status, self.as_of) or ""
+
+    def _milestone(self, milestone: Milestone) -> dict[str, Any]:
+        return {
+            **milestone.model_dump(mode="json"),
+            "overdue": self.overdue(milestone),
+            "overdue_text": self.overdue_words(milestone) or None,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.head(),
+            "trend_dates": [d.isoformat() for d in self.trend_dates],
             "themes": [
                 {
                     **t.theme.model_dump(mode="json"),
                     "pairs_required": t.pairs_required,
                     "pairs_met": t.pairs_met,
                     "readiness_pct": t.readiness_pct,
+                    "progress_pct": t.readiness_pct,
+                    "trend": [
+                        {"date": d.isoformat(), "progress_pct": v}
+                        for d, v in zip(self.trend_dates, t.trend, strict=False)
+                    ],
+                    "milestones": [self._milestone(m) for m in t.milestones],
+                    "next_milestone": t.next_milestone.id if t.next_milestone else None,
                 }
                 for t in self.themes
             ],
-            "milestones": [
-                {**m.model_dump(mode="json"), "overdue": self.overdue(m)} for m in self.milestones
+            "milestones": [self._milestone(m) for m in self.milestones],
+            "governance": [
+                {
+                    **g.model_dump(mode="json"),
+                    "domain_label": domain_label(g.domain),
+                    "input_rights_labels": [archetype_label(a) for a in g.input_rights],
+                    "decision_rights_label": archetype_label(g.decision_rights),
+                }
+                for g in self.governance
             ],
-            "governance": [g.model_dump(mode="json") for g in self.governance],
         }
 
     def tables(self) -> list[Table]:
+        dates = [trend_label(d, self.as_of) for d in self.trend_dates]
         return [
             Table(
-                "Themes by rank (readiness of the requirements tied to each theme)",
-                ["Rank", "Theme", "Title", "Target", "Owner", "Ready %", "Met", "Required"],
+                "Themes by rank (progress: readiness of the requirements tied to each theme)",
+                ["Rank", "Theme", "Title", "Target", "Owner", "Progress %", "Met", "Required",
+                 "Next milestone"],
                 [[t.theme.rank, t.theme.code, t.theme.title, t.theme.target_date,
-                  t.theme.owner, t.readiness_pct, t.pairs_met, t.pairs_required]
-                 for t in self.themes],
+                  t.theme.owner, t.readiness_pct, t.pairs_met, t.pairs_required,
+                  self._next(t)] for t in self.themes],
+            ),
+            Table(
+                "Progress % at each quarter end and now",
+                ["Theme", *dates],
+                [[t.theme.code, *t.trend] for t in self.themes],
             ),
             Table(
                 "Desired end states",
@@ -91,18 +159,37 @@ class StrategyReport(Report):
                 [[t.theme.code, t.theme.end_state] for t in self.themes],
             ),
             Table(
+                "Stakeholders",
+                ["Theme", "Name", "Role", "Interest", "Influence"],
+                [[t.theme.code, s.name, s.role, str(s.interest), str(s.influence)]
+                 for t in self.themes for s in t.theme.stakeholders],
+            ),
+            Table(
                 "Milestones in date order",
                 ["Due", "Theme", "Milestone", "Owner", "Status", "Overdue"],
-                [[m.due, m.theme, m.title, m.owner, str(m.status),
-                  "OVERDUE" if self.overdue(m) else ""] for m in self.milestones],
+                [[m.due, m.theme, m.title, m.owner, str(m.status).replace("_", " "),
+                  self.overdue_words(m).upper()] for m in self.milestones],
             ),
             Table(
                 "Governance: who gives input and who decides",
                 ["Decision domain", "Input rights", "Decision rights", "People"],
-                [[str(g.domain), ", ".join(str(a) for a in g.input_rights),
-                  str(g.decision_rights), ", ".join(g.people)] for g in self.governance],
+                [[domain_label(g.domain), ", ".join(archetype_label(a) for a in g.input_rights),
+                  archetype_label(g.decision_rights), ", ".join(g.people)]
+                 for g in self.governance],
             ),
         ]  # fmt: skip
+
+    def _next(self, readiness: ThemeReadiness) -> str:
+        found = readiness.next_milestone
+        if found is None:
+            return ""
+        late = self.overdue_words(found)
+        return f"{found.due} {found.title}" + (f" ({late})" if late else "")
+
+
+def trend_label(day: dt.date, as_of: dt.date) -> str:
+    """A quarter end as 2026Q3; the as-of date itself as the date."""
+    return day.isoformat() if day == as_of and rules.quarter_end(day) != day else quarter_label(day)
 
 
 def build_strategy(
@@ -110,11 +197,12 @@ def build_strategy(
 ) -> StrategyReport:
     analysis = ensure_analysis(source, as_of)
     scope = resolve_scope(analysis, department)
-    themes = theme_readiness(analysis, None if scope is None else scope.code)
+    dates = rules.trend_dates(analysis.as_of)
+    themes = theme_readiness(analysis, None if scope is None else scope.code, dates)
     milestones = sorted(analysis.ds.milestones.values(), key=lambda m: (m.due, m.id))
     domain_order = {d: i for i, d in enumerate(DecisionDomain)}
     governance = sorted(analysis.ds.governance.values(), key=lambda g: domain_order[g.domain])
-    report = StrategyReport(analysis.as_of, scope, themes, milestones, governance)
+    report = StrategyReport(analysis.as_of, scope, themes, milestones, governance, dates)
     overdue = sum(1 for m in milestones if report.overdue(m))
     report.summary = [
         ("Themes", str(len(themes))),

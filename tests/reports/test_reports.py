@@ -8,12 +8,13 @@ from reports import REPORT_KINDS, ReportInputError, build_report
 from reports.analysis import analyse
 from reports.heatmap import build_heatmap, department_grid, staff_grid
 from reports.overview import build_overview, overview_trend
+from reports.render import render as render_report
 from reports.robots import build_robots
 from reports.rules import CellState
 from reports.strategy import build_strategy
 from reports.training import build_training
 from reports.trend import build_trend
-from store.models import Milestone, Theme
+from store.models import GovernanceDecision, Milestone, Stakeholder, Theme
 from tests.reports.factory import Builder, D
 
 AS_OF = D(2024, 6, 30)
@@ -184,6 +185,51 @@ class TestStrategyAndTrend:
         assert [(m["id"], m["overdue"]) for m in data["milestones"]] == [
             ("MS-2", False), ("MS-1", True),
         ]  # fmt: skip
+
+    def test_theme_progress_has_a_trend_ending_on_the_as_of_date(self) -> None:
+        b = org()
+        b.ds.themes["T1"] = Theme(code="T1", rank=1, title="Skills")
+        b.ds.themes["T2"] = Theme(code="T2", rank=2, title="Robots")
+        b.assess("E3", "C1", 2, D(2024, 4, 1), valid_until=D(2024, 4, 30))  # a lapse in April
+        report = build_strategy(b.ds, D(2024, 5, 15))
+        assert report.trend_dates[-3:] == [D(2023, 12, 31), D(2024, 3, 31), D(2024, 5, 15)]
+        t1, t2 = report.themes
+        # T1 asks C1 at 3 of E1, E2, E3: E3 met it from 2023-10-01, E1 and E2 from 2024-01-10
+        assert t1.trend[-4:] == [0.0, pytest.approx(100 / 3), 100.0, 100.0]
+        assert t1.trend[-1] == t1.readiness_pct == 100.0
+        assert t2.trend[-2:] == [50.0, 50.0] and (t2.pairs_met, t2.pairs_required) == (1, 2)
+        at_the_lapse = build_strategy(b.ds, D(2024, 4, 15)).themes[0]
+        assert (at_the_lapse.pairs_met, at_the_lapse.trend[-1]) == (2, pytest.approx(200 / 3))
+
+    def test_the_report_gives_each_theme_its_stakeholders_milestones_and_progress(self) -> None:
+        b = org()
+        b.ds.themes["T1"] = Theme(
+            code="T1", rank=1, title="Skills",
+            stakeholders=[Stakeholder(name="MED-udvalget", role="høres", interest="high")],
+        )  # fmt: skip
+        b.ds.milestones["MS-1"] = Milestone(id="MS-1", theme="T1", title="Late", due=D(2024, 5, 1))
+        b.ds.milestones["MS-2"] = Milestone(
+            id="MS-2", theme="T1", title="Next", due=D(2024, 9, 1), status="in_progress"
+        )
+        b.ds.governance["it_investment"] = GovernanceDecision(
+            domain="it_investment", input_rights=["feudal", "it_duopoly"],
+            decision_rights="business_monarchy", people=["Økonomiudvalget"],
+        )  # fmt: skip
+        report = build_strategy(b.ds, AS_OF)
+        theme = report.to_dict()["themes"][0]
+        assert (theme["progress_pct"], theme["readiness_pct"], theme["pairs_met"]) == (100, 100, 3)
+        assert theme["stakeholders"][0]["name"] == "MED-udvalget"
+        assert [(m["id"], m["overdue_text"]) for m in theme["milestones"]] == [
+            ("MS-1", "overdue by 60 days"), ("MS-2", None),
+        ]  # fmt: skip
+        assert theme["next_milestone"] == "MS-1"
+        assert theme["trend"][-1] == {"date": "2024-06-30", "progress_pct": 100.0}
+        text = render_report(report, "text", width=200)
+        assert "OVERDUE BY 60 DAYS" in text and "2024-05-01 Late (overdue by 60 days)" in text
+        assert "IT investment" in text
+        assert "Feudal, IT duopoly" in text and "Business monarchy" in text
+        assert "business_monarchy" not in text
+        assert "MED-udvalget" in text and "høres" in text
 
     def test_trend_uses_the_as_of_rule_per_quarter(self) -> None:
         report = build_trend(org().ds, AS_OF)

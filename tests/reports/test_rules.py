@@ -234,3 +234,40 @@ class TestCompletingAPlan:
             "1 is below the current level, 2 (manager, 2025-06-01): it is kept as history; "
             "the later 2 stays current"
         )
+
+
+class TestStrategy:
+    def test_theme_progress_is_met_over_required_pairs(self) -> None:
+        assert rules.theme_progress(3, 4) == 75.0
+        assert rules.theme_progress(0, 4) == 0.0
+        assert rules.theme_progress(0, 0) is None  # nothing required: no figure, not 0 %
+
+    @pytest.mark.parametrize(
+        ("due", "status", "said"),
+        [
+            (D(2026, 10, 31), "planned", "overdue by 1 day"),
+            (D(2026, 2, 28), "in_progress", "overdue by 246 days"),
+            (D(2026, 11, 1), "planned", None),  # due today: not yet overdue
+            (D(2026, 1, 1), "done", None),
+            (D(2026, 1, 1), "cancelled", None),
+        ],
+    )
+    def test_an_overdue_milestone_says_so_in_words(self, due, status, said) -> None:
+        as_of = D(2026, 11, 1)
+        assert rules.milestone_overdue(due, status, as_of) == said
+        assert rules.milestone_is_overdue(due, status, as_of) is (said is not None)
+
+    def test_the_next_milestone_is_the_open_one_due_first(self) -> None:
+        from store.models import Milestone
+
+        done = Milestone(id="MS-1", theme="T", title="a", due=D(2026, 1, 1), status="done")
+        late = Milestone(id="MS-2", theme="T", title="b", due=D(2026, 3, 1))
+        ahead = Milestone(id="MS-3", theme="T", title="c", due=D(2027, 1, 1))
+        assert rules.next_milestone([ahead, done, late]) == late
+        assert rules.next_milestone([done]) is None
+
+    def test_a_trend_ends_on_the_as_of_date(self) -> None:
+        assert rules.trend_dates(D(2026, 11, 1), 2) == [
+            D(2026, 6, 30), D(2026, 9, 30), D(2026, 11, 1),
+        ]  # fmt: skip
+        assert rules.trend_dates(D(2026, 9, 30), 2) == [D(2026, 6, 30), D(2026, 9, 30)]
