@@ -264,9 +264,25 @@ CREATE TABLE kapabel_pending_erasures (
 """An erasure the server committed whose folder backups are not yet erased (written in the
 erasure's transaction, deleted once the backups are done): `store.postgres.erasure`."""
 
+SCHEMA_3 = """
+CREATE TABLE kapabel_changes (
+    change_no bigint PRIMARY KEY CHECK (change_no > 0),
+    register json CHECK (register IS NULL OR json_typeof(register) = 'object'),
+    assessments_seq bigint NOT NULL CHECK (assessments_seq >= 0),
+    benefits_seq bigint NOT NULL CHECK (benefits_seq >= 0)
+);
+"""
+"""The change log: what each commit (`kapabel_state.change_no`) touched, so that another
+program reads only that (`store.postgres.storage.read_since`). `register`: register table ->
+the keys written or deleted, or null for the whole table; NULL for a commit after which
+everything is read again (an erasure, a whole replace). The history rows a commit appended are
+those up to its `assessments_seq` / `benefits_seq` (the highest `seq` after it). Only the
+latest changes are kept: a program further behind reads everything."""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "one table per entity; insert-only history", SCHEMA_1),
     Migration(2, "erasures whose backups are not yet erased", SCHEMA_2),
+    Migration(3, "a change log, so that a refresh reads only what changed", SCHEMA_3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 """The newest schema this program knows."""

@@ -1,7 +1,13 @@
 """The PostgreSQL storage: `store.storage.Storage` on a server database (schema: `schema.py`).
 
 - A Version is read in one REPEATABLE READ transaction (one snapshot of every table); its stamp
-  is `kapabel_state.change_no`, which every commit raises by one.
+  (`Stamp`) is `kapabel_state.change_no`, which every commit raises by one, and the last
+  history rows it holds.
+- Every commit writes down in `kapabel_changes` what it touched (schema 3), so a refresh, or a
+  write session that starts after another program's commit, reads only the register rows
+  those commits wrote or deleted and the history rows they appended, and builds the new Version
+  from the one it knows (`read_since`). An erasure or a whole replace logs "everything": the
+  next reader reads it all again, as it does when it is further behind than the log keeps.
 - Writers are serialised by a transaction-level advisory lock (between processes; a thread lock
   between the threads of one process). A session is one transaction: `commit` writes the change,
   its audit rows and counters, raises the change number and notifies `kapabel_changes`, then
@@ -24,9 +30,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from store.dataset import AssessmentRow, Dataset
+from store.dataset import AssessmentRow, Dataset, HistoryView
 from store.errors import ConflictError, LockTimeoutError, ReadOnlyError, StoreError
 from store.gcpause import collector_paused
 from store.locations import location
@@ -50,6 +56,25 @@ if TYPE_CHECKING:
 
 CHANNEL = "kapabel_changes"
 WRITE_LOCK = 0x4B415057  # "KAPW": the advisory lock key every writer takes
+KEEP_CHANGES = 1000
+"""How many of the latest commits the change log keeps (a reader further behind reads all)."""
+KEYS_PER_TABLE = 1000
+"""A commit touching more keys of a table than this logs the whole table (read again whole)."""
+
+
+class Stamp(NamedTuple):
+    """A PostgreSQL Version's stamp: its change number, and the highest `seq` of the
+    assessments and of the robot benefits it holds (where reading the history on starts)."""
+
+    change: int
+    assessments: int
+    benefits: int
+
+
+STAMP_SQL = (
+    "SELECT change_no, (SELECT coalesce(max(seq), 0) FROM assessments),"
+    " (SELECT coalesce(max(seq), 0) FROM robot_benefits) FROM kapabel_state"
+)
 
 CHILDREN: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "frameworks": {"scale": ("scale_levels", ("level", "label", "descriptor", "group"))},
@@ -151,7 +176,10 @@ class PostgresStorage:
         self._session_thread: int | None = None
         self._latest: Version | None = None
         """The newest Version this storage read or committed: a session starting at the same
-        change number reuses it instead of reading everything again."""
+        change number reuses it, one starting later reads only what changed since."""
+        self.whole_reads = 0
+        """How many times this storage read the whole database (opening, a refresh after an
+        erasure or a replace, or one further behind than the change log keeps)."""
         try:
             self._check_schema()
             self.read_only = self._cannot_write()
@@ -209,20 +237,27 @@ class PostgresStorage:
             with conn.transaction():
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 version = read_version(conn)
+        self.whole_reads += 1
         self._remember(version)
         return version
 
     def _remember(self, version: Version) -> None:
         latest = self._latest
-        if latest is None or version.stamp >= latest.stamp:
+        if latest is None or version.stamp.change >= latest.stamp.change:
             self._latest = version
 
     def refresh(self, known: Version) -> Version | None:
-        with self._read_lock, self._errors("reading"), self._read.transaction():
-            stamp = self._read.execute("SELECT change_no FROM kapabel_state").fetchone()[0]
-        if stamp == known.stamp:
+        """Only what others committed since `known` is read (see `read_since`)."""
+        with self._read_lock, self._errors("reading"):
+            conn = self._read
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                version, whole = read_since(conn, known)
+        if version is known:
             return None
-        return self.load()
+        self.whole_reads += whole
+        self._remember(version)
+        return version
 
     def read_value(self, query: str) -> object:
         """The first column of the first row of a read-only query (a quick look, no lock)."""
@@ -256,7 +291,7 @@ class PostgresStorage:
             latest = self._latest
             if latest is not None:  # a commit before this storage listened counts too
                 now = self._listener.execute("SELECT change_no FROM kapabel_state").fetchone()
-                if now[0] != latest.stamp:
+                if now[0] != latest.stamp.change:
                     return True
             own = self._writer.info.backend_pid if self._writer is not None else None
             deadline = time.monotonic() + timeout
@@ -288,10 +323,7 @@ class PostgresStorage:
                         (f"{int(self.lock_timeout * 1000)}ms",),
                     )
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                    stamp = conn.execute("SELECT change_no FROM kapabel_state").fetchone()[0]
-                    latest = self._latest
-                    known = latest if latest is not None and latest.stamp == stamp else None
-                    session = PostgresSession(self, conn, known or read_version(conn))
+                    session = PostgresSession(self, conn, self._newest(conn))
                     yield session
                 except BaseException:
                     conn.rollback()
@@ -302,6 +334,17 @@ class PostgresStorage:
         finally:
             self._session_thread = None
             self._write_lock.release()
+
+    def _newest(self, conn: psycopg.Connection) -> Version:
+        """The newest committed state, holding the write lock: what this storage knows, with
+        what others committed since (`read_since`)."""
+        latest = self._latest
+        if latest is None:
+            version, whole = read_version(conn), True
+        else:
+            version, whole = read_since(conn, latest)
+        self.whole_reads += whole
+        return version
 
     def backup(self, folder: Path | None = None) -> Path:
         """A folder database with everything in one snapshot: needs the folder storage
@@ -323,6 +366,8 @@ class PostgresSession:
         self.version = version
         self.committed = False
         self.closed = False
+        self.rewritten = False
+        """A history was rewritten in this session (an erasure): its commit logs everything."""
 
     def _check_open(self) -> None:
         if self.committed or self.closed:
@@ -334,8 +379,9 @@ class PostgresSession:
             return self.version
         try:
             with self.storage._errors("saving"):
-                stamp = self._next_stamp()
+                change_no = self._next_change_no()
                 write_change(self.conn, change)
+                stamp = self._log(change_no, None if self.rewritten else touched(change))
                 self.conn.commit()
         except BaseException:
             self.closed = True
@@ -346,11 +392,13 @@ class PostgresSession:
         self.version = Version(data, counters, stamp)
         return self.version
 
-    def _next_stamp(self) -> int:
+    def _next_change_no(self) -> int:
+        """Raise the change number from this session's own (else ConflictError) and tell
+        the listeners (they hear of it when the transaction commits)."""
         row = self.conn.execute(
             "UPDATE kapabel_state SET change_no = change_no + 1 WHERE change_no = %s"
             " RETURNING change_no",
-            (self.version.stamp,),
+            (self.version.stamp.change,),
         ).fetchone()
         if row is None:
             raise ConflictError(
@@ -359,6 +407,27 @@ class PostgresSession:
             )
         self.conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(row[0])))
         return row[0]
+
+    def _log(self, change_no: int, register: dict[str, list[str] | None] | None) -> Stamp:
+        """Write down what change `change_no` touched (`register`; None: everything), after
+        its rows are written (the history's highest seq then ends what it appended); its
+        stamp. Forgets changes older than KEEP_CHANGES, and after "everything" all earlier
+        ones: nobody needs them then, and an erasure must leave no key of the person behind."""
+        from psycopg.types.json import Json
+
+        if register is None:
+            self.conn.execute("DELETE FROM kapabel_changes")
+        row = self.conn.execute(
+            "INSERT INTO kapabel_changes (change_no, register, assessments_seq, benefits_seq)"
+            " VALUES (%s, %s, (SELECT coalesce(max(seq), 0) FROM assessments),"
+            " (SELECT coalesce(max(seq), 0) FROM robot_benefits))"
+            " RETURNING assessments_seq, benefits_seq",
+            (change_no, None if register is None else Json(register)),
+        ).fetchone()
+        self.conn.execute(
+            "DELETE FROM kapabel_changes WHERE change_no <= %s", (change_no - KEEP_CHANGES,)
+        )
+        return Stamp(change_no, *row)
 
     def rewrite_history(self, name: str, transform: Callable[[list[dict]], list[dict]]) -> None:
         """Replace a history in this session's transaction (it commits with the session)."""
@@ -370,7 +439,8 @@ class PostgresSession:
             records = transform(list(_history(self.conn, name)))
             self.conn.execute(f"DELETE FROM {name}")
             _copy_history(self.conn, name, records)
-            self.version = Version(self.version.data, self.version.counters, self._next_stamp())
+            self.rewritten = True
+            self._log(self._next_change_no(), None)  # others read everything again
             self.version = read_version(self.conn)
 
     def replace_everything(
@@ -404,7 +474,7 @@ class PostgresSession:
             for name in HISTORY_NAMES:
                 _copy_history(conn, name, history.get(name, ()))
             _write_counters(conn, counters)
-            self._next_stamp()
+            self._log(self._next_change_no(), None)  # others read everything again
             version = read_version(conn)
             conn.commit()
         return version
@@ -421,40 +491,144 @@ def read_version(conn: psycopg.Connection) -> Version:
 
 
 def _read_version(conn: psycopg.Connection) -> Version:
-    stamp = conn.execute("SELECT change_no FROM kapabel_state").fetchone()[0]
-    counters = dict(conn.execute("SELECT prefix, value FROM kapabel_counters").fetchall())
+    stamp = Stamp(*conn.execute(STAMP_SQL).fetchone())
     tables = {model.table: _read_register(conn, model.table) for model in REGISTER_MODELS}
-    rows = conn.execute(  # one query, its position numbered by the server: no row by row
+    data = Dataset(
+        **tables,
+        assessments=HistoryView(_assessment_rows(conn, 0, 0)),
+        robot_benefits=_benefits(conn, 0),
+    )
+    return Version(data, _counters(conn), stamp)
+
+
+def read_since(conn: psycopg.Connection, known: Version) -> tuple[Version, bool]:
+    """The newest Version, built from `known` with only what the commits since it touched
+    (their change log); `known` itself when nothing was committed. Call inside one
+    transaction (REPEATABLE READ, or holding the write lock). The second value is True when
+    everything had to be read: the log does not reach back to `known`, or one of the commits
+    logged "everything" (an erasure or a whole replace: they are rare, and rewrite history).
+    """
+    now = Stamp(*conn.execute(STAMP_SQL).fetchone())
+    before = known.stamp
+    if not isinstance(before, Stamp) or now.change < before.change:
+        return read_version(conn), True
+    if now.change == before.change:
+        return known, False
+    log = conn.execute(
+        "SELECT change_no, register FROM kapabel_changes WHERE change_no > %s ORDER BY change_no",
+        (before.change,),
+    ).fetchall()
+    numbers = [number for number, _ in log]
+    if numbers != list(range(before.change + 1, now.change + 1)) or any(
+        register is None for _, register in log
+    ):
+        return read_version(conn), True
+    with collector_paused():
+        return _read_changes(conn, known, now, [register for _, register in log]), False
+
+
+def _read_changes(conn: psycopg.Connection, known: Version, now: Stamp, log: list[dict]) -> Version:
+    whole: set[str] = set()
+    keys: dict[str, set[str]] = {}
+    for register in log:
+        for table, touched_keys in register.items():
+            if touched_keys is None or len(MODELS_BY_TABLE[table].key_fields) > 1:
+                whole.add(table)  # a requirement's key has an optional part: read them all
+            else:
+                keys.setdefault(table, set()).update(touched_keys)
+    data = known.data
+    tables: dict[str, dict] = {table: _read_register(conn, table) for table in whole}
+    for table, changed in keys.items():
+        if table in whole:
+            continue
+        rows = dict(data.table(table))
+        for key in changed:
+            rows.pop(key, None)
+        rows.update(_read_register(conn, table, sorted(changed)))
+        tables[table] = rows
+    history = data.assessments
+    if now.assessments > known.stamp.assessments:
+        new = _assessment_rows(conn, known.stamp.assessments, len(history))
+        history = (
+            history.extended(new)
+            if isinstance(history, HistoryView)
+            else HistoryView([*history, *new])
+        )
+    benefits = data.robot_benefits
+    if now.benefits > known.stamp.benefits:
+        benefits = {**benefits, **_benefits(conn, known.stamp.benefits)}
+    replaced = {**vars(data), **tables, "assessments": history, "robot_benefits": benefits}
+    return Version(Dataset(**replaced), _counters(conn), now)
+
+
+def touched(change: Change) -> dict[str, list[str] | None]:
+    """What a change writes or deletes, for the change log: table -> keys (None: so many
+    that reading the whole table is as quick)."""
+    logged: dict[str, list[str] | None] = {}
+    for table in {*change.upserts, *change.deletes}:
+        keys = sorted({*change.upserts.get(table, ()), *change.deletes.get(table, ())})
+        if keys:
+            logged[table] = keys if len(keys) <= KEYS_PER_TABLE else None
+    return logged
+
+
+def _counters(conn: psycopg.Connection) -> dict[str, int]:
+    return dict(conn.execute("SELECT prefix, value FROM kapabel_counters").fetchall())
+
+
+def _assessment_rows(conn: psycopg.Connection, after: int, first: int) -> list[AssessmentRow]:
+    """The assessments after `seq` `after`, as rows numbered from `first` (the position in the
+    history): one query, the positions numbered by the server, no row by row."""
+    rows = conn.execute(
         f"SELECT {_cols(HISTORY_COLUMNS['assessments'])}, "
-        "(row_number() OVER (ORDER BY seq) - 1)::int FROM assessments ORDER BY seq"
+        "(row_number() OVER (ORDER BY seq) - 1 + %s)::int FROM assessments"
+        " WHERE seq > %s ORDER BY seq",
+        (first, after),
     ).fetchall()
     new, row_type = tuple.__new__, AssessmentRow
-    assessments = [new(row_type, row) for row in rows]
+    return [new(row_type, row) for row in rows]
+
+
+def _benefits(conn: psycopg.Connection, after: int) -> dict[str, RobotBenefit]:
+    """The robot benefits recorded after `seq` `after`, the latest per robot and month."""
     benefits: dict[str, RobotBenefit] = {}
-    for record in _history(conn, "robot_benefits"):
+    for record in _history(conn, "robot_benefits", after):
         benefit = RobotBenefit.model_validate(record, context=STORED_CONTEXT)
         benefits[benefit.key()] = benefit
-    data = Dataset(**tables, assessments=assessments, robot_benefits=benefits)
-    return Version(data, counters, stamp)
+    return benefits
 
 
-def _read_register(conn: psycopg.Connection, table: str) -> dict[str, Entity]:
+def _read_register(
+    conn: psycopg.Connection, table: str, keys: Sequence[str] | None = None
+) -> dict[str, Entity]:
+    """A register table's records (with their child rows), or only those with `keys` (a
+    table whose key is one column)."""
     from psycopg.rows import dict_row
 
+    where, params = "", ()
+    if keys is not None:
+        where, params = " WHERE {} = ANY(%s)", (list(keys),)
     children: dict[str, dict[str, list[tuple]]] = {}
     for child, columns in CHILDREN.get(table, {}).values():
         owner = _child_owner(child)
         order = "level" if child == "scale_levels" else "position"
         grouped: dict[str, list[tuple]] = {}
         for row in conn.execute(
-            f"SELECT {_q(owner)}, {_cols(columns)} FROM {child} ORDER BY {_q(owner)}, {order}"
+            f"SELECT {_q(owner)}, {_cols(columns)} FROM {child}{where.format(_q(owner))}"
+            f" ORDER BY {_q(owner)}, {order}",
+            params,
         ):
             grouped.setdefault(row[0], []).append(row[1:])
         children[child] = grouped
     columns = main_columns(table)
-    order = "id" if table == "requirements" else _cols(MODELS_BY_TABLE[table].key_fields)
+    key_fields = MODELS_BY_TABLE[table].key_fields
+    order = "id" if table == "requirements" else _cols(key_fields)
     with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(f"SELECT {_cols(columns)} FROM {table} ORDER BY {order}").fetchall()
+        rows = cur.execute(
+            f"SELECT {_cols(columns)} FROM {table}{where.format(_q(key_fields[0]))}"
+            f" ORDER BY {order}",
+            params,
+        ).fetchall()
     records = (_register_record(table, row, children) for row in rows)
     return {record.key(): record for record in records}
 
@@ -463,9 +637,10 @@ def _child_owner(child: str) -> str:
     return {"scale_levels": "framework", "course_raises": "course"}.get(child, "robot")
 
 
-def _history(conn: psycopg.Connection, name: str) -> Iterator[dict]:
+def _history(conn: psycopg.Connection, name: str, after: int = 0) -> Iterator[dict]:
     columns = HISTORY_COLUMNS[name]
-    for row in conn.execute(f"SELECT {_cols(columns)} FROM {name} ORDER BY seq"):
+    query = f"SELECT {_cols(columns)} FROM {name} WHERE seq > %s ORDER BY seq"
+    for row in conn.execute(query, (after,)):
         yield history_record(name, dict(zip(columns, row, strict=True)))
 
 

@@ -13,8 +13,19 @@ from pathlib import Path
 
 import pytest
 
+from store.copying import copy_database
+from store.erasure import erase_person
 from store.errors import ConflictError, ValidationProblem
-from store.models import Assessment, Department, Staff, TrainingPlan
+from store.models import (
+    Assessment,
+    Course,
+    Department,
+    Requirement,
+    Robot,
+    RobotBenefit,
+    Staff,
+    TrainingPlan,
+)
 from store.repository import FolderRepository
 from store.storage import HISTORY_NAMES
 from store.unit_of_work import REGISTER_TABLES, Repository
@@ -176,3 +187,94 @@ def test_replace_everything_makes_a_database_exactly_a_copy_of_another(
     assert copy.ds.assessments == source.ds.assessments
     assert copy.audit_entries() == source.audit_entries()
     assert copy.put(TrainingPlan(staff="E1", competency="DC1.1", target_level=4)).id == "TP-000002"
+
+
+def _robot() -> Robot:
+    return Robot(
+        code="R1",
+        name="Robot",
+        department="D1",
+        operators=["E1"],
+        required_competencies={"DC1.1": 2},
+    )
+
+
+SAVES_BY_OTHERS: list[tuple[str, Callable[[Repository], object]]] = [
+    ("add a person", lambda r: r.put(Staff(employee_no="E2", name="Al", department="D1"))),
+    ("edit a person", lambda r: r.put(Staff(employee_no="E1", name="Bo H", department="D1"))),
+    (
+        "record an assessment",
+        lambda r: r.record(
+            Assessment(staff="E1", competency="DC1.1", level=2, date=dt.date(2026, 1, 5))
+        ),
+    ),
+    ("add a robot (child rows)", lambda r: r.put(_robot())),
+    (
+        "edit a robot's child rows",
+        lambda r: r.put(_robot().model_copy(update={"operators": ["E2", "E1"]})),
+    ),
+    (
+        "record and correct a month's benefit",
+        lambda r: [
+            r.record(RobotBenefit(robot="R1", month="2026-02", hours_saved=h)) for h in (3, 4)
+        ],
+    ),
+    (
+        "a requirement (a key with an optional part)",
+        lambda r: r.put(Requirement(competency="DC1.1", level=2, department="D1")),
+    ),
+    (
+        "a plan (a counter moves)",
+        lambda r: r.put(TrainingPlan(staff="E2", competency="DC1.1", target_level=3)),
+    ),
+    (
+        "a course with raises",
+        lambda r: r.put(Course(code="C1", name="Kursus", raises={"DC1.1": 2})),
+    ),
+    ("delete a record", lambda r: r.delete("courses", "C1")),
+    (
+        "several saves at once",
+        lambda r: [
+            r.put(Staff(employee_no="E3", name="Cy", department="D1")),
+            r.record(Assessment(staff="E3", competency="DC1.2", level=1, date=dt.date(2026, 2, 1))),
+            r.delete("requirements", "DC1.1|D1|"),
+        ],
+    ),
+    ("erase a person", lambda r: erase_person(r, "E3")),
+]
+
+
+def test_a_refresh_after_others_saves_equals_a_fresh_load(
+    backend: Opener, other_backend: Opener, monkeypatch, tmp_path: Path
+) -> None:
+    """Whatever another program saved (adds, edits, deletes, history, an erasure, a whole
+    replace), a refreshed version holds exactly what opening the database afresh reads."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    reader, writer = backend(), backend()
+    staffed(writer)
+    assert reader.refresh() is True
+    for what, save in SAVES_BY_OTHERS:
+        save(writer)
+        assert reader.refresh() is True, what
+        fresh = backend()
+        assert reader.ds == fresh.ds, what
+        assert reader.version.counters == fresh.version.counters, what
+    source = other_backend()
+    staffed(source)
+    source.put(Department(code="D9", name="Only in the source"))
+    copy_database(source, writer, replace=True)
+    assert reader.refresh() is True
+    assert reader.ds == backend().ds and "D9" in reader.ds.departments
+
+
+def test_a_save_after_others_saves_builds_on_what_they_saved(backend: Opener) -> None:
+    """A write session that starts after another program's commits works on the newest
+    state (read since the version the repository knew), and what it saves equals a fresh load."""
+    one, two = backend(), backend()
+    staffed(one)
+    two.refresh()
+    for save, _ in zip(SAVES_BY_OTHERS[:8], range(8), strict=False):
+        save[1](one)
+    plan = two.put(TrainingPlan(staff="E1", competency="DC1.2", target_level=2))
+    assert plan.id == "TP-000002"  # the counter one moved was read
+    assert two.ds == backend().ds
