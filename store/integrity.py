@@ -28,6 +28,7 @@ from store.models import (
     Robot,
     RobotBenefit,
     Staff,
+    ThemeStakeholder,
     TrainingPlan,
 )
 from store.problems import Problem, problem, render, render_line
@@ -154,7 +155,7 @@ def record_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[Problem
             problems += level_problems(ds, code, level, "required_competencies")
     elif isinstance(record, RobotBenefit):
         problems += _missing(ds.robots, record.robot, "robot", "robot")
-    elif isinstance(record, Milestone):
+    elif isinstance(record, Milestone | ThemeStakeholder):
         problems += _missing(ds.themes, record.theme, "theme", "theme")
     return problems
 

@@ -403,6 +403,20 @@ class Stakeholder(BaseModel):
     influence: InfluenceLevel = InfluenceLevel.MEDIUM
 
 
+class ThemeStakeholder(Entity):
+    """One stakeholder of one theme, as a row of the `stakeholders` import and export: a
+    theme keeps its stakeholders in its own record (`Theme.stakeholders`)."""
+
+    table: ClassVar[str] = "theme_stakeholders"
+    key_fields: ClassVar[tuple[str, ...]] = ("theme", "name")
+
+    theme: Code
+    name: Name
+    role: Line = ""
+    interest: InfluenceLevel = InfluenceLevel.MEDIUM
+    influence: InfluenceLevel = InfluenceLevel.MEDIUM
+
+
 class Theme(Entity):
     """A prioritised theme of the digitalisation strategy."""
 

@@ -33,11 +33,13 @@ from store.models import (
     Requirement,
     Stakeholder,
     Theme,
+    ThemeStakeholder,
 )
 from store.problems import Problem, problem
 
 if TYPE_CHECKING:
     from store import Repository, Transaction
+    from store.dataset import Dataset
 
 DOMAIN_LABELS: dict[DecisionDomain, str] = {
     DecisionDomain.IT_PRINCIPLES: "IT principles",
@@ -135,7 +137,45 @@ def themes_rank_problems(themes: Sequence[Theme]) -> dict[str, Problem]:
     return found
 
 
+def themes_rank_check(ds: Dataset, rows: list[tuple[int, Entity]]) -> list[tuple[int, Problem]]:
+    """An import's rule for themes: (line, problem) for each file row whose rank another theme
+    has once the import is done (the stored themes the file leaves alone count too)."""
+    in_file = {record.key(): line for line, record in rows}
+    kept = [t for t in ds.themes.values() if t.code not in in_file]
+    themes = sorted(kept, key=lambda t: t.rank) + [record for _, record in rows]
+    found = themes_rank_problems(themes)  # type: ignore[arg-type]
+    return [(in_file[code], found[code]) for code in in_file if code in found]
+
+
 # ------------------------------------------------------------------ stakeholders
+def stakeholder_rows(ds: Dataset) -> list[ThemeStakeholder]:
+    """Every theme's stakeholders as import rows (theme, name, role, interest, influence)."""
+    return [
+        ThemeStakeholder(theme=theme.code, **s.model_dump())
+        for theme in ds.themes.values()
+        for s in theme.stakeholders
+    ]
+
+
+def with_stakeholder_rows(ds: Dataset, rows: list[Entity]) -> list[Theme]:
+    """The themes to write for imported stakeholder rows: a row replaces the theme's
+    stakeholder of that name, or is added after the others."""
+    changed: dict[str, list[Stakeholder]] = {}
+    for row in rows:
+        assert isinstance(row, ThemeStakeholder)
+        people = changed.setdefault(row.theme, list(ds.themes[row.theme].stakeholders))
+        new = Stakeholder(**row.model_dump(exclude={"theme"}))
+        names = [s.name for s in people]
+        if row.name in names:
+            people[names.index(row.name)] = new
+        else:
+            people.append(new)
+    return [
+        ds.themes[code].model_copy(update={"stakeholders": people})
+        for code, people in changed.items()
+    ]
+
+
 def save_stakeholder(
     repo: Repository, theme: Theme, stakeholder: Stakeholder, original: str | None = None
 ) -> Theme:

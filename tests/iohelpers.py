@@ -11,12 +11,16 @@ from store.models import (
     Competency,
     Department,
     Framework,
+    GovernanceDecision,
+    Milestone,
     Requirement,
     Robot,
     RobotBenefit,
     Role,
     ScaleLevel,
     Staff,
+    Stakeholder,
+    Theme,
     TrainingPlan,
 )
 from store.repository import FolderRepository
@@ -89,6 +93,41 @@ def populate(repo: FolderRepository) -> None:
                 note=f"talked with {NAME}, line one\nline two; done",
             )
         )
+        tx.put(
+            Theme(
+                code="T1",
+                rank=1,
+                title="Digitale kompetencer, alle",
+                end_state="Alle kan; også de nye",
+                target_date=dt.date(2027, 12, 31),
+                owner="Direktionen",
+                stakeholders=[
+                    Stakeholder(name="MED-udvalget", role="høres", interest="high"),
+                    Stakeholder(name="Borgerne; pårørende", influence="low"),
+                ],
+            )
+        )
+        tx.put(Theme(code="T2", rank=2, title="Robotter i drift"))
+        tx.put(Milestone(theme="T1", title="Pilot, fase 1", due=dt.date(2027, 3, 31)))
+        tx.put(
+            Milestone(
+                theme="T1",
+                title="-Alle",
+                due=dt.date(2027, 12, 31),
+                owner="HR",
+                status="in_progress",
+            )
+        )
+        tx.put(
+            GovernanceDecision(
+                domain="it_investment",
+                input_rights=["feudal", "it_duopoly"],
+                decision_rights="business_monarchy",
+                people=["Økonomiudvalget", "Direktionen, IT"],
+            )
+        )
+        tx.put(GovernanceDecision(domain="it_principles", decision_rights="it_monarchy"))
+
         tx.record(RobotBenefit(robot="ROB1", month="2026-01", hours_saved=12.5, runs=40))
 
 

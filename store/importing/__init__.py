@@ -120,7 +120,10 @@ def import_file(
                 plan = plan_file(repo, kind_name, path, sync)
                 if plan.problems:
                     raise _Abandon
-            for record in _in_writing_order(plan):
+            records = _in_writing_order(plan)
+            if plan.kind.fold is not None:
+                records = plan.kind.fold(repo.ds, records)
+            for record in records:
                 if isinstance(record, Assessment | RobotBenefit):
                     tx.record(record)
                 else:

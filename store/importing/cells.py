@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from typing import Any
 
 from store.models import MONTH_RE
 from store.problems import refusal
@@ -138,4 +140,21 @@ def format_value(value: object) -> str:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, list | tuple):
+        return LIST_SEPARATOR.join(format_value(item) for item in value)
     return str(value)
+
+
+LIST_SEPARATOR = "; "
+"""Between the items of a list in one cell (the people named in a governance decision)."""
+
+
+def parse_list(item: Callable[[str], Any], separators: str = ";") -> Callable[[str], list]:
+    """A parser for a cell holding a list: items split on any of `separators`, each trimmed
+    and read by `item`; empty items are skipped."""
+    pattern = re.compile(f"[{re.escape(separators)}]")
+
+    def parse(text: str) -> list:
+        return [item(part.strip()) for part in pattern.split(text) if part.strip()]
+
+    return parse

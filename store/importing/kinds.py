@@ -19,16 +19,23 @@ from store.importing.cells import (
     parse_bool,
     parse_date,
     parse_int,
+    parse_list,
     parse_month,
     parse_number,
     parse_optional,
     parse_text,
 )
 from store.models import (
+    Archetype,
     Assessment,
     Competency,
+    DecisionDomain,
     Department,
     Entity,
+    GovernanceDecision,
+    InfluenceLevel,
+    Milestone,
+    MilestoneStatus,
     PlanStatus,
     Priority,
     Requirement,
@@ -36,9 +43,16 @@ from store.models import (
     Role,
     Source,
     Staff,
+    Theme,
+    ThemeStakeholder,
     TrainingPlan,
 )
-from store.problems import refusal
+from store.problems import Problem, refusal
+from store.strategy import (
+    stakeholder_rows,
+    themes_rank_check,
+    with_stakeholder_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -65,10 +79,27 @@ class Kind:
     """A field naming one record exactly (a training plan's id): a row that fills it is matched
     on it, so records sharing the match fields stay apart; a row that leaves it empty is
     matched on the match fields, as HR files are."""
+    parts: Callable[[Dataset], Iterable[Entity]] | None = None
+    """For rows that are parts of other records (a theme's stakeholders): every such part in
+    the database, as the kind's model. None: the records of the model's own table."""
+    fold: Callable[[Dataset, list[Entity]], list[Entity]] | None = None
+    """With `parts`: the register records to write for the rows to add or update."""
+    file_check: Callable[[Dataset, list[tuple[int, Entity]]], list[tuple[int, Problem]]] | None = (
+        None
+    )
+    """A rule over the file's records together with the database (two themes with one rank):
+    (line, problem) for each row that breaks it."""
     column_by_field: dict[str, Column] = field(init=False, repr=False, compare=False)
+    keep_when_empty: frozenset[str] = field(init=False, repr=False, compare=False)
+    """Optional columns of fields the model requires (a governance decision's deciding
+    archetype): an empty cell keeps the stored value, and a new record without one is refused
+    as missing it."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "column_by_field", {c.field: c for c in self.columns})
+        fields = self.model.model_fields
+        keep = {c.field for c in self.columns if not c.required and fields[c.field].is_required()}
+        object.__setattr__(self, "keep_when_empty", frozenset(keep))
 
     def column_name(self, field_name: str) -> str:
         column = self.column_by_field.get(field_name)
@@ -87,7 +118,7 @@ class Kind:
         """Match key -> current record (for history: the latest record with that key)."""
         if self.model is Assessment:  # a million rows: AssessmentRow.key() is the match key
             return {row.key(): row for row in ds.assessments}
-        records = ds.table(self.model.table).values()
+        records = list(self.stored(ds))
         index = {self.natural_key(vars(r)): r for r in records}
         if self.id_field:
             index.update({f"#{getattr(r, self.id_field)}": r for r in records})
@@ -98,6 +129,10 @@ class Kind:
         return "|".join(
             format_value(values[f] if f in values else self.default(f)) for f in self.match_fields
         )
+
+    def stored(self, ds: Dataset) -> Iterable[Entity]:
+        """Every record of this kind in the database (its parts, for a kind of parts)."""
+        return self.parts(ds) if self.parts is not None else ds.table(self.model.table).values()
 
     @staticmethod
     def values_of(record: Any) -> dict[str, Any]:
@@ -115,7 +150,7 @@ class Kind:
         match key (two training plans for one person, competency and due date): an export
         must not drop one.
         """
-        current = self.index(ds).values() if self.history else ds.table(self.model.table).values()
+        current = self.index(ds).values() if self.history else self.stored(ds)
         for record in current:
             yield self.values_of(record), record
 
@@ -140,6 +175,33 @@ NAME = ("navn",)
 EMPLOYEE = ("medarbejdernr", "medarbejdernummer", "medarb_nr", "lønnr", "employee")
 COMPETENCY = ("kompetence", "competency_code")
 DEPARTMENT = ("afdeling", "afdelingskode", "department", "org_unit")
+THEME = ("tema", "theme_code")
+LEVELS = {"lav": "low", "middel": "medium", "mellem": "medium", "høj": "high"}
+ARCHETYPES = {
+    "forretningsmonarki": "business_monarchy",
+    "it-monarki": "it_monarchy",
+    "it_monarki": "it_monarchy",
+    "feudalt": "feudal",
+    "feudal_model": "feudal",
+    "føderalt": "federal",
+    "føderal": "federal",
+    "it-duopol": "it_duopoly",
+    "it_duopol": "it_duopoly",
+    "anarki": "anarchy",
+}
+DOMAINS = {
+    "it-principper": "it_principles",
+    "it_principper": "it_principles",
+    "it-arkitektur": "it_architecture",
+    "it_arkitektur": "it_architecture",
+    "it-infrastruktur": "it_infrastructure",
+    "it_infrastruktur": "it_infrastructure",
+    "forretningsapplikationsbehov": "business_application_needs",
+    "forretningsbehov_for_applikationer": "business_application_needs",
+    "it-investeringer": "it_investment",
+    "it_investeringer": "it_investment",
+    "it_investments": "it_investment",
+}
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
@@ -282,6 +344,99 @@ KINDS: dict[str, Kind] = {
             ),
             ("robot", "month"),
             history=True,
+        ),
+        Kind(
+            "themes",
+            Theme,
+            (
+                Column("code", "code", required=True, aliases=CODE),
+                Column("rank", "rank", parse_int, required=True, aliases=("prioritet",)),
+                Column("title", "title", required=True, aliases=("titel",)),
+                Column("end_state", "end_state", aliases=("slutmål", "ønsket_slutmål")),
+                Column("target_date", "target_date", parse_date, aliases=("måldato",)),
+                Column("owner", "owner", aliases=("ejer",)),
+            ),
+            ("code",),
+            file_check=themes_rank_check,
+            notes="ranks are unique (two themes with one rank are refused)",
+        ),
+        Kind(
+            "stakeholders",
+            ThemeStakeholder,
+            (
+                Column("theme", "theme", required=True, aliases=THEME),
+                Column("name", "name", required=True, aliases=NAME),
+                Column("role", "role", aliases=("rolle",)),
+                Column(
+                    "interest", "interest", choice(InfluenceLevel, LEVELS), aliases=("interesse",)
+                ),
+                Column(
+                    "influence",
+                    "influence",
+                    choice(InfluenceLevel, LEVELS),
+                    aliases=("indflydelse",),
+                ),
+            ),
+            ("theme", "name"),
+            parts=stakeholder_rows,
+            fold=with_stakeholder_rows,
+            notes="a stakeholder is matched on theme and name; interest and influence: low, "
+            "medium or high (lav, middel, høj)",
+        ),
+        Kind(
+            "milestones",
+            Milestone,
+            (
+                Column("theme", "theme", required=True, aliases=THEME),
+                Column("title", "title", required=True, aliases=("titel",)),
+                Column("due", "due", parse_date, required=True, aliases=("frist",)),
+                Column("owner", "owner", aliases=("ejer",)),
+                Column(
+                    "status",
+                    "status",
+                    choice(
+                        MilestoneStatus,
+                        {
+                            "planlagt": "planned",
+                            "i_gang": "in_progress",
+                            "nået": "done",
+                            "færdig": "done",
+                            "annulleret": "cancelled",
+                        },
+                    ),
+                ),
+            ),
+            ("theme", "title"),
+            notes="a milestone is matched on theme and title",
+        ),
+        Kind(
+            "governance",
+            GovernanceDecision,
+            (
+                Column(
+                    "domain",
+                    "domain",
+                    choice(DecisionDomain, DOMAINS),
+                    required=True,
+                    aliases=("domæne", "beslutningsområde"),
+                ),
+                Column(
+                    "input_rights",
+                    "input_rights",
+                    parse_list(choice(Archetype, ARCHETYPES), ";,"),
+                    aliases=("input", "inputrettigheder"),
+                ),
+                Column(
+                    "decision_rights",
+                    "decision_rights",
+                    choice(Archetype, ARCHETYPES),
+                    aliases=("beslutning", "beslutningsret"),
+                ),
+                Column("people", "people", parse_list(parse_text), aliases=("personer",)),
+            ),
+            ("domain",),
+            notes="archetypes: business_monarchy, it_monarchy, feudal, federal, it_duopoly, "
+            "anarchy (in words or Danish too); several in one cell, and the people, separated by ;",
         ),
     )
 }

@@ -183,7 +183,7 @@ def _parse_rows(
             if cell == "":
                 if column.required:
                     parsed.cannot_read(column.field, Problem(column.field, "required_empty"))
-                else:
+                elif column.field not in kind.keep_when_empty:
                     values[column.field] = kind.default(column.field)
                 continue
             try:
@@ -193,7 +193,7 @@ def _parse_rows(
         for column in columns[len(row.cells) :]:
             if column is not None and column.required:
                 parsed.cannot_read(column.field, Problem(column.field, "required_empty"))
-            elif column is not None:
+            elif column is not None and column.field not in kind.keep_when_empty:
                 values[column.field] = kind.default(column.field)
         yield parsed
 
@@ -246,6 +246,9 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
                 plan.problem(line, kind.column_name(found.top_field), found)
             (plan.added if is_new else plan.updated).append(record)
             plan.in_file_order.append(record)
+        if kind.file_check is not None:
+            for line, found in kind.file_check(view, [(line, r) for line, r, _ in built]):
+                plan.problem(line, kind.column_name(found.top_field), found)
         for row, current in unreadable:
             for found in row_problems(kind, view, row, current):
                 plan.problem(row.line, kind.column_name(found.top_field), found)
