@@ -41,6 +41,11 @@ REPORT_KINDS: tuple[str, ...] = (
 )  # fmt: skip
 """Every report kind, in the order menus list them."""
 
+CURRENT_LEVEL_KINDS: frozenset[str] = frozenset({"gaps", "heatmap", "training", "robots"})
+"""The reports that read of the assessment history only the current levels on their date (not
+the history itself, as person, strategy and trend do): they can be given a Dataset holding only
+those assessments (`store.read_current_levels`)."""
+
 
 def build_report(
     kind: str,
@@ -67,6 +72,7 @@ def build_report(
 
 
 __all__ = [
+    "CURRENT_LEVEL_KINDS",
     "FORMATS",
     "REPORT_KINDS",
     "Analysis",

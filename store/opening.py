@@ -25,6 +25,7 @@ __all__ = [
     "location",
     "migrate_store",
     "open_store",
+    "read_current_levels",
     "resolve_target",
     "store_exists",
     "target_name",
@@ -46,6 +47,19 @@ def open_store(target: str | Path | None = None, *, create: bool = False, user: 
     from store.repository import FolderRepository
 
     return FolderRepository.open(target, create=create, user=user)
+
+
+def read_current_levels(target: str | Path | None, as_of, *, user: str | None = None):
+    """For a report that needs only the current levels on `as_of` (`reports.CURRENT_LEVEL_KINDS`):
+    a Dataset with every register table, and assessments that include at least the ones that
+    count on `as_of`. A folder gives its whole data (its snapshot opens it as fast); a server
+    gives only those rows, chosen by the server (`store.postgres.current`): faster than
+    fetching the whole history. Never hand it to code that reads the history.
+    """
+    target = resolve_target(target)
+    if is_url(target):
+        return _postgres(target).read_current_levels(target, as_of, user=user)
+    return open_store(target, user=user).ds
 
 
 def migrate_store(target: str | Path | None = None, *, user: str | None = None) -> tuple[int, int]:

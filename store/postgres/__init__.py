@@ -28,3 +28,26 @@ def open_database(url: str, *, create: bool = False, user: str | None = None):
     except BaseException:
         storage.close()
         raise
+
+
+def read_current_levels(url: str, as_of, *, user: str | None = None):
+    """The Dataset a report that needs only the current levels on `as_of` reads: the register,
+    and of the history only the assessments that count then, chosen by the server
+    (`store.postgres.current`). The whole database when no assessment counts then, or when an
+    interrupted erasure is to be finished (opening does that)."""
+    from store.postgres.current import current_dataset
+    from store.postgres.storage import PostgresStorage
+
+    storage = PostgresStorage(url)
+    try:
+        pending = storage.read_value("SELECT EXISTS (SELECT 1 FROM kapabel_pending_erasures)")
+        data = None if pending else current_dataset(storage, as_of)
+    finally:
+        storage.close()
+    if data is not None:
+        return data
+    repo = open_database(url, user=user)
+    try:
+        return repo.ds
+    finally:
+        repo.storage.close()

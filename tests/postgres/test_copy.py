@@ -8,6 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from reports import CURRENT_LEVEL_KINDS
 from store import location, open_store
 from store.demo import generate
 from store.importing import KINDS
@@ -19,7 +20,12 @@ PASSWORD = "n0t-Shown-pw"
 
 def _outputs(target: Path | str, capsys) -> dict[str, str]:
     commands = [["export", kind] for kind in KINDS]
-    commands += [["report", "gaps", "--format", "json", "--as-of", "2026-11-01"]]
+    # the reports that read only current levels (a server picks them) at a date with
+    # assessments and at one before any (everyone 'not assessed', and the note says why)
+    for kind in sorted(CURRENT_LEVEL_KINDS):
+        for day in ("2026-11-01", "2000-01-01"):
+            commands += [["report", kind, "--format", "json", "--as-of", day]]
+    commands += [["report", kind, "--as-of", "2026-11-01"] for kind in ("trend", "strategy")]
     commands += [["audit"], ["check"]]
     outputs = {}
     for argv in commands:

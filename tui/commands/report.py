@@ -79,17 +79,21 @@ def text_width(args: argparse.Namespace) -> int | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from reports import ReportInputError, build_report, render
-    from store import open_store
+    from reports import CURRENT_LEVEL_KINDS, ReportInputError, build_report, render
+    from store import open_store, read_current_levels
     from store.gcpause import collector_paused
 
     check_options(args)
     as_of = report_as_of(args)
     with collector_paused():  # one command: the collector would only rescan the loaded data
-        repo = open_store(getattr(args, "db", None))
+        db = getattr(args, "db", None)
+        if args.kind in CURRENT_LEVEL_KINDS:  # a server picks the current levels itself
+            ds = read_current_levels(db, as_of)
+        else:
+            ds = open_store(db).ds
         try:
             report = build_report(
-                args.kind, repo.ds, as_of, department=args.department, employee=args.employee
+                args.kind, ds, as_of, department=args.department, employee=args.employee
             )
         except ReportInputError as error:
             raise UsageError(str(error)) from None

@@ -1,0 +1,97 @@
+"""Current levels chosen by the server: for a report that needs only the levels that count on
+one date (gaps, heatmap, training, robots), reading every assessment to pick the current ones
+in Python costs more than letting PostgreSQL pick them (docs/performance.md has the method; the
+figures come from benchmarks/bench_postgres.py).
+
+The query is docs/rules.md's *current level on a date D* (`reports.rules.current_assessment`)
+in SQL: of a person's assessments of a competency, those dated on or before D and not expired
+before D count; the latest date wins, then the source's precedence (`SOURCE_PRECEDENCE`, the
+same dict), then the one recorded last. A test compares it with the rule on hand-made rows
+(tests/postgres/test_current_levels.py): change one, change the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from store.dataset import AssessmentRow, Dataset, HistoryView
+from store.gcpause import collector_paused
+from store.models import REGISTER_MODELS, SOURCE_PRECEDENCE
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from store.postgres.storage import PostgresStorage
+
+SORT_MEMORY = "64MB"
+"""Memory for the server's sort of the history (the default 4 MB sorts on disk: slower)."""
+
+
+def _precedence() -> str:
+    cases = " ".join(f"WHEN '{source}' THEN {rank}" for source, rank in SOURCE_PRECEDENCE.items())
+    return f"CASE source {cases} ELSE -1 END"
+
+
+def current_rows_sql() -> str:
+    """The current assessment per (person, competency) on %(as_of)s, as AssessmentRows' columns
+    (`seq` the row's position in the whole history, as a full read numbers it)."""
+    from store.postgres.storage import HISTORY_COLUMNS, _cols
+
+    columns = _cols(HISTORY_COLUMNS["assessments"])
+    return (
+        f"SELECT DISTINCT ON (staff, competency) {columns}, position FROM"
+        f" (SELECT *, (row_number() OVER (ORDER BY seq) - 1)::int AS position FROM assessments) a"
+        " WHERE date <= %(as_of)s AND (valid_until IS NULL OR valid_until >= %(as_of)s)"
+        f" ORDER BY staff, competency, date DESC, {_precedence()} DESC, seq DESC"
+    )
+
+
+def current_rows(conn: psycopg.Connection, as_of: dt.date) -> list[AssessmentRow]:
+    """The assessments that give the current levels on `as_of` (one per person and competency
+    assessed); call inside a transaction."""
+    conn.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
+    rows = conn.execute(current_rows_sql(), {"as_of": as_of}).fetchall()
+    new, row_type = tuple.__new__, AssessmentRow
+    return [new(row_type, row) for row in rows]
+
+
+def current_dataset(storage: PostgresStorage, as_of: dt.date) -> Dataset | None:
+    """Every register table and robot benefit, and of the history only the assessments that
+    count on `as_of`, read at one state; None when no assessment counts then (the caller reads
+    everything: a report then says why).
+
+    The server picks the current rows on a second connection while this one reads the
+    register (most of a second each at 50,000 staff): both in one REPEATABLE READ snapshot,
+    the second importing the first's (`pg_export_snapshot`), so they read the same state.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from store.postgres.storage import _benefits, _read_register
+
+    with storage._read_lock, storage._errors("reading"), ThreadPoolExecutor(1) as pool:
+        conn = storage._read
+        with conn.transaction(), collector_paused():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+            current = pool.submit(_current_rows_in, storage.url, snapshot, as_of)
+            try:
+                tables = {m.table: _read_register(conn, m.table) for m in REGISTER_MODELS}
+                benefits = _benefits(conn, 0)
+            finally:
+                rows = current.result()  # before the snapshot's transaction ends
+    if not rows:
+        return None
+    return Dataset(**tables, assessments=HistoryView(rows), robot_benefits=benefits)
+
+
+def _current_rows_in(url: str, snapshot: str, as_of: dt.date) -> list[AssessmentRow]:
+    """`current_rows` on a connection of its own, in the exported `snapshot`."""
+    from psycopg import sql
+
+    from store.postgres.connect import connect
+
+    with connect(url) as conn:
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+        return current_rows(conn, as_of)
