@@ -67,14 +67,15 @@ def current_dataset(storage: PostgresStorage, as_of: dt.date) -> Dataset | None:
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from store.postgres.storage import _benefits, _read_register
+    from store.postgres.storage import _benefits, _read_register, in_snapshot
 
     with storage._read_lock, storage._errors("reading"), ThreadPoolExecutor(1) as pool:
         conn = storage._read
         with conn.transaction(), collector_paused():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
-            current = pool.submit(_current_rows_in, storage.url, snapshot, as_of)
+            read = lambda c: current_rows(c, as_of)  # noqa: E731
+            current = pool.submit(in_snapshot, storage.url, snapshot, read)
             try:
                 tables = {m.table: _read_register(conn, m.table) for m in REGISTER_MODELS}
                 benefits = _benefits(conn, 0)
@@ -83,15 +84,3 @@ def current_dataset(storage: PostgresStorage, as_of: dt.date) -> Dataset | None:
     if not rows:
         return None
     return Dataset(**tables, assessments=HistoryView(rows), robot_benefits=benefits)
-
-
-def _current_rows_in(url: str, snapshot: str, as_of: dt.date) -> list[AssessmentRow]:
-    """`current_rows` on a connection of its own, in the exported `snapshot`."""
-    from psycopg import sql
-
-    from store.postgres.connect import connect
-
-    with connect(url) as conn:
-        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
-        return current_rows(conn, as_of)

@@ -137,3 +137,15 @@ def test_a_schema_2_database_is_refused_until_migrated_then_read_by_its_log(
     writer.put(Department(code="D2", name="Teknik"))
     assert reader.refresh() is True and set(reader.ds.departments) == {"D1", "D2"}
     assert reader.storage.whole_reads == 1  # the first change after migrating is logged
+
+
+def test_a_programs_own_whole_replace_is_not_read_again(url: str, pg_url_2: str) -> None:
+    """`kapabel copy` into an open database: the version the replace made is the newest, so
+    the refresh after it reads nothing more (at 50,000 staff that was 4 s of the copy)."""
+    migrate(pg_url_2, user="hr")
+    source = open_store(pg_url_2, user="hr")
+    staffed(source)
+    target = open_store(url, user="hr")
+    copy_database(source, target, replace=True)
+    assert target.storage.whole_reads == 1  # opening only
+    assert target.ds == open_store(url, user="hr").ds and "E1" in target.ds.staff
