@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from store.models import AuditAction
 
 if TYPE_CHECKING:
-    from store import Repository
+    from store.unit_of_work import Repository
 
 
 def new_entry(repo: Repository, action: AuditAction, entity: str, key: str, changes: dict) -> dict:

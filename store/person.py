@@ -5,6 +5,7 @@ Their erasure (art. 17) is `store.erasure`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from store.auditlog import about_employee, raw_entries
@@ -12,14 +13,20 @@ from store.errors import NotFoundError
 from store.models import Robot
 
 if TYPE_CHECKING:
-    from store import Repository
+    from store.dataset import Dataset
+    from store.unit_of_work import Repository
 
 # ----------------------------------------------------------------- export
 
 
 def person_data(repo: Repository, employee_no: str) -> dict:
     """Everything held about one person, as JSON-ready values; NotFoundError if nothing is."""
-    ds = repo.ds
+    return data_about(repo.ds, raw_entries(repo), employee_no)
+
+
+def data_about(ds: Dataset, audit: Iterable[dict], employee_no: str) -> dict:
+    """`person_data` of one version's data and its audit log (an erasure reads both under the
+    write lock)."""
     staff = ds.staff.get(employee_no)
     assessments = [
         {**row.to_model().model_dump(mode="json"), "recorded": row.seq + 1}
@@ -34,7 +41,7 @@ def person_data(repo: Repository, employee_no: str) -> dict:
         for r in ds.robots.values()
         if _robot_roles(r, employee_no)
     ]
-    audit = [e for e in raw_entries(repo) if about_employee(e, employee_no)]
+    audit = [e for e in audit if about_employee(e, employee_no)]
     if staff is None and not (assessments or plans or robots or audit):
         raise NotFoundError("staff", employee_no)
     profile = staff.model_dump(mode="json") if staff else None

@@ -68,7 +68,7 @@ class FolderRepository(Repository):
         cls, path: Path | str, *, create: bool = False, user: str | None = None
     ) -> FolderRepository:
         """Open (and with `create`, make) a database; CorruptFileError if a file is damaged."""
-        from store.erasure import finish_erasure
+        from store.folder.erasure import finish_erasure
 
         storage = FolderStorage.open(
             path,

@@ -20,8 +20,9 @@ The rules every backend keeps (the repository contract tests check them on each)
   once. A commit is atomic and durable: after it returns, every process sees all of it; when it
   raises, nothing of it is ever seen (not even after a crash or a restart); a crash during it
   leaves the database as before it or as after it, never between.
-- History is append-only. Assessments, robot benefits and the audit log only grow; the one
-  exception is `WriteSession.rewrite_history`, which exists for erasing a person (GDPR).
+- History is append-only. Assessments, robot benefits and the audit log only grow; the
+  exceptions are erasing a person (GDPR: `Storage.erasure`, by `store.erasure`'s rules) and
+  `WriteSession.rewrite_history`.
 - Audit. The audit rows of a change are in `Change.appends["audit"]` and are committed in the
   same atomic step as the change they describe: never a change without its audit, nor an audit
   of a change that did not happen.
@@ -152,6 +153,45 @@ class WriteSession(Protocol):
         ...
 
 
+class Backups(Protocol):
+    """A database's backups: folder databases (`kapabel backup`) kept where its backend keeps
+    them (the folder: `<db>/backups/`; PostgreSQL: on the machine that made them). An erasure
+    must reach them too (`store.erasure`)."""
+
+    def holding(self, employee_no: str) -> int:
+        """How many backups hold the person (a record of theirs or a field naming them)."""
+        ...
+
+    def names_of(self, employee_no: str) -> set[str]:
+        """Every name and e-mail address the backups hold for the person."""
+        ...
+
+    def remove_partial(self) -> int:
+        """Delete the backups a crash left half-made (they hold personal data); how many."""
+        ...
+
+    def erase(self, identity) -> int:
+        """Take the person (`store.erasure.Identity`) out of every backup; how many held them."""
+        ...
+
+
+class ErasureSession(Protocol):
+    """The write lock, held for erasing one person (see `Storage.erasure`)."""
+
+    version: Version
+    """The newest committed state (who the person is is found in it)."""
+
+    counts: Mapping[str, int]
+    """What the erasure removed (complete when the `erasure` block has ended)."""
+
+    def erase(self, identity) -> None:
+        """Write the erasure of `identity` (`store.erasure.Identity`) down, then take the person
+        out of the database -- all or nothing, by `store.erasure`'s rules, with the erasure's
+        one audit entry -- and out of the backups. A crash at any point leaves it written down,
+        and whoever next takes the write lock (or opens the database) finishes it."""
+        ...
+
+
 @runtime_checkable
 class Storage(Protocol):
     """A database as a backend keeps it: the folder (`store.folder`) or PostgreSQL."""
@@ -195,6 +235,14 @@ class Storage(Protocol):
         """Write a consistent, complete copy as a folder database (files 0600, folders 0700)
         that any Kapabel can open; the folder it is in. Without `folder`, the backend's own
         place (the folder backend: `<db>/backups/<UTC time>/`); PostgreSQL needs `folder`."""
+        ...
+
+    backups: Backups
+    """The database's backups (for an erasure, which reaches them too)."""
+
+    def erasure(self) -> contextlib.AbstractContextManager[ErasureSession]:
+        """Hold the write lock for erasing a person (an erasure a crash interrupted is
+        finished first); the backend's part of the erasure is done when the block ends."""
         ...
 
     def close(self) -> None:

@@ -36,7 +36,14 @@ from store.models import (
     RobotBenefit,
 )
 from store.problems import Problem
-from store.storage import Change, Storage, Version, WriteSession, current_user
+from store.storage import (
+    Change,
+    ErasureSession,
+    Storage,
+    Version,
+    WriteSession,
+    current_user,
+)
 
 REGISTER_TABLES = frozenset(model.table for model in REGISTER_MODELS)
 
@@ -113,6 +120,15 @@ class Repository:
                 self._version = tx.commit(session)
             finally:
                 self._open = None
+
+    @contextlib.contextmanager
+    def erasure(self) -> Iterator[ErasureSession]:
+        """The storage's erasure session (`store.erasure.erase_person`), taking turns with
+        refreshes and saves; afterwards the repository shows the database without the person."""
+        with self._turn:
+            with self.storage.erasure() as session:
+                yield session
+            self._version = session.version
 
     def put(self, record: Entity, expected: Entity | None = None) -> Entity:
         with self.transaction() as tx:

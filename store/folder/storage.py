@@ -29,7 +29,9 @@ from store.dataset import Dataset
 from store.errors import DiskError, StoreError
 from store.files import DIR_MODE, FILE_MODE, Pin, can_write, ensure_private_dir, file_signature
 from store.folder.backups import remove_partial_backups
+from store.folder.erasure import FolderBackups
 from store.folder.layout import (
+    BACKUP_DIR,
     HISTORY_FILES,
     JOURNAL_FILE,
     LOCK_FILE,
@@ -69,6 +71,8 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
             m.table: RegisterTable(m, self.path / f"{m.table}.json") for m in REGISTER_MODELS
         }
         self.logs = {name: HistoryLog(self.path / file) for name, file in HISTORY_FILES.items()}
+        self.backups = FolderBackups(self.path / BACKUP_DIR)
+        """Its backups, `backups/<UTC time>/` (an erasure reaches them too)."""
         self.meta: dict = {"schema_version": SCHEMA_VERSION, "counters": {}, "history": {}}
         self.meta_signature: tuple[int, int, int] | None = None
         self.meta_pin = Pin()
@@ -104,7 +108,7 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
 
         A new database is given its first content by `initialise` (under the lock, before
         anyone else can open it): the repository writes DigComp there. An erasure a crash
-        interrupted is finished by `finish_erasure` (`store.erasure.finish_erasure`; without
+        interrupted is finished by `finish_erasure` (`store.folder.erasure.finish_erasure`; without
         it, such a database is refused), whenever the lock is taken.
         """
         path = Path(path)

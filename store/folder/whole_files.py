@@ -16,6 +16,7 @@ from store import snapshot
 from store.errors import StoreError
 from store.files import copy_private, ensure_private_dir, fsync_dir
 from store.folder.backups import remove_partial_backups
+from store.folder.erasure import FolderErasure
 from store.folder.layout import (
     BACKUP_DIR,
     ERASURE_FILE,
@@ -39,6 +40,14 @@ class FolderWholeFiles:
         with self._locked():
             self._refresh_locked()
             yield
+
+    @contextlib.contextmanager
+    def erasure(self) -> Iterator[FolderErasure]:
+        """The write lock, held for erasing a person (`store.erasure.erase_person`)."""
+        session = FolderErasure(self)
+        with self.exclusive():  # finishes an erasure a crash interrupted, first
+            yield session
+        self.save_snapshot()  # the erasure deleted the history snapshot: the next open stays fast
 
     def rewrite_history(self, name: str, transform: Callable[[list[dict]], list[dict]]) -> None:
         """Replace history file `name` with `transform(records)`, all or nothing, under the lock,

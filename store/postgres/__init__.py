@@ -16,11 +16,14 @@ def open_database(url: str, *, create: bool = False, user: str | None = None):
     pointer to `kapabel migrate` (a server database is made by it, never on the fly, so
     `create` changes nothing here); a newer one with `NewerSchemaError`.
     """
-    from store.postgres.erasure import finish_erasures
+    from functools import partial
+
+    from store.postgres.erasure import erasure, finish_erasures
     from store.postgres.repository import PostgresRepository
     from store.postgres.storage import PostgresStorage
 
     storage = PostgresStorage(url)
+    storage.erasure = partial(erasure, storage)
     try:
         repo = PostgresRepository(storage, user=user)
         repo.finished_erasure = finish_erasures(repo)  # one a crash stopped before the backups

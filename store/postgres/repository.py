@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from store.errors import StoreError
 from store.unit_of_work import Repository
@@ -31,11 +29,9 @@ class PostgresRepository(Repository):
     def backup_home(self) -> Path:
         """Where `kapabel backup` keeps this server database's folder backups:
         `<user data dir>/servers/<host>_<database>/backups/<UTC time>/`."""
-        from store.locations import data_home
+        from store.postgres.backups import backup_home
 
-        parts = urlsplit(self.storage.url)
-        name = f"{parts.hostname or 'local'}_{parts.path.strip('/') or 'postgres'}"
-        return data_home() / "servers" / re.sub(r"[^A-Za-z0-9._-]", "_", name)
+        return backup_home(self.storage.url)
 
     def backup(self, into: Path | None = None) -> Path:
         """A folder database holding exactly this one (a portable copy anyone can open), at
@@ -99,17 +95,6 @@ class PostgresRepository(Repository):
             session.commit(Change(appends={"audit": [note]}), session.version.data)
         self.refresh()
         return kept
-
-    def erasure_scope(self, employee_no: str) -> dict:
-        from store.postgres.erasure import erasure_scope
-
-        return erasure_scope(self, employee_no)
-
-    def erase_person(self, employee_no: str) -> dict:
-        """Erase one person in one transaction (`store.postgres.erasure`)."""
-        from store.postgres.erasure import erase_person
-
-        return erase_person(self, employee_no)
 
     def __getattr__(self, name: str):
         """What callers ask only of a folder's repository: one readable refusal."""

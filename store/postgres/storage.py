@@ -29,6 +29,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -53,6 +54,8 @@ from store.text import KEY_SEPARATOR
 
 if TYPE_CHECKING:
     import psycopg
+
+    from store.folder.erasure import FolderBackups
 
 CHANNEL = "kapabel_changes"
 WRITE_LOCK = 0x4B415057  # "KAPW": the advisory lock key every writer takes
@@ -174,6 +177,9 @@ class PostgresStorage:
         self._writer: psycopg.Connection | None = None
         self._listener: psycopg.Connection | None = None
         self._session_thread: int | None = None
+        self.erasure: Callable[[], contextlib.AbstractContextManager] | None = None
+        """The write lock held for erasing a person (`store.storage.Storage.erasure`): given by
+        whoever opens the database (`store.postgres.open_database`: `store.postgres.erasure`)."""
         self._latest: Version | None = None
         """The newest Version this storage read or committed: a session starting at the same
         change number reuses it, one starting later reads only what changed since."""
@@ -353,6 +359,13 @@ class PostgresStorage:
         """A folder database with everything in one snapshot: needs the folder storage
         (`store.folder`), which is not there yet."""
         raise StoreError(f"{self.location}: a backup of a server database is not possible yet")
+
+    @cached_property
+    def backups(self) -> FolderBackups:
+        """The folder backups `kapabel backup` wrote of this database (`store.postgres.backups`)."""
+        from store.postgres.backups import backups_of
+
+        return backups_of(self.url)
 
     def close(self) -> None:
         for conn in (self._read, self._writer, self._listener):
@@ -727,15 +740,20 @@ def _copy_history(conn: psycopg.Connection, name: str, records: Sequence[dict]) 
     columns = HISTORY_COLUMNS[name]
     with conn.cursor().copy(f"COPY {name} ({_cols(columns)}) FROM STDIN") as copy:
         for record in records:
-            values = [record.get(c) for c in columns]
-            if name == "audit":
-                values[-1] = Json(values[-1] if values[-1] is not None else {})
-            elif name == "assessments":
-                values[4] = values[4] or "self"
-                values[7] = values[7] if values[7] is not None else ""
-            else:
-                values[3:] = [v or 0 for v in values[3:]]
-            copy.write_row(values)
+            copy.write_row(history_values(name, record, Json))
+
+
+def history_values(name: str, record: dict, json: Callable) -> list:
+    """A history record's column values (`HISTORY_COLUMNS[name]`), `json` wrapping a JSON one."""
+    values = [record.get(c) for c in HISTORY_COLUMNS[name]]
+    if name == "audit":
+        values[-1] = json(values[-1] if values[-1] is not None else {})
+    elif name == "assessments":
+        values[4] = values[4] or "self"
+        values[7] = values[7] if values[7] is not None else ""
+    else:
+        values[3:] = [v or 0 for v in values[3:]]
+    return values
 
 
 def _write_counters(conn: psycopg.Connection, counters: Mapping[str, int]) -> None:

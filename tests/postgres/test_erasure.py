@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 
 from store import open_store
+from store.erasure import erase_person
 from store.importing import KINDS
 from store.postgres.migrate import migrate
 from tui.cli import main
@@ -105,7 +107,7 @@ def test_an_erasure_interrupted_before_the_backups_is_finished_with_the_names_th
     assert main(["backup", "--db", pg_url]) == 0
     backup = Path(capsys.readouterr().out.split("backup written to ", 1)[1].strip())
 
-    import store.postgres.erasure as pg_erasure
+    import store.folder.erasure as folder_erasure
 
     class Killed(BaseException):
         """The process dies here: the server's part is committed."""
@@ -114,7 +116,7 @@ def test_an_erasure_interrupted_before_the_backups_is_finished_with_the_names_th
         raise Killed
 
     with monkeypatch.context() as patches:
-        patches.setattr(pg_erasure, "_erase_in_folder", killed)
+        patches.setattr(folder_erasure, "erase_in_folder", killed)
         with pytest.raises(Killed):
             main(["person", "erase", person.employee_no, "--yes", "--db", pg_url])
     assert person.name not in _everything_stored(pg_url)
@@ -167,9 +169,9 @@ def _crash_after_the_transaction(pg_url: str, person, monkeypatch) -> None:
 
     repo = open_store(pg_url)
     with monkeypatch.context() as patched:
-        patched.setattr("store.postgres.erasure._erase_in_folder", crash)
+        patched.setattr("store.folder.erasure.erase_in_folder", crash)
         with pytest.raises(RuntimeError):
-            repo.erase_person(person.employee_no)
+            erase_person(repo, person.employee_no)
     repo.refresh()
     assert person.employee_no not in repo.ds.staff  # the transaction committed
     repo.storage.close()
@@ -203,3 +205,104 @@ def test_person_erase_finishes_an_erasure_stopped_before_the_backups(
     assert "1 backups rewritten" in out
     assert _traces_in(backup, person) == []
     assert _pending(pg_url) == []
+
+
+def _rows(url: str, table: str) -> dict[int, tuple]:
+    with psycopg.connect(url) as conn:
+        return {row[0]: row[1:] for row in conn.execute(f"SELECT * FROM {table} ORDER BY seq")}
+
+
+def _plant_everywhere(repo) -> None:
+    """`populate`'s person renamed, then named by number, name and e-mail in every field of
+    another record that can name a person: notes and assessors, a department's lead, a
+    theme's owner and stakeholders, a milestone's owner, governance, free text, and an audit
+    summary; every one of these changes is in the audit log too."""
+    from store.models import (
+        Archetype,
+        Assessment,
+        Course,
+        DecisionDomain,
+        GovernanceDecision,
+        Milestone,
+        Stakeholder,
+        Theme,
+    )
+    from tests.iohelpers import EMAIL, EMPLOYEE_NO, NAME, NEW_EMAIL, NEW_NAME, populate
+
+    populate(repo)
+    renamed = repo.ds.staff[EMPLOYEE_NO].model_copy(update={"name": NEW_NAME, "email": NEW_EMAIL})
+    repo.put(renamed)
+    with repo.transaction() as tx:
+        tx.put(repo.ds.departments["D2"].model_copy(update={"lead": EMPLOYEE_NO}))
+        tx.put(
+            Theme(
+                code="T1",
+                rank=1,
+                title=f"Self-service, led by {NAME}",
+                end_state=f"Ask {EMAIL} or {NEW_NAME}",
+                owner=EMPLOYEE_NO,
+                stakeholders=[Stakeholder(name=NEW_NAME, role=f"writes to {NEW_EMAIL}")],
+            )
+        )
+        tx.create(Milestone(theme="T1", title=f"{NAME} signs", due=dt.date(2026, 6, 1), owner=NAME))
+        tx.put(
+            GovernanceDecision(
+                domain=DecisionDomain.IT_PRINCIPLES,
+                decision_rights=Archetype.FEDERAL,
+                people=[EMPLOYEE_NO, NEW_EMAIL, "Bo Hansen"],
+            )
+        )
+        tx.put(Course(code="C1", name=f"Intro by {NEW_NAME}", provider=EMAIL))
+        tx.record(
+            Assessment(
+                staff="E2",
+                competency="RPA1",
+                level=2,
+                date=dt.date(2026, 3, 1),
+                source="manager",
+                assessor=EMPLOYEE_NO,
+                note=f"{NEW_NAME} <{NEW_EMAIL}> agreed",
+            )
+        )
+    with repo.transaction(summary=f"import sent by {NEW_EMAIL}") as tx:
+        tx.record(Assessment(staff="E2", competency="DC1.2", level=1, date=dt.date(2026, 3, 2)))
+
+
+def test_an_erasure_on_a_server_takes_the_person_out_of_every_field_and_only_there(
+    pg_url: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """The person named in every field that can name someone, on a server: afterwards no
+    table holds their number, any of their names or e-mails (the audit and the pending
+    erasures included), and the history rows that never held them are left as they were."""
+    from tests.iohelpers import EMPLOYEE_NO, PERSON_SECRETS
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    migrate(pg_url, user="hr")
+    repo = open_store(pg_url, user="hr")
+    _plant_everywhere(repo)
+    repo.storage.close()
+    before = {table: _rows(pg_url, table) for table in ("assessments", "audit")}
+    stored = _everything_stored(pg_url).lower()
+    assert all(secret.lower() in stored for secret in PERSON_SECRETS)
+
+    assert main(["person", "erase", EMPLOYEE_NO, "--yes", "--db", pg_url]) == 0
+
+    stored = _everything_stored(pg_url).lower()
+    left = [s for s in PERSON_SECRETS if re.search(rf"(?<!\w){re.escape(s.lower())}(?!\w)", stored)]
+    assert left == []
+    assert _pending(pg_url) == []
+    for table, rows in before.items():
+        untouched = {
+            seq: row
+            for seq, row in rows.items()
+            if not any(s.lower() in str(row).lower() for s in PERSON_SECRETS)
+        }
+        after = _rows(pg_url, table)
+        assert {seq: after.get(seq) for seq in untouched} == untouched, table
+    repo = open_store(pg_url)
+    pseudonym = next(e.key for e in repo.audit_entries() if e.action == "erase")
+    assert repo.ds.departments["D2"].lead == pseudonym
+    assert repo.ds.themes["T1"].owner == pseudonym
+    assert [row.assessor for row in repo.ds.assessments if row.competency == "RPA1"] == [pseudonym]
+    assert repo.problems() == []
+    repo.storage.close()
