@@ -80,6 +80,7 @@ class PostgresErasure:
             _write_down(conn, identity)  # commits with the erasure, or not at all
             data = _without(data, erased, conn)
         change = dataclasses.replace(change, appends={"audit": [identity.audit_entry()]})
+        session.rewritten = True  # the commit logs "everything": no key of the person stays
         session.commit(change, apply_change(data, change))
         self.identity = identity
 
