@@ -96,6 +96,13 @@ MESSAGES: dict[str, str] = {
     "not_text": "not a text file ({why})",
     "not_csv": "cannot be read as CSV: {reason}",
     "not_json": "not valid JSON: {reason}",
+    "not_spreadsheet": "not a spreadsheet (.xlsx, .xlsm or .ods): {reason}",
+    "workbook_encrypted": "the workbook is encrypted (saved with a password): save a copy "
+    "without one and import that",
+    "workbook_too_large": "the workbook would unpack to more than the limit of {limit:,} bytes",
+    "no_such_sheet": "no sheet {sheet!r}: the sheets are {sheets}",
+    "no_header": "no header row naming the {kind} columns ({columns}) in the first {rows} rows",
+    "sheet_needs_workbook": "--sheet is for a spreadsheet (.xlsx, .xlsm or .ods), not this file",
     "not_one_object": "a framework file is one JSON object",
     "must_be_list": "must be a list",
     "must_be_object": "must be an object",

@@ -17,6 +17,7 @@ from store.errors import StoreError
 from store.importing.framework_json import looks_like_json, plan_framework
 from store.importing.kinds import KINDS, Column, Kind
 from store.importing.plan import Plan, plan_csv
+from store.importing.workbook import WorkbookProblem, is_spreadsheet, plan_workbook, sheet_names
 from store.models import Assessment, Department, Entity, RobotBenefit
 from store.opening import open_store, store_exists
 from store.problems import Problem, render
@@ -24,7 +25,16 @@ from store.problems import Problem, render
 if TYPE_CHECKING:
     from store import Repository
 
-__all__ = ["KINDS", "Column", "Kind", "Plan", "import_file", "import_into", "plan_file"]
+__all__ = [
+    "KINDS",
+    "Column",
+    "Kind",
+    "Plan",
+    "import_file",
+    "import_into",
+    "plan_file",
+    "workbook_sheets",
+]
 
 MAX_IMPORT_BYTES = 2 * 1024**3
 """The largest file an import reads (2 GiB): far beyond any HR export (a million assessments
@@ -72,8 +82,26 @@ def read_import_file(path: Path, limit: int | None = None) -> bytes:
     return data
 
 
-def plan_file(repo: Repository, kind_name: str, path: Path, sync: bool = False) -> Plan:
-    """What importing `path` as `kind_name` would change, and every problem; writes nothing."""
+def workbook_sheets(path: Path) -> list[str]:
+    """The sheets of the workbook at `path`, in order, for choosing one; [] when it is not a
+    workbook that can be read (planning it then says why)."""
+    try:
+        data = read_import_file(Path(path))
+    except UnreadableFile:
+        return []
+    if not is_spreadsheet(path, data):
+        return []
+    try:
+        return sheet_names(data)
+    except WorkbookProblem:
+        return []
+
+
+def plan_file(
+    repo: Repository, kind_name: str, path: Path, sync: bool = False, sheet: str | None = None
+) -> Plan:
+    """What importing `path` as `kind_name` would change, and every problem; writes nothing.
+    A spreadsheet (.xlsx, .xlsm, .ods) is read from its first sheet, or the one named `sheet`."""
     kind = KINDS[kind_name]
     source = str(path)
     try:
@@ -85,6 +113,12 @@ def plan_file(repo: Repository, kind_name: str, path: Path, sync: bool = False) 
     if sync and kind_name != "staff":
         plan = Plan(kind, source)
         plan.refuse(Problem("", "sync_staff_only"))
+        return plan
+    if is_spreadsheet(path, data):
+        return plan_workbook(kind, data, source, repo.ds, sync=sync, sheet=sheet)
+    if sheet is not None:
+        plan = Plan(kind, source)
+        plan.refuse(Problem("", "sheet_needs_workbook"))
         return plan
     if kind_name == "competencies" and looks_like_json(data):
         return plan_framework(data, source, repo.ds)
@@ -99,11 +133,12 @@ def import_file(
     dry_run: bool = False,
     sync: bool = False,
     backup: bool = True,
+    sheet: str | None = None,
 ) -> Plan:
     """Plan, and unless `dry_run` or a problem, write the import in one transaction."""
     repo.refresh()
     state = _state(repo)
-    plan = plan_file(repo, kind_name, path, sync)
+    plan = plan_file(repo, kind_name, path, sync, sheet)
     if dry_run or plan.problems or not plan.changes:
         return plan
     try:
@@ -117,7 +152,7 @@ def import_file(
     try:
         with repo.transaction() as tx:
             if _state(repo) != state:  # someone wrote meanwhile: plan again on what is there now
-                plan = plan_file(repo, kind_name, path, sync)
+                plan = plan_file(repo, kind_name, path, sync, sheet)
                 if plan.problems:
                     raise _Abandon
             records = _in_writing_order(plan)
@@ -136,7 +171,13 @@ def import_file(
 
 
 def import_into(
-    db: Path | str, kind_name: str, path: Path, *, dry_run: bool = False, sync: bool = False
+    db: Path | str,
+    kind_name: str,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    sync: bool = False,
+    sheet: str | None = None,
 ) -> tuple[Plan, Repository | None]:
     """Import into the database at `db`, making it only when the import is written.
 
@@ -147,11 +188,11 @@ def import_into(
     if not store_exists(db):
         with tempfile.TemporaryDirectory(prefix="kapabel-plan-") as scratch:
             trial = open_store(Path(scratch) / "db", create=True)
-            plan = plan_file(trial, kind_name, path, sync)
+            plan = plan_file(trial, kind_name, path, sync, sheet)
         if dry_run or plan.problems or not plan.changes:
             return plan, None
     repo = open_store(db, create=True)
-    plan = import_file(repo, kind_name, path, dry_run=dry_run, sync=sync)
+    plan = import_file(repo, kind_name, path, dry_run=dry_run, sync=sync, sheet=sheet)
     return plan, None if dry_run or plan.problems else repo
 
 

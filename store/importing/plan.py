@@ -90,12 +90,27 @@ class Plan:
 
 def plan_csv(kind: Kind, data: bytes, source: str, ds: Dataset, sync: bool = False) -> Plan:
     """Read `data` (the file's bytes) as a CSV of `kind` and plan the changes against `ds`."""
-    plan = Plan(kind, source)
-    try:
+
+    def rows(names: dict[str, Column]) -> Iterator[CsvRow]:
         text = decode(data)
-        names = header_map(kind)
         delimiter = choose_delimiter(text, lambda cells: _known(cells, names))
-        rows = read_rows(text, delimiter)
+        return read_rows(text, delimiter)
+
+    return plan_rows(Plan(kind, source), rows, ds, sync)
+
+
+RowReader = Callable[[dict[str, Column]], Iterator[CsvRow]]
+"""Gives a file's rows, header first, given the kind's header names; raises FileProblem (or
+another ValueError with a `problem`) when the file cannot be read."""
+
+
+def plan_rows(plan: Plan, read: RowReader, ds: Dataset, sync: bool = False) -> Plan:
+    """Check rows of cell text (a CSV file's, a sheet's) as `plan.kind` and plan the changes:
+    the one validator every file format goes through."""
+    kind = plan.kind
+    try:
+        names = header_map(kind)
+        rows = read(names)
         header = next(rows, None)
         if header is None:
             raise FileProblem(1, "file_empty")
@@ -105,6 +120,12 @@ def plan_csv(kind: Kind, data: bytes, source: str, ds: Dataset, sync: bool = Fal
         parsed = list(_parse_rows(plan, rows, columns, kind))
     except FileProblem as problem:
         plan.problem(problem.line, problem.column, problem.problem)
+        return plan
+    except ValueError as error:
+        found = getattr(error, "problem", None)
+        if not isinstance(found, Problem):
+            raise
+        plan.refuse(found)
         return plan
     _plan_records(plan, parsed, ds, sync)
     return plan

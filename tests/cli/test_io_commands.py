@@ -136,3 +136,21 @@ def test_audit_tells_a_summary_entry_in_words(db, capsys) -> None:
     summary = next(line for line in lines if "import * new database" in line)
     assert f"({built_in} competencies created, 1 frameworks created)" in summary
     assert "{" not in summary and "counts" not in summary
+
+
+def test_import_reads_a_workbook_sheet_named_by_sheet(db, tmp_path, capsys) -> None:
+    from tests.workbooks import write_xlsx
+
+    file = write_xlsx(
+        tmp_path / "roller.xlsx",
+        {"Noter": [["Fortroligt"]], "Roller": [["Kode", "Navn"], ["R1", "Sagsbehandler"]]},
+    )
+    assert main(["import", "roles", str(file), "--sheet", "Roller", "--db", str(db)]) == 0
+    assert capsys.readouterr().out == "roles: 0 added, 0 updated, 1 unchanged (imported)\n"
+    before = folder_hashes(db)
+    assert main(["import", "roles", str(file), "--sheet", "Ark9", "--db", str(db)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{file}: no sheet 'Ark9': the sheets are 'Noter', 'Roller'",
+        "1 problem(s): nothing was imported",
+    ]
+    assert folder_hashes(db) == before

@@ -387,3 +387,39 @@ async def test_the_audit_log_tells_a_summary_entry_in_words(repo: FolderReposito
         await settle(pilot, lambda: table.row_count > 0)
         assert "competencies created" in screen_words(pilot)
         assert "counts" not in screen_words(pilot)
+
+
+async def test_a_workbook_of_several_sheets_offers_them_and_imports_the_one_chosen(
+    repo: FolderRepository, folder: Path
+) -> None:
+    from tests.workbooks import write_xlsx
+
+    populate(repo)
+    write_xlsx(
+        folder / "roller.xlsx",
+        {
+            "Noter": [["Fortroligt"], ["Udtrukket 2026-11-01"]],
+            "Roller": [["Roller pr. november"], [], ["Kode", "Navn"], ["R5", "Jurist"]],
+        },
+    )
+    app = KapabelApp(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = folder_hashes(repo.path)
+        await _preview(app, pilot, "roles", "roller.xlsx")
+        sheet = app.screen.query_one("#sheet", Select)
+        assert sheet.display and sheet.value == "Noter"  # the first sheet, until another is chosen
+        assert "roller.xlsx:Noter: no header row naming the roles columns" in _report(app)
+        assert app.screen.query_one("#import", Button).disabled is True
+        sheet.focus()
+        await pilot.press("enter", "down", "enter")  # open the choice, take the next sheet
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sheet.value == "Roller"
+        assert "roles: 1 added, 0 updated, 0 unchanged" in _report(app)
+        assert folder_hashes(repo.path) == before
+        await pilot.click("#import")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Imported: roles: 1 added, 0 updated, 0 unchanged" in _report(app)
+    assert FolderRepository.open(repo.path).ds.roles["R5"].name == "Jurist"

@@ -1,4 +1,4 @@
-"""`kapabel import KIND FILE`: bring in a CSV file from the HR system, all or nothing."""
+"""`kapabel import KIND FILE`: bring in a CSV file or a workbook from the HR system, all or nothing."""
 
 from __future__ import annotations
 
@@ -15,13 +15,19 @@ from tui.commands.options import add_db_option
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="import a CSV file (departments, staff, assessments...)",
-        description="Import a CSV file: rows matched on their key are added, updated or left "
-        "alone. Any invalid row and nothing is written; every problem is listed as "
-        "file:line: column: what is wrong (exit 1). A backup is made before writing.",
+        help="import a CSV file or a workbook (departments, staff, assessments...)",
+        description="Import a CSV file or a workbook (.xlsx, .xlsm, .ods): rows matched on their "
+        "key are added, updated or left alone. Any invalid row and nothing is written; every "
+        "problem is listed as file:line: column: what is wrong (a workbook's as "
+        "file:sheet:row: column: ...), exit 1. A backup is made before writing.",
     )
     parser.add_argument("kind", choices=list(KINDS), help="what the file holds")
-    parser.add_argument("file", type=Path, help="the CSV file (or a framework's JSON file)")
+    parser.add_argument(
+        "file", type=Path, help="the CSV file or workbook (or a framework's JSON file)"
+    )
+    parser.add_argument(
+        "--sheet", metavar="NAME", help="a workbook's sheet to read (default: the first)"
+    )
     add_db_option(parser)
     parser.add_argument("--dry-run", action="store_true", help="check and summarise, write nothing")
     parser.add_argument(
@@ -34,7 +40,9 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     db = resolve_target(getattr(args, "db", None))
-    plan, repo = import_into(db, args.kind, args.file, dry_run=args.dry_run, sync=args.sync)
+    plan, repo = import_into(
+        db, args.kind, args.file, dry_run=args.dry_run, sync=args.sync, sheet=args.sheet
+    )
     for note in plan.notes:
         print(terminal_safe(f"note: {note}"))
     if plan.problems:

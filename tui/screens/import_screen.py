@@ -1,8 +1,9 @@
-"""Import a CSV file from the TUI: choose the kind, type the path, preview, then confirm.
+"""Import a CSV file or a workbook from the TUI: choose the kind, type the path, preview, confirm.
 
 The preview runs the same plan as `kapabel import --dry-run` (nothing is written) and shows the
 summary and every problem; Import is offered only for a clean preview and writes in one
-transaction after a backup, like the command line. The problems take the rows the screen has
+transaction after a backup, like the command line. A workbook with several sheets shows a Sheet
+choice (the first sheet at first); choosing another previews that one. The problems take the rows the screen has
 and scroll, so the buttons under them stay on screen (80×24 included).
 """
 
@@ -19,7 +20,7 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
-from store.importing import KINDS, Plan, import_file, plan_file
+from store.importing import KINDS, Plan, import_file, plan_file, workbook_sheets
 from tui.forms.checkbox import MarkedCheckbox
 from tui.forms.confirm import ConfirmDialog
 from tui.widgets.footer import KeysFooter
@@ -77,6 +78,10 @@ class ImportScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.plan: Plan | None = None
+        self.plan_sheet: str | None = None
+        """The sheet the preview read (None: a CSV file, or a workbook's only sheet)."""
+        self.sheets: list[str] = []
+        """The sheets offered in the Sheet choice."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -93,10 +98,13 @@ class ImportScreen(Screen):
             with Horizontal(classes="form-row"):
                 yield Label("File", classes="form-label")
                 yield Input(
-                    placeholder="path to the CSV file (/ to type), then Enter to preview",
+                    placeholder="path to the CSV file or workbook (/ to type), then Enter to preview",
                     id="path",
                     compact=True,
                 )
+            with Horizontal(classes="form-row", id="sheet-row"):
+                yield Label("Sheet", classes="form-label")
+                yield Select([], id="sheet", prompt="first sheet", compact=True)
             yield MarkedCheckbox(sync_label(False), id="sync", compact=True)
         with VerticalScroll(id="report"):
             yield Static(Text("Type a path and press Enter to preview."), id="report-text")
@@ -109,6 +117,11 @@ class ImportScreen(Screen):
     def _kind_changed(self) -> None:
         """Only a staff file can deactivate people: the sync choice is shown for staff only."""
         self.query_one("#sync", Checkbox).display = self._kind() == "staff"
+
+    @on(Select.Changed, "#sheet")
+    def _sheet_changed(self) -> None:
+        """Another sheet chosen: preview it (a sheet is only offered for a previewed file)."""
+        self.call_after_refresh(self.action_preview)
 
     @on(Checkbox.Changed, "#sync")
     def _sync_changed(self, event: Checkbox.Changed) -> None:
@@ -150,22 +163,41 @@ class ImportScreen(Screen):
             self._show(Text("Type the path of the file first."))
             return
         self._show(Text(f"Reading {path} …"))
-        self._preview(kind, path, sync)
+        sheet = self.query_one("#sheet", Select)
+        wanted = None if sheet.is_blank() or not sheet.display else str(sheet.value)
+        self._preview(kind, path, sync, wanted)
 
     @work(thread=True, exclusive=True, group="import-preview")
-    def _preview(self, kind: str, path: Path, sync: bool) -> None:
-        plan = plan_file(self.app.repo, kind, path, sync)
-        self.app.call_from_thread(self._previewed, plan, (kind, path, sync))
+    def _preview(self, kind: str, path: Path, sync: bool, wanted: str | None) -> None:
+        sheets = workbook_sheets(path)
+        sheet = wanted if wanted in sheets else None
+        plan = plan_file(self.app.repo, kind, path, sync, sheet)
+        self.app.call_from_thread(self._previewed, plan, (kind, path, sync), sheets, sheet)
 
-    def _previewed(self, plan: Plan, choice: tuple[str, Path, bool]) -> None:
+    def _previewed(
+        self, plan: Plan, choice: tuple[str, Path, bool], sheets: list[str], sheet: str | None
+    ) -> None:
         if choice != self._choice():  # the user changed something meanwhile
             return
+        self._offer_sheets(sheets, sheet)
         self.plan = plan
+        self.plan_sheet = sheet
         self._show(plan_report(plan))
         button = self.query_one("#import", Button)
         button.disabled = bool(plan.problems) or not plan.changes
         if not button.disabled:
             button.focus()
+
+    def _offer_sheets(self, sheets: list[str], sheet: str | None) -> None:
+        """Show the Sheet choice for a workbook of several sheets, on the one previewed."""
+        select = self.query_one("#sheet", Select)
+        self.query_one("#sheet-row").display = len(sheets) > 1
+        with self.prevent(Select.Changed):
+            if sheets != self.sheets:
+                self.sheets = sheets
+                select.set_options([(name, name) for name in sheets])
+            if sheets:
+                select.value = sheet or sheets[0]
 
     # ---------------------------------------------------------------- import
     @on(Button.Pressed, "#import")
@@ -185,11 +217,11 @@ class ImportScreen(Screen):
     def _write(self) -> None:
         self.query_one("#import", Button).disabled = True
         self._show(Text("Importing …"))
-        self._import(*self._choice())
+        self._import(*self._choice(), self.plan_sheet)
 
     @work(thread=True, exclusive=True, group="import-write")
-    def _import(self, kind: str, path: Path, sync: bool) -> None:
-        plan = import_file(self.app.repo, kind, path, sync=sync)
+    def _import(self, kind: str, path: Path, sync: bool, sheet: str | None) -> None:
+        plan = import_file(self.app.repo, kind, path, sync=sync, sheet=sheet)
         self.app.call_from_thread(self._imported, plan)
 
     def _imported(self, plan: Plan) -> None:
