@@ -27,8 +27,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import python_calamine
-
 from store.dataset import Dataset
 from store.importing.csvfile import CsvRow
 from store.importing.kinds import Column, Kind, normalise_header
@@ -81,6 +79,8 @@ def sheet_names(data: bytes) -> list[str]:
 
 def open_sheet(data: bytes, name: str | None = None) -> Sheet:
     """The sheet called `name` (default: the first) of the workbook in `data`."""
+    import python_calamine
+
     book = _open(data)
     names = list(book.sheet_names)
     if not names:
@@ -95,7 +95,11 @@ def open_sheet(data: bytes, name: str | None = None) -> Sheet:
         raise WorkbookProblem("not_spreadsheet", reason=_why(error)) from None
 
 
-def _open(data: bytes) -> python_calamine.CalamineWorkbook:
+def _open(data: bytes):  # -> python_calamine.CalamineWorkbook
+    """The workbook, once it is known to be one that may be unpacked. The reader is loaded only
+    here: a CSV import (and every other command) starts without it."""
+    import python_calamine
+
     if data.startswith(OLE_MAGIC):
         if ENCRYPTED_PACKAGE in data:
             raise WorkbookProblem("workbook_encrypted")
