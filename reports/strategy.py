@@ -12,7 +12,14 @@ from reports.analysis import Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
 from reports.trend import Pairs, ReadinessSweep, quarter_label
 from store.dataset import Dataset
-from store.models import Archetype, DecisionDomain, GovernanceDecision, Milestone, Theme
+from store.models import (
+    Archetype,
+    DecisionDomain,
+    GovernanceDecision,
+    Milestone,
+    Requirement,
+    Theme,
+)
 from store.strategy import ARCHETYPE_LABELS, DOMAIN_LABELS
 
 
@@ -72,6 +79,21 @@ def theme_readiness(
             trend = [rules.theme_progress(c[0], required) for c in counts]
         result.append(ThemeReadiness(theme, required, met, trend, by_theme[theme.code]))
     return result
+
+
+def requirement_readiness(analysis: Analysis, requirement: Requirement) -> tuple[int, int]:
+    """(met, required) for one requirement: the active staff it applies to (its department and
+    below, of its role if it names one), and how many of them reach its level on the date."""
+    required = met = 0
+    chain = {requirement.department}
+    for person in analysis.staff_in_scope(requirement.department):
+        if not rules.requirement_applies(requirement, chain, person.role):
+            continue
+        required += 1
+        met += rules.meets(
+            requirement.level, analysis.current_level(person.employee_no, requirement.competency)
+        )
+    return met, required
 
 
 def domain_label(domain: str) -> str:

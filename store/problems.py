@@ -76,6 +76,8 @@ MESSAGES: dict[str, str] = {
     "backcast_target_passed": "the target date {target} is not after {start}: nothing to plan "
     "back from",
     "backcast_too_many": "{count} milestones do not fit in the {days} days before the target",
+    "no_such_requirement": "no requirement asks this competency of this department and role "
+    "(add it on Competencies first)",
     "no_decider_yet": "no one decides in this domain yet: give one archetype decision rights first",
     "decider_needed": "{archetype} holds the decision rights: give them to another archetype "
     "instead (each domain has one)",

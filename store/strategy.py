@@ -347,7 +347,7 @@ def cell_refusal(
     if decision is None:
         return problem("decision", "no_decider_yet")
     if decision.decision_rights == archetype:
-        return problem("decision", "decider_needed", archetype=ARCHETYPE_LABELS[archetype].lower())
+        return problem("decision", "decider_needed", archetype=ARCHETYPE_LABELS[archetype])
     return None
 
 

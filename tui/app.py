@@ -53,7 +53,7 @@ class KapabelApp(App):
         # opening makes Textual re-parse all styles and restyle every widget (~0.1 s each time).
         *(f"screens/{name}.tcss" for name in ("overview", "organisation", "people", "person")),
         *(f"screens/{name}.tcss" for name in ("competencies", "training", "reports_screen")),
-        *(f"screens/{name}.tcss" for name in ("audit", "import_screen")),
+        *(f"screens/{name}.tcss" for name in ("audit", "import_screen", "strategy")),
         "forms/forms.tcss",
     ]
     BINDINGS = [
@@ -299,7 +299,19 @@ class KapabelApp(App):
             yield SystemCommand(
                 f"Go to {title}", f"Open the {title} screen (key {key})", self._switcher(mode)
             )
+        yield SystemCommand(
+            "Go to Governance matrix",
+            "Who gives input and who decides, per decision domain (Strategy, key g)",
+            self._open_governance,
+        )
         yield from self._screen_actions(screen)
+
+    def _open_governance(self) -> None:
+        from tui.screens.strategy import GovernanceScreen
+
+        if self.current_mode != "strategy":
+            self.switch_mode("strategy")
+        self.push_screen(GovernanceScreen())
 
     def _screen_actions(self, screen: Screen):
         """The current screen's actions: those it names in `PALETTE_ACTIONS` (title, action,

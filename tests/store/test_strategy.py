@@ -225,7 +225,7 @@ def test_a_governance_cell_is_set_and_the_decision_moves_but_never_disappears(re
     assert problems_of(taken_away.value) == [
         (
             "decision",
-            "business monarchy holds the decision rights: give them to another archetype "
+            "Business monarchy holds the decision rights: give them to another archetype "
             "instead (each domain has one)",
         )
     ]

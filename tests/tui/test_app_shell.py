@@ -1,4 +1,4 @@
-"""The app shell: start-up, modes on keys 1-8, help on every screen, the command palette."""
+"""The app shell: start-up, modes on keys 1-9, help on every screen, the command palette."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ async def test_number_keys_switch_between_every_screen_and_help_lists_its_keys(s
             own = [b.description for b in screen.BINDINGS if getattr(b, "description", "")]
             for description in [*own, "Quit", "Help"]:
                 assert description in text, (mode, description)
-            assert "1-8 switch screens" in text
+            assert "1-9 switch screens" in text
             await pilot.press("escape")
             await pilot.pause()
             assert app.screen is screen
@@ -75,11 +75,11 @@ async def test_number_keys_switch_between_every_screen_and_help_lists_its_keys(s
         assert isinstance(app.screen, HelpScreen)
 
 
-EIGHT_SCREENS = ["Overview", "Organisation", "People", "Competencies", "Training", "Reports",
-                 "Audit log", "Import"]  # fmt: skip
+SCREENS = ["Overview", "Organisation", "People", "Competencies", "Training", "Reports",
+                 "Audit log", "Import", "Strategy"]  # fmt: skip
 
 
-async def test_keys_1_to_8_switch_to_every_screen_from_each_of_the_eight(small_repo):
+async def test_number_keys_switch_to_every_screen_from_each_of_the_others(small_repo):
     """Audit log (7) and Import (8) are screens like the others: opened, the focus is not in a
     filter or path field, so a number key switches screens instead of being typed."""
 
@@ -90,8 +90,8 @@ async def test_keys_1_to_8_switch_to_every_screen_from_each_of_the_eight(small_r
     app = make_app(small_repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, lambda: overview_ready(app))
-        for start_key, start in enumerate(EIGHT_SCREENS, start=1):
-            for key, title in enumerate(EIGHT_SCREENS, start=1):
+        for start_key, start in enumerate(SCREENS, start=1):
+            for key, title in enumerate(SCREENS, start=1):
                 await pilot.press(str(start_key))
                 await settle(pilot, lambda start=start: showing(start))
                 await pilot.press(str(key))
@@ -99,7 +99,7 @@ async def test_keys_1_to_8_switch_to_every_screen_from_each_of_the_eight(small_r
         for mode in ("audit", "import"):
             for field in app.get_screen_stack(mode)[0].query(Input):
                 assert field.value == "", (mode, field.id)  # no number key was typed into it
-    assert [title for _, _, title in SCREENS_IN_ORDER] == EIGHT_SCREENS  # palette and help
+    assert [title for _, _, title in SCREENS_IN_ORDER] == SCREENS  # palette and help
 
 
 async def test_the_palette_offers_every_screen_and_the_screens_actions(small_repo):
@@ -155,7 +155,7 @@ async def test_escape_leaves_any_text_field_so_the_number_keys_switch_screens_ag
     app = make_app(small_repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, lambda: overview_ready(app))
-        for key, title in enumerate(EIGHT_SCREENS, start=1):
+        for key, title in enumerate(SCREENS, start=1):
             await pilot.press(str(key))
             await settle(pilot, lambda title=title: title in screen_text(pilot).splitlines()[0])
             screen = app.screen

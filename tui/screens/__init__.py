@@ -1,4 +1,4 @@
-"""One module per screen; the eight screens in order, with their keys (the app, its help)."""
+"""One module per screen; the screens in order, with their keys (the app, its help)."""
 
 SCREENS_IN_ORDER: list[tuple[str, str, str]] = [
     # (mode name, key, title)
@@ -10,6 +10,7 @@ SCREENS_IN_ORDER: list[tuple[str, str, str]] = [
     ("reports", "6", "Reports"),
     ("audit", "7", "Audit log"),
     ("import", "8", "Import"),
+    ("strategy", "9", "Strategy"),
 ]
 
 
@@ -23,4 +24,5 @@ MODE_SCREENS: dict[str, tuple[str, str]] = {
     "reports": ("tui.screens.reports_screen", "ReportsScreen"),
     "audit": ("tui.screens.audit", "AuditScreen"),
     "import": ("tui.screens.import_screen", "ImportScreen"),
+    "strategy": ("tui.screens.strategy", "StrategyScreen"),
 }

@@ -1,0 +1,195 @@
+"""The Strategy screen, a theme's page and the governance matrix, driven with keys: add a theme
+and plan its milestones back from the target date, tie a requirement, edit a governance cell;
+and the progress on screen is the figure `kapabel report strategy` gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+
+from store.models import Archetype, DecisionDomain, GovernanceDecision
+from store.repository import FolderRepository
+from tests.tui.helpers import screen_text, settle
+from tests.tui.pilot_helpers import fill, type_text
+from tests.tui.small_org import AS_OF, build_small_org
+from tui.app import KapabelApp
+from tui.cli import main
+from tui.forms.strategy import BackcastForm, GovernanceCellForm, MilestonesForm, ThemeForm
+from tui.screens.strategy import GovernanceScreen, StrategyScreen, ThemeScreen
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> FolderRepository:
+    return build_small_org(tmp_path / "db")  # theme T1; RPA level 3 required in D1 and below
+
+
+def on_disk(repo: FolderRepository) -> FolderRepository:
+    return FolderRepository.open(repo.path, user="checker")
+
+
+def cells(table: DataTable, key: str) -> list[str]:
+    return [str(c) for c in table.get_row(key)]
+
+
+async def open_strategy(pilot) -> StrategyScreen:
+    await pilot.press("9")
+    await settle(pilot, lambda: getattr(pilot.app.screen, "figures_shown", False))
+    assert isinstance(pilot.app.screen, StrategyScreen)
+    return pilot.app.screen
+
+
+async def clear_field(pilot) -> None:
+    await pilot.press("home", "ctrl+k")
+
+
+async def test_add_a_theme_and_plan_its_milestones_back_from_the_target_date(repo) -> None:
+    app = KapabelApp(repo, as_of=AS_OF)  # 2026-03-01
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_strategy(pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, ThemeForm)
+        await fill(pilot, "T2")  # code; the rank proposed is 2 (after T1)
+        await pilot.press("tab")
+        await fill(pilot, "Data [b]i drift[/b]", "Alle bruger data", "2027-12-31", "IT-chefen")
+        await pilot.press("ctrl+s")
+        await settle(
+            pilot, lambda: app.screen is screen and "T2" in screen.report.themes[-1].theme.code
+        )
+        themes = screen.query_one("#themes", DataTable)
+        assert cells(themes, "T2")[:4] == ["2", "T2", "Data [b]i drift[/b]", "2027-12-31"]
+        themes.move_cursor(row=1)
+        await pilot.press("m")
+        assert isinstance(app.screen, BackcastForm)
+        await pilot.press("ctrl+s")  # 4, as proposed
+        await settle(pilot, lambda: isinstance(app.screen, MilestonesForm))
+        form = app.screen
+        assert [form.raw(f"due_{i}") for i in range(1, 5)] == [
+            "2026-08-31", "2027-01-31", "2027-07-31", "2027-12-31",
+        ]  # fmt: skip
+        await clear_field(pilot)
+        await type_text(pilot, "Pilot i to afdelinger")  # the first title, changed
+        await pilot.press("tab")
+        await clear_field(pilot)
+        await type_text(pilot, "2026-09-15")  # and its date
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: app.screen is screen and len(screen.report.milestones) == 4)
+        timeline = screen.query_one("#timeline", DataTable)
+        first = next(m for m in screen.report.milestones if m.due == dt.date(2026, 9, 15))
+        assert cells(timeline, first.id)[:3] == ["2026-09-15", "T2", "Pilot i to afdelinger"]
+        assert "◀ as-of date" in screen_text(pilot)
+    milestones = sorted(on_disk(repo).ds.milestones.values(), key=lambda m: m.due)
+    assert [(m.title, m.due, m.owner) for m in milestones] == [
+        ("Pilot i to afdelinger", dt.date(2026, 9, 15), "IT-chefen"),
+        ("Step 2 of 4", dt.date(2027, 1, 31), "IT-chefen"),
+        ("Step 3 of 4", dt.date(2027, 7, 31), "IT-chefen"),
+        ("Step 4 of 4", dt.date(2027, 12, 31), "IT-chefen"),
+    ]
+
+
+async def test_a_backcast_without_a_target_date_says_why(repo) -> None:
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_strategy(pilot)
+        await pilot.press("m")  # T1 has no target date
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, BackcastForm)
+        assert "the theme has no target date to plan back from" in str(
+            app.screen.query_one("#error-count").render()
+        )
+
+
+async def test_tie_a_requirement_on_the_theme_page_and_see_its_readiness(repo) -> None:
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_strategy(pilot)
+        await pilot.press("enter")
+        await settle(pilot, lambda: getattr(app.screen, "figures_shown", False))
+        page = app.screen
+        assert isinstance(page, ThemeScreen)
+        await pilot.press("t")
+        await fill(pilot, "RPA", "Kommune")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: page.query_one("#theme-requirements", DataTable).row_count)
+        row = cells(page.query_one("#theme-requirements", DataTable), "RPA|D1|")
+        # active in D1 and below: E1 (1), E2 (none), E3 (3), E4 (0), E6 (2): one of five meets 3
+        assert row[0] == "RPA" and row[-2:] == ["20.0 %", "1/5"]
+        assert "Progress: 20.0 % (1 of 5 pairs met)" in screen_text(pilot)
+    assert on_disk(repo).ds.requirements["RPA|D1|"].theme == "T1"
+
+
+async def test_edit_a_governance_cell_in_the_matrix(repo) -> None:
+    with repo.transaction() as tx:
+        tx.put(GovernanceDecision(domain="it_investment", decision_rights="business_monarchy"))
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_strategy(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        matrix = app.screen
+        assert isinstance(matrix, GovernanceScreen)
+        text = screen_text(pilot)
+        assert "application needs" in text and "monarchy" in text and "IT investment" in text
+        assert "business_monarchy" not in text
+        table = matrix.query_one("#matrix", DataTable)
+        table.move_cursor(row=4, column=5)  # IT investment x IT duopoly
+        await pilot.press("enter")
+        form = app.screen
+        assert isinstance(form, GovernanceCellForm)
+        assert form.title_text == "IT investment × IT duopoly"
+        await pilot.press("space", "tab", "space", "tab")  # gives input, decides
+        await type_text(pilot, "Direktionen; IT-chefen")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: app.screen is matrix)
+        assert [str(c) for c in table.get_row("it_investment")][1:] == [
+            "·", "·", "·", "·", "both", "·",
+        ]  # fmt: skip
+        table.move_cursor(row=4, column=5)
+        await pilot.press("enter")
+        await pilot.press("tab", "space", "ctrl+s")  # take the decision away: refused
+        await pilot.pause()
+        assert isinstance(app.screen, GovernanceCellForm)
+        assert "IT duopoly holds the decision rights" in " ".join(
+            str(app.screen.query_one("#error-decision").render()).split()
+        )
+        await pilot.press("escape")
+    stored = on_disk(repo).ds.governance["it_investment"]
+    assert stored.decision_rights == Archetype.IT_DUOPOLY
+    assert stored.input_rights == [Archetype.IT_DUOPOLY]
+    assert stored.people == ["Direktionen", "IT-chefen"]
+    assert stored.domain == DecisionDomain.IT_INVESTMENT
+
+
+async def test_the_screen_shows_the_progress_report_strategy_gives(repo, capsys) -> None:
+    with repo.transaction() as tx:
+        requirement = repo.ds.requirements["RPA|D1|"]
+        tx.put(requirement.model_copy(update={"theme": "T1"}))
+    assert main(["report", "strategy", "--db", str(repo.path), "--as-of", str(AS_OF),
+                 "--format", "json"]) == 0  # fmt: skip
+    reported = json.loads(capsys.readouterr().out)["themes"][0]
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_strategy(pilot)
+        row = cells(screen.query_one("#themes", DataTable), "T1")
+        assert row[4] == f"{reported['progress_pct']:.1f} %" == "20.0 %"
+        shown = screen.report.themes[0]
+        assert shown.trend == [point["progress_pct"] for point in reported["trend"]]
+
+
+async def test_the_command_palette_opens_the_governance_matrix_from_anywhere(repo) -> None:
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("3")  # People
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "governance matrix")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, GovernanceScreen))
+        assert app.current_mode == "strategy"
+        await pilot.press("escape")
+        await settle(pilot, lambda: getattr(app.screen, "figures_shown", False))
+        assert isinstance(app.screen, StrategyScreen)
