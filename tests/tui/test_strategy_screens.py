@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
-from store.models import Archetype, DecisionDomain, GovernanceDecision
+from store.models import Archetype, DecisionDomain, GovernanceDecision, Milestone
 from store.repository import FolderRepository
 from tests.tui.helpers import screen_text, settle
 from tests.tui.pilot_helpers import fill, type_text
@@ -193,3 +193,36 @@ async def test_the_command_palette_opens_the_governance_matrix_from_anywhere(rep
         await pilot.press("escape")
         await settle(pilot, lambda: getattr(app.screen, "figures_shown", False))
         assert isinstance(app.screen, StrategyScreen)
+
+
+def tables_fit(screen) -> list[str]:
+    """The tables wider than the room they have (none, when long text is cut at its column)."""
+    return [
+        str(table.id)
+        for table in screen.query(DataTable)
+        if table.virtual_size.width > table.scrollable_content_region.width
+    ]
+
+
+async def test_long_titles_keep_every_table_within_80_columns_and_after_a_resize(repo) -> None:
+    long = "En meget lang titel på et tema der bliver ved og ved med at fortsætte " * 2
+    with repo.transaction() as tx:
+        theme = repo.ds.themes["T1"].model_copy(update={"title": long, "owner": long})
+        tx.put(theme)
+        tx.put(Milestone(theme="T1", title=long, due=dt.date(2026, 2, 1), owner=long))
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_strategy(pilot)
+        await pilot.press("enter")
+        await settle(pilot, lambda: getattr(app.screen, "figures_shown", False))
+        page = app.screen
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.3)
+        assert tables_fit(page) == []
+        assert "overdue by 28 days" in screen_text(pilot)
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert tables_fit(screen) == []
+        await pilot.press("g")
+        await pilot.pause(0.3)
+        assert tables_fit(app.screen) == []

@@ -139,6 +139,7 @@ class StrategyScreen(AnalysisScreen):
     def __init__(self) -> None:
         super().__init__()
         self.report: StrategyReport | None = None
+        self.widths: tuple[dict[str, int], ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -349,6 +350,7 @@ class ThemeScreen(Screen):
         super().__init__()
         self.code = code
         self.report: StrategyReport | None = None
+        self.widths: dict[str, dict[str, int]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -367,6 +369,17 @@ class ThemeScreen(Screen):
         return self.app.repo.ds.themes.get(self.code)
 
     def on_mount(self) -> None:
+        self.set_columns()
+        self.reload_data()
+
+    def on_resize(self) -> None:
+        before = self.widths
+        self.set_columns()
+        if before != self.widths:
+            self.reload_data()
+
+    def set_columns(self) -> None:
+        """Columns sized to the screen: free text (names, titles) gets what is left."""
         total = max(60, self.size.width - 4)
         self.widths = {
             "theme-stakeholders": fit_widths(
@@ -388,7 +401,6 @@ class ThemeScreen(Screen):
         }
         for table_id, order in orders.items():
             _columns(self.query_one(f"#{table_id}", DataTable), self.widths[table_id], order)
-        self.reload_data()
 
     def reload_data(self) -> None:
         self.load()
