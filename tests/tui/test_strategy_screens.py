@@ -226,3 +226,88 @@ async def test_long_titles_keep_every_table_within_80_columns_and_after_a_resize
         await pilot.press("g")
         await pilot.pause(0.3)
         assert tables_fit(app.screen) == []
+
+
+def error_at(app: KapabelApp, field: str) -> str:
+    """The problem shown under a field of the open form, in one line."""
+    return " ".join(str(app.screen.query_one(f"#error-{field}").render()).split())
+
+
+async def test_each_strategy_form_names_what_is_wrong_at_its_field(repo) -> None:
+    with repo.transaction() as tx:
+        theme = repo.ds.themes["T1"].model_copy(update={"target_date": dt.date(2027, 12, 31)})
+        tx.put(theme)
+        tx.put(Milestone(theme="T1", title="Pilot", due=dt.date(2026, 6, 1)))
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_strategy(pilot)
+        await pilot.press("n")  # a theme: a taken code, no title, no real date
+        await fill(pilot, "T1", "", "", "", "2027-02-30")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ThemeForm)
+        assert error_at(app, "target_date") == "✗ not a date: '2027-02-30' (use YYYY-MM-DD)"
+        await pilot.press("home", "ctrl+k")
+        await type_text(pilot, "2027-02-28")
+        app.screen.query_one("#field-title").value = "Ny"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_at(app, "code") == "✗ T1 is already used by Robotter i drift"
+        await pilot.press("escape")
+
+        await pilot.press("enter")  # the theme's page
+        await settle(pilot, lambda: getattr(app.screen, "figures_shown", False))
+        page = app.screen
+        await pilot.press("s")  # a stakeholder: the name is required, then unique
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_at(app, "name") == "✗ required, but empty"
+        await type_text(pilot, "MED")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: app.screen is page)
+        await pilot.press("s")
+        await type_text(pilot, "med")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_at(app, "name") == "✗ T1 already has a stakeholder named 'MED'"
+        await pilot.press("escape")
+
+        await pilot.press("t")  # tying a requirement no one made
+        await fill(pilot, "SEC", "Kommune")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_at(app, "competency").startswith("✗ no requirement asks this competency")
+        await pilot.press("escape")
+
+        await pilot.press("a")  # a milestone: a title taken in the theme
+        await fill(pilot, "pilot", "2026-07-01")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_at(app, "title") == "✗ T1 already has a milestone titled 'Pilot'"
+        await pilot.press("escape")
+
+        await pilot.press("m")  # backcasting: too many, then a proposal with a clash
+        await pilot.press("home", "ctrl+k")
+        await type_text(pilot, "25")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_at(app, "count") == "✗ 25 is outside 1-24"
+        await pilot.press("home", "ctrl+k")
+        await type_text(pilot, "2")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, MilestonesForm))
+        await pilot.press("home", "ctrl+k")
+        await type_text(pilot, "Pilot")
+        await pilot.press("tab", "tab", "tab")
+        await pilot.press("home", "ctrl+k")
+        await type_text(pilot, "2028-13-01")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_at(app, "due_2") == "✗ not a date: '2028-13-01' (use YYYY-MM-DD)"
+        await pilot.press("home", "ctrl+k")
+        await type_text(pilot, "2027-12-31")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_at(app, "title_1") == "✗ T1 already has a milestone titled 'Pilot'"
+        await pilot.press("escape")
+    assert len(on_disk(repo).ds.milestones) == 1  # nothing of the refused ones was saved
