@@ -26,6 +26,7 @@ from store.models import (
     Robot,
     RobotBenefit,
     Role,
+    Setting,
     Source,
     Staff,
     Theme,
@@ -268,6 +269,7 @@ class Dataset:
     themes: dict[str, Theme] = field(default_factory=dict)
     milestones: dict[str, Milestone] = field(default_factory=dict)
     governance: dict[str, GovernanceDecision] = field(default_factory=dict)
+    settings: dict[str, Setting] = field(default_factory=dict)
     assessments: Sequence[AssessmentRow] = field(default_factory=list)
     """A list, or in a Version a HistoryView (see there): iterate, index, take len()."""
     robot_benefits: dict[str, RobotBenefit] = field(default_factory=dict)
@@ -299,6 +301,7 @@ class Dataset:
             "themes",
             "milestones",
             "governance",
+            "settings",
             "assessments",
             "robot_benefits",
         ]

@@ -60,6 +60,9 @@ FIELDS: dict[str, dict[str, str | dict[str, str]]] = {
         "platform": TEXT,
         "owner": REFERENCE,
         "operators": REFERENCE,
+        "kle": TEXT,
+        "run_frequency": TEXT,
+        "phase_history": {},
     },
     "themes": {
         "title": TEXT,
@@ -69,6 +72,7 @@ FIELDS: dict[str, dict[str, str | dict[str, str]]] = {
     },
     "milestones": {"title": TEXT, "owner": PERSON},
     "governance": {"people": PERSON},
+    "settings": {"value": TEXT},
 }
 """Where a person can appear in another table's records, field by field (a dict: the fields of
 the objects in a list). Every other field is a code, a number, a date or a choice, and is left

@@ -106,7 +106,37 @@ class RobotPhase(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
     PRODUCTION = "production"
+    PAUSED = "paused"
     RETIRED = "retired"
+
+
+PHASE_DANISH: dict[RobotPhase, str] = {
+    RobotPhase.IDEA: "idé",
+    RobotPhase.ANALYSIS: "foranalyse",
+    RobotPhase.DEVELOPMENT: "udvikling",
+    RobotPhase.TEST: "test",
+    RobotPhase.PRODUCTION: "drift",
+    RobotPhase.PAUSED: "pause",
+    RobotPhase.RETIRED: "taget ud af drift",
+}
+"""The phases' names in the municipalities' shared process catalogue (accepted on input, shown
+where Danish is used)."""
+
+
+def phase_label(phase: RobotPhase | str, danish: bool = False) -> str:
+    """A phase as a sentence names it: 'production', or in Danish 'drift'."""
+    phase = RobotPhase(phase)
+    return PHASE_DANISH[phase] if danish else str(phase)
+
+
+def parse_phase(text: str) -> RobotPhase | None:
+    """A phase from its English or Danish name, any case ('Drift', 'taget ud af drift',
+    'taget_ud_af_drift'); None when it is neither."""
+    word = " ".join(text.strip().lower().replace("_", " ").split())
+    for phase, danish in PHASE_DANISH.items():
+        if word in (str(phase), danish, danish.replace("é", "e")):
+            return phase
+    return None
 
 
 class MilestoneStatus(StrEnum):
@@ -345,8 +375,21 @@ class TrainingPlan(Entity):
         return self
 
 
+class PhaseChange(BaseModel):
+    """One earlier phase of a robot and the day it began (None: not known, from before phases
+    were dated)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phase: RobotPhase
+    since: dt.date | None = None
+
+
 class Robot(Entity):
-    """A software robot (RPA) and what it promised."""
+    """A software robot (RPA) and what it promised.
+
+    `phase` began on `phase_since`; `phase_history` holds the phases before it, oldest first,
+    each lasting until the next began (docs/rules.md: a robot's phase on a date)."""
 
     table: ClassVar[str] = "robots"
     key_fields: ClassVar[tuple[str, ...]] = ("code",)
@@ -357,6 +400,8 @@ class Robot(Entity):
     department: Code
     platform: Line = ""
     phase: RobotPhase = RobotPhase.IDEA
+    phase_since: dt.date | None = None
+    phase_history: list[PhaseChange] = Field(default_factory=list)
     go_live: dt.date | None = None
     owner: Code | None = None
     operators: list[Code] = Field(default_factory=list)
@@ -365,6 +410,33 @@ class Robot(Entity):
     )
     expected_hours_per_year: Annotated[float, Field(ge=0)] = 0
     yearly_cost: Annotated[float, Field(ge=0)] = 0
+    kle: Line = ""
+    """The KLE number of the task the robot does (the municipalities' shared classification)."""
+    run_frequency: Line = ""
+    """How often it runs, in words: 'hourly', 'daily at 06:00'."""
+
+    @field_validator("phase", mode="before")
+    @classmethod
+    def _danish_phase(cls, value: Any) -> Any:
+        if isinstance(value, str) and not isinstance(value, RobotPhase):
+            return parse_phase(value) or value
+        return value
+
+    @model_validator(mode="after")
+    def _phases_in_order(self) -> Robot:
+        dates = [c.since for c in self.phase_history if c.since is not None]
+        if self.phase_since is not None:
+            dates.append(self.phase_since)
+        if dates != sorted(dates):
+            raise refusal("phase_dates_out_of_order", "phase_since")
+        twice = next((e for i, e in enumerate(self.operators) if e in self.operators[:i]), None)
+        if twice is not None:
+            raise refusal("operator_twice", "operators", key=twice)
+        return self
+
+    def phases(self) -> list[PhaseChange]:
+        """Every phase the robot has had, oldest first, the current one last."""
+        return [*self.phase_history, PhaseChange(phase=self.phase, since=self.phase_since)]
 
 
 class RobotBenefit(Entity):
@@ -458,6 +530,34 @@ class GovernanceDecision(Entity):
     people: list[Line] = Field(default_factory=list)
 
 
+class Setting(Entity):
+    """A database-wide setting (`SETTINGS` names each and the kind of value it takes)."""
+
+    table: ClassVar[str] = "settings"
+    key_fields: ClassVar[tuple[str, ...]] = ("name",)
+
+    name: Code
+    value: Line
+
+    @model_validator(mode="after")
+    def _known_value(self) -> Setting:
+        if self.name not in SETTINGS:
+            raise refusal("unknown_setting", "name", name=self.name)
+        try:
+            number = float(self.value)
+        except ValueError:
+            number = -1.0
+        if not 0 <= number < float("inf"):  # also refuses nan
+            raise refusal("setting_not_amount", "value", text=self.value)
+        return self
+
+
+HOURLY_RATE = "hourly_rate"
+SETTINGS: dict[str, str] = {HOURLY_RATE: "the value of an hour saved, in kroner"}
+"""Each setting a database may hold and what it means (absent: not set). All are amounts of
+at least 0 for now."""
+
+
 class AuditEntry(BaseModel):
     """Who changed what, when. `changes` maps a field to [old, new]."""
 
@@ -484,6 +584,7 @@ REGISTER_MODELS: tuple[type[Entity], ...] = (
     Theme,
     Milestone,
     GovernanceDecision,
+    Setting,
 )
 """Register tables, in the order that lets each refer only to those before it."""
 

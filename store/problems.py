@@ -81,6 +81,11 @@ MESSAGES: dict[str, str] = {
     "no_decider_yet": "no one decides in this domain yet: give one archetype decision rights first",
     "decider_needed": "{archetype} holds the decision rights: give them to another archetype "
     "instead (each domain has one)",
+    # a robot (store.robots)
+    "phase_unchanged": "the robot is in {phase} already",
+    "phase_date_before_last": "{date} is before the robot's current phase began ({since})",
+    "operator_twice": "{key!r} is named twice",
+    "not_an_amount": "{text!r} is not an amount of at least 0",
     # what a form's field holds (tui.forms.parsing)
     "required_date": "required: a date as YYYY-MM-DD",
     "typed_not_date": "not a date: {text!r} (use YYYY-MM-DD)",
@@ -137,6 +142,9 @@ MESSAGES: dict[str, str] = {
     "completed_date_not_completed": "only a completed plan has a completed date",
     "month_shape": "month must be YYYY-MM, got {value!r}",
     "failed_runs_above_runs": "cannot exceed runs",
+    "phase_dates_out_of_order": "a phase cannot begin before the phase before it began",
+    "unknown_setting": "no setting called {name!r}",
+    "setting_not_amount": "{text!r} is not an amount of at least 0",
     # pydantic's error types, in Kapabel's words
     "less_than_equal": "{input!v} is above the highest allowed, {le!v}",
     "greater_than_equal": "{input!v} is below the lowest allowed, {ge!v}",

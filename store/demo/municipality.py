@@ -9,10 +9,10 @@ from store.demo.competencies import courses, local_framework
 from store.demo.dates import DEMO_AS_OF
 from store.demo.history import assessments, history_events, training_plans
 from store.demo.organisation import build_people, build_units, department_count, organisation
-from store.demo.robots import benefits, robot_count, robots
+from store.demo.robots import DEMO_HOURLY_RATE, benefits, robot_count, robots
 from store.demo.strategy import governance, required_of, requirements, strategy
 from store.gcpause import collector_paused
-from store.models import Assessment, Entity, RobotBenefit
+from store.models import HOURLY_RATE, Assessment, Entity, RobotBenefit, Setting
 from store.repository import FolderRepository
 
 
@@ -51,6 +51,7 @@ def build(staff: int = 1200, seed: int = 1) -> Municipality:
         + list(robot_list)
         + milestones
         + governance()
+        + [Setting(name=HOURLY_RATE, value=str(DEMO_HOURLY_RATE))]
     )
     world.assessments = assessments(people, events)
     world.benefits = benefits(rng, robot_list)

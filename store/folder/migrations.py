@@ -4,7 +4,9 @@ Schema 0 (Kapabel before 0.1) kept everything -- register and history -- in one 
 `kapabel.json`, which was rewritten on every save. Schema 1 splits the register into one file per
 table and moves the history (assessments, benefit logs, audit) to append-only JSON Lines.
 The old file is kept beside the new ones as `kapabel.json.schema0`. Schema 2 records each history
-file's length and checksum in `meta.json` (see `store.history`).
+file's length and checksum in `meta.json` (see `store.history`). Schema 3 adds fields to robots
+and a settings table, all with defaults: only the version in `meta.json` changes, so that an
+older Kapabel refuses the folder instead of failing on a robot's new fields.
 
 A migration validates everything before it writes anything, so a damaged old file is reported
 (naming `kapabel.json`) and left as it was. Each step may be run again after a crash: it rewrites
@@ -57,7 +59,23 @@ def migrate(repo: FolderRepository) -> None:
     if version == 1:
         _v1_to_v2(repo, HISTORY_FILES, META_FILE)
         version = 2
+    if version == 2:
+        _v2_to_v3(repo, META_FILE)
+        version = 3
     assert version == SCHEMA_VERSION
+
+
+def _v2_to_v3(repo: FolderRepository, meta_file: str) -> None:
+    """Schema 3's new fields and table have defaults: only the version changes (not on a
+    read-only disk, which is read as it is)."""
+    if repo.read_only or repo.meta.get("schema_version") != 2:
+        return  # read-only, or a schema 1 folder read as it is: nothing to record
+    meta = {**repo.meta, "schema_version": 3}
+    try:
+        atomic_write(repo.path / meta_file, orjson.dumps({"meta": {"1": meta}}))
+    except OSError:
+        return
+    repo.meta = meta
 
 
 def _v1_to_v2(repo: FolderRepository, history_files: dict[str, str], meta_file: str) -> None:

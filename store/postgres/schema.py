@@ -279,10 +279,29 @@ everything is read again (an erasure, a whole replace). The history rows a commi
 those up to its `assessments_seq` / `benefits_seq` (the highest `seq` after it). Only the
 latest changes are kept: a program further behind reads everything."""
 
+SCHEMA_4 = f"""
+ALTER TABLE robots DROP CONSTRAINT robots_phase_check;
+ALTER TABLE robots ADD CONSTRAINT robots_phase_check
+    {_enum("phase", "idea analysis development test production paused retired")};
+ALTER TABLE robots
+    ADD COLUMN phase_since date,
+    ADD COLUMN phase_history json NOT NULL DEFAULT '[]'
+        CHECK (json_typeof(phase_history) = 'array'),
+    ADD COLUMN kle text NOT NULL DEFAULT '',
+    ADD COLUMN run_frequency text NOT NULL DEFAULT '';
+CREATE TABLE settings (
+    name {_KEY.format("name")},
+    value text NOT NULL
+);
+"""
+"""Robots: the phase `paused`, dated phases and their history, KLE number and run frequency;
+database settings (the hourly rate)."""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "one table per entity; insert-only history", SCHEMA_1),
     Migration(2, "erasures whose backups are not yet erased", SCHEMA_2),
     Migration(3, "a change log, so that a refresh reads only what changed", SCHEMA_3),
+    Migration(4, "robots: paused, dated phases, KLE number, run frequency; settings", SCHEMA_4),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 """The newest schema this program knows."""

@@ -90,7 +90,7 @@ CHILDREN: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
 """A register field kept in a table of its own: field -> (table, its columns after the owner's
 key). A dict's items and a list's entries keep their order by `position`."""
 
-JSON_FIELDS = {"themes": ("stakeholders",)}
+JSON_FIELDS = {"themes": ("stakeholders",), "robots": ("phase_history",)}
 
 HISTORY_COLUMNS: dict[str, tuple[str, ...]] = {
     "assessments": tuple(Assessment.model_fields),

@@ -128,7 +128,9 @@ def test_a_schema_2_database_is_refused_until_migrated_then_read_by_its_log(
             )
         conn.execute("INSERT INTO departments VALUES ('D1', 'Borgerservice', NULL, NULL)")
         conn.execute("UPDATE kapabel_state SET change_no = 5")
-    with pytest.raises(StoreError, match="schema 2, this Kapabel needs 3.*kapabel migrate"):
+    with pytest.raises(
+        StoreError, match=f"schema 2, this Kapabel needs {SCHEMA_VERSION}.*kapabel migrate"
+    ):
         open_store(pg_url, user="hr")
     with psycopg.connect(pg_url) as conn:
         assert apply_migrations(conn, "db", "hr") == (2, SCHEMA_VERSION)

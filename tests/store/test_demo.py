@@ -222,6 +222,7 @@ def test_some_production_robots_carry_key_person_risk(demo_repo: FolderRepositor
     def qualified(robot) -> int:
         return sum(
             operator_qualified(
+                ds.staff[op].active,
                 robot.required_competencies,
                 {c: row.level for c, row in current.get(op, {}).items()},
             )
@@ -229,7 +230,7 @@ def test_some_production_robots_carry_key_person_risk(demo_repo: FolderRepositor
         )
 
     production = [r for r in ds.robots.values() if r.phase == RobotPhase.PRODUCTION]
-    at_risk = [r for r in production if has_key_person_risk(r, qualified(r))]
+    at_risk = [r for r in production if has_key_person_risk(r.phase, qualified(r))]
     assert at_risk and len(at_risk) < len(production)
 
 

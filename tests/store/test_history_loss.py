@@ -184,7 +184,7 @@ def test_a_database_from_before_recorded_lengths_is_brought_up_to_date(db: Path)
     repo = FolderRepository.open(db)
     assert len(repo.ds.assessments) == 4 and repo.problems() == []
     meta = orjson.loads((db / META_FILE).read_bytes())["meta"]["1"]
-    assert meta["schema_version"] == 2 and set(meta["history"]) == set(FILES)
+    assert meta["schema_version"] == 3 and set(meta["history"]) == set(FILES)
     cut(db / "audit.jsonl", 10)
     with pytest.raises(CorruptFileError, match="shorter than the last save left it"):
         FolderRepository.open(db)

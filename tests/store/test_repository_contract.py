@@ -202,3 +202,27 @@ def test_four_programs_saving_at_once_lose_nothing_and_share_no_key(store_target
     assert ds.departments["D1"].name in {f"{name} {CHANGES - 3:04d}" for name in WRITERS}
     per_writer = Counter(e.user for e in reopened.audit_entries())
     assert {name: per_writer[name] for name in WRITERS} == dict.fromkeys(WRITERS, CHANGES)
+
+
+def test_a_robots_dated_phases_new_fields_and_the_hourly_rate_are_stored(open_repo) -> None:
+    """Every backend keeps a robot's phase history, KLE number, run frequency and the
+    database's hourly rate (schema 3 of each)."""
+    from store.robots import change_phase, hourly_rate, save_robot, set_hourly_rate
+
+    repo = open_repo()
+    repo.put(Department(code="D1", name="Borgerservice"))
+    repo.put(Staff(employee_no="E1", name="A", department="D1"))
+    robot = Robot(
+        code="R1", name="Robot", department="D1", owner="E1", operators=["E1"],
+        kle="27.24.08", run_frequency="hver nat", yearly_cost=50_000,
+    )  # fmt: skip
+    save_robot(repo, robot, on=DAY)
+    change_phase(repo, "R1", "production", dt.date(2026, 2, 1))
+    paused = change_phase(repo, "R1", "paused", dt.date(2026, 3, 1))
+    set_hourly_rate(repo, 400)
+
+    reopened = open_repo()
+    assert reopened.ds.robots["R1"] == paused
+    assert [str(c.phase) for c in paused.phases()] == ["idea", "production", "paused"]
+    assert hourly_rate(reopened.ds) == 400
+    assert reopened.problems() == []
