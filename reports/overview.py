@@ -13,7 +13,6 @@ from reports import rules
 from reports.analysis import Analysis
 from reports.robots import robot_figures, robots_in_scope
 from reports.trend import Trend, readiness_trend
-from store.models import RobotPhase
 
 LARGEST_GAPS = 5
 
@@ -71,9 +70,9 @@ def overdue_training_count(analysis: Analysis, department: str | None = None) ->
 def build_overview(analysis: Analysis, gaps: int = LARGEST_GAPS) -> Overview:
     """The figures, with the `gaps` largest gaps (a taller screen lists more)."""
     production = [
-        robot_figures(analysis, r)
+        figures
         for r in robots_in_scope(analysis, None)
-        if r.phase == RobotPhase.PRODUCTION
+        if (figures := robot_figures(analysis, r)).in_production
     ]
     return Overview(
         as_of=analysis.as_of,

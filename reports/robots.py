@@ -12,7 +12,8 @@ from reports.analysis import Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
 from reports.tree import natural_key
 from store.dataset import Dataset
-from store.models import Robot, RobotPhase
+from store.models import PhaseChange, Robot, RobotPhase
+from store.robots import hourly_rate
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,25 @@ class RobotFigures:
     failed_12m: int
     operators: int
     qualified_operators: int
+    phase_change: PhaseChange | None = None
+    """The phase as of the date and the day it began (None: the robot did not exist yet)."""
+    hourly_rate: float | None = None
+
+    @property
+    def phase(self) -> RobotPhase | None:
+        return None if self.phase_change is None else self.phase_change.phase
+
+    @property
+    def phase_since(self) -> dt.date | None:
+        return None if self.phase_change is None else self.phase_change.since
+
+    @property
+    def in_production(self) -> bool:
+        return self.phase == RobotPhase.PRODUCTION
+
+    @property
+    def net_value(self) -> float | None:
+        return rules.net_value(self.hours_12m, self.hourly_rate, self.robot.yearly_cost)
 
     @property
     def realisation_pct(self) -> float | None:
@@ -34,7 +54,7 @@ class RobotFigures:
 
     @property
     def key_person_risk(self) -> bool:
-        return rules.has_key_person_risk(self.robot, self.qualified_operators)
+        return rules.has_key_person_risk(self.phase, self.qualified_operators)
 
     def to_dict(self) -> dict[str, Any]:
         r = self.robot
@@ -42,7 +62,8 @@ class RobotFigures:
             "code": r.code,
             "name": r.name,
             "department": r.department,
-            "phase": str(r.phase),
+            "phase": None if self.phase is None else str(self.phase),
+            "phase_since": self.phase_since,
             "go_live": r.go_live,
             "expected_hours_per_year": r.expected_hours_per_year,
             "hours_saved_12_months": self.hours_12m,
@@ -54,16 +75,49 @@ class RobotFigures:
             "qualified_operators": self.qualified_operators,
             "required_competencies": dict(r.required_competencies),
             "key_person_risk": self.key_person_risk,
+            "yearly_cost": r.yearly_cost,
+            "net_value": self.net_value,
         }
 
 
 def is_qualified(analysis: Analysis, robot: Robot, employee_no: str) -> bool:
-    """An operator counts when still active and meeting every competency the robot requires."""
+    """An operator counts when still active and meeting every competency the robot requires,
+    as of the analysis date (`rules.operator_qualified`)."""
     person = analysis.ds.staff.get(employee_no)
-    if person is None or not person.active:
+    if person is None:
         return False
     levels = {c: analysis.current_level(employee_no, c) for c in robot.required_competencies}
-    return rules.operator_qualified(robot.required_competencies, levels)
+    return rules.operator_qualified(person.active, robot.required_competencies, levels)
+
+
+def qualification(analysis: Analysis, robot: Robot, employee_no: str) -> dict[str, bool]:
+    """Competency -> whether the operator's current level meets the robot's requirement."""
+    return {
+        code: rules.meets(level, analysis.current_level(employee_no, code))
+        for code, level in robot.required_competencies.items()
+    }
+
+
+def left_without_qualified_operator(analysis: Analysis, employee_no: str) -> list[Robot]:
+    """Robots in production (as of the analysis date) whose only qualified operator is this
+    person: deactivating them leaves each without one (the People form warns first)."""
+    found = []
+    for robot in analysis.ds.robots.values():
+        if employee_no not in robot.operators or not rules.in_production(robot, analysis.as_of):
+            continue
+        qualified = [e for e in dict.fromkeys(robot.operators) if is_qualified(analysis, robot, e)]
+        if qualified == [employee_no]:
+            found.append(robot)
+    return sorted(found, key=lambda r: natural_key(r.code))
+
+
+def robots_operated_by(analysis: Analysis, employee_no: str) -> list[tuple[Robot, bool]]:
+    """The robots a person operates and whether they are qualified for each, by code."""
+    robots = [r for r in analysis.ds.robots.values() if employee_no in r.operators]
+    return [
+        (r, is_qualified(analysis, r, employee_no))
+        for r in sorted(robots, key=lambda r: natural_key(r.code))
+    ]
 
 
 def robot_figures(analysis: Analysis, robot: Robot) -> RobotFigures:
@@ -83,6 +137,8 @@ def robot_figures(analysis: Analysis, robot: Robot) -> RobotFigures:
         sum(b.failed_runs for b in logs),
         len(operators),
         qualified,
+        rules.phase_on(robot, analysis.as_of),
+        hourly_rate(analysis.ds),
     )
 
 
@@ -107,7 +163,8 @@ class RobotsReport(Report):
         result: dict[str, dict[str, int]] = {}
         for f in self.robots:
             counts = result.setdefault(f.robot.department, {str(p): 0 for p in RobotPhase})
-            counts[str(f.robot.phase)] += 1
+            if f.phase is not None:
+                counts[str(f.phase)] += 1
         return [{"department": d, "phases": c} for d, c in result.items()]
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,9 +174,7 @@ class RobotsReport(Report):
             "robots": [f.to_dict() for f in self.robots],
             "hours_saved_12_months": sum(f.hours_12m for f in self.robots),
             "expected_hours_per_year_in_production": sum(
-                f.robot.expected_hours_per_year
-                for f in self.robots
-                if f.robot.phase == RobotPhase.PRODUCTION
+                f.robot.expected_hours_per_year for f in self.robots if f.in_production
             ),
             "key_person_risk": [f.robot.code for f in self.robots if f.key_person_risk],
         }
@@ -136,9 +191,9 @@ class RobotsReport(Report):
             ["Total", *(sum(c["phases"][p] for c in counts) for p in phases), len(self.robots)]
         )
         robot_rows = [
-            [f.robot.code, f.robot.name, str(f.robot.phase), f.robot.go_live,
+            [f.robot.code, f.robot.name, phase_text(f), f.robot.go_live,
              f.robot.expected_hours_per_year, f.hours_12m, f.realisation_pct, f.failed_pct,
-             f"{f.qualified_operators}/{f.operators}", f.key_person_risk]
+             f"{f.qualified_operators}/{f.operators}", f.key_person_risk, f.net_value]
             for f in self.robots
         ]  # fmt: skip
         return [
@@ -147,10 +202,18 @@ class RobotsReport(Report):
             Table(
                 "Robots (hours and runs over the last 12 whole months; operators qualified/all)",
                 ["Code", "Name", "Phase", "Go-live", "Expected h/yr", "Saved h 12m",
-                 "Realised %", "Failed %", "Operators", "Key-person risk"],
+                 "Realised %", "Failed %", "Operators", "Key-person risk", "Net value"],
                 robot_rows,
             ),
         ]  # fmt: skip
+
+
+def phase_text(figures: RobotFigures) -> str:
+    """'production since 2026-02-01'; '-' before the robot's first phase began."""
+    if figures.phase is None:
+        return "-"
+    since = figures.phase_since
+    return str(figures.phase) + ("" if since is None else f" since {since.isoformat()}")
 
 
 def build_robots(
@@ -160,7 +223,7 @@ def build_robots(
     scope = resolve_scope(analysis, department)
     figures = [robot_figures(analysis, r) for r in robots_in_scope(analysis, scope and scope.code)]
     names = {f.robot.department: analysis.tree.name(f.robot.department) for f in figures}
-    production = [f for f in figures if f.robot.phase == RobotPhase.PRODUCTION]
+    production = [f for f in figures if f.in_production]
     saved = sum(f.hours_12m for f in production)
     expected = sum(f.robot.expected_hours_per_year for f in production)
     realised = rules.benefit_realisation(saved, expected)

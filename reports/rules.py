@@ -16,6 +16,7 @@ from store.models import (
     SOURCE_PRECEDENCE,
     Milestone,
     MilestoneStatus,
+    PhaseChange,
     Requirement,
     Robot,
     RobotPhase,
@@ -266,18 +267,45 @@ def benefit_realisation(hours_last_12_months: float, expected_per_year: float) -
     return pct(hours_last_12_months, expected_per_year)
 
 
+def phase_on(robot: Robot, as_of: dt.date) -> PhaseChange | None:
+    """The robot's phase on `as_of` and the day it began: the latest of its dated phases
+    begun on or before that day (a phase of unknown date counts from the start). None when
+    every phase it has had began after `as_of` (it did not exist yet)."""
+    found = None
+    for change in robot.phases():
+        if change.since is None or change.since <= as_of:
+            found = change
+    return found
+
+
+def in_production(robot: Robot, as_of: dt.date) -> bool:
+    found = phase_on(robot, as_of)
+    return found is not None and found.phase == RobotPhase.PRODUCTION
+
+
 def operator_qualified(
-    required_competencies: Mapping[str, int], current_levels: Mapping[str, int | None]
+    active: bool,
+    required_competencies: Mapping[str, int],
+    current_levels: Mapping[str, int | None],
 ) -> bool:
-    """An operator is qualified when they meet every competency the robot requires."""
-    return all(meets(level, current_levels.get(c)) for c, level in required_competencies.items())
-
-
-def has_key_person_risk(robot: Robot, qualified_operator_count: int) -> bool:
-    """In production with fewer than two qualified operators."""
-    return robot.phase == RobotPhase.PRODUCTION and qualified_operator_count < (
-        MIN_QUALIFIED_OPERATORS
+    """An operator is qualified when active and their current level meets every competency
+    the robot requires (`current_levels` as of the date: an expired assessment is no level)."""
+    return active and all(
+        meets(level, current_levels.get(c)) for c, level in required_competencies.items()
     )
+
+
+def has_key_person_risk(phase: RobotPhase | str | None, qualified_operator_count: int) -> bool:
+    """In production (the phase as of the date) with fewer than two qualified operators."""
+    return phase == RobotPhase.PRODUCTION and qualified_operator_count < MIN_QUALIFIED_OPERATORS
+
+
+def net_value(hours_saved: float, hourly_rate: float | None, yearly_cost: float) -> float | None:
+    """Hours saved over the 12 months times the hourly rate, less the yearly cost; None when
+    no hourly rate is set (the value of an hour is not known)."""
+    if hourly_rate is None:
+        return None
+    return hours_saved * hourly_rate - yearly_cost
 
 
 def failed_run_pct(runs: int, failed_runs: int) -> float | None:

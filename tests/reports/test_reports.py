@@ -14,8 +14,8 @@ from reports.rules import CellState
 from reports.strategy import build_strategy
 from reports.training import build_training
 from reports.trend import build_trend
-from store.models import GovernanceDecision, Milestone, Stakeholder, Theme
-from tests.reports.factory import Builder, D
+from store.models import GovernanceDecision, Milestone, PhaseChange, Setting, Stakeholder, Theme
+from tests.reports.factory import Builder, D, row
 
 AS_OF = D(2024, 6, 30)
 
@@ -149,6 +149,49 @@ class TestRobots:
         b = self.build(["E1", "E3"])
         b.staff("E3", "TECH", active=False)
         assert build_robots(b.ds, AS_OF).robots[0].key_person_risk
+
+    def test_an_expired_assessment_no_longer_qualifies(self) -> None:
+        b = self.build(["E1", "E3"])
+        at = next(i for i, a in enumerate(b.ds.assessments) if a[:2] == ("E3", "RPA"))
+        expiring = row("E3", "RPA", 4, D(2024, 1, 1), valid_until=D(2024, 5, 31), seq=at)
+        b.ds.assessments[at] = expiring  # E3's only assessment is valid until 2024-05-31
+        on_the_last_valid_day = build_robots(b.ds, D(2024, 5, 31)).robots[0]
+        assert on_the_last_valid_day.qualified_operators == 2
+        after = build_robots(b.ds, AS_OF).robots[0]
+        assert (after.qualified_operators, after.key_person_risk) == (1, True)
+
+    def test_window_is_the_last_twelve_whole_months(self) -> None:
+        b = self.build(["E1"])
+        b.benefit("R1", "2024-07", 999)  # AS_OF is 2024-06-30: July has not begun
+        assert build_robots(b.ds, D(2024, 6, 30)).robots[0].hours_12m == 600
+        # a day before the month ends, June is not whole yet: 2023-06 .. 2024-05
+        assert build_robots(b.ds, D(2024, 6, 29)).robots[0].hours_12m == 1000 + 11 * 50
+        assert build_robots(b.ds, D(2024, 7, 31)).robots[0].hours_12m == 600 - 50 + 999
+
+    def test_a_phase_change_inside_the_window_moves_risk_and_json(self) -> None:
+        b = self.build(["E1"])
+        b.robot(
+            "R1", "SOC-A", phase="production", phase_since=D(2024, 3, 1),
+            phase_history=[PhaseChange(phase="test", since=D(2023, 9, 1))], operators=["E1"],
+            required_competencies={"RPA": 3}, expected_hours_per_year=1200, yearly_cost=20_000,
+        )  # fmt: skip
+        before = build_robots(b.ds, D(2024, 2, 29))
+        assert (str(before.robots[0].phase), before.robots[0].key_person_risk) == ("test", False)
+        now = build_robots(b.ds, AS_OF).to_dict()["robots"][0]
+        assert (now["phase"], now["phase_since"], now["key_person_risk"]) == (
+            "production", D(2024, 3, 1), True,
+        )  # fmt: skip
+        assert now["net_value"] is None  # no hourly rate set
+        b.ds.settings["hourly_rate"] = Setting(name="hourly_rate", value="400")
+        now = build_robots(b.ds, AS_OF).to_dict()["robots"][0]
+        assert now["net_value"] == 600 * 400 - 20_000
+        assert build_robots(b.ds, D(2023, 8, 31)).to_dict()["robots"][0]["phase"] is None
+
+    def test_json_keeps_todays_keys(self) -> None:
+        robot = build_robots(self.build(["E1"]).ds, AS_OF).to_dict()["robots"][0]
+        assert {"code", "phase", "hours_saved_12_months", "benefit_realisation_pct",
+                "failed_run_pct", "operators", "qualified_operators", "key_person_risk",
+                "net_value", "phase_since"} <= set(robot)  # fmt: skip
 
     def test_scope(self) -> None:
         report = build_robots(self.build(["E1"]).ds, AS_OF, department="TECH")

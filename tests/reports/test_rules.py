@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from reports import rules
 from reports.analysis import current_index
-from store.models import Requirement, Robot
+from store.models import PhaseChange, Requirement, Robot
 from tests.reports.factory import D, row
 
 
@@ -120,12 +120,48 @@ class TestRobots:
         [("production", 1, True), ("production", 2, False), ("test", 0, False)],
     )
     def test_key_person_risk(self, phase: str, qualified: int, risk: bool) -> None:
-        robot = Robot(code="R", name="R", department="D", phase=phase)
-        assert rules.has_key_person_risk(robot, qualified) is risk
+        assert rules.has_key_person_risk(phase, qualified) is risk
+        assert rules.has_key_person_risk(None, 0) is False  # did not exist yet
 
-    def test_operator_qualified_needs_every_competency(self) -> None:
-        assert rules.operator_qualified({"A": 2, "B": 3}, {"A": 2, "B": 3})
-        assert not rules.operator_qualified({"A": 2, "B": 3}, {"A": 5})
+    def test_operator_qualified_needs_every_competency_and_an_active_person(self) -> None:
+        assert rules.operator_qualified(True, {"A": 2, "B": 3}, {"A": 2, "B": 3})
+        assert not rules.operator_qualified(True, {"A": 2, "B": 3}, {"A": 5})
+        assert not rules.operator_qualified(False, {"A": 2}, {"A": 5})
+        assert rules.operator_qualified(True, {}, {})  # nothing required: active is enough
+
+    def test_the_phase_on_a_date_comes_from_the_dated_history(self) -> None:
+        robot = Robot(
+            code="R", name="R", department="D", phase="paused", phase_since=D(2025, 3, 1),
+            phase_history=[
+                PhaseChange(phase="idea", since=D(2024, 1, 10)),
+                PhaseChange(phase="production", since=D(2024, 6, 1)),
+            ],
+        )  # fmt: skip
+        on = {day: rules.phase_on(robot, day) for day in (
+            D(2024, 1, 9), D(2024, 1, 10), D(2024, 5, 31), D(2024, 6, 1), D(2025, 2, 28),
+            D(2025, 3, 1),
+        )}  # fmt: skip
+        assert [None if c is None else (str(c.phase), c.since) for c in on.values()] == [
+            None,
+            ("idea", D(2024, 1, 10)),
+            ("idea", D(2024, 1, 10)),
+            ("production", D(2024, 6, 1)),
+            ("production", D(2024, 6, 1)),
+            ("paused", D(2025, 3, 1)),
+        ]
+        assert rules.in_production(robot, D(2025, 2, 28))
+        assert not rules.in_production(robot, D(2025, 3, 1))
+        undated = Robot(code="U", name="U", department="D", phase="test")
+        assert rules.phase_on(undated, D(1990, 1, 1)).phase == "test"
+
+    def test_net_value_needs_an_hourly_rate(self) -> None:
+        assert rules.net_value(600, 400.0, 50_000) == 190_000
+        assert rules.net_value(100, 400.0, 50_000) == -10_000
+        assert rules.net_value(600, None, 50_000) is None
+
+    def test_failed_run_rate(self) -> None:
+        assert rules.failed_run_pct(200, 5) == 2.5
+        assert rules.failed_run_pct(0, 0) is None
 
 
 def test_overdue() -> None:
