@@ -13,6 +13,7 @@ from store.models import (
     Framework,
     GovernanceDecision,
     Milestone,
+    PhaseChange,
     Requirement,
     Robot,
     RobotBenefit,
@@ -64,7 +65,13 @@ def populate(repo: FolderRepository) -> None:
                 department="D2",
                 owner=EMPLOYEE_NO,
                 operators=[EMPLOYEE_NO, "E2"],
-                required_competencies={"RPA1": 2},
+                required_competencies={"RPA1": 2, "DC1.1": 3},
+                phase="production",
+                phase_since=dt.date(2026, 2, 1),
+                phase_history=[PhaseChange(phase="test", since=dt.date(2025, 11, 3))],
+                kle="27.24.08",
+                run_frequency="daily",
+                yearly_cost=40_000,
             )
         )
         tx.record(

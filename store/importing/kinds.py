@@ -8,10 +8,13 @@ so an export is always in the import format.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from store.dataset import AssessmentRow, Dataset
 from store.importing.cells import (
@@ -26,8 +29,10 @@ from store.importing.cells import (
     parse_text,
 )
 from store.models import (
+    PHASE_DANISH,
     Archetype,
     Assessment,
+    Code,
     Competency,
     DecisionDomain,
     Department,
@@ -36,16 +41,20 @@ from store.models import (
     InfluenceLevel,
     Milestone,
     MilestoneStatus,
+    PhaseChange,
     PlanStatus,
     Priority,
     Requirement,
+    Robot,
     RobotBenefit,
+    RobotPhase,
     Role,
     Source,
     Staff,
     Theme,
     ThemeStakeholder,
     TrainingPlan,
+    parse_phase,
 )
 from store.problems import Problem, refusal
 from store.strategy import (
@@ -89,6 +98,9 @@ class Kind:
     )
     """A rule over the file's records together with the database (two themes with one rank):
     (line, problem) for each row that breaks it."""
+    adjust: Callable[[dict, dict | None], dict] | None = None
+    """Makes a row's values whole before they become a record: (the row's own values, the
+    stored record's values or None) -> the values (a robot's phase change is dated here)."""
     column_by_field: dict[str, Column] = field(init=False, repr=False, compare=False)
     keep_when_empty: frozenset[str] = field(init=False, repr=False, compare=False)
     """Optional columns of fields the model requires (a governance decision's deciding
@@ -153,6 +165,81 @@ class Kind:
         current = self.index(ds).values() if self.history else self.stored(ds)
         for record in current:
             yield self.values_of(record), record
+
+
+@dataclass(frozen=True)
+class LinkKind(Kind):
+    """Rows that each name a robot and one thing linked to it (an operator, a required
+    competency): for every robot the file names, the links become exactly its rows; robots
+    not in the file keep theirs. `model` reads one row; `link` is the robot's field."""
+
+    link: str = ""
+
+    def records(self, ds: Dataset) -> Iterable[tuple[dict, Any]]:
+        for robot in ds.robots.values():
+            links = getattr(robot, self.link)
+            pairs = links.items() if isinstance(links, dict) else ((item, None) for item in links)
+            for position, (item, level) in enumerate(pairs):
+                fields = self.match_fields[1:2] + (("level",) if level is not None else ())
+                values = dict(zip(fields, (item, level), strict=False))
+                yield {"robot": robot.code, **values, "position": position}, robot
+
+    def natural_key(self, values: Mapping[str, Any]) -> str:
+        """Robot, then the links in the robot's own order (an export keeps it)."""
+        return f"{values.get('robot', '')}|{values.get('position', 0):06d}"
+
+    def linked(self, items: list[Any]) -> list[str] | dict[str, int]:
+        """The robot's new field value from its rows, in file order."""
+        if self.link == "operators":
+            return [item.staff for item in items]
+        return {item.competency: item.level for item in items}
+
+
+class RobotOperatorRow(BaseModel):
+    """One row of a `robot-operators` file."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    table: ClassVar[str] = "robots"
+
+    robot: Code
+    staff: Code
+
+
+class RobotCompetencyRow(BaseModel):
+    """One row of a `robot-competencies` file."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    table: ClassVar[str] = "robots"
+
+    robot: Code
+    competency: Code
+    level: Annotated[int, Field(ge=1, le=20)]
+
+
+def parse_phase_cell(text: str) -> str:
+    """A phase by its English or Danish name (`store.models.PHASE_DANISH`)."""
+    phase = parse_phase(text)
+    if phase is None:
+        allowed = ", ".join(f"{p} ({PHASE_DANISH[p]})" for p in RobotPhase)
+        raise refusal("cell_not_choice", text=text, allowed=allowed)
+    return str(phase)
+
+
+def robot_phase_change(given: dict, current: dict | None) -> dict:
+    """A robot row's phase, dated: a new robot's phase and a changed phase begin on the row's
+    `phase_since`, else on the day of the import, and a changed phase keeps the one before it
+    as history; an empty `phase_since` with the phase unchanged keeps the stored date."""
+    values = given if current is None else {**current, **given}
+    since = given.get("phase_since")
+    if current is None:
+        values["phase_since"] = since or dt.date.today()
+    elif "phase" in given and str(given["phase"]) != str(current["phase"]):
+        earlier = PhaseChange(phase=current["phase"], since=current["phase_since"])
+        values["phase_history"] = [*current["phase_history"], earlier]
+        values["phase_since"] = since or dt.date.today()
+    elif since is None:
+        values["phase_since"] = current["phase_since"]
+    return values
 
 
 def choice(enum: type[StrEnum], aliases: Mapping[str, str]) -> Callable[[str], str]:
@@ -437,6 +524,58 @@ KINDS: dict[str, Kind] = {
             ("domain",),
             notes="archetypes: business_monarchy, it_monarchy, feudal, federal, it_duopoly, "
             "anarchy (in words or Danish too); several in one cell, and the people, separated by ;",
+        ),
+        Kind(
+            "robots",
+            Robot,
+            (
+                Column("code", "code", required=True, aliases=CODE),
+                Column("name", "name", required=True, aliases=NAME),
+                Column("department_code", "department", required=True, aliases=DEPARTMENT),
+                Column("phase", "phase", parse_phase_cell, required=True, aliases=("fase",)),
+                Column("process", "process", aliases=("proces",)),
+                Column("platform", "platform"),
+                Column("owner", "owner", parse_optional, aliases=("ejer",)),
+                Column("go_live", "go_live", parse_date, aliases=("idriftsat",)),
+                Column("phase_since", "phase_since", parse_date, aliases=("fase_siden",)),
+                Column(
+                    "expected_hours_per_year",
+                    "expected_hours_per_year",
+                    parse_number,
+                    aliases=("forventede_timer",),
+                ),
+                Column("yearly_cost", "yearly_cost", parse_number, aliases=("årlig_udgift",)),
+                Column("kle", "kle", aliases=("kle_nummer",)),
+                Column("run_frequency", "run_frequency", aliases=("kørselsfrekvens",)),
+            ),
+            ("code",),
+            adjust=robot_phase_change,
+            notes="phase in English or Danish (idé, foranalyse, udvikling, test, drift, pause, "
+            "taget ud af drift); a changed phase begins on phase_since (default: today) and the "
+            "one before it is kept as history; owner: an employee number",
+        ),
+        LinkKind(
+            "robot-operators",
+            RobotOperatorRow,
+            (
+                Column("robot", "robot", required=True),
+                Column("employee_no", "staff", required=True, aliases=EMPLOYEE),
+            ),
+            ("robot", "staff"),
+            link="operators",
+            notes="each robot in the file gets exactly the operators given for it",
+        ),
+        LinkKind(
+            "robot-competencies",
+            RobotCompetencyRow,
+            (
+                Column("robot", "robot", required=True),
+                Column("competency", "competency", required=True, aliases=COMPETENCY),
+                Column("level", "level", parse_int, required=True, aliases=("niveau",)),
+            ),
+            ("robot", "competency"),
+            link="required_competencies",
+            notes="each robot in the file requires exactly the competencies given for it",
         ),
     )
 }

@@ -19,8 +19,8 @@ from store.dataset import Dataset
 from store.errors import OUT_OF_RANGE
 from store.gcpause import collector_paused
 from store.importing.csvfile import CsvRow, FileProblem, choose_delimiter, decode, read_rows
-from store.importing.kinds import Column, Kind, header_map, normalise_header
-from store.integrity import record_problems
+from store.importing.kinds import Column, Kind, LinkKind, header_map, normalise_header
+from store.integrity import level_problems, record_problems
 from store.lookup import AmbiguousReference, UnknownReference, lookup
 from store.models import Department, Entity, Staff
 from store.problems import (
@@ -229,6 +229,9 @@ def _cell_problem(field_name: str, error: ValueError) -> Problem:
 def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) -> None:
     """Match rows on their key, build the new records and check them against the database."""
     kind = plan.kind
+    if isinstance(kind, LinkKind):
+        _plan_links(plan, kind, rows, ds)
+        return
     with (
         collector_paused()
     ):  # docs/performance.md: the collector dominates building a million records
@@ -281,6 +284,67 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
             ]
 
 
+def _plan_links(plan: Plan, kind: LinkKind, rows: list[ParsedRow], ds: Dataset) -> None:
+    """Each robot the file names gets exactly its rows' links (operators, or required
+    competencies with their levels); every row is checked (an unknown robot, person or
+    competency, a level outside the competency's scale, a link given twice) and named."""
+    given: dict[str, list[Any]] = {}
+    first_line: dict[str, int] = {}
+    for row in rows:
+        found = [dataclasses.replace(p, field=name) for name, p in (row.unread or {}).items()]
+        item = None
+        if not found:
+            try:
+                item = kind.model.model_validate(row.values)
+            except ValidationError as error:
+                found += from_pydantic(error)
+        if item is not None:
+            found += _link_problems(ds, item)
+            key = "|".join(str(getattr(item, name)) for name in kind.match_fields)
+            if key in first_line:
+                columns = "/".join(kind.column_name(f) for f in kind.match_fields)
+                found.append(
+                    Problem(columns, "duplicate_key", {"key": key, "first": first_line[key]})
+                )
+            first_line.setdefault(key, row.line)
+        for problem in found:
+            plan.problem(row.line, kind.column_name(problem.top_field), problem)
+        if item is not None and not found:
+            given.setdefault(item.robot, []).append(item)
+    if plan.found:
+        return
+    for code, items in given.items():
+        robot = ds.robots[code]
+        linked = kind.linked(items)
+        stored = getattr(robot, kind.link)
+        same = sorted(linked) == sorted(stored) if isinstance(linked, list) else linked == stored
+        if same:
+            plan.unchanged += len(items)  # rows, as every kind counts them
+            continue
+        changed = robot.model_copy(update={kind.link: linked})
+        plan.updated.append(changed)
+        plan.in_file_order.append(changed)
+
+
+def _link_problems(ds: Dataset, item: Any) -> list[Problem]:
+    """What the database says about one link row: its robot, its person or its competency
+    and level."""
+    found = []
+    if item.robot not in ds.robots:
+        found.append(Problem("robot", "unknown_reference", {"what": "robot", "key": item.robot}))
+    if hasattr(item, "staff"):
+        if item.staff not in ds.staff:
+            found.append(
+                Problem("staff", "unknown_reference", {"what": "employee", "key": item.staff})
+            )
+    elif item.competency not in ds.competencies:
+        unknown = {"what": "competency", "key": item.competency}
+        found.append(Problem("competency", "unknown_reference", unknown))
+    else:
+        found += level_problems(ds, item.competency, item.level, "level")
+    return found
+
+
 def _reference_resolver(kind: Kind, ds: Dataset) -> Callable[[ParsedRow], None]:
     """Turns names typed for the kind's named references into codes, as the forms do.
 
@@ -308,7 +372,9 @@ def _build(kind: Kind, row: ParsedRow, current: dict | None) -> Entity | None:
     """The record a row stands for: the stored one with the file's columns laid over it
     (None when it breaks a rule of the model: `row_problems` then says which)."""
     values = row.values
-    if current is not None:
+    if kind.adjust is not None:
+        values = kind.adjust(dict(values), current)
+    elif current is not None:
         given = {k: v for k, v in values.items() if v or k != kind.id_field}
         values = {**current, **given}  # an empty id cell keeps the matched record's id
     try:
@@ -346,7 +412,10 @@ def row_problems(kind: Kind, ds: Dataset, row: ParsedRow, current: dict | None) 
     For a number beyond the model's general bound the database's words replace the model's:
     "99 is above DIGCOMP's highest level, 8" says more than "above the highest allowed, 20"."""
     unread = dict(row.unread or {})
-    values = {**current, **row.values} if current is not None else dict(row.values)
+    if kind.adjust is not None:
+        values = kind.adjust(dict(row.values), current)
+    else:
+        values = {**current, **row.values} if current is not None else dict(row.values)
     found: dict[str, list[Problem]] = {}
     out_of_range: set[str] = set()
     try:

@@ -11,8 +11,10 @@ from tui.commands import (
     migrate,
     person,
     report,
+    robot,
 )
 
 COMMAND_MODULES = [demo, check, report]
 COMMAND_MODULES += [importing, exporting, backup, person, audit]  # issue 4
 COMMAND_MODULES += [migrate, copy]  # issue 11
+COMMAND_MODULES += [robot]  # issue 12
