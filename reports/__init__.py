@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from reports.analysis import Analysis, analyse
 from reports.base import Report, ReportInputError, ensure_analysis
-from reports.render import FORMATS, render
+from reports.render import FILE_FORMATS, FORMATS, render, render_file
 from store.dataset import Dataset
 
 
@@ -73,6 +73,7 @@ def build_report(
 
 __all__ = [
     "CURRENT_LEVEL_KINDS",
+    "FILE_FORMATS",
     "FORMATS",
     "REPORT_KINDS",
     "Analysis",
@@ -81,4 +82,5 @@ __all__ = [
     "analyse",
     "build_report",
     "render",
+    "render_file",
 ]

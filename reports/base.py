@@ -51,6 +51,18 @@ class Table:
     rows: list[list[Any]]
     group_by: int | None = None
     note: str = ""
+    percent: tuple[int, ...] | None = None
+    """Columns holding percentages (0-100), which a spreadsheet shows as such; None: the
+    columns whose header has a '%'."""
+    heat: bool = False
+    """A heatmap: a spreadsheet colours its percentages from red (0 %) through yellow to green
+    (100 %), and every cell keeps its number ('-' where there is none), so colour is never
+    the only signal."""
+
+    def percent_columns(self) -> frozenset[int]:
+        if self.percent is not None:
+            return frozenset(self.percent)
+        return frozenset(i for i, header in enumerate(self.headers) if "%" in header)
 
 
 @dataclass

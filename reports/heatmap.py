@@ -142,6 +142,8 @@ class HeatmapReport(Report):
                 "% of staff meeting the requirement ('-': not required)",
                 headers,
                 rows,
+                percent=tuple(range(2, len(headers))),
+                heat=True,
             ),
             Table("Competencies", ["Code", "Competency"], legend),
         ]

@@ -174,6 +174,7 @@ class StrategyReport(Report):
                 "Progress % at each quarter end and now",
                 ["Theme", *dates],
                 [[t.theme.code, *t.trend] for t in self.themes],
+                percent=tuple(range(1, len(dates) + 1)),
             ),
             Table(
                 "Desired end states",

@@ -180,7 +180,8 @@ class TrendReport(Report):
     def tables(self) -> list[Table]:
         headers = ["Department", *(quarter_label(d) for d in self.trend.quarter_ends)]
         rows = [[line.name, *line.readiness] for line in self.trend.lines]
-        return [Table("Readiness % at each quarter end", headers, rows)]
+        percent = tuple(range(1, len(headers)))
+        return [Table("Readiness % at each quarter end", headers, rows, percent=percent)]
 
 
 def quarter_label(end: dt.date) -> str:

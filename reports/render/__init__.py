@@ -1,4 +1,5 @@
-"""Renderers: a report in plain text, Markdown, CSV or JSON. Each is `render(report) -> str`."""
+"""Renderers: a report in plain text, Markdown, CSV or JSON (`render(report) -> str` each), or
+as an .xlsx workbook (`render_file`, bytes: a file, never a terminal's text)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
     "json": json_render.render,
 }
 FORMATS = tuple(RENDERERS)
+"""The text formats (a terminal or a pipe may take them)."""
+FILE_FORMATS = (*FORMATS, "xlsx")
+"""Every format a report can be saved in."""
 
 
 def render(report: Report, fmt: str = "text", width: int | None = None) -> str:
@@ -25,3 +29,12 @@ def render(report: Report, fmt: str = "text", width: int | None = None) -> str:
     if fmt == "text" and width is not None:
         return text.render(report, width)
     return renderer(report)
+
+
+def render_file(report: Report, fmt: str = "text", width: int | None = None) -> bytes:
+    """The report as the bytes of a file in `fmt` (text formats in UTF-8)."""
+    if fmt == "xlsx":
+        from reports.render import xlsx
+
+        return xlsx.render(report)
+    return render(report, fmt, width).encode("utf-8")

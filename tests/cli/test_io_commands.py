@@ -154,3 +154,15 @@ def test_import_reads_a_workbook_sheet_named_by_sheet(db, tmp_path, capsys) -> N
         "1 problem(s): nothing was imported",
     ]
     assert folder_hashes(db) == before
+
+
+def test_export_to_an_xlsx_file_writes_a_private_workbook(db, tmp_path, capsys) -> None:
+    from python_calamine import CalamineWorkbook
+
+    out = tmp_path / "personale.xlsx"
+    assert main(["export", "staff", "--db", str(db), "--output", str(out)]) == 0
+    assert capsys.readouterr().err == f"staff: 2 row(s) written to {out}\n"
+    assert out.stat().st_mode & 0o777 == 0o600
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("staff").to_python()
+    assert rows[0][:3] == ["employee_no", "name", "department_code"]
+    assert [EMPLOYEE_NO, NAME, "D2"] in [row[:3] for row in rows]

@@ -148,3 +148,32 @@ def test_demo_force_on_a_symbolic_link_is_one_line_and_deletes_nothing(db, tmp_p
     status, err = one_line_error(["demo", "--db", str(link), "--force", "--no-open"])
     assert status == 2 and "symbolic link" in err
     assert sorted(p.name for p in db.iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "heatmap", "--format", "xlsx"],
+        ["report", "person", "--employee", "E4711", "--format", "xlsx"],
+        ["export", "assessments"],
+    ],
+)
+def test_a_workbook_is_readable_by_its_owner_only(db, tmp_path, args) -> None:
+    from python_calamine import CalamineWorkbook
+
+    fresh, existing = tmp_path / "fresh.xlsx", tmp_path / "existing.xlsx"
+    existing.write_text("old")
+    os.chmod(existing, 0o644)
+    for out in (fresh, existing):
+        assert main([*args, "--db", str(db), "--output", str(out)]) == 0
+        assert oct(mode(out)) == oct(0o600)
+        assert CalamineWorkbook.from_path(str(out)).sheet_names  # a workbook, whole
+
+
+def test_a_workbook_report_without_output_is_bad_usage(db, capsys) -> None:
+    assert main(["report", "gaps", "--format", "xlsx", "--db", str(db)]) == 2
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[0]
+        .endswith("--format xlsx needs --output FILE (a workbook is not text to print)")
+    )

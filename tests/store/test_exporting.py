@@ -104,3 +104,46 @@ def test_a_plan_id_names_one_plan_and_an_unknown_one_is_refused(
     assert refused.problems == [
         f"{path}:2: plan_id: no 'TP-999999' here (leave it empty for a new one)"
     ]
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_an_xlsx_export_imports_back_as_a_no_op(
+    repo: FolderRepository, tmp_path, kind: str
+) -> None:
+    from store.exporting import export_xlsx
+
+    populate(repo)
+    data, rows = export_xlsx(kind, repo.ds)
+    path = tmp_path / f"{kind}.xlsx"
+    path.write_bytes(data)
+    before = folder_hashes(repo.path)
+    plan = import_file(repo, kind, path)
+    assert plan.problems == []
+    assert (plan.added, plan.updated, plan.deactivated, plan.unchanged) == ([], [], [], rows)
+    assert rows == len(list(KINDS[kind].records(repo.ds))) > 0
+    assert folder_hashes(repo.path) == before
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_an_xlsx_export_writes_formula_like_text_as_text(
+    repo: FolderRepository, tmp_path, start: str
+) -> None:
+    import io
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    from store.exporting import export_xlsx
+    from store.models import Role
+
+    populate(repo)
+    name = f'{start}HYPERLINK("http://x";"y")'
+    repo.put(Role(code="R9", name=name))
+    data, _ = export_xlsx("roles", repo.ds)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert ["R9", name] in rows  # the value itself: no apostrophe, no formula
+    path = tmp_path / "roles.xlsx"
+    path.write_bytes(data)
+    assert import_file(repo, "roles", path).unchanged == len(rows) - 1

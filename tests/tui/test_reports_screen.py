@@ -140,3 +140,41 @@ async def test_scope_and_employee_are_found_by_name(small_repo):
         screen.query_one("#employee", Input).value = "Nobody"
         await pilot.pause()
         assert "Employee: unknown employee 'Nobody'" in screen_words(pilot)
+
+
+async def test_a_report_saved_as_xlsx_is_the_workbook_the_command_line_writes(
+    small_repo, tmp_path, monkeypatch
+):
+    from python_calamine import CalamineWorkbook
+
+    monkeypatch.chdir(tmp_path)
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reports(pilot, app)
+        screen = app.screen
+        screen.query_one("#kind", Select).value = "heatmap"
+        fmt = screen.query_one("#format", Select)
+        fmt.focus()
+        await pilot.press("enter", *["down"] * 4, "enter")  # text md csv json xlsx
+        await settle(pilot, lambda: getattr(screen._rendered_for, "fmt", None) == "xlsx")
+        assert fmt.value == "xlsx"
+        preview = screen.query_one("#preview", TextArea).text
+        assert preview.startswith("Saved as an Excel workbook")
+        assert "Heatmap report | whole organisation | as of 2026-06-30" in preview
+        assert screen.query_one("#path", Input).value == "kapabel-heatmap-all-2026-06-30.xlsx"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = tmp_path / "kapabel-heatmap-all-2026-06-30.xlsx"
+        assert oct(os.stat(saved).st_mode & 0o777) == oct(0o600)
+    cli_file = tmp_path / "cli.xlsx"
+    assert main(
+        ["report", "heatmap", "--db", str(small_repo.path), "--as-of", AS_OF.isoformat(),
+         "--format", "xlsx", "--output", str(cli_file)]
+    ) == 0  # fmt: skip
+
+    def cells(path: Path) -> list:
+        book = CalamineWorkbook.from_path(str(path))
+        return [book.get_sheet_by_name(name).to_python() for name in book.sheet_names]
+
+    assert cells(saved) == cells(cli_file)
+    assert cells(saved)[0][0][0] == "Heatmap report"

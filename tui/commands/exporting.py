@@ -1,4 +1,5 @@
-"""`kapabel export KIND`: a table as CSV in the import format (export -> import changes nothing)."""
+"""`kapabel export KIND`: a table as CSV, or a workbook for an .xlsx --output, in the import format
+(export -> import changes nothing)."""
 
 from __future__ import annotations
 
@@ -15,18 +16,29 @@ from tui.commands.options import add_db_option
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="export a table as CSV in the import format",
-        description="Write a table as CSV with the columns `kapabel import` reads. Cells that a "
-        "spreadsheet would run as a formula get a leading apostrophe, removed again on import.",
+        help="export a table as CSV (or .xlsx) in the import format",
+        description="Write a table as CSV with the columns `kapabel import` reads, or as a "
+        "workbook when --output ends in .xlsx (typed cells, text never a formula). CSV cells that "
+        "a spreadsheet would run as a formula get a leading apostrophe, removed again on import.",
     )
     parser.add_argument("kind", choices=list(KINDS), help="what to export")
     add_db_option(parser)
-    parser.add_argument("--output", "-o", type=Path, help="write to FILE (default: stdout)")
+    parser.add_argument(
+        "--output", "-o", type=Path, help="write to FILE (default: stdout); FILE.xlsx: a workbook"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     repo = open_store(getattr(args, "db", None))
+    if args.output is not None and args.output.suffix.lower() == ".xlsx":
+        from store.exporting import export_xlsx
+        from tui.commands.report import write_output
+
+        data, rows = export_xlsx(args.kind, repo.ds)
+        write_output(args.output.expanduser(), data)
+        print(f"{args.kind}: {rows} row(s) written to {args.output}", file=sys.stderr)
+        return 0
     text = export_csv(args.kind, repo.ds)
     if args.output is None:
         from tui.commands.report import write_stdout

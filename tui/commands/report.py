@@ -34,8 +34,8 @@ def add_parser(subparsers) -> None:
         help="as of this date (default: today)",
     )
     parser.add_argument(
-        "--format", dest="fmt", choices=("text", "md", "csv", "json"), default="text",
-        help="output format (default: text)",
+        "--format", dest="fmt", choices=("text", "md", "csv", "json", "xlsx"), default="text",
+        help="output format (default: text); xlsx: a workbook, written to --output",
     )  # fmt: skip
     parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument(
@@ -64,6 +64,8 @@ def check_options(args: argparse.Namespace) -> None:
         raise UsageError("--employee is only for the person report (use --department for a part)")
     if args.width is not None and args.fmt != "text":
         raise UsageError(f"--width is only for --format text (not {args.fmt})")
+    if args.fmt == "xlsx" and not args.output:
+        raise UsageError("--format xlsx needs --output FILE (a workbook is not text to print)")
 
 
 def text_width(args: argparse.Namespace) -> int | None:
@@ -79,7 +81,7 @@ def text_width(args: argparse.Namespace) -> int | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from reports import CURRENT_LEVEL_KINDS, ReportInputError, build_report, render
+    from reports import CURRENT_LEVEL_KINDS, ReportInputError, build_report, render, render_file
     from store import open_store, read_current_levels
     from store.gcpause import collector_paused
 
@@ -97,11 +99,14 @@ def run(args: argparse.Namespace) -> int:
             )
         except ReportInputError as error:
             raise UsageError(str(error)) from None
-        text = render(report, args.fmt, width=text_width(args))
+        if args.output:
+            content = render_file(report, args.fmt, width=text_width(args))
+        else:
+            content = render(report, args.fmt, width=text_width(args))
     if args.output:
-        write_output(Path(args.output).expanduser(), text)
+        write_output(Path(args.output).expanduser(), content)
     else:
-        write_stdout(text, args.fmt)
+        write_stdout(content, args.fmt)
     return 0
 
 
@@ -120,12 +125,13 @@ def write_stdout(text: str, fmt: str) -> None:
     sys.stdout.write(text)
 
 
-def write_output(path: Path, text: str) -> None:
+def write_output(path: Path, content: str | bytes) -> None:
     """Write the file (0600, atomically); a path that cannot be written is bad usage."""
     from store.files import OutputError
     from store.opening import write_for_people
 
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        write_for_people(path, text.encode("utf-8"))
+        write_for_people(path, data)
     except OutputError as error:
         raise UsageError(f"--output: {error}") from None

@@ -1,7 +1,8 @@
 """Reports: choose a report, scope, as-of date and format, preview it and save it to a file.
 
-It calls the same functions as `kapabel report` (`reports.build_report` and `reports.render`),
-so a saved file is byte for byte what the command line writes.
+It calls the same functions as `kapabel report` (`reports.build_report` and `reports.render_file`),
+so a saved file holds what the command line writes. An xlsx workbook is previewed as the text of
+its tables (a workbook cannot be shown in a terminal) and saved as the workbook.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from tui.forms.picker import PickerInput, PickerScreen
 from tui.screens.base import DataScreen
 from tui.widgets.footer import KeysFooter
 
-FORMAT_EXTENSIONS = {"text": "txt", "md": "md", "csv": "csv", "json": "json"}
+FORMAT_EXTENSIONS = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "xlsx": "xlsx"}
+XLSX_PREVIEW = "Saved as an Excel workbook: a sheet per table below, with the report's title, date and scope.\n\n"
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,9 @@ def report_kinds() -> tuple[str, ...]:
 
 
 def report_formats() -> tuple[str, ...]:
-    from reports import FORMATS
+    from reports import FILE_FORMATS
 
-    return FORMATS
+    return FILE_FORMATS
 
 
 def _safe(text: str) -> str:
@@ -80,6 +82,8 @@ class ReportsScreen(DataScreen):
         self._path_edited = False
         self._confirm_replace: Path | None = None
         self._report_text = ""
+        self._report_file = b""
+        """The bytes Save writes (the text's, or the workbook's)."""
         self._rendered_for: ReportChoice | None = None
 
     def compose(self) -> ComposeResult:
@@ -201,6 +205,7 @@ class ReportsScreen(DataScreen):
             self._show_problem(choice)
             self._rendered_for = None
             self._report_text = ""
+            self._report_file = b""
             preview = self.query_one("#preview", TextArea)
             preview.loading = False
             preview.load_text("")  # never preview another report than the form describes
@@ -218,16 +223,17 @@ class ReportsScreen(DataScreen):
         # The app's cached analysis is for its as-of date: reuse it rather than analyse again.
         source = self.app.analysis if choice.as_of == self.app.as_of else self.app.repo.ds
         try:
-            text = render_choice(source, choice)
+            text, content = render_choice(source, choice)
         except ReportInputError as error:
             self.app.call_from_thread(self._report_failed, str(error))
             return
-        self.app.call_from_thread(self._report_ready, choice, text)
+        self.app.call_from_thread(self._report_ready, choice, text, content)
 
-    def _report_ready(self, choice: ReportChoice, text: str) -> None:
+    def _report_ready(self, choice: ReportChoice, text: str, content: bytes) -> None:
         if choice != self.choice():
             return  # the form changed while this one was being made: a newer one is coming
         self._report_text = text
+        self._report_file = content
         self._rendered_for = choice
         preview = self.query_one("#preview", TextArea)
         preview.loading = False
@@ -278,7 +284,7 @@ class ReportsScreen(DataScreen):
             self._confirm_replace = path
             status.update(Text(f"{path} exists: save again to replace it", style="bold yellow"))
             return
-        problem = write_report(path, self._report_text)
+        problem = write_report(path, self._report_file)
         if problem is not None:
             status.update(Text(f"Save to: {problem}", style="bold red"))
             return
@@ -289,9 +295,10 @@ class ReportsScreen(DataScreen):
         self.notify(f"Saved {path.name}", title="Report saved", markup=False)
 
 
-def render_choice(source, choice: ReportChoice) -> str:
-    """The report text exactly as `kapabel report` writes it (`source`: dataset or analysis)."""
-    from reports import build_report, render
+def render_choice(source, choice: ReportChoice) -> tuple[str, bytes]:
+    """The preview's text and the file's bytes, as `kapabel report` writes them (`source`:
+    dataset or analysis); a workbook is previewed as its tables' text."""
+    from reports import build_report, render, render_file
 
     report = build_report(
         choice.kind,
@@ -300,16 +307,19 @@ def render_choice(source, choice: ReportChoice) -> str:
         department=choice.department,
         employee=choice.employee,
     )
-    return render(report, choice.fmt)
+    if choice.fmt == "xlsx":
+        return XLSX_PREVIEW + render(report, "text"), render_file(report, "xlsx")
+    text = render(report, choice.fmt)
+    return text, text.encode("utf-8")
 
 
-def write_report(path: Path, text: str) -> str | None:
+def write_report(path: Path, content: bytes) -> str | None:
     """Write as `kapabel report --output` does (atomically); a message when it cannot."""
     from store.files import OutputError
     from store.opening import write_for_people
 
     try:
-        write_for_people(path, text.encode("utf-8"))
+        write_for_people(path, content)
     except OutputError as error:
         return str(error)
     return None
