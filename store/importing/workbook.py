@@ -136,6 +136,7 @@ def _check_zip(data: bytes) -> None:
 
 
 CHUNK = 1 << 20
+OVERSIZED = "its part {} unpacks to more than the zip file says (damaged, or a zip bomb)"
 LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 """A zip part's local header: signature ... name length, extra length (30 bytes)."""
 
@@ -163,7 +164,7 @@ def _check_part(data: bytes, part: zipfile.ZipInfo) -> None:
                 unpacked += len(unpack.decompress(piece, CHUNK))
                 piece = unpack.unconsumed_tail
                 if unpacked > part.file_size:
-                    raise WorkbookProblem("workbook_too_large", limit=MAX_UNPACKED_BYTES)
+                    raise WorkbookProblem("not_spreadsheet", reason=OVERSIZED.format(part.filename))
     except zlib.error as error:
         raise WorkbookProblem("not_spreadsheet", reason=f"a broken zip file ({error})") from None
 

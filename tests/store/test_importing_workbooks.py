@@ -268,13 +268,31 @@ def test_a_part_holding_more_than_its_zip_entry_says_is_refused(db, tmp_path) ->
     data = bytearray(path.read_bytes())
     sheet = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
     struct.pack_into("<L", data, sheet.header_offset + 22, 100)  # the local header's size
-    central = data.index(b"PK\x01\x02" + data[data.index(b"PK\x01\x02") + 4 :][:0])
+    central = data.index(b"PK\x01\x02")  # the zip's directory: find the sheet's entry
     while data[central + 46 : central + 46 + len(sheet.filename)] != sheet.filename.encode():
         central = data.index(b"PK\x01\x02", central + 4)
     struct.pack_into("<L", data, central + 24, 100)  # and the directory's
     path.write_bytes(bytes(data))
     plan = import_file(db, "roles", path)
     assert plan.problems == [
-        f"{path}: the workbook would unpack to more than the limit of "
-        f"{workbook.MAX_UNPACKED_BYTES:,} bytes"
+        f"{path}: not a spreadsheet (.xlsx, .xlsm or .ods): its part xl/worksheets/sheet1.xml "
+        "unpacks to more than the zip file says (damaged, or a zip bomb)"
     ]
+
+
+def test_a_cut_or_damaged_workbook_is_refused_never_a_traceback(db, tmp_path) -> None:
+    rows = [["kode", "navn"], *([f"R{i}", f"Rolle {i}"] for i in range(200))]
+    good = write_xlsx(tmp_path / "good.xlsx", {"Ark1": rows}).read_bytes()
+    path = tmp_path / "roles.xlsx"
+    before = folder_hashes(db.path)
+    for n in range(1, 40):
+        at = len(good) * n // 40
+        damaged = bytearray(good)
+        damaged[at : at + 8] = b"\xff" * 8
+        for data in (good[:at], bytes(damaged)):
+            path.write_bytes(data)
+            plan = import_file(db, "roles", path, dry_run=True)
+            assert len(plan.problems) <= 1 or all(":Ark1:" in p for p in plan.problems)
+            if plan.problems and ":Ark1:" not in plan.problems[0]:
+                assert plan.problems[0].startswith(f"{path}: not a spreadsheet")
+    assert folder_hashes(db.path) == before
