@@ -178,3 +178,25 @@ async def test_a_report_saved_as_xlsx_is_the_workbook_the_command_line_writes(
 
     assert cells(saved) == cells(cli_file)
     assert cells(saved)[0][0][0] == "Heatmap report"
+
+
+async def test_in_a_browser_a_saved_report_is_also_downloaded(small_repo, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(KapabelApp, "is_web", property(lambda self: True))
+    delivered: list[tuple[Path, str | None]] = []
+    monkeypatch.setattr(
+        KapabelApp,
+        "deliver_binary",
+        lambda self, path, save_filename=None, **_: delivered.append((path, save_filename)),
+    )
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reports(pilot, app)
+        screen = app.screen
+        screen.query_one("#format", Select).value = "xlsx"
+        await settle(pilot, lambda: getattr(screen._rendered_for, "fmt", None) == "xlsx")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    name = "kapabel-gaps-all-2026-06-30.xlsx"
+    assert delivered == [(Path(name), name)]
+    assert (tmp_path / name).exists()

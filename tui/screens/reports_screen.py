@@ -293,6 +293,8 @@ class ReportsScreen(DataScreen):
         saved.append(str(path.resolve()))
         status.update(saved)
         self.notify(f"Saved {path.name}", title="Report saved", markup=False)
+        if self.app.is_web:  # in a browser: the browser downloads the file too
+            self.app.deliver_binary(path, save_filename=path.name)
 
 
 def render_choice(source, choice: ReportChoice) -> tuple[str, bytes]:
