@@ -114,6 +114,23 @@ def write_output(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
 
 
+def overwrite_durably(path: Path, data: bytes) -> None:
+    """Write `data` over the start of the existing regular file `path` in one write, padded with
+    spaces to the file's length (so nothing is cut off and no stale tail is left: for JSON, where
+    trailing blanks are allowed), and flush it to disk. No new file, no rename: cheaper than
+    `atomic_write`, but a crash may tear it, so it is only for a file the journal can rewrite."""
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        padded = data.ljust(os.fstat(fd).st_size, b" ")
+        view, offset = memoryview(padded), 0
+        while offset < len(padded):
+            offset += os.pwrite(fd, view[offset:], offset)
+        # the content (and the size if it changed), not the timestamps: no metadata commit
+        getattr(os, "fdatasync", os.fsync)(fd)
+    finally:
+        os.close(fd)
+
+
 def copy_private(source: Path, target: Path) -> None:
     """Copy `source` to a new file `target`, owner-only from its first byte, fsynced."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)

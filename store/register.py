@@ -26,13 +26,18 @@ from store.problems import from_pydantic, render_line
 
 def read_json_object(path: Path) -> dict | None:
     """A JSON object from `path`; None when the file does not exist; CorruptFileError otherwise."""
+    raw = read_raw(path)
+    return None if raw is None else parse_json_object(path, raw)
+
+
+def read_raw(path: Path) -> bytes | None:
+    """The bytes of `path`; None when it does not exist; CorruptFileError when unreadable."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as error:
         raise CorruptFileError(path, f"cannot be read: {error.strerror}") from error
-    return parse_json_object(path, raw)
 
 
 def parse_json_object(path: Path, raw: bytes) -> dict:

@@ -5,7 +5,8 @@ history file at which size (`FolderRepository._commit_files`). Any process that 
 replays it, a reading command like `kapabel check` too, so a journal that is not exactly such a
 commit of this database -- a file that is not ours, an append to anything but a history file,
 lines that are not that file's records, sizes or checksums that do not match what the new
-`meta.json` records -- is refused whole, naming it, and nothing is written.
+`meta.json` records (the new meta.json is in the journal itself, or a temporary of it) -- is
+refused whole, naming it, and nothing is written.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from typing import Protocol
 
 from store.errors import CorruptFileError
 from store.files import temp_target
-from store.folder.layout import HISTORY_FILES, HISTORY_MODELS, META_FILE, meta_document
+from store.folder.layout import (
+    HISTORY_FILES,
+    HISTORY_MODELS,
+    META_FILE,
+    SCHEMA_VERSION,
+    meta_document,
+)
 from store.history import crc_of, invalid_record, parse_lines
 from store.register import RegisterTable, parse_json_object, read_json_object
 
@@ -51,7 +58,7 @@ def check_journal(repo: FolderRepository, journal: dict, path: Path) -> None:
 
 
 def _check(repo: FolderRepository, journal: dict) -> None:
-    if set(journal) != {"replace", "append"} or not all(
+    if set(journal) - {"meta"} != {"replace", "append"} or not all(
         isinstance(journal[part], list) for part in ("replace", "append")
     ):
         raise Refused("it holds no replace and append steps")
@@ -60,10 +67,17 @@ def _check(repo: FolderRepository, journal: dict) -> None:
     for final, temp in replaced.items():
         if temp.exists():
             _check_content(repo, final, temp)
-    meta_path = replaced.get(META_FILE)
-    if meta_path is None or not meta_path.exists():
-        meta_path = repo.path / META_FILE  # not replaced, or replaced already: the file is new
-    recorded = _recorded_history(meta_path)
+    if "meta" in journal:  # the new meta.json itself (a save writes it in place)
+        if META_FILE in replaced:
+            raise Refused("it replaces meta.json twice")
+        recorded = _recorded_in(journal["meta"], repo.path / META_FILE)
+        if journal["meta"]["meta"]["1"].get("schema_version") != SCHEMA_VERSION:
+            raise Refused(f"its meta.json is not of schema {SCHEMA_VERSION}")
+    else:
+        meta_path = replaced.get(META_FILE)
+        if meta_path is None or not meta_path.exists():
+            meta_path = repo.path / META_FILE  # not replaced, or replaced already: it is new
+        recorded = _recorded_history(meta_path)
     for name, (before, data) in appended.items():
         _check_append(repo.path / name, before, data, recorded.get(name))
     for name, temp in replaced.items():
@@ -153,7 +167,17 @@ def _recorded_history(meta_path: Path) -> dict[str, tuple[int, int]]:
 
     try:
         data = read_json_object(meta_path)
-        history = meta_document(data, meta_path)["history"] if data is not None else {}
+    except CorruptFileError as error:
+        raise Refused(f"{meta_path.name}: {error.problem}") from None
+    return _recorded_in(data, meta_path) if data is not None else {}
+
+
+def _recorded_in(data: object, meta_path: Path) -> dict[str, tuple[int, int]]:
+    """What a meta.json's content (`data`, parsed) records for each history file."""
+    try:
+        if not isinstance(data, dict):
+            raise CorruptFileError(meta_path, "not a JSON object")
+        history = meta_document(data, meta_path)["history"]
     except CorruptFileError as error:
         raise Refused(f"{meta_path.name}: {error.problem}") from None
     return {name: (entry[0], entry[1]) for name, entry in history.items()}

@@ -5,6 +5,7 @@ crash, taken back after a failure.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -14,7 +15,14 @@ import orjson
 from filelock import Timeout
 
 from store.errors import CorruptFileError, DiskError, LockTimeoutError, ReadOnlyError, StoreError
-from store.files import append_durably, atomic_write, fsync_dir, temp_target, write_temp
+from store.files import (
+    append_durably,
+    atomic_write,
+    fsync_dir,
+    overwrite_durably,
+    temp_target,
+    write_temp,
+)
 from store.folder.backups import newest_backup
 from store.folder.journal import check_journal
 from store.folder.layout import ERASURE_FILE, JOURNAL_FILE, META_FILE
@@ -77,18 +85,22 @@ class FolderLocking:
                     "read-only: open it once where it can be written"
                 )
 
-    def _refuse_special_files(self) -> None:
+    def _refuse_special_files(self) -> list[os.DirEntry]:
         """A named pipe or a device (or a link to one) in place of a database file would make
-        reading it wait for ever or never end: refused, naming it, before anything is read."""
-        for name in sorted(self.data_files()):
-            path = self.path / name
+        reading it wait for ever or never end: refused, naming it, before anything is read.
+        The folder's entries, as listed for it (one listing instead of a look at each file)."""
+        entries = sorted(os.scandir(self.path), key=lambda entry: entry.name)
+        ours = self.data_files()
+        for entry in entries:
+            if entry.name not in ours or entry.is_file() or entry.is_dir():
+                continue  # a folder: reading says so
             try:
-                mode = path.stat().st_mode
+                mode = entry.stat().st_mode
             except OSError:
                 continue  # missing (or unreadable: reading it says so)
-            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a folder: reading says so
-                kind = "a named pipe" if stat.S_ISFIFO(mode) else "a device or other special file"
-                raise CorruptFileError(path, f"not a regular file ({kind})")
+            kind = "a named pipe" if stat.S_ISFIFO(mode) else "a device or other special file"
+            raise CorruptFileError(self.path / entry.name, f"not a regular file ({kind})")
+        return entries
 
     def _recover(self) -> None:
         """Roll forward a commit a crash interrupted, and sweep away abandoned temporaries.
@@ -96,7 +108,7 @@ class FolderLocking:
         The journal is checked whole first (`store.folder.journal`): one that does not describe a
         commit of this database is refused, naming it, before any of it is replayed.
         """
-        self._refuse_special_files()
+        entries = self._refuse_special_files()
         if self.read_only:
             self._recover_read_only()
             return
@@ -108,10 +120,12 @@ class FolderLocking:
             journal_path.unlink()
             fsync_dir(self.path)
         ours = self.data_files()
-        for leftover in self.path.glob(".*"):
+        for leftover in entries:
             # Only our own temporaries: the lock's helper files must be left alone.
-            if temp_target(leftover.name) in ours and leftover.is_file():
-                leftover.unlink()
+            name = leftover.name
+            if name.startswith(".") and temp_target(name) in ours and leftover.is_file():
+                with contextlib.suppress(FileNotFoundError):  # the journal renamed it
+                    os.unlink(leftover.path)
 
     def data_files(self) -> set[str]:
         """The names of every file a database keeps (what a temporary may be written for)."""
@@ -136,12 +150,16 @@ class FolderLocking:
         """Finish a commit; safe to run again after a crash part-way (each step is idempotent).
 
         Appends come first and replacements last, so that until a file is replaced a failed
-        commit can still be taken back (`_undo`).
+        commit can still be taken back (`_undo`). The new meta.json the journal holds is written
+        last: in place during a save (`_commit_files`), whole when finishing a crashed one.
         """
+        new_entries = bool(journal["replace"])
         for name, size_before, text in journal["append"]:
             target = self.path / name
             data = text.encode("utf-8")
-            size = target.stat().st_size if target.exists() else 0
+            exists = target.exists()
+            new_entries |= not exists  # the append makes the file: its name must be durable
+            size = target.stat().st_size if exists else 0
             if size == size_before + len(data):
                 continue
             if size != size_before:  # part of it got there (`check_journal` saw it is ours)
@@ -153,7 +171,29 @@ class FolderLocking:
             temp = self.path / temp_name
             if temp.exists():
                 os.replace(temp, self.path / final_name)
-        fsync_dir(self.path)
+        if new_entries:
+            fsync_dir(self.path)  # renamed or new files are durable before the journal can go
+        if "meta" in journal:
+            self._write_meta(orjson.dumps(journal["meta"]), whole=journal_path is not None)
+
+    def _write_meta(self, data: bytes, *, whole: bool) -> None:
+        """meta.json as the journal holds it. A save writes over the file in place (fsynced; no
+        new file and no rename to wait for): if a crash tears it, the journal, still there,
+        writes it again -- whole, as then, or when it is missing or not a plain file."""
+        path = self.path / META_FILE
+        if not whole:
+            self._meta_started = True
+            try:
+                overwrite_durably(path, data)
+                return
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                pass
+            except OSError as error:
+                if (
+                    error.errno != errno.ELOOP
+                ):  # a link: replaced by the file, never written through
+                    raise
+        atomic_write(path, data)
 
     def _commit_files(
         self,
@@ -165,22 +205,28 @@ class FolderLocking:
         """Write new files and append history lines, all or nothing.
 
         Appending to the history also records its new lengths and checksums in `meta.json`,
-        in the same journaled commit. A commit that fails is taken back (and raises) unless a
-        file was already replaced: it is then complete in the durable journal, so the save
-        counts (the next process to take the lock finishes it). A save reported as failed
-        never appears later.
+        in the same journaled commit: the journal holds the new meta.json itself, so it needs
+        no temporary of its own. A commit that fails is taken back (and raises) unless a
+        file was already replaced (or meta.json written): it is then complete in the durable
+        journal, so the save counts (the next process to take the lock finishes it). A save
+        reported as failed never appears later.
         """
         appends = {name: data for name, data in appends.items() if data}
         starts = {name: self.logs[name].prepare_append() for name in appends}
         if appends:
             self.meta["history"] = self._history_record(appends, starts)
             meta_dirty = True
-        if meta_dirty:
-            replacements = [*replacements, (self.path / META_FILE, self.meta_bytes())]
-        if not replacements:
+        meta = orjson.loads(self.meta_bytes()) if meta_dirty else None
+        if meta is not None and not (self.path / META_FILE).exists():
+            replacements = [*replacements, (self.path / META_FILE, orjson.dumps(meta))]
+            meta = None  # a new database: its first meta.json is a file like the others
+        if not replacements and meta is None:
             return
-        if len(replacements) == 1 and not appends:
+        if meta is None and len(replacements) == 1 and not appends:
             atomic_write(*replacements[0])
+            return
+        if meta is not None and not replacements and not appends:
+            atomic_write(self.path / META_FILE, orjson.dumps(meta))  # the counters alone
             return
         journal: dict = {"replace": [], "append": []}
         journal_path = self.path / JOURNAL_FILE
@@ -190,6 +236,8 @@ class FolderLocking:
                 journal["replace"].append([temp.name, path.name])
             for name, data in appends.items():
                 journal["append"].append([self.logs[name].path.name, starts[name], data.decode()])
+            if meta is not None:
+                journal["meta"] = meta
             atomic_write(journal_path, orjson.dumps(journal))  # the commit point
         except BaseException:
             if not journal_path.exists():  # not committed: the temporaries (names) go now
@@ -197,17 +245,22 @@ class FolderLocking:
                     with contextlib.suppress(OSError):
                         (self.path / temp).unlink()
             raise
+        self._meta_started = False
         try:
             self._apply_journal(journal)
         except BaseException as error:
-            if any(not (self.path / temp).exists() for temp, _ in journal["replace"]):
+            if self._meta_started or any(
+                not (self.path / temp).exists() for temp, _ in journal["replace"]
+            ):
                 if isinstance(error, OSError):
                     return  # a file was replaced: committed; the journal holds the rest
                 raise
             self._undo(journal, journal_path, error)
             raise
+        # Not fsynced: should the unlink be lost, the journal is found again and finishing it
+        # changes nothing (every step is done); any later change makes the unlink durable first,
+        # as the next commit point fsyncs this folder.
         journal_path.unlink()
-        fsync_dir(self.path)
 
     def _history_record(self, appends: dict[str, bytes], starts: dict[str, int]) -> dict:
         """Each history file's [length, CRC-32] once `appends` are made (for `meta.json`)."""

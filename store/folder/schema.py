@@ -12,7 +12,13 @@ from store import snapshot
 from store.errors import CorruptFileError, StoreError
 from store.files import temp_target
 from store.folder.layout import BACKUP_DIR, LOCK_FILE, META_FILE, SCHEMA_VERSION, meta_document
-from store.register import read_pinned
+from store.register import parse_json_object, read_raw
+
+
+def read_meta(meta_path: Path) -> tuple[dict | None, bytes | None]:
+    """meta.json parsed, and its bytes (None, None: missing); CorruptFileError if damaged."""
+    raw = read_raw(meta_path)
+    return (None, None) if raw is None else (parse_json_object(meta_path, raw), raw)
 
 
 class FolderSchema:
@@ -23,11 +29,11 @@ class FolderSchema:
         from store.folder import migrations
 
         meta_path = self.path / META_FILE
-        data, signature = read_pinned(meta_path, self.meta_pin)
+        data, signature = read_meta(meta_path)
         if data is None:
             if migrations.needs_migration(self.path):
                 migrations.migrate(self)
-                data, signature = read_pinned(meta_path, self.meta_pin)
+                data, signature = read_meta(meta_path)
             elif any(t.path.exists() for t in self.tables.values()):
                 raise CorruptFileError(meta_path, "missing, but table files exist")
             else:
@@ -44,16 +50,14 @@ class FolderSchema:
             )
         if version < SCHEMA_VERSION:
             migrations.migrate(self)
-            data, signature = read_pinned(meta_path, self.meta_pin)
+            data, signature = read_meta(meta_path)
             self._set_meta(data, meta_path, signature)
         migrations.tidy_after_migration(self.path)
         return False
 
-    def _set_meta(
-        self, data: dict, meta_path: Path, signature: tuple[int, int, int] | None
-    ) -> None:
+    def _set_meta(self, data: dict, meta_path: Path, raw: bytes | None) -> None:
         self.meta = meta_document(data, meta_path)
-        self.meta_signature = signature
+        self.meta_raw = raw
         for log in self.logs.values():
             committed = self.meta["history"].get(log.path.name)
             log.expect(tuple(committed) if committed else None)

@@ -26,8 +26,8 @@ import orjson
 from filelock import FileLock
 
 from store.dataset import Dataset
-from store.errors import DiskError, StoreError
-from store.files import DIR_MODE, FILE_MODE, Pin, can_write, ensure_private_dir, file_signature
+from store.errors import CorruptFileError, DiskError, StoreError
+from store.files import DIR_MODE, FILE_MODE, can_write, ensure_private_dir
 from store.folder.backups import remove_partial_backups
 from store.folder.erasure import FolderBackups
 from store.folder.layout import (
@@ -47,7 +47,7 @@ from store.folder.snapshots import FolderSnapshots
 from store.folder.whole_files import FolderWholeFiles
 from store.history import HistoryLog, encode_lines
 from store.models import REGISTER_MODELS, Entity
-from store.register import RegisterTable, read_pinned
+from store.register import RegisterTable, parse_json_object, read_raw
 from store.storage import Change, Version, current_user
 
 
@@ -74,8 +74,10 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         self.backups = FolderBackups(self.path / BACKUP_DIR)
         """Its backups, `backups/<UTC time>/` (an erasure reaches them too)."""
         self.meta: dict = {"schema_version": SCHEMA_VERSION, "counters": {}, "history": {}}
-        self.meta_signature: tuple[int, int, int] | None = None
-        self.meta_pin = Pin()
+        self.meta_raw: bytes | None = None
+        """meta.json's bytes as last read or written: a save writes it in place (same file,
+        perhaps the same size and time stamp), so its content tells whether it changed."""
+        self._meta_started = False
         self._lock = FileLock(str(self.path / LOCK_FILE), timeout=lock_timeout, mode=FILE_MODE)
         # Threads of one process (a Textual worker and the UI) take turns; the file lock
         # does the same between processes.
@@ -180,10 +182,9 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         ds = self.version.data
         counters = self.version.counters
         meta_path = self.path / META_FILE
-        if file_signature(meta_path) != self.meta_signature:
-            data, signature = read_pinned(meta_path, self.meta_pin)
-            if data is not None:
-                self._set_meta(data, meta_path, signature)
+        raw = read_raw(meta_path)
+        if raw is not None and raw != self.meta_raw:
+            self._set_meta(parse_json_object(meta_path, raw), meta_path, raw)
         replaced = {
             name: table.load() for name, table in self.tables.items() if table.changed_on_disk()
         }
@@ -203,8 +204,11 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
             time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
 
     def _changed_on_disk(self) -> bool:
-        if file_signature(self.path / META_FILE) != self.meta_signature:
-            return True
+        try:
+            if read_raw(self.path / META_FILE) != self.meta_raw:
+                return True
+        except CorruptFileError:
+            return True  # unreadable now: the refresh (under the lock) tells
         return any(table.changed_on_disk() for table in self.tables.values())
 
     def history_records(self, name: str) -> Iterator[dict]:
@@ -250,12 +254,15 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
             for name in touched:
                 self.tables[name].mark_stale()  # memory no longer matches disk: reload
             self.meta = meta_before
-            self.meta_signature = None  # memory's meta is put back: read the file's again
+            self.meta_raw = None  # memory's meta is put back: read the file's again
             raise
         for name in touched:
             self.tables[name].mark_written()
         if meta_dirty or any(appends.values()):
-            self.meta_signature = self.meta_pin.hold_current(self.path / META_FILE)
+            try:  # as written (padded, perhaps), or as a failure left it to the journal
+                self.meta_raw = read_raw(self.path / META_FILE)
+            except CorruptFileError:
+                self.meta_raw = None
         for name, encoded in appends.items():
             if encoded:
                 self.logs[name].appended(encoded)

@@ -26,7 +26,7 @@ class DiskFull:
     def __init__(self, monkeypatch: pytest.MonkeyPatch, fail_at: int) -> None:
         self.fail_at, self.calls, self.failed = fail_at, 0, ""
         write_temp, append_durably = files.write_temp, files.append_durably
-        replace, fsync = os.replace, os.fsync
+        replace, fsync, pwrite = os.replace, os.fsync, os.pwrite
 
         def temp(path, data, suffix=".tmp"):
             self.hit("temporary " + path.name)
@@ -46,11 +46,19 @@ class DiskFull:
             self.hit("fsync")
             return fsync(fd)
 
+        def write_at(fd, data, offset):
+            if self.due("write meta.json in place"):
+                pwrite(fd, bytes(data[: len(data) // 2]), offset)  # part of it got there
+                self.full()
+            return pwrite(fd, data, offset)
+
         monkeypatch.setattr(files, "write_temp", temp)
         monkeypatch.setattr(folder_locking, "write_temp", temp)
         monkeypatch.setattr(folder_locking, "append_durably", append)
         monkeypatch.setattr(os, "replace", rename)
         monkeypatch.setattr(os, "fsync", sync)
+        monkeypatch.setattr(os, "fdatasync", sync)
+        monkeypatch.setattr(os, "pwrite", write_at)
 
     def due(self, where: str) -> bool:
         self.calls += 1
@@ -141,4 +149,6 @@ def test_a_full_disk_at_any_write_point_never_half_saves(
     assert {"append to assessments.jsonl", "append to audit.jsonl"} <= failed_at
     assert any(where.startswith("temporary") for where in failed_at)
     assert "rename to journal.json" in failed_at
+    # meta.json written over in place is past the point of no return: the journal finishes it
+    assert outcomes["write meta.json in place"] is False
     assert any(not failed for failed in outcomes.values())  # a late rename: saved

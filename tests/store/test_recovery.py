@@ -291,6 +291,52 @@ def test_a_rewrite_is_seen_even_when_timestamps_are_coarse(staffed: FolderReposi
     assert files.PIN_FILES
 
 
+def test_an_assessment_seen_by_another_process_when_meta_keeps_its_size_and_time(
+    staffed: FolderRepository,
+) -> None:
+    """A save writes meta.json over itself (padded to its length): same file, same size, and
+    with a coarse clock the same time stamp; the other process still sees each save."""
+    other = FolderRepository.open(staffed.path)
+    meta = staffed.path / "meta.json"
+    meta.write_bytes(meta.read_bytes() + b" " * 64)  # room for longer numbers: the size stays
+    for i in range(20):
+        stat = meta.stat()
+        other.record(
+            Assessment(staff="E1", competency="DC1.1", level=1 + i % 5, date=DAY, note=f"n{i}")
+        )
+        assert (meta.stat().st_ino, meta.stat().st_size) == (stat.st_ino, stat.st_size)
+        os.utime(meta, ns=(stat.st_mtime_ns, stat.st_mtime_ns))
+        staffed.refresh()
+        assert staffed.ds.assessments[-1].note == f"n{i}"
+
+
+def test_a_meta_json_torn_during_a_save_is_written_again_from_the_journal(
+    staffed: FolderRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal holds the new meta.json itself; the process died while writing it over the
+    old one (here: zeros where a power cut left no data): the next open writes it whole and
+    the save is there."""
+    real_write = os.pwrite
+
+    def torn(fd, data, offset):
+        real_write(fd, bytes(len(data)), offset)
+        raise SystemExit("killed")  # the process stops here, nothing undone
+
+    monkeypatch.setattr(os, "pwrite", torn)
+    with pytest.raises(SystemExit):
+        staffed.record(Assessment(staff="E1", competency="DC1.2", level=3, date=DAY))
+    monkeypatch.undo()
+    assert (staffed.path / JOURNAL_FILE).exists()
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads((staffed.path / "meta.json").read_bytes())
+
+    reopened = FolderRepository.open(staffed.path)
+
+    assert [row.competency for row in reopened.ds.assessments] == ["DC1.1", "DC1.2"]
+    assert not (staffed.path / JOURNAL_FILE).exists()
+    assert reopened.problems() == []
+
+
 def test_only_our_own_temporaries_are_swept(staffed: FolderRepository) -> None:
     ours = [".staff.json.999.tmp", ".audit.jsonl.12.txn", ".journal.json.5.tmp"]
     others = [".lock.private-v1-0123abcd.tmp", ".notes.txt.3.tmp", ".staff.json.tmp"]
