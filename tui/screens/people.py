@@ -1,7 +1,7 @@
 """The People screen: all staff, filtered as you type, one page at a time.
 
-Each person's search string is built once (`people_index.build_entries`, in a worker thread);
-typing filters in memory after a short pause, off the UI thread, and the table only ever holds
+Each person's entry is built once (`people_index.build_entries`, in a worker thread) and its
+folded search string at the first search (accents need not be typed); typing filters in memory after a short pause, off the UI thread, and the table only ever holds
 one page (PAGE_SIZE rows), so 50,000 staff cost no more to show than 500. Enter opens a person.
 """
 
