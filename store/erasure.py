@@ -36,7 +36,7 @@ import orjson
 from pydantic import ValidationError
 
 from store.errors import NotFoundError, StoreError
-from store.models import MODELS_BY_TABLE, REGISTER_MODELS, STORED_CONTEXT, AuditAction
+from store.models import MODELS_BY_TABLE, REGISTER_MODELS, AuditAction
 from store.person import data_about
 from store.storage import Change
 
@@ -341,9 +341,7 @@ def register_change(ds, identity: Identity, counts: Counter) -> Change:
             scrubbed = scrub_record(table, stored, identity)
             if scrubbed != stored:
                 counts["robots"] += table == "robots"
-                upserts.setdefault(table, {})[key] = MODELS_BY_TABLE[table].model_validate(
-                    fitted(table, scrubbed), context=STORED_CONTEXT
-                )
+                upserts.setdefault(table, {})[key] = model.model_validate(fitted(table, scrubbed))
     return Change(upserts=upserts, deletes={t: frozenset(k) for t, k in deletes.items()})
 
 

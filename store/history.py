@@ -29,7 +29,6 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from store.errors import CorruptFileError, format_pydantic_error
 from store.files import append_durably, file_signature
-from store.models import STORED_CONTEXT
 
 TAIL_CHECK = 64
 """How many bytes before the read position must be unchanged for the file to count as appended."""
@@ -350,13 +349,13 @@ def invalid_record(
 ) -> str | None:
     """'record N is not <noun>: field: problem' for the first record that is not a `model`."""
     try:
-        records_of(model).validate_python(records, context=STORED_CONTEXT)
+        records_of(model).validate_python(records)
         return None
     except ValidationError:
         pass
     for number, record in enumerate(records, start=first + 1):
         try:
-            model.model_validate(record, context=STORED_CONTEXT)
+            model.model_validate(record)
         except ValidationError as error:
             return f"record {number} is not {noun}: " + "; ".join(format_pydantic_error(error))
     return None  # pragma: no cover - the list failed, so one record does

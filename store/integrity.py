@@ -10,10 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from pydantic import ValidationError
-
 from store.dataset import AssessmentRow, Dataset
-from store.errors import format_pydantic_error
 from store.models import (
     GENERATED_ID_PREFIX,
     REGISTER_MODELS,
@@ -32,6 +29,7 @@ from store.models import (
     TrainingPlan,
 )
 from store.problems import Problem, problem, render, render_line
+from store.text_rules import text_problems
 
 
 def _missing(ds_table: dict, key: str | None, field: str, what: str) -> list[Problem]:
@@ -112,7 +110,15 @@ def department_cycle(ds: Dataset, code: str, parent: str | None) -> bool:
 
 
 def record_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[Problem]:
-    """Everything wrong with `record` given the rest of the database."""
+    """Everything wrong with `record` given the rest of the database: what every way in (a
+    save, an import, so every form) checks, including the characters its text may not hold
+    (`store.text_rules`; a stored row, `AssessmentRow`, was checked when it came in)."""
+    refused = [] if isinstance(record, AssessmentRow) else text_problems(record)
+    return refused or reference_problems(ds, record)  # a refused value is not looked up
+
+
+def reference_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[Problem]:
+    """What is wrong with `record`'s references and levels given the rest of the database."""
     problems: list[Problem] = []
     if isinstance(record, Department):
         problems += _missing(ds.departments, record.parent_code, "parent_code", "department")
@@ -267,16 +273,16 @@ def dataset_problems(ds: Dataset) -> list[str]:
         "milestones",
     ):
         for key, record in ds.table(name).items():
-            problems += _lines(name, key, record_problems(ds, record))
+            problems += _lines(name, key, reference_problems(ds, record))
     problems += stored_text_problems(ds)
     staff, competencies = ds.staff, ds.competencies
     for row in ds.assessments:
         if row.staff not in staff or row.competency not in competencies:
-            problems += _lines("assessments", row.key(), record_problems(ds, row))
+            problems += _lines("assessments", row.key(), reference_problems(ds, row))
         else:
             framework = ds.framework_of(row.competency)
             if framework and not 0 <= row.level <= framework.max_level:
-                problems += _lines("assessments", row.key(), record_problems(ds, row))
+                problems += _lines("assessments", row.key(), reference_problems(ds, row))
     return problems
 
 
@@ -292,10 +298,7 @@ def stored_text_problems(ds: Dataset) -> list[str]:
     tables = [m.table for m in REGISTER_MODELS] + [RobotBenefit.table]
     for name in tables:
         for key, record in ds.table(name).items():
-            try:
-                type(record).model_validate(record.model_dump())
-            except ValidationError as error:
-                problems += [f"{name} {key!r}: {p}" for p in format_pydantic_error(error)]
+            problems += _lines(name, key, text_problems(record))
     return problems
 
 

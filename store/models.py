@@ -15,40 +15,20 @@ from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from store.problems import refusal
-from store.text import KEY_SEPARATOR, first_forbidden
+from store.text import KEY_SEPARATOR, TextRule
 
-STORED = "stored"
-"""Validation context flag for records read back from the database folder: the character rules
-below are for new input, so a database written before them still opens (`check` names them)."""
-STORED_CONTEXT = {STORED: True}
-
-
-def _refuse(kind: str, why: str) -> AfterValidator:
-    def check(value: str, info: ValidationInfo) -> str:
-        if info.context and info.context.get(STORED):
-            return value
-        char = first_forbidden(value, kind)
-        if char is not None:
-            raise refusal("forbidden_character", character=char, why=why)
-        return value
-
-    return AfterValidator(check)
-
-
-_CODE_RULE = _refuse("code", " (not allowed in a code)")
-_NAME_RULE = _refuse("name", "")
-_TEXT_RULE = _refuse("text", "")
+_CODE_RULE = TextRule("code", " (not allowed in a code)")
+_NAME_RULE = TextRule("name")
+_TEXT_RULE = TextRule("text")
 
 Code = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), _CODE_RULE

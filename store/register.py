@@ -20,7 +20,7 @@ from tinydb.storages import Storage
 from store.errors import CorruptFileError
 from store.files import Pin, file_signature, open_pinned, read_fd
 from store.gcpause import collector_paused
-from store.models import STORED_CONTEXT, Entity
+from store.models import Entity
 from store.problems import from_pydantic, render_line
 
 
@@ -141,7 +141,7 @@ class RegisterTable:
         docs = list(raw.values())
         try:
             with collector_paused():  # docs/performance.md: the collector dominates bulk validation
-                models = TypeAdapter(list[self.model]).validate_python(docs, context=STORED_CONTEXT)
+                models = TypeAdapter(list[self.model]).validate_python(docs)
         except ValidationError as error:
             first = error.errors()[0]
             index = first["loc"][0] if first["loc"] else 0

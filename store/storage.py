@@ -255,7 +255,7 @@ def apply_change(data: Dataset, change: Change, new_rows: Sequence | None = None
     the others shared (a Version's Dataset is never changed). `new_rows` are the assessment rows
     of `change.appends["assessments"]` (`store.dataset.AssessmentRow`), already converted;
     robot benefits replace the record of their month."""
-    from store.models import STORED_CONTEXT, RobotBenefit
+    from store.models import RobotBenefit
 
     replaced: dict = {}
     for table in set(change.upserts) | set(change.deletes):
@@ -270,7 +270,7 @@ def apply_change(data: Dataset, change: Change, new_rows: Sequence | None = None
     if benefits:
         merged = dict(data.robot_benefits)
         for record in benefits:
-            benefit = RobotBenefit.model_validate(record, context=STORED_CONTEXT)
+            benefit = RobotBenefit.model_validate(record)
             merged[benefit.key()] = benefit
         replaced["robot_benefits"] = merged
     if not replaced:

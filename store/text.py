@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 KEY_SEPARATOR = "|"
 """Joins the parts of a composite key (`Entity.key`), so no code may hold it."""
@@ -37,6 +38,17 @@ or split one in two. Names and one-line values are shown everywhere, so no contr
 reordering or line-breaking character; free text (notes,
 descriptions) may hold tabs and line breaks but no other control character (an escape sequence
 would reach the terminal)."""
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """Marks a text type (`Annotated[str, ..., TextRule("code")]`) with the characters it refuses
+    (`FORBIDDEN[kind]`). Checked where records come in (`store.text_rules.text_problems`, which
+    `store.integrity.record_problems` runs for every way in), never when stored records are read
+    back: those were checked when written (and a file edited by hand is named by `check`)."""
+
+    kind: str
+    why: str = ""
 
 
 def describe_char(char: str) -> str:

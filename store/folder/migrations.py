@@ -27,7 +27,7 @@ from store.errors import CorruptFileError, format_pydantic_error
 from store.files import DIR_MODE, FILE_MODE, atomic_write, fsync_dir
 from store.folder.layout import HISTORY_FILES, META_FILE, SCHEMA_VERSION, recorded
 from store.history import encode_lines, invalid_record, parse_lines
-from store.models import STORED_CONTEXT, Assessment, AuditAction, AuditEntry, RobotBenefit
+from store.models import Assessment, AuditAction, AuditEntry, RobotBenefit
 from store.register import RegisterTable, read_json_object
 
 
@@ -145,7 +145,7 @@ def _validate_v0(repo: FolderRepository, source: Path, data: dict) -> None:
     for name, model in V0_HISTORY_MODELS.items():
         for doc_id, doc in _rows(source, data, name):
             try:
-                model.model_validate(doc, context=STORED_CONTEXT)
+                model.model_validate(doc)
             except ValidationError as error:
                 detail = "; ".join(format_pydantic_error(error))
                 raise CorruptFileError(source, f"{name} document {doc_id}: {detail}") from None

@@ -20,13 +20,13 @@ from store.folder.layout import META_FILE
 from store.gcpause import collector_paused
 from store.history import Convert, HistoryLog, invalid_record, records_of
 from store.integrity import counter_problems
-from store.models import STORED_CONTEXT, Assessment, AuditEntry, RobotBenefit
+from store.models import Assessment, AuditEntry, RobotBenefit
 
 
 def why_invalid(record: object, error: Exception) -> str:
     """The field-by-field reason a stored assessment is unreadable (pydantic says it best)."""
     try:
-        Assessment.model_validate(record, context=STORED_CONTEXT)
+        Assessment.model_validate(record)
     except ValidationError as invalid:
         return "; ".join(format_pydantic_error(invalid))
     return f"{type(error).__name__}: {error}"
@@ -105,7 +105,7 @@ class FolderReading:
     def _benefits(self, records: list[dict], first: int, rewritten: bool) -> dict:
         """The benefit records by key (a later record for a month replaces an earlier one)."""
         try:
-            benefits = records_of(RobotBenefit).validate_python(records, context=STORED_CONTEXT)
+            benefits = records_of(RobotBenefit).validate_python(records)
         except ValidationError:
             problem = invalid_record(records, RobotBenefit, first, "a robot benefit")
             raise CorruptFileError(self.logs["robot_benefits"].path, str(problem)) from None

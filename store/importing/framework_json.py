@@ -18,6 +18,7 @@ from store.importing.plan import Plan
 from store.integrity import record_problems
 from store.models import Competency, Framework
 from store.problems import Problem, from_pydantic
+from store.text_rules import text_problems
 
 
 def looks_like_json(data: bytes) -> bool:
@@ -39,6 +40,10 @@ def plan_framework(data: bytes, source: str, ds: Dataset) -> Plan:
         framework = Framework.model_validate(document)
     except ValidationError as error:
         _add(plan, "framework", from_pydantic(error))
+        return plan
+    refused = text_problems(framework)  # refused as the model's own problems are, at its part
+    if refused:
+        _add(plan, "framework", refused)
         return plan
     _add(plan, "", record_problems(ds, framework))  # e.g. a scale shrunk below levels in use
     if ds.frameworks.get(framework.code) != framework:

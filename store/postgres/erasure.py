@@ -36,7 +36,7 @@ from store.erasure import (
     register_change,
 )
 from store.gcpause import collector_paused
-from store.models import STORED_CONTEXT, Assessment, RobotBenefit
+from store.models import Assessment, RobotBenefit
 from store.postgres.schema import REWRITE_SETTING
 from store.postgres.storage import HISTORY_COLUMNS, _cols, history_record, history_values
 from store.storage import HISTORY_NAMES, apply_change
@@ -207,14 +207,11 @@ def _without(data: Dataset, erased: dict[str, dict[int, dict | None]], conn) -> 
                 if position not in assessments:
                     kept.append(new(row_type, (*rows[position][:-1], len(kept))))
                 elif (record := assessments[position]) is not None:
-                    model = Assessment.model_validate(record, context=STORED_CONTEXT)
+                    model = Assessment.model_validate(record)
                     kept.append(row_from_model(model, len(kept)))
         replaced["assessments"] = kept
     if erased["robot_benefits"]:
-        benefits = (
-            RobotBenefit.model_validate(r, context=STORED_CONTEXT)
-            for r in _history(conn, "robot_benefits")
-        )
+        benefits = (RobotBenefit.model_validate(r) for r in _history(conn, "robot_benefits"))
         replaced["robot_benefits"] = {b.key(): b for b in benefits}
     return dataclasses.replace(data, **replaced) if replaced else data
 

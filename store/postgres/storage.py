@@ -40,7 +40,6 @@ from store.locations import location
 from store.models import (
     MODELS_BY_TABLE,
     REGISTER_MODELS,
-    STORED_CONTEXT,
     Assessment,
     AuditEntry,
     Entity,
@@ -161,7 +160,7 @@ def _register_record(table: str, row: dict, children: dict[str, dict[str, list[t
             row[field] = {code: level for _, code, level in rows}
         else:
             row[field] = [item for _, item in rows]
-    return model.model_validate(row, context=STORED_CONTEXT)
+    return model.model_validate(row)
 
 
 class PostgresStorage:
@@ -634,7 +633,7 @@ def _benefits(conn: psycopg.Connection, after: int) -> dict[str, RobotBenefit]:
     """The robot benefits recorded after `seq` `after`, the latest per robot and month."""
     benefits: dict[str, RobotBenefit] = {}
     for record in _history(conn, "robot_benefits", after):
-        benefit = RobotBenefit.model_validate(record, context=STORED_CONTEXT)
+        benefit = RobotBenefit.model_validate(record)
         benefits[benefit.key()] = benefit
     return benefits
 

@@ -1,5 +1,6 @@
 """Codes refuse key separators and invisible or reordering characters; names refuse control
-characters -- one rule in the models, so CSV import, JSON import and forms all refuse alike."""
+characters -- one rule, marked on the models' text types and checked by
+`store.integrity.record_problems`, so CSV import, JSON import, forms and every save refuse alike."""
 
 from __future__ import annotations
 
@@ -7,11 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
-from store.errors import format_pydantic_error
+from store.errors import ValidationProblem
 from store.importing import import_file
-from store.models import Course, Department, Staff
+from store.models import Course, Department, Framework, Robot, Staff
 from store.repository import FolderRepository
 from store.text import terminal_safe
 from tests.iohelpers import folder_hashes, populate
@@ -157,12 +157,21 @@ def test_csv_import_refuses_control_characters_too(db, tmp_path) -> None:
             lambda: Department(code="D\n1", name="Ny"),
             "code: may not hold the control character U+000A (not allowed in a code)",
         ),
+        (
+            lambda: Robot(code="RB9", name="Bot", department="D1", operators=["E1", "E\u200b2"]),
+            "operators.1: may not hold U+200B ZERO WIDTH SPACE (not allowed in a code)",
+        ),
+        (
+            lambda: Framework(code="F9", name="F", scale=[{"level": 1, "label": "Ny\x1b[1m"}]),
+            "scale.0.label: may not hold the control character U+001B",
+        ),
     ],
 )
-def test_models_name_the_field_and_the_character(build, expected) -> None:
-    with pytest.raises(ValidationError) as caught:
-        build()
-    assert format_pydantic_error(caught.value) == [expected]
+def test_the_stores_save_names_the_field_and_the_character(db, build, expected) -> None:
+    """The store's save (every form saves through it) refuses what the imports refuse."""
+    with pytest.raises(ValidationProblem) as caught:
+        db.put(build())
+    assert caught.value.lines == [expected]
 
 
 def test_names_may_hold_joiners_and_notes_may_hold_line_breaks() -> None:
@@ -174,7 +183,7 @@ def test_names_may_hold_joiners_and_notes_may_hold_line_breaks() -> None:
 
 
 def test_a_form_save_is_refused_by_the_same_rule(db) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationProblem, match=r"employee_no: may not hold '\|'"):
         db.put(Staff(employee_no="E|9", name="Ny", department="D1"))
     assert "E|9" not in FolderRepository.open(db.path).ds.staff
 
