@@ -146,6 +146,8 @@ def _check_part(data: bytes, part: zipfile.ZipInfo) -> None:
     whose directory entry understates it is how a zip bomb slips past a size check); the
     unpacking stops one byte past that size."""
     if part.compress_type == zipfile.ZIP_STORED:
+        if part.compress_size != part.file_size:  # stored: what is there is what it unpacks to
+            raise WorkbookProblem("not_spreadsheet", reason=OVERSIZED.format(part.filename))
         return
     if part.compress_type != zipfile.ZIP_DEFLATED:
         raise WorkbookProblem("not_spreadsheet", reason="a zip file packed in an unknown way")
