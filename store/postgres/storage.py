@@ -339,6 +339,8 @@ class PostgresStorage:
                 session.closed = True
                 conn.commit()  # a rewrite without a commit; else only ends the lock's transaction
                 self._remember(session.version)
+                if session.rewritten:
+                    analyse_tables(conn)
         finally:
             self._session_thread = None
             self._write_lock.release()
@@ -382,7 +384,8 @@ class PostgresSession:
         self.committed = False
         self.closed = False
         self.rewritten = False
-        """A history was rewritten in this session (an erasure): its commit logs everything."""
+        """A history was rewritten in this session (an erasure, or everything replaced): its
+        commit logs everything, and the tables' statistics are gathered again after it."""
 
     def _check_open(self) -> None:
         if self.committed or self.closed:
@@ -490,12 +493,30 @@ class PostgresSession:
                 _copy_history(conn, name, history.get(name, ()))
             _write_counters(conn, counters)
             self._log(self._next_change_no(), None)  # others read everything again
+            self.rewritten = True
             version = read_version(conn)
             conn.commit()
         return version
 
 
 # -- SQL, shared by the storage and its sessions ------------------------------------------------
+
+
+def analyse_tables(conn: psycopg.Connection) -> None:
+    """Gather the planner's statistics of every table after a bulk write (a copy, a restore,
+    an erasure's rewrite), instead of when autovacuum gets round to it: until then the server
+    plans reading a million fresh rows with no idea of them (one run of the 50,000-staff
+    benchmark just after a copy: reading the history took twice as long). Only ever a
+    speed-up: a failure is left to autovacuum."""
+    import psycopg
+
+    tables = [model.table for model in REGISTER_MODELS] + list(HISTORY_NAMES)
+    tables += [child for fields in CHILDREN.values() for child, _ in fields.values()]
+    try:
+        conn.execute(f"ANALYZE {', '.join(tables)}")
+        conn.commit()
+    except psycopg.Error:
+        conn.rollback()
 
 
 def read_version(conn: psycopg.Connection, url: str | None = None) -> Version:

@@ -336,3 +336,25 @@ def test_a_role_that_may_only_read_cannot_write(url: str) -> None:
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f"DROP OWNED BY {role}")
             admin.execute(f"DROP ROLE {role}")
+
+
+def test_a_whole_replace_gathers_the_planners_statistics(storage, url: str) -> None:
+    """A copy or restore writes every table anew: the planner knows of the rows at once,
+    rather than when autovacuum comes (it planned the next reads blind until then)."""
+
+    def never_analysed() -> set[str]:
+        with psycopg.connect(url) as conn:
+            rows = conn.execute(
+                "SELECT relname FROM pg_class WHERE relname IN ('assessments', 'staff', "
+                "'robot_operators') AND reltuples < 0"
+            ).fetchall()
+        return {name for (name,) in rows}
+
+    assert never_analysed() == {"assessments", "staff", "robot_operators"}
+    source = with_change(Dataset(), full_change())
+    register = {name: source.table(name) for name in ("departments", "roles", "staff")}
+    register |= {name: source.table(name) for name in ("frameworks", "competencies")}
+    history = {"assessments": full_change().appends["assessments"], "audit": AUDIT}
+    with storage.writing() as session:
+        session.replace_everything(register, history, {})
+    assert never_analysed() == set()
