@@ -84,10 +84,16 @@ def test_the_server_picks_the_rules_current_assessment(url: str, as_of: dt.date)
     with psycopg.connect(url) as conn:
         picked = current_rows(conn, as_of)
     assert len(picked) == len({(r.staff, r.competency) for r in picked})  # one per pair
-    assert {(r.staff, r.competency): r for r in picked} == {
-        pair: row for pair, row in expected.items() if row is not None
-    }
-    assert current_index(picked, as_of) == current_index(history, as_of)
+    assert (
+        {(r.staff, r.competency): r[:-1] for r in picked}
+        == {  # all but the seq
+            pair: row[:-1] for pair, row in expected.items() if row is not None
+        }
+    )
+
+
+def _without_seq(index: dict) -> dict:
+    return {no: {c: row[:-1] for c, row in rows.items()} for no, rows in index.items()}
 
 
 def test_reading_current_levels_gives_the_register_and_those_rows(url: str) -> None:
@@ -95,7 +101,9 @@ def test_reading_current_levels_gives_the_register_and_those_rows(url: str) -> N
     data = read_current_levels(url, D)
     for name in ("staff", "departments", "competencies", "frameworks"):
         assert data.table(name) == full.table(name)
-    assert current_index(data.assessments, D) == current_index(full.assessments, D)
+    assert _without_seq(current_index(data.assessments, D)) == _without_seq(
+        current_index(full.assessments, D)
+    )
     assert len(data.assessments) < len(full.assessments)
     early = read_current_levels(url, DATES[0] - dt.timedelta(days=1))  # nothing counts yet
     assert early.assessments == full.assessments  # the whole history: a report says why
