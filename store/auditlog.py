@@ -75,8 +75,8 @@ def filter_entries(
 
 def raw_entries(repo: Repository) -> list[dict]:
     """Every complete audit entry, oldest first, as stored (no per-entry validation: fast),
-    from whichever backend keeps the database."""
-    return list(repo.storage.history_records("audit"))
+    from whichever backend keeps the database; in a department scope only those about it."""
+    return repo.audit_records()
 
 
 def describe(entry: dict) -> str:

@@ -74,8 +74,15 @@ class LockTimeoutError(StoreError):
 
 
 class ReadOnlyError(StoreError):
-    """A write asked of a database this process can only read (a read-only file system, or a
-    folder the user may read but not write); nothing was written."""
+    """A write asked of a database this process can only read (a read-only file system, a
+    folder the user may read but not write, or one opened read-only); nothing was written.
+    `problem` says so as data (a message given as text is kept as it is)."""
+
+    def __init__(self, problem: Problem | str) -> None:
+        self.problem = (
+            problem if isinstance(problem, Problem) else Problem("", "text", {"text": problem})
+        )
+        super().__init__(render(self.problem))
 
 
 class DiskError(StoreError):

@@ -35,18 +35,35 @@ POSTGRES_MODULE = "store.postgres"
 """The PostgreSQL backend's module; its `open_database(url, *, create, user)` opens a URL."""
 
 
-def open_store(target: str | Path | None = None, *, create: bool = False, user: str | None = None):
+def open_store(
+    target: str | Path | None = None,
+    *,
+    create: bool = False,
+    user: str | None = None,
+    department: str | None = None,
+    read_only: bool = False,
+):
     """Open the database `target` names (see `resolve_target`); the `store.Repository`.
 
-    With `create`, a missing database is made. Raises StoreError with a readable message
+    With `create`, a missing database is made (never when `read_only`). With `department`,
+    the repository shows and changes only that department and all below it (`store.scope`;
+    an unknown code is a ScopeError). With `read_only`, every save is refused (ReadOnlyError)
+    and nothing is written, not even at opening. Raises StoreError with a readable message
     (never a password) when it cannot be opened.
     """
     target = resolve_target(target)
+    create = create and not read_only
     if is_url(target):
-        return _postgres(target).open_database(target, create=create, user=user)
-    from store.repository import FolderRepository
+        repo = _postgres(target).open_database(target, create=create, user=user)
+    else:
+        from store.repository import FolderRepository
 
-    return FolderRepository.open(target, create=create, user=user)
+        repo = FolderRepository.open(target, create=create, user=user, read_only=read_only)
+    if read_only:
+        repo.refuse_writes()
+    if department is not None:
+        repo.limit_to(department)
+    return repo
 
 
 def read_current_levels(target: str | Path | None, as_of, *, user: str | None = None):

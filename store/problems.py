@@ -55,6 +55,11 @@ MESSAGES: dict[str, str] = {
     "{prefix}-{highest:06d}: new keys continue after the highest",
     "changed_since_read": "{table} {key!r} was changed by someone else since you opened it; "
     "nothing was saved: reopen it to see the current values",
+    "opened_read_only": "{location} is opened read-only: nothing was saved",
+    "unknown_scope": "no department with code {code!r} here to limit the view to",
+    "outside_scope": "{table}: only {root} and the departments below it can be changed here; "
+    "nothing was saved",
+    "scope_whole_database": "{what} concerns the whole database: not open to one department",
     "changed_not_deleted": "{table} {key!r} was changed by someone else; nothing deleted",
     "record_exists": "already exists",
     "employee_no_taken": "{key} is already the number of {name} ({where})",

@@ -65,9 +65,15 @@ class FolderRepository(Repository):
 
     @classmethod
     def open(
-        cls, path: Path | str, *, create: bool = False, user: str | None = None
+        cls,
+        path: Path | str,
+        *,
+        create: bool = False,
+        user: str | None = None,
+        read_only: bool = False,
     ) -> FolderRepository:
-        """Open (and with `create`, make) a database; CorruptFileError if a file is damaged."""
+        """Open (and with `create`, make) a database; CorruptFileError if a file is damaged.
+        `read_only` opens it as a folder that cannot be written (nothing is written at all)."""
         from store.folder.erasure import finish_erasure
 
         storage = FolderStorage.open(
@@ -76,6 +82,7 @@ class FolderRepository(Repository):
             user=user,
             initialise=write_digcomp,
             finish_erasure=finish_erasure,
+            read_only=read_only,
         )
         return cls(storage)
 

@@ -18,7 +18,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from store.dataset import Dataset, HistoryAppender, HistoryView, published, row_from_model
-from store.errors import ConflictError, InUseError, NotFoundError, StoreError, ValidationProblem
+from store.errors import (
+    ConflictError,
+    InUseError,
+    NotFoundError,
+    ReadOnlyError,
+    StoreError,
+    ValidationProblem,
+)
 from store.integrity import (
     dataset_problems,
     highest_id,
@@ -36,6 +43,7 @@ from store.models import (
     RobotBenefit,
 )
 from store.problems import Problem
+from store.scope import Scope, ScopeError
 from store.storage import (
     Change,
     ErasureSession,
@@ -72,6 +80,20 @@ class Repository:
         """Refreshing and saving take turns in one process, so a refresh that finishes after
         another thread's save never puts back the older version it read."""
         self._version = version if version is not None else storage.load()
+        self.scope: Scope | None = None
+        """One department and all below it, the only part shown and changed (`limit_to`)."""
+        self.opened_read_only = False
+        """Opened read-only on purpose (`open_store(read_only=True)`): every save is refused."""
+
+    def limit_to(self, department: str) -> None:
+        """Show and change only `department` and all below it (`store.scope`); ScopeError for
+        a department this database does not hold."""
+        self.scope = Scope.of(self._version.data, department)
+
+    def refuse_writes(self) -> None:
+        """Refuse every save from now on, whatever the backend could do."""
+        self.opened_read_only = True
+        self.storage.read_only = True
 
     @property
     def version(self) -> Version:
@@ -85,11 +107,16 @@ class Repository:
         open_tx = self._open
         if open_tx is not None and open_tx.thread == threading.get_ident():
             return open_tx.ds
-        return self._version.data
+        data = self._version.data
+        return data if self.scope is None else self.scope.view(data)
 
     @property
     def read_only(self) -> bool:
-        return self.storage.read_only
+        return self.opened_read_only or self.storage.read_only
+
+    def _refuse_if_opened_read_only(self) -> None:
+        if self.opened_read_only:
+            raise ReadOnlyError(Problem("", "opened_read_only", {"location": self.location}))
 
     @property
     def location(self) -> str:
@@ -111,6 +138,7 @@ class Repository:
         With `summary`, the audit log gets one entry counting the changes instead of one per
         record (for generated data; imports audit every record).
         """
+        self._refuse_if_opened_read_only()
         with self._turn, self.storage.writing() as session:
             self._version = session.version
             tx = Transaction(self, session.version, summary)
@@ -125,6 +153,8 @@ class Repository:
     def erasure(self) -> Iterator[ErasureSession]:
         """The storage's erasure session (`store.erasure.erase_person`), taking turns with
         refreshes and saves; afterwards the repository shows the database without the person."""
+        self._refuse_if_opened_read_only()
+        self._refuse_in_scope("an erasure")
         with self._turn:
             with self.storage.erasure() as session:
                 yield session
@@ -146,8 +176,22 @@ class Repository:
         with self.transaction() as tx:
             tx.record(record)
 
+    def _refuse_in_scope(self, what: str) -> None:
+        """An operation on the whole database (an erasure, a backup) is not for a scope."""
+        if self.scope is not None:
+            raise ScopeError(Problem("", "scope_whole_database", {"what": what}))
+
+    def audit_records(self) -> list[dict]:
+        """Every complete audit entry, oldest first, as stored; in a scope only those about
+        what the scope shows (`Scope.shows_audit`)."""
+        records = self.storage.history_records("audit")
+        if self.scope is None:
+            return list(records)
+        view = self.ds
+        return [entry for entry in records if self.scope.shows_audit(view, entry)]
+
     def audit_entries(self) -> list[AuditEntry]:
-        return [AuditEntry.model_validate(r) for r in self.storage.history_records("audit")]
+        return [AuditEntry.model_validate(r) for r in self.audit_records()]
 
     def problems(self) -> list[str]:
         """What `kapabel check` reports: the backend's (damaged history, counters behind their
@@ -195,6 +239,7 @@ class Transaction:
         if problems:
             raise ValidationProblem(table, key, problems)
         current = self.ds.table(table).get(key)
+        self._check_scope(table, current, record)
         if expected is not None and current != expected:
             raise ConflictError(Problem("", "changed_since_read", {"table": table, "key": key}))
         if current == record:
@@ -227,6 +272,7 @@ class Transaction:
         current = self.get(table, key)
         if current is None:
             raise NotFoundError(table, key)
+        self._check_scope(table, current)
         if expected is not None and current != expected:
             raise ConflictError(Problem("", "changed_not_deleted", {"table": table, "key": key}))
         in_use = usages(self.ds, table, key)
@@ -241,6 +287,7 @@ class Transaction:
         """Append to the history (an assessment or a month's robot benefit)."""
         if not isinstance(record, Assessment | RobotBenefit):
             raise StoreError(f"{record.table} is not history: use put()")
+        self._check_scope(record.table, record)
         problems = record_problems(self.ds, record)
         if problems:
             raise ValidationProblem(record.table, record.key(), problems)
@@ -264,6 +311,15 @@ class Transaction:
             self._audit(action, record.table, record.key(), changes_between(old, record))
 
     # -- internals
+    def _check_scope(self, table: str, *records: Entity | None) -> None:
+        """ScopeError when the repository is limited to a department and a record (as stored
+        or as it would become) is outside it (`store.scope`)."""
+        scope = self.repo.scope
+        if scope is not None:
+            refused = scope.refusal(self.ds, table, records)
+            if refused is not None:
+                raise ScopeError(refused)
+
     def _writable(self, name: str):
         """This transaction's own copy of table `name`, made on first use; for the assessments,
         a view that appends past the version's end (`store.dataset.HistoryView`), no copy."""

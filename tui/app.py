@@ -73,9 +73,12 @@ class KapabelApp(App):
         *,
         db_path: Path | str | None = None,
         watch_interval: float | None = WATCH_INTERVAL_S,
+        department: str | None = None,
+        read_only: bool = False,
     ) -> None:
         """Give an open `repo`, or a `db_path` (a folder or a URL: `store.open_store`) to open,
-        created if missing, after the first frame."""
+        created if missing, after the first frame, limited to `department` and all below it
+        and refusing every save when `read_only` (`store.open_store` applies both)."""
         super().__init__()
         if repo is None and db_path is None:
             raise ValueError("KapabelApp needs a repository or a database path")
@@ -96,6 +99,7 @@ class KapabelApp(App):
         self._analysis_lock = threading.Lock()
         self._lookups: dict[str, tuple[int, object]] = {}
         self._watch_interval = watch_interval
+        self._limits = {"department": department, "read_only": read_only}
         for mode, (module, name) in MODE_SCREENS.items():
             self.add_mode(mode, self._mode_screen_factory(module, name))
 
@@ -168,8 +172,11 @@ class KapabelApp(App):
     def _subtitle(self) -> str:
         """The folder's (or server database's) name only: never the whole path or URL, so
         snapshots stay the same everywhere and a password is never shown."""
-        read_only = " · read-only" if self.repo is not None and self.repo.read_only else ""
-        return f"{target_name(self.db_path)}{read_only} · as of {self.as_of.isoformat()}"
+        repo = self.repo
+        scope = repo.scope if repo is not None else None
+        limited = f" · {scope.root} and below" if scope is not None else ""
+        read_only = " · read-only" if repo is not None and repo.read_only else ""
+        return f"{target_name(self.db_path)}{limited}{read_only} · as of {self.as_of.isoformat()}"
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_repository(self) -> None:
@@ -183,7 +190,7 @@ class KapabelApp(App):
 
         with collector_paused():  # through both: no collection of all the new objects between
             try:
-                repo = open_store(self.db_path, create=True)
+                repo = open_store(self.db_path, create=True, **self._limits)
             except StoreError as error:
                 self.call_from_thread(self._open_failed, str(error))
                 return
@@ -246,10 +253,15 @@ class KapabelApp(App):
             self.set_interval(self._watch_interval, self._check_for_changes, name="watch-db")
         self.switch_mode("overview")
         if self.repo.read_only:  # after the switch, so the toast shows on the first screen
+            why = (
+                "It was opened read-only"
+                if self.repo.opened_read_only
+                else "This database can only be read here (a read-only file system, or a folder "
+                "you may not write to)"
+            )
             self.call_after_refresh(
                 self.notify,
-                "This database can only be read here (a read-only file system, or a folder "
-                "you may not write to): changes cannot be saved.",
+                f"{why}: changes cannot be saved.",
                 title="Read-only",
                 severity="warning",
                 timeout=10,
@@ -367,10 +379,12 @@ def run_app(
     as_of: dt.date | None = None,
     *,
     db_path: Path | str | None = None,
+    department: str | None = None,
+    read_only: bool = False,
 ) -> int:
     """Run the app until it quits; the exit status (1 when the database could not be opened)."""
     if repo is not None:
         daily_backup(repo)  # at most one automatic backup a day
-    app = KapabelApp(repo, as_of=as_of, db_path=db_path)
+    app = KapabelApp(repo, as_of=as_of, db_path=db_path, department=department, read_only=read_only)
     app.run()
     return app.return_code or 0

@@ -15,7 +15,13 @@ from typing import NoReturn
 from store.errors import StoreError
 from store.text import terminal_safe
 from tui.commands import COMMAND_MODULES
-from tui.commands.options import UsageError, add_db_option, iso_date
+from tui.commands.options import (
+    UsageError,
+    add_db_option,
+    add_scope_options,
+    check_scope_allowed,
+    iso_date,
+)
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "UsageError", "build_parser", "main", "run"]
 
@@ -38,8 +44,11 @@ class KapabelParser(argparse.ArgumentParser):
 
 def _remember_parser(parser: argparse.ArgumentParser) -> None:
     """Each (sub)command's parser in its defaults, so that an unknown option is reported by the
-    command it was given to (argparse leaves that to the top-level parser)."""
+    command it was given to (argparse leaves that to the top-level parser); and whether it
+    takes `kapabel --department/--read-only` (only those that say so: `takes_scope`)."""
     parser.set_defaults(command_parser=parser)
+    if parser.get_default("takes_scope") is None:
+        parser.set_defaults(takes_scope=False)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for sub in set(action.choices.values()):
@@ -81,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="show everything as of this date (default: today)",
     )
-    parser.set_defaults(handler=_open_app)
+    add_scope_options(parser)
+    parser.set_defaults(handler=_open_app, takes_scope=True)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.add_parser(subparsers)
@@ -95,17 +105,22 @@ def _open_app(args: argparse.Namespace) -> int:
     Without a terminal there is no screen to explain a problem on, so the database is opened
     first and a damaged one ends as one line on stderr, exit status 1.
     """
-    from store import open_store, resolve_target
+    from store import resolve_target
+    from tui.commands.options import open_scoped
 
     path = resolve_target(getattr(args, "db", None))
+    limits = {
+        "department": getattr(args, "scope", None),
+        "read_only": getattr(args, "read_only", False),
+    }
     if not sys.stdout.isatty():
-        repo = open_store(path, create=True)
+        repo = open_scoped(args, create=True)
         from tui.app import run_app
 
         return run_app(repo, as_of=args.as_of)
     from tui.app import run_app
 
-    return run_app(as_of=args.as_of, db_path=path)
+    return run_app(as_of=args.as_of, db_path=path, **limits)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args, unknown = parser.parse_known_args(argv)
         if unknown:
             args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        check_scope_allowed(args)
         return args.handler(args)
     except UsageError as error:
         prog = error.prog or getattr(args, "command_parser", parser).prog

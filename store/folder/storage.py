@@ -105,6 +105,7 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         user: str | None = None,
         initialise: Callable[[FolderStorage], None] | None = None,
         finish_erasure: Callable[[FolderStorage], dict] | None = None,
+        read_only: bool = False,
     ) -> FolderStorage:
         """Open (and with `create`, make) a database; CorruptFileError if a file is damaged.
 
@@ -128,7 +129,7 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
                 raise DiskError(error, path) from error
         repo = cls(path, user=user)
         repo.finish_erasure = finish_erasure
-        repo.read_only = not can_write(path)
+        repo.read_only = read_only or not can_write(path)
         if not any((path / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE)):
             repo._check_empty_folder()  # before the lock file is made among someone's files
         with repo._locked():

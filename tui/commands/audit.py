@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from store import open_store
 from store.auditlog import describe, filter_entries, raw_entries
 from store.text import terminal_safe
-from tui.commands.options import add_db_option, iso_date
+from tui.commands.options import add_db_option, iso_date, open_scoped
 
 
 def add_parser(subparsers) -> None:
@@ -19,11 +18,11 @@ def add_parser(subparsers) -> None:
     add_db_option(parser)
     parser.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="from this date on")
     parser.add_argument("--employee", metavar="NO", help="only entries about this employee")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, takes_scope=True)
 
 
 def run(args: argparse.Namespace) -> int:
-    repo = open_store(getattr(args, "db", None))
+    repo = open_scoped(args)
     entries = filter_entries(raw_entries(repo), since=args.since, employee=args.employee)
     count = 0
     for entry in entries:

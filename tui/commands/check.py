@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from store import location, open_store, resolve_target
+from store import location, resolve_target
 from store.errors import StoreError
 from store.text import terminal_safe
-from tui.commands.options import add_db_option
+from tui.commands.options import add_db_option, open_scoped
 
 
 def add_parser(subparsers) -> None:
@@ -17,7 +17,7 @@ def add_parser(subparsers) -> None:
         description="Validate a database and list each problem. Exit 0 when clean, 1 when not.",
     )
     add_db_option(parser)
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, takes_scope=True)
 
 
 def report_lines(path: object, problems: list[str], counts: dict[str, int] | None) -> list[str]:
@@ -35,7 +35,7 @@ def report_lines(path: object, problems: list[str], counts: dict[str, int] | Non
 def run(args: argparse.Namespace) -> int:
     path = resolve_target(getattr(args, "db", None))
     try:
-        repo = open_store(path)
+        repo = open_scoped(args)
     except StoreError as error:
         problems, counts = [str(error)], None
     else:

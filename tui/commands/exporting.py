@@ -7,10 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from store import open_store
 from store.exporting import export_csv
 from store.importing import KINDS
-from tui.commands.options import add_db_option
+from tui.commands.options import add_db_option, open_scoped
 
 
 def add_parser(subparsers) -> None:
@@ -26,11 +25,11 @@ def add_parser(subparsers) -> None:
     parser.add_argument(
         "--output", "-o", type=Path, help="write to FILE (default: stdout); FILE.xlsx: a workbook"
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, takes_scope=True)
 
 
 def run(args: argparse.Namespace) -> int:
-    repo = open_store(getattr(args, "db", None))
+    repo = open_scoped(args)
     if args.output is not None and args.output.suffix.lower() == ".xlsx":
         from store.exporting import export_xlsx
         from tui.commands.report import write_output

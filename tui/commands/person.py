@@ -7,12 +7,12 @@ import sys
 
 import orjson
 
-from store import Repository, open_store
+from store import Repository
 from store.erasure import erase_person, erasure_scope
 from store.errors import NotFoundError
 from store.person import person_data, person_text
 from store.text import json_safe, terminal_safe
-from tui.commands.options import add_db_option
+from tui.commands.options import add_db_option, open_scoped
 
 
 def add_parser(subparsers) -> None:
@@ -26,7 +26,7 @@ def add_parser(subparsers) -> None:
     export.add_argument("employee_no")
     export.add_argument("--format", choices=["json", "text"], default="json")
     add_db_option(export)
-    export.set_defaults(handler=run_export)
+    export.set_defaults(handler=run_export, takes_scope=True)
     erase = actions.add_parser(
         "erase", help="erase the person's data everywhere (pseudonymised in the audit log)"
     )
@@ -37,7 +37,7 @@ def add_parser(subparsers) -> None:
 
 
 def _open(args: argparse.Namespace) -> Repository:
-    return open_store(getattr(args, "db", None))
+    return open_scoped(args)
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from tui.commands.options import UsageError, add_db_option, iso_date, whole_number
+from tui.commands.options import UsageError, add_db_option, iso_date, open_scoped, whole_number
 
 REPORT_CHOICES = ("gaps", "heatmap", "person", "training", "robots", "strategy", "trend")
 """Kept here too so `kapabel --help` does not import the reports (checked by a test)."""
@@ -44,7 +44,7 @@ def add_parser(subparsers) -> None:
         "terminal, else 100)",
     )  # fmt: skip
     parser.add_argument("--employee", metavar="NO", help="employee number (person report)")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, takes_scope=True)
 
 
 def report_as_of(args: argparse.Namespace) -> dt.date:
@@ -82,17 +82,18 @@ def text_width(args: argparse.Namespace) -> int | None:
 
 def run(args: argparse.Namespace) -> int:
     from reports import CURRENT_LEVEL_KINDS, ReportInputError, build_report, render, render_file
-    from store import open_store, read_current_levels
+    from store import read_current_levels
     from store.gcpause import collector_paused
 
     check_options(args)
     as_of = report_as_of(args)
     with collector_paused():  # one command: the collector would only rescan the loaded data
         db = getattr(args, "db", None)
-        if args.kind in CURRENT_LEVEL_KINDS:  # a server picks the current levels itself
+        limited = getattr(args, "scope", None) is not None
+        if args.kind in CURRENT_LEVEL_KINDS and not limited:  # a server picks them itself
             ds = read_current_levels(db, as_of)
         else:
-            ds = open_store(db).ds
+            ds = open_scoped(args).ds
         try:
             report = build_report(
                 args.kind, ds, as_of, department=args.department, employee=args.employee

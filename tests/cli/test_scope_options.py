@@ -1,0 +1,77 @@
+"""`kapabel --department CODE` and `--read-only` on the commands that read: nothing outside the
+department's subtree comes out (reports, exports, a person's data, the audit log); an unknown
+department is one line; commands that write or copy the whole database refuse both options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store import open_store
+from tests.tui.conftest import small_records
+from tui.cli import main
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "db"
+    repo = open_store(path, create=True, user="setup")
+    register, assessments = small_records()
+    with repo.transaction() as tx:
+        for record in register:
+            tx.put(record)
+        for assessment in assessments:
+            tx.record(assessment)
+    return path
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_commands_in_a_scope_show_nothing_outside_it(db: Path, capsys) -> None:
+    scope = ("--db", str(db), "--department", "SOC")
+    status, out, _ = run(capsys, *scope, "report", "gaps", "--as-of", "2026-06-30")
+    assert status == 0 and "Åse Ørsted" in out and "Dorte Dahl" not in out
+    status, out, _ = run(capsys, *scope, "export", "staff")
+    assert status == 0 and "E1," in out and "E4" not in out and "Dorte" not in out
+    status, out, _ = run(capsys, *scope, "audit")
+    assert status == 0 and "E1" in out and "E4" not in out and "Dorte" not in out
+    status, out, err = run(capsys, *scope, "report", "gaps", "--department", "MRK")
+    assert status == 2 and out == "" and len(err.splitlines()) == 1 and "MRK" in err
+    status, out, err = run(capsys, *scope, "report", "person", "--employee", "E4")
+    assert status == 2 and out == "" and len(err.splitlines()) == 1
+    status, out, err = run(capsys, *scope, "person", "export", "E4")
+    assert status == 1 and out == "" and err.strip() == "kapabel: no staff with key 'E4'"
+
+
+def test_an_unknown_department_is_one_line(db: Path, capsys) -> None:
+    status, out, err = run(capsys, "--db", str(db), "--department", "NOPE", "report", "gaps")
+    assert (status, out) == (1, "")
+    assert err == "kapabel: no department with code 'NOPE' here to limit the view to\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["import", "roles", "roles.csv"], ["backup"], ["person", "erase", "E1", "--yes"]],
+)
+@pytest.mark.parametrize("option", [["--department", "SOC"], ["--read-only"]])
+def test_commands_that_write_refuse_the_options(db: Path, capsys, command, option) -> None:
+    status, out, err = run(capsys, "--db", str(db), *option, *command)
+    assert (status, out) == (2, "")
+    assert len(err.splitlines()) == 1 and f"{option[0]} apply only to the app" in err
+    assert "E1" in open_store(db).ds.staff
+
+
+def test_read_only_commands_read_and_write_nothing(db: Path, capsys) -> None:
+    from tests.iohelpers import folder_hashes
+
+    before = folder_hashes(db)
+    status, out, _ = run(capsys, "--db", str(db), "--read-only", "export", "staff")
+    assert status == 0 and "Dorte Dahl" in out
+    status, out, _ = run(capsys, "--db", str(db), "--read-only", "check")
+    assert status == 0
+    assert folder_hashes(db) == before
