@@ -12,8 +12,8 @@ from tui.cli import main
 def capture_run_app(monkeypatch) -> list[dict]:
     calls: list[dict] = []
 
-    def fake_run_app(repo=None, as_of=None, *, db_path=None) -> int:
-        calls.append({"repo": repo, "as_of": as_of, "db_path": db_path})
+    def fake_run_app(repo=None, as_of=None, *, db_path=None, **limits) -> int:
+        calls.append({"repo": repo, "as_of": as_of, "db_path": db_path, **limits})
         return 0
 
     monkeypatch.setattr("tui.app.run_app", fake_run_app)
@@ -24,7 +24,12 @@ def test_in_a_terminal_kapabel_opens_the_app_before_loading_the_folder(monkeypat
     calls = capture_run_app(monkeypatch)
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     assert main(["--db", str(tmp_path / "db"), "--as-of", "2026-02-03"]) == 0
-    assert calls == [{"repo": None, "as_of": dt.date(2026, 2, 3), "db_path": tmp_path / "db"}]
+    assert main(["--db", str(tmp_path / "db"), "--department", "SOC", "--read-only"]) == 0
+    opened = {"repo": None, "db_path": tmp_path / "db"}
+    assert calls == [
+        {**opened, "as_of": dt.date(2026, 2, 3), "department": None, "read_only": False},
+        {**opened, "as_of": None, "department": "SOC", "read_only": True},  # the app opens it
+    ]
     assert not (tmp_path / "db").exists()  # the app opens (and creates) it in a worker
 
 
