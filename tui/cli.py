@@ -8,6 +8,7 @@ handler it sets returns the exit status. Textual is imported only when the app o
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -103,7 +104,8 @@ def _open_app(args: argparse.Namespace) -> int:
     """Open the app at once; it loads the database in a worker behind a loading screen.
 
     Without a terminal there is no screen to explain a problem on, so the database is opened
-    first and a damaged one ends as one line on stderr, exit status 1.
+    first and a damaged one ends as one line on stderr, exit status 1 (a browser session of
+    `kapabel serve` has a screen: Textual's web driver, named in TEXTUAL_DRIVER).
     """
     from store import resolve_target
     from tui.commands.options import open_scoped
@@ -113,7 +115,7 @@ def _open_app(args: argparse.Namespace) -> int:
         "department": getattr(args, "scope", None),
         "read_only": getattr(args, "read_only", False),
     }
-    if not sys.stdout.isatty():
+    if not sys.stdout.isatty() and not os.environ.get("TEXTUAL_DRIVER"):
         repo = open_scoped(args, create=True)
         from tui.app import run_app
 

@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     as_of = report_as_of(args)
     with collector_paused():  # one command: the collector would only rescan the loaded data
         db = getattr(args, "db", None)
-        limited = getattr(args, "scope", None) is not None
+        limited = getattr(args, "scope", None) is not None or getattr(args, "read_only", False)
         if args.kind in CURRENT_LEVEL_KINDS and not limited:  # a server picks them itself
             ds = read_current_levels(db, as_of)
         else:

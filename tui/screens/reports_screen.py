@@ -25,6 +25,14 @@ from tui.screens.base import DataScreen
 from tui.widgets.footer import KeysFooter
 
 FORMAT_EXTENSIONS = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "xlsx": "xlsx"}
+MIME_TYPES = {
+    "text": "text/plain; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+"""What a browser is told a downloaded report is (`kapabel serve`)."""
 XLSX_PREVIEW = "Saved as an Excel workbook: a sheet per table below, with the report's title, date and scope.\n\n"
 
 
@@ -119,7 +127,7 @@ class ReportsScreen(DataScreen):
             yield Static(id="form-problem")
         yield TextArea(id="preview", read_only=True, soft_wrap=False, show_line_numbers=False)
         with Horizontal(id="save-row"):
-            yield Label("Save to", classes="form-label")
+            yield Label("Save to", classes="form-label", id="path-label")
             yield Input(id="path", compact=True)
             yield Button("Save", id="save", variant="primary", compact=True)
         yield Static(id="save-status")
@@ -128,6 +136,8 @@ class ReportsScreen(DataScreen):
     def on_mount(self) -> None:
         self.query_one("#format", Select).value = "text"
         self.query_one("#as-of", Input).value = self.app.as_of.isoformat()
+        if self.app.is_web:  # in a browser the report is downloaded, not written on the server
+            self.query_one("#path-label", Label).update("Download as")
 
     # ------------------------------------------------------------- data
     def show_data(self) -> None:
@@ -279,6 +289,9 @@ class ReportsScreen(DataScreen):
         if not raw:
             status.update(Text("Save to: give a file name", style="bold red"))
             return
+        if self.app.is_web:
+            self._download(Path(raw).name or choice.default_filename(), choice.fmt)
+            return
         path = Path(raw).expanduser()
         if path.exists() and self._confirm_replace != path:
             self._confirm_replace = path
@@ -293,8 +306,21 @@ class ReportsScreen(DataScreen):
         saved.append(str(path.resolve()))
         status.update(saved)
         self.notify(f"Saved {path.name}", title="Report saved", markup=False)
-        if self.app.is_web:  # in a browser: the browser downloads the file too
-            self.app.deliver_binary(path, save_filename=path.name)
+
+    def _download(self, name: str, fmt: str) -> None:
+        """In a browser (`kapabel serve`): the report's file goes to the user's browser as a
+        download (Textual's `deliver_binary`); nothing is written on the server."""
+        from io import BytesIO
+
+        self.app.deliver_binary(
+            BytesIO(self._report_file),
+            save_filename=name,
+            mime_type=MIME_TYPES.get(fmt, "application/octet-stream"),
+        )
+        status = Text("Downloading ", style="bold green")
+        status.append(name)
+        self.query_one("#save-status", Static).update(status)
+        self.notify(f"Downloading {name}", title="Report saved", markup=False)
 
 
 def render_choice(source, choice: ReportChoice) -> tuple[str, bytes]:
