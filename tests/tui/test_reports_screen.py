@@ -180,23 +180,32 @@ async def test_a_report_saved_as_xlsx_is_the_workbook_the_command_line_writes(
     assert cells(saved)[0][0][0] == "Heatmap report"
 
 
-async def test_in_a_browser_a_saved_report_is_also_downloaded(small_repo, tmp_path, monkeypatch):
+async def test_in_a_browser_a_saved_report_is_downloaded_not_written_on_the_server(
+    small_repo, tmp_path, monkeypatch
+):
+    """Textual's web driver is what `kapabel serve` runs (tests/e2e drives a real browser);
+    here the app is told it runs in one and what it hands the browser is kept."""
+    from tui.screens.reports_screen import MIME_TYPES
+
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(KapabelApp, "is_web", property(lambda self: True))
-    delivered: list[tuple[Path, str | None]] = []
-    monkeypatch.setattr(
-        KapabelApp,
-        "deliver_binary",
-        lambda self, path, save_filename=None, **_: delivered.append((path, save_filename)),
-    )
+    delivered: list[tuple[bytes, str | None, str | None]] = []
+
+    def deliver(self, file, save_filename=None, mime_type=None, **_):
+        delivered.append((file.read(), save_filename, mime_type))
+
+    monkeypatch.setattr(KapabelApp, "deliver_binary", deliver)
     app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
     async with app.run_test(size=SIZE) as pilot:
         await open_reports(pilot, app)
         screen = app.screen
         screen.query_one("#format", Select).value = "xlsx"
         await settle(pilot, lambda: getattr(screen._rendered_for, "fmt", None) == "xlsx")
+        assert " Download " in screen_text(pilot)  # the file name field is for the download
         await pilot.press("ctrl+s")
         await pilot.pause()
     name = "kapabel-gaps-all-2026-06-30.xlsx"
-    assert delivered == [(Path(name), name)]
-    assert (tmp_path / name).exists()
+    ((content, filename, mime_type),) = delivered
+    assert (filename, mime_type) == (name, MIME_TYPES["xlsx"])
+    assert content == screen._report_file and content.startswith(b"PK")  # the workbook
+    assert not (tmp_path / name).exists()  # nothing written on the server

@@ -137,7 +137,7 @@ class ReportsScreen(DataScreen):
         self.query_one("#format", Select).value = "text"
         self.query_one("#as-of", Input).value = self.app.as_of.isoformat()
         if self.app.is_web:  # in a browser the report is downloaded, not written on the server
-            self.query_one("#path-label", Label).update("Download as")
+            self.query_one("#path-label", Label).update("Download")
 
     # ------------------------------------------------------------- data
     def show_data(self) -> None:
