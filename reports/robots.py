@@ -12,7 +12,7 @@ from reports.analysis import Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
 from reports.tree import natural_key
 from store.dataset import Dataset
-from store.models import PhaseChange, Robot, RobotPhase
+from store.models import PhaseChange, Robot, RobotBenefit, RobotPhase
 from store.robots import hourly_rate
 
 
@@ -111,6 +111,19 @@ def left_without_qualified_operator(analysis: Analysis, employee_no: str) -> lis
     return sorted(found, key=lambda r: natural_key(r.code))
 
 
+def last_operator_warning(analysis: Analysis, employee_no: str) -> str | None:
+    """What deactivating the person would leave behind, in words, naming each robot; None when
+    nothing (the People page and form say it before saving)."""
+    robots = left_without_qualified_operator(analysis, employee_no)
+    if not robots:
+        return None
+    names = ", ".join(f"{r.code} {r.name}" for r in robots)
+    return (
+        f"the last qualified operator of {names} (in production): deactivated, "
+        f"{'it has' if len(robots) == 1 else 'they have'} no qualified operator left"
+    )
+
+
 def robots_operated_by(analysis: Analysis, employee_no: str) -> list[tuple[Robot, bool]]:
     """The robots a person operates and whether they are qualified for each, by code."""
     robots = [r for r in analysis.ds.robots.values() if employee_no in r.operators]
@@ -140,6 +153,59 @@ def robot_figures(analysis: Analysis, robot: Robot) -> RobotFigures:
         rules.phase_on(robot, analysis.as_of),
         hourly_rate(analysis.ds),
     )
+
+
+SORTS: dict[str, str] = {
+    "realisation": "benefit realisation, lowest first",
+    "hours": "hours saved in 12 months, most first",
+    "failed": "failed-run rate, highest first",
+    "risk": "key-person risk first, then fewest qualified operators",
+}
+"""How the Robots screen can order its portfolio (key -> what it means, in words)."""
+
+
+def sorted_figures(figures: list[RobotFigures], by: str) -> list[RobotFigures]:
+    """The portfolio in the order `by` (a key of SORTS); figures without a value go last,
+    ties keep their order (department, then code)."""
+
+    def missing_last(value: float | None, high_first: bool) -> tuple[bool, float]:
+        if value is None:
+            return (True, 0.0)
+        return (False, -value if high_first else value)
+
+    keys = {
+        "realisation": lambda f: missing_last(f.realisation_pct, False),
+        "hours": lambda f: (False, -f.hours_12m),
+        "failed": lambda f: missing_last(f.failed_pct, True),
+        "risk": lambda f: (not f.key_person_risk, f.qualified_operators),
+    }
+    return sorted(figures, key=keys[by])
+
+
+def portfolio(
+    analysis: Analysis,
+    department: str | None = None,
+    phase: RobotPhase | str | None = None,
+    by: str = "realisation",
+) -> list[RobotFigures]:
+    """The robots of a department and all below it (None: everywhere), in one phase as of the
+    analysis date (None: any), in the order `by`: the Robots screen's list."""
+    figures = [robot_figures(analysis, r) for r in robots_in_scope(analysis, department)]
+    if phase is not None:
+        figures = [f for f in figures if f.phase == phase]
+    return sorted_figures(figures, by)
+
+
+def monthly_benefits(
+    analysis: Analysis, robot: Robot, months: int = 24
+) -> list[tuple[str, RobotBenefit | None]]:
+    """The last `months` whole months (as the 12-month window counts them) and what the robot
+    saved in each (None: nothing logged), oldest first: the robot page's chart."""
+    benefits = analysis.ds.robot_benefits
+    return [
+        (month, benefits.get(f"{robot.code}|{month}"))
+        for month in rules.benefit_months(analysis.as_of, months)
+    ]
 
 
 def robots_in_scope(analysis: Analysis, department: str | None) -> list[Robot]:

@@ -53,7 +53,7 @@ class KapabelApp(App):
         # opening makes Textual re-parse all styles and restyle every widget (~0.1 s each time).
         *(f"screens/{name}.tcss" for name in ("overview", "organisation", "people", "person")),
         *(f"screens/{name}.tcss" for name in ("competencies", "training", "reports_screen")),
-        *(f"screens/{name}.tcss" for name in ("audit", "import_screen", "strategy")),
+        *(f"screens/{name}.tcss" for name in ("audit", "import_screen", "strategy", "robots")),
         "forms/forms.tcss",
     ]
     BINDINGS = [

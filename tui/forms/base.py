@@ -351,6 +351,14 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
             self.on_field_changed(name)
             self.show_warnings()
 
+    @on(Checkbox.Changed)
+    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
+        """A ticked or unticked box can change a warning (deactivating a robot's operator)."""
+        name = self._name_of(event.checkbox)
+        if name:
+            self.on_field_changed(name)
+            self.show_warnings()
+
     @on(Input.Blurred)
     def _input_blurred(self, event: Input.Blurred) -> None:
         """Check a field's shape as soon as the person leaves it."""

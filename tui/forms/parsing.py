@@ -74,3 +74,33 @@ def optional_text(text: str) -> str | None:
     """Trimmed text, or None when the field was left empty."""
     text = text.strip()
     return text or None
+
+
+def parse_amount(text: str) -> float:
+    """A number of at least 0 ('1200', '1.200,5' is refused, '1200,5' is read as 1200.5);
+    an empty field is 0."""
+    from store.importing.cells import parse_number
+
+    text = text.strip()
+    if not text:
+        return 0.0
+    try:
+        value = parse_number(text)
+    except ValueError:
+        raise FieldError("cell_not_number", text=text) from None
+    if value < 0:
+        raise FieldError("not_an_amount", text=text)
+    return value
+
+
+def parse_month(text: str) -> str:
+    """A month typed as YYYY-MM."""
+    from store.importing.cells import parse_month as parse_cell_month
+
+    text = text.strip()
+    if not text:
+        raise FieldError("required_what", what="a month as YYYY-MM")
+    try:
+        return parse_cell_month(text)
+    except ValueError:
+        raise FieldError("cell_not_month", text=text) from None

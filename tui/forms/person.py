@@ -13,6 +13,7 @@ from typing import Any
 
 from textual.widgets import Input, Static
 
+from reports.robots import last_operator_warning
 from store.integrity import key_taken_problems
 from store.models import Entity, Staff
 from store.problems import by_field
@@ -101,6 +102,13 @@ class PersonForm(FormScreen[Staff]):
             return {}
         taken = key_taken_problems(self.app.repo.ds, "staff", values["employee_no"])
         return by_field(taken, {"employee_no"})[0]
+
+    def check_warnings(self, values: dict[str, Any]) -> dict[str, str]:
+        """Deactivating the last qualified operator of a robot in production: said first."""
+        if self.staff is None or not self.staff.active or values.get("active") is not False:
+            return {}
+        warning = last_operator_warning(self.app.analysis, self.staff.employee_no)
+        return {"active": warning} if warning else {}
 
     def make_record(self, values: dict[str, Any]) -> Entity:
         return Staff(**values)

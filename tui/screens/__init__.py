@@ -11,6 +11,7 @@ SCREENS_IN_ORDER: list[tuple[str, str, str]] = [
     ("audit", "7", "Audit log"),
     ("import", "8", "Import"),
     ("strategy", "9", "Strategy"),
+    ("robots", "0", "Robots"),
 ]
 
 
@@ -25,4 +26,5 @@ MODE_SCREENS: dict[str, tuple[str, str]] = {
     "audit": ("tui.screens.audit", "AuditScreen"),
     "import": ("tui.screens.import_screen", "ImportScreen"),
     "strategy": ("tui.screens.strategy", "StrategyScreen"),
+    "robots": ("tui.screens.robots", "RobotsScreen"),
 }

@@ -17,6 +17,14 @@ def _inherited_from_textual(binding: Binding) -> bool:
     return any(isinstance(b, Binding) and b.action == binding.action for b in Screen.BINDINGS)
 
 
+def screen_keys_text() -> str:
+    """'1-8' for the number keys that switch screens; '1-9, 0' once 0 follows 9."""
+    keys = [key for _, key, _ in SCREENS_IN_ORDER]
+    digits = [k for k in keys if k != "0"]
+    text = f"{digits[0]}-{digits[-1]}"
+    return f"{text}, 0" if "0" in keys else text
+
+
 def binding_groups(screen: Screen) -> list[tuple[str, list[Binding]]]:
     """(heading, bindings) for the screen's own keys, the app's keys and the focused widget's."""
     app = screen.app
@@ -72,7 +80,7 @@ class HelpScreen(ModalScreen[None]):
                 lines.append(f"{self.app.get_key_display(binding):>12}  ", style="bold")
                 lines.append(f"{binding.description}\n")
             lines.append("\n")
-        keys = f"{SCREENS_IN_ORDER[0][1]}-{SCREENS_IN_ORDER[-1][1]}"
+        keys = screen_keys_text()
         lines.append(
             f"{keys} switch screens · ctrl+p command palette · Esc closes this", style="dim"
         )

@@ -271,7 +271,7 @@ class OrganisationScreen(AnalysisScreen):
                     cell(robot.name),
                     Text("⚠ yes", style="bold red") if figures.key_person_risk else "no",
                     f"{figures.qualified_operators} of {figures.operators}",
-                    str(robot.phase),
+                    "–" if figures.phase is None else str(figures.phase),
                     f"{figures.hours_12m:,.0f} / {robot.expected_hours_per_year:,.0f}",
                     pct_cell(figures.realisation_pct),
                     cell(analysis.department_name(robot.department)),

@@ -18,9 +18,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from reports.analysis import PersonRow
+from reports.robots import last_operator_warning, robots_operated_by
 from store.dataset import AssessmentRow
 from store.errors import StoreError
-from store.models import Staff, TrainingPlan
+from store.models import Robot, Staff, TrainingPlan
 from store.staff import set_active
 from tui.forms import AssessmentForm, ConfirmDialog, PersonForm, TrainingPlanForm
 from tui.screens.plan import PlanScreen
@@ -79,6 +80,8 @@ class PersonScreen(Screen):
             yield DataTable(id="person-history", cursor_type="row")
             yield Static("Training plans", classes="section-title", id="title-plans")
             yield DataTable(id="person-plans", cursor_type="row")
+            yield Static("Robots they operate", classes="section-title", id="title-robots")
+            yield DataTable(id="person-robots", cursor_type="row")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -127,7 +130,8 @@ class PersonScreen(Screen):
         )
         plans = sorted(analysis.plans_for(self.employee_no), key=lambda p: p.id)
         readiness = analysis.department_figures(person.department).readiness_pct
-        self.app.call_from_thread(self._show, person, rows, history, plans, readiness)
+        robots = robots_operated_by(analysis, self.employee_no)
+        self.app.call_from_thread(self._show, person, rows, history, plans, readiness, robots)
 
     def _gone(self) -> None:
         self.query_one("#person-summary", Static).update(
@@ -141,14 +145,33 @@ class PersonScreen(Screen):
         history: list[AssessmentRow],
         plans: list[TrainingPlan],
         readiness: float | None,
+        robots: list[tuple[Robot, bool]] = (),
     ) -> None:
-        self.shown = (person, rows, history, plans, readiness)
+        self.shown = (person, rows, history, plans, readiness, robots)
         self.refresh_bindings()
         self.sub_title = f"{person.employee_no}"
         self.query_one("#person-summary", Static).update(self.summary(person, rows, readiness))
         self._fill_required(rows)
         self._fill_history(history)
         self._fill_plans(plans)
+        self._fill_robots(robots)
+
+    def _fill_robots(self, robots: list[tuple[Robot, bool]]) -> None:
+        """The robots they operate and whether they are qualified for each (words, a sign)."""
+        table = self.query_one("#person-robots", DataTable)
+        if not table.columns:
+            for label in ("Robot", "Name", "Phase", "Qualified"):
+                table.add_column(label, key=label)
+        table.clear()
+        for robot, qualified in robots:
+            table.add_row(
+                Text(robot.code),
+                one_line(robot.name, 40),
+                Text(str(robot.phase)),
+                Text("✓ yes") if qualified else Text("✗ no", style="bold red"),
+                key=robot.code,
+            )
+        self.query_one("#title-robots", Static).update(f"Robots they operate ({len(robots)})")
 
     def summary(self, person: Staff, rows: list[PersonRow], readiness: float | None) -> Text:
         ds = self.app.repo.ds
@@ -344,6 +367,9 @@ class PersonScreen(Screen):
             question.append(
                 "They stay in the history but leave every figure and list of active staff."
             )
+            warning = last_operator_warning(self.app.analysis, person.employee_no)
+            if warning:
+                question.append(f"\n\n⚠ {warning}", style="bold")
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -1,0 +1,324 @@
+"""Forms for a robot: add or edit it, change its phase (dated), set its operators and the
+competencies they need (each a picker: F2 searches), log a month's benefit.
+
+Every rule is the store's (`store.robots`, `store.integrity`): a form parses what was typed,
+shows each refusal at its field and saves through the store operation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Input, Select, Static
+
+from store.integrity import key_taken_problems, level_problems
+from store.models import Entity, Robot, RobotBenefit, RobotPhase, phase_label
+from store.problems import by_field, problem, render
+from store.robots import (
+    change_phase,
+    log_month,
+    phase_change_refusal,
+    save_robot,
+    set_operators,
+    set_required_competencies,
+    with_phase,
+)
+from tui.forms.base import FormField, FormScreen
+from tui.forms.choices import labelled
+from tui.forms.parsing import (
+    FieldError,
+    optional_text,
+    parse_amount,
+    parse_date,
+    parse_int,
+    parse_month,
+    parse_optional_date,
+    parse_required,
+)
+
+SLOTS = 6
+"""How many operators, or required competencies, the forms offer (each a picker)."""
+
+
+def phase_options(exclude: RobotPhase | None = None) -> list[tuple[Text, str]]:
+    """Each phase in English with its Danish name."""
+    return [
+        (Text(f"{phase_label(p)} ({phase_label(p, danish=True)})"), str(p))
+        for p in RobotPhase
+        if p != exclude
+    ]
+
+
+def text_field(name: str, label: str, value: str, parse=optional_text, placeholder: str = ""):
+    return FormField(name, label, Input(value, placeholder=placeholder, compact=True), parse)
+
+
+def number_text(value: float) -> str:
+    return f"{value:g}" if value else ""
+
+
+class RobotForm(FormScreen[Robot]):
+    """Add a robot (its phase begins on the as-of date) or edit one (the phase is changed with
+    the phase form, so that it is dated)."""
+
+    def __init__(self, robot: Robot | None = None, on: dt.date | None = None) -> None:
+        super().__init__()
+        self.robot = robot
+        self.on = on
+        self.title_text = "Edit robot" if robot else "Add a robot"
+
+    def fields(self) -> Iterable[FormField]:
+        r = self.robot
+        if r is not None:
+            code = r.code
+            yield FormField(
+                "code", "Code", Static(labelled(code, ""), classes="fixed-value"), lambda _: code
+            )
+        else:
+            yield text_field("code", "Code", "", lambda raw: parse_required(raw, "a code"))
+        yield text_field(
+            "name", "Name", r.name if r else "", lambda raw: parse_required(raw, "a name")
+        )
+        yield self.reference_field(
+            "department", "Department", "departments", r.department if r else ""
+        )
+        if r is None:
+            yield FormField(
+                "phase",
+                "Phase",
+                Select(phase_options(), value="idea", allow_blank=False, compact=True),
+            )
+        yield text_field("process", "Process", r.process if r else "", lambda raw: raw.strip())
+        yield text_field("platform", "Platform", r.platform if r else "", lambda raw: raw.strip())
+        yield self.reference_field(
+            "owner", "Owner", "staff", (r.owner or "") if r else "", required=False,
+            empty="empty: no owner",
+        )  # fmt: skip
+        yield text_field(
+            "go_live", "Go-live", r.go_live.isoformat() if r and r.go_live else "",
+            parse_optional_date, "YYYY-MM-DD (optional)",
+        )  # fmt: skip
+        yield text_field(
+            "expected_hours_per_year", "Expected h/yr",
+            number_text(r.expected_hours_per_year) if r else "", parse_amount, "hours a year",
+        )  # fmt: skip
+        yield text_field(
+            "yearly_cost", "Yearly cost", number_text(r.yearly_cost) if r else "", parse_amount,
+            "kroner a year",
+        )  # fmt: skip
+        yield text_field(
+            "kle", "KLE number", r.kle if r else "", lambda raw: raw.strip(), "e.g. 27.24.08"
+        )
+        yield text_field(
+            "run_frequency", "Runs", r.run_frequency if r else "", lambda raw: raw.strip(),
+            "how often: hourly, every night…",
+        )  # fmt: skip
+
+    def check_values(self, values: dict[str, Any]) -> dict[str, str]:
+        if self.robot is not None or "code" not in values:
+            return {}
+        return by_field(key_taken_problems(self.app.repo.ds, "robots", values["code"]), {"code"})[0]
+
+    def make_record(self, values: dict[str, Any]) -> Entity:
+        if self.robot is None:
+            return Robot(**values)
+        return Robot.model_validate({**vars(self.robot), **values})
+
+    def save(self, record: Entity) -> Robot:
+        assert isinstance(record, Robot)
+        return save_robot(self.app.repo, record, self.robot, on=self.on)
+
+    def saved_message(self, saved: Robot) -> str:
+        return f"Saved {saved.code}"
+
+
+class PhaseForm(FormScreen[Robot]):
+    """Move a robot to another phase from a date (default the as-of date); the phase it
+    leaves is kept in its history."""
+
+    save_label = "Change phase"
+
+    def __init__(self, robot: Robot, on: dt.date) -> None:
+        super().__init__()
+        self.robot = robot
+        self.on = on
+        since = f" since {robot.phase_since.isoformat()}" if robot.phase_since else ""
+        self.title_text = f"Change the phase of {robot.code} (now {robot.phase}{since})"
+
+    def fields(self) -> Iterable[FormField]:
+        options = phase_options(exclude=self.robot.phase)
+        yield FormField(
+            "phase",
+            "New phase",
+            Select(options, value=options[0][1], allow_blank=False, compact=True),
+        )
+        yield text_field("phase_since", "From", self.on.isoformat(), parse_date, "YYYY-MM-DD")
+
+    def check_values(self, values: dict[str, Any]) -> dict[str, str]:
+        if "phase" not in values or "phase_since" not in values:
+            return {}
+        refused = phase_change_refusal(
+            self.robot, RobotPhase(values["phase"]), values["phase_since"]
+        )
+        return {} if refused is None else {refused.field: render(refused)}
+
+    def make_record(self, values: dict[str, Any]) -> Entity:
+        return with_phase(self.robot, RobotPhase(values["phase"]), values["phase_since"])
+
+    def save(self, record: Entity) -> Robot:
+        assert isinstance(record, Robot)
+        return change_phase(self.app.repo, self.robot, record.phase, record.phase_since)
+
+    def saved_message(self, saved: Robot) -> str:
+        return f"{saved.code} is in {saved.phase} from {saved.phase_since}"
+
+
+class OperatorsForm(FormScreen[Robot]):
+    """The robot's operators, exactly: one person per field (number or name; F2 searches)."""
+
+    save_label = "Set operators"
+
+    def __init__(self, robot: Robot) -> None:
+        super().__init__()
+        self.robot = robot
+        self.title_text = f"Operators of {robot.code}"
+
+    def fields(self) -> Iterable[FormField]:
+        operators = list(self.robot.operators)
+        for i in range(max(SLOTS, len(operators) + 1)):
+            value = operators[i] if i < len(operators) else ""
+            yield self.reference_field(
+                f"operator_{i + 1}", f"Operator {i + 1}", "staff", value, required=False,
+                empty="empty: none",
+            )  # fmt: skip
+
+    def chosen(self, values: dict[str, Any]) -> list[str]:
+        return [v for name, v in values.items() if name.startswith("operator_") and v]
+
+    def check_values(self, values: dict[str, Any]) -> dict[str, str]:
+        seen: dict[str, str] = {}
+        errors = {}
+        for name, value in values.items():
+            if value and value in seen:
+                errors[name] = render(problem(name, "operator_twice", key=value))
+            elif value:
+                seen[value] = name
+        return errors
+
+    def make_record(self, values: dict[str, Any]) -> Entity:
+        return self.robot.model_copy(update={"operators": self.chosen(values)})
+
+    def save(self, record: Entity) -> Robot:
+        assert isinstance(record, Robot)
+        return set_operators(self.app.repo, self.robot, record.operators)
+
+    def saved_message(self, saved: Robot) -> str:
+        return f"{saved.code}: {len(saved.operators)} operator(s)"
+
+
+class CompetenciesForm(FormScreen[Robot]):
+    """What the robot's operators must master: a competency and a level per line, exactly."""
+
+    save_label = "Set competencies"
+
+    def __init__(self, robot: Robot) -> None:
+        super().__init__()
+        self.robot = robot
+        self.title_text = f"Competencies {robot.code} requires of its operators"
+
+    def fields(self) -> Iterable[FormField]:
+        required = list(self.robot.required_competencies.items())
+        for i in range(max(SLOTS // 2, len(required) + 1)):
+            code, level = required[i] if i < len(required) else ("", None)
+            yield self.reference_field(
+                f"competency_{i + 1}", f"Competency {i + 1}", "competencies", code,
+                required=False, empty="empty: none",
+            )  # fmt: skip
+            yield text_field(
+                f"level_{i + 1}", "  level", "" if level is None else str(level),
+                lambda raw: None if not raw.strip() else parse_int(raw, low=1),
+                "1 up to the competency's highest level",
+            )  # fmt: skip
+
+    def pairs(self, values: dict[str, Any]) -> dict[str, tuple[str, int | None]]:
+        """Line number -> (competency, level) for each line with a competency."""
+        return {
+            name.removeprefix("competency_"): (code, values.get(f"level_{name[11:]}"))
+            for name, code in values.items()
+            if name.startswith("competency_") and code
+        }
+
+    def check_values(self, values: dict[str, Any]) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        seen: set[str] = set()
+        ds = self.app.repo.ds
+        for line, (code, level) in self.pairs(values).items():
+            if code in seen:
+                errors[f"competency_{line}"] = render(problem("", "operator_twice", key=code))
+            seen.add(code)
+            if level is None:
+                if f"level_{line}" in values:
+                    errors[f"level_{line}"] = render(problem("", "required_what", what="a level"))
+                continue
+            found = level_problems(ds, code, level, f"level_{line}")
+            if found:
+                errors[f"level_{line}"] = render(found[0])
+        return errors
+
+    def make_record(self, values: dict[str, Any]) -> Entity:
+        required = {code: level for code, level in self.pairs(values).values()}
+        return self.robot.model_copy(update={"required_competencies": required})
+
+    def save(self, record: Entity) -> Robot:
+        assert isinstance(record, Robot)
+        return set_required_competencies(self.app.repo, self.robot, record.required_competencies)
+
+    def saved_message(self, saved: Robot) -> str:
+        return f"{saved.code}: {len(saved.required_competencies)} competency requirement(s)"
+
+
+class LogMonthForm(FormScreen[RobotBenefit]):
+    """A month's hours saved, runs and failed runs (a month logged again is corrected)."""
+
+    save_label = "Log month"
+
+    def __init__(self, robot: Robot, month: str) -> None:
+        super().__init__()
+        self.robot = robot
+        self.month = month
+        self.title_text = f"Log a month of {robot.code}"
+
+    def fields(self) -> Iterable[FormField]:
+        yield text_field("month", "Month", self.month, parse_month, "YYYY-MM")
+        yield text_field("hours_saved", "Hours saved", "", parse_hours, "hours")
+        yield text_field("runs", "Runs", "", parse_count, "how many runs (optional)")
+        yield text_field("failed_runs", "Failed runs", "", parse_count, "of them failed (optional)")
+
+    def check_values(self, values: dict[str, Any]) -> dict[str, str]:
+        runs, failed = values.get("runs"), values.get("failed_runs")
+        if runs is not None and failed is not None and failed > runs:
+            return {"failed_runs": render(problem("", "failed_runs_above_runs"))}
+        return {}
+
+    def make_record(self, values: dict[str, Any]) -> Entity:
+        return RobotBenefit(robot=self.robot.code, **values)
+
+    def save(self, record: Entity) -> RobotBenefit:
+        assert isinstance(record, RobotBenefit)
+        return log_month(self.app.repo, record)
+
+    def saved_message(self, saved: RobotBenefit) -> str:
+        return f"{saved.robot} {saved.month}: {saved.hours_saved:g} h logged"
+
+
+def parse_hours(text: str) -> float:
+    if not text.strip():
+        raise FieldError("required_what", what="the hours saved")
+    return parse_amount(text)
+
+
+def parse_count(text: str) -> int:
+    return 0 if not text.strip() else parse_int(text, low=0)

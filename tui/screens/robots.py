@@ -1,0 +1,436 @@
+"""Robots: the portfolio (filtered by department and below, and by phase; sorted by benefit
+realisation, hours, failed-run rate or key-person risk) and a robot's own page.
+
+Every figure is `reports.robots`' (the same functions as `report robots`); phase and risk are
+shown in words and a symbol, never by colour alone. Writes go through the forms in
+`tui.forms.robot`, which call the store's operations.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Header, Static
+
+from reports import rules
+from reports.robots import (
+    SORTS,
+    RobotFigures,
+    is_qualified,
+    monthly_benefits,
+    portfolio,
+    qualification,
+    robot_figures,
+)
+from store.models import Robot, RobotPhase, phase_label
+from tui.forms.picker import PickerScreen
+from tui.forms.robot import CompetenciesForm, LogMonthForm, OperatorsForm, PhaseForm, RobotForm
+from tui.screens.base import AnalysisScreen
+from tui.widgets.columns import fit_widths
+from tui.widgets.footer import KeysFooter
+from tui.widgets.tables import cell, pct_cell
+from tui.widgets.trend import format_pct
+
+PHASE_SYMBOLS = {
+    RobotPhase.IDEA: "○",
+    RobotPhase.ANALYSIS: "◔",
+    RobotPhase.DEVELOPMENT: "◑",
+    RobotPhase.TEST: "◕",
+    RobotPhase.PRODUCTION: "●",
+    RobotPhase.PAUSED: "‖",
+    RobotPhase.RETIRED: "✕",
+}
+"""A symbol per phase beside its word, so the phase reads without colour."""
+
+PHASE_FILTERS: list[RobotPhase | None] = [None, *RobotPhase]
+SORT_ORDER = list(SORTS)
+
+COLUMNS = [
+    ("Code", 8),
+    ("Name", None),
+    ("Phase", 13),
+    ("Risk", 9),
+    ("Qual.", 5),
+    ("Saved / exp. h", 14),
+    ("Real. %", 8),
+    ("Failed %", 8),
+    ("Net value", 11),
+]
+
+
+def phase_cell(phase: RobotPhase | None) -> Text:
+    if phase is None:
+        return Text("– not yet")
+    return Text(f"{PHASE_SYMBOLS[phase]} {phase_label(phase)}", no_wrap=True)
+
+
+def risk_cell(figures: RobotFigures) -> Text:
+    """'⚠ at risk' in words and a sign; '✓ covered' for production robots that are not."""
+    if figures.key_person_risk:
+        return Text("⚠ at risk", style="bold red")
+    if figures.in_production:
+        return Text("✓ covered")
+    return Text("–")
+
+
+def money(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def figures_row(figures: RobotFigures, name_width: int) -> list[Text]:
+    robot = figures.robot
+    return [
+        cell(robot.code),
+        Text(robot.name.replace("\n", " "), no_wrap=True, overflow="ellipsis"),
+        phase_cell(figures.phase),
+        risk_cell(figures),
+        Text(f"{figures.qualified_operators}/{figures.operators}"),
+        Text(f"{figures.hours_12m:,.0f} / {robot.expected_hours_per_year:,.0f}", justify="right"),
+        pct_cell(figures.realisation_pct),
+        pct_cell(figures.failed_pct),
+        Text(money(figures.net_value), justify="right"),
+    ]
+
+
+class RobotsScreen(AnalysisScreen):
+    """The robot portfolio: Enter opens a robot; the keys filter, sort and act on it."""
+
+    TITLE = "Robots"
+    CSS_PATH = "robots.tcss"
+    BINDINGS = [
+        Binding("enter", "open_robot", "Open"),
+        Binding("n", "add", "Add"),
+        Binding("f", "cycle_phase", "Phase"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("d", "choose_department", "Department"),
+        Binding("a", "all_departments", "All departments", show=False),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("p", "change_phase", "Change phase", show=False),
+        Binding("o", "operators", "Operators", show=False),
+        Binding("c", "competencies", "Competencies", show=False),
+        Binding("l", "log_month", "Log a month", show=False),
+    ]
+    PALETTE_ACTIONS = [
+        ("Add a robot", "add", "code, name, department, owner, expected hours, cost (n)"),
+        ("Open the highlighted robot", "open_robot", "details, operators, chart, phases (Enter)"),
+        ("Change the highlighted robot's phase", "change_phase", "dated; the old one is kept (p)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.department: str | None = None
+        self.phase: RobotPhase | None = None
+        self.sort = SORT_ORDER[0]
+        self.shown: list[RobotFigures] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="robots-filters")
+        yield DataTable(id="robots-table", cursor_type="row", classes="analysis-body")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self._set_columns()
+        self.reload_data()
+        self.query_one("#robots-table", DataTable).focus()
+
+    def _set_columns(self) -> None:
+        fixed = {label: width for label, width in COLUMNS if width is not None}
+        self.widths = fit_widths(self.size.width, fixed, {"Name": 1.0}, 10)
+        table = self.query_one("#robots-table", DataTable)
+        table.clear(columns=True)
+        for label, _ in COLUMNS:
+            table.add_column(label, width=self.widths[label], key=label)
+
+    def on_resize(self) -> None:
+        self._set_columns()
+        if self.analysis_ready:
+            self.show_analysis(self.app.analysis)
+
+    def show_analysis(self, analysis) -> None:
+        table = self.query_one("#robots-table", DataTable)
+        keep = self.current_code()
+        self.shown = portfolio(analysis, self.department, self.phase, self.sort)
+        table.clear()
+        for figures in self.shown:
+            table.add_row(*figures_row(figures, self.widths["Name"]), key=figures.robot.code)
+        if keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        self._describe_filters(analysis)
+
+    def _describe_filters(self, analysis) -> None:
+        text = Text(no_wrap=False)
+        where = "every department" if self.department is None else (
+            f"{analysis.department_name(self.department)} and below"
+        )  # fmt: skip
+        phase = "any phase" if self.phase is None else phase_cell(self.phase).plain
+        at_risk = sum(f.key_person_risk for f in self.shown)
+        text.append(f"{len(self.shown)} robots", style="bold")
+        text.append(f" · {where} (d) · {phase} (f) · sorted by {SORTS[self.sort]} (s)")
+        text.append(f" · {at_risk} at key-person risk · as of {self.app.as_of.isoformat()}")
+        self.query_one("#robots-filters", Static).update(text)
+
+    def current_code(self) -> str | None:
+        table = self.query_one("#robots-table", DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def current_robot(self) -> Robot | None:
+        code = self.current_code()
+        robot = self.app.repo.ds.robots.get(code) if code else None
+        if robot is None:
+            self.notify("No robot highlighted", severity="warning")
+        return robot
+
+    # ---- filters --------------------------------------------------------------------------
+    def _redraw(self) -> None:
+        if self.analysis_ready:
+            self.show_analysis(self.app.analysis)
+
+    def action_cycle_phase(self) -> None:
+        self.phase = PHASE_FILTERS[(PHASE_FILTERS.index(self.phase) + 1) % len(PHASE_FILTERS)]
+        self._redraw()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]
+        self._redraw()
+
+    def action_choose_department(self) -> None:
+        def chosen(code: str | None) -> None:
+            if code is not None:
+                self.department = code
+                self._redraw()
+
+        self.app.push_screen(PickerScreen(self.app.lookup("departments")), chosen)
+
+    def action_all_departments(self) -> None:
+        self.department = None
+        self._redraw()
+
+    # ---- actions ----------------------------------------------------------------------------
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_robot()
+
+    def action_open_robot(self) -> None:
+        robot = self.current_robot()
+        if robot is not None:
+            self.app.push_screen(RobotScreen(robot.code))
+
+    def action_add(self) -> None:
+        self.app.push_screen(RobotForm(on=self.app.as_of))
+
+    def action_edit(self) -> None:
+        robot = self.current_robot()
+        if robot is not None:
+            self.app.push_screen(RobotForm(robot, on=self.app.as_of))
+
+    def action_change_phase(self) -> None:
+        robot = self.current_robot()
+        if robot is not None:
+            self.app.push_screen(PhaseForm(robot, self.app.as_of))
+
+    def action_operators(self) -> None:
+        robot = self.current_robot()
+        if robot is not None:
+            self.app.push_screen(OperatorsForm(robot))
+
+    def action_competencies(self) -> None:
+        robot = self.current_robot()
+        if robot is not None:
+            self.app.push_screen(CompetenciesForm(robot))
+
+    def action_log_month(self) -> None:
+        robot = self.current_robot()
+        if robot is not None:
+            self.app.push_screen(LogMonthForm(robot, last_month(self.app.as_of)))
+
+
+def last_month(as_of) -> str:
+    """The last whole month (what a month's log usually is for)."""
+    return rules.benefit_months(as_of, 1)[0]
+
+
+CHART_WIDTH = 30
+
+
+def chart(analysis, robot: Robot) -> Text:
+    """Hours saved per month over the last 24 whole months as bars, the expected monthly hours
+    as a '│' on each bar's scale, with the runs and failed runs beside them."""
+    months = monthly_benefits(analysis, robot)
+    expected = robot.expected_hours_per_year / 12
+    top = max([expected, *(b.hours_saved for _, b in months if b is not None)]) or 1.0
+    mark = min(CHART_WIDTH - 1, round(expected / top * CHART_WIDTH)) if expected else None
+    text = Text()
+    text.append(f"Hours saved a month (█) against the expected {expected:,.1f} h (│), ")
+    text.append("runs and failed runs; the last 24 whole months\n", style="dim")
+    for month, benefit in months:
+        hours = 0.0 if benefit is None else benefit.hours_saved
+        filled = round(hours / top * CHART_WIDTH)
+        bar = ["█" if i < filled else " " for i in range(CHART_WIDTH)]
+        if mark is not None:
+            bar[mark] = "│" if mark >= filled else "┃"
+        text.append(f"{month} ")
+        text.append("".join(bar), style="green" if mark is None or filled >= mark else "yellow")
+        if benefit is None:
+            text.append("  – not logged\n", style="dim")
+        else:
+            failed = rules.failed_run_pct(benefit.runs, benefit.failed_runs)
+            text.append(
+                f" {hours:7,.1f} h  {benefit.runs:,} runs, {benefit.failed_runs:,} failed"
+                f" ({format_pct(failed)})\n"
+            )
+    return text
+
+
+class RobotScreen(AnalysisScreen):
+    """One robot: its details and figures, operators with their qualification per required
+    competency, the 24-month chart, and its phases."""
+
+    TITLE = "Robot"
+    CSS_PATH = "robots.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("e", "edit", "Edit"),
+        Binding("p", "change_phase", "Phase"),
+        Binding("o", "operators", "Operators"),
+        Binding("c", "competencies", "Competencies"),
+        Binding("l", "log_month", "Log month"),
+    ]
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("Loading…"), id="robot-summary")
+        with VerticalScroll(id="robot-body", classes="analysis-body"):
+            yield Static("Operators", classes="section-title", id="title-operators")
+            yield DataTable(id="robot-operators", cursor_type="row")
+            yield Static("Phases, newest first", classes="section-title")
+            yield DataTable(id="robot-phases", cursor_type="row")
+            yield Static("Benefit", classes="section-title")
+            yield Static("", id="robot-chart")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.reload_data()
+
+    @property
+    def robot(self) -> Robot | None:
+        return self.app.repo.ds.robots.get(self.code)
+
+    def show_analysis(self, analysis) -> None:
+        robot = self.robot
+        if robot is None:
+            self.query_one("#robot-summary", Static).update(Text(f"No robot {self.code} any more."))
+            return
+        figures = robot_figures(analysis, robot)
+        self.sub_title = robot.code
+        self.query_one("#robot-summary", Static).update(self.summary(analysis, figures))
+        self._fill_operators(analysis, robot)
+        self.query_one("#robot-chart", Static).update(chart(analysis, robot))
+        self._fill_phases(robot)
+
+    def summary(self, analysis, figures: RobotFigures) -> Text:
+        robot = figures.robot
+        ds = analysis.ds
+        owner = ds.staff.get(robot.owner) if robot.owner else None
+        text = Text(robot.name, style="bold")
+        text.append(f"  {robot.code}\n")
+        text.append(phase_cell(figures.phase))
+        if figures.phase_since:
+            text.append(f" since {figures.phase_since.isoformat()}")
+        text.append(" · ")
+        text.append(risk_cell(figures))
+        text.append(
+            f" · {figures.qualified_operators} of {figures.operators} operators qualified\n"
+        )
+        text.append(f"{analysis.department_name(robot.department)} ({robot.department})")
+        text.append(" · owner ")
+        text.append(owner.name if owner else (robot.owner or "none"))
+        text.append(f" · go-live {robot.go_live.isoformat() if robot.go_live else '–'}\n")
+        details = [
+            ("process", robot.process), ("platform", robot.platform), ("KLE", robot.kle),
+            ("runs", robot.run_frequency),
+        ]  # fmt: skip
+        text.append(" · ".join(f"{label} {value}" for label, value in details if value) or "–")
+        text.append("\nLast 12 months: ")
+        text.append(
+            f"{figures.hours_12m:,.0f} of {robot.expected_hours_per_year:,.0f} h expected "
+            f"({format_pct(figures.realisation_pct)}) · failed runs {format_pct(figures.failed_pct)}"
+            f" · yearly cost {robot.yearly_cost:,.0f} · net value {money(figures.net_value)}"
+        )
+        if figures.net_value is None:
+            text.append(" (no hourly rate set)", style="dim")
+        return text
+
+    def _fill_operators(self, analysis, robot: Robot) -> None:
+        table = self.query_one("#robot-operators", DataTable)
+        required = list(robot.required_competencies)
+        table.clear(columns=True)
+        for label in ["Employee", "Name", "Qualified", *required]:
+            table.add_column(label, key=label)
+        for employee_no in robot.operators:
+            person = analysis.ds.staff.get(employee_no)
+            met = qualification(analysis, robot, employee_no)
+            qualified = is_qualified(analysis, robot, employee_no)
+            status = Text("✓ yes") if qualified else Text("✗ no", style="bold red")
+            if person is not None and not person.active:
+                status = Text("✗ inactive", style="bold red")
+            cells = []
+            for code in required:
+                level = analysis.current_level(employee_no, code)
+                shown = "–" if level is None else str(level)
+                mark = "✓" if met[code] else "✗"
+                cells.append(Text(f"{mark} {shown}/{robot.required_competencies[code]}"))
+            table.add_row(
+                cell(employee_no), cell(person.name if person else "?"), status, *cells,
+                key=employee_no,
+            )  # fmt: skip
+        title = f"Operators ({len(robot.operators)}); required: " + (
+            ", ".join(f"{c} {lvl}" for c, lvl in robot.required_competencies.items()) or "nothing"
+        )
+        self.query_one("#title-operators", Static).update(Text(title))
+
+    def _fill_phases(self, robot: Robot) -> None:
+        table = self.query_one("#robot-phases", DataTable)
+        table.clear(columns=True)
+        for label in ("Phase", "From", "Until"):
+            table.add_column(label, key=label)
+        phases = robot.phases()
+        for i, change in enumerate(reversed(phases)):
+            until = phases[len(phases) - i].since if i else None
+            table.add_row(
+                phase_cell(change.phase),
+                Text(change.since.isoformat() if change.since else "–"),
+                Text("now" if i == 0 else (until.isoformat() if until else "–")),
+            )
+
+    # ---- actions ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "change_phase", "operators", "competencies", "log_month"):
+            return self.robot is not None
+        return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_edit(self) -> None:
+        self.app.push_screen(RobotForm(self.robot, on=self.app.as_of))
+
+    def action_change_phase(self) -> None:
+        self.app.push_screen(PhaseForm(self.robot, self.app.as_of))
+
+    def action_operators(self) -> None:
+        self.app.push_screen(OperatorsForm(self.robot))
+
+    def action_competencies(self) -> None:
+        self.app.push_screen(CompetenciesForm(self.robot))
+
+    def action_log_month(self) -> None:
+        self.app.push_screen(LogMonthForm(self.robot, last_month(self.app.as_of)))
