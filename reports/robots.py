@@ -156,10 +156,10 @@ def robot_figures(analysis: Analysis, robot: Robot) -> RobotFigures:
 
 
 SORTS: dict[str, str] = {
+    "risk": "key-person risk first, then fewest qualified operators",
     "realisation": "benefit realisation, lowest first",
     "hours": "hours saved in 12 months, most first",
     "failed": "failed-run rate, highest first",
-    "risk": "key-person risk first, then fewest qualified operators",
 }
 """How the Robots screen can order its portfolio (key -> what it means, in words)."""
 
@@ -173,11 +173,11 @@ def sorted_figures(figures: list[RobotFigures], by: str) -> list[RobotFigures]:
             return (True, 0.0)
         return (False, -value if high_first else value)
 
-    keys = {
-        "realisation": lambda f: missing_last(f.realisation_pct, False),
+    keys = {  # robots not in production (no benefit to realise yet) after those that are
+        "realisation": lambda f: (not f.in_production, missing_last(f.realisation_pct, False)),
         "hours": lambda f: (False, -f.hours_12m),
-        "failed": lambda f: missing_last(f.failed_pct, True),
-        "risk": lambda f: (not f.key_person_risk, f.qualified_operators),
+        "failed": lambda f: (not f.in_production, missing_last(f.failed_pct, True)),
+        "risk": lambda f: (not f.key_person_risk, not f.in_production, f.qualified_operators),
     }
     return sorted(figures, key=keys[by])
 

@@ -187,6 +187,22 @@ class TestRobots:
         assert now["net_value"] == 600 * 400 - 20_000
         assert build_robots(b.ds, D(2023, 8, 31)).to_dict()["robots"][0]["phase"] is None
 
+    def test_the_portfolio_filters_by_subtree_and_phase_and_sorts(self) -> None:
+        from reports.robots import portfolio
+
+        b = self.build(["E1"])
+        b.robot("R3", "SOC-A", phase="production", operators=["E1", "E3"],
+                required_competencies={"RPA": 3}, expected_hours_per_year=100)  # fmt: skip
+        b.benefit("R3", "2024-06", 90, runs=10, failed=5)
+        analysis = analyse(b.ds, AS_OF)
+        codes = lambda figures: [f.robot.code for f in figures]  # noqa: E731
+        assert codes(portfolio(analysis, "SOC")) == ["R1", "R3"]  # TECH's R2 is not below SOC
+        assert codes(portfolio(analysis, None, "idea")) == ["R2"]
+        assert codes(portfolio(analysis, None, by="risk")) == ["R1", "R3", "R2"]
+        assert codes(portfolio(analysis, None, by="realisation")) == ["R1", "R3", "R2"]
+        assert codes(portfolio(analysis, None, by="hours")) == ["R1", "R3", "R2"]
+        assert codes(portfolio(analysis, None, by="failed")) == ["R3", "R1", "R2"]
+
     def test_json_keeps_todays_keys(self) -> None:
         robot = build_robots(self.build(["E1"]).ds, AS_OF).to_dict()["robots"][0]
         assert {"code", "phase", "hours_saved_12_months", "benefit_realisation_pct",

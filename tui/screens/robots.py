@@ -47,6 +47,10 @@ PHASE_SYMBOLS = {
 PHASE_FILTERS: list[RobotPhase | None] = [None, *RobotPhase]
 SORT_ORDER = list(SORTS)
 
+NARROW_HIDDEN = {100: ("Qual.", "Failed %", "Net value"), 120: ("Net value",)}
+"""Columns left out below a width (the robot's page shows them all), so that the name keeps
+room at 80 columns instead of the table scrolling sideways."""
+
 COLUMNS = [
     ("Code", 8),
     ("Name", None),
@@ -79,7 +83,7 @@ def money(value: float | None) -> str:
     return "–" if value is None else f"{value:,.0f}"
 
 
-def figures_row(figures: RobotFigures, name_width: int) -> list[Text]:
+def figures_row(figures: RobotFigures) -> list[Text]:
     robot = figures.robot
     return [
         cell(robot.code),
@@ -122,7 +126,7 @@ class RobotsScreen(AnalysisScreen):
         super().__init__()
         self.department: str | None = None
         self.phase: RobotPhase | None = None
-        self.sort = SORT_ORDER[0]
+        self.sort = "risk"
         self.shown: list[RobotFigures] = []
 
     def compose(self) -> ComposeResult:
@@ -137,11 +141,14 @@ class RobotsScreen(AnalysisScreen):
         self.query_one("#robots-table", DataTable).focus()
 
     def _set_columns(self) -> None:
-        fixed = {label: width for label, width in COLUMNS if width is not None}
-        self.widths = fit_widths(self.size.width, fixed, {"Name": 1.0}, 10)
+        width = self.size.width
+        hidden = next((h for limit, h in sorted(NARROW_HIDDEN.items()) if width < limit), ())
+        self.columns = [label for label, _ in COLUMNS if label not in hidden]
+        fixed = {label: w for label, w in COLUMNS if w is not None and label in self.columns}
+        self.widths = fit_widths(width, fixed, {"Name": 1.0}, 10)
         table = self.query_one("#robots-table", DataTable)
         table.clear(columns=True)
-        for label, _ in COLUMNS:
+        for label in self.columns:
             table.add_column(label, width=self.widths[label], key=label)
 
     def on_resize(self) -> None:
@@ -154,8 +161,10 @@ class RobotsScreen(AnalysisScreen):
         keep = self.current_code()
         self.shown = portfolio(analysis, self.department, self.phase, self.sort)
         table.clear()
+        labels = [label for label, _ in COLUMNS]
         for figures in self.shown:
-            table.add_row(*figures_row(figures, self.widths["Name"]), key=figures.robot.code)
+            cells = dict(zip(labels, figures_row(figures), strict=True))
+            table.add_row(*(cells[label] for label in self.columns), key=figures.robot.code)
         if keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
         self._describe_filters(analysis)
