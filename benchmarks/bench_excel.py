@@ -33,14 +33,14 @@ from store.importing.cells import parse_date  # noqa: E402
 from store.repository import FolderRepository  # noqa: E402
 
 
-def timed(label: str, rows: int, action) -> float:
+def timed(label: str, rows: int, action) -> tuple[float, float]:
     """Wall and CPU time (the machine is shared: CPU time is the steadier figure)."""
     start, cpu = time.perf_counter(), time.process_time()
     result = action()
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     rate = f"{rows / seconds:>9,.0f} rows/s" if rows else " " * 16
     print(f"{label:<46} {seconds:7.1f} s wall {cpu:7.1f} s cpu {rate}  {result}", flush=True)
-    return seconds
+    return seconds, cpu
 
 
 def workbook_of(source: Path) -> Path:
@@ -69,7 +69,7 @@ def workbook_of(source: Path) -> Path:
     return target
 
 
-def imports(staff: int, assessments: int) -> None:
+def imports(staff: int, assessments: int, repeat: int) -> None:
     files = write_files(staff, assessments)
     workbook = workbook_of(files["assessments"])
     size = {p.suffix: p.stat().st_size // 1_000_000 for p in (files["assessments"], workbook)}
@@ -79,25 +79,32 @@ def imports(staff: int, assessments: int) -> None:
     repo = FolderRepository.open(base, create=True, user="bench")
     import_file(repo, "departments", files["departments"], backup=False)
     import_file(repo, "staff", files["staff"], backup=False)
-    seconds = {}
-    for label, path in (("CSV", files["assessments"]), ("xlsx", workbook)):
-        copy = DATA / f"excel-db-{label.lower()}"
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(base, copy)
-        target = FolderRepository.open(copy, user="bench")
-        seconds[label] = timed(
-            f"assessments ({assessments:,}) from {label}",
-            assessments,
-            lambda target=target, path=path: import_file(
-                target, "assessments", path, backup=False
-            ).summary(),
-        )
-        del target
-        shutil.rmtree(copy, ignore_errors=True)
-    ratio = seconds["xlsx"] / seconds["CSV"]
-    verdict = "within" if ratio <= 1.25 else "OVER"
-    print(f"xlsx / CSV = {ratio:.2f} ({verdict} the target of 1.25)", flush=True)
+    best: dict[str, tuple[float, float]] = {}  # the run with the least CPU time
+    formats = [("CSV", files["assessments"]), ("xlsx", workbook)]
+    for run in range(repeat):  # alternating, so that a busy spell hits both alike
+        for label, path in formats if run % 2 == 0 else formats[::-1]:
+            figures = _import_once(base, label, path, assessments)
+            best[label] = min(best.get(label, figures), figures, key=lambda f: f[1])
+    for n, what in enumerate(("wall", "cpu")):
+        ratio = best["xlsx"][n] / best["CSV"][n]
+        verdict = "within" if ratio <= 1.25 else "OVER"
+        print(f"xlsx / CSV = {ratio:.2f} by {what} time ({verdict} the target of 1.25)")
     shutil.rmtree(base, ignore_errors=True)
+
+
+def _import_once(base: Path, label: str, path: Path, assessments: int) -> tuple[float, float]:
+    """Import `path` into a fresh copy of the database `base`; (wall, cpu) seconds."""
+    copy = DATA / f"excel-db-{label.lower()}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(base, copy)
+    target = FolderRepository.open(copy, user="bench")
+    figures = timed(
+        f"assessments ({assessments:,}) from {label}",
+        assessments,
+        lambda: import_file(target, "assessments", path, backup=False).summary(),
+    )
+    shutil.rmtree(copy, ignore_errors=True)
+    return figures
 
 
 def heatmap(staff: int) -> None:
@@ -127,12 +134,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--staff", type=int, default=50_000)
     parser.add_argument("--assessments", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=1, help="imports of each format (best)")
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-heatmap", action="store_true")
     args = parser.parse_args()
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     if not args.skip_import:
-        imports(args.staff, args.assessments)
+        imports(args.staff, args.assessments, args.repeat)
     if not args.skip_heatmap:
         heatmap(args.staff)
 
