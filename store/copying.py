@@ -35,11 +35,19 @@ def copy_database(source, target, *, replace: bool = False) -> dict[str, int]:
 
     TargetNotEmptyError, changing nothing, when the target holds data and `replace` is False.
     """
-    with source.storage.writing() as reading:
+    counts = copy_between(source.storage, target.storage, replace=replace)
+    target.refresh()
+    return counts
+
+
+def copy_between(source, target, *, replace: bool = False) -> dict[str, int]:
+    """`copy_database` between two storages (`store.storage.Storage`): for a backup of a
+    server database into a new folder, and for a restore."""
+    with source.writing() as reading:
         version = reading.version
-        history = {name: list(source.storage.history_records(name)) for name in HISTORY_NAMES}
+        history = {name: list(source.history_records(name)) for name in HISTORY_NAMES}
     register = {model.table: version.data.table(model.table) for model in REGISTER_MODELS}
-    with target.storage.writing() as session:
+    with target.writing() as session:
         there = held(session.version.data)
         if there and not replace:
             summary = ", ".join(f"{n} {name}" for name, n in there.items())
@@ -48,7 +56,6 @@ def copy_database(source, target, *, replace: bool = False) -> dict[str, int]:
                 "a copy replaces everything there; say so with --replace"
             )
         session.replace_everything(register, history, dict(version.counters))
-    target.refresh()
     return {**version.data.counts(), "audit": len(history["audit"])}
 
 

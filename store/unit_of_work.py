@@ -16,6 +16,7 @@ import datetime as dt
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from pathlib import Path
 
 from store.dataset import Dataset, HistoryAppender, HistoryView, published, row_from_model
 from store.errors import (
@@ -189,6 +190,18 @@ class Repository:
             return list(records)
         view = self.ds
         return [entry for entry in records if self.scope.shows_audit(view, entry)]
+
+    def backup(self, into: Path | None = None) -> Path:
+        """A backup: a folder database anyone can open (`store.backup.make_backup` keeps the
+        last N of them); at `into`, a new folder, instead of among the backups."""
+        self._refuse_in_scope("a backup")
+        return self.storage.backup(into)
+
+    def save_snapshot(self, **options) -> bool:
+        """Save what makes the next open fast (the folder's history snapshot), if the backend
+        keeps such a thing; True if something was saved. Only ever a speed-up."""
+        save = getattr(self.storage, "save_snapshot", None)
+        return bool(save is not None and save(**options))
 
     def audit_entries(self) -> list[AuditEntry]:
         return [AuditEntry.model_validate(r) for r in self.audit_records()]

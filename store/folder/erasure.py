@@ -10,8 +10,9 @@ database's lock finishes it from that file (`finish_erasure`). A backup a crash 
 is deleted; lines a crash tore, which cannot be read field by field, have the person replaced as
 text; the history snapshot is deleted.
 
-Backups are folder databases on every backend (`FolderBackups`): a PostgreSQL database's
-`kapabel backup` writes them too, and its erasure reaches them through the same class.
+Backups are folder databases on every backend (`store.folder.backups.FolderBackups`, which
+calls on this module): a PostgreSQL database's `kapabel backup` writes them too, and its
+erasure reaches them through the same class.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from store.erasure import (
     scrub_record,
 )
 from store.files import atomic_write, fsync_dir, temp_target
-from store.folder.backups import remove_partial_backups
 from store.folder.layout import (
     ERASURE_FILE,
     HISTORY_FILES,
@@ -49,35 +49,6 @@ from store.folder.layout import (
 )
 from store.models import REGISTER_MODELS
 from store.register import read_json_object
-
-
-class FolderBackups:
-    """The backups of one database: the folder databases under `home` (`<db>/backups/`, or a
-    server database's backup home), as an erasure finds, reads and erases them
-    (`store.storage.Backups`)."""
-
-    def __init__(self, home: Path) -> None:
-        self.home = home
-
-    def folders(self) -> list[Path]:
-        """Every folder under `home` (a backup, a restore's scratch copy) but half-made ones."""
-        return list(backup_folders(self.home))
-
-    def holding(self, employee_no: str) -> int:
-        """How many backups hold the person as a person (not merely the text)."""
-        return sum(backup_holds(folder, employee_no) for folder in self.folders())
-
-    def names_of(self, employee_no: str) -> set[str]:
-        """Every name and e-mail the backups hold for the person."""
-        return set().union(*(names_in_backup(f, employee_no) for f in self.folders()))
-
-    def remove_partial(self) -> int:
-        """Delete the backups a crash left half-made; how many."""
-        return remove_partial_backups(self.home.parent)
-
-    def erase(self, identity: Identity) -> int:
-        """Erase the person from every backup; how many held them."""
-        return sum(erase_in_folder(folder, identity) for folder in self.folders())
 
 
 class FolderErasure:

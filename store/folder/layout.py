@@ -34,6 +34,8 @@ ERASURE_FILE = "erasure.json"
 """An erasure under way: who is being erased (see `store.erasure`); never copied to a backup."""
 LOCK_FILE = ".lock"
 BACKUP_DIR = "backups"
+BACKUP_STAMP = "%Y%m%dT%H%M%S%fZ"
+"""A backup folder's name: the UTC time it was made (so the names sort by age)."""
 PARTIAL_SUFFIX = ".partial"
 """`backups/.<stamp>.partial/`: a backup being made (under the lock); one found later was left by
 a crash."""

@@ -28,8 +28,7 @@ from filelock import FileLock
 from store.dataset import Dataset
 from store.errors import CorruptFileError, DiskError, StoreError
 from store.files import DIR_MODE, FILE_MODE, can_write, ensure_private_dir
-from store.folder.backups import remove_partial_backups
-from store.folder.erasure import FolderBackups
+from store.folder.backups import FolderBackups, remove_partial_backups
 from store.folder.layout import (
     BACKUP_DIR,
     HISTORY_FILES,
@@ -71,7 +70,7 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
             m.table: RegisterTable(m, self.path / f"{m.table}.json") for m in REGISTER_MODELS
         }
         self.logs = {name: HistoryLog(self.path / file) for name, file in HISTORY_FILES.items()}
-        self.backups = FolderBackups(self.path / BACKUP_DIR)
+        self.backups = FolderBackups(self.path / BACKUP_DIR, FolderStorage.open, live=self.path)
         """Its backups, `backups/<UTC time>/` (an erasure reaches them too)."""
         self.meta: dict = {"schema_version": SCHEMA_VERSION, "counters": {}, "history": {}}
         self.meta_raw: bytes | None = None

@@ -19,6 +19,7 @@ from store.folder.backups import remove_partial_backups
 from store.folder.erasure import FolderErasure
 from store.folder.layout import (
     BACKUP_DIR,
+    BACKUP_STAMP,
     ERASURE_FILE,
     JOURNAL_FILE,
     META_FILE,
@@ -130,7 +131,7 @@ class FolderWholeFiles:
                 folder = self.path / BACKUP_DIR
                 ensure_private_dir(folder)
                 remove_partial_backups(self.path)
-                target = folder / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+                target = folder / dt.datetime.now(dt.UTC).strftime(BACKUP_STAMP)
             else:
                 target = Path(into)
                 folder = target.parent

@@ -92,6 +92,7 @@ def erasure(storage) -> Iterator[PostgresErasure]:
         eraser = PostgresErasure(storage, session)
         yield eraser
     if eraser.identity is not None:
+        eraser.counts["partial backups removed"] = storage.backups.remove_partial()
         eraser.counts["backups rewritten"] = _erase_in_backups(storage, eraser.identity)
 
 

@@ -357,9 +357,10 @@ class PostgresStorage:
         return version
 
     def backup(self, folder: Path | None = None) -> Path:
-        """A folder database with everything in one snapshot: needs the folder storage
-        (`store.folder`), which is not there yet."""
-        raise StoreError(f"{self.location}: a backup of a server database is not possible yet")
+        """A folder database holding exactly this one (`store.postgres.backups`)."""
+        from store.postgres.backups import backup_to_folder
+
+        return backup_to_folder(self, folder)
 
     @cached_property
     def backups(self) -> FolderBackups:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import store.importing as importing
-from store.backup import list_backups
+from store.folder.backups import list_backups
 from store.repository import FolderRepository
 from tests.iohelpers import folder_hashes, populate
 from tui.cli import main

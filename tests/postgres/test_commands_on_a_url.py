@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from store import open_store
 from store.models import Department
 from store.postgres.migrate import migrate
@@ -114,3 +116,40 @@ def test_restore_puts_a_backup_back_on_a_server_database(
 def _export(kind: str, target: str, capsys) -> str:
     assert main(["export", kind, "--db", target]) == 0
     return capsys.readouterr().out
+
+
+def _damaged(backup: Path, name: str) -> None:
+    """A backup file damaged as a disk or a careless copy does: cut short, or not JSON."""
+    data = (backup / name).read_bytes()
+    (backup / name).write_bytes(data[: len(data) // 2] if name.endswith(".jsonl") else b"{not")
+
+
+@pytest.mark.parametrize("name", ["roles.json", "assessments.jsonl"])
+def test_a_damaged_backup_is_refused_on_a_server_as_on_a_folder_and_nothing_changes(
+    name: str, pg_url: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """Restoring a damaged backup: the same one-line refusal, naming the file and what is wrong
+    with it, on a server as on a folder; nothing is restored, no backup is made."""
+    from store.importing import KINDS
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = tmp_path / "demo"
+    assert main(["demo", "--db", str(folder), "--staff", "6", "--no-open"]) == 0
+    migrate(pg_url, user="hr")
+    assert main(["copy", str(folder), pg_url, "--replace"]) == 0
+    refusals = {}
+    for target in (str(folder), pg_url):
+        assert main(["backup", "--db", target]) == 0
+        backup = Path(capsys.readouterr().out.split("backup written to ", 1)[1].strip())
+        _damaged(backup, name)
+        before = {kind: _export(kind, target, capsys) for kind in KINDS}
+        backups = sorted(backup.parent.iterdir())
+
+        assert main(["restore", str(backup), "--db", target]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1
+        refusals[target] = err.replace(str(backup), "BACKUP")
+        assert {kind: _export(kind, target, capsys) for kind in KINDS} == before
+        assert sorted(backup.parent.iterdir()) == backups
+    assert refusals[pg_url] == refusals[str(folder)]
+    assert f"not restored: {name}: " in refusals[pg_url]

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from store.backup import daily_backup, list_backups, make_backup, restore
+from store.backup import daily_backup, make_backup, restore
 from store.errors import StoreError
+from store.folder.backups import list_backups
 from store.models import Role
 from store.repository import FolderRepository, newest_backup
 from tests.iohelpers import folder_hashes, populate

@@ -226,3 +226,22 @@ def test_a_robots_dated_phases_new_fields_and_the_hourly_rate_are_stored(open_re
     assert [str(c.phase) for c in paused.phases()] == ["idea", "production", "paused"]
     assert hourly_rate(reopened.ds) == 400
     assert reopened.problems() == []
+
+
+def test_a_backup_into_a_new_folder_is_a_folder_database_with_the_same_data(
+    open_repo, tmp_path: Path
+) -> None:
+    """`Storage.backup(into)` on every backend: a folder database anyone can open, holding what
+    the database holds (the server's too: `kapabel backup --db URL` writes one)."""
+    from store import open_store
+
+    repo = open_repo()
+    repo.put(Department(code="D1", name="Borgerservice"))
+    target = repo.storage.backup(tmp_path / "portable" / "copy")
+    copy = open_store(target)
+    assert copy.ds.counts() == repo.ds.counts()
+    assert copy.ds.departments == repo.ds.departments
+    assert [e.model_dump() for e in copy.audit_entries()] == [
+        e.model_dump() for e in repo.audit_entries()
+    ]
+    copy.storage.close()
