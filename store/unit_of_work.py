@@ -132,6 +132,11 @@ class Repository:
             self._version = newer
             return True
 
+    def wait_for_change(self, timeout: float) -> bool:
+        """Block up to `timeout` seconds until another program commits; True if one did (then
+        `refresh`). Safe in a thread of its own beside saves and reads: the app waits here."""
+        return self.storage.wait_for_change(timeout)
+
     @contextlib.contextmanager
     def transaction(self, summary: str | None = None) -> Iterator[Transaction]:
         """All changes inside are written together, or not at all.

@@ -5,7 +5,8 @@ and write through the repository. Each screen lives in its own module under `tui
 
 Start-up draws first: given a folder instead of an open repository, the app shows a loading
 screen and opens the database in a thread worker (a 50,000-staff database takes seconds), then
-switches to the Overview. A timer notices changes other processes made to the database.
+switches to the Overview. A thread waits on the store for other programs' saves
+(`Repository.wait_for_change`) and shows them as soon as they are committed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
@@ -22,6 +24,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, get_current_worker
 
 from store import Repository, open_store, resolve_target, target_name
 from store.backup import daily_backup
@@ -39,8 +42,17 @@ def _encode_in_another_process(rows, position) -> bytes:
     return run_forked(encode, rows, position)
 
 
-WATCH_INTERVAL_S = 5.0
-"""How often the app checks whether another process changed the database (it only stats files)."""
+WATCH_INTERVAL_S = 60.0
+"""The longest the app goes without refreshing: only a safety net, since the store wakes the app
+as soon as another program commits (see `KapabelApp._watch_database`)."""
+
+WAIT_SLICE_S = 0.25
+"""How long one wait on the store lasts: the waiting thread looks this often whether the app is
+quitting (a commit still wakes it at once, whatever the slice)."""
+
+RETRY_AFTER_ERROR_S = 5.0
+"""After the database could not be read, the app tries again this much later (not at once: the
+change that made it unreadable is still there, and would wake the waiter again and again)."""
 
 
 class KapabelApp(App):
@@ -250,7 +262,7 @@ class KapabelApp(App):
     def _start(self) -> None:
         self.sub_title = self._subtitle()
         if self._watch_interval:
-            self.set_interval(self._watch_interval, self._check_for_changes, name="watch-db")
+            self._watch_database()
         self.switch_mode("overview")
         if self.repo.read_only:  # after the switch, so the toast shows on the first screen
             why = (
@@ -268,18 +280,52 @@ class KapabelApp(App):
                 markup=False,
             )
 
-    def _check_for_changes(self) -> None:
-        """Pick up another process's writes (cheap: the repository stats its files)."""
-        try:
-            changed = self.repo.refresh()
-        except StoreError as error:
-            self.notify(
-                str(error), title="Cannot read the database", severity="error", markup=False
-            )
-            return
-        if changed:
-            self.data_changed()
-            self.notify("The database was changed elsewhere: showing current data")
+    @work(thread=True, exclusive=True, group="watch-db", exit_on_error=False)
+    def _watch_database(self) -> None:
+        """Show other programs' saves as soon as they are committed, until the app quits.
+
+        The store wakes this thread when another program commits (PostgreSQL: LISTEN/NOTIFY,
+        so the app has the change as fast as the server can tell it, well within 2 s; a
+        folder: its files' signatures, looked at four times a second), and refreshes here,
+        off the UI thread; the screens are then redrawn on the UI thread. The app's own saves
+        wake nobody, or find nothing new (`Repository.refresh` is False), and a refresh waits
+        its turn behind a save in progress. The wait is cut into short slices so that
+        quitting ends the thread promptly: the program never waits for it at exit.
+        """
+        worker = get_current_worker()
+        repo = self.repo
+        due = time.monotonic() + self._watch_interval
+        while not worker.is_cancelled:
+            try:
+                if not repo.wait_for_change(WAIT_SLICE_S) and time.monotonic() < due:
+                    continue
+                due = time.monotonic() + self._watch_interval
+                changed = repo.refresh()
+            except StoreError as error:
+                self._from_watcher(worker, self._cannot_read, str(error))
+                self._pause(worker, RETRY_AFTER_ERROR_S)
+                continue
+            if changed:
+                self._from_watcher(worker, self._changed_elsewhere)
+
+    def _from_watcher(self, worker: Worker, callback: Callable, *args) -> None:
+        """Run `callback` on the UI thread, unless the app is quitting."""
+        if not worker.is_cancelled:
+            with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
+                self.call_from_thread(callback, *args)
+
+    @staticmethod
+    def _pause(worker: Worker, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not worker.is_cancelled and time.monotonic() < deadline:
+            time.sleep(min(WAIT_SLICE_S, max(0.0, deadline - time.monotonic())))
+
+    def _changed_elsewhere(self) -> None:
+        self.data_changed()
+        self.notify("The database was changed elsewhere: showing current data")
+
+    def _cannot_read(self, message: str) -> None:
+        self.notify(message, title="Cannot read the database", severity="error", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Screens and reloads wait until the database is open."""

@@ -204,12 +204,18 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
             time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
 
     def _changed_on_disk(self) -> bool:
+        """Whether what is on disk differs from what this folder last read or wrote (meta.json
+        by its bytes, as it is written in place; the tables by their signatures); a folder that
+        cannot be looked into any more is a DiskError, as every read's."""
         try:
             if read_raw(self.path / META_FILE) != self.meta_raw:
                 return True
         except CorruptFileError:
             return True  # unreadable now: the refresh (under the lock) tells
-        return any(table.changed_on_disk() for table in self.tables.values())
+        try:
+            return any(table.changed_on_disk() for table in self.tables.values())
+        except OSError as error:
+            raise DiskError(error, self.path) from None
 
     def history_records(self, name: str) -> Iterator[dict]:
         return iter(self.logs[name].read_all())

@@ -291,23 +291,43 @@ class PostgresStorage:
     # -- waiting for others -------------------------------------------------------------------
 
     def wait_for_change(self, timeout: float) -> bool:
-        """True when another connection commits within `timeout` seconds (LISTEN/NOTIFY)."""
-        with self._errors("listening"):
-            if self._listener is None:
-                self._listener = connect(self.url, autocommit=True)
-                self._listener.execute(f"LISTEN {CHANNEL}")
-            latest = self._latest
-            if latest is not None:  # a commit before this storage listened counts too
-                now = self._listener.execute("SELECT change_no FROM kapabel_state").fetchone()
-                if now[0] != latest.stamp.change:
-                    return True
-            own = self._writer.info.backend_pid if self._writer is not None else None
-            deadline = time.monotonic() + timeout
-            while (left := deadline - time.monotonic()) > 0:
-                for notice in self._listener.notifies(timeout=left):
-                    if notice.pid != own:
-                        return True
+        """True when another connection commits within `timeout` seconds (LISTEN/NOTIFY).
+
+        A commit wakes the wait at once (the server sends the notification with the commit),
+        so calling this in short slices costs no query: notifications that arrive between two
+        calls wait in the connection. Only when the listening connection is (re)made is the
+        change number read, for a commit made before it listened. The listener is a
+        connection of its own: waiting never holds up a save or a read. A lost connection is
+        a StoreError, and the next call connects afresh.
+        """
+        try:
+            with self._errors("listening"):
+                if self._listener is None:
+                    return self._listen()
+                deadline = time.monotonic() + timeout
+                while (left := deadline - time.monotonic()) > 0:
+                    for notice in self._listener.notifies(timeout=left):
+                        writer = self._writer
+                        if writer is None or notice.pid != writer.info.backend_pid:
+                            return True
+        except StoreError:
+            self._drop_listener()
+            raise
         return False
+
+    def _listen(self) -> bool:
+        """Start listening; True when a commit came since this storage last read or wrote."""
+        self._listener = connect(self.url, autocommit=True)
+        self._listener.execute(f"LISTEN {CHANNEL}")
+        latest = self._latest
+        now = self._listener.execute("SELECT change_no FROM kapabel_state").fetchone()[0]
+        return latest is not None and now != latest.stamp.change
+
+    def _drop_listener(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            with contextlib.suppress(Exception):
+                listener.close()
 
     # -- writing ------------------------------------------------------------------------------
 

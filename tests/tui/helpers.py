@@ -74,3 +74,11 @@ def toast_words(pilot: Pilot) -> str:
         for line in lines[region.y : region.bottom]:
             shown.append(line[region.x : region.right].lstrip("▌"))
     return " ".join(" ".join(shown).split())
+
+
+async def workers_done(app) -> None:
+    """Wait until the app's workers have finished: all but the one that follows the database
+    for as long as the app runs (`KapabelApp._watch_database`), which would never finish."""
+    workers = [worker for worker in app.workers if worker.group != "watch-db"]
+    if workers:  # an empty list would make Textual wait for every worker
+        await app.workers.wait_for_complete(workers)

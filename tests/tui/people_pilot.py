@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
-from tests.tui.helpers import footer_settled
+from tests.tui.helpers import footer_settled, workers_done
 from tui.screens.people import DEBOUNCE_SECONDS
 
 
@@ -12,7 +12,7 @@ async def settle(pilot) -> None:
     """Wait out the filter's debounce, the worker threads, the footer and the redraw they cause."""
     for _ in range(3):
         await pilot.pause(DEBOUNCE_SECONDS / 2)
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
     await footer_settled(pilot)
     await pilot.pause()
 

@@ -15,7 +15,7 @@ from store.models import Department, Staff
 from store.repository import FolderRepository
 from tests.iohelpers import populate
 from tests.tui.conftest import AS_OF
-from tests.tui.helpers import overview_ready, screen_text, screen_words, settle
+from tests.tui.helpers import overview_ready, screen_text, screen_words, settle, workers_done
 from tui.app import KapabelApp
 from tui.screens.import_screen import ImportScreen
 from tui.screens.person import PersonScreen
@@ -51,7 +51,7 @@ async def preview_import(pilot, kind: str, file: Path) -> None:
     app.screen.query_one("#path", Input).value = str(file)
     app.screen.query_one("#path", Input).focus()
     await pilot.press("enter")
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
     await pilot.pause()
 

@@ -123,14 +123,15 @@ async def test_the_palette_offers_every_screen_and_the_screens_actions(small_rep
 
 
 async def test_a_change_by_another_process_is_noticed_and_shown(small_repo):
-    app = make_app(small_repo)
+    """The app given an open repository follows it too (tests/tui/test_following_other_programs
+    has the rest); the fallback reload is an hour away, so the store's wake-up brings it."""
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=3600)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, lambda: overview_ready(app))
         await pilot.press("2")
         await settle(pilot, lambda: "Kommune" in screen_text(pilot))
         other = FolderRepository.open(small_repo.path, user="someone else")
         other.put(Department(code="NEW", name="Nyt Kontor", parent_code="ROOT"))
-        app._check_for_changes()  # what the 5-second timer runs
         await settle(pilot, lambda: "Nyt Kontor" in screen_text(pilot))
         assert app.data_version == 1
 

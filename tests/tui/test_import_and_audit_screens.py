@@ -9,7 +9,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 
 from store.repository import FolderRepository
 from tests.iohelpers import EMPLOYEE_NO, folder_hashes, populate
-from tests.tui.helpers import settle, toast_words
+from tests.tui.helpers import settle, toast_words, workers_done
 from tui.app import KapabelApp
 from tui.screens.audit import AuditScreen
 from tui.screens.import_screen import ImportScreen
@@ -39,7 +39,7 @@ async def _preview(app: KapabelApp, pilot, kind: str, file_name: str) -> None:
     await pilot.press("slash")  # to the path field
     await _type(pilot, file_name)
     await pilot.press("enter")
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 
@@ -55,7 +55,7 @@ async def test_import_previews_then_writes_on_confirm(repo: FolderRepository, fo
         assert folder_hashes(repo.path) == before  # the preview wrote nothing
         assert app.screen.query_one("#import", Button).disabled is False
         await pilot.press("enter")  # the Import button has the focus after a clean preview
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, ImportScreen)  # a screen of its own: it says what it did
         assert "Imported: roles: 1 added, 0 updated, 1 unchanged" in _report(app)
@@ -195,7 +195,7 @@ async def test_audit_view_lists_newest_first_and_filters(repo: FolderRepository)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("7")
         assert isinstance(app.screen, AuditScreen)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         table = app.screen.query_one("#entries", DataTable)
         total = len(repo.audit_entries())
@@ -204,7 +204,7 @@ async def test_audit_view_lists_newest_first_and_filters(repo: FolderRepository)
         assert first[2:5] == ["create", "robot_benefits", "ROB1|2026-01"]  # the newest
         await pilot.press("slash")  # to the filters
         await _type(pilot, EMPLOYEE_NO)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         keys = {str(table.get_row_at(i)[4]) for i in range(table.row_count)}
         assert f"{EMPLOYEE_NO}" in keys and "E2" not in keys
@@ -225,7 +225,7 @@ async def test_audit_view_never_builds_more_than_a_page(repo: FolderRepository) 
     app = KapabelApp(repo)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("7")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert app.screen.query_one("#entries", DataTable).row_count == PAGE
         assert "narrow the filter" in str(app.screen.query_one("#status", Static).render())
@@ -274,7 +274,7 @@ async def test_sync_reads_in_words_asks_naming_how_many_and_is_staff_only(
         await pilot.press("slash")
         await _type(pilot, "staff.csv")
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "1 deactivated" in _report(app)
         await pilot.press("enter")  # Import
@@ -289,7 +289,7 @@ async def test_sync_reads_in_words_asks_naming_how_many_and_is_staff_only(
         screen.query_one("#import", Button).press()
         await pilot.pause()
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "staff: 0 added, 0 updated, 1 unchanged, 1 deactivated" in _report(app)
     assert not FolderRepository.open(repo.path).ds.staff[EMPLOYEE_NO].active
@@ -300,13 +300,13 @@ async def test_the_audit_log_is_filtered_by_a_persons_name_too(repo: FolderRepos
     app = KapabelApp(repo)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("7")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         table = app.screen.query_one("#entries", DataTable)
         total = table.row_count
         await pilot.press("slash")
         await _type(pilot, "soren aero-ostergard")  # the name, typed without accents
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         keys = {str(table.get_row_at(i)[4]) for i in range(table.row_count)}
         assert EMPLOYEE_NO in keys and "E2" not in keys
@@ -324,10 +324,10 @@ async def test_a_name_two_people_share_says_so_in_the_audit_log(repo: FolderRepo
     app = KapabelApp(repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("7")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.press("slash")
         await _type(pilot, "bo hansen")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         status = " ".join(str(app.screen.query_one("#status", Static).render()).split())
         assert "names 2" in status and "E2" in status and "E3" in status, status

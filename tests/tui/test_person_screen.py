@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from store.repository import FolderRepository
+from tests.tui.helpers import workers_done
 from tests.tui.people_fixtures import AS_OF, MARKUP_NAME, small_repo  # noqa: F401
 from tests.tui.people_pilot import column_text, row_keys, settle
 from tui.app import KapabelApp
@@ -198,7 +199,7 @@ async def test_enter_on_a_plan_opens_it_as_on_the_training_screen(small_repo) ->
         (plan_id,) = screen.plans
         plans.focus()
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen) and app.screen.plan_id == plan_id
         await pilot.press("escape")

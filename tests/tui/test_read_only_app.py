@@ -7,7 +7,7 @@ from store.repository import FolderRepository
 from tests.iohelpers import folder_hashes
 from tests.readonly import read_only
 from tests.tui.conftest import AS_OF
-from tests.tui.helpers import overview_ready, screen_lines, settle
+from tests.tui.helpers import overview_ready, screen_lines, settle, workers_done
 from tui.app import KapabelApp
 from tui.forms import AssessmentForm
 
@@ -57,10 +57,10 @@ async def test_an_import_on_a_read_only_database_is_refused_on_the_import_screen
             await pilot.press("slash")
             await type_text(pilot, "roles.csv")
             await pilot.press("enter")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             await pilot.press("enter")  # Import
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             report = str(app.screen.query_one("#report-text", Static).render())
             assert "is read-only here" in " ".join(report.split())

@@ -11,6 +11,7 @@ from textual.widgets import Select
 from reports.plan_filters import DueFilter, StatusFilter
 from store.models import PlanStatus, Requirement, TrainingPlan
 from store.repository import FolderRepository
+from tests.tui.helpers import workers_done
 from tests.tui.pilot_helpers import fill, type_text
 from tests.tui.small_org import AS_OF, build_small_org
 from tui.app import KapabelApp
@@ -434,7 +435,7 @@ async def test_enter_opens_a_plan_with_its_history_and_edit(repo):
         screen = await open_training(pilot)
         await highlight(pilot, screen, "TP-000001")
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
         words = screen_words(pilot)
@@ -448,7 +449,7 @@ async def test_enter_opens_a_plan_with_its_history_and_edit(repo):
         assert isinstance(form, TrainingPlanForm)
         form.query_one("#field-target_level").value = "3"
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
         words = screen_words(pilot)
