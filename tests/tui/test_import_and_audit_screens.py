@@ -413,13 +413,13 @@ async def test_a_workbook_of_several_sheets_offers_them_and_imports_the_one_chos
         sheet.focus()
         await pilot.press("enter", "down", "enter")  # open the choice, take the next sheet
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert sheet.value == "Roller"
         assert "roles: 1 added, 0 updated, 0 unchanged" in _report(app)
         assert folder_hashes(repo.path) == before
         await pilot.click("#import")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "Imported: roles: 1 added, 0 updated, 0 unchanged" in _report(app)
     assert FolderRepository.open(repo.path).ds.roles["R5"].name == "Jurist"
