@@ -114,11 +114,12 @@ def write_output(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
 
 
-def overwrite_durably(path: Path, data: bytes) -> None:
+def overwrite_durably(path: Path, data: bytes) -> bytes:
     """Write `data` over the start of the existing regular file `path` in one write, padded with
     spaces to the file's length (so nothing is cut off and no stale tail is left: for JSON, where
     trailing blanks are allowed), and flush it to disk. No new file, no rename: cheaper than
-    `atomic_write`, but a crash may tear it, so it is only for a file the journal can rewrite."""
+    `atomic_write`, but a crash may tear it, so it is only for a file the journal can rewrite.
+    Returns the bytes the file now holds."""
     fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
     try:
         padded = data.ljust(os.fstat(fd).st_size, b" ")
@@ -129,6 +130,7 @@ def overwrite_durably(path: Path, data: bytes) -> None:
         getattr(os, "fdatasync", os.fsync)(fd)
     finally:
         os.close(fd)
+    return padded
 
 
 def copy_private(source: Path, target: Path) -> None:

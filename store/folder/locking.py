@@ -181,19 +181,20 @@ class FolderLocking:
         new file and no rename to wait for): if a crash tears it, the journal, still there,
         writes it again -- whole, as then, or when it is missing or not a plain file."""
         path = self.path / META_FILE
-        if not whole:
-            self._meta_started = True
-            try:
-                overwrite_durably(path, data)
-                return
-            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-                pass
-            except OSError as error:
-                if (
-                    error.errno != errno.ELOOP
-                ):  # a link: replaced by the file, never written through
-                    raise
+        if whole:
+            atomic_write(path, data)  # finishing a crashed save: memory is read again after
+            return
+        self._meta_started = True
+        try:
+            self._meta_written = overwrite_durably(path, data)
+            return
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            pass
+        except OSError as error:
+            if error.errno != errno.ELOOP:  # a link: replaced by a file, never written through
+                raise
         atomic_write(path, data)
+        self._meta_written = data
 
     def _commit_files(
         self,
@@ -217,6 +218,9 @@ class FolderLocking:
             self.meta["history"] = self._history_record(appends, starts)
             meta_dirty = True
         meta = orjson.loads(self.meta_bytes()) if meta_dirty else None
+        self._meta_written = None  # its bytes once written (`commit`'s memory agrees with them)
+        if meta is not None:
+            self.meta_raw = None  # read again, unless `commit` knows what it wrote
         if meta is not None and not (self.path / META_FILE).exists():
             replacements = [*replacements, (self.path / META_FILE, orjson.dumps(meta))]
             meta = None  # a new database: its first meta.json is a file like the others
@@ -226,7 +230,9 @@ class FolderLocking:
             atomic_write(*replacements[0])
             return
         if meta is not None and not replacements and not appends:
-            atomic_write(self.path / META_FILE, orjson.dumps(meta))  # the counters alone
+            data = orjson.dumps(meta)
+            atomic_write(self.path / META_FILE, data)  # the counters alone
+            self._meta_written = data
             return
         journal: dict = {"replace": [], "append": []}
         journal_path = self.path / JOURNAL_FILE

@@ -77,6 +77,7 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         """meta.json's bytes as last read or written: a save writes it in place (same file,
         perhaps the same size and time stamp), so its content tells whether it changed."""
         self._meta_started = False
+        self._meta_written: bytes | None = None
         self._lock = FileLock(str(self.path / LOCK_FILE), timeout=lock_timeout, mode=FILE_MODE)
         # Threads of one process (a Textual worker and the UI) take turns; the file lock
         # does the same between processes.
@@ -264,11 +265,8 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
             raise
         for name in touched:
             self.tables[name].mark_written()
-        if meta_dirty or any(appends.values()):
-            try:  # as written (padded, perhaps), or as a failure left it to the journal
-                self.meta_raw = read_raw(self.path / META_FILE)
-            except CorruptFileError:
-                self.meta_raw = None
+        if self._meta_written is not None:  # what memory now holds too: no need to read it
+            self.meta_raw = self._meta_written
         for name, encoded in appends.items():
             if encoded:
                 self.logs[name].appended(encoded)
