@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from platformdirs import user_data_path
 
@@ -59,25 +59,36 @@ def resolve_target(value: str | Path | None) -> Target:
     return Path(value).expanduser()
 
 
+QUERY_SAFE = "/:@,"
+"""Characters a shown URL's parameters keep as they are: a socket folder reads as a path
+(`host=/var/run/postgresql`), not `host=%2Fvar%2Frun%2Fpostgresql`; libpq reads both alike."""
+
+
 def location(target: Target) -> str:
-    """The target as messages may show it: a folder's path, or the URL without its password."""
+    """The target as messages may show it: a folder's path, or the URL without its password
+    or any secret parameter (`SECRET_PARAMS`), in a form libpq reads as the same connection.
+
+    A Unix socket's folder reads as a path: given %-encoded in the host part
+    (`postgresql://hr@%2Fvar%2Frun%2Fpostgresql/kapabel`) it is shown as the `host` parameter
+    (`postgresql://hr@/kapabel?host=/var/run/postgresql`), and parameters keep their `/`.
+    """
     if not is_url(target):
         return str(target)
     parts = urlsplit(str(target).strip())
-    netloc = parts.netloc.rpartition("@")
-    if netloc[1]:
-        user = netloc[0].partition(":")[0]
-        host = f"{user}@{netloc[2]}"
-    else:
-        host = parts.netloc
-    query = urlencode(
-        [
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if k.lower() not in SECRET_PARAMS
-        ]
-    )
-    return urlunsplit((parts.scheme, host, parts.path, query, parts.fragment))
+    userinfo, at, hosts = parts.netloc.rpartition("@")
+    params = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in SECRET_PARAMS
+    ]
+    socket, colon, port = hosts.partition(":")
+    if unquote(socket).startswith("/") and not any(k == "host" for k, _ in params):
+        params.insert(0, ("host", unquote(socket)))
+        hosts = colon + port
+    netloc = f"{userinfo.partition(':')[0]}@{hosts}" if at else hosts
+    query = urlencode(params, safe=QUERY_SAFE, quote_via=quote)
+    shown = f"{parts.scheme}://{netloc}{parts.path}"  # `//` kept with no host (urlunsplit drops it)
+    return shown + (f"?{query}" if query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def target_name(target: Target) -> str:

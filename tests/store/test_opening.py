@@ -59,3 +59,48 @@ def test_no_secret_parameter_of_a_url_is_shown() -> None:
     shown = location("postgresql://hr@db/kapabel?sslpassword=k3y&PASSWORD=pw&sslmode=require")
     assert "k3y" not in shown and "pw" not in shown.replace("postgresql", "")
     assert shown == "postgresql://hr@db/kapabel?sslmode=require"
+
+
+SOCKET_URLS = {
+    # as written -> as every message shows it
+    "postgresql://hr@/kapabel?host=/var/run/postgresql": (
+        "postgresql://hr@/kapabel?host=/var/run/postgresql"
+    ),
+    "postgresql://hr@/kapabel?host=%2Fvar%2Frun%2Fpostgresql&sslmode=disable": (
+        "postgresql://hr@/kapabel?host=/var/run/postgresql&sslmode=disable"
+    ),
+    "postgresql://hr:s3cret-pw@%2Fvar%2Frun%2Fpostgresql/kapabel?sslpassword=k3y": (
+        "postgresql://hr@/kapabel?host=/var/run/postgresql"
+    ),
+    "postgresql://hr@%2Fvar%2Frun%2Fpostgresql:5433/kapabel": (
+        "postgresql://hr@:5433/kapabel?host=/var/run/postgresql"
+    ),
+    "postgres://%2Ftmp%2Fpg/kapabel?application_name=HR%20office": (
+        "postgres:///kapabel?host=/tmp/pg&application_name=HR%20office"
+    ),
+}
+
+
+@pytest.mark.parametrize("url", SOCKET_URLS)
+def test_a_unix_socket_url_is_shown_readably_and_means_the_same(url: str) -> None:
+    """A socket directory reads as a path (`host=/var/run/postgresql`, also when the URL gave
+    it %-encoded in the host part), never as `host=%2Fvar%2F...`; the form shown is a URL libpq
+    reads as the same connection, less its secrets."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    shown = location(url)
+    assert shown == SOCKET_URLS[url]
+    assert "s3cret" not in shown and "k3y" not in shown
+    secrets = {"password", "sslpassword"}
+    meant = {k: v for k, v in conninfo_to_dict(url).items() if k not in secrets}
+    assert conninfo_to_dict(shown) == meant
+
+
+def test_a_message_about_a_socket_url_names_the_socket_folder(capsys) -> None:
+    from tui.cli import main
+
+    url = "postgresql://hr:s3cret-pw@/kapabel?host=%2Fnonexistent-kapabel-socket-dir"
+    assert main(["check", "--db", url]) == 1
+    out = capsys.readouterr().out
+    assert "postgresql://hr@/kapabel?host=/nonexistent-kapabel-socket-dir:" in out
+    assert "%2F" not in out and "s3cret" not in out
