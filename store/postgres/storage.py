@@ -260,7 +260,7 @@ class PostgresStorage:
             conn = self._read
             with conn.transaction():
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                version, whole = read_since(conn, base)
+                version, whole = read_since(conn, base, self.url)
         if version.stamp.change == known.stamp.change:
             return None
         self.whole_reads += whole
@@ -583,17 +583,20 @@ def _read_version(conn: psycopg.Connection, history: Callable[[], list[Assessmen
     return Version(data, counters, stamp)
 
 
-def read_since(conn: psycopg.Connection, known: Version) -> tuple[Version, bool]:
+def read_since(
+    conn: psycopg.Connection, known: Version, url: str | None = None
+) -> tuple[Version, bool]:
     """The newest Version, built from `known` with only what the commits since it touched
     (their change log); `known` itself when nothing was committed. Call inside one
     transaction (REPEATABLE READ, or holding the write lock). The second value is True when
     everything had to be read: the log does not reach back to `known`, or one of the commits
     logged "everything" (an erasure or a whole replace: they are rare, and rewrite history).
+    `url` as for `read_version`.
     """
     now = Stamp(*conn.execute(STAMP_SQL).fetchone())
     before = known.stamp
     if not isinstance(before, Stamp) or now.change < before.change:
-        return read_version(conn), True
+        return read_version(conn, url), True
     if now.change == before.change:
         return known, False
     log = conn.execute(
@@ -604,7 +607,7 @@ def read_since(conn: psycopg.Connection, known: Version) -> tuple[Version, bool]
     if numbers != list(range(before.change + 1, now.change + 1)) or any(
         register is None for _, register in log
     ):
-        return read_version(conn), True
+        return read_version(conn, url), True
     with collector_paused():
         return _read_changes(conn, known, now, [register for _, register in log]), False
 
