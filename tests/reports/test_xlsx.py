@@ -146,3 +146,44 @@ def test_an_as_of_date_is_a_date_cell(demo: Analysis) -> None:
     report = build_report("trend", demo)
     rows = next(iter(_sheets(render_file(report, "xlsx")).values()))
     assert rows[1][1] == dt.date(2026, 11, 1) == DEMO_AS_OF
+
+
+def _table_rows(data: bytes, title: str, headers: list[str]) -> list[list]:
+    """The rows under `headers` on the sheet whose title line is `title`."""
+    rows = next(rows for rows in _sheets(data).values() if rows[3][0] == title)
+    start = _header_index(rows, headers) + 1
+    return [row[: len(headers)] for row in rows[start:]]
+
+
+def test_the_robots_workbook_has_the_json_reports_hours_and_rates(demo: Analysis) -> None:
+    report = build_report("robots", demo)
+    figures = json.loads(render(report, "json"))
+    table = report.tables()[1]
+    rows = {
+        row[0]: row for row in _table_rows(render_file(report, "xlsx"), table.title, table.headers)
+    }
+    column = {name: table.headers.index(name) for name in table.headers}
+    assert len(rows) == len(figures["robots"]) > 0
+    for robot in figures["robots"]:
+        row = rows[robot["code"]]
+        assert row[column["Saved h 12m"]] == pytest.approx(robot["hours_saved_12_months"])
+        for header, key in (
+            ("Realised %", "benefit_realisation_pct"),
+            ("Failed %", "failed_run_pct"),
+        ):
+            pct = robot[key]
+            assert row[column[header]] == ("" if pct is None else pytest.approx(pct / 100))
+        assert row[column["Key-person risk"]] is robot["key_person_risk"]
+
+
+def test_the_trend_workbook_has_the_json_reports_readiness_per_quarter(demo: Analysis) -> None:
+    report = build_report("trend", demo)
+    figures = json.loads(render(report, "json"))
+    table = report.tables()[0]
+    rows = _table_rows(render_file(report, "xlsx"), table.title, table.headers)
+    assert len(rows) == len(figures["lines"]) > 0
+    for row, line in zip(rows, figures["lines"], strict=True):
+        assert row[0] == line["name"]
+        assert row[1:] == [
+            "" if pct is None else pytest.approx(pct / 100) for pct in line["readiness_pct"]
+        ]
