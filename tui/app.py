@@ -289,19 +289,25 @@ class KapabelApp(App):
         folder: its files' signatures, looked at four times a second), and refreshes here,
         off the UI thread; the screens are then redrawn on the UI thread. The app's own saves
         wake nobody, or find nothing new (`Repository.refresh` is False), and a refresh waits
-        its turn behind a save in progress. The wait is cut into short slices so that
-        quitting ends the thread promptly: the program never waits for it at exit.
+        its turn behind a save in progress. After an error (shown, never a traceback) it tries
+        again a few seconds later, refreshing then whatever the wait says (the change that woke
+        the failed refresh is still owed). The wait is cut into short slices so that quitting
+        ends the thread promptly: the program never waits for it at exit.
         """
         worker = get_current_worker()
         repo = self.repo
         due = time.monotonic() + self._watch_interval
+        owed = False  # a refresh failed: the change that woke it is still to be shown
         while not worker.is_cancelled:
             try:
-                if not repo.wait_for_change(WAIT_SLICE_S) and time.monotonic() < due:
+                woken = repo.wait_for_change(WAIT_SLICE_S)
+                if not (woken or owed or time.monotonic() >= due):
                     continue
                 due = time.monotonic() + self._watch_interval
                 changed = repo.refresh()
+                owed = False
             except StoreError as error:
+                owed = True
                 self._from_watcher(worker, self._cannot_read, str(error))
                 self._pause(worker, RETRY_AFTER_ERROR_S)
                 continue

@@ -238,13 +238,20 @@ class PostgresStorage:
 
     def load(self) -> Version:
         with self._read_lock, self._errors("reading"):
-            conn = self._read
+            conn = self._reader()
             with conn.transaction():
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 version = read_version(conn, self.url)
         self.whole_reads += 1
         self._remember(version)
         return version
+
+    def _reader(self) -> psycopg.Connection:
+        """The reading connection (hold `_read_lock`), made again when the server ended it (a
+        restart, an administrator): the app reads again once the server is back."""
+        if self._read.closed:
+            self._read = connect(self.url, autocommit=True)
+        return self._read
 
     def _remember(self, version: Version) -> None:
         latest = self._latest
@@ -257,7 +264,7 @@ class PostgresStorage:
         latest = self._latest
         base = latest if latest is not None and latest.stamp.change > known.stamp.change else known
         with self._read_lock, self._errors("reading"):
-            conn = self._read
+            conn = self._reader()
             with conn.transaction():
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 version, whole = read_since(conn, base, self.url)
@@ -269,14 +276,14 @@ class PostgresStorage:
 
     def read_value(self, query: str) -> object:
         """The first column of the first row of a read-only query (a quick look, no lock)."""
-        with self._read_lock, self._errors("reading"), self._read.transaction():
+        with self._read_lock, self._errors("reading"), self._reader().transaction():
             row = self._read.execute(query).fetchone()
         return None if row is None else row[0]
 
     def history_records(self, name: str) -> Iterator[dict]:
         if name not in HISTORY_NAMES:
             raise StoreError(f"no history called {name!r}")
-        with self._read_lock, self._errors("reading"), self._read.transaction():
+        with self._read_lock, self._errors("reading"), self._reader().transaction():
             rows = self._read.execute(
                 f"SELECT {_cols(HISTORY_COLUMNS[name])} FROM {name} ORDER BY seq"
             ).fetchall()

@@ -151,3 +151,24 @@ async def test_a_database_that_becomes_unreadable_shows_the_error(
         assert ("departments.json" if isinstance(demo_target, Path) else "kapabel_test_") in words
         assert app.is_running
         await pilot.press("q")
+
+
+async def test_after_the_server_ends_its_connections_the_app_follows_again(
+    pg_url: str, tmp_path: Path, capsys
+) -> None:
+    """A server restart ends every connection: the app says it cannot read, then connects
+    again by itself and shows the next save made elsewhere, without a key."""
+    from store.postgres.migrate import migrate
+
+    migrate(pg_url, user="hr")
+    assert main(["demo", "--db", pg_url, "--staff", "12", "--no-open"]) == 0
+    capsys.readouterr()
+    app = KapabelApp(db_path=pg_url, as_of=DEMO_AS_OF, watch_interval=AN_HOUR)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_app(pilot, app)
+        damage(pg_url)
+        await settle(pilot, lambda: "Cannot read the database" in toast_words(pilot))
+        import_in_another_process(pg_url, tmp_path, "NYAFD,Nyoprettet Afdeling\n")
+        await pilot.press("2")
+        await settle(pilot, lambda: "Nyoprettet Afdeling" in screen_words(pilot), timeout=60)
+        await pilot.press("q")
