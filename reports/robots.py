@@ -99,14 +99,18 @@ def qualification(analysis: Analysis, robot: Robot, employee_no: str) -> dict[st
 
 
 def left_without_qualified_operator(analysis: Analysis, employee_no: str) -> list[Robot]:
-    """Robots in production (as of the analysis date) whose only qualified operator is this
-    person: deactivating them leaves each without one (the People form warns first)."""
+    """Robots in production (as of the analysis date) that this person operates and whose
+    competencies they meet, and no other active operator does: deactivating them leaves each
+    without a qualified operator (the People page and form warn first; an import that has
+    deactivated them says so)."""
     found = []
     for robot in analysis.ds.robots.values():
         if employee_no not in robot.operators or not rules.in_production(robot, analysis.as_of):
             continue
-        qualified = [e for e in dict.fromkeys(robot.operators) if is_qualified(analysis, robot, e)]
-        if qualified == [employee_no]:
+        if not all(qualification(analysis, robot, employee_no).values()):
+            continue
+        others = [e for e in dict.fromkeys(robot.operators) if e != employee_no]
+        if not any(is_qualified(analysis, robot, e) for e in others):
             found.append(robot)
     return sorted(found, key=lambda r: natural_key(r.code))
 

@@ -302,10 +302,11 @@ def has_key_person_risk(phase: RobotPhase | str | None, qualified_operator_count
 
 def net_value(hours_saved: float, hourly_rate: float | None, yearly_cost: float) -> float | None:
     """Hours saved over the 12 months times the hourly rate, less the yearly cost; None when
-    no hourly rate is set (the value of an hour is not known)."""
+    no hourly rate is set (the value of an hour is not known). Rounded to øre, so that a
+    report does not show 375865.00000000006."""
     if hourly_rate is None:
         return None
-    return hours_saved * hourly_rate - yearly_cost
+    return round(hours_saved * hourly_rate - yearly_cost, 2)  # kroner and øre
 
 
 def failed_run_pct(runs: int, failed_runs: int) -> float | None:

@@ -57,3 +57,27 @@ def test_the_hourly_rate_is_shown_set_and_unset(db, capsys) -> None:
     assert "'lots' is not an amount of at least 0" in capsys.readouterr().err
     assert main(["robot", "hourly-rate", "none", "--db", str(db)]) == 0
     assert capsys.readouterr().out == "hourly rate: not set\n"
+
+
+def test_a_staff_import_that_deactivates_the_last_qualified_operator_warns(db, tmp_path, capsys):
+    """ROB1 (in production) is run by two people; only E2 meets RPA1 2 and DC1.1 3."""
+    import datetime as dt
+
+    from store.models import Assessment
+
+    repo = open_store(db)
+    for competency, level in (("RPA1", 2), ("DC1.1", 3)):
+        repo.record(Assessment(staff="E2", competency=competency, level=level,
+                               date=dt.date(2026, 3, 1), source="test"))  # fmt: skip
+    file = tmp_path / "staff.csv"
+    file.write_text("employee_no,name,department_code,active\nE2,Bo Hansen,D1,nej\n", "utf-8")
+    warning = (
+        "warning: E2 is the last qualified operator of ROB1 Ydelsesrobot (in production): "
+        "deactivated, it has no qualified operator left\n"
+    )
+    assert main(["import", "staff", str(file), "--db", str(db), "--dry-run"]) == 0
+    assert capsys.readouterr().err == warning  # said before anything is written
+    assert open_store(db).ds.staff["E2"].active
+    assert main(["import", "staff", str(file), "--db", str(db)]) == 0
+    assert capsys.readouterr().err == warning
+    assert not open_store(db).ds.staff["E2"].active

@@ -158,6 +158,7 @@ class TestRobots:
         assert rules.net_value(600, 400.0, 50_000) == 190_000
         assert rules.net_value(100, 400.0, 50_000) == -10_000
         assert rules.net_value(600, None, 50_000) is None
+        assert rules.net_value(1393.9, 350.0, 112_000) == 375_865.0  # no float noise
 
     def test_failed_run_rate(self) -> None:
         assert rules.failed_run_pct(200, 5) == 2.5

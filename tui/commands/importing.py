@@ -38,6 +38,35 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
+def robot_warnings(plan, repo, db) -> list[str]:
+    """For a staff import that deactivates people: each who is (or was) the last qualified
+    operator of a robot in production, with the robot named (`reports.robots`)."""
+    from store.models import Staff
+
+    leaving = [
+        r.employee_no
+        for r in (*plan.deactivated, *plan.updated)
+        if isinstance(r, Staff) and not r.active
+    ]
+    if not leaving:
+        return []
+    import datetime as dt
+
+    from reports.analysis import analyse
+    from reports.robots import last_operator_warning
+    from store import open_store, store_exists
+
+    if repo is None and not store_exists(db):
+        return []
+    repo = repo or open_store(db)
+    operators = {e for robot in repo.ds.robots.values() for e in robot.operators}
+    if not operators.intersection(leaving):
+        return []
+    analysis = analyse(repo.ds, dt.date.today())
+    found = ((e, last_operator_warning(analysis, e)) for e in leaving if e in operators)
+    return [f"{e} is {warning}" for e, warning in found if warning]
+
+
 def run(args: argparse.Namespace) -> int:
     db = resolve_target(getattr(args, "db", None))
     plan, repo = import_into(
@@ -52,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     verdict = "dry run, nothing written" if args.dry_run else "imported"
     print(f"{plan.summary()} ({verdict})")
+    for warning in robot_warnings(plan, repo, db):
+        print(terminal_safe(f"warning: {warning}"), file=sys.stderr)
     if repo is not None:
         repo.save_snapshot()  # after a large history import: faster opening from now on
     return 0
