@@ -75,3 +75,21 @@ def test_read_only_commands_read_and_write_nothing(db: Path, capsys) -> None:
     status, out, _ = run(capsys, "--db", str(db), "--read-only", "check")
     assert status == 0
     assert folder_hashes(db) == before
+
+
+def test_serve_checks_the_database_and_department_before_listening(db: Path, capsys) -> None:
+    status, out, err = run(capsys, "serve", "--db", str(db), "--department", "NOPE")
+    assert (status, out) == (1, "")
+    assert err == "kapabel: no department with code 'NOPE' here to limit the view to\n"
+    status, out, err = run(capsys, "serve", "--db", str(db), "--port", "70000")
+    assert (status, out) == (2, "") and "not a port (1-65535): 70000" in err
+
+
+def test_serve_says_who_can_reach_it() -> None:
+    from tui.commands.serve import listening_message
+
+    assert "(loopback only:" in listening_message("127.0.0.1", 8000, None)
+    assert "(loopback only:" in listening_message("::1", 8000, None)
+    wide = listening_message("0.0.0.0", 8000, "https://intra.example.dk/kapabel")
+    assert "anyone who can reach this machine can open it" in wide
+    assert wide.endswith("browsers use https://intra.example.dk/kapabel. Ctrl+C stops it.")
