@@ -4,6 +4,7 @@ failed runs, qualified operators and key-person risk."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ from reports.analysis import Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
 from reports.tree import natural_key
 from store.dataset import Dataset
-from store.models import PhaseChange, Robot, RobotBenefit, RobotPhase
+from store.models import PhaseChange, Robot, RobotBenefit, RobotPhase, Staff
 from store.robots import hourly_rate
 
 
@@ -126,6 +127,47 @@ def last_operator_warning(analysis: Analysis, employee_no: str) -> str | None:
         f"the last qualified operator of {names} (in production): deactivated, "
         f"{'it has' if len(robots) == 1 else 'they have'} no qualified operator left"
     )
+
+
+def leaving_operators(ds: Dataset, records: Iterable[object]) -> list[str]:
+    """Of the records an import writes, the people it deactivates who operate a robot (cheap:
+    no figures; only for these is `deactivation_warnings` worth computing)."""
+    operators = {e for robot in ds.robots.values() for e in robot.operators}
+    return [
+        r.employee_no
+        for r in records
+        if isinstance(r, Staff) and not r.active and r.employee_no in operators
+    ]
+
+
+def deactivation_warnings(analysis: Analysis, employee_nos: Iterable[str]) -> list[str]:
+    """For deactivating these people together: each robot in production whose every operator
+    meeting its competencies is among them, named with them ('E2 is the last qualified
+    operator of R1 ...'). Those already deactivated count as leaving, so the same holds after
+    an import has written the deactivations."""
+    leaving = set(employee_nos)
+    warnings = []
+    for robot in sorted(analysis.ds.robots.values(), key=lambda r: natural_key(r.code)):
+        if not leaving.intersection(robot.operators):
+            continue
+        if not rules.in_production(robot, analysis.as_of):
+            continue
+        meeting = [
+            e
+            for e in dict.fromkeys(robot.operators)
+            if all(qualification(analysis, robot, e).values())
+            and (e in leaving or is_qualified(analysis, robot, e))
+        ]
+        if meeting and leaving.issuperset(meeting):
+            who = ", ".join(meeting)
+            last = "is the last qualified operator" if len(meeting) == 1 else (
+                "are the last qualified operators"
+            )  # fmt: skip
+            warnings.append(
+                f"{who} {last} of {robot.code} {robot.name} (in production): deactivated, "
+                "it has no qualified operator left"
+            )
+    return warnings
 
 
 def robots_operated_by(analysis: Analysis, employee_no: str) -> list[tuple[Robot, bool]]:

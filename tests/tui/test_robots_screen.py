@@ -275,3 +275,32 @@ async def test_each_robot_form_refuses_at_its_field_and_saves_nothing(repo) -> N
     robot = on_disk(repo).ds.robots["R1"]
     assert (robot.operators, robot.required_competencies) == (["E3", "E2"], {"RPA": 3})
     assert "R1" in on_disk(repo).ds.robots and len(on_disk(repo).ds.robots) == 1
+
+
+async def test_the_import_screen_warns_before_a_staff_import_deactivates_the_last_operator(
+    repo, tmp_path, monkeypatch
+) -> None:
+    from tests.tui.test_import_and_audit_screens import _preview, _report
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "staff.csv").write_text(
+        "employee_no,name,department_code,active\nE3,Carl Clausen,D2,nej\nE2,Bo Berg,D4,nej\n",
+        encoding="utf-8",
+    )
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _preview(app, pilot, "staff", "staff.csv")
+        words = " ".join(_report(app).split())
+        assert "staff: 0 added, 2 updated" in words
+        assert (
+            "⚠ warning: E3, E2 are the last qualified operators of R1 Ydelsesrobot (in "
+            "production): deactivated, it has no qualified operator left"
+        ) in words
+    (tmp_path / "staff.csv").write_text(
+        "employee_no,name,department_code,active\nE3,Carl Clausen,D2,nej\n", encoding="utf-8"
+    )
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _preview(app, pilot, "staff", "staff.csv")
+        assert "warning" not in _report(app)  # E2 still runs R1
+        assert on_disk(repo).ds.staff["E3"].active  # nothing written by the preview

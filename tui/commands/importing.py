@@ -41,30 +41,21 @@ def add_parser(subparsers) -> None:
 def robot_warnings(plan, repo, db) -> list[str]:
     """For a staff import that deactivates people: each who is (or was) the last qualified
     operator of a robot in production, with the robot named (`reports.robots`)."""
-    from store.models import Staff
-
-    leaving = [
-        r.employee_no
-        for r in (*plan.deactivated, *plan.updated)
-        if isinstance(r, Staff) and not r.active
-    ]
-    if not leaving:
+    if not (plan.deactivated or plan.updated):
         return []
     import datetime as dt
 
     from reports.analysis import analyse
-    from reports.robots import last_operator_warning
+    from reports.robots import deactivation_warnings, leaving_operators
     from store import open_store, store_exists
 
     if repo is None and not store_exists(db):
         return []
     repo = repo or open_store(db)
-    operators = {e for robot in repo.ds.robots.values() for e in robot.operators}
-    if not operators.intersection(leaving):
+    leaving = leaving_operators(repo.ds, [*plan.deactivated, *plan.updated])
+    if not leaving:
         return []
-    analysis = analyse(repo.ds, dt.date.today())
-    found = ((e, last_operator_warning(analysis, e)) for e in leaving if e in operators)
-    return [f"{e} is {warning}" for e, warning in found if warning]
+    return deactivation_warnings(analyse(repo.ds, dt.date.today()), leaving)
 
 
 def run(args: argparse.Namespace) -> int:

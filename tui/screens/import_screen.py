@@ -20,6 +20,7 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
+from reports.robots import deactivation_warnings, leaving_operators
 from store.importing import KINDS, Plan, import_file, plan_file, workbook_sheets
 from tui.forms.checkbox import MarkedCheckbox
 from tui.forms.confirm import ConfirmDialog
@@ -29,8 +30,9 @@ SHOWN_PROBLEMS = 200
 """Problems listed on screen; a garbage file can have a million."""
 
 
-def plan_report(plan: Plan, limit: int = SHOWN_PROBLEMS) -> Text:
-    """The summary, notes and the first `limit` problems, as plain text (never markup)."""
+def plan_report(plan: Plan, limit: int = SHOWN_PROBLEMS, warnings: list[str] = ()) -> Text:
+    """The summary, notes and warnings, or the first `limit` problems, as plain text (never
+    markup)."""
     text = Text()
     if plan.problems:
         text.append(f"{len(plan.problems)} problem(s): nothing can be imported\n", style="bold red")
@@ -42,6 +44,8 @@ def plan_report(plan: Plan, limit: int = SHOWN_PROBLEMS) -> Text:
     text.append(plan.summary() + "\n", style="bold")
     for note in plan.notes:
         text.append(f"note: {note}\n", style="dim")
+    for warning in warnings:
+        text.append(f"⚠ warning: {warning}\n", style="bold")
     text.append(
         "Nothing written yet: press Import to write it." if plan.changes else "Nothing to change."
     )
@@ -172,17 +176,26 @@ class ImportScreen(Screen):
         sheets = workbook_sheets(path)
         sheet = wanted if wanted in sheets else None
         plan = plan_file(self.app.repo, kind, path, sync, sheet)
-        self.app.call_from_thread(self._previewed, plan, (kind, path, sync), sheets, sheet)
+        leaving = leaving_operators(self.app.repo.ds, [*plan.deactivated, *plan.updated])
+        warnings = deactivation_warnings(self.app.analysis, leaving) if leaving else []
+        self.app.call_from_thread(
+            self._previewed, plan, (kind, path, sync), sheets, sheet, warnings
+        )
 
     def _previewed(
-        self, plan: Plan, choice: tuple[str, Path, bool], sheets: list[str], sheet: str | None
+        self,
+        plan: Plan,
+        choice: tuple[str, Path, bool],
+        sheets: list[str],
+        sheet: str | None,
+        warnings: list[str] = (),
     ) -> None:
         if choice != self._choice():  # the user changed something meanwhile
             return
         self._offer_sheets(sheets, sheet)
         self.plan = plan
         self.plan_sheet = sheet
-        self._show(plan_report(plan))
+        self._show(plan_report(plan, warnings=warnings))
         button = self.query_one("#import", Button)
         button.disabled = bool(plan.problems) or not plan.changes
         if not button.disabled:
