@@ -304,3 +304,32 @@ async def test_the_import_screen_warns_before_a_staff_import_deactivates_the_las
         await _preview(app, pilot, "staff", "staff.csv")
         assert "warning" not in _report(app)  # E2 still runs R1
         assert on_disk(repo).ds.staff["E3"].active  # nothing written by the preview
+
+
+async def test_the_hourly_rate_gives_the_net_value_and_can_be_unset(repo) -> None:
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_robots(pilot)
+        assert row_of(screen, "R1")[-1] == "–"  # no rate set
+        await pilot.press("r")
+        await pilot.pause()
+        await type_text(pilot, "-5")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "'-5' is not an amount of at least 0" in str(
+            app.screen.query_one("#error-value", Static).render()
+        )
+        for _ in range(2):
+            await pilot.press("backspace")
+        await type_text(pilot, "400")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, RobotsScreen))
+        # 300 hours in the last 12 months x 400 - 10,000
+        await settle(pilot, lambda: row_of(app.screen, "R1")[-1] == "110,000")
+        await pilot.press("r")
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("backspace")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: row_of(app.screen, "R1")[-1] == "–")
+    assert "hourly_rate" not in on_disk(repo).ds.settings

@@ -15,13 +15,15 @@ from rich.text import Text
 from textual.widgets import Input, Select, Static
 
 from store.integrity import key_taken_problems, level_problems
-from store.models import Entity, Robot, RobotBenefit, RobotPhase, phase_label
+from store.models import HOURLY_RATE, Entity, Robot, RobotBenefit, RobotPhase, Setting, phase_label
 from store.problems import by_field, problem, render
 from store.robots import (
     change_phase,
+    hourly_rate,
     log_month,
     phase_change_refusal,
     save_robot,
+    set_hourly_rate,
     set_operators,
     set_required_competencies,
     with_phase,
@@ -322,3 +324,31 @@ def parse_hours(text: str) -> float:
 
 def parse_count(text: str) -> int:
     return 0 if not text.strip() else parse_int(text, low=0)
+
+
+class HourlyRateForm(FormScreen[Setting]):
+    """The database's hourly rate: the value of an hour a robot saves (empty: not set, and no
+    robot has a net value)."""
+
+    save_label = "Set rate"
+    title_text = "Hourly rate (net value = hours saved × rate − yearly cost)"
+
+    def fields(self) -> Iterable[FormField]:
+        rate = hourly_rate(self.app.repo.ds)
+        yield text_field(
+            "value", "Kroner/hour", "" if rate is None else f"{rate:g}",
+            lambda raw: None if not raw.strip() else f"{parse_amount(raw):g}",
+            "empty: not set",
+        )  # fmt: skip
+
+    def make_record(self, values: dict[str, Any]) -> Entity:
+        self.clearing = values["value"] is None
+        return Setting(name=HOURLY_RATE, value=values["value"] or "0")
+
+    def save(self, record: Entity) -> Setting:
+        assert isinstance(record, Setting)
+        set_hourly_rate(self.app.repo, None if self.clearing else record.value)
+        return record
+
+    def saved_message(self, saved: Setting) -> str:
+        return "Hourly rate not set" if self.clearing else f"Hourly rate: {saved.value} kr"

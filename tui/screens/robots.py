@@ -26,7 +26,14 @@ from reports.robots import (
 )
 from store.models import Robot, RobotPhase, phase_label
 from tui.forms.picker import PickerScreen
-from tui.forms.robot import CompetenciesForm, LogMonthForm, OperatorsForm, PhaseForm, RobotForm
+from tui.forms.robot import (
+    CompetenciesForm,
+    HourlyRateForm,
+    LogMonthForm,
+    OperatorsForm,
+    PhaseForm,
+    RobotForm,
+)
 from tui.screens.base import AnalysisScreen
 from tui.widgets.columns import fit_widths
 from tui.widgets.footer import KeysFooter
@@ -115,11 +122,13 @@ class RobotsScreen(AnalysisScreen):
         Binding("o", "operators", "Operators", show=False),
         Binding("c", "competencies", "Competencies", show=False),
         Binding("l", "log_month", "Log a month", show=False),
+        Binding("r", "hourly_rate", "Hourly rate", show=False),
     ]
     PALETTE_ACTIONS = [
         ("Add a robot", "add", "code, name, department, owner, expected hours, cost (n)"),
         ("Open the highlighted robot", "open_robot", "details, operators, chart, phases (Enter)"),
         ("Change the highlighted robot's phase", "change_phase", "dated; the old one is kept (p)"),
+        ("Set the hourly rate", "hourly_rate", "the value of an hour saved: net value (r)"),
     ]
 
     def __init__(self) -> None:
@@ -256,6 +265,9 @@ class RobotsScreen(AnalysisScreen):
         robot = self.current_robot()
         if robot is not None:
             self.app.push_screen(LogMonthForm(robot, last_month(self.app.as_of)))
+
+    def action_hourly_rate(self) -> None:
+        self.app.push_screen(HourlyRateForm())
 
 
 def last_month(as_of) -> str:
