@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar
 
 import orjson
 from filelock import FileLock
@@ -48,6 +49,9 @@ from store.history import HistoryLog, encode_lines
 from store.models import REGISTER_MODELS, Entity
 from store.register import RegisterTable, parse_json_object, read_raw
 from store.storage import Change, Version, current_user
+
+T = TypeVar("T")
+READ_ONLY_TRIES = 3
 
 
 class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots, FolderWholeFiles):
@@ -132,8 +136,8 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         repo.read_only = read_only or not can_write(path)
         if not any((path / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE)):
             repo._check_empty_folder()  # before the lock file is made among someone's files
-        with repo._locked():
-            repo._recover()
+
+        def prepare_and_load() -> bool:
             fresh = repo._prepare_schema()
             if fresh and not create:
                 raise no_database
@@ -141,6 +145,11 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
                 repo._refuse_if_read_only()
                 os.chmod(path, DIR_MODE)
             repo._load_all()
+            return fresh
+
+        with repo._locked():
+            repo._recover()
+            fresh = repo._read(prepare_and_load)
             if fresh and initialise is not None:
                 initialise(repo)
             if not repo.read_only:  # else `_recover` refused a pending erasure
@@ -164,16 +173,28 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
     def load(self) -> Version:
         with self._locked():
             self._recover()
-            self._prepare_schema()
-            self._load_all()
+            self._read(lambda: (self._prepare_schema(), self._load_all()))
             return self.version
+
+    def _read(self, action: Callable[[], T]) -> T:
+        """`action`, reading the files. Read-only here, the lock is not taken, and a writer
+        elsewhere may be writing meta.json over in place while it is read: what is then found
+        damaged is read again after a moment before it counts."""
+        for attempt in range(READ_ONLY_TRIES):
+            try:
+                return action()
+            except CorruptFileError:
+                if not self.read_only or attempt == READ_ONLY_TRIES - 1:
+                    raise
+                time.sleep(0.05)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def refresh(self, known: Version | None = None) -> Version | None:
         """A newer Version when anyone wrote since `known` (default: the newest this folder
         published), else None."""
         known = self.version if known is None else known
         with self._locked():
-            self._refresh_locked()
+            self._read(self._refresh_locked)
         return self.version if self.version is not known else None
 
     def _refresh_locked(self) -> bool:

@@ -310,6 +310,33 @@ def test_an_assessment_seen_by_another_process_when_meta_keeps_its_size_and_time
         assert staffed.ds.assessments[-1].note == f"n{i}"
 
 
+def test_a_reader_without_the_lock_reads_meta_again_when_it_caught_it_half_written(
+    staffed: FolderRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read-only here, a reader takes no lock, so it may read meta.json while a writer
+    elsewhere writes it over in place: half old, half new. It reads again before it counts
+    the database as damaged."""
+    from store.folder import storage
+
+    reader = FolderRepository.open(staffed.path, read_only=True)  # takes no lock
+    meta = staffed.path / "meta.json"
+    old = meta.read_bytes()
+    staffed.record(Assessment(staff="E1", competency="DC1.2", level=3, date=DAY))
+    mixed = orjson.loads(meta.read_bytes())  # the new length, the old checksum: half of each
+    history = mixed["meta"]["1"]["history"]
+    history["assessments.jsonl"][1] = orjson.loads(old)["meta"]["1"]["history"][
+        "assessments.jsonl"
+    ][1]
+    torn = [orjson.dumps(mixed)]
+    real = storage.read_raw
+    monkeypatch.setattr(storage, "read_raw", lambda path: torn.pop() if torn else real(path))
+
+    assert reader.refresh() is not None
+
+    assert not torn  # it was read half-written once
+    assert [row.competency for row in reader.ds.assessments] == ["DC1.1", "DC1.2"]
+
+
 def test_a_meta_json_torn_during_a_save_is_written_again_from_the_journal(
     staffed: FolderRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
