@@ -208,7 +208,8 @@ class Storage(Protocol):
 
     def refresh(self, known: Version) -> Version | None:
         """A newer Version when anyone committed since `known`, else None (cheap: the app calls
-        it every few seconds). A backend may build it from `known` (only what changed)."""
+        it whenever `wait_for_change` wakes it, and once a minute anyway). A backend may build it
+        from `known` (only what changed)."""
         ...
 
     def writing(self) -> contextlib.AbstractContextManager[WriteSession]:
@@ -218,7 +219,12 @@ class Storage(Protocol):
 
     def wait_for_change(self, timeout: float) -> bool:
         """Block up to `timeout` seconds until another process commits; True if one did (the
-        folder polls its files, PostgreSQL uses LISTEN/NOTIFY). Then call `refresh`."""
+        folder polls its files, PostgreSQL uses LISTEN/NOTIFY). Then call `refresh`.
+
+        The app calls it in short slices from a thread of its own, beside the UI thread's saves
+        and reads: it must not hold the write lock or a reader's lock while it waits, and a
+        commit between two calls must still wake the next one (or leave `refresh` to find it).
+        """
         ...
 
     def history_records(self, name: str) -> Iterator[dict]:
