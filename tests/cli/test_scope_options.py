@@ -93,3 +93,27 @@ def test_serve_says_who_can_reach_it() -> None:
     wide = listening_message("0.0.0.0", 8000, "https://intra.example.dk/kapabel")
     assert "anyone who can reach this machine can open it" in wide
     assert wide.endswith("browsers use https://intra.example.dk/kapabel. Ctrl+C stops it.")
+
+
+def test_each_browser_session_runs_the_app_with_the_same_options(db: Path, monkeypatch) -> None:
+    """The database goes to the sessions in their environment (a URL's password would be on
+    every command line the machine lists)."""
+    from tui.commands import serve
+
+    served: list[str] = []
+
+    class Server:
+        def __init__(self, command: str) -> None:
+            self.command = command
+
+        def serve(self) -> None:
+            served.append(self.command)
+
+    monkeypatch.setattr(serve, "_server", lambda command, *_: Server(command))
+    monkeypatch.setattr(serve.os, "environ", {})
+    args = ["--as-of", "2026-11-01", "serve", "--db", str(db), "--department", "SOC"]
+    assert main([*args, "--read-only", "--lang", "da"]) == 0
+    (command,) = served
+    assert command.endswith("-m tui.cli --as-of 2026-11-01 --department SOC --read-only")
+    assert str(db) not in command
+    assert serve.os.environ == {"KAPABEL_DB": str(db), "KAPABEL_LANG": "da"}

@@ -1,7 +1,7 @@
 """`kapabel serve`: the app in web browsers, with textual-serve.
 
-Each browser session is its own process running the app (`kapabel --db ... [--department ...]
-[--read-only]`), so sessions share nothing but the database, whose locking and change detection
+Each browser session is its own process running the app (`kapabel [--department ...]
+[--read-only]` on the database named in its KAPABEL_DB), so sessions share nothing but the database, whose locking and change detection
 hold between processes as between terminals. The server binds to loopback unless told
 otherwise and says so: it is meant to sit behind the organisation's reverse proxy and sign-on
 (README, *In a browser*).
@@ -73,9 +73,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def session_command(args: argparse.Namespace, target: str) -> list[str]:
-    """The command each browser session runs: this Kapabel's app with the same options."""
-    command = [sys.executable, "-m", "tui.cli", "--db", str(target)]
+DATABASE_VARIABLE = "KAPABEL_DB"
+"""How the database reaches each session: in its environment, not on its command line, where
+every user of the machine could read a URL's password (`ps`)."""
+
+
+def session_command(args: argparse.Namespace) -> list[str]:
+    """The command each browser session runs: this Kapabel's app with the same options (the
+    database in DATABASE_VARIABLE)."""
+    command = [sys.executable, "-m", "tui.cli"]
     if getattr(args, "as_of", None) is not None:
         command += ["--as-of", args.as_of.isoformat()]
     if getattr(args, "scope", None):
@@ -108,9 +114,10 @@ def run(args: argparse.Namespace) -> int:
     target = resolve_target(getattr(args, "db", None))
     repo = open_scoped(args)  # an unknown department or a missing database: one line, now
     repo.storage.close()
+    os.environ[DATABASE_VARIABLE] = str(target)
     if args.lang:
         os.environ[LANGUAGE_VARIABLE] = args.lang
-    command = shlex.join(session_command(args, target))
+    command = shlex.join(session_command(args))
     server = _server(command, args.host, args.port, args.public_url)
     try:
         server.serve()
