@@ -17,9 +17,13 @@ from store.dataset import Dataset
 
 
 def _builders() -> dict[str, Callable[..., Report]]:
+    from reports.compare import build_compare
+    from reports.coverage import build_coverage
+    from reports.experts import build_experts
     from reports.gaps import build_gaps
     from reports.heatmap import build_heatmap
     from reports.person import build_person
+    from reports.ratings import build_ratings
     from reports.robots import build_robots
     from reports.strategy import build_strategy
     from reports.training import build_training
@@ -33,13 +37,20 @@ def _builders() -> dict[str, Callable[..., Report]]:
         "robots": build_robots,
         "strategy": build_strategy,
         "trend": build_trend,
+        "coverage": build_coverage,
+        "ratings": build_ratings,
+        "experts": build_experts,
+        "compare": build_compare,
     }
 
 
 REPORT_KINDS: tuple[str, ...] = (
-    "gaps", "heatmap", "person", "training", "robots", "strategy", "trend",
+    "gaps", "heatmap", "person", "training", "robots", "strategy", "trend", "coverage", "ratings",
 )  # fmt: skip
-"""Every report kind, in the order menus list them."""
+"""The report kinds a scope and a date are enough for, in the order menus list them."""
+OPTION_KINDS: tuple[str, ...] = ("experts", "compare")
+"""Reports that need more: a competency (experts), a second date (compare)."""
+ALL_REPORT_KINDS = REPORT_KINDS + OPTION_KINDS
 
 CURRENT_LEVEL_KINDS: frozenset[str] = frozenset({"gaps", "heatmap", "training", "robots"})
 """The reports that read of the assessment history only the current levels on their date (not
@@ -53,18 +64,23 @@ def build_report(
     as_of: dt.date | None = None,
     department: str | None = None,
     employee: str | None = None,
+    **options: object,
 ) -> Report:
-    """Any report by name; ReportInputError (a one-line message) for bad input."""
+    """Any report by name; ReportInputError (a one-line message) for bad input. `options` are
+    the report's own (ratings: threshold, stale_months, within_days; experts: competency,
+    min_level; compare: from_date)."""
     builders = _builders()
     if kind not in builders:
-        raise ReportInputError(f"unknown report {kind!r} (use one of {', '.join(REPORT_KINDS)})")
+        raise ReportInputError(
+            f"unknown report {kind!r} (use one of {', '.join(ALL_REPORT_KINDS)})"
+        )
     if kind == "person" and not employee:
         raise ReportInputError("the person report needs an employee number (--employee)")
     analysis = ensure_analysis(ds, as_of)
     if kind == "person":
         report = builders[kind](analysis, as_of, employee=employee)
     else:
-        report = builders[kind](analysis, as_of, department=department)
+        report = builders[kind](analysis, as_of, department=department, **options)
     note = analysis.assessments_note()
     if note:
         report.summary.insert(0, ("Note", note))
@@ -72,9 +88,11 @@ def build_report(
 
 
 __all__ = [
+    "ALL_REPORT_KINDS",
     "CURRENT_LEVEL_KINDS",
     "FILE_FORMATS",
     "FORMATS",
+    "OPTION_KINDS",
     "REPORT_KINDS",
     "Analysis",
     "Report",

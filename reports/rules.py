@@ -138,6 +138,84 @@ def cell_state(required: int, current: int | None) -> CellState:
     return CellState.SHORT_1 if short == 1 else CellState.SHORT_2
 
 
+# ------------------------------------------------------------------ ratings
+OTHER_SOURCES = frozenset({"manager", "test"})
+"""The sources that are someone else's judgement of a person (self versus others)."""
+DISAGREEMENT_LEVELS = 2
+STALE_MONTHS = 24
+EXPIRING_DAYS = 60
+
+
+def self_and_other(
+    rows: Iterable[AssessmentRow], as_of: dt.date
+) -> tuple[AssessmentRow | None, AssessmentRow | None]:
+    """One person's own latest valid assessment of a competency, and the latest valid one by a
+    manager or a test (the current-level rule within each, so a same-date test beats a manager)."""
+    rows = list(rows)
+    own = current_assessment((r for r in rows if r.source == "self"), as_of)
+    other = current_assessment((r for r in rows if r.source in OTHER_SOURCES), as_of)
+    return own, other
+
+
+def is_disagreement(
+    self_level: int | None, other_level: int | None, threshold: int = DISAGREEMENT_LEVELS
+) -> bool:
+    """Both exist and lie at least `threshold` levels apart (either way)."""
+    return (
+        self_level is not None
+        and other_level is not None
+        and abs(self_level - other_level) >= threshold
+    )
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """`day` moved back `months` calendar months: the same day of the month, or that month's
+    last day when it is shorter."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    following = dt.date(year + (month == 11), (month + 1) % 12 + 1, 1)
+    last = (following - dt.timedelta(days=1)).day
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def is_stale(assessed_on: dt.date, as_of: dt.date, months: int = STALE_MONTHS) -> bool:
+    """Dated more than `months` months before `as_of` (on the boundary day is not stale)."""
+    return assessed_on < months_before(as_of, months)
+
+
+def is_expiring(valid_until: dt.date | None, as_of: dt.date, days: int = EXPIRING_DAYS) -> bool:
+    """Valid on `as_of` and lapsing within `days` days after it, the last day included."""
+    return valid_until is not None and as_of <= valid_until <= as_of + dt.timedelta(days=days)
+
+
+def top_people(levels: Mapping[str, int], min_level: int | None = None) -> list[str]:
+    """The experts among people -> current level: those at `min_level` or above, or, with no
+    minimum, those at the highest level any of them reached; highest first."""
+    if not levels:
+        return []
+    floor = max(levels.values()) if min_level is None else min_level
+    found = [p for p, level in levels.items() if level >= floor]
+    return sorted(found, key=lambda p: -levels[p])  # stable: ties keep the given order
+
+
+def change(before: float | None, after: float | None) -> float | None:
+    """The change between two figures; None when either is missing."""
+    return None if before is None or after is None else after - before
+
+
+# ------------------------------------------------------------------ coverage and agents
+def coverage_shortfall(min_people: int, people_meeting: int) -> int:
+    """How many more people at the level a coverage rule needs; 0: the rule is met."""
+    return max(0, min_people - people_meeting)
+
+
+def without_digital_agent(own_active_agents: Iterable[bool]) -> bool:
+    """A department whose own active staff (one flag each: digital agent?) are at least one
+    and none an agent; departments below do not count."""
+    flags = list(own_active_agents)
+    return bool(flags) and not any(flags)
+
+
 # ------------------------------------------------------------------ training
 def is_open_plan(plan: TrainingPlan) -> bool:
     return plan.status in OPEN_PLAN_STATUSES

@@ -17,6 +17,7 @@ from store.models import (
     Assessment,
     Competency,
     Course,
+    CoverageRule,
     Department,
     Entity,
     Framework,
@@ -263,6 +264,7 @@ class Dataset:
     roles: dict[str, Role] = field(default_factory=dict)
     staff: dict[str, Staff] = field(default_factory=dict)
     requirements: dict[str, Requirement] = field(default_factory=dict)
+    coverage_rules: dict[str, CoverageRule] = field(default_factory=dict)
     courses: dict[str, Course] = field(default_factory=dict)
     training_plans: dict[str, TrainingPlan] = field(default_factory=dict)
     robots: dict[str, Robot] = field(default_factory=dict)

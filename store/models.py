@@ -298,6 +298,20 @@ class Requirement(Entity):
     theme: Code | None = None
 
 
+class CoverageRule(Entity):
+    """At least `min_people` active people at `level` or above in `competency` in a department
+    and below it (and, with `each`, in every department below it with staff): docs/rules.md."""
+
+    table: ClassVar[str] = "coverage_rules"
+    key_fields: ClassVar[tuple[str, ...]] = ("department", "competency", "level")
+
+    department: Code
+    competency: Code
+    level: Annotated[int, Field(ge=1, le=20)]
+    min_people: Annotated[int, Field(ge=1, le=100000)]
+    each: bool = False
+
+
 class Assessment(Entity):
     """One observation of a person's level. History: corrections are new records."""
 

@@ -93,10 +93,10 @@ def test_command_runs_without_textual(small_db: Path) -> None:
 
 
 def test_command_offers_every_report_kind() -> None:
-    from reports import REPORT_KINDS
+    from reports import ALL_REPORT_KINDS
     from tui.commands.report import REPORT_CHOICES
 
-    assert REPORT_CHOICES == REPORT_KINDS
+    assert REPORT_CHOICES == ALL_REPORT_KINDS
 
 
 def test_global_as_of_applies_and_output_folder_must_exist(
@@ -130,3 +130,44 @@ def test_a_report_dated_before_every_assessment_says_so(
     status = main(["report", "gaps", "--db", str(small_db), "--as-of", "2024-06-30",
                    "--format", fmt])  # fmt: skip
     assert "no assessments existed" not in capsys.readouterr().out
+
+
+def _json(args: list[str], capsys: pytest.CaptureFixture) -> dict:
+    assert main(["report", *args, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_ratings_experts_compare_and_coverage_from_the_command(
+    small_db: Path, capsys: pytest.CaptureFixture
+) -> None:
+    db = ["--db", str(small_db)]
+    ratings = _json(["ratings", *db, "--as-of", "2026-01-06", "--stale-months", "24"], capsys)
+    assert [s["employee_no"] for s in ratings["stale"]] == ["E2", "E1"]  # K first, then SOC
+    assert {"disagreements", "stale", "expiring"} <= set(ratings)
+    assert _json(["ratings", *db, "--as-of", "2026-01-05"], capsys)["stale"] == []
+    experts = _json(["experts", *db, "--competency", "RPA", "--as-of", "2024-06-30"], capsys)
+    assert [(e["employee_no"], e["level"]) for e in experts["experts"]] == [("E2", 1), ("E1", 4)]
+    compare = _json(["compare", *db, "--from", "2023-12-31", "--to", "2024-06-30"], capsys)
+    whole = compare["departments"][0]
+    assert (whole["readiness_from"], whole["readiness_to"]) == (0.0, 50.0)
+    coverage = _json(["coverage", *db, "--as-of", "2024-06-30"], capsys)
+    assert coverage == {**coverage, "rules": [], "departments_without_agent": ["K", "SOC"]}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["experts"], "needs --competency"),
+        (["compare"], "needs --from"),
+        (["gaps", "--threshold", "3"], "--threshold is only for the ratings report"),
+        (["ratings", "--competency", "RPA"], "--competency is only for the experts report"),
+        (["compare", "--from", "2024-06-30", "--to", "2024-01-01"], "is after --to"),
+        (["experts", "--competency", "NOPE"], "unknown competency"),
+    ],
+)
+def test_report_options_refused_in_one_line(
+    small_db: Path, capsys: pytest.CaptureFixture, args: list[str], message: str
+) -> None:
+    assert main(["report", *args, "--db", str(small_db)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1

@@ -7,6 +7,7 @@ import datetime as dt
 from store.dataset import AssessmentRow, Dataset
 from store.models import (
     Competency,
+    CoverageRule,
     Department,
     Framework,
     Requirement,
@@ -60,12 +61,13 @@ class Builder:
         role: str | None = None,
         active: bool = True,
         name: str | None = None,
+        agent: bool = False,
     ) -> Builder:
         if role and role not in self.ds.roles:
             self.role(role)
         self.ds.staff[no] = Staff(
             employee_no=no, name=name or f"Person {no}", department=department, role=role,
-            active=active,
+            active=active, digital_agent=agent,
         )  # fmt: skip
         return self
 
@@ -83,6 +85,18 @@ class Builder:
             competency=competency, level=level, department=department, role=role, theme=theme
         )
         self.ds.requirements[requirement.key()] = requirement
+        return self
+
+    def coverage(
+        self, department: str, competency: str, level: int, min_people: int, each: bool = False
+    ) -> Builder:
+        if competency not in self.ds.competencies:
+            self.competency(competency)
+        rule = CoverageRule(
+            department=department, competency=competency, level=level, min_people=min_people,
+            each=each,
+        )  # fmt: skip
+        self.ds.coverage_rules[rule.key()] = rule
         return self
 
     def assess(

@@ -308,3 +308,94 @@ class TestStrategy:
             D(2026, 6, 30), D(2026, 9, 30), D(2026, 11, 1),
         ]  # fmt: skip
         assert rules.trend_dates(D(2026, 9, 30), 2) == [D(2026, 6, 30), D(2026, 9, 30)]
+
+
+class TestSelfAndOther:
+    def test_latest_self_and_latest_manager_or_test(self) -> None:
+        rows = [
+            row("E1", "C", 5, D(2024, 1, 1), "self", seq=0),
+            row("E1", "C", 2, D(2024, 2, 1), "manager", seq=1),
+            row("E1", "C", 4, D(2024, 3, 1), "self", seq=2),
+            row("E1", "C", 3, D(2024, 4, 1), "training", seq=3),  # neither side
+        ]
+        own, other = rules.self_and_other(rows, D(2024, 6, 1))
+        assert (own.level, own.date) == (4, D(2024, 3, 1))
+        assert (other.level, other.source) == (2, "manager")
+
+    def test_same_date_test_beats_manager_recorded_after_it(self) -> None:
+        rows = [
+            row("E1", "C", 4, D(2024, 3, 1), "test", seq=0),
+            row("E1", "C", 1, D(2024, 3, 1), "manager", seq=1),
+        ]
+        assert rules.self_and_other(rows, D(2024, 3, 1))[1].source == "test"
+
+    def test_expired_and_future_ones_do_not_count(self) -> None:
+        rows = [
+            row("E1", "C", 5, D(2024, 1, 1), "self", valid_until=D(2024, 2, 1), seq=0),
+            row("E1", "C", 2, D(2025, 1, 1), "manager", seq=1),
+        ]
+        assert rules.self_and_other(rows, D(2024, 6, 1)) == (None, None)
+
+    @pytest.mark.parametrize(
+        ("own", "other", "expected"),
+        [(5, 3, True), (3, 5, True), (4, 3, False), (5, None, False), (None, 1, False)],
+    )
+    def test_disagreement_from_exactly_the_threshold(self, own, other, expected) -> None:
+        assert rules.is_disagreement(own, other, 2) is expected
+
+    def test_a_higher_threshold(self) -> None:
+        assert not rules.is_disagreement(5, 3, 3)
+        assert rules.is_disagreement(6, 3, 3)
+
+
+class TestStale:
+    def test_exactly_24_months_is_not_stale_a_day_more_is(self) -> None:
+        assert not rules.is_stale(D(2024, 6, 15), D(2026, 6, 15))
+        assert rules.is_stale(D(2024, 6, 14), D(2026, 6, 15))
+
+    @pytest.mark.parametrize("day", [29, 30, 31])
+    def test_month_end_boundary_on_the_29th_to_31st(self, day: int) -> None:
+        # one month before 29-31 March is the last day of February
+        as_of = D(2026, 3, day)
+        assert rules.months_before(as_of, 1) == D(2026, 2, 28)
+        assert not rules.is_stale(D(2026, 2, 28), as_of, 1)
+        assert rules.is_stale(D(2026, 2, 27), as_of, 1)
+
+    def test_leap_day_goes_to_the_last_of_february(self) -> None:
+        assert rules.months_before(D(2028, 2, 29), 24) == D(2026, 2, 28)
+        assert rules.months_before(D(2026, 2, 28), 24) == D(2024, 2, 28)  # same day kept
+        assert rules.months_before(D(2026, 1, 31), 13) == D(2024, 12, 31)
+
+
+class TestExpiring:
+    def test_the_last_included_day(self) -> None:
+        as_of = D(2026, 1, 1)
+        assert rules.is_expiring(D(2026, 3, 2), as_of)  # 60 days after
+        assert not rules.is_expiring(D(2026, 3, 3), as_of)  # 61
+        assert rules.is_expiring(as_of, as_of)  # its last valid day
+        assert not rules.is_expiring(D(2025, 12, 31), as_of)  # already lapsed
+        assert not rules.is_expiring(None, as_of)
+        assert rules.is_expiring(D(2026, 1, 11), as_of, 10)
+        assert not rules.is_expiring(D(2026, 1, 12), as_of, 10)
+
+
+class TestExpertsAndCoverage:
+    def test_top_people_at_the_highest_level_unless_a_minimum(self) -> None:
+        levels = {"E1": 3, "E2": 5, "E3": 5, "E4": 4}
+        assert rules.top_people(levels) == ["E2", "E3"]
+        assert rules.top_people(levels, 4) == ["E2", "E3", "E4"]
+        assert rules.top_people({}) == []
+
+    def test_shortfall_never_below_zero(self) -> None:
+        assert rules.coverage_shortfall(3, 1) == 2
+        assert rules.coverage_shortfall(3, 3) == 0
+        assert rules.coverage_shortfall(1, 4) == 0
+
+    def test_without_digital_agent(self) -> None:
+        assert rules.without_digital_agent([False, False])
+        assert not rules.without_digital_agent([False, True])
+        assert not rules.without_digital_agent([])  # nobody of its own: nothing to say
+
+    def test_change(self) -> None:
+        assert rules.change(50.0, 75.0) == 25.0
+        assert rules.change(None, 75.0) is None

@@ -8,8 +8,21 @@ from pathlib import Path
 
 from tui.commands.options import UsageError, add_db_option, iso_date, open_scoped, whole_number
 
-REPORT_CHOICES = ("gaps", "heatmap", "person", "training", "robots", "strategy", "trend")
+REPORT_CHOICES = (
+    "gaps", "heatmap", "person", "training", "robots", "strategy", "trend", "coverage", "ratings",
+    "experts", "compare",
+)  # fmt: skip
 """Kept here too so `kapabel --help` does not import the reports (checked by a test)."""
+OWN_OPTIONS = {
+    "threshold": ("ratings", "--threshold"),
+    "stale_months": ("ratings", "--stale-months"),
+    "within_days": ("ratings", "--within-days"),
+    "competency": ("experts", "--competency"),
+    "min_level": ("experts", "--min-level"),
+    "from_date": ("compare", "--from"),
+    "to_date": ("compare", "--to"),
+}
+"""Options of one report kind: dest -> (kind, option); given to another kind, they are refused."""
 MIN_WIDTH = 40
 """reports.render.text.MIN_WIDTH, for the same reason."""
 
@@ -17,7 +30,7 @@ MIN_WIDTH = 40
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "report",
-        help="write a report (gaps, heatmap, person, training, robots, strategy, trend)",
+        help="write a report (" + ", ".join(REPORT_CHOICES) + ")",
         description="Write a report for the whole organisation or one department (and all below "
         "it), as of a date, to stdout or --output.",
     )
@@ -44,12 +57,52 @@ def add_parser(subparsers) -> None:
         "terminal, else 100)",
     )  # fmt: skip
     parser.add_argument("--employee", metavar="NO", help="employee number (person report)")
+    parser.add_argument(
+        "--threshold", type=whole_number(1), metavar="N",
+        help="ratings: self and others this many levels apart disagree (default 2)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--stale-months", type=whole_number(1), metavar="N",
+        help="ratings: a required rating older than N months is stale (default 24)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--within-days", type=whole_number(0), metavar="N",
+        help="ratings: list required ratings lapsing within N days (default 60)",
+    )  # fmt: skip
+    parser.add_argument("--competency", metavar="CODE", help="experts: the competency")
+    parser.add_argument(
+        "--min-level", type=whole_number(1), metavar="L",
+        help="experts: everyone at level L or above (default: each department's highest)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--from", dest="from_date", type=iso_date, metavar="YYYY-MM-DD",
+        help="compare: the earlier date",
+    )  # fmt: skip
+    parser.add_argument(
+        "--to", dest="to_date", type=iso_date, metavar="YYYY-MM-DD",
+        help="compare: the later date (default: the as-of date)",
+    )  # fmt: skip
     parser.set_defaults(handler=run, takes_scope=True)
 
 
 def report_as_of(args: argparse.Namespace) -> dt.date:
-    """The report's date: `report --as-of`, else `kapabel --as-of`, else today."""
-    return args.report_as_of or getattr(args, "as_of", None) or dt.date.today()
+    """The report's date: `report --to` (compare), `report --as-of`, else `kapabel --as-of`,
+    else today."""
+    return (
+        getattr(args, "to_date", None)
+        or args.report_as_of
+        or getattr(args, "as_of", None)
+        or dt.date.today()
+    )
+
+
+def report_options(args: argparse.Namespace) -> dict[str, object]:
+    """The chosen kind's own options that were given (the report's defaults otherwise)."""
+    return {
+        dest: getattr(args, dest)
+        for dest, (kind, _) in OWN_OPTIONS.items()
+        if kind == args.kind and dest != "to_date" and getattr(args, dest, None) is not None
+    }
 
 
 def check_options(args: argparse.Namespace) -> None:
@@ -62,6 +115,15 @@ def check_options(args: argparse.Namespace) -> None:
             raise UsageError("--department does not apply to the person report (it is one person)")
     elif args.employee:
         raise UsageError("--employee is only for the person report (use --department for a part)")
+    for dest, (kind, option) in OWN_OPTIONS.items():
+        if getattr(args, dest, None) is not None and args.kind != kind:
+            raise UsageError(f"{option} is only for the {kind} report")
+    if args.kind == "experts" and not args.competency:
+        raise UsageError("the experts report needs --competency CODE")
+    if args.kind == "compare" and not args.from_date:
+        raise UsageError("the compare report needs --from YYYY-MM-DD (and --to, default today)")
+    if args.kind == "compare" and args.report_as_of and args.to_date:
+        raise UsageError("give the compare report --to, not --as-of as well")
     if args.width is not None and args.fmt != "text":
         raise UsageError(f"--width is only for --format text (not {args.fmt})")
     if args.fmt == "xlsx" and not args.output:
@@ -96,7 +158,12 @@ def run(args: argparse.Namespace) -> int:
             ds = open_scoped(args).ds
         try:
             report = build_report(
-                args.kind, ds, as_of, department=args.department, employee=args.employee
+                args.kind,
+                ds,
+                as_of,
+                department=args.department,
+                employee=args.employee,
+                **report_options(args),
             )
         except ReportInputError as error:
             raise UsageError(str(error)) from None

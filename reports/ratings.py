@@ -1,0 +1,199 @@
+"""The ratings report: how far the levels can be trusted -- where a person's own rating and a
+manager's or a test's disagree, which required ratings are stale and which lapse soon."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from reports import rules
+from reports.analysis import Analysis
+from reports.base import Report, Table, ensure_analysis, resolve_scope
+from store.dataset import AssessmentRow, Dataset
+
+
+class Disagreement(NamedTuple):
+    employee_no: str
+    competency: str
+    self_level: int
+    self_date: dt.date
+    other_level: int
+    other_source: str
+    other_date: dt.date
+
+
+class DatedPair(NamedTuple):
+    """A required (person, competency) pair and the date that matters (assessed / valid until)."""
+
+    employee_no: str
+    competency: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class RatingFindings:
+    disagreements: list[Disagreement]
+    stale: list[DatedPair]
+    expiring: list[DatedPair]
+
+
+def rating_findings(
+    analysis: Analysis,
+    department: str | None = None,
+    threshold: int = rules.DISAGREEMENT_LEVELS,
+    stale_months: int = rules.STALE_MONTHS,
+    within_days: int = rules.EXPIRING_DAYS,
+) -> RatingFindings:
+    """Every finding for the active staff in scope, by department (display order) then person."""
+    as_of = analysis.as_of
+    people = analysis.staff_in_scope(department)
+    wanted = {p.employee_no for p in people}
+    history: dict[str, dict[str, list[AssessmentRow]]] = {}
+    for row in analysis.ds.assessments:
+        if row.staff in wanted:
+            history.setdefault(row.staff, {}).setdefault(row.competency, []).append(row)
+    disagreements, stale, expiring = [], [], []
+    for person in people:
+        no = person.employee_no
+        mine = history.get(no, {})
+        for competency in analysis.structure.sort_competencies(mine):
+            own, other = rules.self_and_other(mine[competency], as_of)
+            if own and other and rules.is_disagreement(own.level, other.level, threshold):
+                disagreements.append(
+                    Disagreement(
+                        no, competency, own.level, own.date, other.level, other.source, other.date
+                    )
+                )
+        for competency in analysis.required_for(no):
+            current = analysis.current_for(no, competency)
+            if current is None:
+                continue
+            if rules.is_stale(current.date, as_of, stale_months):
+                stale.append(DatedPair(no, competency, current.date))
+            if rules.is_expiring(current.valid_until, as_of, within_days):
+                expiring.append(DatedPair(no, competency, current.valid_until))
+    expiring.sort(key=lambda p: p.date)  # stable: soonest first, then department order
+    return RatingFindings(disagreements, stale, expiring)
+
+
+@dataclass
+class RatingsReport(Report):
+    kind = "ratings"
+    label = "Ratings"
+
+    findings: RatingFindings
+    threshold: int
+    stale_months: int
+    within_days: int
+    staff_names: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        f = self.findings
+        return {
+            **self.head(),
+            "threshold": self.threshold,
+            "stale_months": self.stale_months,
+            "within_days": self.within_days,
+            "disagreements": [
+                {
+                    "employee_no": d.employee_no,
+                    "competency": d.competency,
+                    "self_level": d.self_level,
+                    "self_date": d.self_date.isoformat(),
+                    "other_level": d.other_level,
+                    "other_source": d.other_source,
+                    "other_date": d.other_date.isoformat(),
+                }
+                for d in f.disagreements
+            ],
+            "stale": [
+                {
+                    "employee_no": s.employee_no,
+                    "competency": s.competency,
+                    "date": s.date.isoformat(),
+                }
+                for s in f.stale
+            ],
+            "expiring": [
+                {
+                    "employee_no": e.employee_no,
+                    "competency": e.competency,
+                    "valid_until": e.date.isoformat(),
+                }
+                for e in f.expiring
+            ],
+        }
+
+    def tables(self) -> list[Table]:
+        f, names = self.findings, self.staff_names
+        return [
+            Table(
+                f"Self versus others (levels {self.threshold} or more apart)",
+                [
+                    "Employee",
+                    "Name",
+                    "Competency",
+                    "Self",
+                    "Self date",
+                    "Other",
+                    "Source",
+                    "Other date",
+                ],
+                [
+                    [
+                        d.employee_no,
+                        names[d.employee_no],
+                        d.competency,
+                        d.self_level,
+                        d.self_date,
+                        d.other_level,
+                        d.other_source,
+                        d.other_date,
+                    ]
+                    for d in f.disagreements
+                ],
+            ),  # fmt: skip
+            Table(
+                f"Stale: required, assessed more than {self.stale_months} months ago",
+                ["Employee", "Name", "Competency", "Assessed"],
+                [[s.employee_no, names[s.employee_no], s.competency, s.date] for s in f.stale],
+            ),
+            Table(
+                f"Expiring within {self.within_days} days (a gap unless reassessed)",
+                ["Employee", "Name", "Competency", "Valid until"],
+                [[e.employee_no, names[e.employee_no], e.competency, e.date] for e in f.expiring],
+            ),
+        ]
+
+
+def build_ratings(
+    source: Analysis | Dataset,
+    as_of: dt.date | None = None,
+    department: str | None = None,
+    threshold: int = rules.DISAGREEMENT_LEVELS,
+    stale_months: int = rules.STALE_MONTHS,
+    within_days: int = rules.EXPIRING_DAYS,
+) -> RatingsReport:
+    analysis = ensure_analysis(source, as_of)
+    scope = resolve_scope(analysis, department)
+    findings = rating_findings(
+        analysis, None if scope is None else scope.code, threshold, stale_months, within_days
+    )
+    people = {r.employee_no for group in (findings.disagreements, findings.stale,
+                                          findings.expiring) for r in group}  # fmt: skip
+    summary = [
+        ("Disagreements", str(len(findings.disagreements))),
+        ("Stale ratings", str(len(findings.stale))),
+        ("Expiring ratings", str(len(findings.expiring))),
+    ]
+    return RatingsReport(
+        analysis.as_of,
+        scope,
+        findings,
+        threshold,
+        stale_months,
+        within_days,
+        {no: analysis.ds.staff[no].name for no in people},
+        summary=summary,
+    )
