@@ -333,3 +333,25 @@ async def test_the_hourly_rate_gives_the_net_value_and_can_be_unset(repo) -> Non
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: row_of(app.screen, "R1")[-1] == "–")
     assert "hourly_rate" not in on_disk(repo).ds.settings
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_each_month_of_the_chart_keeps_to_one_line(repo, size) -> None:
+    """Large figures (1,234.5 h, 12,345 runs) still leave each month on one line: a month
+    whose failure rate wrapped onto the next line read as two months."""
+    with repo.transaction() as tx:
+        tx.record(
+            RobotBenefit(robot="R1", month="2026-01", hours_saved=1234.5, runs=12345,
+                         failed_runs=1234)
+        )  # fmt: skip
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=size) as pilot:
+        await open_robots(pilot)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, RobotScreen))
+        chart = app.screen.query_one("#robot-chart", Static)
+        await settle(pilot, lambda: "12,345 runs, 1,234 failed (10.0 %)" in str(chart.content))
+        await pilot.pause()
+        lines = str(chart.content).split("\n")  # the last one empty (the text ends in one)
+        assert len(lines) == 27  # two lines of legend, then 24 months
+        assert chart.size.height == len(lines)  # none of them wrapped

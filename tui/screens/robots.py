@@ -24,7 +24,7 @@ from reports.robots import (
     qualification,
     robot_figures,
 )
-from store.models import Robot, RobotPhase, phase_label
+from store.models import Robot, RobotBenefit, RobotPhase, phase_label
 from tui.forms.picker import PickerScreen
 from tui.forms.robot import (
     CompetenciesForm,
@@ -276,34 +276,44 @@ def last_month(as_of) -> str:
 
 
 CHART_WIDTH = 30
+"""The bars' width when there is room; narrower (down to CHART_MIN) so that each month keeps
+to one line of the robot's page."""
+CHART_MIN = 8
 
 
-def chart(analysis, robot: Robot) -> Text:
+def month_note(benefit: RobotBenefit | None) -> str:
+    """What follows a month's bar: its hours, runs and failed runs, or that it is not logged."""
+    if benefit is None:
+        return "  – not logged"
+    failed = rules.failed_run_pct(benefit.runs, benefit.failed_runs)
+    return (
+        f" {benefit.hours_saved:7,.1f} h  {benefit.runs:,} runs, {benefit.failed_runs:,} failed"
+        f" ({format_pct(failed)})"
+    )
+
+
+def chart(analysis, robot: Robot, width: int = 120) -> Text:
     """Hours saved per month over the last 24 whole months as bars, the expected monthly hours
-    as a '│' on each bar's scale, with the runs and failed runs beside them."""
+    as a '│' on each bar's scale, with the runs and failed runs beside them; the bars narrow so
+    that each month keeps to one line of `width` columns."""
     months = monthly_benefits(analysis, robot)
+    notes = [month_note(benefit) for _, benefit in months]
+    bar_width = max(CHART_MIN, min(CHART_WIDTH, width - 8 - max(map(len, notes), default=0)))
     expected = robot.expected_hours_per_year / 12
     top = max([expected, *(b.hours_saved for _, b in months if b is not None)]) or 1.0
-    mark = min(CHART_WIDTH - 1, round(expected / top * CHART_WIDTH)) if expected else None
+    mark = min(bar_width - 1, round(expected / top * bar_width)) if expected else None
     text = Text()
-    text.append(f"Hours saved a month (█) against the expected {expected:,.1f} h (│), ")
+    text.append(f"Hours saved a month (█) against the expected {expected:,.1f} h (│),\n")
     text.append("runs and failed runs; the last 24 whole months\n", style="dim")
-    for month, benefit in months:
+    for (month, benefit), note in zip(months, notes, strict=True):
         hours = 0.0 if benefit is None else benefit.hours_saved
-        filled = round(hours / top * CHART_WIDTH)
-        bar = ["█" if i < filled else " " for i in range(CHART_WIDTH)]
+        filled = round(hours / top * bar_width)
+        bar = ["█" if i < filled else " " for i in range(bar_width)]
         if mark is not None:
             bar[mark] = "│" if mark >= filled else "┃"
         text.append(f"{month} ")
         text.append("".join(bar), style="green" if mark is None or filled >= mark else "yellow")
-        if benefit is None:
-            text.append("  – not logged\n", style="dim")
-        else:
-            failed = rules.failed_run_pct(benefit.runs, benefit.failed_runs)
-            text.append(
-                f" {hours:7,.1f} h  {benefit.runs:,} runs, {benefit.failed_runs:,} failed"
-                f" ({format_pct(failed)})\n"
-            )
+        text.append(f"{note}\n", style="dim" if benefit is None else "")
     return text
 
 
@@ -325,6 +335,7 @@ class RobotScreen(AnalysisScreen):
     def __init__(self, code: str) -> None:
         super().__init__()
         self.code = code
+        self._chart_for = None  # the analysis the chart was drawn from, to redraw on a resize
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -354,7 +365,7 @@ class RobotScreen(AnalysisScreen):
         self.sub_title = robot.code
         self.query_one("#robot-summary", Static).update(self.summary(analysis, figures))
         self._fill_operators(analysis, robot)
-        self.query_one("#robot-chart", Static).update(chart(analysis, robot))
+        self._fill_chart(analysis, robot)
         self._fill_phases(robot)
 
     def summary(self, analysis, figures: RobotFigures) -> Text:
@@ -417,6 +428,17 @@ class RobotScreen(AnalysisScreen):
             ", ".join(f"{c} {lvl}" for c, lvl in robot.required_competencies.items()) or "nothing"
         )
         self.query_one("#title-operators", Static).update(Text(title))
+
+    def _fill_chart(self, analysis, robot: Robot) -> None:
+        """The chart within the page's width (less its padding and the scroll bar)."""
+        self._chart_for = analysis
+        width = self.size.width - 4
+        self.query_one("#robot-chart", Static).update(chart(analysis, robot, width))
+
+    def on_resize(self) -> None:
+        robot, analysis = self.robot, self._chart_for
+        if robot is not None and analysis is not None:
+            self._fill_chart(analysis, robot)
 
     def _fill_phases(self, robot: Robot) -> None:
         table = self.query_one("#robot-phases", DataTable)
