@@ -25,6 +25,7 @@ from store.models import (
     Robot,
     RobotBenefit,
     Staff,
+    Theme,
     ThemeStakeholder,
     TrainingPlan,
 )
@@ -274,6 +275,10 @@ def dataset_problems(ds: Dataset) -> list[str]:
     ):
         for key, record in ds.table(name).items():
             problems += _lines(name, key, reference_problems(ds, record))
+    for code, found in themes_rank_problems(
+        sorted(ds.themes.values(), key=lambda t: t.code)
+    ).items():
+        problems += _lines("themes", code, [found])
     problems += stored_text_problems(ds)
     staff, competencies = ds.staff, ds.competencies
     for row in ds.assessments:
@@ -284,6 +289,20 @@ def dataset_problems(ds: Dataset) -> list[str]:
             if framework and not 0 <= row.level <= framework.max_level:
                 problems += _lines("assessments", row.key(), reference_problems(ds, row))
     return problems
+
+
+def themes_rank_problems(themes: Iterable[Theme]) -> dict[str, Problem]:
+    """Theme code -> why its rank cannot be kept: another theme of `themes` (the database as
+    it will be) has the same rank. The theme listed later is the one named."""
+    first: dict[int, Theme] = {}
+    found: dict[str, Problem] = {}
+    for theme in themes:
+        holder = first.setdefault(theme.rank, theme)
+        if holder is not theme:
+            found[theme.code] = problem(
+                "rank", "rank_taken", rank=theme.rank, theme=holder.code, title=holder.title
+            )
+    return found
 
 
 def _lines(table: str, key: str, problems: list[Problem]) -> list[str]:

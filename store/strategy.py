@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from store.errors import ConflictError, ValidationProblem
-from store.integrity import key_taken_problems
+from store.integrity import key_taken_problems, themes_rank_problems
 from store.models import (
     Archetype,
     DecisionDomain,
@@ -121,20 +121,6 @@ def remove_theme(repo: Repository, theme: Theme) -> None:
     with repo.transaction() as tx:
         tx.delete("themes", theme.code, expected=theme)
         _put_ranked(tx, None)
-
-
-def themes_rank_problems(themes: Sequence[Theme]) -> dict[str, Problem]:
-    """Theme code -> why its rank cannot be kept: another theme of `themes` (the database as
-    it will be) has the same rank. The theme listed later is the one named."""
-    first: dict[int, Theme] = {}
-    found: dict[str, Problem] = {}
-    for theme in themes:
-        holder = first.setdefault(theme.rank, theme)
-        if holder is not theme:
-            found[theme.code] = problem(
-                "rank", "rank_taken", rank=theme.rank, theme=holder.code, title=holder.title
-            )
-    return found
 
 
 def themes_rank_check(ds: Dataset, rows: list[tuple[int, Entity]]) -> list[tuple[int, Problem]]:

@@ -71,3 +71,35 @@ def test_check_as_a_command(tmp_path: Path) -> None:
     )
     assert result.returncode == 1 and result.stderr == ""
     assert f"problem: {db / 'staff.json'}: not valid JSON" in result.stdout
+
+
+def test_themes_sharing_a_rank_and_a_robot_naming_no_one_are_listed(
+    repo: FolderRepository, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hand edits the app and imports refuse: two themes at rank 1, a robot whose owner and
+    operator are not in the staff register."""
+    from store.models import Robot, Theme
+
+    repo.put(Department(code="D1", name="Borgerservice"))
+    repo.put(Staff(employee_no="E1", name="Åse", department="D1"))
+    repo.put(Theme(code="T1", rank=1, title="Digitale kompetencer"))
+    repo.put(Theme(code="T2", rank=2, title="Robotter"))
+    repo.put(Robot(code="R1", name="Ydelsesrobot", department="D1", owner="E1", operators=["E1"]))
+
+    def hand_edit(table: str, change) -> None:
+        path = repo.path / f"{table}.json"
+        data = orjson.loads(path.read_bytes())
+        for row in data[table].values():
+            change(row)
+        path.write_bytes(orjson.dumps(data))
+
+    hand_edit("themes", lambda row: row.update(rank=1))
+    hand_edit("robots", lambda row: row.update(owner="E8", operators=["E1", "E9"]))
+    assert cli.main(["check", "--db", str(repo.path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[:-1] == [
+        "problem: robots 'R1': owner: unknown employee 'E8'",
+        "problem: robots 'R1': operators: unknown employee 'E9'",
+        "problem: themes 'T2': rank: rank 1 is also the rank of T1 (Digitale kompetencer): "
+        "ranks are unique",
+    ]
