@@ -355,3 +355,25 @@ async def test_each_month_of_the_chart_keeps_to_one_line(repo, size) -> None:
         lines = str(chart.content).split("\n")  # the last one empty (the text ends in one)
         assert len(lines) == 27  # two lines of legend, then 24 months
         assert chart.size.height == len(lines)  # none of them wrapped
+
+
+async def test_markup_in_a_robots_names_is_shown_as_typed(repo) -> None:
+    """A robot's name, process and platform and its operator's name holding [markup] are
+    shown literally on the Robots screen and the robot's page."""
+    markup = "[bold red]Post[/] [link=https://x]"
+    with repo.transaction() as tx:
+        tx.put(repo.ds.staff["E2"].model_copy(update={"name": f"Bo {markup}"}))
+        robot = repo.ds.robots["R1"]
+        tx.put(robot.model_copy(update={"name": f"Robot {markup}", "process": markup,
+                                        "platform": markup, "kle": "27.24.08",
+                                        "run_frequency": markup}))  # fmt: skip
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(200, 50)) as pilot:
+        screen = await open_robots(pilot)
+        assert f"Robot {markup}" in row_of(screen, "R1")
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, RobotScreen))
+        await settle(pilot, lambda: f"Bo {markup}" in screen_text(pilot))
+        text = screen_text(pilot)
+        assert f"Robot {markup}" in text and "27.24.08" in text
+        assert text.count(markup) >= 5  # name, process, platform, runs, the operator

@@ -311,3 +311,44 @@ async def test_each_strategy_form_names_what_is_wrong_at_its_field(repo) -> None
         assert error_at(app, "title_1") == "✗ T1 already has a milestone titled 'Pilot'"
         await pilot.press("escape")
     assert len(on_disk(repo).ds.milestones) == 1  # nothing of the refused ones was saved
+
+
+MARKUP = "[bold red]Byrådet[/] [link=https://x]"
+
+
+async def test_markup_in_titles_and_names_is_shown_as_typed(repo) -> None:
+    """A theme, stakeholder, milestone and governance body written with [markup] in them are
+    shown literally on each strategy screen, never styled or swallowed."""
+    from store.models import Stakeholder, Theme
+
+    with repo.transaction() as tx:
+        tx.put(
+            Theme(code="T2", rank=2, title=f"Tema {MARKUP}", end_state=f"Slut {MARKUP}",
+                  owner=MARKUP, target_date=dt.date(2027, 12, 31),
+                  stakeholders=[Stakeholder(name=MARKUP, role=MARKUP)])
+        )  # fmt: skip
+        tx.put(
+            Milestone(theme="T2", title=f"Trin {MARKUP}", due=dt.date(2026, 6, 30), owner=MARKUP)
+        )
+        tx.put(
+            GovernanceDecision(domain="it_principles", decision_rights="business_monarchy",
+                               people=[MARKUP])
+        )  # fmt: skip
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(200, 50)) as pilot:
+        screen = await open_strategy(pilot)
+        table = screen.query_one("#themes", DataTable)
+        assert f"Tema {MARKUP}" in cells(table, "T2")
+        assert f"Trin {MARKUP}" in screen_text(pilot)
+        table.move_cursor(row=table.get_row_index("T2"))
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, ThemeScreen))
+        await settle(pilot, lambda: f"Slut {MARKUP}" in screen_text(pilot))
+        text = screen_text(pilot)
+        assert f"Tema {MARKUP}" in text and f"Trin {MARKUP}" in text
+        assert text.count(MARKUP) >= 6  # title, end state, owner, stakeholder, role, milestone
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("g")
+        await settle(pilot, lambda: isinstance(app.screen, GovernanceScreen))
+        await settle(pilot, lambda: MARKUP in screen_text(pilot))
