@@ -155,3 +155,15 @@ async def test_coming_back_rebuilds_the_index_only_after_a_change(small_repo) ->
         await settle(pilot)
         assert screen.entries is not built
         assert "Ny Navnesen" in column_text(people_table(app), "name")
+
+
+async def test_the_first_key_typed_on_the_list_starts_the_filter(small_repo) -> None:  # noqa: F811
+    """Typing on the list moves to the filter and keeps every key, the first one too: the
+    filter field selects its text when focused, and the next key must not replace it."""
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_people(pilot)
+        await pilot.press("E", "0", "0", "2")  # a capital first, as an employee number starts
+        await settle(pilot)
+        assert app.screen.query_one("#people-filter").value == "E002"
+        assert row_keys(people_table(app)) == ["E002"]

@@ -98,6 +98,9 @@ class PeopleScreen(DataScreen):
                 placeholder="name, number, department, role, agent… (/ to type, ↓ to the list)",
                 id="people-filter",
                 compact=True,
+                # Selected on focus, the first key typed on the list (moved into the field
+                # with the focus) was replaced by the second: "E000001" became "000001".
+                select_on_focus=False,
             )
         yield Static(Text("Loading staff…"), id="people-count")
         yield PeopleTable(id="people-table", cursor_type="row", zebra_stripes=True)
@@ -264,7 +267,10 @@ class PeopleScreen(DataScreen):
 
     # ---- actions ------------------------------------------------------------------------
     def action_focus_filter(self) -> None:
-        self.query_one("#people-filter", Input).focus()
+        """`/`: the filter, its text selected, so what is typed next replaces it."""
+        box = self.query_one("#people-filter", Input)
+        box.focus()
+        box.select_all()
 
     def _toggle(self, **change: bool) -> None:
         self.wanted = replace(self.wanted, **change)
