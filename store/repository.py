@@ -1,11 +1,10 @@
 """The repository on a database folder: the neutral repository (`store.unit_of_work`) over the
 folder backend (`store.folder.storage`).
 
-`FolderRepository.open(path)` is what `store.open_store` uses for a folder. The folder's own
-operations (backups, restore, erasure, the history snapshot) are the backend's; a
-FolderRepository passes them on (`repo.backup()`, `repo.exclusive()`, `repo.path`, ...) until
-their callers ask the repository in backend-neutral words. The folder's names are importable
-from here too, for the same reason.
+`FolderRepository.open(path)` is what `store.open_store` uses for a folder. Everything else is
+the neutral repository's, asked in backend-neutral words (backups, restore and erasure go
+through the storage contract); the folder's own operations are its storage's
+(`repo.storage`). The folder's names are importable from here too.
 """
 
 from __future__ import annotations
@@ -97,18 +96,9 @@ class FolderRepository(Repository):
         """Nothing to do: the folder publishes every version it makes itself."""
 
     @property
-    def erasing(self) -> bool:
-        return self.storage.erasing
-
-    @erasing.setter
-    def erasing(self, value: bool) -> None:
-        self.storage.erasing = value
-
-    def __getattr__(self, name: str):
-        """The folder's own attributes and operations (`path`, `backup`, `exclusive`, ...)."""
-        if name == "storage":
-            raise AttributeError(name)
-        return getattr(self.storage, name)
+    def path(self) -> Path:
+        """The database folder."""
+        return self.storage.path
 
 
 def write_digcomp(storage: FolderStorage) -> None:

@@ -112,6 +112,12 @@ class Repository:
         return data if self.scope is None else self.scope.view(data)
 
     @property
+    def finished_erasure(self) -> dict | None:
+        """An erasure a crash had interrupted, finished when the database was opened (what it
+        erased: `employee_no`, `pseudonym`, `counts`), else None."""
+        return getattr(self.storage, "finished_erasure", None)
+
+    @property
     def read_only(self) -> bool:
         return self.opened_read_only or self.storage.read_only
 

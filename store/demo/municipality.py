@@ -13,7 +13,7 @@ from store.demo.robots import DEMO_HOURLY_RATE, benefits, robot_count, robots
 from store.demo.strategy import governance, required_of, requirements, strategy
 from store.gcpause import collector_paused
 from store.models import HOURLY_RATE, Assessment, Entity, RobotBenefit, Setting
-from store.repository import FolderRepository
+from store.unit_of_work import Repository
 
 
 @dataclass
@@ -58,7 +58,7 @@ def build(staff: int = 1200, seed: int = 1) -> Municipality:
     return world
 
 
-def generate(repo: FolderRepository, *, staff: int = 1200, seed: int = 1) -> dict[str, int]:
+def generate(repo: Repository, *, staff: int = 1200, seed: int = 1) -> dict[str, int]:
     """Write the demo municipality into `repo` in one transaction; counts per table."""
     with collector_paused():  # millions of small objects: the collector would dominate
         world = build(staff, seed)

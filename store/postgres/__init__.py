@@ -26,7 +26,7 @@ def open_database(url: str, *, create: bool = False, user: str | None = None):
     storage.erasure = partial(erasure, storage)
     try:
         repo = PostgresRepository(storage, user=user)
-        repo.finished_erasure = finish_erasures(repo)  # one a crash stopped before the backups
+        storage.finished_erasure = finish_erasures(repo)  # one a crash stopped before backups
         return repo
     except BaseException:
         storage.close()

@@ -26,12 +26,12 @@ def _data(repo: FolderRepository) -> dict[str, str]:
 
 def test_backup_then_restore_round_trips(repo: FolderRepository) -> None:
     populate(repo)
-    before, counters = _data(repo), dict(repo.meta["counters"])
+    before, counters = _data(repo), dict(repo.storage.meta["counters"])
     backup = make_backup(repo)
     assert newest_backup(repo.path) == backup
     repo.put(Role(code="R9", name="Added after the backup"))
     kept = restore(repo, backup)
-    assert _data(repo) == before and repo.meta["counters"] == counters
+    assert _data(repo) == before and repo.storage.meta["counters"] == counters
     reopened = FolderRepository.open(repo.path)
     assert "R9" not in reopened.ds.roles and "R9" not in repo.ds.roles
     assert reopened.audit_entries()[-1].action == "restore"

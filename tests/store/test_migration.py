@@ -37,7 +37,7 @@ def docs(table: str) -> list[dict]:
 
 def test_every_record_is_there_in_the_new_layout(old_db: Path) -> None:
     repo = FolderRepository.open(old_db, user="migrator")
-    for table in repo.tables:
+    for table in repo.storage.tables:
         model = MODELS_BY_TABLE[table]
         expected = {m.key(): m for m in map(model.model_validate, docs(table))}
         assert repo.ds.table(table) == expected, table

@@ -240,14 +240,14 @@ def test_a_commit_that_failed_while_applying_its_journal_never_appears(
 
 
 def test_an_exception_inside_a_transaction_undoes_everything(staffed: FolderRepository) -> None:
-    counters = dict(staffed.meta["counters"])
+    counters = dict(staffed.storage.meta["counters"])
     with pytest.raises(RuntimeError), staffed.transaction() as tx:
         tx.put(Department(code="D2", name="Ny"))
         tx.record(Assessment(staff="E1", competency="DC1.2", level=1, date=DAY))
         tx.put(Course(code="C1", name="Kursus"))
         raise RuntimeError("the user pressed cancel")
     assert set(staffed.ds.departments) == {"D1"} and len(staffed.ds.assessments) == 1
-    assert staffed.meta["counters"] == counters and staffed.ds.courses == {}
+    assert staffed.storage.meta["counters"] == counters and staffed.ds.courses == {}
     reopened = FolderRepository.open(staffed.path)
     assert set(reopened.ds.departments) == {"D1"} and len(reopened.ds.assessments) == 1
 

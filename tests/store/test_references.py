@@ -106,12 +106,12 @@ def small(repo: FolderRepository) -> FolderRepository:
 def test_a_record_with_a_missing_reference_is_refused(
     small: FolderRepository, record, problem: str
 ) -> None:
-    before = {name: dict(small.ds.table(name)) for name in small.tables}
+    before = {name: dict(small.ds.table(name)) for name in small.storage.tables}
     with pytest.raises(ValidationProblem) as caught:
         small.put(record)
     assert any(p.startswith(problem) for p in caught.value.lines), caught.value.lines
     reopened = FolderRepository.open(small.path)
-    assert {name: dict(reopened.ds.table(name)) for name in small.tables} == before
+    assert {name: dict(reopened.ds.table(name)) for name in small.storage.tables} == before
 
 
 @pytest.mark.parametrize(

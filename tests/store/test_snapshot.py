@@ -46,7 +46,7 @@ def saved(repo: FolderRepository) -> FolderRepository:
 
 def test_a_reopened_database_reads_the_same_rows_from_the_snapshot(saved):
     reopened = FolderRepository.open(saved.path)
-    assert reopened.snapshot_rows == 3
+    assert reopened.storage.snapshot_rows == 3
     assert reopened.ds.assessments == saved.ds.assessments == read_without_snapshot(saved)
     notes = {row.note for row in reopened.ds.assessments}
     assert "talked with Søren Ærø-Østergård, line one\nline two; done" in notes
@@ -65,7 +65,7 @@ def test_what_was_recorded_after_the_snapshot_is_read_from_the_history(saved):
     record(other, EMPLOYEE_NO, 4, 11)
 
     reopened = FolderRepository.open(saved.path)
-    assert reopened.snapshot_rows == 3
+    assert reopened.storage.snapshot_rows == 3
     rows = reopened.ds.assessments
     assert [row.seq for row in rows] == list(range(5))
     assert [(row.staff, row.level) for row in rows[3:]] == [("E2", 2), (EMPLOYEE_NO, 4)]
@@ -90,7 +90,7 @@ def test_a_history_replaced_behind_the_snapshots_back_is_read_whole(saved):
     record_as_saved(history)
 
     reopened = FolderRepository.open(saved.path)
-    assert reopened.snapshot_rows == 0
+    assert reopened.storage.snapshot_rows == 0
     assert [row.staff for row in reopened.ds.assessments] == ["E2", EMPLOYEE_NO]
 
 
@@ -119,7 +119,7 @@ def test_a_damaged_snapshot_is_ignored(saved, damage):
     path = snapshot.snapshot_path(saved.path)
     path.write_bytes(damage(path.read_bytes()))
     reopened = FolderRepository.open(saved.path)
-    assert reopened.snapshot_rows == 0
+    assert reopened.storage.snapshot_rows == 0
     assert reopened.ds.assessments == saved.ds.assessments
 
 
@@ -153,7 +153,7 @@ def test_a_history_edited_in_place_is_read_from_its_lines_and_the_snapshot_delet
 
     record_as_saved(history)  # as if a save had made the change
     reopened = FolderRepository.open(saved.path)
-    assert reopened.snapshot_rows == 0
+    assert reopened.storage.snapshot_rows == 0
     assert reopened.ds.assessments[0].level == 2
     assert not snapshot.snapshot_path(saved.path).exists()
 
@@ -164,7 +164,7 @@ def test_a_snapshot_is_saved_only_when_enough_rows_were_read_from_the_history(sa
     record(reopened, "E2", 1, 12)
     assert not reopened.save_snapshot(min_new_rows=2)
     assert reopened.save_snapshot(min_new_rows=1)
-    assert FolderRepository.open(saved.path).snapshot_rows == 4
+    assert FolderRepository.open(saved.path).storage.snapshot_rows == 4
 
 
 def test_erasure_and_restore_delete_the_snapshot_and_backups_leave_it_out(saved):
@@ -179,9 +179,9 @@ def test_erasure_and_restore_delete_the_snapshot_and_backups_leave_it_out(saved)
     assert not left_by_a_crash.exists()
 
     saved.save_snapshot(min_new_rows=0)
-    saved.rewrite_history("assessments", lambda records: records[1:])
+    saved.storage.rewrite_history("assessments", lambda records: records[1:])
     assert not snapshot.snapshot_path(saved.path).exists()
-    assert saved.snapshot_rows == 0
+    assert saved.storage.snapshot_rows == 0
 
 
 def test_erasing_a_person_saves_a_new_snapshot_without_them(saved, monkeypatch):
@@ -192,7 +192,7 @@ def test_erasing_a_person_saves_a_new_snapshot_without_them(saved, monkeypatch):
     path = snapshot.snapshot_path(saved.path)
     assert EMPLOYEE_NO.encode() not in path.read_bytes()
     reopened = FolderRepository.open(saved.path)
-    assert reopened.snapshot_rows == len(reopened.ds.assessments) == 1
+    assert reopened.storage.snapshot_rows == len(reopened.ds.assessments) == 1
     assert reopened.ds.assessments == read_without_snapshot(saved)
 
 
@@ -221,7 +221,7 @@ def test_a_copied_database_folder_still_opens_from_its_snapshot(saved, tmp_path)
     copy = tmp_path / "copy"
     shutil.copytree(saved.path, copy)  # new files, new inodes, the same bytes
     reopened = FolderRepository.open(copy)
-    assert reopened.snapshot_rows == 3
+    assert reopened.storage.snapshot_rows == 3
     assert reopened.ds.assessments == saved.ds.assessments
     record(reopened, "E2", 3, 21)  # and it reads on and appends as usual
     assert len(FolderRepository.open(copy).ds.assessments) == 4

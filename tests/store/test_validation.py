@@ -131,7 +131,7 @@ def test_putting_an_existing_key_updates_the_one_record(repo: FolderRepository) 
     repo.put(Department(code="D1", name="New"))
     reopened = FolderRepository.open(repo.path)
     assert [(d.code, d.name) for d in reopened.ds.departments.values()] == [("D1", "New")]
-    stored = reopened.tables["departments"].storage.data["departments"]
+    stored = reopened.storage.tables["departments"].storage.data["departments"]
     assert [doc["code"] for doc in stored.values()] == ["D1"]
 
 

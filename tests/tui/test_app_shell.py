@@ -147,7 +147,7 @@ async def test_after_start_up_the_app_saves_a_history_snapshot_for_the_next_star
         await settle(pilot, lambda: overview_ready(app))
         await settle(pilot, lambda: snapshot.snapshot_path(small_repo.path).exists())
     reopened = FolderRepository.open(small_repo.path)
-    assert reopened.snapshot_rows == len(small_repo.ds.assessments) == 6
+    assert reopened.storage.snapshot_rows == len(small_repo.ds.assessments) == 6
     assert reopened.ds.assessments == small_repo.ds.assessments
 
 
