@@ -1,5 +1,5 @@
-"""The repository on a PostgreSQL database: the neutral one, plus the answers to what callers
-still ask of a folder's repository, in the server's terms."""
+"""The repository on a PostgreSQL database: the neutral one (backups, restore and erasure go
+through the storage contract), plus where its folder backups are kept."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from store.unit_of_work import Repository
 
 
 class NotOnServerError(StoreError, AttributeError):
-    """An operation that only the folder backend has so far (importing, backup and restore,
-    erasing a person ask the folder's repository for its files). A StoreError, so a command
-    says so in one line; an AttributeError, so `getattr(repo, name, default)` still works."""
+    """Something asked of the repository that only a database folder has (a path, its files).
+    A StoreError, so a command says so in one line; an AttributeError, so `getattr(repo,
+    name, default)` still works."""
 
 
 class PostgresRepository(Repository):
