@@ -30,7 +30,7 @@ from store import Repository, open_store, resolve_target, target_name
 from store.backup import daily_backup
 from store.errors import StoreError
 from store.gcpause import collector_paused, freeze_loaded
-from tui.screens import MODE_SCREENS, SCREENS_IN_ORDER
+from tui.screens import MODE_SCREENS, SCREENS_IN_ORDER, SERVER_FILE_MODES
 from tui.screens.loading import LoadingScreen
 
 
@@ -334,8 +334,24 @@ class KapabelApp(App):
         self.notify(message, title="Cannot read the database", severity="error", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Screens and reloads wait until the database is open."""
+        """Screens and reloads wait until the database is open; a screen that is not offered
+        here (`mode_offered`) is not opened by its key."""
+        if action == "switch_mode" and parameters and not self.mode_offered(str(parameters[0])):
+            return False
         return self.repo is not None or action not in {"switch_mode", "reload"}
+
+    @property
+    def server_files_allowed(self) -> bool:
+        """Whether the user may name files on the machine running the app: in a terminal, yes;
+        in a browser (`kapabel serve`) never. A department lead there is not at that machine
+        and may not read or write its files: imports are made by HR in a terminal, and a
+        report is downloaded instead of saved."""
+        return not self.is_web
+
+    def mode_offered(self, mode: str) -> bool:
+        """Whether a screen is offered (key, palette): not one that reads the server's files
+        in a browser (SERVER_FILE_MODES)."""
+        return self.server_files_allowed or mode not in SERVER_FILE_MODES
 
     # ----------------------------------------------------------------- navigation
     def open_department(
@@ -360,6 +376,8 @@ class KapabelApp(App):
         if self.repo is None:
             return
         for mode, key, title in SCREENS_IN_ORDER:
+            if not self.mode_offered(mode):
+                continue
             yield SystemCommand(
                 f"Go to {title}", f"Open the {title} screen (key {key})", self._switcher(mode)
             )

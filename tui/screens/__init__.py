@@ -14,6 +14,11 @@ SCREENS_IN_ORDER: list[tuple[str, str, str]] = [
     ("robots", "0", "Robots"),
 ]
 
+SERVER_FILE_MODES = frozenset({"import"})
+"""Screens that read files on the machine running the app. In a browser (`kapabel serve`) the
+user is not at that machine and may not see its files: these are not offered there
+(`KapabelApp.server_files_allowed`; README, *In a browser*)."""
+
 
 MODE_SCREENS: dict[str, tuple[str, str]] = {
     # mode name: (module, class); imported when first shown, so the first frame waits for none

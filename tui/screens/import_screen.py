@@ -52,6 +52,12 @@ def plan_report(plan: Plan, limit: int = SHOWN_PROBLEMS, warnings: list[str] = (
     return text
 
 
+IN_A_BROWSER = (
+    "Imports are made by HR in a terminal (kapabel import, or this screen in the terminal "
+    "app): in a browser the app reads no file on the server."
+)
+
+
 def sync_label(on: bool) -> str:
     """The sync choice in words, so its state never rests on colour alone."""
     if on:
@@ -117,6 +123,13 @@ class ImportScreen(Screen):
             yield Button("Import", id="import", variant="primary", disabled=True, compact=True)
         yield KeysFooter()
 
+    def on_mount(self) -> None:
+        """In a browser (not offered there, but reached anyway) nothing can be chosen."""
+        if not self.app.server_files_allowed:
+            for field in self.query("#import-form *, #import-buttons Button"):
+                field.disabled = True
+            self._show(Text(IN_A_BROWSER, style="bold"))
+
     @on(Select.Changed, "#kind")
     def _kind_changed(self) -> None:
         """Only a staff file can deactivate people: the sync choice is shown for staff only."""
@@ -162,6 +175,9 @@ class ImportScreen(Screen):
     @on(Input.Submitted, "#path")
     @on(Button.Pressed, "#preview")
     def action_preview(self) -> None:
+        if not self.app.server_files_allowed:
+            self._show(Text(IN_A_BROWSER, style="bold"))
+            return
         kind, path, sync = self._choice()
         if not str(path) or str(path) == ".":
             self._show(Text("Type the path of the file first."))
@@ -228,6 +244,8 @@ class ImportScreen(Screen):
         self._write()
 
     def _write(self) -> None:
+        if not self.app.server_files_allowed:
+            return
         self.query_one("#import", Button).disabled = True
         self._show(Text("Importing …"))
         self._import(*self._choice(), self.plan_sheet)

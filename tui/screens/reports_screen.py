@@ -136,7 +136,7 @@ class ReportsScreen(DataScreen):
     def on_mount(self) -> None:
         self.query_one("#format", Select).value = "text"
         self.query_one("#as-of", Input).value = self.app.as_of.isoformat()
-        if self.app.is_web:  # in a browser the report is downloaded, not written on the server
+        if not self.app.server_files_allowed:  # in a browser: downloaded, not written
             self.query_one("#path-label", Label).update("Download")
 
     # ------------------------------------------------------------- data
@@ -289,7 +289,7 @@ class ReportsScreen(DataScreen):
         if not raw:
             status.update(Text("Save to: give a file name", style="bold red"))
             return
-        if self.app.is_web:
+        if not self.app.server_files_allowed:
             self._download(Path(raw).name or choice.default_filename(), choice.fmt)
             return
         path = Path(raw).expanduser()
