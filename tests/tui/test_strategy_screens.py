@@ -352,3 +352,29 @@ async def test_markup_in_titles_and_names_is_shown_as_typed(repo) -> None:
         await pilot.press("g")
         await settle(pilot, lambda: isinstance(app.screen, GovernanceScreen))
         await settle(pilot, lambda: MARKUP in screen_text(pilot))
+
+
+def all_rows(table: DataTable) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_at_80_columns_the_titles_keep_room_and_the_theme_page_has_the_rest(repo) -> None:
+    """Below 100 columns the timeline leaves out the owner and the themes their target date
+    (both on the theme's page), so a milestone's and a theme's title can be read: at 80
+    columns they had 7 and 11 characters."""
+    with repo.transaction() as tx:
+        tx.put(repo.ds.themes["T1"].model_copy(update={"title": "Robotter i drift i hele"}))
+        tx.put(Milestone(theme="T1", title="Robotstrategi vedtaget", due=dt.date(2026, 6, 30),
+                         owner="Digitaliseringschefen"))  # fmt: skip
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_strategy(pilot)
+        themes, timeline = (screen.query_one(f"#{n}", DataTable) for n in ("themes", "timeline"))
+        text = screen_text(pilot)
+        assert "Robotstrategi" in text and "Robotter i dri" in text  # not "Robots…", "Robotter…"
+        assert "Owner" not in [str(c.label) for c in timeline.columns.values()]
+        assert "Target" not in [str(c.label) for c in themes.columns.values()]
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause(0.3)
+        assert any("Digitaliseringschefen" in row for row in all_rows(timeline)), all_rows(timeline)
+        assert "2027-12-31" in cells(themes, "T1") or "—" in cells(themes, "T1")

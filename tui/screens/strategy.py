@@ -102,7 +102,18 @@ def _current_key(table: DataTable) -> str | None:
 def _columns(table: DataTable, widths: dict[str, int], order: list[str]) -> None:
     table.clear(columns=True)
     for label in order:
-        table.add_column(label, width=widths[label], key=label)
+        if label in widths:
+            table.add_column(label, width=widths[label], key=label)
+
+
+def _shown(cells: list, widths: dict[str, int], order: list[str]) -> list:
+    """A row's cells (in `order`) for the columns the table has at its width."""
+    return [c for label, c in zip(order, cells, strict=True) if label in widths]
+
+
+NARROW = 100
+"""Below this width the themes leave out their target date and the timeline the owner (the
+theme's page shows both), so that titles keep room at 80 columns."""
 
 
 THEME_FIXED = {"Rank": 4, "Code": 6, "Target": 10, "Progress": 8, "Trend": 9}
@@ -158,20 +169,28 @@ class StrategyScreen(AnalysisScreen):
         self.set_columns()
         self.reload_data()
 
-    def set_columns(self) -> None:
+    def column_widths(self) -> tuple[dict[str, int], dict[str, int]]:
         total = max(60, self.size.width - 4)
-        self.widths = (
-            fit_widths(total, THEME_FIXED, {"Title": 1.0, "Next milestone": 1.0}, 8),
-            fit_widths(total, TIMELINE_FIXED, {"Milestone": 2.0, "Owner": 1.0}, 6),
+        narrow = self.size.width < NARROW
+        theme_fixed = {k: w for k, w in THEME_FIXED.items() if not (narrow and k == "Target")}
+        timeline_shares = {"Milestone": 2.0} if narrow else {"Milestone": 2.0, "Owner": 1.0}
+        return (
+            fit_widths(total, theme_fixed, {"Title": 1.0, "Next milestone": 1.0}, 8),
+            fit_widths(total, TIMELINE_FIXED, timeline_shares, 6),
         )
+
+    def set_columns(self) -> None:
+        self.widths = self.column_widths()
         _columns(self.query_one("#themes", DataTable), self.widths[0], THEME_ORDER)
         _columns(self.query_one("#timeline", DataTable), self.widths[1], TIMELINE_ORDER)
 
     def on_resize(self) -> None:
-        before = self.widths
-        self.set_columns()
-        if before != self.widths and self.report is not None:
-            self.show_report(self.report)
+        """New columns (and rows) only when the widths change: a resize to the same widths
+        left the tables without rows."""
+        if self.column_widths() != self.widths:
+            self.set_columns()
+            if self.report is not None:
+                self.show_report(self.report)
 
     def show_analysis(self, analysis) -> None:
         self.build(analysis)
@@ -199,15 +218,19 @@ class StrategyScreen(AnalysisScreen):
         rows = [
             (
                 t.theme.code,
-                [
-                    cell(t.theme.rank),
-                    cell(t.theme.code),
-                    cell(t.theme.title),
-                    cell(t.theme.target_date or "—"),
-                    pct_cell(t.readiness_pct),
-                    trend_cell(t.trend),
-                    next_text(report, t),
-                ],
+                _shown(
+                    [
+                        cell(t.theme.rank),
+                        cell(t.theme.code),
+                        cell(t.theme.title),
+                        cell(t.theme.target_date or "—"),
+                        pct_cell(t.readiness_pct),
+                        trend_cell(t.trend),
+                        next_text(report, t),
+                    ],
+                    self.widths[0],
+                    THEME_ORDER,
+                ),
             )
             for t in report.themes
         ]
@@ -220,23 +243,29 @@ class StrategyScreen(AnalysisScreen):
         marked = False
         for m in report.milestones:
             if not marked and m.due >= report.as_of:
-                rows.append((TODAY, self._today_row(report)))
+                rows.append(
+                    (TODAY, _shown(self._today_row(report), self.widths[1], TIMELINE_ORDER))
+                )
                 marked = True
             rows.append(
                 (
                     m.id,
-                    [
-                        cell(m.due),
-                        cell(m.theme),
-                        cell(m.title),
-                        cell(m.owner),
-                        cell(status_words(m.status)),
-                        overdue_cell(report, m),
-                    ],
+                    _shown(
+                        [
+                            cell(m.due),
+                            cell(m.theme),
+                            cell(m.title),
+                            cell(m.owner),
+                            cell(status_words(m.status)),
+                            overdue_cell(report, m),
+                        ],
+                        self.widths[1],
+                        TIMELINE_ORDER,
+                    ),
                 )
             )
         if not marked:
-            rows.append((TODAY, self._today_row(report)))
+            rows.append((TODAY, _shown(self._today_row(report), self.widths[1], TIMELINE_ORDER)))
         return rows
 
     @staticmethod
@@ -373,15 +402,16 @@ class ThemeScreen(Screen):
         self.reload_data()
 
     def on_resize(self) -> None:
-        before = self.widths
-        self.set_columns()
-        if before != self.widths:
+        """New columns (and rows) only when the widths change: a resize to the same widths
+        left the tables without rows."""
+        if self.column_widths() != self.widths:
+            self.set_columns()
             self.reload_data()
 
-    def set_columns(self) -> None:
+    def column_widths(self) -> dict[str, dict[str, int]]:
         """Columns sized to the screen: free text (names, titles) gets what is left."""
         total = max(60, self.size.width - 4)
-        self.widths = {
+        return {
             "theme-stakeholders": fit_widths(
                 total, {"Interest": 8, "Influence": 9}, {"Name": 1.0, "Role": 1.0}
             ),
@@ -394,6 +424,9 @@ class ThemeScreen(Screen):
                 total, {"Due": 10, "Status": 11, "Overdue": 22}, {"Milestone": 2.0, "Owner": 1.0}
             ),
         }
+
+    def set_columns(self) -> None:
+        self.widths = self.column_widths()
         orders = {
             "theme-stakeholders": STAKEHOLDER_ORDER,
             "theme-requirements": REQUIREMENT_ORDER,
