@@ -172,3 +172,40 @@ async def test_after_the_server_ends_its_connections_the_app_follows_again(
         await pilot.press("2")
         await settle(pilot, lambda: "Nyoprettet Afdeling" in screen_words(pilot), timeout=60)
         await pilot.press("q")
+
+
+def test_two_browser_sessions_on_one_database_see_each_others_saves(
+    demo_target: Path | str,
+) -> None:
+    """`kapabel serve` runs each browser session as its own process: two sessions save at the
+    same time (tests/tui/browser_session.py), each sees the other's saves on its People screen
+    without a key, and no save is lost."""
+    from store import open_store
+
+    count = 5
+    sessions = {
+        mine: subprocess.Popen(
+            [sys.executable, "-m", "tests.tui.browser_session", str(demo_target), mine, others]
+            + [str(count)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for mine, others in (("SA", "SB"), ("SB", "SA"))
+    }
+    try:
+        for process in sessions.values():
+            assert process.stdout.readline().strip() == "ready"
+        for process in sessions.values():  # both save at once
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        for process in sessions.values():
+            said, _ = process.communicate(timeout=120)
+            assert said.split() == ["saw"] and process.returncode == 0
+    finally:
+        for process in sessions.values():
+            if process.poll() is None:
+                process.kill()
+    staff = open_store(demo_target).ds.staff
+    for prefix in sessions:
+        assert {f"{prefix}{n}" for n in range(count)} <= set(staff)
