@@ -18,6 +18,7 @@ from store.errors import (
 from store.opening import (
     location,
     migrate_store,
+    open_in_stages,
     open_store,
     read_current_levels,
     resolve_target,
@@ -40,6 +41,7 @@ __all__ = [
     "ValidationProblem",
     "location",
     "migrate_store",
+    "open_in_stages",
     "open_store",
     "read_current_levels",
     "resolve_target",

@@ -13,6 +13,8 @@ where naming a target lives, below every backend).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
@@ -24,6 +26,7 @@ __all__ = [
     "is_url",
     "location",
     "migrate_store",
+    "open_in_stages",
     "open_store",
     "read_current_levels",
     "resolve_target",
@@ -77,6 +80,50 @@ def read_current_levels(target: str | Path | None, as_of, *, user: str | None = 
     if is_url(target):
         return _postgres(target).read_current_levels(target, as_of, user=user)
     return open_store(target, user=user).ds
+
+
+@dataclass(frozen=True)
+class StagedOpening:
+    """A database opened in two steps, for the app (`open_in_stages`): `first` to show at once,
+    then `finish()` for the repository with the whole history."""
+
+    first: object
+    """A Dataset (scoped as asked) with every register table, robot benefit and at least the
+    assessments that count on the date asked for: enough for the figures on that date (the
+    Overview's, `reports.CURRENT_LEVEL_KINDS`), never for history (a person's page, a trend).
+    """
+    whole: bool
+    """`first` is the repository's whole data: `finish()` returns at once."""
+    finish: Callable[[], object]
+    """The repository (`open_store`), reading the whole history when `first` is not whole:
+    seconds at scale on a server; call it off the UI thread."""
+
+
+def open_in_stages(
+    target: str | Path | None,
+    as_of,
+    *,
+    create: bool = False,
+    user: str | None = None,
+    department: str | None = None,
+    read_only: bool = False,
+) -> StagedOpening:
+    """Open `target` as `open_store` does (same arguments), in two steps when the backend has
+    a quicker first one: a server chooses the current levels on `as_of` itself
+    (`read_current_levels`), a third of the rows, before the whole history is read. A folder
+    opens whole at once (its snapshot is as fast). StoreError as `open_store` raises it.
+    """
+    target = resolve_target(target)
+    options = {"create": create, "user": user, "department": department, "read_only": read_only}
+    first = _postgres(target).current_levels_only(target, as_of) if is_url(target) else None
+    if first is None:  # a folder, or a server with nothing quicker (see current_levels_only)
+        repo = open_store(target, **options)
+        return StagedOpening(repo.ds, True, lambda: repo)
+    if department is not None:
+        from store.scope import Scope
+
+        first = Scope.of(first, department).view(first)
+    return StagedOpening(first, False, lambda: open_store(target, **options))
 
 
 def migrate_store(target: str | Path | None = None, *, user: str | None = None) -> tuple[int, int]:

@@ -5,7 +5,10 @@ and write through the repository. Each screen lives in its own module under `tui
 
 Start-up draws first: given a folder instead of an open repository, the app shows a loading
 screen and opens the database in a thread worker (a 50,000-staff database takes seconds), then
-switches to the Overview. A thread waits on the store for other programs' saves
+switches to the Overview. On a server it opens in two steps (`store.open_in_stages`): the
+Overview's figures from the current levels the server picks, then the whole history in the
+same worker; until it arrives the Overview's trend says so and the other screens (and every
+save, made on them) wait: a key that opens one is kept and followed when the history is in. A thread waits on the store for other programs' saves
 (`Repository.wait_for_change`) and shows them as soon as they are committed.
 """
 
@@ -24,9 +27,10 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.worker import Worker, get_current_worker
 
-from store import Repository, open_store, resolve_target, target_name
+from store import Repository, open_in_stages, resolve_target, target_name
 from store.backup import daily_backup
 from store.errors import StoreError
 from store.gcpause import collector_paused, freeze_loaded
@@ -107,6 +111,11 @@ class KapabelApp(App):
         """Organisation lists only the robots at key-person risk (the Overview's figure)."""
         self.open_problem: str | None = None
         """Why the database could not be opened (None: it could, or it is still opening)."""
+        self.first_look = False
+        """The Overview shows figures from the current levels while the history still loads
+        (`store.open_in_stages`); `self.repo` is None until it has."""
+        self._after_history: Callable[[], object] | None = None
+        """Where the person asked to go while the history loaded (the latest ask wins)."""
         self._analysis = None
         self._analysis_lock = threading.Lock()
         self._lookups: dict[str, tuple[int, object]] = {}
@@ -188,7 +197,14 @@ class KapabelApp(App):
         scope = repo.scope if repo is not None else None
         limited = f" · {scope.root} and below" if scope is not None else ""
         read_only = " · read-only" if repo is not None and repo.read_only else ""
-        return f"{target_name(self.db_path)}{limited}{read_only} · as of {self.as_of.isoformat()}"
+        loading = " · loading the history …" if self.first_look and repo is None else ""
+        name = target_name(self.db_path)
+        return f"{name}{limited}{read_only} · as of {self.as_of.isoformat()}{loading}"
+
+    @property
+    def history_loaded(self) -> bool:
+        """The whole database is open (not only the first look's current levels)."""
+        return self.repo is not None
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_repository(self) -> None:
@@ -196,20 +212,57 @@ class KapabelApp(App):
 
         Doing both here, behind a still loading screen, keeps the UI thread idle: at 50,000
         staff that brings the Overview's figures about a second sooner than computing them
-        behind an animated indicator on the Overview.
+        behind an animated indicator on the Overview. When the store opens in two steps, the
+        Overview shows the first step's figures while this worker reads the whole history,
+        then the figures of the whole (the same numbers) with the trend.
         """
         from reports.analysis import analyse
 
         with collector_paused():  # through both: no collection of all the new objects between
             try:
-                repo = open_store(self.db_path, create=True, **self._limits)
+                opening = open_in_stages(self.db_path, self.as_of, create=True, **self._limits)
+                self.call_from_thread(self._show_progress, "Computing the figures …")
+                analysis = analyse(opening.first, self.as_of)
+                if not opening.whole:
+                    self.call_from_thread(self._show_first_look, analysis)
+                    repo = opening.finish()
+                    analysis = analyse(repo.ds, self.as_of)
+                else:
+                    repo = opening.finish()
             except StoreError as error:
-                self.call_from_thread(self._open_failed, str(error))
+                self._from_opener(self._open_failed, str(error))
                 return
-            self.call_from_thread(self._show_progress, "Computing the figures …")
-            analysis = analyse(repo.ds, self.as_of)
             freeze_loaded()  # later collections skip the data and figures (once: store.gcpause)
-        self.call_from_thread(self._opened, repo, analysis)
+        self._from_opener(self._opened, repo, analysis)
+
+    def _from_opener(self, callback: Callable, *args) -> None:
+        """Run `callback` on the UI thread, unless the app quit while the database opened."""
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(callback, *args)
+
+    def _show_first_look(self, analysis) -> None:
+        """The Overview with figures from the current levels, before the whole history."""
+        self._analysis = analysis
+        self.first_look = True
+        self.sub_title = self._subtitle()
+        self.switch_mode("overview")
+
+    def defer_until_history(self, what: str, callback: Callable[[], object]) -> bool:
+        """While only the first look is open: keep `callback` (going to `what`) for when the
+        history has loaded, say so, and return True; False once it has (go on at once)."""
+        if self.history_loaded:
+            return False
+        self._after_history = callback
+        self.notify(f"Opening {what} once the history has loaded …", timeout=4, markup=False)
+        return True
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """A screen other than the Overview waits for the whole history (`defer_until_history`)."""
+        if self.first_look and not self.history_loaded and mode != "overview":
+            title = next((t for m, _, t in SCREENS_IN_ORDER if m == mode), mode)
+            self.defer_until_history(title, lambda: self.switch_mode(mode))
+            return AwaitMount(self.screen, [])
+        return super().switch_mode(mode)
 
     def _show_progress(self, message: str) -> None:
         if isinstance(self.screen, LoadingScreen):
@@ -220,6 +273,13 @@ class KapabelApp(App):
         if analysis is not None and self.data_version == 0:
             self._analysis = analysis
         self._start()
+        if self.first_look:  # the Overview showed the first look: now the whole, and the trend
+            self.first_look = False
+            self.data_version += 1
+            self.refresh_screens()
+            then, self._after_history = self._after_history, None
+            if then is not None:
+                self.call_later(then)
         self._backup_daily()
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
@@ -334,11 +394,14 @@ class KapabelApp(App):
         self.notify(message, title="Cannot read the database", severity="error", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Screens and reloads wait until the database is open; a screen that is not offered
-        here (`mode_offered`) is not opened by its key."""
-        if action == "switch_mode" and parameters and not self.mode_offered(str(parameters[0])):
-            return False
-        return self.repo is not None or action not in {"switch_mode", "reload"}
+        """Screens and reloads wait until the database is open (a screen asked for while the
+        Overview shows the first look is opened when the history is in: `switch_mode`); a
+        screen that is not offered here (`mode_offered`) is not opened by its key."""
+        if action == "switch_mode":
+            if parameters and not self.mode_offered(str(parameters[0])):
+                return False
+            return self.repo is not None or self.first_look
+        return self.repo is not None or action != "reload"
 
     @property
     def server_files_allowed(self) -> bool:

@@ -36,17 +36,8 @@ def open_database(url: str, *, create: bool = False, user: str | None = None):
 def read_current_levels(url: str, as_of, *, user: str | None = None):
     """The Dataset a report that needs only the current levels on `as_of` reads: the register,
     and of the history only the assessments that count then, chosen by the server
-    (`store.postgres.current`). The whole database when no assessment counts then, or when an
-    interrupted erasure is to be finished (opening does that)."""
-    from store.postgres.current import current_dataset
-    from store.postgres.storage import PostgresStorage
-
-    storage = PostgresStorage(url)
-    try:
-        pending = storage.read_value("SELECT EXISTS (SELECT 1 FROM kapabel_pending_erasures)")
-        data = None if pending else current_dataset(storage, as_of)
-    finally:
-        storage.close()
+    (`current_levels_only`); the whole database when that gives nothing."""
+    data = current_levels_only(url, as_of)
     if data is not None:
         return data
     repo = open_database(url, user=user)
@@ -54,3 +45,19 @@ def read_current_levels(url: str, as_of, *, user: str | None = None):
         return repo.ds
     finally:
         repo.storage.close()
+
+
+def current_levels_only(url: str, as_of):
+    """The register, and of the history only the assessments that count on `as_of`, chosen by
+    the server (`store.postgres.current`); None when the whole database is to be read instead:
+    no assessment counts then (a report says why from the whole history), or an interrupted
+    erasure is to be finished (opening does that)."""
+    from store.postgres.current import current_dataset
+    from store.postgres.storage import PostgresStorage
+
+    storage = PostgresStorage(url)
+    try:
+        pending = storage.read_value("SELECT EXISTS (SELECT 1 FROM kapabel_pending_erasures)")
+        return None if pending else current_dataset(storage, as_of)
+    finally:
+        storage.close()

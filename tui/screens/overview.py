@@ -118,8 +118,13 @@ class OverviewScreen(AnalysisScreen):
             self._fill(table_id, *self._rows[table_id])
 
     def _fill(self, table_id: str, rows: list, keys: list[str] | None = None) -> None:
+        """Show `rows`; the same rows again are left as they are (the cursor stays put when
+        the whole history replaces the first look with the same figures)."""
+        table = self.query_one(f"#{table_id}", DataTable)
+        if self._rows.get(table_id) == (rows, keys) and table.row_count == len(rows):
+            return
         self._rows[table_id] = (rows, keys)
-        refill(self.query_one(f"#{table_id}", DataTable), rows, keys=keys)
+        refill(table, rows, keys=keys)
 
     def show_analysis(self, analysis) -> None:
         from reports.overview import build_overview
@@ -167,6 +172,9 @@ class OverviewScreen(AnalysisScreen):
             [key for key, _, _ in rows],
         )
         self.figures_shown = True
+        if not self.app.history_loaded:  # the first look: the trend needs the whole history
+            self.query_one("#trend", TrendBars).update(Text("loading the history …", style="dim"))
+            return
         self._trend_due = analysis
         self._wait_then_compute_trend()
 
@@ -215,6 +223,10 @@ class OverviewScreen(AnalysisScreen):
         await self.open_figure(str(event.row_key.value))
 
     async def open_figure(self, key: str) -> None:
+        if key == "overdue" and self.app.defer_until_history(
+            "Training", lambda: self.open_figure(key)
+        ):
+            return
         mode, tab = FIGURE_TARGETS[key]
         if mode == "organisation":
             self.app.open_department(None, tab, robots_at_risk=key == "risk")
