@@ -312,6 +312,14 @@ class KapabelApp(App):
         self.open_problem = message
         if isinstance(self.screen, LoadingScreen):
             self.screen.show_problem(message)
+        else:  # the first look is shown; the history could not be read
+            self.notify(
+                f"{message}\nThe figures shown stay; press q to quit.",
+                title="Cannot read the history",
+                severity="error",
+                timeout=3600,
+                markup=False,
+            )
 
     async def action_quit(self) -> None:
         if self.open_problem is not None:

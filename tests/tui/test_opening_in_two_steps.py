@@ -186,3 +186,31 @@ async def test_the_overdue_figure_asked_for_before_the_history_opens_training_fi
         gated.set()
         await settle(pilot, lambda: app.current_mode == "training")
         await settle(pilot, lambda: str(app.screen.query_one("#due", Select).value) == "overdue")
+
+
+async def test_a_history_that_cannot_be_read_is_said_and_the_figures_stay(
+    small_url, gated, monkeypatch
+) -> None:
+    from store.errors import StoreError
+
+    real = app_module.open_in_stages
+
+    def failing(*args, **kwargs):
+        opening = real(*args, **kwargs)  # the gated one: waits for the test's release
+
+        def finish():
+            opening.finish()
+            raise StoreError("db: reading failed: the server closed the connection")
+
+        return type(opening)(opening.first, opening.whole, finish)
+
+    monkeypatch.setattr(app_module, "open_in_stages", failing)
+    app = KapabelApp(db_path=small_url, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        gated.set()
+        await settle(pilot, lambda: "Cannot read the history" in toast_words(pilot))
+        assert "server closed the connection" in toast_words(pilot)
+        assert "50.0 %" in screen_text(pilot) and app.repo is None
+        await pilot.press("q")
+    assert app.return_code == 1
