@@ -19,6 +19,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from importlib import import_module
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.worker import Worker, get_current_worker
@@ -457,7 +459,20 @@ class KapabelApp(App):
             "Who gives input and who decides, per decision domain (Strategy, key g)",
             self._open_governance,
         )
+        for theme in sorted(self.repo.ds.themes.values(), key=lambda t: t.rank):
+            yield SystemCommand(
+                escape(f"Open theme {theme.code}: {theme.title}"),  # palette titles are markup
+                f"Its end state, stakeholders, requirements and milestones (Strategy, rank {theme.rank})",
+                partial(self._open_theme, theme.code),
+            )
         yield from self._screen_actions(screen)
+
+    def _open_theme(self, code: str) -> None:
+        from tui.screens.strategy import ThemeScreen
+
+        if self.current_mode != "strategy":
+            self.switch_mode("strategy")
+        self.push_screen(ThemeScreen(code))
 
     def _open_governance(self) -> None:
         from tui.screens.strategy import GovernanceScreen

@@ -378,3 +378,27 @@ async def test_at_80_columns_the_titles_keep_room_and_the_theme_page_has_the_res
         await pilot.pause(0.3)
         assert any("Digitaliseringschefen" in row for row in all_rows(timeline)), all_rows(timeline)
         assert "2027-12-31" in cells(themes, "T1") or "—" in cells(themes, "T1")
+
+
+async def test_the_command_palette_opens_a_themes_page_from_anywhere(repo) -> None:
+    """Each theme has a palette entry by its code and title (the issue: an entry for each
+    strategy screen, the theme page among them)."""
+    from store.models import Theme
+
+    with repo.transaction() as tx:
+        tx.put(Theme(code="T2", rank=2, title="Datadrevet ledelse"))
+        tx.put(Theme(code="T3", rank=3, title=f"Datadrevet {MARKUP}"))
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("0")  # Robots
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "datadrevet")
+        await pilot.pause(0.3)
+        assert f"Open theme T3: Datadrevet {MARKUP}" in screen_text(pilot)  # as typed
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, ThemeScreen))
+        assert app.screen.code == "T2" and app.current_mode == "strategy"
+        await settle(pilot, lambda: "Datadrevet ledelse" in screen_text(pilot))
+        await pilot.press("escape")
+        await settle(pilot, lambda: getattr(app.screen, "figures_shown", False))
+        assert isinstance(app.screen, StrategyScreen)
