@@ -196,12 +196,18 @@ async def test_deactivating_an_operator_warns_first_and_the_risk_appears(repo) -
 
 
 async def test_the_screen_shows_the_figures_of_report_robots(repo) -> None:
+    from store.models import PHASE_DANISH
+    from store.robots import set_hourly_rate
+
+    set_hourly_rate(repo, 350)
     report = build_robots(repo.ds, AS_OF).to_dict()["robots"]
     app = KapabelApp(repo, as_of=AS_OF)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_robots(pilot)
         for robot in report:
             row = row_of(screen, robot["code"])
+            assert row[2].endswith(f" {robot['phase']}") and robot["phase"] in PHASE_DANISH
+            assert row[8] == f"{robot['net_value']:,.0f}"  # 300 h x 350 - 10,000
             assert row[3] == ("⚠ at risk" if robot["key_person_risk"] else "✓ covered")
             assert row[4] == f"{robot['qualified_operators']}/{robot['operators']}"
             assert row[5].startswith(f"{robot['hours_saved_12_months']:,.0f} /")
