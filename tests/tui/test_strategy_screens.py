@@ -402,3 +402,17 @@ async def test_the_command_palette_opens_a_themes_page_from_anywhere(repo) -> No
         await pilot.press("escape")
         await settle(pilot, lambda: getattr(app.screen, "figures_shown", False))
         assert isinstance(app.screen, StrategyScreen)
+
+
+async def test_a_form_opened_as_the_app_quits_ends_it_cleanly(repo) -> None:
+    """Typing q then e quickly on the governance matrix opened the cell's form as the app
+    closed; the form, never composed, failed its mount and the app ended with a traceback."""
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_strategy(pilot)
+        app.exit()
+        app.push_screen(
+            GovernanceCellForm(DecisionDomain.IT_PRINCIPLES, Archetype.IT_DUOPOLY, None)
+        )
+        await pilot.pause()
+    assert app.return_code == 0

@@ -182,6 +182,8 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
         yield KeysFooter()  # the form's keys, not those of the screen behind it
 
     def on_mount(self) -> None:
+        if not self.query("#form"):
+            return  # not composed: the app is closing (a key pressed just after q opened it)
         for spec in self.specs.values():
             self.set_hint(spec.name, spec.hint)
             if isinstance(spec.widget, PickerInput) and not spec.hint:
