@@ -297,6 +297,7 @@ class Dataset:
             "frameworks",
             "competencies",
             "requirements",
+            "coverage_rules",
             "courses",
             "training_plans",
             "robots",

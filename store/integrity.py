@@ -17,6 +17,7 @@ from store.models import (
     Assessment,
     Competency,
     Course,
+    CoverageRule,
     Department,
     Entity,
     Framework,
@@ -139,6 +140,10 @@ def reference_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[Prob
         problems += _missing(ds.roles, record.role, "role", "role")
         problems += _missing(ds.themes, record.theme, "theme", "theme")
         problems += level_problems(ds, record.competency, record.level, "level")
+    elif isinstance(record, CoverageRule):
+        problems += _missing(ds.competencies, record.competency, "competency", "competency")
+        problems += _missing(ds.departments, record.department, "department", "department")
+        problems += level_problems(ds, record.competency, record.level, "level")
     elif isinstance(record, Assessment | AssessmentRow):
         problems += _missing(ds.staff, record.staff, "staff", "employee")
         problems += _missing(ds.competencies, record.competency, "competency", "competency")
@@ -206,6 +211,9 @@ def levels_in_use_above(ds: Dataset, competencies: set[str], top: int) -> dict[s
         "requirement": sum(
             r.competency in competencies and r.level > top for r in ds.requirements.values()
         ),
+        "coverage_rule": sum(
+            r.competency in competencies and r.level > top for r in ds.coverage_rules.values()
+        ),
         "training_plan": sum(
             p.competency in competencies and p.target_level > top
             for p in ds.training_plans.values()
@@ -233,6 +241,7 @@ def usages(ds: Dataset, table: str, key: str) -> dict[str, int]:
         used["sub_department"] = sum(d.parent_code == key for d in ds.departments.values())
         used["staff"] = sum(s.department == key for s in ds.staff.values())
         used["requirement"] = sum(r.department == key for r in ds.requirements.values())
+        used["coverage_rule"] = sum(r.department == key for r in ds.coverage_rules.values())
         used["robot"] = sum(r.department == key for r in ds.robots.values())
     elif table == "roles":
         used["staff"] = sum(s.role == key for s in ds.staff.values())
@@ -246,6 +255,7 @@ def usages(ds: Dataset, table: str, key: str) -> dict[str, int]:
     elif table == "competencies":
         used["assessment"] = sum(a.competency == key for a in ds.assessments)
         used["requirement"] = sum(r.competency == key for r in ds.requirements.values())
+        used["coverage_rule"] = sum(r.competency == key for r in ds.coverage_rules.values())
         used["training_plan"] = sum(p.competency == key for p in ds.training_plans.values())
         used["course"] = sum(key in c.raises for c in ds.courses.values())
         used["robot"] = sum(key in r.required_competencies for r in ds.robots.values())
@@ -267,6 +277,7 @@ def dataset_problems(ds: Dataset) -> list[str]:
         "staff",
         "competencies",
         "requirements",
+        "coverage_rules",
         "courses",
         "training_plans",
         "robots",

@@ -572,6 +572,7 @@ REGISTER_MODELS: tuple[type[Entity], ...] = (
     Role,
     Staff,
     Requirement,
+    CoverageRule,
     Course,
     TrainingPlan,
     Robot,

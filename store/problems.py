@@ -185,6 +185,7 @@ THINGS: dict[str, tuple[str, str]] = {
     "sub_department": ("sub-department", "sub-departments"),
     "staff": ("staff", "staff"),
     "requirement": ("requirement", "requirements"),
+    "coverage_rule": ("coverage rule", "coverage rules"),
     "robot": ("robot", "robots"),
     "assessment": ("assessment", "assessments"),
     "training_plan": ("training plan", "training plans"),

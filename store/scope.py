@@ -111,7 +111,9 @@ class Scope:
         if entity in ("assessments", "robot_benefits"):
             owner = key.split("|", 1)[0]
             return owner in (view.staff if entity == "assessments" else view.robots)
-        if entity in ("staff", "departments", "training_plans", "robots", "requirements"):
+        if entity in (
+            "staff", "departments", "training_plans", "robots", "requirements", "coverage_rules",
+        ):  # fmt: skip
             return key in view.table(entity)
         return False
 
@@ -119,7 +121,7 @@ class Scope:
 def _inside(data: Dataset, departments: frozenset[str], table: str, record: Entity) -> bool:
     """Whether one record belongs to the scope's departments (only their people, their
     assessments and plans, their requirements and their robots' benefits may change)."""
-    if table in ("staff", "requirements"):
+    if table in ("staff", "requirements", "coverage_rules"):
         return record.department in departments
     if table in ("assessments", "training_plans"):
         person = data.staff.get(record.staff)
@@ -134,8 +136,8 @@ def scoped_view(data: Dataset, root: str) -> Dataset:
     """The subtree's part of `data`: its departments (the root as a top-level one), its people
     with their assessments and training plans, its robots (owners and operators outside it
     left out) and their benefits, the requirements that apply there (one set on a department
-    above the root is shown on the root: it applies there with the same level), and the shared
-    tables whole."""
+    above the root is shown on the root: it applies there with the same level), the coverage
+    rules set in it, and the shared tables whole."""
     inside = subtree(data.departments, root)
     departments = {code: data.departments[code] for code in inside if code in data.departments}
     top = departments.get(root)
@@ -164,6 +166,7 @@ def scoped_view(data: Dataset, root: str) -> Dataset:
         departments=departments,
         staff=staff,
         requirements=requirements,
+        coverage_rules={k: r for k, r in data.coverage_rules.items() if r.department in inside},
         training_plans={k: p for k, p in data.training_plans.items() if p.staff in staff},
         robots=robots,
         robot_benefits={k: b for k, b in data.robot_benefits.items() if b.robot in robots},

@@ -9,6 +9,7 @@ from pathlib import Path
 from store.models import (
     Assessment,
     Competency,
+    CoverageRule,
     Department,
     Framework,
     GovernanceDecision,
@@ -52,6 +53,8 @@ def populate(repo: FolderRepository) -> None:
         tx.put(Staff(employee_no="E2", name="Bo Hansen", department="D1", digital_agent=True))
         tx.put(Requirement(competency="RPA1", level=2, department="D1", role="R1"))
         tx.put(Requirement(competency="DC1.1", level=4, department="D2", due=dt.date(2027, 1, 1)))
+        tx.put(CoverageRule(department="D1", competency="RPA1", level=2, min_people=2, each=True))
+        tx.put(CoverageRule(department="D2", competency="DC1.1", level=3, min_people=1))
         tx.put(
             TrainingPlan(
                 staff=EMPLOYEE_NO, competency="RPA1", target_level=2, due=dt.date(2027, 3, 1)

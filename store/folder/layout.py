@@ -23,11 +23,12 @@ import orjson
 from store.errors import CorruptFileError
 from store.models import Assessment, AuditEntry, RobotBenefit
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """1: the register in table files, the history in JSON Lines; 2: meta.json also records each
 history file's length and checksum (store.history), which a Kapabel reading 1 would not keep;
 3: robots have dated phases (and `paused`), a KLE number and a run frequency, and the database
-has settings (`settings.json`), which a Kapabel reading 2 would refuse or lose."""
+has settings (`settings.json`), which a Kapabel reading 2 would refuse or lose; 4: coverage
+rules (`coverage_rules.json`), which a Kapabel reading 3 would not copy, back up or check."""
 META_FILE = "meta.json"
 JOURNAL_FILE = "journal.json"
 ERASURE_FILE = "erasure.json"

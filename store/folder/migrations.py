@@ -62,15 +62,25 @@ def migrate(repo: FolderRepository) -> None:
     if version == 2:
         _v2_to_v3(repo, META_FILE)
         version = 3
+    if version == 3:
+        _bump(repo, META_FILE, 3)
+        version = 4
     assert version == SCHEMA_VERSION
 
 
 def _v2_to_v3(repo: FolderRepository, meta_file: str) -> None:
     """Schema 3's new fields and table have defaults: only the version changes (not on a
     read-only disk, which is read as it is)."""
-    if repo.read_only or repo.meta.get("schema_version") != 2:
-        return  # read-only, or a schema 1 folder read as it is: nothing to record
-    meta = {**repo.meta, "schema_version": 3}
+    _bump(repo, meta_file, 2)
+
+
+def _bump(repo: FolderRepository, meta_file: str, old: int) -> None:
+    """A schema whose new fields and tables have defaults (3: robots' dated phases and the
+    settings; 4: coverage rules): only the version changes, from `old` to the next (not on a
+    read-only disk, which is read as it is)."""
+    if repo.read_only or repo.meta.get("schema_version") != old:
+        return  # read-only, or an older folder read as it is: nothing to record
+    meta = {**repo.meta, "schema_version": old + 1}
     try:
         atomic_write(repo.path / meta_file, orjson.dumps({"meta": {"1": meta}}))
     except OSError:

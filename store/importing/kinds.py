@@ -34,6 +34,7 @@ from store.models import (
     Assessment,
     Code,
     Competency,
+    CoverageRule,
     DecisionDomain,
     Department,
     Entity,
@@ -359,6 +360,22 @@ KINDS: dict[str, Kind] = {
                 Column("theme", "theme", parse_optional, aliases=("tema",)),
             ),
             ("competency", "department", "role"),
+        ),
+        Kind(
+            "coverage-rules",
+            CoverageRule,
+            (
+                Column("department_code", "department", required=True, aliases=DEPARTMENT),
+                Column("competency", "competency", required=True, aliases=COMPETENCY),
+                Column("level", "level", parse_int, required=True, aliases=("niveau",)),
+                Column(
+                    "min_people", "min_people", parse_int, required=True, aliases=("min_antal",)
+                ),
+                Column("each", "each", parse_bool, aliases=("hver",)),
+            ),
+            ("department", "competency", "level"),
+            notes="each: yes/no (ja/nej; default no): the rule holds for every department "
+            "below too",
         ),
         Kind(
             "assessments",

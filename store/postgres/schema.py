@@ -297,11 +297,24 @@ CREATE TABLE settings (
 """Robots: the phase `paused`, dated phases and their history, KLE number and run frequency;
 database settings (the hourly rate)."""
 
+SCHEMA_5 = f"""
+CREATE TABLE coverage_rules (
+    department text NOT NULL {_ref("departments")},
+    competency text NOT NULL {_ref("competencies")},
+    level integer NOT NULL CHECK (level BETWEEN 1 AND 20),
+    min_people integer NOT NULL CHECK (min_people BETWEEN 1 AND 100000),
+    each boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (department, competency, level)
+);
+"""
+"""Coverage rules: at least N active people at a level in a department (and below)."""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "one table per entity; insert-only history", SCHEMA_1),
     Migration(2, "erasures whose backups are not yet erased", SCHEMA_2),
     Migration(3, "a change log, so that a refresh reads only what changed", SCHEMA_3),
     Migration(4, "robots: paused, dated phases, KLE number, run frequency; settings", SCHEMA_4),
+    Migration(5, "coverage rules", SCHEMA_5),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 """The newest schema this program knows."""

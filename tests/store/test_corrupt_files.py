@@ -181,7 +181,7 @@ def test_a_newer_schema_is_refused_with_a_clear_message(
     before = snapshot(db)
     with pytest.raises(
         Exception,
-        match=r"written by a newer Kapabel \(schema 7; this one reads up to 3\): upgrade Kapabel",
+        match=r"written by a newer Kapabel \(schema 7; this one reads up to 4\): upgrade Kapabel",
     ):
         FolderRepository.open(db)
     assert cli.main(["check", "--db", str(db)]) == 1

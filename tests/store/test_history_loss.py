@@ -17,7 +17,7 @@ import pytest
 
 from store.errors import CorruptFileError
 from store.models import Assessment, Department, Robot, RobotBenefit, Staff
-from store.repository import HISTORY_FILES, META_FILE, FolderRepository
+from store.repository import HISTORY_FILES, META_FILE, SCHEMA_VERSION, FolderRepository
 from tui import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,7 +184,7 @@ def test_a_database_from_before_recorded_lengths_is_brought_up_to_date(db: Path)
     repo = FolderRepository.open(db)
     assert len(repo.ds.assessments) == 4 and repo.problems() == []
     meta = orjson.loads((db / META_FILE).read_bytes())["meta"]["1"]
-    assert meta["schema_version"] == 3 and set(meta["history"]) == set(FILES)
+    assert meta["schema_version"] == SCHEMA_VERSION and set(meta["history"]) == set(FILES)
     cut(db / "audit.jsonl", 10)
     with pytest.raises(CorruptFileError, match="shorter than the last save left it"):
         FolderRepository.open(db)

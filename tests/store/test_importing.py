@@ -123,7 +123,7 @@ def test_a_framework_file_that_shrinks_a_scale_in_use_is_refused_at_the_preview(
     before = folder_hashes(db.path)
     preview = import_file(db, "competencies", path, dry_run=True)  # the preview says so too
     assert preview.problems == [
-        f"{path}:1: scale: levels above 1 are still used by 1 requirement, 1 training plan, 1 robot"
+        f"{path}:1: scale: levels above 1 are still used by 1 requirement, 1 coverage rule, 1 training plan, 1 robot"
     ]
     assert import_file(db, "competencies", path).problems == preview.problems
     assert folder_hashes(db.path) == before
@@ -139,7 +139,7 @@ def test_a_competency_cannot_move_into_a_framework_whose_scale_is_too_small(db, 
     plan = import_file(db, "competencies", write(tmp_path, text, "sik.json"))
     assert [p.split(": ", 1)[-1] for p in plan.problems] == [
         "competencies[1]: framework: SIK's scale goes up to 2, but DC1.1 is used at higher "
-        "levels by 1 requirement, 1 training plan, 1 robot, 2 assessments"
+        "levels by 1 requirement, 1 coverage rule, 1 training plan, 1 robot, 2 assessments"
     ]
     moved = db.ds.competencies["DC1.1"].model_copy(update={"framework": "RPA"})
     with pytest.raises(ValidationProblem):  # RPA's scale is 1-3; DC1.1 is required at 4

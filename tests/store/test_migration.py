@@ -14,7 +14,7 @@ import pytest
 from store.dataset import row_from_record
 from store.errors import CorruptFileError
 from store.models import MODELS_BY_TABLE, AuditEntry, RobotBenefit, TrainingPlan
-from store.repository import FolderRepository
+from store.repository import SCHEMA_VERSION, FolderRepository
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kapabel_schema0.json"
 OLD = orjson.loads(FIXTURE.read_bytes())
@@ -60,7 +60,7 @@ def test_the_layout_meta_and_the_kept_old_file(old_db: Path) -> None:
     assert not (old_db / "kapabel.json").exists()
     assert (old_db / "kapabel.json.schema0").read_bytes() == FIXTURE.read_bytes()
     meta = orjson.loads((old_db / "meta.json").read_bytes())["meta"]["1"]
-    assert meta["schema_version"] == 3 and meta["counters"] == {"TP": 1, "MS": 1}
+    assert meta["schema_version"] == SCHEMA_VERSION and meta["counters"] == {"TP": 1, "MS": 1}
     assert set(meta["history"]) == {"assessments.jsonl", "robot_benefits.jsonl", "audit.jsonl"}
     for name in (
         "staff.json",
