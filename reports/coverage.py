@@ -127,9 +127,9 @@ class CoverageReport(Report):
     def tables(self) -> list[Table]:
         names = self.department_names
         rows = [
-            [f"{self.competency_names[c.rule.competency]} ({c.rule.competency})", c.rule.level,
-             c.rule.min_people, "yes" if c.rule.each else "no",
-             f"{names[r.department]} ({r.department})", r.people_meeting, r.shortfall,
+            [f"{names[r.department]} ({r.department})",
+             f"{self.competency_names[c.rule.competency]} ({c.rule.competency})", c.rule.level,
+             c.rule.min_people, "yes" if c.rule.each else "no", r.people_meeting, r.shortfall,
              "yes" if r.met else "NO"]
             for c in self.coverage
             for r in c.results
@@ -137,7 +137,7 @@ class CoverageReport(Report):
         return [
             Table(
                 "Coverage rules (people at the level or above, in the department and below)",
-                ["Competency", "Level", "Min", "Each", "Department", "Meeting", "Short", "Met"],
+                ["Department", "Competency", "Level", "Min", "Each", "Meeting", "Short", "Met"],
                 rows,
             ),
             Table(

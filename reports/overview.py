@@ -7,7 +7,7 @@ readiness at past quarter ends from the history and takes longer at scale: run i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reports import rules
 from reports.analysis import Analysis
@@ -39,6 +39,13 @@ class Overview:
     hours_expected_per_year: float
     key_person_risk: list[str]
     """Codes of robots in production with fewer than two qualified operators."""
+    coverage_unmet: int = 0
+    """(coverage rule, department) results with a shortfall (`reports.coverage`)."""
+    coverage_results: int = 0
+    without_agent: list[str] = field(default_factory=list)
+    """Departments without an active digital agent of their own."""
+    expiring: int = 0
+    """Required ratings lapsing within `rules.EXPIRING_DAYS` days (`reports.ratings`)."""
 
     @property
     def benefit_realisation_pct(self) -> float | None:
@@ -74,6 +81,10 @@ def build_overview(analysis: Analysis, gaps: int = LARGEST_GAPS) -> Overview:
         for r in robots_in_scope(analysis, None)
         if (figures := robot_figures(analysis, r)).in_production
     ]
+    from reports.coverage import coverage_in_scope, departments_without_agent
+    from reports.ratings import expiring_pairs
+
+    results = [r for c in coverage_in_scope(analysis) for r in c.results]
     return Overview(
         as_of=analysis.as_of,
         readiness_pct=analysis.department_figures(None).readiness_pct,
@@ -83,6 +94,10 @@ def build_overview(analysis: Analysis, gaps: int = LARGEST_GAPS) -> Overview:
         hours_saved_12_months=sum(f.hours_12m for f in production),
         hours_expected_per_year=sum(f.robot.expected_hours_per_year for f in production),
         key_person_risk=[f.robot.code for f in production if f.key_person_risk],
+        coverage_unmet=sum(not r.met for r in results),
+        coverage_results=len(results),
+        without_agent=departments_without_agent(analysis),
+        expiring=len(expiring_pairs(analysis)),
     )
 
 

@@ -53,7 +53,7 @@ def rating_findings(
     for row in analysis.ds.assessments:
         if row.staff in wanted:
             history.setdefault(row.staff, {}).setdefault(row.competency, []).append(row)
-    disagreements, stale, expiring = [], [], []
+    disagreements, stale = [], []
     for person in people:
         no = person.employee_no
         mine = history.get(no, {})
@@ -67,14 +67,27 @@ def rating_findings(
                 )
         for competency in analysis.required_for(no):
             current = analysis.current_for(no, competency)
-            if current is None:
-                continue
-            if rules.is_stale(current.date, as_of, stale_months):
+            if current is not None and rules.is_stale(current.date, as_of, stale_months):
                 stale.append(DatedPair(no, competency, current.date))
-            if rules.is_expiring(current.valid_until, as_of, within_days):
-                expiring.append(DatedPair(no, competency, current.valid_until))
-    expiring.sort(key=lambda p: p.date)  # stable: soonest first, then department order
-    return RatingFindings(disagreements, stale, expiring)
+    return RatingFindings(disagreements, stale, expiring_pairs(analysis, department, within_days))
+
+
+def expiring_pairs(
+    analysis: Analysis, department: str | None = None, within_days: int = rules.EXPIRING_DAYS
+) -> list[DatedPair]:
+    """Required pairs of active staff in scope whose current rating lapses within the days,
+    soonest first (then by department and person): from the current levels only."""
+    found = []
+    for person in analysis.staff_in_scope(department):
+        no = person.employee_no
+        for competency in analysis.required_for(no):
+            current = analysis.current_for(no, competency)
+            if current is not None and rules.is_expiring(
+                current.valid_until, analysis.as_of, within_days
+            ):
+                found.append(DatedPair(no, competency, current.valid_until))
+    found.sort(key=lambda p: p.date)  # stable
+    return found
 
 
 @dataclass

@@ -142,3 +142,45 @@ async def test_an_as_of_date_before_every_assessment_is_said_on_screen(small_rep
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, lambda: overview_ready(app))
         assert "no assessments existed" not in screen_words(pilot)
+
+
+async def test_coverage_agents_and_expiring_figures_open_their_lists_as_the_reports_say(
+    small_repo,
+):
+    from reports import build_report
+    from store.coverage import save_coverage_rule
+    from store.models import CoverageRule
+
+    save_coverage_rule(
+        small_repo, CoverageRule(department="ROOT", competency="DC1.1", level=3, min_people=2,
+                                 each=True)
+    )  # fmt: skip
+    with small_repo.transaction() as tx:
+        tx.record(Assessment(staff="E4", competency="DC1.1", level=4, date=AS_OF, source="test",
+                             valid_until=AS_OF + __import__("datetime").timedelta(days=60)))  # fmt: skip
+    coverage = build_report("coverage", small_repo.ds, AS_OF).to_dict()
+    ratings = build_report("ratings", small_repo.ds, AS_OF).to_dict()
+    unmet = [(c["department"], r["department"]) for c in coverage["rules"] for r in c["results"]
+             if not r["met"]]  # fmt: skip
+    total = sum(len(c["results"]) for c in coverage["rules"])
+    assert unmet and coverage["departments_without_agent"] and len(ratings["expiring"]) == 1
+
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        assert figure_row(app, "coverage")[1] == f"{len(unmet)} of {total}"
+        agents = coverage["departments_without_agent"]
+        assert figure_row(app, "agents")[1] == str(len(agents))
+        assert figure_row(app, "expiring")[1] == "1"
+        for key, count, word in (
+            ("coverage", len(unmet), f"({unmet[0][1]})"),
+            ("agents", len(agents), agents[0]),
+            ("expiring", 1, "E4"),
+        ):
+            await open_overview_figure(pilot, key)
+            await settle(pilot, lambda: app.screen.__class__.__name__ == "FindingsScreen")
+            table = app.screen.query_one("#findings", DataTable)
+            assert table.row_count == count, key
+            assert word in screen_text(pilot), screen_text(pilot)
+            await pilot.press("escape")
+            await settle(pilot, lambda: overview_ready(app))

@@ -2,7 +2,8 @@
 
 Every figure comes from `reports.overview` (the same numbers as `kapabel report`); this screen
 only lays them out. Select a gap to open that department on the Organisation screen, overdue
-training to open Training, a robot figure to open the robots on the Organisation screen.
+training to open Training, a robot figure to open the robots on the Organisation screen, and
+coverage, agents or expiring ratings to list what the figure counts.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ FIGURE_TARGETS = {
     "production": ("organisation", "robots"),
     "hours": ("organisation", "robots"),
     "risk": ("organisation", "robots"),
+    "coverage": ("list", None),
+    "agents": ("list", None),
+    "expiring": ("list", None),
 }
 """Figure row key -> (mode, tab of the Organisation screen) it opens."""
 
@@ -164,8 +168,16 @@ class OverviewScreen(AnalysisScreen):
                 f" h ({realisation})",
             ),
             ("risk", "Robots at key-person risk", _risk_value(figures.key_person_risk)),
+            (
+                "coverage",
+                "Coverage rules not met",
+                f"{figures.coverage_unmet:,} of {figures.coverage_results:,}",
+            ),
+            ("agents", "Departments without an agent", f"{len(figures.without_agent):,}"),
+            ("expiring", "Ratings expiring in 60 days", f"{figures.expiring:,}"),
         ]
-        opens = {"organisation": "Organisation", "training": "Training"}
+        self._analysis = analysis
+        opens = {"organisation": "Organisation", "training": "Training", "list": "List"}
         self._fill(
             "figures",
             [(label, cell(value), opens[FIGURE_TARGETS[key][0]]) for key, label, value in rows],
@@ -228,6 +240,11 @@ class OverviewScreen(AnalysisScreen):
         ):
             return
         mode, tab = FIGURE_TARGETS[key]
+        if mode == "list":
+            from tui.screens.findings import FindingsScreen, findings_rows
+
+            self.app.push_screen(FindingsScreen(*findings_rows(self._analysis, key)))
+            return
         if mode == "organisation":
             self.app.open_department(None, tab, robots_at_risk=key == "risk")
             return
