@@ -8,8 +8,9 @@ screen and opens the database in a thread worker (a 50,000-staff database takes 
 switches to the Overview. On a server it opens in two steps (`store.open_in_stages`): the
 Overview's figures from the current levels the server picks, then the whole history in the
 same worker; until it arrives the Overview's trend says so and the other screens (and every
-save, made on them) wait: a key that opens one is kept and followed when the history is in. A thread waits on the store for other programs' saves
-(`Repository.wait_for_change`) and shows them as soon as they are committed.
+save, made on them) wait: a key that opens one is kept and followed when the history is in.
+A thread waits on the store for other programs' saves (`Repository.wait_for_change`) and shows
+them as soon as they are committed.
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ as soon as another program commits (see `KapabelApp._watch_database`)."""
 WAIT_SLICE_S = 0.25
 """How long one wait on the store lasts: the waiting thread looks this often whether the app is
 quitting (a commit still wakes it at once, whatever the slice)."""
+
+FIRST_LOOK_DRAWN_S = 5.0
+"""The longest the whole history's reading waits for the first look's figures to be drawn (it
+waits so as not to take the CPU from drawing them)."""
 
 RETRY_AFTER_ERROR_S = 5.0
 """After the database could not be read, the app tries again this much later (not at once: the
@@ -113,6 +118,8 @@ class KapabelApp(App):
         """Organisation lists only the robots at key-person risk (the Overview's figure)."""
         self.open_problem: str | None = None
         """Why the database could not be opened (None: it could, or it is still opening)."""
+        self.first_look_drawn: Callable[[], object] = lambda: None
+        """The Overview calls this once it has drawn the first look's figures."""
         self.first_look = False
         """The Overview shows figures from the current levels while the history still loads
         (`store.open_in_stages`); `self.repo` is None until it has."""
@@ -226,7 +233,9 @@ class KapabelApp(App):
                 self.call_from_thread(self._show_progress, "Computing the figures …")
                 analysis = analyse(opening.first, self.as_of)
                 if not opening.whole:
-                    self.call_from_thread(self._show_first_look, analysis)
+                    drawn = threading.Event()
+                    self.call_from_thread(self._show_first_look, analysis, drawn.set)
+                    drawn.wait(FIRST_LOOK_DRAWN_S)  # reading now would slow the first frame
                     repo = opening.finish()
                     analysis = analyse(repo.ds, self.as_of)
                 else:
@@ -242,10 +251,12 @@ class KapabelApp(App):
         with contextlib.suppress(RuntimeError):
             self.call_from_thread(callback, *args)
 
-    def _show_first_look(self, analysis) -> None:
-        """The Overview with figures from the current levels, before the whole history."""
+    def _show_first_look(self, analysis, drawn: Callable[[], object]) -> None:
+        """The Overview with figures from the current levels, before the whole history;
+        `drawn()` is called once they are on screen."""
         self._analysis = analysis
         self.first_look = True
+        self.first_look_drawn = drawn
         self.sub_title = self._subtitle()
         self.switch_mode("overview")
 

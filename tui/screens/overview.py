@@ -186,6 +186,7 @@ class OverviewScreen(AnalysisScreen):
         self.figures_shown = True
         if not self.app.history_loaded:  # the first look: the trend needs the whole history
             self.query_one("#trend", TrendBars).update(Text("loading the history …", style="dim"))
+            self.call_after_refresh(self.app.first_look_drawn)
             return
         self._trend_due = analysis
         self._wait_then_compute_trend()
