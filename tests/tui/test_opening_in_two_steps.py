@@ -214,3 +214,25 @@ async def test_a_history_that_cannot_be_read_is_said_and_the_figures_stay(
         assert "50.0 %" in screen_text(pilot) and app.repo is None
         await pilot.press("q")
     assert app.return_code == 1
+
+
+def test_on_the_demo_every_overview_figure_of_the_first_step_is_the_wholes(
+    demo_repo, pg_url: str, capsys
+) -> None:
+    """The demo municipality (1,200 staff, years of reassessments, robots): on the server the
+    first step's figures are the whole history's, and `kapabel report`'s."""
+    from store.demo import DEMO_AS_OF
+
+    migrate(pg_url, user="setup")
+    target = open_store(pg_url, user="setup")
+    copy_database(demo_repo, target, replace=True)
+    target.storage.close()
+    opening = open_in_stages(pg_url, DEMO_AS_OF, user="hr")
+    first = build_overview(analyse(opening.first, DEMO_AS_OF), 30)
+    repo = opening.finish()
+    assert len(opening.first.assessments) < len(repo.ds.assessments)
+    assert first == build_overview(analyse(repo.ds, DEMO_AS_OF), 30)
+    assert first.largest_gaps and first.robots_in_production and first.without_agent
+    argv = ["report", "gaps", "--format", "json", "--as-of", str(DEMO_AS_OF), "--db", pg_url]
+    assert main(argv) == 0
+    assert first.readiness_pct == json.loads(capsys.readouterr().out)["readiness_pct"]
