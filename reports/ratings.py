@@ -210,3 +210,35 @@ def build_ratings(
         {no: analysis.ds.staff[no].name for no in people},
         summary=summary,
     )
+
+
+class PersonRating(NamedTuple):
+    """One competency of one person: own and others' latest levels, and what the rules say."""
+
+    self_level: int | None
+    other_level: int | None
+    disagreement: bool
+    stale: bool
+
+
+def person_ratings(
+    analysis: Analysis,
+    employee_no: str,
+    threshold: int = rules.DISAGREEMENT_LEVELS,
+    stale_months: int = rules.STALE_MONTHS,
+) -> dict[str, PersonRating]:
+    """Competency -> self versus others and staleness of the current rating, for a person's page."""
+    mine: dict[str, list[AssessmentRow]] = {}
+    for row in analysis.history_for(employee_no):
+        mine.setdefault(row.competency, []).append(row)
+    result = {}
+    for competency, rows in mine.items():
+        own, other = rules.self_and_other(rows, analysis.as_of)
+        own_level = None if own is None else own.level
+        other_level = None if other is None else other.level
+        current = analysis.current_for(employee_no, competency)
+        stale = current is not None and rules.is_stale(current.date, analysis.as_of, stale_months)
+        result[competency] = PersonRating(
+            own_level, other_level, rules.is_disagreement(own_level, other_level, threshold), stale
+        )
+    return result

@@ -205,3 +205,25 @@ async def test_enter_on_a_plan_opens_it_as_on_the_training_screen(small_repo) ->
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_self_and_manager_side_by_side_disagreement_and_stale_dates_marked(
+    small_repo,  # noqa: F811
+) -> None:
+    import datetime as dt
+
+    from store.models import Assessment
+
+    with small_repo.transaction() as tx:  # E001's own 4 before the manager's 2: 2 apart
+        tx.record(Assessment(staff="E001", competency="DC1.1", level=4, date=dt.date(2025, 5, 1)))
+    app = KapabelApp(small_repo, as_of=dt.date(2027, 6, 2))  # 2025-06-01 is 24 months + a day
+    async with app.run_test(size=(120, 32)) as pilot:
+        screen = await open_person(pilot, "E001")
+        required = screen.query_one("#person-required", DataTable)
+        assert column_text(required, "Self/oth.") == ["4/2 ≠", "—/4"]
+        assert column_text(required, "Date") == ["2025-06-01!", "2025-06-01!"]
+    app = KapabelApp(on_disk(small_repo), as_of=dt.date(2027, 6, 1))  # exactly 24 months
+    async with app.run_test(size=(120, 32)) as pilot:
+        screen = await open_person(pilot, "E001")
+        required = screen.query_one("#person-required", DataTable)
+        assert column_text(required, "Date") == ["2025-06-01", "2025-06-01"]

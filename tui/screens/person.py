@@ -31,15 +31,50 @@ from tui.widgets.person_cells import date_text, gap_bar, level_text, one_line
 
 # Fixed widths fit the longest value (a competency code: 8); at 80 columns what they leave is
 # enough for the flexible column's minimum, so no table is wider than the screen.
-REQUIRED_FIXED = {"Req.": 4, "Current": 7, "Date": 10, "Source": 8, "Gap": 8, "Open plan": 12}
+REQUIRED_FIXED = {
+    "Req.": 4, "Current": 7, "Self/oth.": 9, "Date": 11, "Source": 8, "Gap": 8, "Open plan": 12,
+}  # fmt: skip
+SELF_OTHER_FROM = 96
+"""Narrower than this, the self/others column is left out (the ratings report has it)."""
 HISTORY_FIXED = {"Date": 10, "Comp.": 8, "Level": 5, "Source": 8, "Valid until": 11}
 PLANS_FIXED = {"Plan": 9, "Comp.": 8, "Target": 6, "Due": 10, "Status": 11, "Completed": 10}
 COLUMNS = {
-    "person-required": ("Competency", "Req.", "Current", "Date", "Source", "Gap", "Open plan"),
+    "person-required": (
+        "Competency",
+        "Req.",
+        "Current",
+        "Self/oth.",
+        "Date",
+        "Source",
+        "Gap",
+        "Open plan",
+    ),  # fmt: skip
     "person-history": ("Date", "Comp.", "Level", "Source", "Assessor", "Valid until", "Note"),
     "person-plans": ("Plan", "Comp.", "Target", "Course", "Due", "Status", "Completed"),
 }
-LEGEND = "✓ meets · ■ level short · — not assessed · ↓ low plan"
+LEGEND = (
+    "✓ meets · ■ level short · — not assessed · ↓ low plan · ≠ self and manager/test 2+ apart"
+    " · ! over 24 months old"
+)
+
+
+def self_other_text(rating) -> Text:
+    """Own level / manager's or test's, side by side; ≠ when they disagree (the ratings rule)."""
+    if rating is None:
+        return Text("—")
+    shown = "/".join("—" if v is None else str(v) for v in (rating.self_level, rating.other_level))
+    text = Text(shown)
+    if rating.disagreement:
+        text.append(" ≠", style="bold yellow")
+    return text
+
+
+def stale_date_text(date, stale: bool) -> Text:
+    """The current rating's date; ! after it when it is stale (words in the legend)."""
+    text = date_text(date)
+    if stale:
+        text.append("!", style="bold yellow")
+    return text
 
 
 def pct_text(value: float | None) -> str:
@@ -91,8 +126,12 @@ class PersonScreen(Screen):
     def set_columns(self) -> None:
         """Columns sized to the screen: free text (names, notes) gets what is left."""
         total = max(60, self.size.width - 4)  # the tables' side margins
+        self.self_other_shown = total >= SELF_OTHER_FROM
+        required_fixed = {
+            k: v for k, v in REQUIRED_FIXED.items() if self.self_other_shown or k != "Self/oth."
+        }
         self.widths = {
-            "person-required": fit_widths(total, REQUIRED_FIXED, {"Competency": 1.0}, 12),
+            "person-required": fit_widths(total, required_fixed, {"Competency": 1.0}, 12),
             "person-history": fit_widths(total, HISTORY_FIXED, {"Assessor": 1.0, "Note": 2.0}, 8),
             "person-plans": fit_widths(total, PLANS_FIXED, {"Course": 1.0}, 6),
         }
@@ -100,7 +139,8 @@ class PersonScreen(Screen):
             table = self.query_one(f"#{table_id}", DataTable)
             table.clear(columns=True)
             for label in columns:
-                table.add_column(label, width=self.widths[table_id][label], key=label)
+                if label in self.widths[table_id]:
+                    table.add_column(label, width=self.widths[table_id][label], key=label)
 
     def on_resize(self) -> None:
         before = getattr(self, "widths", None)
@@ -125,6 +165,9 @@ class PersonScreen(Screen):
             self.app.call_from_thread(self._gone)
             return
         rows = analysis.person_rows(self.employee_no)
+        from reports.ratings import person_ratings
+
+        self.ratings = person_ratings(analysis, self.employee_no)
         history = sorted(
             analysis.history_for(self.employee_no), key=lambda r: (r.date, r.seq), reverse=True
         )
@@ -212,7 +255,9 @@ class PersonScreen(Screen):
         keep = self._cursor_key(table)
         table.clear()
         self.rows = {row.competency: row for row in rows}
+        ratings = getattr(self, "ratings", {})
         for row in rows:
+            rating = ratings.get(row.competency)
             plan = row.open_plan
             if plan is None:
                 plan_cell = Text("—")
@@ -220,16 +265,19 @@ class PersonScreen(Screen):
                 plan_cell = Text(f"{plan.id}→{plan.target_level}")
                 if not row.training_covered:
                     plan_cell.append("↓", style="bold")
-            table.add_row(
+            cells = [
                 self._competency_label(row.competency),
                 Text(str(row.required)),
                 level_text(row.current),
-                date_text(row.date),
+                self_other_text(rating),
+                stale_date_text(row.date, rating is not None and rating.stale),
                 Text(row.source or "—"),
                 gap_bar(row.required, row.current, row.gap),
                 plan_cell,
-                key=row.competency,
-            )
+            ]
+            if not self.self_other_shown:
+                del cells[3]
+            table.add_row(*cells, key=row.competency)
         self._restore_cursor(table, keep)
         title = Text("Required competencies" if rows else "No competencies are required here")
         title.append(f"  {LEGEND}", style="not bold dim")
