@@ -149,3 +149,41 @@ def _nodes(node):
     yield node
     for child in node.children:
         yield from _nodes(child)
+
+
+async def test_coverage_rules_are_added_edited_and_removed_from_the_competencies_screen(repo):
+    from tui.forms.coverage import CoverageRuleForm
+    from tui.screens.coverage_rules import CoverageRulesScreen
+
+    app = KapabelApp(repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_competencies(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageRulesScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, CoverageRuleForm)
+        await fill(pilot, "XX", "RPA")
+        await type_text(pilot, "3")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageRuleForm)  # unknown department: kept open
+        assert "XX" in error_at(app, "department")
+        assert on_disk(repo).ds.coverage_rules == {}
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n")
+        await fill(pilot, "D1", "RPA")
+        await type_text(pilot, "3")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageRulesScreen)
+        assert app.screen.query_one("#coverage-rules").row_count == 1
+        saved = on_disk(repo).ds.coverage_rules["D1|RPA|3"]
+        assert (saved.min_people, saved.each) == (1, False)
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen.query_one("#coverage-rules").row_count == 0
+    assert on_disk(repo).ds.coverage_rules == {}

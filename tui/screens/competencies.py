@@ -102,6 +102,7 @@ class CompetenciesScreen(DataScreen):
         Binding("e", "edit", "Edit"),
         Binding("d", "remove", "Remove"),
         Binding("f", "toggle_filter", "Only this"),
+        Binding("c", "coverage_rules", "Coverage rules"),
     ]
     PALETTE_ACTIONS = [
         ("Add a requirement", "add", "Open the requirement form"),
@@ -217,6 +218,11 @@ class CompetenciesScreen(DataScreen):
     def highlighted_requirement(self) -> Requirement | None:
         key = self.table.current_key
         return self.ds.requirements.get(key) if key else None
+
+    def action_coverage_rules(self) -> None:
+        from tui.screens.coverage_rules import CoverageRulesScreen
+
+        self.app.push_screen(CoverageRulesScreen())
 
     def action_toggle_filter(self) -> None:
         self.only_selected = not self.only_selected
