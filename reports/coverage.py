@@ -172,3 +172,33 @@ def build_coverage(
         {d: analysis.tree.name(d) for d in departments},
         summary=summary,
     )
+
+
+def department_coverage(analysis: Analysis, code: str) -> list[tuple[CoverageRule, CoverageResult]]:
+    """The coverage rules evaluated at one department (set on it, or with `each` on a department
+    above it that has people in its subtree) and their result there: what the coverage report
+    lists for that department, for the Organisation screen."""
+    chain = set(analysis.tree.chain(code)) if code in analysis.tree.departments else {code}
+    found = []
+    for rule in analysis.ds.coverage_rules.values():
+        here = rule.department == code or (
+            rule.each and rule.department in chain and code in rule_departments(analysis, rule)
+        )
+        if here:
+            meeting = people_meeting(analysis, code, rule.competency, rule.level)
+            found.append(
+                (
+                    rule,
+                    CoverageResult(
+                        code, meeting, rules.coverage_shortfall(rule.min_people, meeting)
+                    ),
+                )
+            )
+    found.sort(key=lambda pair: (natural_key(pair[0].competency), pair[0].level))
+    return found
+
+
+def lacks_agent(analysis: Analysis, code: str) -> bool:
+    """The digital-agent rule for one department (its own active staff)."""
+    people = analysis.structure.staff_by_department.get(code, ())
+    return rules.without_digital_agent(p.digital_agent for p in people if p.active)

@@ -150,3 +150,16 @@ class TestCompare:
     def test_from_after_to_is_refused(self) -> None:
         with pytest.raises(ReportInputError, match="after"):
             build_report("compare", three_levels().ds, AS_OF, from_date=D(2026, 4, 1))
+
+
+def test_department_coverage_and_agent_status_match_the_report() -> None:
+    from reports import analyse
+    from reports.coverage import department_coverage, lacks_agent
+
+    b = three_levels().coverage("ORG", "C", 3, 2, each=True).coverage("SOC-A", "C", 4, 2)
+    analysis = analyse(b.ds, AS_OF)
+    got = [(r.department, r.level, res.people_meeting, res.met)
+           for r, res in department_coverage(analysis, "SOC-A")]  # fmt: skip
+    assert got == [("ORG", 3, 2, True), ("SOC-A", 4, 1, False)]
+    assert department_coverage(analysis, "SOC-B") == []  # nobody there: each skips it
+    assert lacks_agent(analysis, "SOC") and not lacks_agent(analysis, "SOC-B")

@@ -186,3 +186,22 @@ async def test_clicking_a_department_in_the_tree_shows_it(small_repo):
         await settle(pilot, lambda: app.screen.department == "MRK")
         # Dorte meets DC3.1 (CW role in MRK) but is not assessed in DC1.1 (from ROOT).
         assert "1 of 2 met" in screen_text(pilot)
+
+
+async def test_a_department_shows_its_coverage_and_digital_agent_status(small_repo):
+    from reports import build_report
+    from store.coverage import save_coverage_rule
+    from store.models import CoverageRule
+
+    save_coverage_rule(
+        small_repo, CoverageRule(department="SOC", competency="DC1.1", level=3, min_people=5)
+    )
+    report = build_report("coverage", small_repo.ds, AS_OF).to_dict()
+    [result] = report["rules"][0]["results"]
+    assert not result["met"] and "SOC" in report["departments_without_agent"]
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot, lambda: app.analysis is not None)
+        app.open_department("SOC")
+        await settle(pilot, lambda: "coverage 0 of 1 met" in screen_text(pilot))
+        assert "· no agent" in screen_text(pilot)

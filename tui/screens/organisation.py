@@ -31,6 +31,22 @@ from tui.widgets.tables import cell, pct_cell, refill
 WHOLE_ORGANISATION = "Whole organisation"
 
 
+def coverage_words(analysis, code: str) -> Text:
+    """' · coverage 1 of 2 met · no agent': the department's coverage rules and
+    agent status (reports.coverage), in words; nothing when there is nothing to say."""
+    from reports.coverage import department_coverage, lacks_agent
+
+    words = Text()
+    results = department_coverage(analysis, code)
+    if results:
+        met = sum(result.met for _, result in results)
+        style = "" if met == len(results) else "bold yellow"
+        words.append(f" · coverage {met} of {len(results)} met", style=style)
+    if lacks_agent(analysis, code):
+        words.append(" · no agent", style="bold yellow")
+    return words
+
+
 class OrganisationScreen(AnalysisScreen):
     TITLE = "Organisation"
     CSS_PATH = "organisation.tcss"
@@ -175,6 +191,8 @@ class OrganisationScreen(AnalysisScreen):
         if code is not None:
             title.append(f"  {code}", style="dim")
         title.append(f"  ·  {figures.staff_count:,} active staff")
+        if code is not None:
+            title.append_text(coverage_words(analysis, code))
         self.query_one("#department-title", Static).update(title)
         self.query_one("#department-readiness", ReadinessBar).show(
             figures.readiness_pct, figures.pairs_met, figures.pairs_required
