@@ -5,8 +5,9 @@ figures come from benchmarks/bench_postgres.py).
 
 The query is docs/rules.md's *current level on a date D* (`reports.rules.current_assessment`)
 in SQL: of a person's assessments of a competency, those dated on or before D and not expired
-before D count; the latest date wins, then the source's precedence (`SOURCE_PRECEDENCE`, the
-same dict), then the one recorded last. A test compares it with the rule on hand-made rows
+before D count; the latest date wins, then the source's precedence (`SOURCE_PRECEDENCE`; in SQL
+`store.postgres.schema.PRECEDENCE_SQL`, which migration 6's index is ordered by, so the server
+reads the current rows from that index instead of sorting), then the one recorded last. A test compares it with the rule on hand-made rows
 (tests/postgres/test_current_levels.py): change one, change the other.
 """
 
@@ -17,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from store.dataset import AssessmentRow, Dataset, HistoryView
 from store.gcpause import collector_paused
-from store.models import REGISTER_MODELS, SOURCE_PRECEDENCE
+from store.models import REGISTER_MODELS
+from store.postgres.schema import PRECEDENCE_SQL
 
 if TYPE_CHECKING:
     import psycopg
@@ -25,13 +27,9 @@ if TYPE_CHECKING:
     from store.postgres.storage import PostgresStorage
 
 SORT_MEMORY = "256MB"
-"""Memory for the server's sort of the history, for this one query: 845,000 assessments take
-about 100 MB; with less (the default is 4 MB) the sort spills to disk, a third slower."""
-
-
-def _precedence() -> str:
-    cases = " ".join(f"WHEN '{source}' THEN {rank}" for source, rank in SOURCE_PRECEDENCE.items())
-    return f"CASE source {cases} ELSE -1 END"
+"""Memory for a sort of the history, should the server choose one over the index (fewer rows
+than the planner thinks worth it): 845,000 assessments take about 100 MB; with less (the
+default is 4 MB) the sort spills to disk, a third slower."""
 
 
 def current_rows_sql() -> str:
@@ -46,7 +44,7 @@ def current_rows_sql() -> str:
     return (
         f"SELECT DISTINCT ON (staff, competency) {columns}, seq FROM assessments"
         " WHERE date <= %(as_of)s AND (valid_until IS NULL OR valid_until >= %(as_of)s)"
-        f" ORDER BY staff, competency, date DESC, {_precedence()} DESC, seq DESC"
+        f" ORDER BY staff, competency, date DESC, {PRECEDENCE_SQL} DESC, seq DESC"
     )
 
 

@@ -309,12 +309,32 @@ CREATE TABLE coverage_rules (
 """
 """Coverage rules: at least N active people at a level in a department (and below)."""
 
+PRECEDENCE_SQL = (
+    "CASE source WHEN 'test' THEN 3 WHEN 'manager' THEN 2 WHEN 'training' THEN 1"
+    " WHEN 'self' THEN 0 ELSE -1 END"
+)
+"""`store.models.SOURCE_PRECEDENCE` in SQL, as migration 6's index has it: the current-levels
+query must order by this very expression for the server to read the index instead of sorting
+(a test holds it to SOURCE_PRECEDENCE; a change of precedence needs a new migration)."""
+
+SCHEMA_6 = f"""
+CREATE INDEX assessments_current ON assessments
+    (staff, competency, date DESC, ({PRECEDENCE_SQL}) DESC, seq DESC)
+    INCLUDE (level, source, assessor, valid_until, note);
+DROP INDEX assessments_by_person;
+"""
+"""The current levels in index order: the server picks them by reading this index instead of
+sorting the history (0.70 -> 0.22 s at 845,000 assessments, `benchmarks/bench_postgres.py`);
+it covers every column read, so no table row is fetched. It also serves what the index it
+replaces did (a person's history, by staff and competency)."""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "one table per entity; insert-only history", SCHEMA_1),
     Migration(2, "erasures whose backups are not yet erased", SCHEMA_2),
     Migration(3, "a change log, so that a refresh reads only what changed", SCHEMA_3),
     Migration(4, "robots: paused, dated phases, KLE number, run frequency; settings", SCHEMA_4),
     Migration(5, "coverage rules", SCHEMA_5),
+    Migration(6, "the current levels read from an index, not sorted", SCHEMA_6),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 """The newest schema this program knows."""

@@ -107,3 +107,28 @@ def test_reading_current_levels_gives_the_register_and_those_rows(url: str) -> N
     assert len(data.assessments) < len(full.assessments)
     early = read_current_levels(url, DATES[0] - dt.timedelta(days=1))  # nothing counts yet
     assert early.assessments == full.assessments  # the whole history: a report says why
+
+
+def test_the_sql_precedence_is_the_models() -> None:
+    """Migration 6's index is ordered by PRECEDENCE_SQL: a change of SOURCE_PRECEDENCE must
+    come with a new migration (and this test changed with it)."""
+    from store.models import SOURCE_PRECEDENCE
+    from store.postgres.schema import PRECEDENCE_SQL
+
+    cases = " ".join(f"WHEN '{source}' THEN {rank}" for source, rank in SOURCE_PRECEDENCE.items())
+    assert f"CASE source {cases} ELSE -1 END" == PRECEDENCE_SQL
+
+
+def test_the_server_reads_the_current_rows_from_the_index_without_sorting(url: str) -> None:
+    """With the planner told to avoid sorting where it can, the query is answered by walking
+    the index in its order: it fails when the query's ORDER BY stops matching the index."""
+    from store.postgres.current import current_rows_sql
+
+    with psycopg.connect(url) as conn, conn.transaction():
+        conn.execute("SET LOCAL enable_sort = off")
+        conn.execute("SET LOCAL enable_seqscan = off")
+        plan = "\n".join(
+            row[0] for row in conn.execute("EXPLAIN " + current_rows_sql(), {"as_of": D})
+        )
+    assert "assessments_current" in plan
+    assert "Sort" not in plan
