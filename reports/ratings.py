@@ -78,14 +78,21 @@ def expiring_pairs(
     """Required pairs of active staff in scope whose current rating lapses within the days,
     soonest first (then by department and person): from the current levels only."""
     found = []
+    as_of, current = analysis.as_of, analysis.current
     for person in analysis.staff_in_scope(department):
         no = person.employee_no
-        for competency in analysis.required_for(no):
-            current = analysis.current_for(no, competency)
-            if current is not None and rules.is_expiring(
-                current.valid_until, analysis.as_of, within_days
-            ):
-                found.append(DatedPair(no, competency, current.valid_until))
+        lapsing = {  # few ratings have an end date: look at the person's requirements only then
+            competency: row.valid_until
+            for competency, row in current.get(no, {}).items()
+            if row.valid_until is not None
+            and rules.is_expiring(row.valid_until, as_of, within_days)
+        }
+        if lapsing:
+            found.extend(
+                DatedPair(no, competency, lapsing[competency])
+                for competency in analysis.required_for(no)
+                if competency in lapsing
+            )
     found.sort(key=lambda p: p.date)  # stable
     return found
 
