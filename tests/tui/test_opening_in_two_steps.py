@@ -236,3 +236,25 @@ def test_on_the_demo_every_overview_figure_of_the_first_step_is_the_wholes(
     argv = ["report", "gaps", "--format", "json", "--as-of", str(DEMO_AS_OF), "--db", pg_url]
     assert main(argv) == 0
     assert first.readiness_pct == json.loads(capsys.readouterr().out)["readiness_pct"]
+
+
+async def test_the_history_is_read_only_once_the_figures_are_drawn(small_url, monkeypatch) -> None:
+    """Reading the whole history holds the CPU for seconds at scale: it starts after the
+    refresh that drew the first look's figures (the Overview notes when), not before."""
+    drawn_when_reading: list[float | None] = []
+    real = app_module.open_in_stages
+
+    def noting(*args, **kwargs):
+        opening = real(*args, **kwargs)
+
+        def finish():
+            drawn_when_reading.append(getattr(app.screen, "figures_drawn_at", None))
+            return opening.finish()
+
+        return type(opening)(opening.first, opening.whole, finish)
+
+    monkeypatch.setattr(app_module, "open_in_stages", noting)
+    app = KapabelApp(db_path=small_url, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: app.repo is not None)
+    assert len(drawn_when_reading) == 1 and drawn_when_reading[0] is not None

@@ -8,6 +8,8 @@ coverage, agents or expiring ratings to list what the figure counts.
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -72,7 +74,10 @@ competing for the machine, and it is computed when they come back."""
 class OverviewScreen(AnalysisScreen):
     TITLE = "Overview"
     figures_shown = False
-    """True once the figures are on screen (tests and the benchmark wait for it)."""
+    """True once the figures are in the screen's tables (tests wait for it)."""
+    figures_drawn_at: float | None = None
+    """`time.perf_counter()` when the figures were first drawn (the benchmarks read it: a
+    worker reading the history just after may keep the app from idling for a while)."""
     trend_shown = False
     """True once the readiness trend is on screen."""
     _trend_due = None
@@ -184,12 +189,20 @@ class OverviewScreen(AnalysisScreen):
             [key for key, _, _ in rows],
         )
         self.figures_shown = True
+        self.call_after_refresh(self._figures_drawn)
         if not self.app.history_loaded:  # the first look: the trend needs the whole history
             self.query_one("#trend", TrendBars).update(Text("loading the history …", style="dim"))
-            self.call_after_refresh(self.app.first_look_drawn)
             return
         self._trend_due = analysis
         self._wait_then_compute_trend()
+
+    def _figures_drawn(self) -> None:
+        """After the refresh that drew the figures: note when (once), and on a first look let
+        the opening worker read the whole history now."""
+        if self.figures_drawn_at is None:
+            self.figures_drawn_at = time.perf_counter()
+        if not self.app.history_loaded:
+            self.app.first_look_drawn()
 
     # ------------------------------------------------------------- the trend
     def on_screen_resume(self) -> None:
