@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from store.errors import ValidationProblem
 from store.models import CoverageRule
-from store.problems import Problem
+from store.requirements import save_keyed
 
 if TYPE_CHECKING:
     from store import Repository
@@ -24,15 +23,7 @@ def save_coverage_rule(
     """Create `new` (no `original`), update it, or re-key it when the department, competency or
     level changed (the old one removed and the new one made in one transaction). Refused
     (ValidationProblem) when the new key belongs to another rule."""
-    rekeyed = original is None or original.key() != new.key()
-    if rekeyed and new.key() in repo.ds.coverage_rules:
-        raise ValidationProblem("coverage_rules", new.key(), [Problem("", "record_exists")])
-    with repo.transaction() as tx:
-        if original is not None and rekeyed:
-            tx.delete("coverage_rules", original.key(), expected=original)
-        if original is None or rekeyed:
-            return tx.create(new)
-        return tx.put(new, expected=original)
+    return save_keyed(repo, new, original, "record_exists")
 
 
 def remove_coverage_rule(repo: Repository, rule: CoverageRule) -> None:
