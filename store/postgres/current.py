@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from store.dataset import AssessmentRow, Dataset, HistoryView
 from store.gcpause import collector_paused
-from store.models import REGISTER_MODELS
 from store.postgres.schema import PRECEDENCE_SQL
 
 if TYPE_CHECKING:
@@ -66,22 +65,15 @@ def current_dataset(storage: PostgresStorage, as_of: dt.date) -> Dataset | None:
     register (most of a second each at 50,000 staff): both in one REPEATABLE READ snapshot,
     the second importing the first's (`pg_export_snapshot`), so they read the same state.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    from store.postgres.storage import read_beside, read_register_and_benefits
 
-    from store.postgres.storage import _benefits, _read_register, in_snapshot
-
-    with storage._read_lock, storage._errors("reading"), ThreadPoolExecutor(1) as pool:
+    with storage._read_lock, storage._errors("reading"):
         conn = storage._read
         with conn.transaction(), collector_paused():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
-            read = lambda c: current_rows(c, as_of)  # noqa: E731
-            current = pool.submit(in_snapshot, storage.url, snapshot, read)
-            try:
-                tables = {m.table: _read_register(conn, m.table) for m in REGISTER_MODELS}
-                benefits = _benefits(conn, 0)
-            finally:
-                rows = current.result()  # before the snapshot's transaction ends
+            with read_beside(conn, storage.url, lambda c: current_rows(c, as_of)) as current:
+                tables, benefits = read_register_and_benefits(conn)
+                rows = current()
     if not rows:
         return None
     return Dataset(**tables, assessments=HistoryView(rows), robot_benefits=benefits)

@@ -559,15 +559,27 @@ def read_version(conn: psycopg.Connection, url: str | None = None) -> Version:
     with collector_paused():  # docs/performance.md: the collector dominates building records
         if url is None:
             return _read_version(conn, lambda: _assessment_rows(conn, 0, 0))
-        from concurrent.futures import ThreadPoolExecutor
+        with read_beside(conn, url, lambda c: _assessment_rows(c, 0, 0)) as history:
+            return _read_version(conn, history)
 
-        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
-        with ThreadPoolExecutor(1) as pool:
-            history = pool.submit(in_snapshot, url, snapshot, lambda c: _assessment_rows(c, 0, 0))
-            try:
-                return _read_version(conn, history.result)
-            finally:
-                history.result()  # before the snapshot's transaction ends
+
+@contextlib.contextmanager
+def read_beside(
+    conn: psycopg.Connection, url: str, read: Callable[[psycopg.Connection], object]
+) -> Iterator[Callable[[], object]]:
+    """Start `read(connection)` on a second connection in `conn`'s snapshot (`conn` in a
+    REPEATABLE READ transaction that wrote nothing) and give a function that waits for its
+    result: the server sends one part while Python builds the records of another. It is
+    waited for on leaving too, before the snapshot's transaction can end."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+    with ThreadPoolExecutor(1) as pool:
+        other = pool.submit(in_snapshot, url, snapshot, read)
+        try:
+            yield other.result
+        finally:
+            other.result()
 
 
 def in_snapshot(url: str, snapshot: str, read: Callable[[psycopg.Connection], object]) -> object:
@@ -583,11 +595,17 @@ def in_snapshot(url: str, snapshot: str, read: Callable[[psycopg.Connection], ob
 
 def _read_version(conn: psycopg.Connection, history: Callable[[], list[AssessmentRow]]) -> Version:
     stamp = Stamp(*conn.execute(STAMP_SQL).fetchone())
-    tables = {model.table: _read_register(conn, model.table) for model in REGISTER_MODELS}
-    benefits = _benefits(conn, 0)
+    tables, benefits = read_register_and_benefits(conn)
     counters = _counters(conn)
     data = Dataset(**tables, assessments=HistoryView(history()), robot_benefits=benefits)
     return Version(data, counters, stamp)
+
+
+def read_register_and_benefits(conn: psycopg.Connection) -> tuple[dict, dict]:
+    """Every register table (name -> records) and the robot benefits: a Dataset but for the
+    assessments."""
+    tables = {model.table: _read_register(conn, model.table) for model in REGISTER_MODELS}
+    return tables, _benefits(conn, 0)
 
 
 def read_since(
