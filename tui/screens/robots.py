@@ -137,6 +137,8 @@ class RobotsScreen(AnalysisScreen):
         self.phase: RobotPhase | None = None
         self.sort = "risk"
         self.shown: list[RobotFigures] = []
+        self.columns: list[str] = []
+        self.widths: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -149,20 +151,25 @@ class RobotsScreen(AnalysisScreen):
         self.reload_data()
         self.query_one("#robots-table", DataTable).focus()
 
-    def _set_columns(self) -> None:
+    def _set_columns(self) -> bool:
+        """Columns for the screen's width; True when they changed."""
         width = self.size.width
         hidden = next((h for limit, h in sorted(NARROW_HIDDEN.items()) if width < limit), ())
-        self.columns = [label for label, _ in COLUMNS if label not in hidden]
-        fixed = {label: w for label, w in COLUMNS if w is not None and label in self.columns}
-        self.widths = fit_widths(width, fixed, {"Name": 1.0}, 10)
+        columns = [label for label, _ in COLUMNS if label not in hidden]
+        fixed = {label: w for label, w in COLUMNS if w is not None and label in columns}
+        widths = fit_widths(width, fixed, {"Name": 1.0}, 10)
+        if widths == self.widths:  # its keys are the columns shown
+            return False
+        self.columns, self.widths = columns, widths
         table = self.query_one("#robots-table", DataTable)
         table.clear(columns=True)
         for label in self.columns:
             table.add_column(label, width=self.widths[label], key=label)
+        return True
 
     def on_resize(self) -> None:
-        self._set_columns()
-        if self.analysis_ready:
+        """The portfolio is drawn again only when the columns change, not on every resize."""
+        if self._set_columns() and self.analysis_ready:
             self.show_analysis(self.app.analysis)
 
     def show_analysis(self, analysis) -> None:
