@@ -53,14 +53,15 @@ def rule_departments(analysis: Analysis, rule: CoverageRule) -> list[str]:
     return [rule.department] + [d for d in below if analysis.department_figures(d).staff_count > 0]
 
 
+def coverage_result(analysis: Analysis, rule: CoverageRule, department: str) -> CoverageResult:
+    """The rule evaluated at one department: people meeting it there and the shortfall."""
+    meeting = people_meeting(analysis, department, rule.competency, rule.level)
+    return CoverageResult(department, meeting, rules.coverage_shortfall(rule.min_people, meeting))
+
+
 def rule_coverage(analysis: Analysis, rule: CoverageRule) -> RuleCoverage:
-    results = []
-    for department in rule_departments(analysis, rule):
-        meeting = people_meeting(analysis, department, rule.competency, rule.level)
-        results.append(
-            CoverageResult(department, meeting, rules.coverage_shortfall(rule.min_people, meeting))
-        )
-    return RuleCoverage(rule, results)
+    departments = rule_departments(analysis, rule)
+    return RuleCoverage(rule, [coverage_result(analysis, rule, d) for d in departments])
 
 
 def coverage_in_scope(analysis: Analysis, department: str | None = None) -> list[RuleCoverage]:
@@ -79,14 +80,7 @@ def coverage_in_scope(analysis: Analysis, department: str | None = None) -> list
 
 def departments_without_agent(analysis: Analysis, department: str | None = None) -> list[str]:
     """Departments in scope (tree order) with active staff of their own and no active agent."""
-    by_department = analysis.structure.staff_by_department
-    return [
-        d
-        for d in analysis.tree.walk(department)
-        if rules.without_digital_agent(
-            p.digital_agent for p in by_department.get(d, ()) if p.active
-        )
-    ]
+    return [d for d in analysis.tree.walk(department) if lacks_agent(analysis, d)]
 
 
 @dataclass
@@ -178,22 +172,18 @@ def department_coverage(analysis: Analysis, code: str) -> list[tuple[CoverageRul
     """The coverage rules evaluated at one department (set on it, or with `each` on a department
     above it that has people in its subtree) and their result there: what the coverage report
     lists for that department, for the Organisation screen."""
-    chain = set(analysis.tree.chain(code)) if code in analysis.tree.departments else {code}
+    chain = set(analysis.structure.chain(code))
     found = []
     for rule in analysis.ds.coverage_rules.values():
+        # below a rule with `each`, a department counts when its subtree has people
+        # (`rule_departments`), asked of this department alone
         here = rule.department == code or (
-            rule.each and rule.department in chain and code in rule_departments(analysis, rule)
+            rule.each
+            and rule.department in chain
+            and analysis.department_figures(code).staff_count > 0
         )
         if here:
-            meeting = people_meeting(analysis, code, rule.competency, rule.level)
-            found.append(
-                (
-                    rule,
-                    CoverageResult(
-                        code, meeting, rules.coverage_shortfall(rule.min_people, meeting)
-                    ),
-                )
-            )
+            found.append((rule, coverage_result(analysis, rule, code)))
     found.sort(key=lambda pair: (natural_key(pair[0].competency), pair[0].level))
     return found
 
