@@ -16,10 +16,24 @@ catalogue of its own. This module imports nothing from the rest of Kapabel, so t
 
 from __future__ import annotations
 
+import datetime as _dt
 import gettext as _gettext
 from pathlib import Path
 
-__all__ = ["DOMAIN", "LANGUAGES", "LOCALE_DIR", "N_", "_", "language", "ngettext", "set_language"]
+__all__ = [
+    "DOMAIN",
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "N_",
+    "_",
+    "format_date",
+    "format_decimal",
+    "format_integer",
+    "format_percent",
+    "language",
+    "ngettext",
+    "set_language",
+]
 
 DOMAIN = "kapabel"
 LANGUAGES = ("en", "da")
@@ -62,3 +76,42 @@ def N_(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for `n`, in the current language."""
     return _translations.ngettext(singular, plural, n)
+
+
+# Dates and numbers as the current language writes them (issue #13): English keeps the formats
+# Kapabel always showed (ISO dates, 1,234 and 62.5), Danish uses Babel's Danish locale (27-11-2026,
+# 1.234 and 62,5). Only screens and text/Markdown reports use these; CSV, JSON and workbooks keep
+# machine formats whatever the language.
+
+
+def format_date(value: _dt.date) -> str:
+    """A date: 2026-11-27 in English, 27-11-2026 in Danish."""
+    if _current == "en":
+        return value.isoformat()
+    from babel.dates import format_date as babel_format_date  # ~15 ms: only when not English
+
+    return babel_format_date(value, "dd-MM-yyyy", locale=_current)
+
+
+def format_integer(value: int) -> str:
+    """A count with thousands grouped: 1,234 in English, 1.234 in Danish."""
+    if _current == "en":
+        return f"{value:,}"
+    return format_decimal(value, 0, grouping=True)
+
+
+def format_decimal(value: float, digits: int = 1, grouping: bool = False) -> str:
+    """A number with `digits` decimals: 62.5 in English, 62,5 in Danish."""
+    if _current == "en":
+        return f"{value:,.{digits}f}" if grouping else f"{value:.{digits}f}"
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    # Python rounds, Babel's locale data gives the symbols: both languages then round alike.
+    english = f"{value:,.{digits}f}" if grouping else f"{value:.{digits}f}"
+    symbols = {",": get_group_symbol(_current), ".": get_decimal_symbol(_current)}
+    return "".join(symbols.get(char, char) for char in english)
+
+
+def format_percent(value: float, digits: int = 1) -> str:
+    """A percentage given as 0-100: 62.5 % in English, 62,5 % in Danish."""
+    return f"{format_decimal(value, digits)} %"
