@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from store.auditlog import describe, filter_entries, raw_entries
 from store.text import terminal_safe
 from tui.commands.options import add_db_option, iso_date, open_scoped
 
@@ -22,6 +21,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from store.auditlog import describe, filter_entries, raw_entries
+
     repo = open_scoped(args)
     entries = filter_entries(raw_entries(repo), since=args.since, employee=args.employee)
     count = 0

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-import orjson
-
-from store import Repository
-from store.erasure import erase_person, erasure_scope
-from store.errors import NotFoundError
-from store.person import person_data, person_text
-from store.text import json_safe, terminal_safe
+from store.text import terminal_safe
 from tui.commands.options import add_db_option, open_scoped
+
+if TYPE_CHECKING:
+    from store import Repository
 
 
 def add_parser(subparsers) -> None:
@@ -41,6 +39,11 @@ def _open(args: argparse.Namespace) -> Repository:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    import orjson
+
+    from store.person import person_data, person_text
+    from store.text import json_safe
+
     data = person_data(_open(args), args.employee_no.strip())
     if args.format == "json":
         sys.stdout.write(json_safe(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()) + "\n")
@@ -50,6 +53,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_erase(args: argparse.Namespace) -> int:
+    from store.erasure import erase_person, erasure_scope
+    from store.errors import NotFoundError
+
     repo = _open(args)  # a folder finishes an erasure a crash interrupted
     employee_no = args.employee_no.strip()
     finished = getattr(repo, "finished_erasure", None)  # a server erases in one transaction

@@ -8,7 +8,6 @@ import datetime as dt
 
 from store import open_store
 from store.models import PHASE_DANISH, RobotPhase, parse_phase
-from store.robots import change_phase, hourly_rate, set_hourly_rate
 from store.text import terminal_safe
 from tui.commands.options import add_db_option, iso_date
 
@@ -49,6 +48,8 @@ def add_parser(subparsers) -> None:
 
 
 def run_phase(args: argparse.Namespace) -> int:
+    from store.robots import change_phase
+
     repo = open_store(getattr(args, "db", None))
     on = args.on or dt.date.today()
     robot = change_phase(repo, args.code.strip(), args.phase, on)
@@ -57,6 +58,8 @@ def run_phase(args: argparse.Namespace) -> int:
 
 
 def run_hourly_rate(args: argparse.Namespace) -> int:
+    from store.robots import hourly_rate, set_hourly_rate
+
     repo = open_store(getattr(args, "db", None))
     if args.amount is None:
         rate = hourly_rate(repo.ds)
