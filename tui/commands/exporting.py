@@ -7,8 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from store.exporting import export_csv
-from store.importing import KINDS
+from store.kind_names import IMPORT_KINDS
 from tui.commands.options import add_db_option, open_scoped
 
 
@@ -20,7 +19,7 @@ def add_parser(subparsers) -> None:
         "workbook when --output ends in .xlsx (typed cells, text never a formula). CSV cells that "
         "a spreadsheet would run as a formula get a leading apostrophe, removed again on import.",
     )
-    parser.add_argument("kind", choices=list(KINDS), help="what to export")
+    parser.add_argument("kind", choices=IMPORT_KINDS, help="what to export")
     add_db_option(parser)
     parser.add_argument(
         "--output", "-o", type=Path, help="write to FILE (default: stdout); FILE.xlsx: a workbook"
@@ -38,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
         write_output(args.output.expanduser(), data)
         print(f"{args.kind}: {rows} row(s) written to {args.output}", file=sys.stderr)
         return 0
+    from store.exporting import export_csv
+
     text = export_csv(args.kind, repo.ds)
     if args.output is None:
         from tui.commands.report import write_stdout

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from store import resolve_target
-from store.importing import KINDS, import_into
+from store.kind_names import IMPORT_KINDS
 from store.text import terminal_safe
 from tui.commands.options import add_db_option
 
@@ -21,7 +21,7 @@ def add_parser(subparsers) -> None:
         "problem is listed as file:line: column: what is wrong (a workbook's as "
         "file:sheet:row: column: ...), exit 1. A backup is made before writing.",
     )
-    parser.add_argument("kind", choices=list(KINDS), help="what the file holds")
+    parser.add_argument("kind", choices=IMPORT_KINDS, help="what the file holds")
     parser.add_argument(
         "file", type=Path, help="the CSV file or workbook (or a framework's JSON file)"
     )
@@ -60,6 +60,8 @@ def robot_warnings(plan, repo, db) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     db = resolve_target(getattr(args, "db", None))
+    from store.importing import import_into
+
     plan, repo = import_into(
         db, args.kind, args.file, dry_run=args.dry_run, sync=args.sync, sheet=args.sheet
     )
