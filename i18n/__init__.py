@@ -20,23 +20,34 @@ import datetime as _dt
 import gettext as _gettext
 from pathlib import Path
 
+from i18n.choice import (
+    LANGUAGES,
+    LanguageError,
+    choose_language,
+    remember_language,
+    remembered_language,
+)
+
 __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "LOCALE_DIR",
+    "LanguageError",
     "N_",
     "_",
+    "choose_language",
     "format_date",
     "format_decimal",
     "format_integer",
     "format_percent",
     "language",
     "ngettext",
+    "remember_language",
+    "remembered_language",
     "set_language",
 ]
 
 DOMAIN = "kapabel"
-LANGUAGES = ("en", "da")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 _current = "en"

@@ -12,6 +12,24 @@ from store.repository import FolderRepository
 from tests.pgserver import fresh_database, server_url
 
 
+@pytest.fixture(autouse=True)
+def english_without_user_settings(monkeypatch, tmp_path_factory) -> Iterator[None]:
+    """Every test starts in English, whatever the locale or remembered language of the person
+    running the suite, with a settings folder of its own (created only if a test writes it)."""
+    import uuid
+
+    import i18n
+
+    for name in ("KAPABEL_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    config = tmp_path_factory.getbasetemp() / "config" / uuid.uuid4().hex
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> FolderRepository:
     """A new, empty database (DigComp 2.2 only) in a temporary folder."""

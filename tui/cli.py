@@ -46,14 +46,53 @@ class KapabelParser(argparse.ArgumentParser):
 def _remember_parser(parser: argparse.ArgumentParser) -> None:
     """Each (sub)command's parser in its defaults, so that an unknown option is reported by the
     command it was given to (argparse leaves that to the top-level parser); and whether it
-    takes `kapabel --department/--read-only` (only those that say so: `takes_scope`)."""
+    takes `kapabel --department/--read-only` (only those that say so: `takes_scope`). Every
+    parser takes `--lang`, before or after the command."""
     parser.set_defaults(command_parser=parser)
+    _add_lang_option(parser)
     if parser.get_default("takes_scope") is None:
         parser.set_defaults(takes_scope=False)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for sub in set(action.choices.values()):
                 _remember_parser(sub)
+
+
+def _add_lang_option(parser: argparse.ArgumentParser) -> None:
+    """`--lang da|en`: read by `main` before parsing (`_lang_given`), so that even the parser's
+    own texts (--help) are in that language; given here for --help and to take its value."""
+    from i18n import _
+
+    parser.add_argument(
+        "--lang",
+        metavar="da|en",
+        default=argparse.SUPPRESS,
+        help=_(
+            "language (default: $KAPABEL_LANG, else the one last chosen in the app, else the "
+            "system's; see docs/languages.md)"
+        ),
+    )
+
+
+def _lang_given(argv: Sequence[str]) -> str | None:
+    """The value of the last `--lang X` or `--lang=X` in `argv` (before a `--`), or None."""
+    given = None
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(argv):
+            given = argv[index + 1]
+        elif arg.startswith("--lang="):
+            given = arg.removeprefix("--lang=")
+    return given
+
+
+def start_language(argv: Sequence[str]) -> None:
+    """Speak the language chosen by --lang, KAPABEL_LANG, the user's last choice in the app or
+    the system locale (`i18n.choose_language`): once, before anything is said."""
+    from i18n import choose_language, remembered_language, set_language
+
+    set_language(choose_language(_lang_given(argv), os.environ, remembered_language()))
 
 
 def kapabel_version() -> str:
@@ -126,6 +165,14 @@ def _open_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from i18n import LanguageError
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        start_language(argv)
+    except LanguageError as error:
+        print(terminal_safe(f"kapabel: {error}"), file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
     args = None
     try:
@@ -133,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown:
             args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
         check_scope_allowed(args)
+        if getattr(args, "lang", None) is not None and _lang_given(argv) is None:
+            start_language(["--lang", args.lang])  # an abbreviation argparse took (--la da)
         return args.handler(args)
     except UsageError as error:
         prog = error.prog or getattr(args, "command_parser", parser).prog

@@ -15,6 +15,7 @@ import os
 import shlex
 import sys
 
+from i18n import language
 from tui.commands.options import (
     UsageError,
     add_db_option,
@@ -23,10 +24,8 @@ from tui.commands.options import (
     whole_number,
 )
 
-LANGUAGES = ("da", "en")
 LANGUAGE_VARIABLE = "KAPABEL_LANG"
-"""How `--lang` reaches each session's app (the language work reads it; until then the app is
-in English)."""
+"""How `kapabel serve --lang` (the global option: tui/cli.py) reaches each session's app."""
 
 
 def add_parser(subparsers) -> None:
@@ -45,7 +44,6 @@ def add_parser(subparsers) -> None:
     )
     add_db_option(parser)
     add_scope_options(parser)
-    parser.add_argument("--lang", choices=LANGUAGES, help="language of the app (da or en)")
     parser.add_argument(
         "--public-url",
         metavar="URL",
@@ -115,8 +113,8 @@ def run(args: argparse.Namespace) -> int:
     repo = open_scoped(args)  # an unknown department or a missing database: one line, now
     repo.storage.close()
     os.environ[DATABASE_VARIABLE] = str(target)
-    if args.lang:
-        os.environ[LANGUAGE_VARIABLE] = args.lang
+    if getattr(args, "lang", None):  # the language it speaks (checked by `kapabel`'s start)
+        os.environ[LANGUAGE_VARIABLE] = language()
     command = shlex.join(session_command(args))
     server = _server(command, args.host, args.port, args.public_url)
     try:
