@@ -145,11 +145,19 @@ def row_from_model(model: Assessment, seq: int) -> AssessmentRow:
 class _History:
     """The list versions share, and how far of it a published version reaches."""
 
-    __slots__ = ("rows", "published")
+    __slots__ = ("rows", "published", "columns")
 
     def __init__(self, rows: list[AssessmentRow]) -> None:
         self.rows = rows
         self.published = len(rows)
+        self.columns = None
+        """The rows as numpy columns (`store.columns.columns_of`), made on first use."""
+
+    def cut(self, count: int) -> None:
+        """Drop the rows from position `count` on (and their columns)."""
+        del self.rows[count:]
+        if self.columns is not None:
+            self.columns.truncate(count)
 
 
 class HistoryView(Sequence[AssessmentRow]):
@@ -207,7 +215,7 @@ class HistoryView(Sequence[AssessmentRow]):
         an older version (never cut what a newer version holds)."""
         history = self._history
         if self._count == history.published:
-            del history.rows[self._count :]
+            history.cut(self._count)
             return history
         return _History(history.rows[: self._count])
 
@@ -232,7 +240,7 @@ class HistoryAppender(HistoryView):
 
     def append(self, row: AssessmentRow) -> None:
         history = self._history
-        del history.rows[self._count :]  # (never: only one transaction writes at a time)
+        history.cut(self._count)  # (never: only one transaction writes at a time)
         history.rows.append(row)
         self._count += 1
 

@@ -1,0 +1,119 @@
+"""The columnar history (`store.columns`) picks exactly the assessments the readable rule picks
+(`reports.rules.current_assessment`), on random histories and random as-of dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reports import rules
+from store.columns import Columns, columns_of
+from store.dataset import AssessmentRow, HistoryView
+
+SOURCES = ["self", "manager", "test", "training"]
+FIRST = dt.date(2024, 1, 1)
+_days = st.integers(0, 40)  # few days: many rows share a date, so ties are the common case
+
+_records = st.lists(
+    st.tuples(
+        st.sampled_from(["E1", "E2", "E3"]),
+        st.sampled_from(["C1", "C2"]),
+        st.integers(0, 8),
+        _days,
+        st.sampled_from(SOURCES),
+        st.one_of(st.none(), st.integers(-2, 15)),  # valid for so many days (before it: never)
+    ),
+    max_size=40,
+)
+
+
+def history(records: list) -> list[AssessmentRow]:
+    return [
+        AssessmentRow(
+            staff,
+            competency,
+            level,
+            FIRST + dt.timedelta(days=day),
+            source,
+            None,
+            None if valid is None else FIRST + dt.timedelta(days=day + valid),
+            "",
+            seq,
+        )
+        for seq, (staff, competency, level, day, source, valid) in enumerate(records)
+    ]
+
+
+def by_rule(rows: list[AssessmentRow], as_of: dt.date) -> dict[tuple[str, str], AssessmentRow]:
+    """The readable rule, pair by pair."""
+    pairs = {(r.staff, r.competency) for r in rows}
+    found = {}
+    for staff, competency in pairs:
+        mine = [r for r in rows if r.staff == staff and r.competency == competency]
+        best = rules.current_assessment(mine, as_of)
+        if best is not None:
+            found[(staff, competency)] = best
+    return found
+
+
+def by_columns(
+    rows: list[AssessmentRow], positions, as_of_rows=None
+) -> dict[tuple[str, str], AssessmentRow]:
+    picked = [rows[p] for p in positions.tolist()]
+    found = {(r.staff, r.competency): r for r in picked}
+    assert len(found) == len(picked), "one row per (person, competency)"
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(_records, st.lists(st.integers(-3, 60), min_size=1, max_size=4))
+def test_current_is_the_rule_on_every_date(records: list, days: list[int]) -> None:
+    rows = history(records)
+    columns = Columns.from_rows(rows)
+    for day in days:  # one sort serves every date (future rows included: dated after as_of)
+        as_of = FIRST + dt.timedelta(days=day)
+        assert by_columns(rows, columns.current(as_of)) == by_rule(rows, as_of)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_records, st.integers(0, 40), st.integers(-3, 60))
+def test_recording_order_is_seq_not_position(records: list, shift: int, day: int) -> None:
+    """Rows given out of recording order (as a server may send them) still rank by `seq`."""
+    rows = history(records)
+    shuffled = rows[shift % (len(rows) or 1) :] + rows[: shift % (len(rows) or 1)]
+    as_of = FIRST + dt.timedelta(days=day)
+    assert by_columns(shuffled, Columns.from_rows(shuffled).current(as_of)) == by_rule(rows, as_of)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_records, _records, st.integers(-3, 60))
+def test_columns_follow_a_growing_history(first: list, then: list, day: int) -> None:
+    """A saved version's columns catch up with the rows a save appended; an older version keeps
+    seeing only its own rows; rows a failed save left past the end are cut from the columns."""
+    rows = history(first + then)
+    as_of = FIRST + dt.timedelta(days=day)
+    older = HistoryView(rows[: len(first)])
+    assert by_columns(rows, columns_of(older).current(as_of)) == by_rule(rows[: len(first)], as_of)
+    newer = older.extended(rows[len(first) :])
+    assert by_columns(rows, columns_of(newer).current(as_of)) == by_rule(rows, as_of)
+    assert by_columns(rows, columns_of(older).current(as_of)) == by_rule(rows[: len(first)], as_of)
+
+    failed = newer.appender()  # a transaction that appends and is never committed...
+    for extra in history(then):
+        failed.append(extra._replace(seq=len(failed), level=9))
+    columns_of(failed.frozen())
+    again = newer.extended([])  # ...is cut off by the next save
+    assert by_columns(rows, columns_of(again).current(as_of)) == by_rule(rows, as_of)
+
+
+def test_codes_map_back_and_columns_hold_the_values() -> None:
+    rows = history([("E2", "C1", 3, 0, "test", 5), ("E1", "C2", 1, 1, "bogus", None)])
+    columns = Columns.from_rows(rows)
+    arrays = columns.arrays()
+    assert columns.staff_list() == ["E2", "E1"] and columns.competency_list() == ["C1", "C2"]
+    assert arrays["level"].tolist() == [3, 1]
+    assert arrays["rank"].tolist() == [rules.SOURCE_PRECEDENCE["test"], -1]
+    assert arrays["date"].tolist() == [FIRST.toordinal(), FIRST.toordinal() + 1]
+    assert arrays["seq"].tolist() == [0, 1]
