@@ -41,6 +41,7 @@ __all__ = [
     "format_integer",
     "format_percent",
     "language",
+    "load_translations",
     "ngettext",
     "remember_language",
     "remembered_language",
@@ -69,9 +70,46 @@ def language() -> str:
 
 
 def _load(code: str) -> _gettext.NullTranslations:
+    return load_translations(code, LOCALE_DIR)
+
+
+_compiled: dict[Path, tuple[float, _gettext.GNUTranslations]] = {}
+"""Catalogues compiled in memory, by .po file, with the modification time they were read at."""
+
+
+def load_translations(code: str, locale_dir: Path = LOCALE_DIR) -> _gettext.NullTranslations:
+    """The catalogue of `code` in `locale_dir`: the .mo the build compiled (setup.py), unless it
+    is missing or older than its .po (a source tree; a .po just edited): then the .po, compiled
+    in memory with Babel. English, the language of the message ids, needs none."""
     if code == "en":
         return _gettext.NullTranslations()
-    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
+    po = locale_dir / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    po_time = po.stat().st_mtime if po.exists() else None
+    if mo.exists() and (po_time is None or mo.stat().st_mtime >= po_time):
+        with mo.open("rb") as handle:
+            return _gettext.GNUTranslations(handle)
+    if po_time is None:
+        return _gettext.NullTranslations()
+    cached = _compiled.get(po)
+    if cached is None or cached[0] != po_time:
+        cached = (po_time, _compile(po, code))
+        _compiled[po] = cached
+    return cached[1]
+
+
+def _compile(po: Path, code: str) -> _gettext.GNUTranslations:
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalogue = read_po(handle, locale=code)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return _gettext.GNUTranslations(compiled)
 
 
 def _(message: str) -> str:
