@@ -13,9 +13,11 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from i18n import _
 from store.errors import StoreError
 from store.text import terminal_safe
 from tui.commands import COMMAND_MODULES
+from tui.commands.argparse_words import in_current_language
 from tui.commands.options import (
     UsageError,
     add_db_option,
@@ -32,15 +34,39 @@ EXIT_USAGE = 2
 
 
 class KapabelParser(argparse.ArgumentParser):
-    """argparse with the README's promise for bad usage: one line on stderr, exit status 2.
+    """argparse with the README's promise for bad usage: one line on stderr, exit status 2,
+    and with argparse's own words in the current language (`tui.commands.argparse_words`).
 
     argparse prints the whole usage before its error; a user needs the problem and where help
     is, so the line names the command, the problem, and that command's --help.
     """
 
+    def __init__(self, *args, **kwargs) -> None:
+        with in_current_language():  # the -h option's help, the "options" heading
+            super().__init__(*args, **kwargs)
+
+    def add_subparsers(self, **kwargs):
+        with in_current_language():
+            return super().add_subparsers(**kwargs)
+
+    def parse_known_args(self, args=None, namespace=None):
+        with in_current_language():  # its errors, and --help printed while parsing
+            return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with in_current_language():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with in_current_language():
+            return super().format_help()
+
     def error(self, message: str) -> NoReturn:
         problem = " ".join(message.removeprefix("argument ").split())
-        raise UsageError(f"{problem}; see {self.prog} --help", prog=self.prog)
+        raise UsageError(
+            _("{problem}; see {prog} --help").format(problem=problem, prog=self.prog),
+            prog=self.prog,
+        )
 
 
 def _remember_parser(parser: argparse.ArgumentParser) -> None:
@@ -108,7 +134,7 @@ class _VersionAction(argparse.Action):
     """`--version`, looked up only when asked for (importlib.metadata costs ~40 ms)."""
 
     def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+        super().__init__(option_strings, dest, nargs=0, help=_("show the version and exit"))
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
         print(f"kapabel {kapabel_version()}")
@@ -118,21 +144,23 @@ class _VersionAction(argparse.Action):
 def build_parser() -> argparse.ArgumentParser:
     parser = KapabelParser(
         prog="kapabel",
-        description="Digital competencies, training and robots against the digitalisation "
-        "strategy. Without a command, opens the app.",
+        description=_(
+            "Digital competencies, training and robots against the digitalisation "
+            "strategy. Without a command, opens the app."
+        ),
     )
     parser.add_argument("--version", action=_VersionAction)
     add_db_option(parser)
     parser.add_argument(
         "--as-of",
         type=iso_date,
-        metavar="YYYY-MM-DD",
+        metavar=_("YYYY-MM-DD"),
         default=None,
-        help="show everything as of this date (default: today)",
+        help=_("show everything as of this date (default: today)"),
     )
     add_scope_options(parser)
     parser.set_defaults(handler=_open_app, takes_scope=True)
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    subparsers = parser.add_subparsers(title=_("commands"), metavar=_("COMMAND"))
     for module in COMMAND_MODULES:
         module.add_parser(subparsers)
     _remember_parser(parser)
@@ -178,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args, unknown = parser.parse_known_args(argv)
         if unknown:
-            args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+            args.command_parser.error(_("unrecognized arguments: %s") % " ".join(unknown))
         check_scope_allowed(args)
         if getattr(args, "lang", None) is not None and _lang_given(argv) is None:
             start_language(["--lang", args.lang])  # an abbreviation argparse took (--la da)
@@ -191,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(terminal_safe(f"kapabel: {error}"), file=sys.stderr)
         return EXIT_PROBLEM
     except KeyboardInterrupt:
-        print("kapabel: interrupted", file=sys.stderr)
+        print(_("kapabel: interrupted"), file=sys.stderr)
         return 130
 
 

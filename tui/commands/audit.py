@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from i18n import _
 from store.text import terminal_safe
 from tui.commands.options import add_db_option, iso_date, open_scoped
 
@@ -11,12 +12,14 @@ from tui.commands.options import add_db_option, iso_date, open_scoped
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "audit",
-        help="list audit entries (who changed what, when)",
-        description="List audit entries, oldest first.",
+        help=_("list audit entries (who changed what, when)"),
+        description=_("List audit entries, oldest first."),
     )
     add_db_option(parser)
-    parser.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="from this date on")
-    parser.add_argument("--employee", metavar="NO", help="only entries about this employee")
+    parser.add_argument(
+        "--since", type=iso_date, metavar=_("YYYY-MM-DD"), help=_("from this date on")
+    )
+    parser.add_argument("--employee", metavar=_("NO"), help=_("only entries about this employee"))
     parser.set_defaults(handler=run, takes_scope=True)
 
 
@@ -34,5 +37,5 @@ def run(args: argparse.Namespace) -> int:
         line = f"{at}  {entry.get('user')}  {what}" + (f"  ({detail})" if detail else "")
         print(terminal_safe(line))
     if count == 0:
-        print("no audit entries match")
+        print(_("no audit entries match"))
     return 0

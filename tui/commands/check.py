@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import argparse
 
+from i18n import _, ngettext
 from store import location, resolve_target
 from store.errors import StoreError
 from store.text import terminal_safe
-from tui.commands.options import add_db_option, open_scoped
+from tui.commands.options import add_db_option, open_scoped, table_counts
 
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "check",
-        help="validate a database (schema, references, duplicate keys)",
-        description="Validate a database and list each problem. Exit 0 when clean, 1 when not.",
+        help=_("validate a database (schema, references, duplicate keys)"),
+        description=_("Validate a database and list each problem. Exit 0 when clean, 1 when not."),
     )
     add_db_option(parser)
     parser.set_defaults(handler=run, takes_scope=True)
@@ -22,13 +23,17 @@ def add_parser(subparsers) -> None:
 
 def report_lines(path: object, problems: list[str], counts: dict[str, int] | None) -> list[str]:
     """What `check` prints: one line per problem, then a verdict with the table counts."""
-    lines = [f"problem: {problem}" for problem in problems]
-    verdict = "clean" if not problems else f"{len(problems)} problem(s)"
+    lines = [_("problem: {problem}").format(problem=problem) for problem in problems]
+    n = len(problems)
+    verdict = _("clean") if not n else ngettext("{n} problem(s)", "{n} problem(s)", n).format(n=n)
     if counts is None:
-        lines.append(f"{path}: {verdict} (the database could not be opened)")
+        line = _("{path}: {verdict} (the database could not be opened)")
+        lines.append(line.format(path=path, verdict=verdict))
     else:
-        summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-        lines.append(f"{path}: {verdict} ({summary})")
+        line = _("{path}: {verdict} ({counts})")
+        lines.append(
+            line.format(path=path, verdict=verdict, counts=table_counts(counts, zeros=True))
+        )
     return lines
 
 

@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from i18n import _, ngettext
 from store.kind_names import IMPORT_KINDS
 from tui.commands.options import add_db_option, open_scoped
 
@@ -14,15 +15,20 @@ from tui.commands.options import add_db_option, open_scoped
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="export a table as CSV (or .xlsx) in the import format",
-        description="Write a table as CSV with the columns `kapabel import` reads, or as a "
-        "workbook when --output ends in .xlsx (typed cells, text never a formula). CSV cells that "
-        "a spreadsheet would run as a formula get a leading apostrophe, removed again on import.",
+        help=_("export a table as CSV (or .xlsx) in the import format"),
+        description=_(
+            "Write a table as CSV with the columns `kapabel import` reads, or as a "
+            "workbook when --output ends in .xlsx (typed cells, text never a formula). CSV cells that "
+            "a spreadsheet would run as a formula get a leading apostrophe, removed again on import."
+        ),
     )
-    parser.add_argument("kind", choices=IMPORT_KINDS, help="what to export")
+    parser.add_argument("kind", choices=IMPORT_KINDS, help=_("what to export"))
     add_db_option(parser)
     parser.add_argument(
-        "--output", "-o", type=Path, help="write to FILE (default: stdout); FILE.xlsx: a workbook"
+        "--output",
+        "-o",
+        type=Path,
+        help=_("write to FILE (default: stdout); FILE.xlsx: a workbook"),
     )
     parser.set_defaults(handler=run, takes_scope=True)
 
@@ -35,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
         data, rows = export_xlsx(args.kind, repo.ds)
         write_output(args.output.expanduser(), data)
-        print(f"{args.kind}: {rows} row(s) written to {args.output}", file=sys.stderr)
+        print(rows_written(args.kind, rows, args.output), file=sys.stderr)
         return 0
     from store.exporting import export_csv
 
@@ -49,5 +55,13 @@ def run(args: argparse.Namespace) -> int:
 
     write_output(args.output.expanduser(), text)
     rows = text.count("\r\n") - 1
-    print(f"{args.kind}: {rows} row(s) written to {args.output}", file=sys.stderr)
+    print(rows_written(args.kind, rows, args.output), file=sys.stderr)
     return 0
+
+
+def rows_written(kind: str, rows: int, output: Path) -> str:
+    """What an export to a file says on stderr (the data went to the file)."""
+    message = ngettext(
+        "{kind}: {n} row(s) written to {file}", "{kind}: {n} row(s) written to {file}", rows
+    )
+    return message.format(kind=kind, n=rows, file=output)

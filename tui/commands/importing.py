@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from i18n import _, ngettext
 from store import resolve_target
 from store.kind_names import IMPORT_KINDS
 from store.text import terminal_safe
@@ -15,25 +16,31 @@ from tui.commands.options import add_db_option
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="import a CSV file or a workbook (departments, staff, assessments...)",
-        description="Import a CSV file or a workbook (.xlsx, .xlsm, .ods): rows matched on their "
-        "key are added, updated or left alone. Any invalid row and nothing is written; every "
-        "problem is listed as file:line: column: what is wrong (a workbook's as "
-        "file:sheet:row: column: ...), exit 1. A backup is made before writing.",
+        help=_("import a CSV file or a workbook (departments, staff, assessments...)"),
+        description=_(
+            "Import a CSV file or a workbook (.xlsx, .xlsm, .ods): rows matched on their "
+            "key are added, updated or left alone. Any invalid row and nothing is written; every "
+            "problem is listed as file:line: column: what is wrong (a workbook's as "
+            "file:sheet:row: column: ...), exit 1. A backup is made before writing."
+        ),
     )
-    parser.add_argument("kind", choices=IMPORT_KINDS, help="what the file holds")
+    parser.add_argument("kind", choices=IMPORT_KINDS, help=_("what the file holds"))
     parser.add_argument(
-        "file", type=Path, help="the CSV file or workbook (or a framework's JSON file)"
+        "file", type=Path, help=_("the CSV file or workbook (or a framework's JSON file)")
     )
     parser.add_argument(
-        "--sheet", metavar="NAME", help="a workbook's sheet to read (default: the first)"
+        "--sheet", metavar=_("NAME"), help=_("a workbook's sheet to read (default: the first)")
     )
     add_db_option(parser)
-    parser.add_argument("--dry-run", action="store_true", help="check and summarise, write nothing")
+    parser.add_argument(
+        "--dry-run", action="store_true", help=_("check and summarise, write nothing")
+    )
     parser.add_argument(
         "--sync",
         action="store_true",
-        help="staff only: the file is the whole staff; people missing from it are deactivated, people in it active",
+        help=_(
+            "staff only: the file is the whole staff; people missing from it are deactivated, people in it active"
+        ),
     )
     parser.set_defaults(handler=run)
 
@@ -66,16 +73,20 @@ def run(args: argparse.Namespace) -> int:
         db, args.kind, args.file, dry_run=args.dry_run, sync=args.sync, sheet=args.sheet
     )
     for note in plan.notes:
-        print(terminal_safe(f"note: {note}"))
+        print(terminal_safe(_("note: {note}").format(note=note)))
     if plan.problems:
         for problem in plan.problems:
             print(terminal_safe(problem), file=sys.stderr)
-        print(f"{len(plan.problems)} problem(s): nothing was imported", file=sys.stderr)
+        n = len(plan.problems)
+        message = ngettext(
+            "{n} problem(s): nothing was imported", "{n} problem(s): nothing was imported", n
+        )
+        print(message.format(n=n), file=sys.stderr)
         return 1
-    verdict = "dry run, nothing written" if args.dry_run else "imported"
-    print(f"{plan.summary()} ({verdict})")
+    verdict = _("dry run, nothing written") if args.dry_run else _("imported")
+    print(_("{summary} ({verdict})").format(summary=plan.summary(), verdict=verdict))
     for warning in robot_warnings(plan, repo, db):
-        print(terminal_safe(f"warning: {warning}"), file=sys.stderr)
+        print(terminal_safe(_("warning: {warning}").format(warning=warning)), file=sys.stderr)
     if repo is not None:
         repo.save_snapshot()  # after a large history import: faster opening from now on
     return 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from i18n import N_, _, ngettext
+
 
 class UsageError(Exception):
     """Bad input on the command line: one line on stderr, exit status 2."""
@@ -23,7 +25,9 @@ def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a date (YYYY-MM-DD): {text!r}").format(text=text)
+        ) from None
 
 
 def whole_number(minimum: int):
@@ -33,21 +37,29 @@ def whole_number(minimum: int):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+            raise argparse.ArgumentTypeError(not_a_whole_number(text)) from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}: {value}")
+            raise argparse.ArgumentTypeError(
+                _("must be at least {minimum}: {value}").format(minimum=minimum, value=value)
+            )
         return value
 
     return parse
 
 
+def not_a_whole_number(text: str) -> str:
+    return _("not a whole number: {text!r}").format(text=text)
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
-        metavar="PATH",
+        metavar=_("PATH"),
         default=argparse.SUPPRESS,
-        help="database folder or postgresql:// URL (default: $KAPABEL_DB, else the user data "
-        "directory)",
+        help=_(
+            "database folder or postgresql:// URL (default: $KAPABEL_DB, else the user data "
+            "directory)"
+        ),
     )
 
 
@@ -58,19 +70,19 @@ def add_scope_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--department",
         dest="scope",
-        metavar="CODE",
+        metavar=_("CODE"),
         default=argparse.SUPPRESS,
-        help="show only this department and all below it (nothing outside can be reached)",
+        help=_("show only this department and all below it (nothing outside can be reached)"),
     )
     parser.add_argument(
         "--read-only",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="open the database read-only: every save is refused",
+        help=_("open the database read-only: every save is refused"),
     )
 
 
-SCOPE_COMMANDS = "the app, serve, report, export, audit, check and person export"
+SCOPE_COMMANDS = N_("the app, serve, report, export, audit, check and person export")
 
 
 def check_scope_allowed(args: argparse.Namespace) -> None:
@@ -85,7 +97,11 @@ def check_scope_allowed(args: argparse.Namespace) -> None:
         if given
     ]
     if asked and not getattr(args, "takes_scope", True):
-        raise UsageError(f"{' and '.join(asked)} apply only to {SCOPE_COMMANDS}")
+        options = asked[0]
+        if len(asked) == 2:
+            options = _("{first} and {second}").format(first=asked[0], second=asked[1])
+        message = _("{options} apply only to {commands}")
+        raise UsageError(message.format(options=options, commands=_(SCOPE_COMMANDS)))
 
 
 def open_scoped(args: argparse.Namespace, **options):
@@ -98,3 +114,38 @@ def open_scoped(args: argparse.Namespace, **options):
         read_only=getattr(args, "read_only", False),
         **options,
     )
+
+
+def table_counts(counts: dict[str, int], *, zeros: bool = False) -> str:
+    """ "12 departments, 1200 staff": each table's count (not those at 0 unless `zeros`), in
+    the current language (the English words are the tables' names, as `kapabel import` and
+    `export` call them)."""
+    return ", ".join(table_count(name, n) for name, n in counts.items() if n or zeros)
+
+
+def table_count(name: str, n: int) -> str:
+    """One table's count, in words."""
+    words = {
+        "departments": ngettext("{n} departments", "{n} departments", n),
+        "roles": ngettext("{n} roles", "{n} roles", n),
+        "staff": ngettext("{n} staff", "{n} staff", n),
+        "frameworks": ngettext("{n} frameworks", "{n} frameworks", n),
+        "competencies": ngettext("{n} competencies", "{n} competencies", n),
+        "requirements": ngettext("{n} requirements", "{n} requirements", n),
+        "coverage_rules": ngettext("{n} coverage_rules", "{n} coverage_rules", n),
+        "courses": ngettext("{n} courses", "{n} courses", n),
+        "training_plans": ngettext("{n} training_plans", "{n} training_plans", n),
+        "robots": ngettext("{n} robots", "{n} robots", n),
+        "themes": ngettext("{n} themes", "{n} themes", n),
+        "milestones": ngettext("{n} milestones", "{n} milestones", n),
+        "governance": ngettext("{n} governance", "{n} governance", n),
+        "settings": ngettext("{n} settings", "{n} settings", n),
+        "assessments": ngettext("{n} assessments", "{n} assessments", n),
+        "robot_benefits": ngettext("{n} robot_benefits", "{n} robot_benefits", n),
+        "audit": ngettext("{n} audit", "{n} audit", n),
+        # what an erasure removed (store.erasure)
+        "staff record": ngettext("{n} staff record", "{n} staff record", n),
+        "training plans": ngettext("{n} training plans", "{n} training plans", n),
+        "audit entries": ngettext("{n} audit entries", "{n} audit entries", n),
+    }
+    return words.get(name, "{n} " + name).format(n=n)

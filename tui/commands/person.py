@@ -6,8 +6,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from i18n import _
 from store.text import terminal_safe
-from tui.commands.options import add_db_option, open_scoped
+from tui.commands.options import add_db_option, open_scoped, table_counts
 
 if TYPE_CHECKING:
     from store import Repository
@@ -16,20 +17,20 @@ if TYPE_CHECKING:
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "person",
-        help="export or erase everything held about one person",
-        description="Everything held about one person (GDPR access), or its erasure.",
+        help=_("export or erase everything held about one person"),
+        description=_("Everything held about one person (GDPR access), or its erasure."),
     )
-    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
-    export = actions.add_parser("export", help="print everything held about the person")
+    actions = parser.add_subparsers(title=_("actions"), metavar=_("ACTION"), required=True)
+    export = actions.add_parser("export", help=_("print everything held about the person"))
     export.add_argument("employee_no")
     export.add_argument("--format", choices=["json", "text"], default="json")
     add_db_option(export)
     export.set_defaults(handler=run_export, takes_scope=True)
     erase = actions.add_parser(
-        "erase", help="erase the person's data everywhere (pseudonymised in the audit log)"
+        "erase", help=_("erase the person's data everywhere (pseudonymised in the audit log)")
     )
     erase.add_argument("employee_no")
-    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erase.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     add_db_option(erase)
     erase.set_defaults(handler=run_erase)
 
@@ -60,33 +61,47 @@ def run_erase(args: argparse.Namespace) -> int:
     employee_no = args.employee_no.strip()
     finished = getattr(repo, "finished_erasure", None)  # a server erases in one transaction
     if finished is not None and finished["employee_no"] == employee_no:
-        print(f"finished the interrupted erasure of {employee_no} {_done(finished)}")
+        message = _("finished the interrupted erasure of {employee_no} {done}")
+        print(message.format(employee_no=employee_no, done=_done(finished)))
         return 0
     try:
         scope = erasure_scope(repo, employee_no)
     except NotFoundError:
-        print(f"nothing is held about {employee_no}: erased already, or never recorded")
+        message = _("nothing is held about {employee_no}: erased already, or never recorded")
+        print(message.format(employee_no=employee_no))
         return 0
     if not args.yes:
         if not sys.stdin.isatty():
-            print("kapabel: person erase: add --yes to erase without a terminal", file=sys.stderr)
+            print(
+                _("kapabel: person erase: add --yes to erase without a terminal"), file=sys.stderr
+            )
             return 2
         data = scope["data"] or {"profile": None, "assessments": [], "training_plans": []}
         name = (data["profile"] or {}).get("name") or employee_no
         name, employee_no = terminal_safe(name), terminal_safe(employee_no)
         print(
-            f"This erases {name} ({employee_no}) for good: {len(data['assessments'])} "
-            f"assessment(s), {len(data['training_plans'])} training plan(s), robot roles, and "
-            f"their name in the audit log and in {scope['backups']} backup(s)."
+            _(
+                "This erases {name} ({employee_no}) for good: {assessments} assessment(s), "
+                "{plans} training plan(s), robot roles, and their name in the audit log and in "
+                "{backups} backup(s)."
+            ).format(
+                name=name,
+                employee_no=employee_no,
+                assessments=len(data["assessments"]),
+                plans=len(data["training_plans"]),
+                backups=scope["backups"],
+            )
         )
-        if input(f"Type {employee_no} to confirm: ").strip() != employee_no:
-            print("not confirmed: nothing was erased")
+        typed = input(_("Type {employee_no} to confirm: ").format(employee_no=employee_no))
+        if typed.strip() != employee_no:
+            print(_("not confirmed: nothing was erased"))
             return 1
     result = erase_person(repo, employee_no)
-    print(f"erased {employee_no} {_done(result)}")
+    print(_("erased {employee_no} {done}").format(employee_no=employee_no, done=_done(result)))
     return 0
 
 
 def _done(result: dict) -> str:
-    counts = ", ".join(f"{n} {what}" for what, n in result["counts"].items() if n)
-    return f"(now {result['pseudonym']} in the audit log): {counts or 'nothing left to remove'}"
+    counts = table_counts(result["counts"]) or _("nothing left to remove")
+    message = _("(now {pseudonym} in the audit log): {counts}")
+    return message.format(pseudonym=result["pseudonym"], counts=counts)

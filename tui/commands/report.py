@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from i18n import _
 from tui.commands.options import UsageError, add_db_option, iso_date, open_scoped, whole_number
 
 REPORT_CHOICES = (
@@ -30,57 +31,59 @@ MIN_WIDTH = 40
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "report",
-        help="write a report (" + ", ".join(REPORT_CHOICES) + ")",
-        description="Write a report for the whole organisation or one department (and all below "
-        "it), as of a date, to stdout or --output.",
+        help=_("write a report ({kinds})").format(kinds=", ".join(REPORT_CHOICES)),
+        description=_(
+            "Write a report for the whole organisation or one department (and all below "
+            "it), as of a date, to stdout or --output."
+        ),
     )
     parser.add_argument(
-        "kind", choices=REPORT_CHOICES, metavar="KIND", help=", ".join(REPORT_CHOICES)
+        "kind", choices=REPORT_CHOICES, metavar=_("KIND"), help=", ".join(REPORT_CHOICES)
     )
     add_db_option(parser)
-    parser.add_argument("--department", metavar="CODE", help="only this department and below")
+    parser.add_argument("--department", metavar=_("CODE"), help=_("only this department and below"))
     parser.add_argument(
         "--as-of",
         dest="report_as_of",
         type=iso_date,
-        metavar="YYYY-MM-DD",
-        help="as of this date (default: today)",
+        metavar=_("YYYY-MM-DD"),
+        help=_("as of this date (default: today)"),
     )
     parser.add_argument(
         "--format", dest="fmt", choices=("text", "md", "csv", "json", "xlsx"), default="text",
-        help="output format (default: text); xlsx: a workbook, written to --output",
+        help=_("output format (default: text); xlsx: a workbook, written to --output"),
     )  # fmt: skip
-    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("--output", metavar=_("FILE"), help=_("write to FILE instead of stdout"))
     parser.add_argument(
         "--width", type=whole_number(MIN_WIDTH), metavar="N",
-        help="text format: wrap within N columns (default: the terminal's width on a "
-        "terminal, else 100)",
+        help=_("text format: wrap within N columns (default: the terminal's width on a "
+        "terminal, else 100)"),
     )  # fmt: skip
-    parser.add_argument("--employee", metavar="NO", help="employee number (person report)")
+    parser.add_argument("--employee", metavar=_("NO"), help=_("employee number (person report)"))
     parser.add_argument(
         "--threshold", type=whole_number(1), metavar="N",
-        help="ratings: self and others this many levels apart disagree (default 2)",
+        help=_("ratings: self and others this many levels apart disagree (default 2)"),
     )  # fmt: skip
     parser.add_argument(
         "--stale-months", type=whole_number(1), metavar="N",
-        help="ratings: a required rating older than N months is stale (default 24)",
+        help=_("ratings: a required rating older than N months is stale (default 24)"),
     )  # fmt: skip
     parser.add_argument(
         "--within-days", type=whole_number(0), metavar="N",
-        help="ratings: list required ratings lapsing within N days (default 60)",
+        help=_("ratings: list required ratings lapsing within N days (default 60)"),
     )  # fmt: skip
-    parser.add_argument("--competency", metavar="CODE", help="experts: the competency")
+    parser.add_argument("--competency", metavar=_("CODE"), help=_("experts: the competency"))
     parser.add_argument(
         "--min-level", type=whole_number(1), metavar="L",
-        help="experts: everyone at level L or above (default: each department's highest)",
+        help=_("experts: everyone at level L or above (default: each department's highest)"),
     )  # fmt: skip
     parser.add_argument(
-        "--from", dest="from_date", type=iso_date, metavar="YYYY-MM-DD",
-        help="compare: the earlier date",
+        "--from", dest="from_date", type=iso_date, metavar=_("YYYY-MM-DD"),
+        help=_("compare: the earlier date"),
     )  # fmt: skip
     parser.add_argument(
-        "--to", dest="to_date", type=iso_date, metavar="YYYY-MM-DD",
-        help="compare: the later date (default: the as-of date)",
+        "--to", dest="to_date", type=iso_date, metavar=_("YYYY-MM-DD"),
+        help=_("compare: the later date (default: the as-of date)"),
     )  # fmt: skip
     parser.set_defaults(handler=run, takes_scope=True)
 
@@ -110,24 +113,32 @@ def check_options(args: argparse.Namespace) -> None:
 
     if args.kind == "person":
         if not args.employee:
-            raise UsageError("the person report needs --employee NO")
+            raise UsageError(_("the person report needs --employee NO"))
         if args.department:
-            raise UsageError("--department does not apply to the person report (it is one person)")
+            raise UsageError(
+                _("--department does not apply to the person report (it is one person)")
+            )
     elif args.employee:
-        raise UsageError("--employee is only for the person report (use --department for a part)")
+        raise UsageError(
+            _("--employee is only for the person report (use --department for a part)")
+        )
     for dest, (kind, option) in OWN_OPTIONS.items():
         if getattr(args, dest, None) is not None and args.kind != kind:
-            raise UsageError(f"{option} is only for the {kind} report")
+            raise UsageError(
+                _("{option} is only for the {kind} report").format(option=option, kind=kind)
+            )
     if args.kind == "experts" and not args.competency:
-        raise UsageError("the experts report needs --competency CODE")
+        raise UsageError(_("the experts report needs --competency CODE"))
     if args.kind == "compare" and not args.from_date:
-        raise UsageError("the compare report needs --from YYYY-MM-DD (and --to, default today)")
+        raise UsageError(_("the compare report needs --from YYYY-MM-DD (and --to, default today)"))
     if args.kind == "compare" and args.report_as_of and args.to_date:
-        raise UsageError("give the compare report --to, not --as-of as well")
+        raise UsageError(_("give the compare report --to, not --as-of as well"))
     if args.width is not None and args.fmt != "text":
-        raise UsageError(f"--width is only for --format text (not {args.fmt})")
+        raise UsageError(
+            _("--width is only for --format text (not {format})").format(format=args.fmt)
+        )
     if args.fmt == "xlsx" and not args.output:
-        raise UsageError("--format xlsx needs --output FILE (a workbook is not text to print)")
+        raise UsageError(_("--format xlsx needs --output FILE (a workbook is not text to print)"))
 
 
 def text_width(args: argparse.Namespace) -> int | None:
@@ -202,4 +213,4 @@ def write_output(path: Path, content: str | bytes) -> None:
     try:
         write_for_people(path, data)
     except OutputError as error:
-        raise UsageError(f"--output: {error}") from None
+        raise UsageError(_("--output: {problem}").format(problem=error)) from None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from i18n import _, format_date, format_decimal
 from store import open_store
 from store.models import PHASE_DANISH, RobotPhase, parse_phase
 from store.text import terminal_safe
@@ -17,32 +18,34 @@ def phase_argument(text: str) -> RobotPhase:
     phase = parse_phase(text)
     if phase is None:
         names = ", ".join(f"{p} ({PHASE_DANISH[p]})" for p in RobotPhase)
-        raise argparse.ArgumentTypeError(f"not a phase: {text!r} (one of {names})")
+        raise argparse.ArgumentTypeError(
+            _("not a phase: {text!r} (one of {names})").format(text=text, names=names)
+        )
     return phase
 
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "robot",
-        help="change a robot's phase, or set the hourly rate",
-        description="A robot's dated phase change; the database's hourly rate (net value).",
+        help=_("change a robot's phase, or set the hourly rate"),
+        description=_("A robot's dated phase change; the database's hourly rate (net value)."),
     )
-    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(title=_("actions"), metavar=_("ACTION"), required=True)
     phase = actions.add_parser(
-        "phase", help="move a robot to another phase from a date (the old one is kept)"
+        "phase", help=_("move a robot to another phase from a date (the old one is kept)")
     )
-    phase.add_argument("code", help="the robot's code")
-    phase.add_argument("phase", type=phase_argument, help="English or Danish (drift, pause...)")
+    phase.add_argument("code", help=_("the robot's code"))
+    phase.add_argument("phase", type=phase_argument, help=_("English or Danish (drift, pause...)"))
     phase.add_argument(
-        "--on", type=iso_date, metavar="YYYY-MM-DD", default=None, help="default: today"
+        "--on", type=iso_date, metavar=_("YYYY-MM-DD"), default=None, help=_("default: today")
     )
     add_db_option(phase)
     phase.set_defaults(handler=run_phase)
     rate = actions.add_parser(
         "hourly-rate",
-        help="show or set the value of an hour saved (net value = hours × rate − cost)",
+        help=_("show or set the value of an hour saved (net value = hours × rate − cost)"),
     )
-    rate.add_argument("amount", nargs="?", default=None, help="kroner; 'none' unsets it")
+    rate.add_argument("amount", nargs="?", default=None, help=_("kroner; 'none' unsets it"))
     add_db_option(rate)
     rate.set_defaults(handler=run_hourly_rate)
 
@@ -53,7 +56,8 @@ def run_phase(args: argparse.Namespace) -> int:
     repo = open_store(getattr(args, "db", None))
     on = args.on or dt.date.today()
     robot = change_phase(repo, args.code.strip(), args.phase, on)
-    print(terminal_safe(f"{robot.code}: {robot.phase} since {on.isoformat()}"))
+    message = _("{code}: {phase} since {date}")
+    print(terminal_safe(message.format(code=robot.code, phase=robot.phase, date=format_date(on))))
     return 0
 
 
@@ -63,9 +67,16 @@ def run_hourly_rate(args: argparse.Namespace) -> int:
     repo = open_store(getattr(args, "db", None))
     if args.amount is None:
         rate = hourly_rate(repo.ds)
-        print("hourly rate: not set" if rate is None else f"hourly rate: {rate:g}")
+        print(rate_text(rate))
         return 0
     unset = args.amount.strip().lower() in ("none", "")
     rate = set_hourly_rate(repo, None if unset else args.amount)
-    print("hourly rate: not set" if rate is None else f"hourly rate: {rate:g}")
+    print(rate_text(rate))
     return 0
+
+
+def rate_text(rate: float | None) -> str:
+    if rate is None:
+        return _("hourly rate: not set")
+    shown = f"{rate:g}"  # as many decimals as the rate has
+    return _("hourly rate: {rate}").format(rate=format_decimal(rate, len(shown.partition(".")[2])))

@@ -15,7 +15,7 @@ import os
 import shlex
 import sys
 
-from i18n import language
+from i18n import _, language
 from tui.commands.options import (
     UsageError,
     add_db_option,
@@ -31,24 +31,28 @@ LANGUAGE_VARIABLE = "KAPABEL_LANG"
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "serve",
-        help="serve the app to web browsers (each session its own process)",
-        description="Serve the app to web browsers with textual-serve. Binds to loopback "
-        "(127.0.0.1) unless --host says otherwise: put the organisation's reverse proxy and "
-        "single sign-on in front of it (see the README).",
+        help=_("serve the app to web browsers (each session its own process)"),
+        description=_(
+            "Serve the app to web browsers with textual-serve. Binds to loopback "
+            "(127.0.0.1) unless --host says otherwise: put the organisation's reverse proxy and "
+            "single sign-on in front of it (see the README)."
+        ),
     )
     parser.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+        "--host", default="127.0.0.1", help=_("address to listen on (default: 127.0.0.1)")
     )
     parser.add_argument(
-        "--port", type=port_number, default=8000, metavar="N", help="port (default: 8000)"
+        "--port", type=port_number, default=8000, metavar="N", help=_("port (default: 8000)")
     )
     add_db_option(parser)
     add_scope_options(parser)
     parser.add_argument(
         "--public-url",
         metavar="URL",
-        help="the address browsers use, when a reverse proxy serves it elsewhere "
-        "(https://kapabel.example.dk/); default http://HOST:PORT",
+        help=_(
+            "the address browsers use, when a reverse proxy serves it elsewhere "
+            "(https://kapabel.example.dk/); default http://HOST:PORT"
+        ),
     )
     parser.set_defaults(handler=run, takes_scope=True)
 
@@ -57,7 +61,7 @@ def port_number(text: str) -> int:
     """argparse type: a TCP port, 1-65535."""
     value = whole_number(1)(text)
     if value > 65535:
-        raise argparse.ArgumentTypeError(f"not a port (1-65535): {value}")
+        raise argparse.ArgumentTypeError(_("not a port (1-65535): {value}").format(value=value))
     return value
 
 
@@ -93,17 +97,22 @@ def listening_message(host: str, port: int, public_url: str | None) -> str:
     """What the server says on start: where, and who can reach it."""
     where = f"http://{host}:{port}" if ":" not in host else f"http://[{host}]:{port}"
     if is_loopback(host):
-        reach = (
+        reach = _(
             "loopback only: reachable from this machine alone; put a reverse proxy with "
             "sign-on in front to serve others (README, In a browser)"
         )
     else:
-        reach = (
-            f"on {host}: anyone who can reach this machine can open it, without signing on; "
+        reach = _(
+            "on {host}: anyone who can reach this machine can open it, without signing on; "
             "prefer 127.0.0.1 behind a reverse proxy with sign-on"
+        ).format(host=host)
+    if public_url:
+        message = _(
+            "kapabel: serving on {where} ({reach}); browsers use {public}. Ctrl+C stops it."
         )
-    public = f"; browsers use {public_url}" if public_url else ""
-    return f"kapabel: serving on {where} ({reach}){public}. Ctrl+C stops it."
+    else:
+        message = _("kapabel: serving on {where} ({reach}). Ctrl+C stops it.")
+    return message.format(where=where, reach=reach, public=public_url)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -120,7 +129,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         server.serve()
     except OSError as error:
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
+        raise UsageError(
+            _("cannot listen on {host}:{port}: {why}").format(
+                host=args.host, port=args.port, why=error.strerror
+            )
+        ) from None
     return 0
 
 
