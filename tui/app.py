@@ -33,6 +33,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.worker import Worker, get_current_worker
 
+from i18n import N_, _
 from store import Repository, open_in_stages, resolve_target, target_name
 from store.backup import daily_backup
 from store.errors import StoreError
@@ -455,25 +456,57 @@ class KapabelApp(App):
         while len(self.screen_stack) > 1:  # a person's page opened from the heatmap
             self.pop_screen()
 
+    # ----------------------------------------------------------------- languages
+    def format_title(self, title: str, sub_title: str):
+        """The header's title in the current language: screens' and the app's titles are
+        marked N_() where they are set and translated here, as they are shown."""
+        return super().format_title(_(title), sub_title)
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its search field in the current language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
+
+    def _textual_commands(self, screen: Screen):
+        """Textual's own commands (marked in tui/textual_texts.py), in the current language;
+        its Keys panel is replaced by Kapabel's Help screen, which lists the keys translated."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":
+                command = SystemCommand(
+                    "Keys", _("The keys of this screen (also ? or F1)"), self.action_help
+                )
+            yield command._replace(title=_(command.title), help=_(command.help))
+
     def get_system_commands(self, screen: Screen):
-        yield from super().get_system_commands(screen)
+        yield from self._textual_commands(screen)
         if self.repo is None:
             return
         for mode, key, title in SCREENS_IN_ORDER:
             if not self.mode_offered(mode):
                 continue
+            shown = _(title)  # marked N_() in tui/screens
             yield SystemCommand(
-                f"Go to {title}", f"Open the {title} screen (key {key})", self._switcher(mode)
+                _("Go to {screen}").format(screen=shown),
+                _("Open the {screen} screen (key {key})").format(screen=shown, key=key),
+                self._switcher(mode),
             )
         yield SystemCommand(
-            "Go to Governance matrix",
-            "Who gives input and who decides, per decision domain (Strategy, key g)",
+            _("Go to Governance matrix"),
+            _("Who gives input and who decides, per decision domain (Strategy, key g)"),
             self._open_governance,
         )
         for theme in sorted(self.repo.ds.themes.values(), key=lambda t: t.rank):
             yield SystemCommand(
-                escape(f"Open theme {theme.code}: {theme.title}"),  # palette titles are markup
-                f"Its end state, stakeholders, requirements and milestones (Strategy, rank {theme.rank})",
+                # palette titles are markup: the theme's title is the user's text
+                escape(_("Open theme {code}: {title}").format(code=theme.code, title=theme.title)),
+                _(
+                    "Its end state, stakeholders, requirements and milestones "
+                    "(Strategy, rank {rank})"
+                ).format(rank=theme.rank),
                 partial(self._open_theme, theme.code),
             )
         yield from self._screen_actions(screen)
@@ -498,8 +531,8 @@ class KapabelApp(App):
         app_actions = {b.action for b in self.BINDINGS if isinstance(b, Binding)}
         seen: set[str] = set()
         for title, action, help_text in getattr(screen, "PALETTE_ACTIONS", ()):
-            seen.add(action)
-            yield SystemCommand(title, help_text, self._runner(screen, action))
+            seen.add(action)  # texts marked N_() where the screen names them
+            yield SystemCommand(_(title), _(help_text), self._runner(screen, action))
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in app_actions:
@@ -508,9 +541,10 @@ class KapabelApp(App):
                 continue
             seen.add(binding.action)
             key = self.get_key_display(binding)
+            where = _(getattr(screen, "TITLE", "") or N_("This screen"))
             yield SystemCommand(
-                binding.description,
-                f"{getattr(screen, 'TITLE', '') or 'This screen'}: key {key}",
+                _(binding.description),  # marked N_() where bound
+                _("{screen}: key {key}").format(screen=where, key=key),
                 self._runner(active.node, binding.action),
             )
 

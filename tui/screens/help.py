@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from i18n import _
 from tui.screens import SCREENS_IN_ORDER
 
 
@@ -78,7 +79,7 @@ class HelpScreen(ModalScreen[None]):
             lines.append(f"{heading}\n", style="bold")
             for binding in bindings:
                 lines.append(f"{self.app.get_key_display(binding):>12}  ", style="bold")
-                lines.append(f"{binding.description}\n")
+                lines.append(f"{_(binding.description)}\n")  # marked N_() where bound
             lines.append("\n")
         keys = screen_keys_text()
         lines.append(

@@ -1,9 +1,13 @@
-"""The footer every screen uses: Textual's Footer, rebuilt only when the keys it shows change."""
+"""The footer every screen uses: Textual's Footer, rebuilt only when the keys it shows change,
+with the keys' descriptions in the current language."""
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+
+from i18n import _, language
 
 
 class KeysFooter(Footer):
@@ -41,6 +45,22 @@ class KeysFooter(Footer):
         if self._rebuild_pending:
             await self._rebuild_if_changed()
 
+    def compose(self) -> ComposeResult:
+        """Textual's keys, each description (marked N_() where it is bound) and tooltip
+        translated as it is shown: a change of language shows at the next rebuild."""
+        for widget in super().compose():
+            description = getattr(widget, "description", None)
+            if isinstance(description, str) and description:
+                widget.description = _(description)
+            if isinstance(widget.tooltip, str) and widget.tooltip:
+                widget.tooltip = _(widget.tooltip)
+            yield widget
+
+    def language_changed(self) -> None:
+        """Show the keys in the language now chosen (rebuilt at once if they are shown)."""
+        if self.is_attached:
+            self.bindings_changed(self.screen)
+
     async def _rebuild_if_changed(self) -> None:
         self._rebuild_pending = False
         shown = self._keys_shown()
@@ -49,9 +69,10 @@ class KeysFooter(Footer):
             await self.recompose()
 
     def _keys_shown(self) -> tuple:
-        """What `Footer.compose` draws from: the shown bindings, with their state."""
+        """What `Footer.compose` draws from: the shown bindings, with their state, and the
+        language they are shown in."""
         palette = self.app.COMMAND_PALETTE_BINDING
-        return tuple(
+        return (language(),) + tuple(
             (key, binding.description, binding.action, binding.group, enabled, tooltip)
             for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
             if binding.show or key == palette
