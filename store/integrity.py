@@ -91,6 +91,8 @@ def key_taken_problems(ds: Dataset, table: str, key: str) -> list[Problem]:
                 key=key,
                 name=existing.name,
                 where=", ".join(where),
+                department=where[0],
+                active=existing.active,
             )
         ]
     name = getattr(existing, "name", None) or getattr(existing, "title", "")

@@ -23,10 +23,11 @@ from pydantic import (
     model_validator,
 )
 
+from i18n import N_
 from store.problems import refusal
 from store.text import KEY_SEPARATOR, TextRule
 
-_CODE_RULE = TextRule("code", " (not allowed in a code)")
+_CODE_RULE = TextRule("code", N_(" (not allowed in a code)"))
 _NAME_RULE = TextRule("name")
 _TEXT_RULE = TextRule("text")
 
@@ -99,14 +100,9 @@ PHASE_DANISH: dict[RobotPhase, str] = {
     RobotPhase.PAUSED: "pause",
     RobotPhase.RETIRED: "taget ud af drift",
 }
-"""The phases' names in the municipalities' shared process catalogue (accepted on input, shown
-where Danish is used)."""
-
-
-def phase_label(phase: RobotPhase | str, danish: bool = False) -> str:
-    """A phase as a sentence names it: 'production', or in Danish 'drift'."""
-    phase = RobotPhase(phase)
-    return PHASE_DANISH[phase] if danish else str(phase)
+"""The phases' names in the municipalities' shared process catalogue, accepted on input (a
+file's phase column, `kapabel robot phase`) whatever the language. What a person is shown is
+`store.labels.phase_label`, translated by the catalogue like every other enumeration."""
 
 
 def parse_phase(text: str) -> RobotPhase | None:

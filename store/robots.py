@@ -24,7 +24,6 @@ from store.models import (
     RobotBenefit,
     RobotPhase,
     Setting,
-    phase_label,
 )
 from store.problems import from_pydantic, problem
 
@@ -35,13 +34,13 @@ if TYPE_CHECKING:
 def phase_change_refusal(robot: Robot, phase: RobotPhase, on: dt.date):
     """Why `robot` cannot move to `phase` on `on`, or None."""
     if phase == robot.phase:
-        return problem("phase", "phase_unchanged", phase=phase_label(phase))
+        return problem("phase", "phase_unchanged", phase=RobotPhase(phase))
     if robot.phase_since is not None and on < robot.phase_since:
         return problem(
             "phase_since",
             "phase_date_before_last",
-            date=on.isoformat(),
-            since=robot.phase_since.isoformat(),
+            date=on,
+            since=robot.phase_since,
         )
     return None
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from store.errors import ConflictError, ValidationProblem
 from store.integrity import key_taken_problems, themes_rank_problems
+from store.labels import LABELS
 from store.models import (
     Archetype,
     DecisionDomain,
@@ -41,24 +42,13 @@ if TYPE_CHECKING:
     from store import Repository, Transaction
     from store.dataset import Dataset
 
-DOMAIN_LABELS: dict[DecisionDomain, str] = {
-    DecisionDomain.IT_PRINCIPLES: "IT principles",
-    DecisionDomain.IT_ARCHITECTURE: "IT architecture",
-    DecisionDomain.IT_INFRASTRUCTURE: "IT infrastructure",
-    DecisionDomain.BUSINESS_APPLICATION_NEEDS: "Business application needs",
-    DecisionDomain.IT_INVESTMENT: "IT investment",
-}
-"""Weill & Ross's decision domains in words, in the order the matrix shows them."""
+DOMAIN_LABELS: dict[DecisionDomain, str] = LABELS[DecisionDomain]  # type: ignore[assignment]
+"""Weill & Ross's decision domains in English words, in the order the matrix shows them (shown
+through `store.labels.domain_label`, which translates them)."""
 
-ARCHETYPE_LABELS: dict[Archetype, str] = {
-    Archetype.BUSINESS_MONARCHY: "Business monarchy",
-    Archetype.IT_MONARCHY: "IT monarchy",
-    Archetype.FEUDAL: "Feudal",
-    Archetype.FEDERAL: "Federal",
-    Archetype.IT_DUOPOLY: "IT duopoly",
-    Archetype.ANARCHY: "Anarchy",
-}
-"""The six archetypes in words, in the matrix's column order."""
+ARCHETYPE_LABELS: dict[Archetype, str] = LABELS[Archetype]  # type: ignore[assignment]
+"""The six archetypes in English words, in the matrix's column order (shown through
+`store.labels.archetype_label`)."""
 
 MAX_BACKCAST = 24
 """The most milestones one backcast proposes (a plan, not a calendar)."""
@@ -333,7 +323,7 @@ def cell_refusal(
     if decision is None:
         return problem("decision", "no_decider_yet")
     if decision.decision_rights == archetype:
-        return problem("decision", "decider_needed", archetype=ARCHETYPE_LABELS[archetype])
+        return problem("decision", "decider_needed", archetype=Archetype(archetype))
     return None
 
 

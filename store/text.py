@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from i18n import _
+
 KEY_SEPARATOR = "|"
 """Joins the parts of a composite key (`Entity.key`), so no code may hold it."""
 
@@ -57,7 +59,7 @@ def describe_char(char: str) -> str:
     if char.isprintable():
         return f"{char!r} ({point} {unicodedata.name(char, '')})".replace(" )", ")")
     name = unicodedata.name(char, "")
-    return f"{point} {name}" if name else f"the control character {point}"
+    return f"{point} {name}" if name else _("the control character {point}").format(point=point)
 
 
 def first_forbidden(value: str, kind: str) -> str | None:

@@ -18,6 +18,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from store.errors import StoreError
+from store.labels import plan_status_label
 from store.models import OPEN_PLAN_STATUSES, Assessment, PlanStatus, Source, TrainingPlan
 from store.problems import Problem, problem, render
 
@@ -35,21 +36,21 @@ class PlanStatusError(StoreError):
 
 
 def status_text(status: PlanStatus) -> str:
-    """'in progress': a status as a sentence names it."""
-    return str(status).replace("_", " ")
+    """'in progress': a status as a sentence names it, in the current language."""
+    return plan_status_label(status)
 
 
 def start_refusal(plan: TrainingPlan) -> Problem | None:
     """Why the plan cannot be started, or None: only a planned plan can."""
     if plan.status != PlanStatus.PLANNED:
-        return problem("status", "plan_not_planned", status=status_text(plan.status))
+        return problem("status", "plan_not_planned", status=PlanStatus(plan.status))
     return None
 
 
 def close_refusal(plan: TrainingPlan) -> Problem | None:
     """Why the plan cannot be completed or cancelled, or None: only an open plan can."""
     if plan.status not in OPEN_PLAN_STATUSES:
-        return problem("status", "plan_closed", status=status_text(plan.status))
+        return problem("status", "plan_closed", status=PlanStatus(plan.status))
     return None
 
 

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from i18n import N_
 from store.errors import StoreError
 from store.importing.framework_json import looks_like_json, plan_framework
 from store.importing.kinds import KINDS, Column, Kind
@@ -41,11 +42,11 @@ MAX_IMPORT_BYTES = 2 * 1024**3
 take ~80 MB), yet a mistaken path to a device or a huge dump is refused instead of filling memory."""
 
 _NOT_REGULAR = {
-    stat.S_IFDIR: "a folder",
-    stat.S_IFIFO: "a named pipe",
-    stat.S_IFCHR: "a device",
-    stat.S_IFBLK: "a device",
-    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: N_("a folder"),
+    stat.S_IFIFO: N_("a named pipe"),
+    stat.S_IFCHR: N_("a device"),
+    stat.S_IFBLK: N_("a device"),
+    stat.S_IFSOCK: N_("a socket"),
 }
 
 
@@ -71,7 +72,7 @@ def read_import_file(path: Path, limit: int | None = None) -> bytes:
     kind = stat.S_IFMT(os.fstat(fd).st_mode)
     if kind != stat.S_IFREG:
         os.close(fd)
-        raise UnreadableFile("file_not_regular", what=_NOT_REGULAR.get(kind, "not a file"))
+        raise UnreadableFile("file_not_regular", what=_NOT_REGULAR.get(kind, N_("not a file")))
     with open(fd, "rb", closefd=True) as handle:
         try:
             data = handle.read(limit + 1)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from i18n import N_
 from store.importing.cells import ESCAPE, unescape_cell
 from store.problems import Problem, render
 
@@ -45,9 +46,9 @@ def decode(data: bytes) -> str:
         try:
             data = data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError:
-            raise FileProblem(1, "not_text", why="broken UTF-16") from None
+            raise FileProblem(1, "not_text", why=N_("broken UTF-16")) from None
     if b"\x00" in data:
-        raise FileProblem(1, "not_text", why="it holds binary data")
+        raise FileProblem(1, "not_text", why=N_("it holds binary data"))
     if data.startswith(BOM):
         data = data[len(BOM) :]
     try:
@@ -56,9 +57,9 @@ def decode(data: bytes) -> str:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise FileProblem(1, "not_text", why="neither UTF-8 nor Windows-1252") from None
+            raise FileProblem(1, "not_text", why=N_("neither UTF-8 nor Windows-1252")) from None
     if CONTROL.search(text):
-        raise FileProblem(1, "not_text", why="it holds control characters")
+        raise FileProblem(1, "not_text", why=N_("it holds control characters"))
     return text
 
 

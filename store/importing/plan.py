@@ -158,7 +158,11 @@ def _header_columns(
     for column in kind.columns:
         if column.required and column.name not in seen:
             also = f" (or {', '.join(column.aliases)})" if column.aliases else ""
-            missing = Problem("", "missing_column", {"column": column.name, "also": also})
+            missing = Problem(
+                "",
+                "missing_column",
+                {"column": column.name, "also": also, "aliases": column.aliases},
+            )
             plan.problem(header.line, "header", missing)
     if plan.found:
         expected = ", ".join(c.name for c in kind.columns)

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from i18n import N_
 from store.dataset import Dataset
 from store.importing.csvfile import CsvRow
 from store.importing.kinds import Column, Kind, normalise_header
@@ -84,7 +85,7 @@ def open_sheet(data: bytes, name: str | None = None) -> Sheet:
     book = _open(data)
     names = list(book.sheet_names)
     if not names:
-        raise WorkbookProblem("not_spreadsheet", reason="it holds no sheet")
+        raise WorkbookProblem("not_spreadsheet", reason=N_("it holds no sheet"))
     if name is None:
         name = names[0]
     elif name not in names:
@@ -150,11 +151,11 @@ def _check_part(data: bytes, part: zipfile.ZipInfo) -> None:
             raise WorkbookProblem("not_spreadsheet", reason=OVERSIZED.format(part.filename))
         return
     if part.compress_type != zipfile.ZIP_DEFLATED:
-        raise WorkbookProblem("not_spreadsheet", reason="a zip file packed in an unknown way")
+        raise WorkbookProblem("not_spreadsheet", reason=N_("a zip file packed in an unknown way"))
     try:
         header = LOCAL_HEADER.unpack_from(data, part.header_offset)
     except struct.error:
-        raise WorkbookProblem("not_spreadsheet", reason="a broken zip file") from None
+        raise WorkbookProblem("not_spreadsheet", reason=N_("a broken zip file")) from None
     start = part.header_offset + LOCAL_HEADER.size + header[-2] + header[-1]
     packed = memoryview(data)[start : start + part.compress_size]
     unpack = zlib.decompressobj(-zlib.MAX_WBITS)
@@ -178,14 +179,14 @@ def _why(error: Exception) -> str:
 def _what_it_is(data: bytes) -> str:
     head = data[:512].lstrip()
     if not head:
-        return "the file is empty"
+        return N_("the file is empty")
     if head.startswith((b"{", b"[")):
-        return "it looks like JSON"
+        return N_("it looks like JSON")
     try:
         head.decode("utf-8")
     except UnicodeDecodeError:
-        return "it is neither a zip-based workbook nor text"
-    return "it is text (a CSV file? name it .csv)"
+        return N_("it is neither a zip-based workbook nor text")
+    return N_("it is text (a CSV file? name it .csv)")
 
 
 def text_rows(rows: Iterable[list]) -> Iterator[CsvRow]:

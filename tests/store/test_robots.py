@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from store import ConflictError, NotFoundError, Repository, ValidationProblem, open_store
+from store.labels import phase_label
 from store.models import (
     Department,
     PhaseChange,
@@ -17,7 +18,6 @@ from store.models import (
     RobotPhase,
     Staff,
     parse_phase,
-    phase_label,
 )
 from store.robots import (
     change_phase,
@@ -50,10 +50,10 @@ def problems_of(refused: pytest.ExceptionInfo) -> list[tuple[str, str]]:
     return [(p.field, p.code) for p in refused.value.problems]
 
 
-def test_danish_phase_names_are_read_and_given() -> None:
-    danish = ["idé", "foranalyse", "udvikling", "test", "drift", "pause", "taget ud af drift"]
-    assert [parse_phase(name) for name in danish] == list(RobotPhase)
-    assert [phase_label(p, danish=True) for p in RobotPhase] == danish
+def test_danish_phase_names_are_read_and_given(danish) -> None:
+    names = ["idé", "foranalyse", "udvikling", "test", "drift", "pause", "taget ud af drift"]
+    assert [parse_phase(name) for name in names] == list(RobotPhase)
+    assert [phase_label(p) for p in RobotPhase] == names  # the catalogue's, in Danish
     assert parse_phase("Taget_ud_af_Drift") == RobotPhase.RETIRED
     assert parse_phase("ide") == RobotPhase.IDEA and parse_phase("running") is None
     assert robot(phase="drift").phase == RobotPhase.PRODUCTION

@@ -14,8 +14,18 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Input, Select, Static
 
+from i18n import language
 from store.integrity import key_taken_problems, level_problems
-from store.models import HOURLY_RATE, Entity, Robot, RobotBenefit, RobotPhase, Setting, phase_label
+from store.labels import phase_label
+from store.models import (
+    HOURLY_RATE,
+    PHASE_DANISH,
+    Entity,
+    Robot,
+    RobotBenefit,
+    RobotPhase,
+    Setting,
+)
 from store.problems import by_field, problem, render
 from store.robots import (
     change_phase,
@@ -46,9 +56,10 @@ SLOTS = 6
 
 
 def phase_options(exclude: RobotPhase | None = None) -> list[tuple[Text, str]]:
-    """Each phase in English with its Danish name."""
+    """Each phase in the current language; in English with the Danish name one may type too."""
+    danish = language() == "da"
     return [
-        (Text(f"{phase_label(p)} ({phase_label(p, danish=True)})"), str(p))
+        (Text(phase_label(p) if danish else f"{phase_label(p)} ({PHASE_DANISH[p]})"), str(p))
         for p in RobotPhase
         if p != exclude
     ]

@@ -24,7 +24,8 @@ from reports.robots import (
     qualification,
     robot_figures,
 )
-from store.models import Robot, RobotBenefit, RobotPhase, phase_label
+from store.labels import phase_label
+from store.models import Robot, RobotBenefit, RobotPhase
 from tui.forms.picker import PickerScreen
 from tui.forms.robot import (
     CompetenciesForm,
