@@ -82,7 +82,6 @@ NOT_YET_MARKED: set[str] = {
     "store/postgres/repository.py",
     "store/postgres/schema.py",
     "store/postgres/storage.py",
-    "store/problems.py",
     "store/register.py",
     "store/strategy.py",
     "store/unit_of_work.py",
