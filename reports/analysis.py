@@ -13,8 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
+
 from reports import rules
 from reports.tree import DepartmentTree, natural_key
+from store.columns import HistoryColumns, columns_of
 from store.dataset import AssessmentRow, Dataset
 from store.gcpause import collector_paused
 from store.models import SOURCE_PRECEDENCE, Requirement, Staff, TrainingPlan
@@ -169,6 +172,7 @@ class Structure:
             targets = [p.target_level for p in plans if rules.is_open_plan(p)]
             if targets:
                 self.open_target[key] = max(targets)
+        self._grid: Grid | None = None
 
     def chain(self, department: str) -> tuple[str, ...]:
         """The department and those above it (just itself when it is not in the register)."""
@@ -208,6 +212,82 @@ class Structure:
     def sort_competencies(self, codes: Iterable[str]) -> list[str]:
         return sorted(codes, key=natural_key)
 
+    @property
+    def grid(self) -> Grid:
+        """Every person and required competency as arrays (made on first use)."""
+        if self._grid is None:
+            self._grid = Grid(self)
+        return self._grid
+
+
+class Grid:
+    """The register as arrays: a row per person (by department as `staff_by_department` lists
+    them, so each department's people are one slice), a column per competency required of
+    anyone (in `sort_competencies` order).
+
+    `required` holds each person's required level (0: not required; inactive people: 0, since
+    figures count active staff only) by `reports.rules.required_levels`, resolved once per
+    (department, role); `open_target` the highest target of an open plan.
+    """
+
+    def __init__(self, structure: Structure) -> None:
+        self.departments = list(structure.staff_by_department)
+        self.people: list[Staff] = [
+            p for d in self.departments for p in structure.staff_by_department[d]
+        ]
+        self.row_of = {p.employee_no: i for i, p in enumerate(self.people)}
+        sizes = [len(structure.staff_by_department[d]) for d in self.departments]
+        self.starts = np.cumsum([0, *sizes])
+        """Department `i`'s people are rows `starts[i]` to `starts[i + 1]`."""
+        self.department_index = {d: i for i, d in enumerate(self.departments)}
+        self.active = np.array([p.active for p in self.people], bool)
+        kinds: dict[tuple[str, str | None], int] = {}
+        kind = np.array(
+            [kinds.setdefault((p.department, p.role), len(kinds)) for p in self.people], np.intp
+        )
+        levels = [structure.required_for_pair(*key) for key in kinds]
+        self.competencies = structure.sort_competencies({c for lv in levels for c in lv})
+        self.column_of = {c: k for k, c in enumerate(self.competencies)}
+        by_kind = np.zeros((len(kinds), len(self.competencies)), np.int16)
+        for i, found in enumerate(levels):
+            for competency, level in found.items():
+                by_kind[i, self.column_of[competency]] = level
+        self.required = by_kind[kind] if len(self.people) else by_kind[:0]
+        self.required[~self.active] = 0
+        self.open_target = np.zeros_like(self.required)
+        for (employee_no, competency), target in structure.open_target.items():
+            row, column = self.row_of.get(employee_no), self.column_of.get(competency)
+            if row is not None and column is not None:
+                self.open_target[row, column] = target
+        self._places = (np.empty(0, np.intp), np.empty(0, np.intp))
+
+    def places_of(self, columns: HistoryColumns) -> tuple[np.ndarray, np.ndarray]:
+        """For a history's columns: each staff code's row (-1: not in the register) and each
+        competency code's column (-1: required of nobody). Kept: the codes only grow."""
+        found = []
+        for codes, index, kept in (
+            (columns.staff_list(), self.row_of, self._places[0]),
+            (columns.competency_list(), self.column_of, self._places[1]),
+        ):
+            if len(kept) < len(codes):
+                new = [index.get(code, -1) for code in codes[len(kept) :]]
+                kept = np.concatenate([kept, np.array(new, np.intp)])
+            found.append(kept[: len(codes)])
+        self._places = (
+            (found[0], found[1]) if len(found[0]) >= len(self._places[0]) else self._places
+        )
+        return found[0], found[1]
+
+    def rows_of_departments(self, departments: Iterable[str]) -> np.ndarray:
+        """The rows of the people of these departments, in the order given."""
+        index, starts = self.department_index, self.starts
+        spans = [
+            np.arange(starts[i], starts[i + 1])
+            for d in departments
+            if (i := index.get(d)) is not None
+        ]
+        return np.concatenate(spans) if spans else np.empty(0, np.intp)
+
 
 # --------------------------------------------------------------------------- analysis
 
@@ -215,28 +295,81 @@ _REQUIRED, _MEETING, _NOT_ASSESSED, _COVERED, _TOTAL_GAP = range(5)
 
 
 class Analysis:
-    """Everything the reports need about one dataset as of one date."""
+    """Everything the reports need about one dataset as of one date.
+
+    Computed over arrays (`store.columns` for the history, `Grid` for the register): the current
+    assessment of every (person, competency) by the columns' form of the current-level rule, and
+    the department counters from the grid, so a figure is a small sum; `reports.rules` stays the
+    readable definition, and property tests hold the two together.
+    """
 
     def __init__(self, ds: Dataset, as_of: dt.date, structure: Structure | None = None) -> None:
         self.ds = ds
         self.as_of = as_of
         self.structure = structure or Structure(ds)
         self.tree = self.structure.tree
-        self.current = current_index(ds.assessments, as_of)
-        """employee_no -> competency -> current assessment (see `current_for`)."""
-        self._own_counters: dict[str, dict[str, list[int]]] = {}
-        self._own_staff: dict[str, int] = {}
+        self.grid = self.structure.grid
+        self.columns = columns_of(ds.assessments)
+        arrays = self.columns.arrays()
+        self._level_column, self._staff_column = arrays["level"], arrays["staff"]
+        self._competency_column = arrays["competency"]
+        self._row_of_staff, self._column_of_competency = self.grid.places_of(self.columns)
+        self._positions = self.columns.current(as_of)
+        """The positions of the current assessments, sorted by (staff, competency) index."""
+        self._pair_keys = _pair_keys(self._positions, arrays)
+        self._current_position = self._place(self._positions, self._positions, -1, np.int64)
+        """Person row x grid column -> position of the current assessment, -1: not assessed."""
+        self.levels = self._place(
+            self._positions, self._level_column[self._positions], -1, np.int16
+        )
+        """Person row x grid column -> current level, -1: not assessed."""
+        self._current: CurrentIndex | None = None
+        self._count_departments()
         self._own_gaps: dict[str, list[GapRow]] = {}
         self._figures: dict[str | None, DepartmentFigures] = {}
-        self._history: dict[str, list[AssessmentRow]] | None = None
-        self._count_departments()
+
+    # ------------------------------------------------------------- current levels
+    def _place(self, positions: np.ndarray, values: np.ndarray, empty: int, dtype) -> np.ndarray:
+        """`values` of the current positions (`Columns.current`) on the grid: person row x
+        column (`empty` where a person has no current assessment of the competency)."""
+        grid = self.grid
+        placed = np.full((len(grid.people), len(grid.competencies)), empty, dtype)
+        rows = self._row_of_staff[self._staff_column[positions]]
+        columns = self._column_of_competency[self._competency_column[positions]]
+        on_grid = (rows >= 0) & (columns >= 0)
+        placed[rows[on_grid], columns[on_grid]] = values[on_grid]
+        return placed
+
+    def levels_on(self, day: dt.date) -> np.ndarray:
+        """Person row x grid column -> level on `day` (-1: not assessed), by the same rule."""
+        if day == self.as_of:
+            return self.levels
+        positions = self.columns.current(day)
+        return self._place(positions, self._level_column[positions], -1, np.int16)
+
+    @property
+    def current(self) -> CurrentIndex:
+        """employee_no -> competency -> current assessment (made on first use: the figures
+        themselves are read from the arrays; see `current_for`)."""
+        if self._current is None:
+            rows, staff, competencies = self.ds.assessments, self._staff_column, None
+            staff_codes = self.columns.staff_list()
+            competencies = self.columns.competency_list()
+            found: CurrentIndex = {}
+            competency_column = self._competency_column
+            for position in self._positions.tolist():
+                found.setdefault(staff_codes[staff[position]], {})[
+                    competencies[competency_column[position]]
+                ] = rows[position]
+            self._current = found
+        return self._current
 
     def assessments_note(self) -> str | None:
         """Why everyone reads as 'not assessed' when no assessment counts on the as-of date
         (a date before the first one, say), so that 0 % is not taken for a finding."""
-        if self.current or not self.ds.assessments:
+        if len(self._positions) or not len(self.ds.assessments):
             return None
-        first = min(row.date for row in self.ds.assessments)
+        first = dt.date.fromordinal(int(self.columns.arrays()["date"].min()))
         if first > self.as_of:
             return (
                 f"no assessments existed on {self.as_of} (the first is dated {first}): "
@@ -244,60 +377,34 @@ class Analysis:
             )
         return f"no assessment was valid on {self.as_of}: everyone counts as not assessed"
 
-    # ------------------------------------------------------------- the one pass
+    # ------------------------------------------------------------- the counters
     def _count_departments(self) -> None:
-        """Per department (own staff only), per competency: the counters figures are built of.
-
-        Runs once per required (person, competency) pair, so the counters are lists indexed by
-        the constants above, resolved per role before the loop over people.
-        """
-        structure = self.structure
-        current = self.current
-        open_target = structure.open_target
-        gap = rules.gap
-        for department, people in structure.staff_by_department.items():
-            counters: dict[str, list[int]] = {}
-            by_role: dict[str | None, list[tuple[str, int, list[int]]]] = {}
-            gaps: list[GapRow] = []
-            active = 0
-            for person in people:
-                if not person.active:
-                    continue
-                active += 1
-                employee_no = person.employee_no
-                levels = current.get(employee_no, _NONE)
-                role = person.role
-                work = by_role.get(role)
-                if work is None:
-                    work = by_role[role] = [
-                        (competency, required, counters.setdefault(competency, [0, 0, 0, 0, 0]))
-                        for competency, required in structure.required_for_pair(
-                            department, role
-                        ).items()
-                    ]
-                for competency, required, counter in work:
-                    row = levels.get(competency)
-                    counter[0] += 1  # _REQUIRED
-                    if row is None:
-                        level = None
-                        counter[2] += 1  # _NOT_ASSESSED
-                    else:
-                        level = row[2]
-                    short = gap(required, level)
-                    if short == 0:
-                        counter[1] += 1  # _MEETING
-                        continue
-                    counter[4] += short  # _TOTAL_GAP
-                    covered = open_target.get((employee_no, competency), 0) >= required
-                    if covered:
-                        counter[3] += 1  # _COVERED
-                    gaps.append(
-                        GapRow(employee_no, department, competency, required, level, short, covered)
-                    )
-            counters = {c: counters[c] for c in structure.sort_competencies(counters)}
-            self._own_staff[department] = active
-            self._own_counters[department] = counters
-            self._own_gaps[department] = gaps
+        """Per department (own staff only), per grid column: the counters figures are built
+        of, for every department at once."""
+        grid = self.grid
+        required = grid.required
+        level = np.maximum(self.levels, 0)  # `rules.level_or_zero`
+        is_required = required > 0
+        self._gaps = np.where(is_required, np.maximum(required - level, 0), 0)  # `rules.gap`
+        short = self._gaps > 0
+        self._covered = short & (grid.open_target >= required)  # `rules.plan_covers`
+        per_person = np.stack(
+            [
+                is_required,
+                is_required & ~short,  # `rules.meets`
+                is_required & (self.levels < 0),
+                self._covered,
+                self._gaps,
+            ],
+            axis=-1,
+        ).astype(np.int64)
+        starts = grid.starts[:-1]
+        if len(grid.people):
+            self._counters = np.add.reduceat(per_person, starts, axis=0)
+            self._active = np.add.reduceat(grid.active.astype(np.int64), starts)
+        else:
+            self._counters = np.zeros((0, len(grid.competencies), 5), np.int64)
+            self._active = np.zeros(0, np.int64)
 
     # ------------------------------------------------------------- tree
     def children(self, code: str | None) -> list[str]:
@@ -342,12 +449,32 @@ class Analysis:
         person = self.ds.staff[employee_no]
         return dict(self.structure.required_for_pair(person.department, person.role))
 
+    def _position_of(self, employee_no: str, competency: str) -> int:
+        """The position of the pair's current assessment in the history; -1: none."""
+        row, column = self.grid.row_of.get(employee_no), self.grid.column_of.get(competency)
+        if row is not None and column is not None:
+            return int(self._current_position[row, column])
+        staff = self.columns.staff_index(employee_no)
+        code = self.columns.competency_index(competency)
+        if staff is None or code is None:
+            return -1
+        key = (staff << 32) | code
+        found = int(np.searchsorted(self._pair_keys, key))
+        if found < len(self._pair_keys) and self._pair_keys[found] == key:
+            return int(self._positions[found])
+        return -1
+
     def current_for(self, employee_no: str, competency: str) -> AssessmentRow | None:
-        return self.current.get(employee_no, _NONE).get(competency)
+        position = self._position_of(employee_no, competency)
+        return None if position < 0 else self.ds.assessments[position]
 
     def current_level(self, employee_no: str, competency: str) -> int | None:
-        row = self.current.get(employee_no, _NONE).get(competency)
-        return None if row is None else row.level
+        row, column = self.grid.row_of.get(employee_no), self.grid.column_of.get(competency)
+        if row is not None and column is not None:
+            level = int(self.levels[row, column])
+            return None if level < 0 else level
+        position = self._position_of(employee_no, competency)
+        return None if position < 0 else int(self._level_column[position])
 
     def open_plan_for(
         self, employee_no: str, competency: str, required: int
@@ -386,13 +513,9 @@ class Analysis:
         return result
 
     def history_for(self, employee_no: str) -> list[AssessmentRow]:
-        """Every assessment of one person in recording order (index built on first use)."""
-        if self._history is None:
-            history: dict[str, list[AssessmentRow]] = {}
-            for row in self.ds.assessments:
-                history.setdefault(row.staff, []).append(row)
-            self._history = history
-        return list(self._history.get(employee_no, ()))
+        """Every assessment of one person in recording order (from the columns: no index)."""
+        rows = self.ds.assessments
+        return [rows[p] for p in self.columns.rows_of(employee_no).tolist()]
 
     def plans_for(self, employee_no: str) -> list[TrainingPlan]:
         return [p for p in self.ds.training_plans.values() if p.staff == employee_no]
@@ -403,54 +526,90 @@ class Analysis:
         found = self._figures.get(code)
         if found is not None:
             return found
-        totals: dict[str, list[int]] = {}
-        staff_count = 0
-        for department in self._departments_with_staff(code):
-            staff_count += self._own_staff.get(department, 0)
-            for competency, counter in self._own_counters.get(department, {}).items():
-                total = totals.get(competency)
-                if total is None:
-                    totals[competency] = list(counter)
-                else:
-                    for i, value in enumerate(counter):
-                        total[i] += value
-        competencies = self._figures_of(totals)
-        found = DepartmentFigures(code, staff_count, competencies)
+        index = self.grid.department_index
+        departments = [index[d] for d in self._departments_with_staff(code)]
+        found = DepartmentFigures(
+            code,
+            int(self._active[departments].sum()),
+            self._figures_of(self._counters[departments].sum(axis=0)),
+        )
         self._figures[code] = found
         return found
 
-    def _figures_of(self, counters: dict[str, list[int]]) -> dict[str, CompetencyFigures]:
+    def _figures_of(self, counters: np.ndarray) -> dict[str, CompetencyFigures]:
+        """CompetencyFigures of each grid column someone is required (grid column x counter)."""
+        competencies = self.grid.competencies
         return {
-            c: CompetencyFigures(
-                c,
+            competencies[k]: CompetencyFigures(
+                competencies[k],
                 staff_required=t[_REQUIRED],
                 staff_meeting=t[_MEETING],
                 not_assessed=t[_NOT_ASSESSED],
                 gaps_with_open_training=t[_COVERED],
                 total_gap=t[_TOTAL_GAP],
             )
-            for c in self.structure.sort_competencies(counters)
-            for t in (counters[c],)
+            for k, t in enumerate(counters.tolist())
+            if t[_REQUIRED]
         }
 
     def own_figures(self, code: str) -> DepartmentFigures:
         """Figures for a department's own staff only (not the departments below it)."""
-        counters = self._own_counters.get(code, {})
-        competencies = self._figures_of(counters)
-        return DepartmentFigures(code, self._own_staff.get(code, 0), competencies)
+        index = self.grid.department_index.get(code)
+        if index is None:
+            return DepartmentFigures(code, 0, {})
+        return DepartmentFigures(
+            code, int(self._active[index]), self._figures_of(self._counters[index])
+        )
+
+    def _gaps_of(self, department: str) -> list[GapRow]:
+        """The gap rows of a department's own people, by person then competency."""
+        found = self._own_gaps.get(department)
+        if found is None:
+            grid = self.grid
+            index = grid.department_index.get(department)
+            if index is None:
+                return []
+            start, end = grid.starts[index], grid.starts[index + 1]
+            rows, columns = np.nonzero(self._gaps[start:end])
+            rows += start
+            competencies, people = grid.competencies, grid.people
+            levels = self.levels[rows, columns].tolist()
+            found = [
+                GapRow(
+                    people[row].employee_no,
+                    department,
+                    competencies[column],
+                    required,
+                    None if level < 0 else level,
+                    short,
+                    covered,
+                )
+                for row, column, required, level, short, covered in zip(
+                    rows.tolist(),
+                    columns.tolist(),
+                    grid.required[rows, columns].tolist(),
+                    levels,
+                    self._gaps[rows, columns].tolist(),
+                    self._covered[rows, columns].tolist(),
+                    strict=True,
+                )
+            ]
+            self._own_gaps[department] = found
+        return found
 
     def gap_rows(self, code: str | None) -> list[GapRow]:
         """People short of a requirement in scope: by department (display order), person, competency."""
         result: list[GapRow] = []
         for department in self._departments_with_staff(code):
-            result.extend(self._own_gaps.get(department, ()))
+            result.extend(self._gaps_of(department))
         return result
 
 
-def analyse(ds: Dataset, as_of: dt.date, structure: Structure | None = None) -> Analysis:
-    """The analysis of `ds` as of `as_of` (pass `structure` to reuse it across dates).
+def _pair_keys(positions: np.ndarray, arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """(staff index << 32) | competency index of each position: sorted, as `current` sorts."""
+    return (arrays["staff"][positions].astype(np.int64) << 32) | arrays["competency"][positions]
 
-    The whole build only adds objects that live on: the cycle collector is paused throughout.
-    """
-    with collector_paused():
-        return Analysis(ds, as_of, structure)
+
+def analyse(ds: Dataset, as_of: dt.date, structure: Structure | None = None) -> Analysis:
+    """The analysis of `ds` as of `as_of` (pass `structure` to reuse it across dates)."""
+    return Analysis(ds, as_of, structure)

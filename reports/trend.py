@@ -8,15 +8,17 @@ departments, requirements) is taken as it is now, since the register keeps no hi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
+import numpy as np
+
 from reports import rules
-from reports.analysis import _NONE, Analysis
+from reports.analysis import Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
+from store.columns import columns_of
 from store.dataset import AssessmentRow, Dataset
-from store.gcpause import collector_paused
 
 QUARTERS = 8
 
@@ -46,8 +48,21 @@ def readiness_trend(
         quarter_ends if quarter_ends is not None else rules.last_quarter_ends(analysis.as_of)
     )
     groups = analysis.children(department)
-    pairs, totals = required_pairs(analysis, department, groups)
-    met = ReadinessSweep(analysis.ds.assessments, pairs, len(groups) + 1).met_at(ends)
+    grid = analysis.grid
+    group = np.full(len(grid.people), -1, np.intp)  # -1: outside the scope
+    group[grid.rows_of_departments(analysis._departments_with_staff(department))] = 0
+    for index, child in enumerate(groups):
+        group[grid.rows_of_departments(analysis._departments_with_staff(child))] = index + 1
+    required = np.where((group >= 0)[:, None], grid.required, 0)
+    totals = _per_group((required > 0).sum(axis=1), group, len(groups))
+    met = [
+        _per_group(
+            ((required > 0) & (np.maximum(analysis.levels_on(end), 0) >= required)).sum(axis=1),
+            group,
+            len(groups),
+        )
+        for end in ends
+    ]  # `rules.meets` on every required pair at each date
     series = [
         [rules.readiness_pct(met[q][g], totals[g]) for q in range(len(ends))]
         for g in range(len(groups) + 1)
@@ -59,105 +74,61 @@ def readiness_trend(
     return Trend(ends, lines)
 
 
+def _per_group(counts: np.ndarray, group: np.ndarray, groups: int) -> list[int]:
+    """Per person counts summed: [0] the whole scope, [i + 1] its i-th child department."""
+    in_scope = group >= 0
+    by_group = np.bincount(group[in_scope], counts[in_scope], minlength=groups + 1)
+    by_group[0] = counts[in_scope].sum()
+    return [int(v) for v in by_group]
+
+
 Pairs = dict[str, dict[str, tuple[int, int]]]
 """employee_no -> competency -> (required level, group: 0 the scope, i + 1 its i-th child)."""
 
 
-def required_pairs(
-    analysis: Analysis, department: str | None, groups: list[str]
-) -> tuple[Pairs, list[int]]:
-    """Every required (person, competency) pair in scope, and how many each group holds."""
-    group_of: dict[str, int] = {}
-    for index, group in enumerate(groups):
-        for code in analysis.subtree(group):
-            group_of[code] = index + 1
-    pairs: Pairs = {}
-    totals = [0] * (len(groups) + 1)
-    for person in analysis.staff_in_scope(department):
-        group = group_of.get(person.department, 0)
-        levels = analysis.structure.required_for_pair(person.department, person.role)
-        if levels:
-            pairs[person.employee_no] = {c: (level, group) for c, level in levels.items()}
-            totals[0] += len(levels)
-            if group:
-                totals[group] += len(levels)
-    return pairs, totals
-
-
 class ReadinessSweep:
-    """Met pairs at several dates in one pass over the history sorted by date.
+    """Met pairs at several dates, for pairs given one by one (a theme's requirements).
 
-    Walking forward in time, a pair's current assessment only changes when a newer one comes
-    along, so each record is looked at once, not once per date. Assessments that expire
-    (valid_until) break that: pairs with any such record are worked out at each date with
-    `rules.current_assessment` instead.
+    Each date is `store.columns`' current-level rule over the whole history, so the pairs are
+    looked up in arrays: their history columns' codes, once.
     """
 
-    def __init__(self, rows: list[AssessmentRow], pairs: Pairs, groups: int) -> None:
-        self.pairs = pairs
+    def __init__(self, rows: Sequence[AssessmentRow], pairs: Pairs, groups: int) -> None:
+        self.columns = columns_of(rows)
         self.groups = groups
-        wanted = [r for r in rows if r[1] in pairs.get(r[0], _NONE)]
-        expiring = {(r[0], r[1]) for r in wanted if r[6] is not None}
-        self.expiring: dict[tuple[str, str], list[AssessmentRow]] = {k: [] for k in expiring}
-        self.rows = []
-        for row in wanted:
-            history = self.expiring.get((row[0], row[1]))
-            if history is None:
-                self.rows.append(row)
-            else:
-                history.append(row)
-        self.rows.sort(key=itemgetter(3))  # stable: recording order kept within a day
-        for history in self.expiring.values():
-            history.sort(key=rules.assessment_rank, reverse=True)
+        staff = {code: i for i, code in enumerate(self.columns.staff_list())}
+        competencies = {code: i for i, code in enumerate(self.columns.competency_list())}
+        keys, required, group = [], [], []
+        for employee_no, levels in pairs.items():
+            person = staff.get(employee_no, -1)
+            for competency, (level, in_group) in levels.items():
+                code = competencies.get(competency, -1)
+                keys.append(-1 if person < 0 or code < 0 else (person << 32) | code)
+                required.append(level)
+                group.append(in_group)
+        self.keys = np.array(keys, np.int64)
+        self.required = np.array(required, np.int64)
+        self.group = np.array(group, np.intp)
 
     def met_at(self, ends: list[dt.date]) -> list[list[int]]:
         """For each date (ascending), met pairs per group."""
-        pairs, rows = self.pairs, self.rows
-        current: dict[str, dict[str, AssessmentRow]] = {}
-        met = [0] * self.groups
+        arrays = self.columns.arrays()
         result = []
-        position = 0
-        with collector_paused():
-            for end in ends:
-                while position < len(rows) and rows[position][3] <= end:
-                    row = rows[position]
-                    position += 1
-                    mine = current.setdefault(row[0], {})
-                    old = mine.get(row[1])
-                    if old is not None and not outranks(row, old):
-                        continue
-                    mine[row[1]] = row
-                    required, group = pairs[row[0]][row[1]]
-                    change = rules.meets(required, row[2]) - (
-                        old is not None and rules.meets(required, old[2])
-                    )
-                    met[0] += change
-                    if group:
-                        met[group] += change
-                result.append(self._with_expiring(met, end))
+        for end in ends:
+            positions = self.columns.current(end)
+            keys = (arrays["staff"][positions].astype(np.int64) << 32) | arrays["competency"][
+                positions
+            ]
+            found = np.minimum(np.searchsorted(keys, self.keys), max(len(keys) - 1, 0))
+            level = np.zeros(len(self.keys), np.int64)  # `rules.level_or_zero`
+            if len(keys):
+                hit = keys[found] == self.keys
+                level[hit] = arrays["level"][positions[found[hit]]]
+            met = level >= self.required  # `rules.meets`
+            counts = np.bincount(self.group[met], minlength=self.groups)
+            counts[0] = int(met.sum())
+            result.append([int(v) for v in counts])
         return result
-
-    def _with_expiring(self, met: list[int], end: dt.date) -> list[int]:
-        counts = list(met)
-        for (employee_no, competency), history in self.expiring.items():
-            level = None
-            for row in history:  # best rank first: the first valid one is current
-                if row[3] <= end and (row[6] is None or row[6] >= end):
-                    level = row[2]
-                    break
-            required, group = self.pairs[employee_no][competency]
-            if rules.meets(required, level):
-                counts[0] += 1
-                if group:
-                    counts[group] += 1
-        return counts
-
-
-def outranks(row: AssessmentRow, old: AssessmentRow) -> bool:
-    """`row` replaces `old` as the current assessment (both valid): `rules.assessment_rank`."""
-    return row[3] > old[3] or (
-        row[3] == old[3] and rules.assessment_rank(row) > rules.assessment_rank(old)
-    )
 
 
 @dataclass
