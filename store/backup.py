@@ -17,6 +17,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from i18n import _
 from store.auditlog import new_entry
 from store.copying import copy_between
 from store.errors import StoreError
@@ -44,12 +45,16 @@ def keep_count(keep: int | None = None) -> int:
         try:
             keep = int(text)
         except ValueError:
-            raise KeepCountError(f"{KEEP_ENV}: not a whole number: {text!r}") from None
+            raise KeepCountError(
+                _("{name}: not a whole number: {text!r}").format(name=KEEP_ENV, text=text)
+            ) from None
         where = KEEP_ENV
     else:
         where = "--keep"
     if keep < 1:
-        raise KeepCountError(f"{where}: must be at least 1 (got {keep})")
+        raise KeepCountError(
+            _("{where}: must be at least 1 (got {keep})").format(where=where, keep=keep)
+        )
     return keep
 
 

@@ -12,6 +12,7 @@ caller says to replace it: a copy is not a merge.
 
 from __future__ import annotations
 
+from i18n import _
 from store.errors import StoreError
 from store.models import REGISTER_MODELS
 from store.storage import HISTORY_NAMES
@@ -28,6 +29,11 @@ def held(data) -> dict[str, int]:
     """The counts of what a new database does not hold, for the refusal's message."""
     counts = data.counts()
     return {name: counts[name] for name in HELD if counts[name]}
+
+
+def _summary(there: dict[str, int]) -> str:
+    """ "3 departments, 40 staff": what a database holds, in the current language."""
+    return ", ".join(_("{n} {table}").format(n=n, table=_(name)) for name, n in there.items())
 
 
 def copy_database(source, target, *, replace: bool = False) -> dict[str, int]:
@@ -50,10 +56,11 @@ def copy_between(source, target, *, replace: bool = False) -> dict[str, int]:
     with target.writing() as session:
         there = held(session.version.data)
         if there and not replace:
-            summary = ", ".join(f"{n} {name}" for name, n in there.items())
             raise TargetNotEmptyError(
-                f"{target.location} already holds data ({summary}): "
-                "a copy replaces everything there; say so with --replace"
+                _(
+                    "{location} already holds data ({summary}): a copy replaces everything "
+                    "there; say so with --replace"
+                ).format(location=target.location, summary=_summary(there))
             )
         session.replace_everything(register, history, dict(version.counters))
     return {**version.data.counts(), "audit": len(history["audit"])}
@@ -68,8 +75,11 @@ def make_new(repo, *, replace: bool = False) -> None:
     with repo.storage.writing() as session:
         there = held(session.version.data)
         if there and not replace:
-            summary = ", ".join(f"{n} {name}" for name, n in there.items())
-            raise TargetNotEmptyError(f"{repo.location} already holds data ({summary})")
+            raise TargetNotEmptyError(
+                _("{location} already holds data ({summary})").format(
+                    location=repo.location, summary=_summary(there)
+                )
+            )
         register: dict[str, dict] = {}
         for record in digcomp_records():
             register.setdefault(record.table, {})[record.key()] = record

@@ -35,6 +35,7 @@ from functools import cached_property
 import orjson
 from pydantic import ValidationError
 
+from i18n import _
 from store.errors import NotFoundError, StoreError
 from store.models import MODELS_BY_TABLE, REGISTER_MODELS, AuditAction
 from store.person import data_about
@@ -197,7 +198,9 @@ class Identity:
             )
         except (KeyError, TypeError, ValueError) as error:
             raise StoreError(
-                f"{where}: an interrupted erasure cannot be finished from it ({error})"
+                _("{where}: an interrupted erasure cannot be finished from it ({error})").format(
+                    where=where, error=error
+                )
             ) from None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from i18n import _
 from store.problems import Problem, from_pydantic, render, render_lines
 
 
@@ -19,8 +20,11 @@ class CorruptFileError(StoreError):
         self.path = path
         self.problem = problem
         self.backup = backup
-        hint = f"; newest backup: {backup}" if backup else "; no backup found"
-        super().__init__(f"{path}: {problem} (the file was left unchanged{hint})")
+        if backup:
+            message = _("{path}: {problem} (the file was left unchanged; newest backup: {backup})")
+        else:
+            message = _("{path}: {problem} (the file was left unchanged; no backup found)")
+        super().__init__(message.format(path=path, problem=_(problem), backup=backup))
 
 
 class ValidationProblem(StoreError):

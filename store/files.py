@@ -13,6 +13,7 @@ import tempfile
 import weakref
 from pathlib import Path
 
+from i18n import _
 from store.errors import StoreError
 
 FILE_MODE = 0o600
@@ -100,18 +101,22 @@ def write_output(path: Path, data: bytes) -> None:
     a planted symbolic link can leave anything else written. OutputError says why not."""
     path = Path(path)
     if path.is_dir():
-        raise OutputError(f"{path} is a folder")
+        raise OutputError(_("{path} is a folder").format(path=path))
     if path.exists() and not path.is_file():
         # a device or named pipe (/dev/stdout, /dev/null): renaming over it would replace it
-        raise OutputError(f"{path} is not a regular file (a device or a named pipe)")
+        raise OutputError(
+            _("{path} is not a regular file (a device or a named pipe)").format(path=path)
+        )
     if not path.parent.exists():
-        raise OutputError(f"no folder {path.parent}")
+        raise OutputError(_("no folder {path}").format(path=path.parent))
     if not path.parent.is_dir():
-        raise OutputError(f"{path.parent} is not a folder")
+        raise OutputError(_("{path} is not a folder").format(path=path.parent))
     try:
         atomic_write(path, data)
     except OSError as error:
-        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+        raise OutputError(
+            _("cannot write {path}: {reason}").format(path=path, reason=error.strerror or error)
+        ) from None
 
 
 def overwrite_durably(path: Path, data: bytes) -> bytes:

@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from i18n import N_, _, format_integer
 from store.errors import CorruptFileError, format_pydantic_error
 from store.files import append_durably, file_signature
 
@@ -143,7 +144,7 @@ class HistoryLog:
         result = self._converted(records, convert, rewritten)
         self._check_committed(size, crc)  # after parsing: a bad line is the more precise message
         if end < len(chunk):
-            raise CorruptFileError(self.path, "the last save ends inside a line")
+            raise CorruptFileError(self.path, N_("the last save ends inside a line"))
         self._advance(chunk, crc)
         return result, rewritten
 
@@ -177,8 +178,10 @@ class HistoryLog:
         if crc != expected:
             raise CorruptFileError(
                 self.path,
-                f"changed since the last save: its first {length:,} bytes no longer match "
-                "their checksum, so saved records were altered or lost",
+                _(
+                    "changed since the last save: its first {length} bytes no longer match "
+                    "their checksum, so saved records were altered or lost"
+                ).format(length=format_integer(length)),
             )
         self.verified = True
 
@@ -189,13 +192,18 @@ class HistoryLog:
         length = self.committed[0]
         if size is None:
             raise CorruptFileError(
-                self.path, f"missing, but the last save left it {length:,} bytes long"
+                self.path,
+                _("missing, but the last save left it {length} bytes long").format(
+                    length=format_integer(length)
+                ),
             )
         if size < length:
             raise CorruptFileError(
                 self.path,
-                f"shorter than the last save left it ({size:,} of {length:,} bytes): "
-                "saved records are missing",
+                _(
+                    "shorter than the last save left it ({size} of {length} bytes): saved "
+                    "records are missing"
+                ).format(size=format_integer(size), length=format_integer(length)),
             )
 
     def _stream_to(self, stop: int) -> None:
@@ -317,10 +325,15 @@ def parse_lines(path: Path, data: bytes, first_line: int) -> list[dict]:
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError as error:
-            raise CorruptFileError(path, f"line {number} is not valid JSON: {error}") from error
+            raise CorruptFileError(
+                path,
+                _("line {number} is not valid JSON: {reason}").format(number=number, reason=error),
+            ) from error
         if not isinstance(record, dict):
-            raise CorruptFileError(path, f"line {number} is not a JSON object")
-    raise CorruptFileError(path, "unreadable JSON lines")  # pragma: no cover - both paths agree
+            raise CorruptFileError(
+                path, _("line {number} is not a JSON object").format(number=number)
+            )
+    raise CorruptFileError(path, N_("unreadable JSON lines"))  # pragma: no cover - both paths agree
 
 
 def _parse_as_one_array(data: bytes) -> list[dict] | None:

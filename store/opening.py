@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
+from i18n import _
 from store.errors import StoreError
 from store.locations import Target, is_url, location, resolve_target, target_name
 
@@ -133,7 +134,9 @@ def migrate_store(target: str | Path | None = None, *, user: str | None = None) 
     """
     target = resolve_target(target)
     if not is_url(target):
-        raise StoreError(f"{target}: a database folder is migrated when it is opened")
+        raise StoreError(
+            _("{target}: a database folder is migrated when it is opened").format(target=target)
+        )
     from store.repository import current_user
 
     return _postgres(target, "migrate").migrate(target, user=user or current_user())
@@ -169,7 +172,11 @@ def write_for_people(path: Path, data: bytes) -> None:
 
     held = database_holding(path)
     if held is not None:
-        raise OutputError(f"{path} is inside the database {held}: write it elsewhere")
+        raise OutputError(
+            _("{path} is inside the database {held}: write it elsewhere").format(
+                path=path, held=held
+            )
+        )
     write_output(path, data)
 
 
@@ -183,5 +190,7 @@ def _postgres(target: Target, part: str = ""):
         if error.name not in (POSTGRES_MODULE, name):
             raise
         raise StoreError(
-            f"{location(target)}: this Kapabel cannot open PostgreSQL databases"
+            _("{location}: this Kapabel cannot open PostgreSQL databases").format(
+                location=location(target)
+            )
         ) from None

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from i18n import N_, _
 from store.errors import CorruptFileError
 from store.files import Pin, file_signature, open_pinned, read_fd
 from store.gcpause import collector_paused
@@ -37,19 +38,21 @@ def read_raw(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise CorruptFileError(path, f"cannot be read: {error.strerror}") from error
+        raise CorruptFileError(
+            path, _("cannot be read: {reason}").format(reason=error.strerror)
+        ) from error
 
 
 def parse_json_object(path: Path, raw: bytes) -> dict:
     """The JSON object in `raw` (read from `path`), or CorruptFileError saying what is wrong."""
     if not raw.strip():
-        raise CorruptFileError(path, "the file is empty (truncated?)")
+        raise CorruptFileError(path, N_("the file is empty (truncated?)"))
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        raise CorruptFileError(path, f"not valid JSON: {error}") from error
+        raise CorruptFileError(path, _("not valid JSON: {reason}").format(reason=error)) from error
     if not isinstance(data, dict):
-        raise CorruptFileError(path, "not a TinyDB file: the top level is not an object")
+        raise CorruptFileError(path, N_("not a TinyDB file: the top level is not an object"))
     return data
 
 
@@ -58,7 +61,9 @@ def read_pinned(path: Path, pin: Pin) -> tuple[dict | None, tuple[int, int, int]
     try:
         opened = open_pinned(path)
     except OSError as error:
-        raise CorruptFileError(path, f"cannot be read: {error.strerror}") from error
+        raise CorruptFileError(
+            path, _("cannot be read: {reason}").format(reason=error.strerror)
+        ) from error
     if opened is None:
         return None, None
     fd, signature = opened
@@ -66,7 +71,9 @@ def read_pinned(path: Path, pin: Pin) -> tuple[dict | None, tuple[int, int, int]
         data = parse_json_object(path, read_fd(fd))
     except OSError as error:
         os.close(fd)
-        raise CorruptFileError(path, f"cannot be read: {error.strerror}") from error
+        raise CorruptFileError(
+            path, _("cannot be read: {reason}").format(reason=error.strerror)
+        ) from error
     except CorruptFileError:
         os.close(fd)
         raise
@@ -129,7 +136,9 @@ class RegisterTable:
             data = {}
         raw = data.get(self.name, {})
         if not isinstance(raw, dict):
-            raise CorruptFileError(self.path, f"table {self.name!r} is not an object")
+            raise CorruptFileError(
+                self.path, _("table {name!r} is not an object").format(name=self.name)
+            )
         records = self._validate(raw)
         self.storage = HeldStorage(self.path, data)
         self.db = TinyDB(storage=lambda: self.storage)
@@ -147,19 +156,25 @@ class RegisterTable:
             index = first["loc"][0] if first["loc"] else 0
             detail = render_line(from_pydantic(error, skip=1)[0])
             key = _key_hint(docs[index] if isinstance(index, int) else None, self.model)
-            raise CorruptFileError(self.path, f"record {key} fails validation: {detail}") from error
+            raise CorruptFileError(
+                self.path,
+                _("record {key} fails validation: {problem}").format(key=key, problem=detail),
+            ) from error
         records: dict[str, Entity] = {}
         index: dict[str, int] = {}
         for doc_id, model in zip(doc_ids, models, strict=True):
             key = model.key()
             if key in records:
-                raise CorruptFileError(self.path, f"duplicate key {key!r} in {self.name}")
+                raise CorruptFileError(
+                    self.path,
+                    _("duplicate key {key!r} in {table}").format(key=key, table=self.name),
+                )
             records[key] = model
             try:
                 index[key] = int(doc_id)
             except ValueError as error:
                 raise CorruptFileError(
-                    self.path, f"document id {doc_id!r} is not a number"
+                    self.path, _("document id {id!r} is not a number").format(id=doc_id)
                 ) from error
         self.doc_ids = index
         return records

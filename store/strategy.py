@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from i18n import _
 from store.errors import ConflictError, ValidationProblem
 from store.integrity import key_taken_problems, themes_rank_problems
 from store.labels import LABELS
@@ -300,7 +301,12 @@ def backcast_milestones(
     dates = backcast_dates(start, theme.target_date, count)  # type: ignore[arg-type]
     owner = theme.owner if owner is None else owner
     return [
-        Milestone(theme=theme.code, title=f"Step {i} of {count}", due=due, owner=owner)
+        Milestone(
+            theme=theme.code,
+            title=_("Step {i} of {count}").format(i=i, count=count),
+            due=due,
+            owner=owner,
+        )
         for i, due in enumerate(dates, 1)
     ]
 

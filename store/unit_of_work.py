@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from i18n import N_
 from store.dataset import Dataset, HistoryAppender, HistoryView, published, row_from_model
 from store.errors import (
     ConflictError,
@@ -166,7 +167,7 @@ class Repository:
         """The storage's erasure session (`store.erasure.erase_person`), taking turns with
         refreshes and saves; afterwards the repository shows the database without the person."""
         self._refuse_if_opened_read_only()
-        self._refuse_in_scope("an erasure")
+        self._refuse_in_scope(N_("an erasure"))
         with self._turn:
             with self.storage.erasure() as session:
                 yield session
@@ -205,7 +206,7 @@ class Repository:
     def backup(self, into: Path | None = None) -> Path:
         """A backup: a folder database anyone can open (`store.backup.make_backup` keeps the
         last N of them); at `into`, a new folder, instead of among the backups."""
-        self._refuse_in_scope("a backup")
+        self._refuse_in_scope(N_("a backup"))
         return self.storage.backup(into)
 
     def save_snapshot(self, **options) -> bool:
@@ -254,7 +255,7 @@ class Transaction:
         """Create or update by key; an identical record is left alone."""
         table = record.table
         if table not in REGISTER_TABLES:
-            raise StoreError(f"{table} is history: use record()")
+            raise StoreError(f"{table} is history: use record()")  # i18n: not shown
         prefix = GENERATED_ID_PREFIX.get(table)
         if prefix and not getattr(record, "id", ""):
             record = record.model_copy(update={"id": self._next_id(table, prefix)})
@@ -290,8 +291,8 @@ class Transaction:
     def delete(self, table: str, key: str, expected: Entity | None = None) -> None:
         """Delete a register record nothing refers to (staff are deactivated instead)."""
         if table not in REGISTER_TABLES:
-            raise StoreError(
-                f"{table} is not a register table: history is corrected by new records"
+            raise StoreError(  # i18n: not shown
+                f"{table} is not a register table: history is corrected by new records"  # i18n: not shown
             )
         current = self.get(table, key)
         if current is None:
@@ -310,7 +311,7 @@ class Transaction:
     def record(self, record: Assessment | RobotBenefit) -> None:
         """Append to the history (an assessment or a month's robot benefit)."""
         if not isinstance(record, Assessment | RobotBenefit):
-            raise StoreError(f"{record.table} is not history: use put()")
+            raise StoreError(f"{record.table} is not history: use put()")  # i18n: not shown
         self._check_scope(record.table, record)
         problems = record_problems(self.ds, record)
         if problems:

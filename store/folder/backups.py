@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from i18n import _
 from store.errors import CorruptFileError, StoreError
 from store.files import ensure_private_dir
 from store.folder.layout import (
@@ -141,7 +142,11 @@ class FolderBackups:
             path = self.home / path
         live = self.live
         if live is not None and path.is_dir() and os.path.samefile(path, live):
-            raise StoreError(f"{path}: is the database itself, not a backup (see {self.home}/)")
+            raise StoreError(
+                _("{path}: is the database itself, not a backup (see {home}/)").format(
+                    path=path, home=self.home
+                )
+            )
         return path
 
     @contextlib.contextmanager
@@ -160,14 +165,18 @@ class FolderBackups:
                 source = self.opener(scratch)
             except CorruptFileError as error:
                 raise StoreError(
-                    f"{path}: not restored: {error.path.name}: {error.problem}"
+                    _("{path}: not restored: {file}: {problem}").format(
+                        path=path, file=error.path.name, problem=_(error.problem)
+                    )
                 ) from None
             from store.integrity import dataset_problems
 
             problems = [*source.problems(), *dataset_problems(source.version.data)]
             if problems:
                 raise StoreError(
-                    f"{path}: not restored, it has problems: " + "; ".join(problems[:10])
+                    _("{path}: not restored, it has problems: {problems}").format(
+                        path=path, problems="; ".join(problems[:10])
+                    )
                 )
             yield source
         finally:
@@ -197,15 +206,27 @@ def read_backup(path: Path) -> dict[str, bytes]:
     """The data files of a backup folder; StoreError naming what is wrong with it."""
     path = Path(path)
     if not path.is_dir():
-        raise StoreError(f"{path}: not a backup (a backup is a folder in <db>/{BACKUP_DIR}/)")
+        raise StoreError(
+            _("{path}: not a backup (a backup is a folder in <db>/{folder}/)").format(
+                path=path, folder=BACKUP_DIR
+            )
+        )
     names = {p.name for p in path.iterdir() if p.is_file() and not p.name.startswith(".")}
     names -= {n for n in names if n.endswith(".torn")}  # lines set aside, not data
     unknown = sorted(names - BACKUP_FILES)
     if unknown:
-        raise StoreError(f"{path}: not a Kapabel backup (holds {', '.join(unknown)})")
+        raise StoreError(
+            _("{path}: not a Kapabel backup (holds {files})").format(
+                path=path, files=", ".join(unknown)
+            )
+        )
     if META_FILE not in names:
-        raise StoreError(f"{path}: not a Kapabel backup (no {META_FILE})")
+        raise StoreError(
+            _("{path}: not a Kapabel backup (no {file})").format(path=path, file=META_FILE)
+        )
     try:
         return {name: (path / name).read_bytes() for name in sorted(names)}
     except OSError as error:
-        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise StoreError(
+            _("{path}: cannot be read ({reason})").format(path=path, reason=error.strerror or error)
+        ) from None

@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 from typing import Protocol
 
+from i18n import N_, _
 from store.errors import CorruptFileError
 from store.files import temp_target
 from store.folder.layout import (
@@ -53,7 +54,9 @@ def check_journal(repo: FolderRepository, journal: dict, path: Path) -> None:
     except Refused as refused:
         raise CorruptFileError(
             path,
-            f"not a Kapabel journal ({refused}): an interrupted save cannot be finished from it",
+            _(
+                "not a Kapabel journal ({why}): an interrupted save cannot be finished from it"
+            ).format(why=refused),
         ) from None
 
 
@@ -176,7 +179,7 @@ def _recorded_in(data: object, meta_path: Path) -> dict[str, tuple[int, int]]:
     """What a meta.json's content (`data`, parsed) records for each history file."""
     try:
         if not isinstance(data, dict):
-            raise CorruptFileError(meta_path, "not a JSON object")
+            raise CorruptFileError(meta_path, N_("not a JSON object"))
         history = meta_document(data, meta_path)["history"]
     except CorruptFileError as error:
         raise Refused(f"{meta_path.name}: {error.problem}") from None

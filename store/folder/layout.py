@@ -20,6 +20,7 @@ from pathlib import Path
 
 import orjson
 
+from i18n import N_
 from store.errors import CorruptFileError
 from store.models import Assessment, AuditEntry, RobotBenefit
 
@@ -57,10 +58,10 @@ def meta_document(data: dict, meta_path: Path) -> dict:
     meta = data.get("meta")
     doc = meta.get("1") if isinstance(meta, dict) else None
     if not isinstance(doc, dict):
-        raise CorruptFileError(meta_path, "no meta document")
+        raise CorruptFileError(meta_path, N_("no meta document"))
     counters = doc.get("counters", {})
     if not isinstance(counters, dict) or not all(map(whole, counters.values())):
-        raise CorruptFileError(meta_path, "counters: not a table of whole numbers")
+        raise CorruptFileError(meta_path, N_("counters: not a table of whole numbers"))
     history = doc.get("history", {})
     if not isinstance(history, dict) or not all(
         name in HISTORY_FILES.values()
@@ -71,7 +72,7 @@ def meta_document(data: dict, meta_path: Path) -> dict:
         and 0 <= entry[1] < 1 << 32
         for name, entry in history.items()
     ):
-        raise CorruptFileError(meta_path, "history: not a table of file lengths and checksums")
+        raise CorruptFileError(meta_path, N_("history: not a table of file lengths and checksums"))
     return {"schema_version": doc.get("schema_version"), "counters": counters, "history": history}
 
 

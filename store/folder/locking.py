@@ -14,6 +14,7 @@ from pathlib import Path
 import orjson
 from filelock import Timeout
 
+from i18n import N_, _, format_integer
 from store.errors import CorruptFileError, DiskError, LockTimeoutError, ReadOnlyError, StoreError
 from store.files import (
     append_durably,
@@ -61,8 +62,9 @@ class FolderLocking:
             self._lock.acquire()
         except Timeout as error:
             raise LockTimeoutError(
-                f"{self.path} is busy: another Kapabel has held its lock for "
-                f"{self._lock.timeout:.0f} s"
+                _("{path} is busy: another Kapabel has held its lock for {seconds} s").format(
+                    path=self.path, seconds=format_integer(round(self._lock.timeout))
+                )
             ) from error
         except OSError as error:
             raise DiskError(error, self.path) from error
@@ -70,19 +72,23 @@ class FolderLocking:
     def _refuse_if_read_only(self) -> None:
         if self.read_only:
             raise ReadOnlyError(
-                f"{self.path} is read-only here (a read-only file system, or a folder you may "
-                "read but not write): nothing was saved"
+                _(
+                    "{path} is read-only here (a read-only file system, or a folder you may "
+                    "read but not write): nothing was saved"
+                ).format(path=self.path)
             )
 
     def _recover_read_only(self) -> None:
         """What `_recover` may do without writing: nothing, unless a save or an erasure was
         interrupted (the files are then half-way, or still hold the person): refused."""
-        for name, what in ((JOURNAL_FILE, "a save"), (ERASURE_FILE, "an erasure")):
+        for name, what in ((JOURNAL_FILE, N_("a save")), (ERASURE_FILE, N_("an erasure"))):
             if (self.path / name).exists():
                 raise ReadOnlyError(
-                    f"{self.path / name}: {what} was interrupted and must be finished before "
-                    "the database can be read, which cannot be done here because the folder is "
-                    "read-only: open it once where it can be written"
+                    _(
+                        "{path}: {what} was interrupted and must be finished before the "
+                        "database can be read, which cannot be done here because the folder is "
+                        "read-only: open it once where it can be written"
+                    ).format(path=self.path / name, what=_(what))
                 )
 
     def _refuse_special_files(self) -> list[os.DirEntry]:
@@ -98,8 +104,10 @@ class FolderLocking:
                 mode = entry.stat().st_mode
             except OSError:
                 continue  # missing (or unreadable: reading it says so)
-            kind = "a named pipe" if stat.S_ISFIFO(mode) else "a device or other special file"
-            raise CorruptFileError(self.path / entry.name, f"not a regular file ({kind})")
+            kind = _("a named pipe") if stat.S_ISFIFO(mode) else _("a device or other special file")
+            raise CorruptFileError(
+                self.path / entry.name, _("not a regular file ({what})").format(what=kind)
+            )
         return entries
 
     def _recover(self) -> None:
@@ -140,8 +148,10 @@ class FolderLocking:
             return False
         if self.finish_erasure is None:
             raise StoreError(
-                f"{self.path / ERASURE_FILE}: an erasure was interrupted; open the database "
-                "with Kapabel to finish it"
+                _(
+                    "{path}: an erasure was interrupted; open the database with Kapabel to "
+                    "finish it"
+                ).format(path=self.path / ERASURE_FILE)
             )
         self.finished_erasure = self.finish_erasure(self)
         return True
@@ -247,7 +257,7 @@ class FolderLocking:
             atomic_write(journal_path, orjson.dumps(journal))  # the commit point
         except BaseException:
             if not journal_path.exists():  # not committed: the temporaries (names) go now
-                for temp, _ in journal["replace"]:
+                for temp, _final in journal["replace"]:
                     with contextlib.suppress(OSError):
                         (self.path / temp).unlink()
             raise
@@ -273,7 +283,11 @@ class FolderLocking:
         record = dict(self.meta.get("history", {}))
         for name, log in self.logs.items():
             if name in appends and starts[name] != log.offset:
-                raise StoreError(f"{log.path}: not read to its end before a save; nothing saved")
+                raise StoreError(
+                    _("{path}: not read to its end before a save; nothing saved").format(
+                        path=log.path
+                    )
+                )
             if log.read_whole:
                 record[log.path.name] = list(log.after_append(appends.get(name, b"")))
         return record
@@ -286,12 +300,17 @@ class FolderLocking:
             journal_path.unlink()
         except OSError as failed:
             raise StoreError(
-                f"{journal_path}: a save failed ({getattr(error, 'strerror', None) or error}) "
-                f"and could not be taken back ({failed.strerror}); it will be completed when "
-                "the database is next opened"
+                _(
+                    "{path}: a save failed ({reason}) and could not be taken back ({undo}); it "
+                    "will be completed when the database is next opened"
+                ).format(
+                    path=journal_path,
+                    reason=getattr(error, "strerror", None) or error,
+                    undo=failed.strerror,
+                )
             ) from error
         fsync_dir(self.path)
-        for name, size_before, _ in journal["append"]:
+        for name, size_before, _lines in journal["append"]:
             with contextlib.suppress(OSError):
                 if size_before == 0:
                     (self.path / name).unlink()  # the append made it: as if never written
@@ -299,6 +318,6 @@ class FolderLocking:
                 with open(self.path / name, "rb+") as handle:
                     handle.truncate(size_before)
                     os.fsync(handle.fileno())
-        for temp, _ in journal["replace"]:
+        for temp, _final in journal["replace"]:
             with contextlib.suppress(OSError):
                 (self.path / temp).unlink()

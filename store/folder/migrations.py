@@ -23,6 +23,7 @@ from typing import Protocol
 import orjson
 from pydantic import ValidationError
 
+from i18n import N_, _
 from store.errors import CorruptFileError, format_pydantic_error
 from store.files import DIR_MODE, FILE_MODE, atomic_write, fsync_dir
 from store.folder.layout import HISTORY_FILES, META_FILE, SCHEMA_VERSION, recorded
@@ -137,11 +138,13 @@ def _rows(source: Path, data: dict, name: str) -> list[tuple[str, dict]]:
     """(doc_id, document) of one old table, in recording order."""
     raw = data.get(name, {})
     if not isinstance(raw, dict) or not all(isinstance(doc, dict) for doc in raw.values()):
-        raise CorruptFileError(source, f"table {name!r} is not a TinyDB table")
+        raise CorruptFileError(source, _("table {name!r} is not a TinyDB table").format(name=name))
     try:
         return sorted(raw.items(), key=lambda item: int(item[0]))
     except ValueError as error:
-        raise CorruptFileError(source, f"table {name!r}: a document id is not a number") from error
+        raise CorruptFileError(
+            source, _("table {name!r}: a document id is not a number").format(name=name)
+        ) from error
 
 
 def _validate_v0(repo: FolderRepository, source: Path, data: dict) -> None:
@@ -151,21 +154,29 @@ def _validate_v0(repo: FolderRepository, source: Path, data: dict) -> None:
         try:
             checker._validate(dict(_rows(source, data, name)))
         except CorruptFileError as error:
-            raise CorruptFileError(source, f"table {name!r}: {error.problem}") from None
+            raise CorruptFileError(
+                source,
+                _("table {name!r}: {problem}").format(name=name, problem=_(error.problem)),
+            ) from None
     for name, model in V0_HISTORY_MODELS.items():
         for doc_id, doc in _rows(source, data, name):
             try:
                 model.model_validate(doc)
             except ValidationError as error:
                 detail = "; ".join(format_pydantic_error(error))
-                raise CorruptFileError(source, f"{name} document {doc_id}: {detail}") from None
+                raise CorruptFileError(
+                    source,
+                    _("{table} document {id}: {problem}").format(
+                        table=name, id=doc_id, problem=detail
+                    ),
+                ) from None
 
 
 def _v0_to_v1(repo: FolderRepository, history_files: dict[str, str], meta_file: str) -> None:
     source = repo.path / V0_FILE
     data = read_json_object(source)
     if data is None:
-        raise CorruptFileError(source, "missing")
+        raise CorruptFileError(source, N_("missing"))
     _validate_v0(repo, source, data)
     os.chmod(repo.path, DIR_MODE)
     for name, table in repo.tables.items():

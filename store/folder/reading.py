@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from i18n import _
 from store import snapshot
 from store.dataset import (
     AssessmentRow,
@@ -98,7 +99,9 @@ class FolderReading:
                 except (KeyError, ValueError, TypeError) as bad:
                     raise CorruptFileError(
                         self.logs["assessments"].path,
-                        f"record {first_seq + i + 1} is not an assessment: {why_invalid(record, bad)}",
+                        _("record {number} is not an assessment: {why}").format(
+                            number=first_seq + i + 1, why=why_invalid(record, bad)
+                        ),
                     ) from error
             raise
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import orjson
 
+from i18n import N_, _
 from store import snapshot
 from store.errors import CorruptFileError, StoreError
 from store.files import temp_target
@@ -35,18 +36,20 @@ class FolderSchema:
                 migrations.migrate(self)
                 data, signature = read_meta(meta_path)
             elif any(t.path.exists() for t in self.tables.values()):
-                raise CorruptFileError(meta_path, "missing, but table files exist")
+                raise CorruptFileError(meta_path, N_("missing, but table files exist"))
             else:
                 self._check_empty_folder()  # again, now under the lock
                 return True
         self._set_meta(data, meta_path, signature)
         version = self.meta.get("schema_version")
         if not isinstance(version, int):
-            raise CorruptFileError(meta_path, "no schema_version")
+            raise CorruptFileError(meta_path, N_("no schema_version"))
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path} was written by a newer Kapabel (schema {version}; "
-                f"this one reads up to {SCHEMA_VERSION}): upgrade Kapabel"
+                _(
+                    "{path} was written by a newer Kapabel (schema {version}; this one reads up "
+                    "to {known}): upgrade Kapabel"
+                ).format(path=self.path, version=version, known=SCHEMA_VERSION)
             )
         if version < SCHEMA_VERSION:
             migrations.migrate(self)
@@ -73,8 +76,10 @@ class FolderSchema:
         if strangers:
             shown = ", ".join(strangers[:3]) + (", ..." if len(strangers) > 3 else "")
             raise StoreError(
-                f"{self.path} holds other files ({shown}) and no Kapabel database: "
-                "choose an empty or new folder"
+                _(
+                    "{path} holds other files ({shown}) and no Kapabel database: choose an "
+                    "empty or new folder"
+                ).format(path=self.path, shown=shown)
             )
 
     def meta_bytes(self) -> bytes:

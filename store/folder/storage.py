@@ -26,6 +26,7 @@ from typing import TypeVar
 import orjson
 from filelock import FileLock
 
+from i18n import _
 from store.dataset import Dataset
 from store.errors import CorruptFileError, DiskError, StoreError
 from store.files import DIR_MODE, FILE_MODE, can_write, ensure_private_dir
@@ -120,9 +121,12 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         """
         path = Path(path)
         if path.exists() and not path.is_dir():
-            raise StoreError(f"{path} is a file, not a database folder")
+            raise StoreError(_("{path} is a file, not a database folder").format(path=path))
         no_database = StoreError(
-            f"no database at {path} (make one with `kapabel demo --db {path}` or import your data)"
+            _(
+                "no database at {path} (make one with `kapabel demo --db {path}` or import "
+                "your data)"
+            ).format(path=path)
         )
         if not path.exists():
             if not create:
@@ -250,7 +254,7 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         """The write lock, held, with what others wrote taken in (see `store.storage`)."""
         self._refuse_if_read_only()
         if self._transaction_thread == threading.get_ident():
-            raise StoreError("transactions do not nest")
+            raise StoreError("transactions do not nest")  # i18n: not shown
         with self._locked():
             self._refresh_locked()
             self._transaction_thread = threading.get_ident()
@@ -307,7 +311,7 @@ class FolderSession:
 
     def commit(self, change: Change, data: Dataset) -> Version:
         if self.committed:
-            raise StoreError("a write session commits once")
+            raise StoreError("a write session commits once")  # i18n: not shown
         self.committed = True
         return self.storage.commit(change, data)
 

@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from i18n import _
 from store import snapshot
 from store.errors import StoreError
 from store.files import copy_private, ensure_private_dir, fsync_dir
@@ -37,7 +38,7 @@ class FolderWholeFiles:
         """Hold the write lock, having picked up others' changes: for copying the files whole."""
         self._refuse_if_read_only()
         if self._transaction_thread == threading.get_ident():
-            raise StoreError("cannot take the lock inside a transaction")
+            raise StoreError("cannot take the lock inside a transaction")  # i18n: not shown
         with self._locked():
             self._refresh_locked()
             yield
@@ -92,7 +93,7 @@ class FolderWholeFiles:
         wanted |= {log.path.name for log in self.logs.values()}
         unknown = sorted(set(contents) - wanted)
         if unknown:
-            raise StoreError(f"not database files: {', '.join(unknown)}")
+            raise StoreError(_("not database files: {files}").format(files=", ".join(unknown)))
         replacements = []
         for file_name in sorted(wanted):
             data = contents.get(file_name)
@@ -136,7 +137,11 @@ class FolderWholeFiles:
                 target = Path(into)
                 folder = target.parent
                 if target.exists():
-                    raise StoreError(f"{target} exists already: a backup goes into a new folder")
+                    raise StoreError(
+                        _("{path} exists already: a backup goes into a new folder").format(
+                            path=target
+                        )
+                    )
                 folder.mkdir(parents=True, exist_ok=True)  # not made private: it is the user's
             partial = folder / f".{target.name}{PARTIAL_SUFFIX}"
             ensure_private_dir(partial)

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from i18n import _
 from store.folder.backups import FolderBackups
 from store.folder.layout import BACKUP_DIR
 from store.folder.storage import FolderStorage
@@ -43,7 +44,9 @@ def backup_to_folder(storage, into: Path | None = None) -> Path:
 
     target = Path(into) if into is not None else storage.backups.new_target()
     if target.exists():
-        raise StoreError(f"{target} exists already: a backup goes to a new folder")
+        raise StoreError(
+            _("{path} exists already: a backup goes to a new folder").format(path=target)
+        )
     ensure_private_dir(target.parent)
     partial = target.parent / f".{target.name}{PARTIAL_SUFFIX}"
     folder = FolderStorage.open(partial, create=True)

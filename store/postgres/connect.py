@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from i18n import _
 from store.errors import StoreError
 from store.locations import location
 from store.postgres.url import hide_password
@@ -33,7 +34,9 @@ def connect(url: str, **kwargs) -> psycopg.Connection:
         )
     except psycopg.Error as error:
         detail = hide_password(" ".join(str(error).split()), url)
-        raise StoreError(f"{location(url)}: cannot connect: {detail}") from None
+        raise StoreError(
+            _("{location}: cannot connect: {reason}").format(location=location(url), reason=detail)
+        ) from None
     _refuse_unencrypted(conn, url)
     return conn
 
@@ -46,7 +49,9 @@ def _refuse_unencrypted(conn: psycopg.Connection, url: str) -> None:
     if mode in ENCRYPTED_MODES and not conn.pgconn.ssl_in_use:
         conn.close()
         raise StoreError(
-            f"{location(url)}: cannot connect: sslmode={mode} asks for an encrypted connection, "
-            "and this one is not encrypted (a Unix socket never is): give sslmode=disable "
-            "for a socket on this machine, or connect over TCP to a server with SSL"
+            _(
+                "{location}: cannot connect: sslmode={mode} asks for an encrypted connection, "
+                "and this one is not encrypted (a Unix socket never is): give sslmode=disable "
+                "for a socket on this machine, or connect over TCP to a server with SSL"
+            ).format(location=location(url), mode=mode)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from i18n import _
 from store.locations import location
 from store.postgres.connect import connect
 from store.postgres.schema import apply_migrations
@@ -26,7 +27,11 @@ def migrate(url: str, user: str) -> tuple[int, int]:
             before, after = apply_migrations(conn, location(url), user)
         except psycopg.Error as error:
             detail = hide_password(" ".join(str(error).split()), url)
-            raise StoreError(f"{location(url)}: migration failed: {detail}") from None
+            raise StoreError(
+                _("{location}: migration failed: {reason}").format(
+                    location=location(url), reason=detail
+                )
+            ) from None
     if before == 0:
         _first_content(url, user)
     return before, after

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from i18n import _
 from store.errors import StoreError
 from store.unit_of_work import Repository
 
@@ -31,6 +32,8 @@ class PostgresRepository(Repository):
         if name.startswith("_") or name == "storage":
             raise AttributeError(name)
         raise NotOnServerError(
-            f"{self.location}: this is not possible on a PostgreSQL database yet (it needs "
-            f"the folder's {name!r}); use a database folder, `kapabel copy` moves the data"
+            _(
+                "{location}: this is not possible on a PostgreSQL database yet (it needs the "
+                "folder's {name!r}); use a database folder, `kapabel copy` moves the data"
+            ).format(location=self.location, name=name)
         )

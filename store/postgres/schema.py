@@ -25,6 +25,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from i18n import _
 from store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -355,8 +356,10 @@ def database_version(conn: psycopg.Connection) -> int:
 def refuse_newer(version: int, location: str) -> None:
     if version > SCHEMA_VERSION:
         raise NewerSchemaError(
-            f"{location} was migrated by a newer Kapabel (schema {version}; this one knows up "
-            f"to {SCHEMA_VERSION}): upgrade Kapabel"
+            _(
+                "{location} was migrated by a newer Kapabel (schema {version}; this one knows "
+                "up to {known}): upgrade Kapabel"
+            ).format(location=location, version=version, known=SCHEMA_VERSION)
         )
 
 

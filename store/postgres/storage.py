@@ -33,6 +33,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from i18n import N_, _
 from store.dataset import AssessmentRow, Dataset, HistoryView
 from store.errors import ConflictError, LockTimeoutError, ReadOnlyError, StoreError
 from store.gcpause import collector_paused
@@ -62,6 +63,18 @@ KEEP_CHANGES = 1000
 """How many of the latest commits the change log keeps (a reader further behind reads all)."""
 KEYS_PER_TABLE = 1000
 """A commit touching more keys of a table than this logs the whole table (read again whole)."""
+
+
+DOING = (
+    N_("opening"),
+    N_("reading"),
+    N_("saving"),
+    N_("listening"),
+    N_("erasing"),
+    N_("replacing the database"),
+    N_("rewriting the history"),
+)
+"""What the server was asked to do, as a refusal names it (`_errors`' `doing`)."""
 
 
 class Stamp(NamedTuple):
@@ -200,8 +213,10 @@ class PostgresStorage:
         refuse_newer(version, self.location)
         if version < SCHEMA_VERSION:
             raise StoreError(
-                f"{self.location}: schema {version}, this Kapabel needs {SCHEMA_VERSION}: "
-                "run `kapabel migrate --db URL` first"
+                _(
+                    "{location}: schema {version}, this Kapabel needs {needed}: run `kapabel "
+                    "migrate --db URL` first"
+                ).format(location=self.location, version=version, needed=SCHEMA_VERSION)
             )
 
     # -- errors -------------------------------------------------------------------------------
@@ -215,13 +230,22 @@ class PostgresStorage:
             yield
         except psycopg.errors.LockNotAvailable:
             raise LockTimeoutError(
-                f"{self.location}: another program has been saving for {self.lock_timeout:g} s; "
-                "try again"
+                _("{location}: another program has been saving for {seconds} s; try again").format(
+                    location=self.location, seconds=f"{self.lock_timeout:g}"
+                )
             ) from None
         except psycopg.errors.InsufficientPrivilege as error:
-            raise ReadOnlyError(f"{self.location}: {doing} refused: {self._hide(error)}") from None
+            raise ReadOnlyError(
+                _("{location}: {doing} refused: {reason}").format(
+                    location=self.location, doing=_(doing), reason=self._hide(error)
+                )
+            ) from None
         except psycopg.Error as error:
-            raise StoreError(f"{self.location}: {doing} failed: {self._hide(error)}") from None
+            raise StoreError(
+                _("{location}: {doing} failed: {reason}").format(
+                    location=self.location, doing=_(doing), reason=self._hide(error)
+                )
+            ) from None
 
     def _hide(self, error: Exception) -> str:
         return hide_password(" ".join(str(error).split()), self.url)
@@ -282,7 +306,7 @@ class PostgresStorage:
 
     def history_records(self, name: str) -> Iterator[dict]:
         if name not in HISTORY_NAMES:
-            raise StoreError(f"no history called {name!r}")
+            raise StoreError(f"no history called {name!r}")  # i18n: not shown
         with self._read_lock, self._errors("reading"), self._reader().transaction():
             rows = self._read.execute(
                 f"SELECT {_cols(HISTORY_COLUMNS[name])} FROM {name} ORDER BY seq"
@@ -341,11 +365,17 @@ class PostgresStorage:
     @contextlib.contextmanager
     def writing(self) -> Iterator[PostgresSession]:
         if self._session_thread == threading.get_ident():
-            raise StoreError("a write session is already open in this thread")
+            raise StoreError("a write session is already open in this thread")  # i18n: not shown
         if self.read_only:
-            raise ReadOnlyError(f"{self.location}: this database can only be read")
+            raise ReadOnlyError(
+                _("{location}: this database can only be read").format(location=self.location)
+            )
         if not self._write_lock.acquire(timeout=self.lock_timeout):
-            raise LockTimeoutError(f"{self.location}: another save has been running too long")
+            raise LockTimeoutError(
+                _("{location}: another save has been running too long").format(
+                    location=self.location
+                )
+            )
         self._session_thread = threading.get_ident()
         try:
             with self._errors("saving"):
@@ -417,7 +447,7 @@ class PostgresSession:
 
     def _check_open(self) -> None:
         if self.committed or self.closed:
-            raise StoreError("this write session has committed already")
+            raise StoreError("this write session has committed already")  # i18n: not shown
 
     def commit(self, change: Change, data: Dataset) -> Version:
         self._check_open()
@@ -448,8 +478,9 @@ class PostgresSession:
         ).fetchone()
         if row is None:
             raise ConflictError(
-                f"{self.storage.location}: someone else changed the database meanwhile; "
-                "nothing was saved"
+                _(
+                    "{location}: someone else changed the database meanwhile; nothing was saved"
+                ).format(location=self.storage.location)
             )
         self.conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(row[0])))
         return row[0]
@@ -479,7 +510,7 @@ class PostgresSession:
         """Replace a history in this session's transaction (it commits with the session)."""
         self._check_open()
         if name not in HISTORY_NAMES:
-            raise StoreError(f"no history called {name!r}")
+            raise StoreError(f"no history called {name!r}")  # i18n: not shown
         with self.storage._errors("rewriting the history"):
             self.conn.execute("SELECT set_config(%s, 'on', true)", (REWRITE_SETTING,))
             records = transform(list(_history(self.conn, name)))

@@ -147,3 +147,30 @@ def test_the_danish_phase_labels_are_the_names_read_on_input(danish) -> None:
     for phase in RobotPhase:
         assert phase_label(phase) == PHASE_DANISH[phase]
         assert parse_phase(phase_label(phase)) == phase
+
+
+def test_the_stores_errors_speak_danish(tmp_path: Path, danish) -> None:
+    from store.errors import CorruptFileError
+    from store.files import OutputError, write_output
+    from store.register import parse_json_object
+
+    with pytest.raises(OutputError) as refused:
+        write_output(tmp_path, b"x")
+    assert str(refused.value) == f"{tmp_path} er en mappe"
+    with pytest.raises(CorruptFileError) as corrupt:
+        parse_json_object(tmp_path / "staff.json", b"  ")
+    assert str(corrupt.value) == (
+        f"{tmp_path / 'staff.json'}: filen er tom (afkortet?) "
+        "(filen er ikke ændret; ingen sikkerhedskopi fundet)"
+    )
+
+
+def test_a_refusal_to_one_department_names_the_operation_in_danish(db, danish) -> None:
+    from store import open_store
+    from store.scope import ScopeError
+
+    with pytest.raises(ScopeError) as refused:
+        open_store(db.path, department="D1").backup()
+    assert str(refused.value) == (
+        "en sikkerhedskopi angår hele databasen: ikke tilgængelig for én afdeling"
+    )
