@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Sequence
+from functools import partial
 from operator import itemgetter
 
 import numpy as np
@@ -30,8 +31,15 @@ from store.models import SOURCE_PRECEDENCE
 NEVER = np.iinfo(np.int32).max
 """The `valid_until` ordinal of an assessment that does not expire."""
 
-NUMBERS = ("staff", "competency", "date", "rank", "level", "valid_until", "seq")
-"""The columns, in the order `Columns.arrays` gives them (and a snapshot stores them)."""
+NUMBERS = (
+    "staff", "competency", "date", "rank", "level", "valid_until", "seq", "source", "assessor",
+    "note",
+)  # fmt: skip
+"""The columns (`Columns.arrays`): the rule's, then the rest of a row (`source`, `assessor`
+and `note` as indexes into their lists of values, like staff and competency)."""
+
+CODED = ("staff", "competency", "source", "assessor", "note")
+"""The columns held as an index into a list of distinct values (first seen, first)."""
 
 DTYPES = {
     "staff": np.int32,
@@ -41,7 +49,20 @@ DTYPES = {
     "level": np.int16,
     "valid_until": np.int32,
     "seq": np.int64,
+    "source": np.int32,
+    "assessor": np.int32,
+    "note": np.int32,
 }
+
+
+_KINDS = {
+    "staff": lambda v: isinstance(v, str),
+    "competency": lambda v: isinstance(v, str),
+    "source": lambda v: isinstance(v, str),
+    "assessor": lambda v: v is None or isinstance(v, str),
+    "note": lambda v: isinstance(v, str),
+}
+_LAST_DAY = dt.date.max.toordinal()
 
 
 def _ids(values: Sequence, codes: dict) -> list[int]:
@@ -59,8 +80,10 @@ class Columns:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.count = 0
-        self.staff_codes: dict[str, int] = {}
-        self.competency_codes: dict[str, int] = {}
+        self.codes: dict[str, dict] = {name: {} for name in CODED}
+        """Per coded column: value -> index (`None` is a value of `assessor`)."""
+        self.staff_codes: dict[str, int] = self.codes["staff"]
+        self.competency_codes: dict[str, int] = self.codes["competency"]
         self._data = {name: np.empty(0, DTYPES[name]) for name in NUMBERS}
         self._sorted: tuple | None = None
 
@@ -72,32 +95,74 @@ class Columns:
         return columns
 
     @classmethod
-    def from_arrays(
-        cls, staff_codes: list[str], competency_codes: list[str], arrays: dict[str, np.ndarray]
-    ) -> Columns:
-        """Columns from stored arrays (a snapshot); ValueError when they do not add up."""
+    def from_arrays(cls, codes: dict[str, list], arrays: dict[str, np.ndarray]) -> Columns:
+        """Columns from stored arrays (a snapshot's); ValueError when they do not add up (the
+        precedence column is worked out again from the sources, not trusted)."""
         columns = cls()
-        columns.staff_codes = {code: i for i, code in enumerate(staff_codes)}
-        columns.competency_codes = {code: i for i, code in enumerate(competency_codes)}
-        if len(columns.staff_codes) != len(staff_codes) or len(columns.competency_codes) != len(
-            competency_codes
-        ):
-            raise ValueError("a code is listed twice")
-        lengths = {len(arrays[name]) for name in NUMBERS}
+        lengths = {len(arrays[name]) for name in NUMBERS if name != "rank"}
         if len(lengths) != 1:
             raise ValueError("the columns differ in length")
         count = lengths.pop()
         for name in NUMBERS:
-            array = np.asarray(arrays[name])
+            if name == "rank":
+                continue
+            array = arrays[name]
             if array.dtype != DTYPES[name] or array.ndim != 1:
                 raise ValueError(f"column {name} is not {np.dtype(DTYPES[name])}")
             columns._data[name] = array
-        for name, codes in (("staff", staff_codes), ("competency", competency_codes)):
+        for name in CODED:
+            values = codes[name]
+            index = columns.codes[name]
+            index.update((value, i) for i, value in enumerate(values))
+            if len(index) != len(values):
+                raise ValueError(f"a value of {name} is listed twice")
+            if not all(_KINDS[name](value) for value in values):
+                raise ValueError(f"a value of {name} is of the wrong type")
             ids = columns._data[name]
-            if count and (ids.min() < 0 or ids.max() >= len(codes)):
-                raise ValueError(f"column {name} points past its codes")
+            if count and (ids.min() < 0 or ids.max() >= len(values)):
+                raise ValueError(f"column {name} points past its values")
+        data = columns._data
+        for name in ("date", "valid_until"):
+            days = data[name][data[name] != NEVER] if name == "valid_until" else data[name]
+            if len(days) and (days.min() < 1 or days.max() > _LAST_DAY):
+                raise ValueError(f"column {name} holds a day that is no date")
+        ranks = np.array([SOURCE_PRECEDENCE.get(s, -1) for s in codes["source"]], np.int8)
+        data["rank"] = ranks[data["source"]] if count else np.empty(0, np.int8)
         columns.count = count
         return columns
+
+    def rows(self, start: int = 0, stop: int | None = None) -> list[AssessmentRow]:
+        """The AssessmentRows of positions `start` to `stop` (default: the end)."""
+        stop = self.count if stop is None else stop
+        data = {name: array[start:stop] for name, array in self.arrays(stop).items()}
+        fields = {}
+        for name in CODED:
+            values = np.empty(len(self.codes[name]), object)
+            values[:] = list(self.codes[name])
+            fields[name] = values[data[name]].tolist()
+        for name in ("date", "valid_until"):
+            days, index = np.unique(data[name], return_inverse=True)
+            dates = np.empty(len(days), object)
+            dates[:] = [None if d == NEVER else dt.date.fromordinal(d) for d in days.tolist()]
+            fields[name] = dates[index].tolist()
+        new = partial(tuple.__new__, AssessmentRow)
+        return list(
+            map(
+                new,
+                zip(
+                    fields["staff"],
+                    fields["competency"],
+                    data["level"].tolist(),
+                    fields["date"],
+                    fields["source"],
+                    fields["assessor"],
+                    fields["valid_until"],
+                    fields["note"],
+                    data["seq"].tolist(),
+                    strict=True,
+                ),
+            )
+        )
 
     def extend(self, rows: Sequence[AssessmentRow]) -> None:
         """Append `rows` (the history's next rows, in order)."""
@@ -113,6 +178,9 @@ class Columns:
                 NEVER if v is None else v.toordinal() for v in map(itemgetter(6), rows)
             ],
             "seq": list(map(itemgetter(8), rows)),
+            "source": _ids(list(map(itemgetter(4), rows)), self.codes["source"]),
+            "assessor": _ids(list(map(itemgetter(5), rows)), self.codes["assessor"]),
+            "note": _ids(list(map(itemgetter(7), rows)), self.codes["note"]),
         }
         with self._lock:
             start, end = self.count, self.count + len(rows)

@@ -1,59 +1,54 @@
-"""A column snapshot of the assessment history, so a large database opens in a fraction of the time.
+"""The history's columns saved (`store.columns`), so a large database opens in a fraction of
+the time.
 
 `assessments.jsonl` stays the record of truth. Parsing it line by line is most of opening a big
-database (845,000 lines at 50,000 staff: ~2.2 s). The snapshot holds the same rows as columns,
-each a list of distinct values and an index into it, which loads in ~0.6 s; whatever was
-appended after the snapshot is read from the JSON lines as usual.
+database (845,000 lines at 50,000 staff: ~2.2 s). The snapshot holds the same rows as the
+numpy columns the figures are computed from (each text column a list of distinct values and an
+index into it), which load in milliseconds; whatever was appended after the snapshot is read
+from the JSON lines as usual.
 
 The snapshot applies to exact bytes: it records how far into the history file its rows go and a
 checksum (CRC-32) of the bytes up to there, which `HistoryLog` keeps while it reads. It is used
 only if the history still starts with exactly those bytes, so an erasure, a restore, an edit by
 hand or a replaced file makes it be ignored (and deleted), even where a file system hands out
-the same inode again. Its own data has a checksum too: a damaged snapshot, or one of another
-format, is ignored. It can only make opening faster, never change what is read.
+the same inode again. Its own data has a checksum too, and every column is checked (types,
+lengths, indexes within their lists): a damaged snapshot, or one of another format, is ignored.
+It can only make opening faster, never change what is read.
 
-The file is a header line (JSON) and the columns (JSON). JSON rather than pickle, so that a
-database folder from someone else cannot run code. It holds personal data like the history:
-owner-only, deleted with its folder when the history is rewritten (so an erased person does not
-linger in it), and not copied into backups (it is rebuilt when needed).
+The file is a header line (JSON) and the columns as an `.npz` archive (numpy's format, read with
+`allow_pickle=False`; the lists of values are JSON inside it), so that a database folder from
+someone else cannot run code. It holds personal data like the history: owner-only, deleted
+with its folder when the history is rewritten (so an erased person does not linger in it), and
+not copied into backups (it is rebuilt when needed).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import io
 import shutil
 import zlib
 from dataclasses import dataclass, replace
-from functools import partial
-from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 import orjson
 
+from store.columns import CODED, NUMBERS, Columns, HistoryColumns
 from store.dataset import AssessmentRow
 from store.files import atomic_write, ensure_private_dir, file_signature
 from store.history import HistoryLog, crc_of
 
-FORMAT = 2
+FORMAT = 3
 CACHE_DIR = "cache"
-SNAPSHOT_FILE = "assessments.snapshot.json"
+SNAPSHOT_FILE = "assessments.snapshot.npz"
 WORTH_SAVING_ROWS = 20_000
 """Rows read from the JSON lines beyond the snapshot that make saving a new one worthwhile
 (~50 ms of opening time each time the database is opened)."""
 
-_COLUMNS = AssessmentRow._fields[:-1]  # `seq` is the row's position: not stored
-_DATE_COLUMNS = {"date", "valid_until"}
-_TYPES = {
-    # what each column's values must be (checked on the few distinct values only)
-    "staff": lambda v: isinstance(v, str),
-    "competency": lambda v: isinstance(v, str),
-    "level": lambda v: type(v) is int,
-    "date": lambda v: isinstance(v, dt.date),
-    "source": lambda v: isinstance(v, str),
-    "assessor": lambda v: v is None or isinstance(v, str),
-    "valid_until": lambda v: v is None or isinstance(v, dt.date),
-    "note": lambda v: isinstance(v, str),
-}
+LEGACY_FILES = ("assessments.snapshot.json",)
+"""Snapshots of earlier formats: deleted when a new one is written (they hold personal data)."""
+
+_STORED = [name for name in NUMBERS if name != "rank"]  # the precedence follows from the source
 
 
 @dataclass(frozen=True)
@@ -91,22 +86,20 @@ def snapshot_path(db: Path) -> Path:
 
 
 # --------------------------------------------------------------------------- writing
-def encode(rows: list[AssessmentRow], position: Position) -> bytes:
-    """The snapshot of `rows`, which are the history up to `position`."""
-    columns = {}
-    for column, name in enumerate(_COLUMNS):
-        values = list(map(itemgetter(column), rows))
-        distinct = {value: i for i, value in enumerate(dict.fromkeys(values))}
-        index = list(map(distinct.__getitem__, values))
-        if name in _DATE_COLUMNS:
-            listed = [None if d is None else d.isoformat() for d in distinct]
-        else:
-            listed = list(distinct)
-        columns[name] = {"values": listed, "index": index}
-    data = orjson.dumps(columns)
+def encode(columns: HistoryColumns, position: Position) -> bytes:
+    """The snapshot of `columns`, which are the history up to `position`."""
+    arrays = columns.arrays()
+    codes = {name: list(columns.columns.codes[name]) for name in CODED}
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        codes=np.frombuffer(orjson.dumps(codes), np.uint8),
+        **{name: arrays[name] for name in _STORED},
+    )
+    data = buffer.getvalue()
     header = {
         "format": FORMAT,
-        "rows": len(rows),
+        "rows": len(columns),
         "inode": position.inode,
         "offset": position.offset,
         "lines_read": position.lines_read,
@@ -121,6 +114,8 @@ def write(db: Path, data: bytes) -> None:
     """Write an encoded snapshot (owner-only, atomically)."""
     ensure_private_dir(db / CACHE_DIR)
     atomic_write(snapshot_path(db), data)
+    for name in LEGACY_FILES:
+        (db / CACHE_DIR / name).unlink(missing_ok=True)
 
 
 def remove(db: Path) -> None:
@@ -132,8 +127,9 @@ def remove(db: Path) -> None:
 # --------------------------------------------------------------------------- reading
 def load(
     db: Path, history: Path, *, discard_stale: bool = True
-) -> tuple[list[AssessmentRow], Position] | None:
-    """The rows and where they end in `history`; None when there is no usable snapshot.
+) -> tuple[list[AssessmentRow], Position, Columns] | None:
+    """The rows, where they end in `history`, and their columns; None when there is no usable
+    snapshot.
 
     A snapshot that no longer matches the history is deleted (call under the write lock),
     unless `discard_stale` is False: the caller then deletes it once it has read the history
@@ -144,9 +140,9 @@ def load(
     except OSError:
         return None
     try:
-        header_line, _, columns = data.partition(b"\n")
+        header_line, _, stored = data.partition(b"\n")
         header = orjson.loads(header_line)
-        if header.get("format") != FORMAT or zlib.crc32(columns) != header["data_crc"]:
+        if header.get("format") != FORMAT or zlib.crc32(stored) != header["data_crc"]:
             return None
         position = _position(header)
         if position is None:
@@ -155,10 +151,11 @@ def load(
             if discard_stale:
                 remove(db)  # stale for good: the history's first bytes changed
             return None
-        rows = _decode(orjson.loads(columns), header["rows"])
+        columns = _decode(stored, header["rows"])
+        rows = columns.rows()
         # The same bytes in another file (a copied database folder) serve just as well.
-        return rows, replace(position, inode=file_signature(history)[0])
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return rows, replace(position, inode=file_signature(history)[0]), columns
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, EOFError):
         return None
 
 
@@ -180,20 +177,17 @@ def _position(header: dict) -> Position | None:
     return position
 
 
-def _decode(data: dict, count: int) -> list[AssessmentRow]:
-    """The rows from the columns; ValueError (or another) when they do not add up."""
-    columns = []
-    for name in _COLUMNS:
-        stored = data[name] if count else {"values": [], "index": []}
-        values = stored["values"]
-        if name in _DATE_COLUMNS:
-            values = [None if v is None else dt.date.fromisoformat(v) for v in values]
-        if not all(_TYPES[name](v) for v in values):
-            raise ValueError(f"snapshot column {name} holds a value of the wrong type")
-        index = stored["index"]
-        if len(index) != count:
-            raise ValueError(f"snapshot column {name} has {len(index)} rows, not {count}")
-        columns.append(list(map(values.__getitem__, index)))  # IndexError: damaged
-    columns.append(range(count))  # seq: each row's position in the history
-    make_row = partial(tuple.__new__, AssessmentRow)  # all in C: a third faster than a loop
-    return list(map(make_row, zip(*columns, strict=False)))  # lengths checked above
+def _decode(stored: bytes, count: int) -> Columns:
+    """The columns; ValueError (or another) when they do not add up."""
+    with np.load(io.BytesIO(stored), allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in _STORED}
+        codes = orjson.loads(archive["codes"].tobytes())
+    if not isinstance(codes, dict) or not all(isinstance(codes[n], list) for n in CODED):
+        raise ValueError("the snapshot's lists of values are not lists")
+    columns = Columns.from_arrays(codes, arrays)
+    if len(columns) != count:
+        raise ValueError(f"the snapshot has {len(columns)} rows, not {count}")
+    seq = columns.arrays()["seq"]
+    if not np.array_equal(seq, np.arange(count)):
+        raise ValueError("the snapshot's rows are not numbered by their position")
+    return columns

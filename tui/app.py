@@ -41,15 +41,6 @@ from store.gcpause import collector_paused, freeze_loaded
 from tui.screens import MODE_SCREENS, SCREENS_IN_ORDER, SERVER_FILE_MODES
 from tui.screens.loading import LoadingScreen
 
-
-def _encode_in_another_process(rows, position) -> bytes:
-    """Encoding 845,000 rows takes ~0.6 s of CPU: done in a forked child, the UI stays fluid."""
-    from store.snapshot import encode
-    from tui.background import run_forked
-
-    return run_forked(encode, rows, position)
-
-
 WATCH_INTERVAL_S = 60.0
 """The longest the app goes without refreshing: only a safety net, since the store wakes the app
 as soon as another program commits (see `KapabelApp._watch_database`)."""
@@ -310,10 +301,7 @@ class KapabelApp(App):
                 severity="warning",
                 markup=False,
             )
-        from tui.background import Stopped
-
-        with contextlib.suppress(Stopped):  # the app is closing: the next start saves it
-            self.repo.save_snapshot(encode=_encode_in_another_process)
+        self.repo.save_snapshot()  # the history's columns as they are: no work per row
 
     def on_unmount(self) -> None:
         """Closing: stop the computations in child processes, or quitting would wait for them."""

@@ -48,28 +48,31 @@ class FolderReading:
             setattr(ds, name, table.load())
         for log in self.logs.values():
             log.reset()
-        ds.assessments = HistoryView(self._read_assessments())
+        ds.assessments = self._read_assessments()
         ds.robot_benefits = self.logs["robot_benefits"].read_new(self._benefits)[0]
         if self.logs["audit"].committed is not None:
             self._check_audit_log()  # without a recorded length: checked before the next save
         self._publish(ds)
 
-    def _read_assessments(self) -> list[AssessmentRow]:
+    def _read_assessments(self) -> HistoryView:
         """The history: from the snapshot as far as it goes, then the JSON lines after it."""
         log = self.logs["assessments"]
         rows: list[AssessmentRow] = []
         saved = snapshot.load(self.path, log.path, discard_stale=False)
+        columns = None
         if saved is not None and (log.committed is None or saved[1].offset <= log.committed[0]):
-            rows, position = saved
+            rows, position, columns = saved
             position.resume(log)  # the history starts with the bytes these rows came from
         new, rewritten = log.read_new(self._rows_after(len(rows)))
         if rewritten or not rows:
-            rows = []
+            rows, columns = [], None
             if snapshot.snapshot_path(self.path).exists():
                 snapshot.remove(self.path)  # it could not be used: stale, damaged or foreign
         self.snapshot_rows = len(rows)
         rows.extend(new)
-        return rows
+        history = HistoryView(rows)
+        history._history.columns = columns  # the rows read after them are added on first use
+        return history
 
     def _rows_after(self, count: int) -> Convert:
         """Converts new history records to rows that follow `count` rows (all when rewritten)."""

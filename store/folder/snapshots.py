@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from store import snapshot
-from store.dataset import AssessmentRow
+from store.columns import HistoryColumns, columns_of
 from store.errors import StoreError
 from store.folder.layout import ERASURE_FILE
-from store.gcpause import collector_paused
 
 
 class FolderSnapshots:
@@ -22,15 +21,16 @@ class FolderSnapshots:
         self,
         *,
         min_new_rows: int | None = None,
-        encode: Callable[[list[AssessmentRow], snapshot.Position], bytes] = snapshot.encode,
+        encode: Callable[[HistoryColumns, snapshot.Position], bytes] = snapshot.encode,
     ) -> bool:
         """Save a snapshot of the history for faster opening, when at least `min_new_rows`
         (default `snapshot.WORTH_SAVING_ROWS`) rows had to be read from the JSON lines; True
         if one was saved.
 
-        The rows are taken under the lock, encoded without it (other writers need not wait;
-        the app passes an `encode` that runs in another process) and written under the lock
-        again only if the history is still the file they came from.
+        The rows are taken under the lock, encoded without it (other writers need not wait)
+        and written under the lock again only if the history is still the file they came
+        from. Encoding is saving the columns the figures are computed from (made now if no
+        analysis made them yet): no work per row, so it runs in this process.
         """
         if self.read_only:
             return False
@@ -50,12 +50,11 @@ class FolderSnapshots:
             rows = self.ds.assessments
             if position is None or len(rows) - self.snapshot_rows < min_new_rows:
                 return False
-            rows = rows[:]
-        with collector_paused():
-            data = encode(rows, position)
+        columns = columns_of(rows)  # this version's rows: later saves do not change them
+        data = encode(columns, position)
         with self._locked():
             if not position.still_holds(log.path):
                 return False
             snapshot.write(self.path, data)
-            self.snapshot_rows = len(rows)
+            self.snapshot_rows = len(columns)
         return True

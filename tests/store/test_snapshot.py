@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import stat
 import zlib
 from pathlib import Path
 
+import numpy as np
 import orjson
 import pytest
 
@@ -99,20 +101,23 @@ def test_a_history_replaced_behind_the_snapshots_back_is_read_whole(saved):
     [
         lambda data: b"not json at all",
         lambda data: data[: len(data) // 2],
-        lambda data: data.replace(b'"level":{"values":[', b'"level":{"values":[9'),  # no CRC
+        lambda data: data[:-40] + bytes([data[-40] ^ 1]) + data[-39:],  # no CRC to match
         lambda data: _edit(data, lambda h, c: h.update(format=99)),
-        lambda data: _edit(data, lambda h, c: c["level"]["values"].__setitem__(0, "x")),
-        lambda data: _edit(data, lambda h, c: c["staff"]["index"].pop()),
-        lambda data: _edit(data, lambda h, c: c["date"]["index"].__setitem__(0, 99)),
-        lambda data: _edit(data, lambda h, c: c["date"]["values"].__setitem__(0, "x")),
+        lambda data: _edit(data, lambda h, c: c.update(level=c["level"].astype(float))),
+        lambda data: _edit(data, lambda h, c: c.update(staff=c["staff"][:-1])),
+        lambda data: _edit(data, lambda h, c: c["staff"].__setitem__(0, 99)),
+        lambda data: _edit(data, lambda h, c: c["date"].__setitem__(0, 0)),
+        lambda data: _edit(data, lambda h, c: c["codes"]["staff"].__setitem__(0, 7)),
+        lambda data: _edit(data, lambda h, c: c["seq"].__setitem__(0, 5)),
+        lambda data: _edit(data, lambda h, c: c.pop("note")),
         lambda data: _edit(data, lambda h, c: h.pop("offset")),
         lambda data: _edit(data, lambda h, c: h.update(offset=-5)),
         lambda data: _edit(data, lambda h, c: h.update(rows=0)),
         lambda data: _edit(data, _mid_line),
     ],
     ids=[
-        "not-json", "cut", "bit-rot", "format", "level", "short", "index", "date", "no-offset",
-        "negative-offset", "no-rows", "mid-line",
+        "not-json", "cut", "bit-rot", "format", "level", "short", "index", "date", "code-type",
+        "seq", "no-column", "no-offset", "negative-offset", "no-rows", "mid-line",
     ],
 )  # fmt: skip
 def test_a_damaged_snapshot_is_ignored(saved, damage):
@@ -130,13 +135,27 @@ def _mid_line(header: dict, columns: dict) -> None:
 
 
 def _edit(data: bytes, change) -> bytes:
-    """Change the header and columns, keeping the data checksum right (so it does not tell)."""
-    header_line, _, columns_json = data.partition(b"\n")
-    header, columns = orjson.loads(header_line), orjson.loads(columns_json)
+    """Change the header and columns (arrays, and `codes`: the lists of values), keeping the
+    data checksum right (so it does not tell)."""
+    header_line, _, stored = data.partition(b"\n")
+    header = orjson.loads(header_line)
+    with np.load(io.BytesIO(stored), allow_pickle=False) as archive:
+        columns = {name: archive[name] for name in archive.files}
+    columns["codes"] = orjson.loads(columns["codes"].tobytes())
     change(header, columns)
-    columns_json = orjson.dumps(columns)
-    header["data_crc"] = zlib.crc32(columns_json)
-    return orjson.dumps(header) + b"\n" + columns_json
+    columns["codes"] = np.frombuffer(orjson.dumps(columns["codes"]), np.uint8)
+    buffer = io.BytesIO()
+    np.savez(buffer, **columns)
+    stored = buffer.getvalue()
+    header["data_crc"] = zlib.crc32(stored)
+    return orjson.dumps(header) + b"\n" + stored
+
+
+def test_the_snapshot_holds_no_pickled_objects(saved):
+    """A database folder from someone else cannot run code through its snapshot."""
+    _, _, stored = snapshot.snapshot_path(saved.path).read_bytes().partition(b"\n")
+    with np.load(io.BytesIO(stored), allow_pickle=False) as archive:
+        assert all(archive[name].dtype != object for name in archive.files)
 
 
 def test_a_history_edited_in_place_is_read_from_its_lines_and_the_snapshot_deleted(saved):
@@ -199,13 +218,13 @@ def test_erasing_a_person_saves_a_new_snapshot_without_them(saved, monkeypatch):
 def test_a_save_racing_an_erasure_elsewhere_writes_nothing(saved):
     from store.erasure import erase_person
 
-    def erase_meanwhile(rows, position):
+    def erase_meanwhile(columns, position):
         """Another process erases the person while this one encodes, then records more."""
         other = FolderRepository.open(saved.path, user="other")
         erase_person(other, EMPLOYEE_NO)
         for day in range(1, 4):
             record(other, "E2", 2, day)
-        return snapshot.encode(rows, position)
+        return snapshot.encode(columns, position)
 
     record(saved, "E2", 1, 20)  # something new to save
     assert not saved.save_snapshot(min_new_rows=0, encode=erase_meanwhile)
