@@ -36,17 +36,24 @@ SIZE = (120, 40)
 NOT_YET_DANISH: set[str] = {
     "Audit entry",
     "Audit log",
-    "Command palette",
+    "Cohort form",
     "Competencies",
+    "Governance",
     "Help",
+    "Organisation heatmap",
     "Overview",
+    "People",
     "Person",
     "Person form",
+    "Reports",
     "Requirement form",
+    "Robot",
     "Robot form",
+    "Robots",
     "Strategy",
     "Theme",
     "Theme form",
+    "Training plan",
 }
 """Screens whose texts are being translated right now (issue #13): skipped until each shows no
 English, then taken off (the meta-test fails while a listed screen shows no English)."""
