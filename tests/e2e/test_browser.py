@@ -11,6 +11,7 @@ artefact, opens People and a person with keys, and downloads a report, which mus
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import os
@@ -20,10 +21,12 @@ import subprocess
 import sys
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import i18n
 from tests.e2e import ARTEFACTS, CHROMIUM
 
 AS_OF = dt.date(2026, 11, 1)
@@ -65,22 +68,23 @@ def demo_db(browser_available, tmp_path: Path) -> Path:
     return db
 
 
-@pytest.fixture
-def server(demo_db: Path, tmp_path: Path):
-    """`kapabel serve` on a free loopback port: (its URL, the line it said on start)."""
+@contextlib.contextmanager
+def serving(demo_db: Path, tmp_path: Path, *options: str):
+    """`kapabel serve [options]` on a free loopback port: (its URL, the line it said on start)."""
     port = free_port()
-    log = (tmp_path / "serve.log").open("w+")
+    log = (tmp_path / f"serve-{port}.log").open("w+")
     command = [sys.executable, "-m", "tui.cli", "--as-of", AS_OF.isoformat(), "serve"]
     process = subprocess.Popen(
-        [*command, "--db", str(demo_db), "--port", str(port)],
+        [*command, "--db", str(demo_db), "--port", str(port), *options],
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+    started = started_line(options[options.index("--lang") + 1] if "--lang" in options else "en")
     try:
         deadline = time.monotonic() + WAIT_S
         said = ""
-        while "serving on" not in said:
+        while started not in said:
             assert process.poll() is None, f"kapabel serve ended: {said}"
             assert time.monotonic() < deadline, f"kapabel serve did not start: {said}"
             time.sleep(0.1)
@@ -95,6 +99,28 @@ def server(demo_db: Path, tmp_path: Path):
             process.kill()
             process.wait()
         log.close()
+
+
+def started_line(language: str) -> str:
+    """How `kapabel serve` begins the line it says once it listens, in `language`."""
+    with speaking(language):
+        return i18n._("kapabel: serving on {where} ({reach}). Ctrl+C stops it.").split("{")[0]
+
+
+@contextlib.contextmanager
+def speaking(language: str):
+    """Texts the test expects, in `language` (English again afterwards)."""
+    i18n.set_language(language)
+    try:
+        yield
+    finally:
+        i18n.set_language("en")
+
+
+@pytest.fixture
+def server(demo_db: Path, tmp_path: Path):
+    with serving(demo_db, tmp_path) as served:
+        yield served
 
 
 def svg_text(svg: str) -> str:
@@ -124,8 +150,10 @@ class Browser:
     textual-serve's page opens each delivered file's single-use URL in a new tab, where the
     browser downloads it; the files are taken from those responses as the browser gets them."""
 
-    def __init__(self, page) -> None:
+    def __init__(self, page, screenshot_command: str = "Screenshot") -> None:
         self.page = page
+        self.screenshot_command = screenshot_command
+        """The palette's command that delivers the SVG screenshot, in the app's language."""
         self.downloads: list[tuple[str, bytes]] = []
         self.attachments: set[str] = set()
         """Files the browser was told to save (a report), not to show (a screenshot)."""
@@ -182,11 +210,30 @@ class Browser:
         """What the app has drawn now, from its own SVG screenshot (palette: Screenshot)."""
         self.settle()
         self.keys("Control+p")
-        self.type("Screenshot")
+        self.type(self.screenshot_command)
         name, content = self.download("Enter")
         self.settle()
         assert name.endswith(".svg")
         return svg_text(content.decode("utf-8"))
+
+    def wait_until(self, shows: Callable[[str], bool], what: str) -> str:
+        """The screen once `shows(screen)` holds (fails after WAIT_S, saying `what`)."""
+        deadline = time.monotonic() + WAIT_S
+        while True:
+            shown = self.screen()
+            (ARTEFACTS / "browser-last-screen.txt").write_text(shown, encoding="utf-8")
+            if shows(shown):
+                return shown
+            assert time.monotonic() < deadline, f"never shown: {what}\n{shown}"
+            self.page.wait_for_timeout(500)
+
+    def without_notifications(self) -> None:
+        """Wait until the notifications of the screenshots taken so far have gone (Textual
+        shows each for NOTIFICATION_TIMEOUT seconds), so that a picture shows the app alone."""
+        from textual.app import App
+
+        self.page.wait_for_timeout(App.NOTIFICATION_TIMEOUT * 1000 + 500)
+        self.settle()
 
     def wait_for(self, *texts: str) -> str:
         """The screen once it shows every one of `texts` (fails after WAIT_S)."""
@@ -200,9 +247,35 @@ class Browser:
             self.page.wait_for_timeout(500)
 
 
-def test_kapabel_serve_in_headless_chromium(server, demo_db: Path) -> None:
+@contextlib.contextmanager
+def browsing(url: str, size: tuple[int, int] = (1400, 900), screenshot_command="Screenshot"):
+    """Headless Chromium showing the app served at `url`, in a page of `size` pixels."""
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            width, height = size
+            context = chromium.new_context(
+                accept_downloads=True, viewport={"width": width, "height": height}
+            )
+            # Only the server is reached (its page asks for a web font elsewhere).
+            context.route(
+                "**/*",
+                lambda route: (
+                    route.continue_() if route.request.url.startswith(url) else route.abort()
+                ),
+            )
+            page = context.new_page()
+            page.goto(url, wait_until="domcontentloaded")
+            page.wait_for_selector("body.-first-byte", timeout=WAIT_S * 1000)
+            page.locator("#terminal").click()
+            yield Browser(page, screenshot_command)
+        finally:
+            chromium.close()
+
+
+def test_kapabel_serve_in_headless_chromium(server, demo_db: Path) -> None:
     from reports import build_report, render
     from reports.analysis import analyse
     from reports.overview import build_overview
@@ -217,22 +290,8 @@ def test_kapabel_serve_in_headless_chromium(server, demo_db: Path) -> None:
     gaps = render(build_report("gaps", ds, AS_OF), "text")
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = chromium.new_context(
-            accept_downloads=True, viewport={"width": 1400, "height": 900}
-        )
-        # Only the server is reached (its page asks for a web font elsewhere).
-        context.route(
-            "**/*",
-            lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
-        )
-        page = context.new_page()
-        page.goto(url, wait_until="domcontentloaded")
-        page.wait_for_selector("body.-first-byte", timeout=WAIT_S * 1000)
-        page.locator("#terminal").click()
-        app = Browser(page)
-
+    with browsing(url) as app:
+        page = app.page
         overview = app.wait_for("Overview", "Readiness, whole organisation", readiness)
         (ARTEFACTS / "browser-overview.svg").write_text(overview, encoding="utf-8")
         png = page.screenshot(path=str(ARTEFACTS / "browser-overview.png"))
@@ -250,7 +309,64 @@ def test_kapabel_serve_in_headless_chromium(server, demo_db: Path) -> None:
         app.keys("Escape", "6")  # Reports: the gaps report of the whole organisation
         app.wait_for("Reports", "Download", "kapabel-gaps-all-2026-11-01.txt")
         name, content = app.download("Control+s")
-        chromium.close()
     assert name == "kapabel-gaps-all-2026-11-01.txt" and name in app.attachments
     assert content.decode("utf-8") == gaps  # what `kapabel report gaps` writes
     assert not list(Path.cwd().glob("kapabel-gaps-*"))  # nothing written on the server
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+"""The README's pictures of the app in Danish, made by the test below."""
+REFRESH = "KAPABEL_REFRESH_SCREENSHOTS"
+"""Set (to 1) to have the test below write its pictures to SCREENSHOTS too."""
+
+
+def test_kapabel_serve_in_danish(demo_db: Path, tmp_path: Path) -> None:
+    """`kapabel serve --lang da`: the Overview and People in Danish, each kept as a picture
+    (test-artefacts/browser-*-da.png; with KAPABEL_REFRESH_SCREENSHOTS=1 also docs/screenshots/,
+    the README's)."""
+    from reports.analysis import analyse
+    from reports.overview import build_overview
+    from store import open_store
+    from tests.tui.test_every_screen_in_danish import NOT_YET_DANISH, catalogue_english, english_on
+    from tui.widgets.trend import format_pct
+
+    ds = open_store(demo_db).ds
+    active = [person.name for person in ds.staff.values() if person.active]
+    with speaking("da"):
+        overview, people = i18n._("Overview"), i18n._("People")
+        screenshot = i18n._("Screenshot")
+        readiness = i18n.format_percent(build_overview(analyse(ds, AS_OF)).readiness_pct)
+    figures = {readiness}
+    if "Overview" in NOT_YET_DANISH:  # its numbers may still be written the English way
+        figures.add(format_pct(build_overview(analyse(ds, AS_OF)).readiness_pct))
+    english = catalogue_english()
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    pictures = {}
+    with (
+        serving(demo_db, tmp_path, "--lang", "da") as (url, _said),
+        browsing(url, (1280, 800), screenshot) as app,
+    ):
+        shown = app.wait_until(
+            lambda screen: overview in screen and any(figure in screen for figure in figures),
+            f"{overview} with the readiness {' or '.join(figures)}",
+        )
+        if "Overview" not in NOT_YET_DANISH:
+            assert not english_on(shown, english), english_on(shown, english)
+        app.without_notifications()
+        pictures["overview"] = app.page.screenshot()
+
+        app.keys("3")
+        shown = app.wait_until(
+            lambda screen: people in screen and sum(name in screen for name in active) >= 10,
+            f"{people} listing ten people",
+        )
+        if "People" not in NOT_YET_DANISH:
+            assert not english_on(shown, english), english_on(shown, english)
+        app.without_notifications()
+        pictures["people"] = app.page.screenshot()
+    for name, png in pictures.items():
+        assert not is_blank(png), name
+        (ARTEFACTS / f"browser-{name}-da.png").write_bytes(png)
+        if os.environ.get(REFRESH):
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            (SCREENSHOTS / f"{name}-da.png").write_bytes(png)
