@@ -11,9 +11,11 @@ import datetime as dt
 import importlib
 from collections.abc import Callable
 
+from i18n import N_
 from reports.analysis import Analysis, analyse
 from reports.base import Report, ReportInputError, ensure_analysis
 from reports.render import FILE_FORMATS, FORMATS, render, render_file
+from reports.words import term
 from store.dataset import Dataset
 
 _BUILDERS: dict[str, str] = {
@@ -75,9 +77,9 @@ def build_report(
         report = _builder(kind)(analysis, as_of, employee=employee)
     else:
         report = _builder(kind)(analysis, as_of, department=department, **options)
-    note = analysis.assessments_note()
+    note = analysis.assessments_phrase()
     if note:
-        report.summary.insert(0, ("Note", note))
+        report.summary.insert(0, (term(N_("Note")), note))
     return report
 
 

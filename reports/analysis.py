@@ -15,8 +15,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from i18n import N_
 from reports import rules
 from reports.tree import DepartmentTree, natural_key
+from reports.words import Phrase, phrase
 from store.columns import HistoryColumns, columns_of
 from store.dataset import AssessmentRow, Dataset
 from store.gcpause import collector_paused
@@ -366,16 +368,29 @@ class Analysis:
 
     def assessments_note(self) -> str | None:
         """Why everyone reads as 'not assessed' when no assessment counts on the as-of date
-        (a date before the first one, say), so that 0 % is not taken for a finding."""
+        (a date before the first one, say), so that 0 % is not taken for a finding; in the
+        current language."""
+        note = self.assessments_phrase()
+        return None if note is None else note.local()
+
+    def assessments_phrase(self) -> Phrase | None:
+        """`assessments_note` as a report holds it (English for JSON, `local()` for text)."""
         if len(self._positions) or not len(self.ds.assessments):
             return None
         first = dt.date.fromordinal(int(self.columns.arrays()["date"].min()))
         if first > self.as_of:
-            return (
-                f"no assessments existed on {self.as_of} (the first is dated {first}): "
-                "everyone counts as not assessed"
+            return phrase(
+                N_(
+                    "no assessments existed on {date} (the first is dated {first}): "
+                    "everyone counts as not assessed"
+                ),
+                date=self.as_of,
+                first=first,
             )
-        return f"no assessment was valid on {self.as_of}: everyone counts as not assessed"
+        return phrase(
+            N_("no assessment was valid on {date}: everyone counts as not assessed"),
+            date=self.as_of,
+        )
 
     # ------------------------------------------------------------- the counters
     def _count_departments(self) -> None:

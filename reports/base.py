@@ -10,7 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from i18n import N_
 from reports.analysis import Analysis, analyse
+from reports.words import Phrase, phrase, term
 from store.dataset import Dataset
 
 
@@ -34,23 +36,27 @@ def scope_dict(scope: Scope | None) -> dict[str, str] | None:
 
 
 def scope_label(scope: Scope | None) -> str:
-    return "whole organisation" if scope is None else f"{scope.name} ({scope.code})"
+    """What a report covers, in words (a `Phrase` for the whole organisation)."""
+    return term(N_("whole organisation")) if scope is None else f"{scope.name} ({scope.code})"
 
 
 @dataclass
 class Table:
-    """Rows of plain values (str, int, float, bool, date, None); renderers format them.
+    """Rows of plain values (str, int, float, bool, date, None, `Phrase`); renderers format them.
+    Texts for a person (the title, headers, note, words in cells) are `Phrase`s, shown in the
+    current language by text and Markdown and in English by CSV and workbooks; a plain `str` is
+    user data, shown as it is.
 
-    `group_by`: index of a column that text and Markdown split into one sub-table per value
-    (shown as a heading instead of a column); CSV and JSON keep it as a column. Every renderer
-    shows every text whole (text wraps it within its width).
+        `group_by`: index of a column that text and Markdown split into one sub-table per value
+        (shown as a heading instead of a column); CSV and JSON keep it as a column. Every renderer
+        shows every text whole (text wraps it within its width).
     """
 
-    title: str
-    headers: list[str]
+    title: Phrase | str
+    headers: list[Phrase | str]
     rows: list[list[Any]]
     group_by: int | None = None
-    note: str = ""
+    note: Phrase | str = ""
     percent: tuple[int, ...] | None = None
     """Columns holding percentages (0-100), which a spreadsheet shows as such; None: the
     columns whose header has a '%'."""
@@ -67,17 +73,22 @@ class Table:
 
 @dataclass
 class Report:
-    """Base of every report: title line, summary lines, tables, JSON structure."""
+    """Base of every report: title line, summary lines, tables, JSON structure.
+
+    `summary`: (label, value) lines, each a `Phrase` or user text (see `Table`)."""
 
     kind: ClassVar[str] = ""
     label: ClassVar[str] = ""
+    """The report's name in English ("Gaps"), as workbooks title it."""
+    report_name: ClassVar[str] = ""
+    """The report's name in a title, marked with `N_` ("Gaps report")."""
 
     as_of: dt.date
     scope: Scope | None
-    summary: list[tuple[str, str]] = field(default_factory=list, kw_only=True)
+    summary: list[tuple[Phrase | str, Phrase | str]] = field(default_factory=list, kw_only=True)
 
-    def title(self) -> str:
-        return f"{self.label} report | {scope_label(self.scope)} | as of {self.as_of.isoformat()}"
+    def title(self) -> Phrase:
+        return report_title(self.report_name, scope_label(self.scope), self.as_of)
 
     def tables(self) -> list[Table]:
         raise NotImplementedError
@@ -92,6 +103,13 @@ class Report:
             "as_of": self.as_of.isoformat(),
             "scope": scope_dict(self.scope),
         }
+
+
+def report_title(name: str, scope: Phrase | str, as_of: dt.date) -> Phrase:
+    """'Gaps report | whole organisation | as of 2026-11-27' (`name` marked with `N_`)."""
+    return phrase(
+        N_("{report} | {scope} | as of {date}"), report=term(name), scope=scope, date=as_of
+    )
 
 
 def ensure_analysis(source: Analysis | Dataset, as_of: dt.date | None) -> Analysis:

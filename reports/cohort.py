@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from i18n import _
 from reports import rules
 from reports.analysis import Analysis
 from store.errors import StoreError
@@ -61,17 +62,28 @@ class Cohort:
         if self.members:
             return None
         criteria = self.criteria
-        target = f"level {criteria.level} in {criteria.competency}"
+        target = {"level": criteria.level, "competency": criteria.competency}
         if self.in_scope == 0:
-            role = f" with role {criteria.role}" if criteria.role else ""
-            return f"nobody in scope: no active staff in {criteria.department} or below{role}"
+            if criteria.role:
+                return _(
+                    "nobody in scope: no active staff in {department} or below with role {role}"
+                ).format(department=criteria.department, role=criteria.role)
+            return _("nobody in scope: no active staff in {department} or below").format(
+                department=criteria.department
+            )
         if self.below == 0 and not criteria.everyone_below:
             if self.required == 0:
-                return f"nobody in scope is required to reach {target}"
-            return f"everyone in scope required to reach {target} has it"
+                return _(
+                    "nobody in scope is required to reach level {level} in {competency}"
+                ).format(**target)
+            return _(
+                "everyone in scope required to reach level {level} in {competency} has it"
+            ).format(**target)
         if self.below == 0:
-            return f"everyone in scope has {target}"
-        return f"everyone below {target} already has an open plan reaching it"
+            return _("everyone in scope has level {level} in {competency}").format(**target)
+        return _(
+            "everyone below level {level} in {competency} already has an open plan reaching it"
+        ).format(**target)
 
     def first_names(self, count: int = 5) -> list[str]:
         """The first `count` members' names (for a preview)."""
@@ -127,7 +139,7 @@ def cohort_plans(
     empty cohort is refused, saying why."""
     reason = cohort.why_empty()
     if reason is not None:
-        raise EmptyCohort(f"{reason}: no plans were created")
+        raise EmptyCohort(_("{reason}: no plans were created").format(reason=reason))
     criteria = cohort.criteria
     return [
         TrainingPlan(

@@ -7,12 +7,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import N_
 from reports import rules
 from reports.analysis import Analysis, DepartmentFigures, analyse
 from reports.base import Report, ReportInputError, Table, competency_name, resolve_scope
+from reports.words import Phrase, compose, met_of, percent, phrase, term, terms
 from store.dataset import Dataset
 
-NOTE = (
+NOTE = N_(
     "both dates are computed with the register's current staff, departments and requirements "
     "(as the trend is); only the assessments valid on each date differ"
 )
@@ -37,14 +39,17 @@ class DepartmentChange:
 class CompareReport(Report):
     kind = "compare"
     label = "Compare"
+    report_name = N_("Compare report")
 
     from_date: dt.date
     changes: list[DepartmentChange]
     department_names: dict[str | None, str]
     competency_names: dict[str, str]
 
-    def title(self) -> str:
-        return f"{super().title()} | compared with {self.from_date.isoformat()}"
+    def title(self) -> Phrase:
+        return phrase(
+            N_("{title} | compared with {date}"), title=super().title(), date=self.from_date
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,12 +87,12 @@ class CompareReport(Report):
         return name if code is None else f"{name} ({code})"
 
     def tables(self) -> list[Table]:
-        start, end = self.from_date.isoformat(), self.as_of.isoformat()
+        start, end = self.from_date, self.as_of
         departments = [
             [self.label_of(c.code), c.before.readiness_pct, c.after.readiness_pct,
              rules.change(c.before.readiness_pct, c.after.readiness_pct),
-             f"{c.before.pairs_met} of {c.before.pairs_required}",
-             f"{c.after.pairs_met} of {c.after.pairs_required}"]
+             met_of(c.before.pairs_met, c.before.pairs_required),
+             met_of(c.after.pairs_met, c.after.pairs_required)]
             for c in self.changes
         ]  # fmt: skip
         competencies = [
@@ -98,21 +103,26 @@ class CompareReport(Report):
         ]
         return [
             Table(
-                "Readiness",
+                term(N_("Readiness")),
                 [
-                    "Department",
-                    f"% {start}",
-                    f"% {end}",
-                    "Change (points)",
-                    f"Met {start}",
-                    f"Met {end}",
+                    term(N_("Department")),
+                    share_on(start),
+                    share_on(end),
+                    term(N_("Change (points)")),
+                    phrase(N_("Met {date}"), date=start),
+                    phrase(N_("Met {date}"), date=end),
                 ],
                 departments,
                 percent=(1, 2),
             ),  # fmt: skip
             Table(
-                "Share meeting, per competency",
-                ["Department", "Code", "Competency", f"% {start}", f"% {end}", "Change (points)"],
+                term(N_("Share meeting, per competency")),
+                [
+                    *terms(N_("Department"), N_("Code"), N_("Competency")),
+                    share_on(start),
+                    share_on(end),
+                    term(N_("Change (points)")),
+                ],  # fmt: skip
                 competencies,
                 group_by=0,
                 percent=(3, 4),
@@ -146,9 +156,16 @@ def build_compare(
     competencies = {c for change in changes for c in change.competencies()}
     whole = changes[0]
     summary = [
-        ("Compared", f"{from_date} with {as_of}"),
-        ("Readiness", f"{_pct(whole.before.readiness_pct)} -> {_pct(whole.after.readiness_pct)}"),
-        ("Note", NOTE),
+        (term(N_("Compared")), phrase(N_("{start} with {end}"), start=from_date, end=as_of)),
+        (
+            term(N_("Readiness")),
+            compose(
+                "{before} -> {after}",
+                before=percent(whole.before.readiness_pct),
+                after=percent(whole.after.readiness_pct),
+            ),
+        ),
+        (term(N_("Note")), term(NOTE)),
     ]
     return CompareReport(
         as_of,
@@ -161,5 +178,6 @@ def build_compare(
     )
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f} %"
+def share_on(day: dt.date) -> Phrase:
+    """A column of percentages on a date: '% 2026-11-27'."""
+    return compose("% {date}", date=day)

@@ -7,10 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from i18n import N_
 from reports import rules
 from reports.analysis import Analysis
 from reports.base import Report, Table, competency_name, ensure_analysis, resolve_scope
 from reports.tree import natural_key
+from reports.words import term, terms, yes_no
 from store.dataset import Dataset
 from store.models import CoverageRule
 
@@ -87,6 +89,7 @@ def departments_without_agent(analysis: Analysis, department: str | None = None)
 class CoverageReport(Report):
     kind = "coverage"
     label = "Coverage"
+    report_name = N_("Coverage report")
 
     coverage: list[RuleCoverage]
     without_agent: list[str]
@@ -123,20 +126,31 @@ class CoverageReport(Report):
         rows = [
             [f"{names[r.department]} ({r.department})",
              f"{self.competency_names[c.rule.competency]} ({c.rule.competency})", c.rule.level,
-             c.rule.min_people, "yes" if c.rule.each else "no", r.people_meeting, r.shortfall,
-             "yes" if r.met else "NO"]
+             c.rule.min_people, yes_no(c.rule.each), r.people_meeting, r.shortfall,
+             yes_no(True) if r.met else yes_no(False).upper()]
             for c in self.coverage
             for r in c.results
         ]  # fmt: skip
         return [
             Table(
-                "Coverage rules (people at the level or above, in the department and below)",
-                ["Department", "Competency", "Level", "Min", "Each", "Meeting", "Short", "Met"],
+                term(
+                    N_("Coverage rules (people at the level or above, in the department and below)")
+                ),
+                terms(
+                    N_("Department"),
+                    N_("Competency"),
+                    N_("Level"),
+                    N_("Min"),
+                    N_("Each"),
+                    N_("Meeting"),
+                    N_("Short"),
+                    N_("Met"),
+                ),
                 rows,
             ),
             Table(
-                "Departments without a digital agent (among their own active staff)",
-                ["Code", "Department"],
+                term(N_("Departments without a digital agent (among their own active staff)")),
+                terms(N_("Code"), N_("Department")),
                 [[d, names[d]] for d in self.without_agent],
             ),
         ]
@@ -153,9 +167,9 @@ def build_coverage(
     departments = {r.department for c in coverage for r in c.results} | set(without_agent)
     unmet = sum(len(c.unmet) for c in coverage)
     summary = [
-        ("Coverage rules", str(len(coverage))),
-        ("Unmet (rule, department)", str(unmet)),
-        ("Departments without a digital agent", str(len(without_agent))),
+        (term(N_("Coverage rules")), str(len(coverage))),
+        (term(N_("Unmet (rule, department)")), str(unmet)),
+        (term(N_("Departments without a digital agent")), str(len(without_agent))),
     ]
     return CoverageReport(
         analysis.as_of,

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from i18n import N_
 from reports import rules
 from reports.analysis import Analysis
 from reports.base import (
@@ -17,6 +18,7 @@ from reports.base import (
     ensure_analysis,
     resolve_scope,
 )
+from reports.words import phrase, term, terms
 from store.dataset import Dataset
 
 
@@ -49,6 +51,7 @@ def experts_in_scope(
 class ExpertsReport(Report):
     kind = "experts"
     label = "Experts"
+    report_name = N_("Experts report")
 
     competency: str
     competency_label: str
@@ -76,15 +79,30 @@ class ExpertsReport(Report):
         }
 
     def tables(self) -> list[Table]:
-        which = (
-            "the highest level in each department"
-            if self.min_level is None
-            else f"level {self.min_level} or above"
-        )
+        if self.min_level is None:
+            title = phrase(
+                N_("{competency} ({code}): the highest level in each department"),
+                competency=self.competency_label,
+                code=self.competency,
+            )
+        else:
+            title = phrase(
+                N_("{competency} ({code}): level {level} or above"),
+                competency=self.competency_label,
+                code=self.competency,
+                level=self.min_level,
+            )
         return [
             Table(
-                f"{self.competency_label} ({self.competency}): {which}",
-                ["Department", "Employee", "Name", "Level", "Assessed", "Source"],
+                title,
+                terms(
+                    N_("Department"),
+                    N_("Employee"),
+                    N_("Name"),
+                    N_("Level"),
+                    N_("Assessed"),
+                    N_("Source"),
+                ),
                 [
                     [
                         f"{self.department_names[e.department]} ({e.department})",
@@ -119,8 +137,8 @@ def build_experts(
         analysis, competency, min_level, None if scope is None else scope.code
     )
     summary = [
-        ("Competency", f"{competency_name(analysis, competency)} ({competency})"),
-        ("People listed", str(len(experts))),
+        (term(N_("Competency")), f"{competency_name(analysis, competency)} ({competency})"),
+        (term(N_("People listed")), str(len(experts))),
     ]
     return ExpertsReport(
         analysis.as_of,

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import N_
 from reports.analysis import Analysis, DepartmentFigures, GapRow
 from reports.base import (
     Report,
@@ -15,20 +16,24 @@ from reports.base import (
     resolve_scope,
     staff_name,
 )
+from reports.words import met_of, percent, term, terms
 from store.dataset import Dataset
 
-COMPETENCY_HEADERS = [
-    "Code", "Competency", "Req", "Meet", "% meet", "Avg gap", "Unassessed", "Training",
-]  # fmt: skip
-STAFF_HEADERS = [
-    "Department", "Employee", "Name", "Competency", "Req", "Current", "Gap", "Training",
-]  # fmt: skip
+COMPETENCY_HEADERS = terms(
+    N_("Code"), N_("Competency"), N_("Req"), N_("Meet"), N_("% meet"), N_("Avg gap"),
+    N_("Unassessed"), N_("Training"),
+)  # fmt: skip
+STAFF_HEADERS = terms(
+    N_("Department"), N_("Employee"), N_("Name"), N_("Competency"), N_("Req"), N_("Current"),
+    N_("Gap"), N_("Training"),
+)  # fmt: skip
 
 
 @dataclass
 class GapsReport(Report):
     kind = "gaps"
     label = "Gaps"
+    report_name = N_("Gaps report")
 
     figures: DepartmentFigures
     gaps: list[GapRow]
@@ -83,7 +88,7 @@ class GapsReport(Report):
             for c in figures.competencies.values()
         ]  # fmt: skip
         competency_rows.append(
-            ["Total", "", figures.pairs_required, figures.pairs_met, figures.readiness_pct,
+            [term(N_("Total")), "", figures.pairs_required, figures.pairs_met, figures.readiness_pct,
              None, sum(c.not_assessed for c in figures.competencies.values()),
              sum(c.gaps_with_open_training for c in figures.competencies.values())]
         )  # fmt: skip
@@ -95,12 +100,12 @@ class GapsReport(Report):
         ]  # fmt: skip
         return [
             Table(
-                "Competencies (Training: gaps covered by an open training plan)",
+                term(N_("Competencies (Training: gaps covered by an open training plan)")),
                 COMPETENCY_HEADERS,
                 competency_rows,
             ),
             Table(
-                "Staff with a gap",
+                term(N_("Staff with a gap")),
                 STAFF_HEADERS,
                 staff_rows,
                 group_by=0,
@@ -122,10 +127,10 @@ def build_gaps(
     department_names = {d: analysis.tree.name(d) for d in {g.department for g in gaps}}
     readiness = figures.readiness_pct
     summary = [
-        ("Active staff in scope", str(figures.staff_count)),
-        ("Requirements met", f"{figures.pairs_met} of {figures.pairs_required}"),
-        ("Readiness", "-" if readiness is None else f"{readiness:.1f} %"),
-        ("People with a gap", str(len(people))),
+        (term(N_("Active staff in scope")), str(figures.staff_count)),
+        (term(N_("Requirements met")), met_of(figures.pairs_met, figures.pairs_required)),
+        (term(N_("Readiness")), percent(readiness)),
+        (term(N_("People with a gap")), str(len(people))),
     ]
     return GapsReport(
         analysis.as_of,

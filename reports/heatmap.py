@@ -11,10 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import N_
 from reports import rules
 from reports.analysis import Analysis, DepartmentFigures
 from reports.base import Report, Table, competency_name, ensure_analysis, resolve_scope
 from reports.rules import CellState
+from reports.words import percent, term, terms
 from store.dataset import Dataset
 from store.models import Staff
 
@@ -91,6 +93,7 @@ def compact(pct: float | None) -> int | None:
 class HeatmapReport(Report):
     kind = "heatmap"
     label = "Heatmap"
+    report_name = N_("Heatmap report")
 
     grid: DepartmentGrid
     competency_names: dict[str, str]
@@ -122,7 +125,7 @@ class HeatmapReport(Report):
 
     def tables(self) -> list[Table]:
         grid = self.grid
-        headers = ["Department", "Staff", "Ready %", *grid.competencies]
+        headers = [*terms(N_("Department"), N_("Staff"), N_("Ready %")), *grid.competencies]
         rows = [
             ["  " * r.depth + r.name, r.figures.staff_count, compact(r.figures.readiness_pct)]
             + [compact(r.pct(c)) for c in grid.competencies]
@@ -130,7 +133,7 @@ class HeatmapReport(Report):
         ]
         total = grid.total
         rows.append(
-            ["Total", total.staff_count, compact(total.readiness_pct)]
+            [term(N_("Total")), total.staff_count, compact(total.readiness_pct)]
             + [
                 compact(total.competencies[c].pct_meeting if c in total.competencies else None)
                 for c in grid.competencies
@@ -139,13 +142,13 @@ class HeatmapReport(Report):
         legend = [[c, self.competency_names[c]] for c in grid.competencies]
         return [
             Table(
-                "% of staff meeting the requirement ('-': not required)",
+                term(N_("% of staff meeting the requirement ('-': not required)")),
                 headers,
                 rows,
                 percent=tuple(range(2, len(headers))),
                 heat=True,
             ),
-            Table("Competencies", ["Code", "Competency"], legend),
+            Table(term(N_("Competencies")), terms(N_("Code"), N_("Competency")), legend),
         ]
 
 
@@ -158,8 +161,8 @@ def build_heatmap(
     names = {c: competency_name(analysis, c) for c in grid.competencies}
     readiness = grid.total.readiness_pct
     summary = [
-        ("Departments", str(len(grid.rows))),
-        ("Active staff in scope", str(grid.total.staff_count)),
-        ("Readiness", "-" if readiness is None else f"{readiness:.1f} %"),
+        (term(N_("Departments")), str(len(grid.rows))),
+        (term(N_("Active staff in scope")), str(grid.total.staff_count)),
+        (term(N_("Readiness")), percent(readiness)),
     ]
     return HeatmapReport(analysis.as_of, scope, grid, names, summary=summary)

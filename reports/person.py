@@ -6,8 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import N_
 from reports.analysis import Analysis, PersonRow
-from reports.base import Report, ReportInputError, Scope, Table, competency_name, ensure_analysis
+from reports.base import (
+    Report,
+    ReportInputError,
+    Scope,
+    Table,
+    competency_name,
+    ensure_analysis,
+    report_title,
+)
+from reports.words import Phrase, met_of, term, terms, yes_no
 from store.dataset import AssessmentRow, Dataset
 from store.models import Staff, TrainingPlan
 
@@ -16,6 +26,7 @@ from store.models import Staff, TrainingPlan
 class PersonReport(Report):
     kind = "person"
     label = "Person"
+    report_name = N_("Person report")
 
     person: Staff
     department_name: str
@@ -24,9 +35,9 @@ class PersonReport(Report):
     plans: list[TrainingPlan]
     competency_names: dict[str, str]
 
-    def title(self) -> str:
+    def title(self) -> Phrase:
         p = self.person
-        return f"Person report | {p.name} ({p.employee_no}) | as of {self.as_of.isoformat()}"
+        return report_title(self.report_name, f"{p.name} ({p.employee_no})", self.as_of)
 
     def to_dict(self) -> dict[str, Any]:
         p = self.person
@@ -74,8 +85,17 @@ class PersonReport(Report):
         names = self.competency_names
         return [
             Table(
-                "Required competencies",
-                ["Code", "Competency", "Req", "Current", "Date", "Source", "Gap", "Training"],
+                term(N_("Required competencies")),
+                terms(
+                    N_("Code"),
+                    N_("Competency"),
+                    N_("Req"),
+                    N_("Current"),
+                    N_("Date"),
+                    N_("Source"),
+                    N_("Gap"),
+                    N_("Training"),
+                ),
                 [
                     [
                         r.competency,
@@ -91,16 +111,32 @@ class PersonReport(Report):
                 ],
             ),  # fmt: skip
             Table(
-                "Assessment history up to the as-of date (newest first)",
-                ["Date", "Code", "Level", "Source", "Assessor", "Valid until", "Note"],
+                term(N_("Assessment history up to the as-of date (newest first)")),
+                terms(
+                    N_("Date"),
+                    N_("Code"),
+                    N_("Level"),
+                    N_("Source"),
+                    N_("Assessor"),
+                    N_("Valid until"),
+                    N_("Note"),
+                ),
                 [
                     [a.date, a.competency, a.level, a.source, a.assessor, a.valid_until, a.note]
                     for a in self.history
                 ],
             ),
             Table(
-                "Training plans",
-                ["Plan", "Code", "Target", "Course", "Due", "Status", "Completed"],
+                term(N_("Training plans")),
+                terms(
+                    N_("Plan"),
+                    N_("Code"),
+                    N_("Target"),
+                    N_("Course"),
+                    N_("Due"),
+                    N_("Status"),
+                    N_("Completed"),
+                ),
                 [
                     [
                         p.id,
@@ -137,10 +173,10 @@ def build_person(
     names = {c: competency_name(analysis, c) for c in codes}
     met = sum(1 for r in rows if r.meets)
     summary = [
-        ("Department", f"{analysis.tree.name(person.department)} ({person.department})"),
-        ("Role", person.role or "-"),
-        ("Active", "yes" if person.active else "no"),
-        ("Requirements met", f"{met} of {len(rows)}"),
+        (term(N_("Department")), f"{analysis.tree.name(person.department)} ({person.department})"),
+        (term(N_("Role")), person.role or "-"),
+        (term(N_("Active")), yes_no(person.active)),
+        (term(N_("Requirements met")), met_of(met, len(rows))),
     ]
     scope = Scope(person.department, analysis.tree.name(person.department))
     return PersonReport(

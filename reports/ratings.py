@@ -7,9 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from i18n import N_
 from reports import rules
 from reports.analysis import Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
+from reports.words import phrase, term, terms
 from store.dataset import AssessmentRow, Dataset
 
 
@@ -101,6 +103,7 @@ def expiring_pairs(
 class RatingsReport(Report):
     kind = "ratings"
     label = "Ratings"
+    report_name = N_("Ratings report")
 
     findings: RatingFindings
     threshold: int
@@ -149,17 +152,20 @@ class RatingsReport(Report):
         f, names = self.findings, self.staff_names
         return [
             Table(
-                f"Self versus others (levels {self.threshold} or more apart)",
-                [
-                    "Employee",
-                    "Name",
-                    "Competency",
-                    "Self",
-                    "Self date",
-                    "Other",
-                    "Source",
-                    "Other date",
-                ],
+                phrase(
+                    N_("Self versus others (levels {threshold} or more apart)"),
+                    threshold=self.threshold,
+                ),
+                terms(
+                    N_("Employee"),
+                    N_("Name"),
+                    N_("Competency"),
+                    N_("Self"),
+                    N_("Self date"),
+                    N_("Other"),
+                    N_("Source"),
+                    N_("Other date"),
+                ),  # fmt: skip
                 [
                     [
                         d.employee_no,
@@ -175,13 +181,19 @@ class RatingsReport(Report):
                 ],
             ),  # fmt: skip
             Table(
-                f"Stale: required, assessed more than {self.stale_months} months ago",
-                ["Employee", "Name", "Competency", "Assessed"],
+                phrase(
+                    N_("Stale: required, assessed more than {months} months ago"),
+                    months=self.stale_months,
+                ),
+                terms(N_("Employee"), N_("Name"), N_("Competency"), N_("Assessed")),
                 [[s.employee_no, names[s.employee_no], s.competency, s.date] for s in f.stale],
             ),
             Table(
-                f"Expiring within {self.within_days} days (a gap unless reassessed)",
-                ["Employee", "Name", "Competency", "Valid until"],
+                phrase(
+                    N_("Expiring within {days} days (a gap unless reassessed)"),
+                    days=self.within_days,
+                ),
+                terms(N_("Employee"), N_("Name"), N_("Competency"), N_("Valid until")),
                 [[e.employee_no, names[e.employee_no], e.competency, e.date] for e in f.expiring],
             ),
         ]
@@ -203,9 +215,9 @@ def build_ratings(
     people = {r.employee_no for group in (findings.disagreements, findings.stale,
                                           findings.expiring) for r in group}  # fmt: skip
     summary = [
-        ("Disagreements", str(len(findings.disagreements))),
-        ("Stale ratings", str(len(findings.stale))),
-        ("Expiring ratings", str(len(findings.expiring))),
+        (term(N_("Disagreements")), str(len(findings.disagreements))),
+        (term(N_("Stale ratings")), str(len(findings.stale))),
+        (term(N_("Expiring ratings")), str(len(findings.expiring))),
     ]
     return RatingsReport(
         analysis.as_of,

@@ -8,10 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import N_, ngettext
 from reports import rules
 from reports.analysis import Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
 from reports.tree import natural_key
+from reports.words import MISSING, Phrase, number, percent, phrase, term, terms
 from store.dataset import Dataset
 from store.models import PhaseChange, Robot, RobotBenefit, RobotPhase, Staff
 from store.robots import hourly_rate
@@ -123,10 +125,13 @@ def last_operator_warning(analysis: Analysis, employee_no: str) -> str | None:
     if not robots:
         return None
     names = ", ".join(f"{r.code} {r.name}" for r in robots)
-    return (
-        f"the last qualified operator of {names} (in production): deactivated, "
-        f"{'it has' if len(robots) == 1 else 'they have'} no qualified operator left"
-    )
+    return ngettext(
+        "the last qualified operator of {robots} (in production): deactivated, it has no "
+        "qualified operator left",
+        "the last qualified operator of {robots} (in production): deactivated, they have no "
+        "qualified operator left",
+        len(robots),
+    ).format(robots=names)
 
 
 def leaving_operators(ds: Dataset, records: Iterable[object]) -> list[str]:
@@ -159,13 +164,14 @@ def deactivation_warnings(analysis: Analysis, employee_nos: Iterable[str]) -> li
             and (e in leaving or is_qualified(analysis, robot, e))
         ]
         if meeting and leaving.issuperset(meeting):
-            who = ", ".join(meeting)
-            last = "is the last qualified operator" if len(meeting) == 1 else (
-                "are the last qualified operators"
-            )  # fmt: skip
             warnings.append(
-                f"{who} {last} of {robot.code} {robot.name} (in production): deactivated, "
-                "it has no qualified operator left"
+                ngettext(
+                    "{who} is the last qualified operator of {robot} (in production): "
+                    "deactivated, it has no qualified operator left",
+                    "{who} are the last qualified operators of {robot} (in production): "
+                    "deactivated, it has no qualified operator left",
+                    len(meeting),
+                ).format(who=", ".join(meeting), robot=f"{robot.code} {robot.name}")
             )
     return warnings
 
@@ -202,12 +208,13 @@ def robot_figures(analysis: Analysis, robot: Robot) -> RobotFigures:
 
 
 SORTS: dict[str, str] = {
-    "risk": "key-person risk first, then fewest qualified operators",
-    "realisation": "benefit realisation, lowest first",
-    "hours": "hours saved in 12 months, most first",
-    "failed": "failed-run rate, highest first",
+    "risk": N_("key-person risk first, then fewest qualified operators"),
+    "realisation": N_("benefit realisation, lowest first"),
+    "hours": N_("hours saved in 12 months, most first"),
+    "failed": N_("failed-run rate, highest first"),
 }
-"""How the Robots screen can order its portfolio (key -> what it means, in words)."""
+"""How the Robots screen can order its portfolio (key -> what it means, in English words
+marked with `N_`: the screen shows `_(SORTS[key])`)."""
 
 
 def sorted_figures(figures: list[RobotFigures], by: str) -> list[RobotFigures]:
@@ -266,6 +273,7 @@ def robots_in_scope(analysis: Analysis, department: str | None) -> list[Robot]:
 class RobotsReport(Report):
     kind = "robots"
     label = "Robots"
+    report_name = N_("Robots report")
 
     robots: list[RobotFigures]
     department_names: dict[str, str]
@@ -300,7 +308,11 @@ class RobotsReport(Report):
             for c in counts
         ]  # fmt: skip
         phase_rows.append(
-            ["Total", *(sum(c["phases"][p] for c in counts) for p in phases), len(self.robots)]
+            [
+                term(N_("Total")),
+                *(sum(c["phases"][p] for c in counts) for p in phases),
+                len(self.robots),
+            ]  # fmt: skip
         )
         robot_rows = [
             [f.robot.code, f.robot.name, phase_text(f), f.robot.go_live,
@@ -309,23 +321,27 @@ class RobotsReport(Report):
             for f in self.robots
         ]  # fmt: skip
         return [
-            Table("Robots per department and phase", ["Department", *phases, "Total"],
-                  phase_rows),
+            Table(term(N_("Robots per department and phase")),
+                  [term(N_("Department")), *phases, term(N_("Total"))], phase_rows),
             Table(
-                "Robots (hours and runs over the last 12 whole months; operators qualified/all)",
-                ["Code", "Name", "Phase", "Go-live", "Expected h/yr", "Saved h 12m",
-                 "Realised %", "Failed %", "Operators", "Key-person risk", "Net value"],
+                term(N_("Robots (hours and runs over the last 12 whole months; operators "
+                        "qualified/all)")),
+                terms(N_("Code"), N_("Name"), N_("Phase"), N_("Go-live"), N_("Expected h/yr"),
+                      N_("Saved h 12m"), N_("Realised %"), N_("Failed %"), N_("Operators"),
+                      N_("Key-person risk"), N_("Net value")),
                 robot_rows,
             ),
         ]  # fmt: skip
 
 
-def phase_text(figures: RobotFigures) -> str:
+def phase_text(figures: RobotFigures) -> Phrase | str:
     """'production since 2026-02-01'; '-' before the robot's first phase began."""
     if figures.phase is None:
-        return "-"
+        return MISSING
     since = figures.phase_since
-    return str(figures.phase) + ("" if since is None else f" since {since.isoformat()}")
+    if since is None:
+        return str(figures.phase)
+    return phrase(N_("{phase} since {date}"), phase=str(figures.phase), date=since)
 
 
 def build_robots(
@@ -340,10 +356,17 @@ def build_robots(
     expected = sum(f.robot.expected_hours_per_year for f in production)
     realised = rules.benefit_realisation(saved, expected)
     summary = [
-        ("Robots", str(len(figures))),
-        ("In production", str(len(production))),
-        ("Hours saved, last 12 months (in production)", f"{saved:.0f} of {expected:.0f} expected"),
-        ("Benefit realisation", "-" if realised is None else f"{realised:.1f} %"),
-        ("At key-person risk", str(sum(1 for f in figures if f.key_person_risk))),
+        (term(N_("Robots")), str(len(figures))),
+        (term(N_("In production")), str(len(production))),
+        (
+            term(N_("Hours saved, last 12 months (in production)")),
+            phrase(
+                N_("{saved} of {expected} expected"),
+                saved=number(saved, 0),
+                expected=number(expected, 0),
+            ),
+        ),  # fmt: skip
+        (term(N_("Benefit realisation")), percent(realised)),
+        (term(N_("At key-person risk")), str(sum(1 for f in figures if f.key_person_risk))),
     ]
     return RobotsReport(analysis.as_of, scope, figures, names, summary=summary)

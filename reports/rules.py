@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
+from i18n import _, format_date, ngettext
+from reports.words import Phrase
 from store.dataset import AssessmentRow
 from store.models import (
     OPEN_PLAN_STATUSES,
@@ -239,14 +241,18 @@ def assessment_date_warning(date: dt.date, as_of: dt.date) -> str | None:
     """An assessment dated after the as-of date is allowed, but counts only from its date."""
     if date <= as_of:
         return None
-    return f"{date} is after the as-of date ({as_of}): this assessment does not count until {date}"
+    return _(
+        "{date} is after the as-of date ({as_of}): this assessment does not count until {date}"
+    ).format(date=format_date(date), as_of=format_date(as_of))
 
 
 def plan_due_warning(due: dt.date | None, status: str, as_of: dt.date) -> str | None:
     """An open plan due before the as-of date is allowed, but is overdue from the start."""
     if not is_overdue(due, status in OPEN_PLAN_STATUSES, as_of):
         return None
-    return f"{due} is before the as-of date ({as_of}): the plan is overdue at once"
+    return _("{due} is before the as-of date ({as_of}): the plan is overdue at once").format(
+        due=format_date(due), as_of=format_date(as_of)
+    )
 
 
 def would_be_current(current: AssessmentRow, date: dt.date, source: str) -> bool:
@@ -263,16 +269,33 @@ def completion_warning(
     the level is below the current one (the latest assessment counts) or below the target."""
     notes = []
     if current is not None and level < current.level:
-        was = f"{level} is below the current level, {current.level} ({current.source}, {current.date})"
+        values = {
+            "level": level,
+            "current": current.level,
+            "source": current.source,
+            "date": format_date(current.date),
+        }
         if would_be_current(current, on, "training"):
             notes.append(
-                f"{was}: from {on} it becomes the current level (the latest assessment counts); "
-                f"untick Assessment to keep {current.level}"
+                _(
+                    "{level} is below the current level, {current} ({source}, {date}): from "
+                    "{on} it becomes the current level (the latest assessment counts); untick "
+                    "Assessment to keep {current}"
+                ).format(on=format_date(on), **values)
             )
         else:
-            notes.append(f"{was}: it is kept as history; the later {current.level} stays current")
+            notes.append(
+                _(
+                    "{level} is below the current level, {current} ({source}, {date}): it is "
+                    "kept as history; the later {current} stays current"
+                ).format(**values)
+            )
     if level < target:
-        notes.append(f"{level} is below the plan's target, {target}: the gap stays open")
+        notes.append(
+            _("{level} is below the plan's target, {target}: the gap stays open").format(
+                level=level, target=target
+            )
+        )
     return "; ".join(notes) or None
 
 
@@ -301,12 +324,16 @@ def milestone_is_overdue(due: dt.date, status: str, as_of: dt.date) -> bool:
     return is_overdue(due, is_open_milestone(status), as_of)
 
 
-def milestone_overdue(due: dt.date, status: str, as_of: dt.date) -> str | None:
-    """An overdue milestone in words ("overdue by 3 days"); None when it is not overdue."""
+def milestone_overdue(due: dt.date, status: str, as_of: dt.date) -> Phrase | None:
+    """An overdue milestone in words ("overdue by 3 days"; its `local()` in the current
+    language); None when it is not overdue."""
     if not milestone_is_overdue(due, status, as_of):
         return None
     days = (as_of - due).days
-    return f"overdue by {days} day{'s' if days != 1 else ''}"
+    return Phrase(
+        f"overdue by {days} day{'s' if days != 1 else ''}",
+        lambda: ngettext("overdue by {n} day", "overdue by {n} days", days).format(n=days),
+    )
 
 
 def next_milestone(milestones: Iterable[Milestone]) -> Milestone | None:
@@ -334,7 +361,7 @@ def benefit_months(as_of: dt.date, months: int = 12) -> list[str]:
     else:
         year, month = (as_of.year, as_of.month - 1) if as_of.month > 1 else (as_of.year - 1, 12)
     result = []
-    for _ in range(months):
+    for _month in range(months):
         result.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return result[::-1]

@@ -7,10 +7,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from reports import rules
+from i18n import N_
+from reports import rules, words
 from reports.analysis import Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
 from reports.trend import Pairs, ReadinessSweep, quarter_label
+from reports.words import Phrase, compose, phrase, term, terms
 from store.dataset import Dataset
 from store.models import (
     Archetype,
@@ -108,6 +110,7 @@ def archetype_label(archetype: str) -> str:
 class StrategyReport(Report):
     kind = "strategy"
     label = "Strategy"
+    report_name = N_("Strategy report")
 
     themes: list[ThemeReadiness]
     milestones: list[Milestone]
@@ -117,14 +120,20 @@ class StrategyReport(Report):
     def overdue(self, milestone: Milestone) -> bool:
         return rules.milestone_is_overdue(milestone.due, milestone.status, self.as_of)
 
+    def overdue_phrase(self, milestone: Milestone) -> Phrase | None:
+        """'overdue by 3 days' (English; `local()` in the current language), or None."""
+        return rules.milestone_overdue(milestone.due, milestone.status, self.as_of)
+
     def overdue_words(self, milestone: Milestone) -> str:
-        return rules.milestone_overdue(milestone.due, milestone.status, self.as_of) or ""
+        """'overdue by 3 days' in the current language (a screen shows it), or ''."""
+        late = self.overdue_phrase(milestone)
+        return "" if late is None else late.local()
 
     def _milestone(self, milestone: Milestone) -> dict[str, Any]:
         return {
             **milestone.model_dump(mode="json"),
             "overdue": self.overdue(milestone),
-            "overdue_text": self.overdue_words(milestone) or None,
+            "overdue_text": self.overdue_phrase(milestone),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -163,56 +172,63 @@ class StrategyReport(Report):
         dates = [trend_label(d, self.as_of) for d in self.trend_dates]
         return [
             Table(
-                "Themes by rank (progress: readiness of the requirements tied to each theme)",
-                ["Rank", "Theme", "Title", "Target", "Owner", "Progress %", "Met", "Required",
-                 "Next milestone"],
+                term(N_("Themes by rank (progress: readiness of the requirements tied to each "
+                        "theme)")),
+                terms(N_("Rank"), N_("Theme"), N_("Title"), N_("Target"), N_("Owner"),
+                      N_("Progress %"), N_("Met"), N_("Required"), N_("Next milestone")),
                 [[t.theme.rank, t.theme.code, t.theme.title, t.theme.target_date,
                   t.theme.owner, t.readiness_pct, t.pairs_met, t.pairs_required,
                   self._next(t)] for t in self.themes],
             ),
             Table(
-                "Progress % at each quarter end and now",
-                ["Theme", *dates],
+                term(N_("Progress % at each quarter end and now")),
+                [term(N_("Theme")), *dates],
                 [[t.theme.code, *t.trend] for t in self.themes],
                 percent=tuple(range(1, len(dates) + 1)),
             ),
             Table(
-                "Desired end states",
-                ["Theme", "End state"],
+                term(N_("Desired end states")),
+                terms(N_("Theme"), N_("End state")),
                 [[t.theme.code, t.theme.end_state] for t in self.themes],
             ),
             Table(
-                "Stakeholders",
-                ["Theme", "Name", "Role", "Interest", "Influence"],
+                term(N_("Stakeholders")),
+                terms(N_("Theme"), N_("Name"), N_("Role"), N_("Interest"), N_("Influence")),
                 [[t.theme.code, s.name, s.role, str(s.interest), str(s.influence)]
                  for t in self.themes for s in t.theme.stakeholders],
             ),
             Table(
-                "Milestones in date order",
-                ["Due", "Theme", "Milestone", "Owner", "Status", "Overdue"],
+                term(N_("Milestones in date order")),
+                terms(N_("Due"), N_("Theme"), N_("Milestone"), N_("Owner"), N_("Status"),
+                      N_("Overdue")),
                 [[m.due, m.theme, m.title, m.owner, str(m.status).replace("_", " "),
-                  self.overdue_words(m).upper()] for m in self.milestones],
+                  (self.overdue_phrase(m) or "").upper()] for m in self.milestones],
             ),
             Table(
-                "Governance: who gives input and who decides",
-                ["Decision domain", "Input rights", "Decision rights", "People"],
+                term(N_("Governance: who gives input and who decides")),
+                terms(N_("Decision domain"), N_("Input rights"), N_("Decision rights"),
+                      N_("People")),
                 [[domain_label(g.domain), ", ".join(archetype_label(a) for a in g.input_rights),
                   archetype_label(g.decision_rights), ", ".join(g.people)]
                  for g in self.governance],
             ),
         ]  # fmt: skip
 
-    def _next(self, readiness: ThemeReadiness) -> str:
+    def _next(self, readiness: ThemeReadiness) -> Phrase | str:
         found = readiness.next_milestone
         if found is None:
             return ""
-        late = self.overdue_words(found)
-        return f"{found.due} {found.title}" + (f" ({late})" if late else "")
+        late = self.overdue_phrase(found)
+        if late is None:
+            return compose("{due} {title}", due=found.due, title=found.title)
+        return compose("{due} {title} ({late})", due=found.due, title=found.title, late=late)
 
 
-def trend_label(day: dt.date, as_of: dt.date) -> str:
+def trend_label(day: dt.date, as_of: dt.date) -> Phrase:
     """A quarter end as 2026Q3; the as-of date itself as the date."""
-    return day.isoformat() if day == as_of and rules.quarter_end(day) != day else quarter_label(day)
+    if day == as_of and rules.quarter_end(day) != day:
+        return words.day(day)
+    return quarter_label(day)
 
 
 def build_strategy(
@@ -228,7 +244,10 @@ def build_strategy(
     report = StrategyReport(analysis.as_of, scope, themes, milestones, governance, dates)
     overdue = sum(1 for m in milestones if report.overdue(m))
     report.summary = [
-        ("Themes", str(len(themes))),
-        ("Milestones", f"{len(milestones)} ({overdue} overdue)"),
+        (term(N_("Themes")), str(len(themes))),
+        (
+            term(N_("Milestones")),
+            phrase(N_("{count} ({overdue} overdue)"), count=len(milestones), overdue=overdue),
+        ),
     ]
     return report

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import N_
 from reports import rules
 from reports.analysis import Analysis, GapRow
 from reports.base import (
@@ -15,6 +16,7 @@ from reports.base import (
     resolve_scope,
     staff_name,
 )
+from reports.words import number, term, terms
 from store.dataset import Dataset
 from store.models import PlanStatus, TrainingPlan
 
@@ -44,13 +46,17 @@ class PlanLine:
         }
 
 
-PLAN_HEADERS = ["Plan", "Employee", "Name", "Dept", "Code", "Target", "Course", "Due", "Status"]
+PLAN_HEADERS = terms(
+    N_("Plan"), N_("Employee"), N_("Name"), N_("Dept"), N_("Code"), N_("Target"), N_("Course"),
+    N_("Due"), N_("Status"),
+)  # fmt: skip
 
 
 @dataclass
 class TrainingReport(Report):
     kind = "training"
     label = "Training"
+    report_name = N_("Training report")
 
     plans: list[PlanLine]
     overdue: list[PlanLine]
@@ -98,17 +104,20 @@ class TrainingReport(Report):
     def tables(self) -> list[Table]:
         status_rows = [[s["status"], s["plans"], s["hours"], s["cost"]] for s in self.by_status()]
         totals = self.open_totals()
-        status_rows.append(["open (planned + in progress)", totals["plans"], totals["hours"],
+        status_rows.append([term(N_("open (planned + in progress)")), totals["plans"], totals["hours"],
                             totals["cost"]])  # fmt: skip
         return [
-            Table("Plans by status", ["Status", "Plans", "Hours", "Cost"], status_rows),
-            Table("Overdue (open, due date passed)", PLAN_HEADERS,
+            Table(term(N_("Plans by status")),
+                  terms(N_("Status"), N_("Plans"), N_("Hours"), N_("Cost")), status_rows),
+            Table(term(N_("Overdue (open, due date passed)")), PLAN_HEADERS,
                   [p.row() for p in self.overdue]),
-            Table("Due within 30 days", PLAN_HEADERS, [p.row() for p in self.due_30]),
-            Table("Due in 31 to 90 days", PLAN_HEADERS, [p.row() for p in self.due_90]),
+            Table(term(N_("Due within 30 days")), PLAN_HEADERS, [p.row() for p in self.due_30]),
+            Table(term(N_("Due in 31 to 90 days")), PLAN_HEADERS,
+                  [p.row() for p in self.due_90]),
             Table(
-                "Gaps with no open plan reaching the required level",
-                ["Employee", "Name", "Dept", "Code", "Req", "Current", "Gap"],
+                term(N_("Gaps with no open plan reaching the required level")),
+                terms(N_("Employee"), N_("Name"), N_("Dept"), N_("Code"), N_("Req"),
+                      N_("Current"), N_("Gap")),
                 [[g.employee_no, self.names[g.employee_no], g.department, g.competency,
                   g.required, g.current, g.gap] for g in self.uncovered],
             ),
@@ -153,11 +162,11 @@ def build_training(
     report = TrainingReport(analysis.as_of, scope, lines, overdue, due_30, due_90, uncovered, names)
     totals = report.open_totals()
     report.summary = [
-        ("Open plans", str(totals["plans"])),
-        ("Hours planned", f"{totals['hours']:.1f}"),
-        ("Cost planned", f"{totals['cost']:.2f}"),
-        ("Overdue", str(len(overdue))),
-        ("Due within 30 / 90 days", f"{len(due_30)} / {len(due_30) + len(due_90)}"),
-        ("Gaps with no plan", str(len(uncovered))),
+        (term(N_("Open plans")), str(totals["plans"])),
+        (term(N_("Hours planned")), number(totals["hours"])),
+        (term(N_("Cost planned")), number(totals["cost"], 2)),
+        (term(N_("Overdue")), str(len(overdue))),
+        (term(N_("Due within 30 / 90 days")), f"{len(due_30)} / {len(due_30) + len(due_90)}"),
+        (term(N_("Gaps with no plan")), str(len(uncovered))),
     ]
     return report

@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from i18n import N_
 from reports import rules
 from reports.analysis import Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
+from reports.words import Phrase, phrase, term
 from store.columns import columns_of
 from store.dataset import AssessmentRow, Dataset
 
@@ -135,6 +137,7 @@ class ReadinessSweep:
 class TrendReport(Report):
     kind = "trend"
     label = "Trend"
+    report_name = N_("Trend report")
 
     trend: Trend
 
@@ -149,14 +152,16 @@ class TrendReport(Report):
         }
 
     def tables(self) -> list[Table]:
-        headers = ["Department", *(quarter_label(d) for d in self.trend.quarter_ends)]
+        headers = [term(N_("Department")), *(quarter_label(d) for d in self.trend.quarter_ends)]
         rows = [[line.name, *line.readiness] for line in self.trend.lines]
         percent = tuple(range(1, len(headers)))
-        return [Table("Readiness % at each quarter end", headers, rows, percent=percent)]
+        title = term(N_("Readiness % at each quarter end"))
+        return [Table(title, headers, rows, percent=percent)]
 
 
-def quarter_label(end: dt.date) -> str:
-    return f"{end.year}Q{(end.month - 1) // 3 + 1}"
+def quarter_label(end: dt.date) -> Phrase:
+    """The quarter a date falls in: 2026Q3 (Danish 2026K3)."""
+    return phrase(N_("{year}Q{quarter}"), year=end.year, quarter=(end.month - 1) // 3 + 1)
 
 
 def build_trend(
@@ -166,5 +171,6 @@ def build_trend(
     scope = resolve_scope(analysis, department)
     trend = readiness_trend(analysis, None if scope is None else scope.code)
     first, last = trend.quarter_ends[0], trend.quarter_ends[-1]
-    summary = [("Quarters", f"{quarter_label(first)} to {quarter_label(last)}")]
+    quarters = phrase(N_("{first} to {last}"), first=quarter_label(first), last=quarter_label(last))
+    summary = [(term(N_("Quarters")), quarters)]
     return TrendReport(analysis.as_of, scope, trend, summary=summary)

@@ -1,38 +1,24 @@
-"""Turning one value into display text, the same way in text, Markdown and CSV."""
+"""Turning one value into text: for a person (text, Markdown, screens) in the current language,
+for CSV in the machine's English (`reports.words`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-MISSING = "-"
+from reports.words import MISSING, local, machine, plain
 
-
-def plain(text: str) -> str:
-    """User text on one line: control characters (newlines, escape codes) become a space."""
-    return _CONTROL.sub(" ", text)
+__all__ = ["MISSING", "cell_text", "group_rows", "is_numeric_column", "machine_text", "plain"]
 
 
 def cell_text(value: Any, missing: str = MISSING) -> str:
-    """Display text: None as '-', booleans yes/no, floats with one decimal, dates ISO."""
-    kind = type(value)
-    if kind is str:
-        return _CONTROL.sub(" ", value)
-    if kind is int:
-        return str(value)
-    if value is None:
-        return missing
-    if kind is bool:
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    return plain(str(value))
+    """Display text in the current language: None as '-', booleans yes/no, floats with one
+    decimal, dates as the language writes them; a `Phrase` in the language's words."""
+    return local(value, missing)
+
+
+def machine_text(value: Any, missing: str = MISSING) -> str:
+    """The same value as CSV writes it whatever the language: English words, ISO dates, `.`."""
+    return machine(value, missing)
 
 
 def is_numeric_column(rows: list[list[Any]], index: int) -> bool:

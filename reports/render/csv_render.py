@@ -11,7 +11,7 @@ import io
 from typing import Any
 
 from reports.base import Report
-from reports.render.cells import cell_text
+from reports.render.cells import machine_text
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -28,7 +28,7 @@ def csv_value(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return repr(value)
-    return safe_cell(cell_text(value))
+    return safe_cell(machine_text(value))
 
 
 def render(report: Report) -> str:

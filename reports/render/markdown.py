@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from i18n import _
 from reports.base import Report, Table
 from reports.render.cells import cell_text, group_rows, is_numeric_column
 
@@ -31,7 +32,7 @@ def md_section(table: Table) -> str:
     if table.note:
         parts.append(md_text(table.note))
     if not table.rows:
-        parts.append("(none)")
+        parts.append(_("(none)"))
     elif table.group_by is None:
         parts.append(md_table(table.headers, table.rows))
     else:

@@ -16,6 +16,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from i18n import _
 from reports.base import Report, Table
 from reports.render.cells import cell_text, group_rows, is_numeric_column, plain
 from store.gcpause import collector_paused
@@ -246,7 +247,7 @@ def render_table(
 ) -> str:
     numeric = [is_numeric_column(rows, i) for i in range(len(headers))]
     text_rows = [[cell_text(v) for v in row] for row in rows]
-    text_headers = [plain(h) for h in headers]
+    text_headers = [cell_text(h) for h in headers]
     natural = column_widths(text_headers, text_rows)
     if table_width(natural) <= width:
         return simple_table(text_headers, text_rows, numeric, fast)
@@ -265,24 +266,25 @@ def heading(text: str, underline: str, width: int = WIDTH) -> str:
 
 def summary_lines(summary: list[tuple[str, str]], width: int) -> str:
     """`Label: value` lines, values aligned; a long value wraps under itself."""
-    label_width = max(len(plain(k)) for k, _ in summary) + 1
+    labels = [cell_text(key) for key, _value in summary]
+    label_width = max(len(label) for label in labels) + 1
     hang = " " * (label_width + 1)
     lines = []
-    for key, value in summary:
-        first = f"{plain(key) + ':':<{label_width}} "
+    for label, (_key, value) in zip(labels, summary, strict=True):
+        first = f"{label + ':':<{label_width}} "
         lines.extend(
-            textwrap.wrap(plain(value), width, initial_indent=first, subsequent_indent=hang)
+            textwrap.wrap(cell_text(value), width, initial_indent=first, subsequent_indent=hang)
             or [first.rstrip()]
         )
     return "\n".join(lines)
 
 
 def render_section(table: Table, width: int = WIDTH) -> str:
-    parts = [heading(table.title, "-", width)]
+    parts = [heading(cell_text(table.title), "-", width)]
     if table.note:
-        parts.append(paragraph(table.note, width))
+        parts.append(paragraph(cell_text(table.note), width))
     if not table.rows:
-        parts.append("(none)")
+        parts.append(_("(none)"))
     elif table.group_by is None:
         parts.append(render_table(table.headers, table.rows, width))
     else:
@@ -290,14 +292,15 @@ def render_section(table: Table, width: int = WIDTH) -> str:
         index = table.group_by
         headers = table.headers[:index] + table.headers[index + 1 :]
         for key, rows in group_rows(table.rows, index):
-            parts.append(paragraph(f"{table.headers[index]}: {cell_text(key)}", width))
+            label = cell_text(table.headers[index])
+            parts.append(paragraph(f"{label}: {cell_text(key)}", width))
             parts.append(render_table(headers, rows, width, fast))
     return "\n\n".join(parts)
 
 
 def render(report: Report, width: int = WIDTH) -> str:
     width = max(width, MIN_WIDTH)
-    parts = [heading(report.title(), "=", width)]
+    parts = [heading(cell_text(report.title()), "=", width)]
     if report.summary:
         parts.append(summary_lines(report.summary, width))
     with collector_paused():

@@ -67,4 +67,5 @@ def findings_rows(analysis, key: str) -> tuple[str, list[str], list[list[str]]]:
         table = report.tables()[0 if key == "coverage" else 1]
         if key == "coverage":  # the unmet ones: what the figure counts
             table.rows = [row for row in table.rows if row[-1] != "yes"]
-    return table.title, table.headers, [[cell_text(v) for v in row] for row in table.rows]
+    headers = [cell_text(header) for header in table.headers]
+    return cell_text(table.title), headers, [[cell_text(v) for v in row] for row in table.rows]
