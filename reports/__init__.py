@@ -11,7 +11,7 @@ import datetime as dt
 import importlib
 from collections.abc import Callable
 
-from i18n import N_
+from i18n import N_, _
 from reports.analysis import Analysis, analyse
 from reports.base import Report, ReportInputError, ensure_analysis
 from reports.render import FILE_FORMATS, FORMATS, render, render_file
@@ -68,10 +68,12 @@ def build_report(
     min_level; compare: from_date)."""
     if kind not in _BUILDERS:
         raise ReportInputError(
-            f"unknown report {kind!r} (use one of {', '.join(ALL_REPORT_KINDS)})"
+            _("unknown report {kind!r} (use one of {kinds})").format(
+                kind=kind, kinds=", ".join(ALL_REPORT_KINDS)
+            )
         )
     if kind == "person" and not employee:
-        raise ReportInputError("the person report needs an employee number (--employee)")
+        raise ReportInputError(_("the person report needs an employee number (--employee)"))
     analysis = ensure_analysis(ds, as_of)
     if kind == "person":
         report = _builder(kind)(analysis, as_of, employee=employee)

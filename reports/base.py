@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from i18n import N_
+from i18n import N_, _
 from reports.analysis import Analysis, analyse
 from reports.words import Phrase, phrase, term
 from store.dataset import Dataset
@@ -119,7 +119,7 @@ def ensure_analysis(source: Analysis | Dataset, as_of: dt.date | None) -> Analys
             return analyse(source.ds, as_of, source.structure)
         return source
     if as_of is None:
-        raise ReportInputError("an as-of date is needed to analyse a dataset")
+        raise ReportInputError(_("an as-of date is needed to analyse a dataset"))
     return analyse(source, as_of)
 
 
@@ -129,7 +129,7 @@ def resolve_scope(analysis: Analysis, department: str | None) -> Scope | None:
         return None
     code = department.strip()
     if code not in analysis.ds.departments:
-        raise ReportInputError(f"unknown department: {department!r}")
+        raise ReportInputError(_("unknown department: {code!r}").format(code=department))
     return Scope(code, analysis.ds.departments[code].name)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from i18n import N_
+from i18n import N_, _
 from reports import rules
 from reports.analysis import Analysis, DepartmentFigures, analyse
 from reports.base import Report, ReportInputError, Table, competency_name, resolve_scope
@@ -139,9 +139,13 @@ def build_compare(
     """`as_of` is the later date (--to), `from_date` the earlier (--from)."""
     ds = source.ds if isinstance(source, Analysis) else source
     if from_date is None or as_of is None:
-        raise ReportInputError("the compare report needs two dates (--from and --to)")
+        raise ReportInputError(_("the compare report needs two dates (--from and --to)"))
     if from_date > as_of:
-        raise ReportInputError(f"--from ({from_date}) is after --to ({as_of})")
+        raise ReportInputError(
+            _("--from ({start}) is after --to ({end})").format(
+                start=from_date.isoformat(), end=as_of.isoformat()
+            )
+        )
     after = source if isinstance(source, Analysis) and source.as_of == as_of else None
     after = after or analyse(ds, as_of, getattr(source, "structure", None))
     before = analyse(ds, from_date, after.structure)

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from i18n import N_
+from i18n import N_, _
 from reports import rules
 from reports.analysis import Analysis
 from reports.base import (
@@ -128,10 +128,10 @@ def build_experts(
 ) -> ExpertsReport:
     analysis = ensure_analysis(source, as_of)
     if not competency:
-        raise ReportInputError("the experts report needs a competency (--competency)")
+        raise ReportInputError(_("the experts report needs a competency (--competency)"))
     competency = competency.strip()
     if competency not in analysis.ds.competencies:
-        raise ReportInputError(f"unknown competency: {competency!r}")
+        raise ReportInputError(_("unknown competency: {code!r}").format(code=competency))
     scope = resolve_scope(analysis, department)
     experts = experts_in_scope(
         analysis, competency, min_level, None if scope is None else scope.code

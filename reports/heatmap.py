@@ -16,7 +16,7 @@ from reports import rules
 from reports.analysis import Analysis, DepartmentFigures
 from reports.base import Report, Table, competency_name, ensure_analysis, resolve_scope
 from reports.rules import CellState
-from reports.words import percent, term, terms
+from reports.words import percent, phrase, term, terms
 from store.dataset import Dataset
 from store.models import Staff
 
@@ -142,7 +142,11 @@ class HeatmapReport(Report):
         legend = [[c, self.competency_names[c]] for c in grid.competencies]
         return [
             Table(
-                term(N_("% of staff meeting the requirement ('-': not required)")),
+                # '{percent}': a % followed by a letter reads as a %-format to the catalogue
+                phrase(
+                    N_("{percent} of staff meeting the requirement ('-': not required)"),
+                    percent="%",
+                ),
                 headers,
                 rows,
                 percent=tuple(range(2, len(headers))),

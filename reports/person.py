@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from i18n import N_
+from i18n import N_, _
 from reports.analysis import Analysis, PersonRow
 from reports.base import (
     Report,
@@ -160,7 +160,7 @@ def build_person(
     employee_no = employee.strip()
     person = analysis.ds.staff.get(employee_no)
     if person is None:
-        raise ReportInputError(f"unknown employee: {employee!r}")
+        raise ReportInputError(_("unknown employee: {employee!r}").format(employee=employee))
     rows = analysis.person_rows(employee_no)
     history = sorted(
         (a for a in analysis.history_for(employee_no) if a.date <= analysis.as_of),

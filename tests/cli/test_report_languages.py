@@ -49,3 +49,19 @@ def test_the_text_report_carries_the_same_numbers_in_danish(capsys, demo):
     danish = report(capsys, demo, "--width", "200", "--lang", "da")
     assert numbers(english)
     assert numbers(danish) == numbers(english)
+
+
+def test_the_csv_is_the_same_in_both_languages(capsys, demo):
+    english = report(capsys, demo, "--format", "csv", "--lang", "en")
+    assert english.startswith("Gaps report | whole organisation | as of 2026-11-27\n")
+    assert report(capsys, demo, "--format", "csv", "--lang", "da") == english
+
+
+def test_the_text_report_speaks_danish(capsys, demo):
+    english = report(capsys, demo, "--lang", "en")
+    danish = report(capsys, demo, "--lang", "da")
+    assert english.startswith("Gaps report | whole organisation | as of 2026-11-27\n")
+    assert danish.startswith("Kompetencegabsrapport | hele organisationen | pr. 27-11-2026\n")
+    whole, tenth = re.search(r"Readiness: +(\d+)\.(\d) %", english).groups()
+    assert re.search(rf"Parathed: +{whole},{tenth} %", danish)
+    assert "Staff with a gap" in english and "Medarbejdere med gab" in danish
