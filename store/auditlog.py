@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from i18n import N_, _
 from store.models import AuditAction
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def describe(entry: dict) -> str:
         if isinstance(value, list) and len(value) == 2 and value[0] is None:
             parts.append(f"{name}={_short(value[1])}")
         elif isinstance(value, list) and len(value) == 2 and value[1] is None:
-            parts.append(f"{name} was {_short(value[0])}")
+            parts.append(_("{field} was {old}").format(field=name, old=_short(value[0])))
         elif isinstance(value, list) and len(value) == 2:
             parts.append(f"{name}: {_short(value[0])} -> {_short(value[1])}")
         else:
@@ -113,7 +114,13 @@ def change_lines(entry: dict) -> list[str]:
     return lines
 
 
-_DONE = {"create": "created", "update": "updated", "delete": "deleted", "deactivate": "deactivated"}
+_DONE = {
+    "create": N_("{count} {entity} created"),
+    "update": N_("{count} {entity} updated"),
+    "delete": N_("{count} {entity} deleted"),
+    "deactivate": N_("{count} {entity} deactivated"),
+}
+"""A summary entry's count of one action on one table, in words."""
 
 
 def summary_counts(entry: dict) -> dict[str, int] | None:
@@ -130,13 +137,16 @@ def summary_counts(entry: dict) -> dict[str, int] | None:
 
 
 def counts_in_words(counts: dict[str, int]) -> str:
-    """`{"create:staff": 3, "update:staff": 2}` as "3 staff created, 2 staff updated"."""
+    """`{"create:staff": 3, "update:staff": 2}` as "3 staff created, 2 staff updated", in the
+    current language."""
     parts = []
     for what, count in counts.items():
-        action, _, entity = str(what).partition(":")
-        done = _DONE.get(action, action)
-        parts.append(f"{count} {entity.replace('_', ' ')} {done}".replace("  ", " "))
-    return ", ".join(parts) or "nothing changed"
+        action, _colon, entity = str(what).partition(":")
+        words = _(entity) if entity else ""
+        words = entity.replace("_", " ") if words == entity else words
+        template = _(_DONE[action]) if action in _DONE else "{count} {entity} " + action
+        parts.append(template.format(count=count, entity=words).replace("  ", " "))
+    return ", ".join(parts) or _("nothing changed")
 
 
 def _whole(value: object) -> str:

@@ -2,6 +2,9 @@
 
 Source: Vuorikari, Kluzer & Punie, *DigComp 2.2: The Digital Competence Framework for Citizens*
 (JRC, 2022): 5 competence areas, 21 competences, 8 proficiency levels in 4 groups.
+
+The names are the JRC's English ones in every language: no published Danish translation of
+DigComp 2.2 was found (README), and an unofficial one would not be the framework's names.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import _
 from store.dataset import Dataset
 from store.errors import StoreError
 from store.problems import Problem, render
@@ -109,14 +110,24 @@ def _describe(ds: Dataset, table: str) -> Callable[[Any], tuple[str, str]]:
     if table == "staff":
         return lambda s: (
             s.name,
-            department_name(s.department) + ("" if s.active else ", inactive"),
+            department_name(s.department)
+            if s.active
+            else _("{department}, inactive").format(department=department_name(s.department)),
         )
     if table == "departments":
-        return lambda d: (d.name, f"in {department_name(d.parent_code)}" if d.parent_code else "")
+        return lambda d: (
+            d.name,
+            _("in {department}").format(department=department_name(d.parent_code))
+            if d.parent_code
+            else "",
+        )
     if table == "competencies":
-        return lambda c: (c.name, c.framework + ("" if c.active else ", retired"))
+        return lambda c: (
+            c.name,
+            c.framework if c.active else _("{framework}, retired").format(framework=c.framework),
+        )
     if table == "themes":
-        return lambda t: (t.title, f"theme {t.rank}")
+        return lambda t: (t.title, _("theme {rank}").format(rank=t.rank))
     if table == "robots":
         return lambda r: (r.name, department_name(r.department))
     return lambda r: (r.name, "")

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
+from i18n import _
 from store.dataset import Dataset
 from store.errors import OUT_OF_RANGE
 from store.gcpause import collector_paused
@@ -76,15 +77,17 @@ class Plan:
         self.problem(0, "", found)
 
     def summary(self) -> str:
+        """ "staff: 3 added, 1 updated, 40 unchanged", in the current language (the kind's name
+        stays: it is the word the import command takes)."""
         parts = [
-            f"{len(self.added)} added",
-            f"{len(self.updated)} updated",
-            f"{self.unchanged} unchanged",
+            _("{n} added").format(n=len(self.added)),
+            _("{n} updated").format(n=len(self.updated)),
+            _("{n} unchanged").format(n=self.unchanged),
         ]
         if self.kind.name == "staff":
-            parts.append(f"{len(self.deactivated)} deactivated")
+            parts.append(_("{n} deactivated").format(n=len(self.deactivated)))
         if self.extra_records:
-            parts.append(f"{len(self.extra_records)} framework(s) added or updated")
+            parts.append(_("{n} framework(s) added or updated").format(n=len(self.extra_records)))
         return f"{self.kind.name}: " + ", ".join(parts)
 
 
@@ -168,7 +171,7 @@ def _header_columns(
         expected = ", ".join(c.name for c in kind.columns)
         plan.problem(header.line, "header", Problem("", "columns_are", {"columns": expected}))
     elif ignored:
-        plan.notes.append("ignored columns: " + ", ".join(ignored))
+        plan.notes.append(_("ignored columns: {columns}").format(columns=", ".join(ignored)))
     return columns
 
 

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from i18n import N_
+from i18n import N_, _
 from store.dataset import Dataset
 from store.importing.csvfile import CsvRow
 from store.importing.kinds import Column, Kind, normalise_header
@@ -122,7 +122,9 @@ def _check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise WorkbookProblem("not_spreadsheet", reason=f"a broken zip file ({error})") from None
+        raise WorkbookProblem(
+            "not_spreadsheet", reason=_("a broken zip file ({reason})").format(reason=error)
+        ) from None
     with archive:
         parts = archive.infolist()
         if any(part.flag_bits & 0x1 for part in parts):
@@ -137,7 +139,7 @@ def _check_zip(data: bytes) -> None:
 
 
 CHUNK = 1 << 20
-OVERSIZED = "its part {} unpacks to more than the zip file says (damaged, or a zip bomb)"
+OVERSIZED = N_("its part {part} unpacks to more than the zip file says (damaged, or a zip bomb)")
 LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 """A zip part's local header: signature ... name length, extra length (30 bytes)."""
 
@@ -148,7 +150,7 @@ def _check_part(data: bytes, part: zipfile.ZipInfo) -> None:
     unpacking stops one byte past that size."""
     if part.compress_type == zipfile.ZIP_STORED:
         if part.compress_size != part.file_size:  # stored: what is there is what it unpacks to
-            raise WorkbookProblem("not_spreadsheet", reason=OVERSIZED.format(part.filename))
+            raise WorkbookProblem("not_spreadsheet", reason=_(OVERSIZED).format(part=part.filename))
         return
     if part.compress_type != zipfile.ZIP_DEFLATED:
         raise WorkbookProblem("not_spreadsheet", reason=N_("a zip file packed in an unknown way"))
@@ -167,9 +169,13 @@ def _check_part(data: bytes, part: zipfile.ZipInfo) -> None:
                 unpacked += len(unpack.decompress(piece, CHUNK))
                 piece = unpack.unconsumed_tail
                 if unpacked > part.file_size:
-                    raise WorkbookProblem("not_spreadsheet", reason=OVERSIZED.format(part.filename))
+                    raise WorkbookProblem(
+                        "not_spreadsheet", reason=_(OVERSIZED).format(part=part.filename)
+                    )
     except zlib.error as error:
-        raise WorkbookProblem("not_spreadsheet", reason=f"a broken zip file ({error})") from None
+        raise WorkbookProblem(
+            "not_spreadsheet", reason=_("a broken zip file ({reason})").format(reason=error)
+        ) from None
 
 
 def _why(error: Exception) -> str:

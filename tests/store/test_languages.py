@@ -174,3 +174,43 @@ def test_a_refusal_to_one_department_names_the_operation_in_danish(db, danish) -
     assert str(refused.value) == (
         "en sikkerhedskopi angår hele databasen: ikke tilgængelig for én afdeling"
     )
+
+
+def test_an_import_summary_and_its_notes_speak_danish(db, tmp_path: Path, danish) -> None:
+    from store.importing import plan_file
+
+    path = tmp_path / "departments.csv"
+    path.write_text("code,name,colour\nD9,Kultur,blå\n", encoding="utf-8")
+    plan = plan_file(db, "departments", path)
+    assert plan.summary() == "departments: 1 tilføjet, 0 opdateret, 0 uændret"
+    assert plan.notes == ["ignorerede kolonner: colour"]
+
+
+def test_a_persons_data_reads_in_danish(db, danish) -> None:
+    from store.person import person_data, person_text
+    from tests.iohelpers import EMPLOYEE_NO
+
+    text = person_text(person_data(db, EMPLOYEE_NO))
+    lines = text.splitlines()
+    assert lines[0] == f"Data om medarbejder {EMPLOYEE_NO}"
+    assert "Profil" in lines and "Vurderinger (2)" in lines and "Robotter (1)" in lines
+    assert any(line.startswith("Aktiv:") and line.endswith("ja") for line in lines)
+    assert any(line.endswith("ejer, operatør") for line in lines)
+    assert any(line.startswith("Kilde:") or " Kilde:" in line for line in lines)
+    dates = [line.split(":", 1)[1].strip() for line in lines if line.strip().startswith("Dato:")]
+    assert "05-01-2026" in dates  # as Danish writes dates (a record's key keeps its own)
+
+
+def test_an_audit_summary_counts_in_danish(danish) -> None:
+    from store.auditlog import counts_in_words
+
+    counts = {"create:staff": 3, "update:training_plans": 2}
+    assert counts_in_words(counts) == "3 medarbejdere oprettet, 2 uddannelsesplaner opdateret"
+    assert counts_in_words({}) == "intet ændret"
+
+
+def test_an_audit_summary_counts_in_english_as_before() -> None:
+    from store.auditlog import counts_in_words
+
+    counts = {"create:staff": 3, "update:training_plans": 2}
+    assert counts_in_words(counts) == "3 staff created, 2 training plans updated"
