@@ -18,8 +18,9 @@ from reports.base import (
     ensure_analysis,
     resolve_scope,
 )
-from reports.words import phrase, term, terms
+from reports.words import enum_text, phrase, term, terms
 from store.dataset import Dataset
+from store.models import Source
 
 
 class Expert(NamedTuple):
@@ -110,7 +111,7 @@ class ExpertsReport(Report):
                         self.staff_names[e.employee_no],
                         e.level,
                         e.date,
-                        e.source,
+                        enum_text(e.source, Source),
                     ]
                     for e in self.experts
                 ],  # fmt: skip

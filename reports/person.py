@@ -17,9 +17,9 @@ from reports.base import (
     ensure_analysis,
     report_title,
 )
-from reports.words import Phrase, met_of, term, terms, yes_no
+from reports.words import Phrase, enum_text, met_of, term, terms, yes_no
 from store.dataset import AssessmentRow, Dataset
-from store.models import Staff, TrainingPlan
+from store.models import PlanStatus, Source, Staff, TrainingPlan
 
 
 @dataclass
@@ -103,7 +103,7 @@ class PersonReport(Report):
                         r.required,
                         r.current,
                         r.date,
-                        r.source,
+                        enum_text(r.source, Source),
                         r.gap,
                         r.training_covered,
                     ]
@@ -122,7 +122,15 @@ class PersonReport(Report):
                     N_("Note"),
                 ),
                 [
-                    [a.date, a.competency, a.level, a.source, a.assessor, a.valid_until, a.note]
+                    [
+                        a.date,
+                        a.competency,
+                        a.level,
+                        enum_text(a.source, Source),
+                        a.assessor,
+                        a.valid_until,
+                        a.note,
+                    ]  # fmt: skip
                     for a in self.history
                 ],
             ),
@@ -144,7 +152,7 @@ class PersonReport(Report):
                         p.target_level,
                         p.course,
                         p.due,
-                        str(p.status),
+                        enum_text(p.status, PlanStatus),
                         p.completed,
                     ]
                     for p in self.plans

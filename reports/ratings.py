@@ -11,8 +11,9 @@ from i18n import N_
 from reports import rules
 from reports.analysis import Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
-from reports.words import phrase, term, terms
+from reports.words import enum_text, phrase, term, terms
 from store.dataset import AssessmentRow, Dataset
+from store.models import Source
 
 
 class Disagreement(NamedTuple):
@@ -174,7 +175,7 @@ class RatingsReport(Report):
                         d.self_level,
                         d.self_date,
                         d.other_level,
-                        d.other_source,
+                        enum_text(d.other_source, Source),
                         d.other_date,
                     ]
                     for d in f.disagreements

@@ -13,7 +13,7 @@ from reports import rules
 from reports.analysis import Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
 from reports.tree import natural_key
-from reports.words import MISSING, Phrase, number, percent, phrase, term, terms
+from reports.words import MISSING, Phrase, enum_text, number, percent, phrase, term, terms
 from store.dataset import Dataset
 from store.models import PhaseChange, Robot, RobotBenefit, RobotPhase, Staff
 from store.robots import hourly_rate
@@ -301,6 +301,7 @@ class RobotsReport(Report):
 
     def tables(self) -> list[Table]:
         phases = [str(p) for p in RobotPhase]
+        phase_headers = [enum_text(p, RobotPhase) for p in RobotPhase]
         counts = self.phase_counts()
         phase_rows = [
             [self.department_names[c["department"]], *(c["phases"][p] for p in phases),
@@ -322,7 +323,7 @@ class RobotsReport(Report):
         ]  # fmt: skip
         return [
             Table(term(N_("Robots per department and phase")),
-                  [term(N_("Department")), *phases, term(N_("Total"))], phase_rows),
+                  [term(N_("Department")), *phase_headers, term(N_("Total"))], phase_rows),
             Table(
                 term(N_("Robots (hours and runs over the last 12 whole months; operators "
                         "qualified/all)")),
@@ -339,9 +340,10 @@ def phase_text(figures: RobotFigures) -> Phrase | str:
     if figures.phase is None:
         return MISSING
     since = figures.phase_since
+    phase = enum_text(figures.phase, RobotPhase)
     if since is None:
-        return str(figures.phase)
-    return phrase(N_("{phase} since {date}"), phase=str(figures.phase), date=since)
+        return phase
+    return phrase(N_("{phase} since {date}"), phase=phase, date=since)
 
 
 def build_robots(

@@ -13,6 +13,7 @@ from enum import StrEnum
 from i18n import _, format_date, ngettext
 from reports.words import Phrase
 from store.dataset import AssessmentRow
+from store.labels import source_label
 from store.models import (
     OPEN_PLAN_STATUSES,
     SOURCE_PRECEDENCE,
@@ -272,7 +273,7 @@ def completion_warning(
         values = {
             "level": level,
             "current": current.level,
-            "source": current.source,
+            "source": source_label(current.source),
             "date": format_date(current.date),
         }
         if would_be_current(current, on, "training"):

@@ -12,13 +12,15 @@ from reports import rules, words
 from reports.analysis import Analysis
 from reports.base import Report, Table, ensure_analysis, resolve_scope
 from reports.trend import Pairs, ReadinessSweep, quarter_label
-from reports.words import Phrase, compose, phrase, term, terms
+from reports.words import Phrase, compose, enum_text, joined, phrase, term, terms
 from store.dataset import Dataset
 from store.models import (
     Archetype,
     DecisionDomain,
     GovernanceDecision,
+    InfluenceLevel,
     Milestone,
+    MilestoneStatus,
     Requirement,
     Theme,
 )
@@ -194,22 +196,26 @@ class StrategyReport(Report):
             Table(
                 term(N_("Stakeholders")),
                 terms(N_("Theme"), N_("Name"), N_("Role"), N_("Interest"), N_("Influence")),
-                [[t.theme.code, s.name, s.role, str(s.interest), str(s.influence)]
+                [[t.theme.code, s.name, s.role, enum_text(s.interest, InfluenceLevel),
+                  enum_text(s.influence, InfluenceLevel)]
                  for t in self.themes for s in t.theme.stakeholders],
             ),
             Table(
                 term(N_("Milestones in date order")),
                 terms(N_("Due"), N_("Theme"), N_("Milestone"), N_("Owner"), N_("Status"),
                       N_("Overdue")),
-                [[m.due, m.theme, m.title, m.owner, str(m.status).replace("_", " "),
+                [[m.due, m.theme, m.title, m.owner,
+                  enum_text(m.status, MilestoneStatus, str(m.status).replace("_", " ")),
                   (self.overdue_phrase(m) or "").upper()] for m in self.milestones],
             ),
             Table(
                 term(N_("Governance: who gives input and who decides")),
                 terms(N_("Decision domain"), N_("Input rights"), N_("Decision rights"),
                       N_("People")),
-                [[domain_label(g.domain), ", ".join(archetype_label(a) for a in g.input_rights),
-                  archetype_label(g.decision_rights), ", ".join(g.people)]
+                [[enum_text(g.domain, DecisionDomain, domain_label(g.domain)),
+                  joined([enum_text(a, Archetype, archetype_label(a)) for a in g.input_rights]),
+                  enum_text(g.decision_rights, Archetype, archetype_label(g.decision_rights)),
+                  ", ".join(g.people)]
                  for g in self.governance],
             ),
         ]  # fmt: skip

@@ -16,7 +16,7 @@ from reports.base import (
     resolve_scope,
     staff_name,
 )
-from reports.words import number, term, terms
+from reports.words import enum_text, number, term, terms
 from store.dataset import Dataset
 from store.models import PlanStatus, TrainingPlan
 
@@ -34,7 +34,7 @@ class PlanLine:
     def row(self) -> list[Any]:
         p = self.plan
         return [p.id, p.staff, self.name, self.department, p.competency, p.target_level,
-                p.course, p.due, str(p.status)]  # fmt: skip
+                p.course, p.due, enum_text(p.status, PlanStatus)]  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,7 +102,10 @@ class TrainingReport(Report):
         }  # fmt: skip
 
     def tables(self) -> list[Table]:
-        status_rows = [[s["status"], s["plans"], s["hours"], s["cost"]] for s in self.by_status()]
+        status_rows = [
+            [enum_text(s["status"], PlanStatus), s["plans"], s["hours"], s["cost"]]
+            for s in self.by_status()
+        ]
         totals = self.open_totals()
         status_rows.append([term(N_("open (planned + in progress)")), totals["plans"], totals["hours"],
                             totals["cost"]])  # fmt: skip

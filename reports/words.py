@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
 from i18n import N_, _, format_date, format_decimal, format_integer, format_percent
+from store.labels import label
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 MISSING = "-"
@@ -99,6 +101,27 @@ def count(value: int) -> Phrase:
 def yes_no(value: bool) -> Phrase:
     """yes / ja (a boolean a table shows in words in every format)."""
     return term(N_("yes")) if value else term(N_("no"))
+
+
+def enum_text(
+    value: StrEnum | str, kind: type[StrEnum], english: str | None = None
+) -> Phrase | str:
+    """An enumeration value for a person: its label in the current language (`store.labels`),
+    while machine formats keep `english` (default: the value as stored). A value this version
+    does not know is shown as stored."""
+    try:
+        member = kind(value)
+    except ValueError:
+        return str(value)
+    return Phrase(str(member) if english is None else english, lambda: label(member))
+
+
+def joined(items: list[Any], separator: str = ", ") -> Phrase:
+    """Several values on one line, each in the register of the whole."""
+    return Phrase(
+        separator.join(machine(item) for item in items),
+        lambda: separator.join(local(item) for item in items),
+    )
 
 
 def local(value: Any, missing: str = MISSING) -> str:

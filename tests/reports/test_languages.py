@@ -21,6 +21,8 @@ from reports import ALL_REPORT_KINDS, analyse, build_report, render, render_file
 from reports.analysis import Analysis
 from reports.render.text import WIDTH
 from store.demo import DEMO_AS_OF
+from store.labels import plan_status_label
+from store.models import PlanStatus
 from store.repository import FolderRepository
 
 
@@ -135,3 +137,18 @@ def test_the_person_report_shows_dates_and_statuses_in_danish(demo, english) -> 
     assert "| Dato |" in danish
     assert re.search(r"\| \d\d-\d\d-\d{4} \|", danish)
     assert not re.search(r"\d{4}-\d\d-\d\d", danish)
+    plans = build_report("person", demo, demo.as_of, **options(demo, "person")).plans
+    i18n.set_language("da")
+    statuses = {plan_status_label(plan.status) for plan in plans}
+    assert statuses and all(f"| {status} |" in danish for status in statuses)
+    assert not statuses & {str(status) for status in PlanStatus}  # Danish words, not values
+
+
+def test_enumerations_show_their_labels_in_text_and_their_values_in_csv(demo, english) -> None:
+    """A training plan in progress reads 'i gang' in Danish and 'in progress' in English text;
+    CSV keeps the stored value, in_progress, in both."""
+    danish, english_text = (in_language(code, demo, "training", "text") for code in ("da", "en"))
+    csv_text = in_language("da", demo, "training", "csv")
+    assert "\ni gang " in danish and "\nin progress " in english_text
+    assert "in_progress" not in danish + english_text
+    assert "\nin_progress," in csv_text and "i gang" not in csv_text
