@@ -370,7 +370,9 @@ def invalid_record(
         try:
             model.model_validate(record)
         except ValidationError as error:
-            return f"record {number} is not {noun}: " + "; ".join(format_pydantic_error(error))
+            return _("record {number} is not {noun}: {problems}").format(
+                number=number, noun=_(noun), problems="; ".join(format_pydantic_error(error))
+            )
     return None  # pragma: no cover - the list failed, so one record does
 
 

@@ -37,9 +37,9 @@ class FolderRepository(Protocol):
 
 
 NOUNS = {
-    "assessments": "an assessment",
-    "robot_benefits": "a robot benefit",
-    "audit": "an audit entry",
+    "assessments": N_("an assessment"),
+    "robot_benefits": N_("a robot benefit"),
+    "audit": N_("an audit entry"),
 }
 
 

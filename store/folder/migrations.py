@@ -109,7 +109,7 @@ def _v1_to_v2(repo: FolderRepository, history_files: dict[str, str], meta_file: 
         if name == "audit":
             end = data.rfind(b"\n") + 1
             problem = invalid_record(
-                parse_lines(path, data[:end], 0), AuditEntry, 0, "an audit entry"
+                parse_lines(path, data[:end], 0), AuditEntry, 0, N_("an audit entry")
             )
             if problem:
                 raise CorruptFileError(path, problem)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from i18n import _
+from i18n import N_, _
 from store import snapshot
 from store.dataset import (
     AssessmentRow,
@@ -87,7 +87,7 @@ class FolderReading:
         self.logs["audit"].read_new(self._audit_entries_valid, parse_committed=False)
 
     def _audit_entries_valid(self, records: list[dict], first: int, rewritten: bool) -> None:
-        problem = invalid_record(records, AuditEntry, first, "an audit entry")
+        problem = invalid_record(records, AuditEntry, first, N_("an audit entry"))
         if problem:
             raise CorruptFileError(self.logs["audit"].path, problem)
 
@@ -113,7 +113,7 @@ class FolderReading:
         try:
             benefits = records_of(RobotBenefit).validate_python(records)
         except ValidationError:
-            problem = invalid_record(records, RobotBenefit, first, "a robot benefit")
+            problem = invalid_record(records, RobotBenefit, first, N_("a robot benefit"))
             raise CorruptFileError(self.logs["robot_benefits"].path, str(problem)) from None
         return {benefit.key(): benefit for benefit in benefits}
 
