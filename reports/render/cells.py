@@ -10,15 +10,13 @@ from reports.words import MISSING, local, machine, plain
 __all__ = ["MISSING", "cell_text", "group_rows", "is_numeric_column", "machine_text", "plain"]
 
 
-def cell_text(value: Any, missing: str = MISSING) -> str:
-    """Display text in the current language: None as '-', booleans yes/no, floats with one
-    decimal, dates as the language writes them; a `Phrase` in the language's words."""
-    return local(value, missing)
+cell_text = local
+"""Display text in the current language (`reports.words.local`): None as '-', booleans yes/no,
+floats with one decimal, dates as the language writes them, a `Phrase` in the language's words."""
 
-
-def machine_text(value: Any, missing: str = MISSING) -> str:
-    """The same value as CSV writes it whatever the language: English words, ISO dates, `.`."""
-    return machine(value, missing)
+machine_text = machine
+"""The same value as CSV writes it whatever the language (`reports.words.machine`): English
+words, ISO dates, `.` decimals."""
 
 
 def is_numeric_column(rows: list[list[Any]], index: int) -> bool:
