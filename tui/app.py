@@ -303,12 +303,6 @@ class KapabelApp(App):
             )
         self.repo.save_snapshot()  # the history's columns as they are: no work per row
 
-    def on_unmount(self) -> None:
-        """Closing: stop the computations in child processes, or quitting would wait for them."""
-        from tui.background import stop_all
-
-        stop_all()
-
     def _open_failed(self, message: str) -> None:
         """Show the store's message; quitting then exits with status 1 and repeats it on stderr."""
         self.open_problem = message

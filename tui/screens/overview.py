@@ -223,14 +223,11 @@ class OverviewScreen(AnalysisScreen):
 
     @work(thread=True, exclusive=True, group="trend")
     def _compute_trend(self, analysis) -> None:
-        """Readiness at past quarter ends is rebuilt from the history: slow at scale."""
+        """Readiness at past quarter ends, from the history's columns (a few array passes per
+        date: in this process, no longer in a forked child)."""
         from reports.overview import overview_trend
-        from tui.background import Stopped, run_forked
 
-        try:
-            trend = run_forked(overview_trend, analysis)  # another core: the UI keeps the GIL
-        except Stopped:  # the app is closing
-            return
+        trend = overview_trend(analysis)
         points = list(zip(trend.quarter_ends, trend.lines[0].readiness, strict=True))
         if not get_current_worker().is_cancelled:  # newer figures asked for a newer trend
             self.app.call_from_thread(self._show_trend, points)
