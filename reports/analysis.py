@@ -15,10 +15,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from i18n import N_
+from i18n import N_, _
 from reports import rules
 from reports.tree import DepartmentTree, natural_key
-from reports.words import Phrase, phrase
+from reports.words import Phrase, phrase, term
 from store.columns import HistoryColumns, columns_of
 from store.dataset import AssessmentRow, Dataset
 from store.gcpause import collector_paused
@@ -438,7 +438,13 @@ class Analysis:
         return self.tree.top_level()
 
     def department_name(self, code: str | None) -> str:
-        return "Whole organisation" if code is None else self.tree.name(code)
+        """A department's name; the whole organisation's (code None) in the current language."""
+        return _("Whole organisation") if code is None else self.tree.name(code)
+
+    def department_label(self, code: str | None) -> Phrase | str:
+        """`department_name` as a report holds it: the whole organisation's as a `Phrase`
+        (English in JSON and CSV, the current language in text)."""
+        return term(N_("Whole organisation")) if code is None else self.tree.name(code)
 
     # ------------------------------------------------------------- people
     def _departments_with_staff(self, code: str | None) -> list[str]:

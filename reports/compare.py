@@ -156,7 +156,7 @@ def build_compare(
         DepartmentChange(d, before.department_figures(d), after.department_figures(d))
         for d in codes
     ]
-    names = {d: after.department_name(d) for d in codes}
+    names = {d: after.department_label(d) for d in codes}
     competencies = {c for change in changes for c in change.competencies()}
     whole = changes[0]
     summary = [

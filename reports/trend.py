@@ -69,7 +69,7 @@ def readiness_trend(
         [rules.readiness_pct(met[q][g], totals[g]) for q in range(len(ends))]
         for g in range(len(groups) + 1)
     ]
-    lines = [TrendLine(department, analysis.department_name(department), series[0])]
+    lines = [TrendLine(department, analysis.department_label(department), series[0])]
     lines += [
         TrendLine(code, analysis.tree.name(code), series[i + 1]) for i, code in enumerate(groups)
     ]

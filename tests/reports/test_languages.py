@@ -101,6 +101,7 @@ def test_text_and_markdown_speak_danish_with_the_same_figures(demo, english, kin
     first = danish.splitlines()[0]
     assert f"pr. {DANISH_DAY}" in first and DEMO_AS_OF.isoformat() not in danish
     assert " report " not in first and "as of" not in danish
+    assert "Whole organisation" not in danish and "whole organisation" not in danish
     if fmt == "text":
         assert all(len(line) <= WIDTH for line in danish.splitlines())
     # wide enough that no table moves a column under its records (which repeats its header)
