@@ -33,7 +33,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.worker import Worker, get_current_worker
 
-from i18n import N_, _
+from i18n import N_, _, format_date
 from store import Repository, open_in_stages, resolve_target, target_name
 from store.backup import daily_backup
 from store.errors import StoreError
@@ -76,9 +76,9 @@ class KapabelApp(App):
             Binding(key, f"switch_mode('{mode}')", title, show=False)
             for mode, key, title in SCREENS_IN_ORDER
         ),
-        Binding("question_mark,f1", "help", "Help"),
-        Binding("ctrl+r", "reload", "Reload", show=False),
-        Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", N_("Help")),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False),
+        Binding("q", "quit", N_("Quit")),
     ]
 
     def __init__(
@@ -196,11 +196,15 @@ class KapabelApp(App):
         snapshots stay the same everywhere and a password is never shown."""
         repo = self.repo
         scope = repo.scope if repo is not None else None
-        limited = f" · {scope.root} and below" if scope is not None else ""
-        read_only = " · read-only" if repo is not None and repo.read_only else ""
-        loading = " · loading the history …" if self.first_look and repo is None else ""
-        name = target_name(self.db_path)
-        return f"{name}{limited}{read_only} · as of {self.as_of.isoformat()}{loading}"
+        parts = [target_name(self.db_path)]
+        if scope is not None:
+            parts.append(_("{department} and below").format(department=scope.root))
+        if repo is not None and repo.read_only:
+            parts.append(_("read-only"))
+        parts.append(_("as of {date}").format(date=format_date(self.as_of)))
+        if self.first_look and repo is None:
+            parts.append(_("loading the history …"))
+        return " · ".join(parts)
 
     @property
     def history_loaded(self) -> bool:
@@ -222,7 +226,7 @@ class KapabelApp(App):
         with collector_paused():  # through both: no collection of all the new objects between
             try:
                 opening = open_in_stages(self.db_path, self.as_of, create=True, **self._limits)
-                self.call_from_thread(self._show_progress, "Computing the figures …")
+                self.call_from_thread(self._show_progress, _("Computing the figures …"))
                 analysis = analyse(opening.first, self.as_of)
                 if not opening.whole:
                     drawn = threading.Event()
@@ -253,18 +257,20 @@ class KapabelApp(App):
         self.switch_mode("overview")
 
     def defer_until_history(self, what: str, callback: Callable[[], object]) -> bool:
-        """While only the first look is open: keep `callback` (going to `what`) for when the
-        history has loaded, say so, and return True; False once it has (go on at once)."""
+        """While only the first look is open: keep `callback` (going to `what`, a screen's title
+        as marked, translated here) for when the history has loaded, say so, and return True;
+        False once it has (go on at once)."""
         if self.history_loaded:
             return False
         self._after_history = callback
-        self.notify(f"Opening {what} once the history has loaded …", timeout=4, markup=False)
+        message = _("Opening {screen} once the history has loaded …").format(screen=_(what))
+        self.notify(message, timeout=4, markup=False)
         return True
 
     def switch_mode(self, mode: str) -> AwaitMount:
         """A screen other than the Overview waits for the whole history (`defer_until_history`)."""
         if self.first_look and not self.history_loaded and mode != "overview":
-            title = next((t for m, _, t in SCREENS_IN_ORDER if m == mode), mode)
+            title = next((t for m, _key, t in SCREENS_IN_ORDER if m == mode), mode)
             self.defer_until_history(title, lambda: self.switch_mode(mode))
             return AwaitMount(self.screen, [])
         return super().switch_mode(mode)
@@ -297,7 +303,7 @@ class KapabelApp(App):
             self.call_from_thread(
                 self.notify,
                 str(error),
-                title="Automatic backup failed",
+                title=_("Automatic backup failed"),
                 severity="warning",
                 markup=False,
             )
@@ -310,8 +316,8 @@ class KapabelApp(App):
             self.screen.show_problem(message)
         else:  # the first look is shown; the history could not be read
             self.notify(
-                f"{message}\nThe figures shown stay; press q to quit.",
-                title="Cannot read the history",
+                _("{problem}\nThe figures shown stay; press q to quit.").format(problem=message),
+                title=_("Cannot read the history"),
                 severity="error",
                 timeout=3600,
                 markup=False,
@@ -330,15 +336,17 @@ class KapabelApp(App):
         self.switch_mode("overview")
         if self.repo.read_only:  # after the switch, so the toast shows on the first screen
             why = (
-                "It was opened read-only"
+                _("It was opened read-only: changes cannot be saved.")
                 if self.repo.opened_read_only
-                else "This database can only be read here (a read-only file system, or a folder "
-                "you may not write to)"
+                else _(
+                    "This database can only be read here (a read-only file system, or a folder "
+                    "you may not write to): changes cannot be saved."
+                )
             )
             self.call_after_refresh(
                 self.notify,
-                f"{why}: changes cannot be saved.",
-                title="Read-only",
+                why,
+                title=_("Read-only"),
                 severity="warning",
                 timeout=10,
                 markup=False,
@@ -392,10 +400,10 @@ class KapabelApp(App):
 
     def _changed_elsewhere(self) -> None:
         self.data_changed()
-        self.notify("The database was changed elsewhere: showing current data")
+        self.notify(_("The database was changed elsewhere: showing current data"))
 
     def _cannot_read(self, message: str) -> None:
-        self.notify(message, title="Cannot read the database", severity="error", markup=False)
+        self.notify(message, title=_("Cannot read the database"), severity="error", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Screens and reloads wait until the database is open (a screen asked for while the
@@ -459,7 +467,7 @@ class KapabelApp(App):
         for command in super().get_system_commands(screen):
             if command.title == "Keys":
                 command = SystemCommand(
-                    "Keys", _("The keys of this screen (also ? or F1)"), self.action_help
+                    N_("Keys"), _("The keys of this screen (also ? or F1)"), self.action_help
                 )
             yield command._replace(title=_(command.title), help=_(command.help))
 
@@ -546,9 +554,9 @@ class KapabelApp(App):
         """Pick up changes other people made to the database."""
         if self.repo.refresh():
             self.data_changed()
-            self.notify("Reloaded changes made by others")
+            self.notify(_("Reloaded changes made by others"))
         else:
-            self.notify("No changes on disk")
+            self.notify(_("No changes on disk"))
 
     def refresh_screens(self) -> None:
         """Tell the current screen the data changed (screens implement `reload_data`)."""

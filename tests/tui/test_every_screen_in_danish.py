@@ -38,8 +38,10 @@ NOT_YET_DANISH: set[str] = {
     "Audit log",
     "Cohort form",
     "Competencies",
+    "Coverage rules",
     "Governance",
     "Help",
+    "Organisation",
     "Organisation heatmap",
     "Overview",
     "People",
@@ -53,6 +55,7 @@ NOT_YET_DANISH: set[str] = {
     "Strategy",
     "Theme",
     "Theme form",
+    "Training",
     "Training plan",
 }
 """Screens whose texts are being translated right now (issue #13): skipped until each shows no

@@ -56,8 +56,12 @@ def run_phase(args: argparse.Namespace) -> int:
     repo = open_store(getattr(args, "db", None))
     on = args.on or dt.date.today()
     robot = change_phase(repo, args.code.strip(), args.phase, on)
-    message = _("{code}: {phase} since {date}")
-    print(terminal_safe(message.format(code=robot.code, phase=robot.phase, date=format_date(on))))
+    from store.labels import phase_label
+
+    message = _("{code}: {phase} since {date}").format(
+        code=robot.code, phase=phase_label(robot.phase), date=format_date(on)
+    )
+    print(terminal_safe(message))
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Input, Select, Static
 
+from i18n import N_, _
 from reports.rules import assessment_date_warning
 from store.integrity import level_problems
 from store.models import Assessment, Entity, Source
@@ -30,11 +31,11 @@ def scale_hint(ds, competency: str | None, level_text: str = "", low: int = 0) -
     """'0-8 on DigComp 2.2 · 3 = Intermediate': the scale the level must lie in."""
     framework = ds.framework_of(competency) if competency else None
     if framework is None:
-        return Text("choose a competency to see its scale")
-    hint = Text(f"{low}-{framework.max_level} on ")
-    hint.append(framework.name)
-    if low == 0:
-        hint.append(" (0 = none)")
+        return Text(_("choose a competency to see its scale"))
+    scale = (
+        _("{low}-{top} on {framework} (0 = none)") if low == 0 else _("{low}-{top} on {framework}")
+    )
+    hint = Text(scale.format(low=low, top=framework.max_level, framework=framework.name))
     try:
         level = int(level_text.strip())
     except ValueError:
@@ -59,7 +60,7 @@ def scale_problem(ds, values: dict[str, Any], field: str, low: int = 1) -> dict[
 class AssessmentForm(FormScreen[Assessment]):
     """Record an assessment; `staff_no` fixes the person, the rest are suggestions."""
 
-    title_text = "Record an assessment"
+    title_text = N_("Record an assessment")
 
     def __init__(
         self,
@@ -80,41 +81,43 @@ class AssessmentForm(FormScreen[Assessment]):
         ds = self.app.repo.ds
         if self.staff_no is not None:
             person = ds.staff.get(self.staff_no)
-            shown = labelled(self.staff_no, person.name if person else "(unknown)")
+            shown = labelled(self.staff_no, person.name if person else _("(unknown)"))
             staff_no = self.staff_no
             yield FormField(
-                "staff", "Employee", Static(shown, classes="fixed-value"), lambda _: staff_no
+                "staff", _("Employee"), Static(shown, classes="fixed-value"), lambda _raw: staff_no
             )
         else:
-            yield self.reference_field("staff", "Employee", "staff")
+            yield self.reference_field("staff", _("Employee"), "staff")
         yield self.reference_field(
-            "competency", "Competency", "competencies", self.competency or ""
+            "competency", _("Competency"), "competencies", self.competency or ""
         )
         level = "" if self.level is None else str(self.level)
         yield FormField(
             "level",
-            "Level",
-            Input(level, placeholder="level", compact=True),
+            _("Level"),
+            Input(level, placeholder=_("level"), compact=True),
             lambda raw: parse_int(raw),
             hint=scale_hint(ds, self.competency, level),
         )
         date = (self.date or self.app.as_of).isoformat()
-        yield FormField("date", "Date", Input(date, compact=True), parse_date)
+        yield FormField("date", _("Date"), Input(date, compact=True), parse_date)
         yield FormField(
             "source",
-            "Source",
+            _("Source"),
             Select(source_options(), value=self.source, allow_blank=False, compact=True),
         )
         yield FormField(
-            "assessor", "Assessor", Input(self.app.repo.user, compact=True), optional_text
+            "assessor", _("Assessor"), Input(self.app.repo.user, compact=True), optional_text
         )
         yield FormField(
             "valid_until",
-            "Valid until",
-            Input(placeholder="YYYY-MM-DD (optional)", compact=True),
+            _("Valid until"),
+            Input(placeholder=_("YYYY-MM-DD (optional)"), compact=True),
             parse_optional_date,
         )
-        yield FormField("note", "Note", Input(placeholder="optional", compact=True), str.strip)
+        yield FormField(
+            "note", _("Note"), Input(placeholder=_("optional"), compact=True), str.strip
+        )
 
     def on_field_changed(self, name: str) -> None:
         if name in ("competency", "level"):
@@ -141,4 +144,6 @@ class AssessmentForm(FormScreen[Assessment]):
         return record_assessment(self.app.repo, record)
 
     def saved_message(self, saved: Assessment) -> str:
-        return f"Assessment recorded: {saved.staff} {saved.competency} level {saved.level}"
+        return _("Assessment recorded: {staff} {competency} level {level}").format(
+            staff=saved.staff, competency=saved.competency, level=saved.level
+        )

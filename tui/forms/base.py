@@ -25,6 +25,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from i18n import N_, _
 from store.errors import ConflictError, StoreError, ValidationProblem
 from store.integrity import record_problems
 from store.lookup import WHAT, ReferenceProblem
@@ -63,9 +64,25 @@ def raw_value(widget: Widget) -> Any:
     raise TypeError(f"no value for {type(widget).__name__}")
 
 
+def with_key(label: str, key: str) -> str:
+    """A button's label with the key that does the same ('Save  ctrl+s'); keys keep their
+    names in every language."""
+    return f"{label}  {key}"
+
+
 def error_text(message: str) -> Text:
     """A problem shown with a sign and words, so colour is never the only signal."""
     return Text(f"✗ {message}", style="bold red")
+
+
+def reference_placeholder(table: str, required: bool) -> str:
+    """What a reference field holds before anything is typed: 'department code or name'."""
+    what = _(WHAT.get(table, table))
+    if table == "staff":
+        text = _("{what} number or name") if required else _("{what} number or name (optional)")
+    else:
+        text = _("{what} code or name") if required else _("{what} code or name (optional)")
+    return text.format(what=what)
 
 
 class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
@@ -73,14 +90,15 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
 
     CSS_PATH = FORMS_CSS
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-        Binding("f1", "app.help", "Help"),  # a modal screen hides the app's keys
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("f1", "app.help", N_("Help")),  # a modal screen hides the app's keys
     ]
 
-    title_text: str = "Form"
-    save_label: str = "Save"
-    """What the save button says (what saving does, e.g. "Assign")."""
+    title_text: str = N_("Form")
+    """The form's title, as marked (translated when shown)."""
+    save_label: str = N_("Save")
+    """What the save button says (what saving does, e.g. "Assign"), as marked."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -132,7 +150,8 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
     ) -> FormField:
         """A field naming a record of `table` by code or name (F2 searches); parsed to its key.
 
-        `empty` says what leaving an optional field empty means ("every role").
+        `empty` says what leaving an optional field empty means ("empty: every role"), as
+        marked with N_() (translated when shown).
         """
         what = WHAT.get(table, table)
 
@@ -147,9 +166,9 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
             except ReferenceProblem as problem:
                 raise FieldError(problem.problem.code, **problem.problem.params) from None
 
-        code = "number" if table == "staff" else "code"
-        placeholder = f"{what} {code} or name" + ("" if required else " (optional)")
-        widget = PickerInput(table, value, placeholder=placeholder, empty_hint=empty)
+        widget = PickerInput(
+            table, value, placeholder=reference_placeholder(table, required), empty_hint=empty
+        )
         return FormField(name, label, widget, parse)
 
     def resolved(self, name: str) -> str | None:
@@ -163,7 +182,7 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
     def compose(self) -> ComposeResult:
         self.specs = {spec.name: spec for spec in self.fields()}
         with Vertical(id="form"):
-            yield Static(Text(self.title_text, style="bold"), id="form-title")
+            yield Static(Text(_(self.title_text), style="bold"), id="form-title")
             yield Static("", id="form-error")
             with VerticalScroll(id="form-fields"):
                 for spec in self.specs.values():
@@ -176,9 +195,12 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
                     yield Static("", id=f"warning-{spec.name}", classes="field-warning")
             with Horizontal(id="form-buttons"):
                 yield Button(
-                    f"{self.save_label}  ctrl+s", id="form-save", variant="primary", compact=True
+                    with_key(_(self.save_label), "ctrl+s"),
+                    id="form-save",
+                    variant="primary",
+                    compact=True,
                 )
-                yield Button("Cancel  esc", id="form-cancel", compact=True)
+                yield Button(with_key(_("Cancel"), "esc"), id="form-cancel", compact=True)
         yield KeysFooter()  # the form's keys, not those of the screen behind it
 
     def on_mount(self) -> None:
@@ -312,10 +334,10 @@ class FormScreen(ModalScreen[RecordT | None], Generic[RecordT]):
         self.app.data_changed()
         self.app.notify(self.saved_message(saved), markup=False)
         for message in warnings.values():
-            self.app.notify(message, title="Saved, but note", severity="warning", markup=False)
+            self.app.notify(message, title=_("Saved, but note"), severity="warning", markup=False)
 
     def saved_message(self, saved: RecordT) -> str:
-        return "Saved"
+        return _("Saved")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

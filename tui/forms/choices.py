@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from store.models import PlanStatus, Source
+from store.labels import plan_status_label, priority_label, source_label
+from store.models import PlanStatus, Priority, Source
 
 
 def labelled(code: str, name: str) -> Text:
@@ -20,8 +21,13 @@ def labelled(code: str, name: str) -> Text:
 
 
 def source_options() -> list[tuple[Text, str]]:
-    return [(Text(s.value), s.value) for s in Source]
+    """Each source in the current language; the value is the one stored."""
+    return [(Text(source_label(s)), s.value) for s in Source]
 
 
 def status_options() -> list[tuple[Text, str]]:
-    return [(Text(s.value.replace("_", " ")), s.value) for s in PlanStatus]
+    return [(Text(plan_status_label(s)), s.value) for s in PlanStatus]
+
+
+def priority_options() -> list[tuple[Text, str]]:
+    return [(Text(priority_label(p)), p.value) for p in Priority]

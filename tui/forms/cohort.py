@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Input, Select, Static
 
+from i18n import N_, _, format_integer, ngettext
 from reports.cohort import Cohort, CohortCriteria, choose_cohort, cohort_plans
 from reports.rules import plan_due_warning
 from store.models import PlanStatus, TrainingPlan
@@ -31,8 +32,8 @@ from tui.forms.requirement import CodeFormScreen
 
 PREVIEW_NAMES = 5
 INCLUDE_CHOICES = [
-    ("people required to reach it", "required"),
-    ("everyone below it", "everyone"),
+    (N_("people required to reach it"), "required"),
+    (N_("everyone below it"), "everyone"),
 ]
 """Who a cohort takes: by default the people required to reach the level; everyone, on request."""
 
@@ -64,30 +65,36 @@ def preview_text(cohort: Cohort, names: int = PREVIEW_NAMES) -> Text:
     text = Text()
     reason = cohort.why_empty()
     if reason is not None:
-        text.append(f"Nobody will get a plan: {reason}", style="bold")
+        text.append(_("Nobody will get a plan: {reason}").format(reason=reason), style="bold")
     else:
-        who = "person" if count == 1 else "people"
-        text.append(f"{count:,} {who} will get a plan: ", style="bold")
+        who = ngettext("{n} person will get a plan: ", "{n} people will get a plan: ", count)
+        text.append(who.format(n=format_integer(count)), style="bold")
         text.append(", ".join(cohort.first_names(names)))
         if count > names:
-            text.append(f" and {count - names:,} more")
+            text.append(_(" and {n} more").format(n=format_integer(count - names)))
     criteria = cohort.criteria
-    below = "everyone below it" if criteria.everyone_below else "of them below it"
-    text.append(
-        f"\nIn scope {cohort.in_scope:,} · required to reach level {criteria.level}: "
-        f"{cohort.required:,} · {below}: {cohort.below:,} · "
-        f"already planned: {len(cohort.already_planned):,} (left out)",
-        style="dim",
+    below = _("everyone below it") if criteria.everyone_below else _("of them below it")
+    figures = _(
+        "In scope {in_scope} · required to reach level {level}: {required} · {below}: "
+        "{below_count} · already planned: {planned} (left out)"
+    ).format(
+        in_scope=format_integer(cohort.in_scope),
+        level=criteria.level,
+        required=format_integer(cohort.required),
+        below=below,
+        below_count=format_integer(cohort.below),
+        planned=format_integer(len(cohort.already_planned)),
     )
+    text.append("\n" + figures, style="dim")
     return text
 
 
 class CohortForm(CodeFormScreen):
     """Choose the cohort, see who is included, create their plans; None when cancelled."""
 
-    title_text = "Assign training to a cohort"
-    save_label = "Assign"
-    BINDINGS = [Binding("ctrl+s", "save", "Assign")]  # the footer says it as the button does
+    title_text = N_("Assign training to a cohort")
+    save_label = N_("Assign")
+    BINDINGS = [Binding("ctrl+s", "save", N_("Assign"))]  # the footer says it as the button does
 
     def __init__(self, due: dt.date, values: dict[str, str] | None = None) -> None:
         super().__init__()
@@ -95,15 +102,18 @@ class CohortForm(CodeFormScreen):
 
     def fields(self) -> Iterable[FormField]:
         start = self.start
-        yield self.code_field("department", "Department", start.get("department", ""), True)
-        yield self.code_field("role", "Role", start.get("role", ""), False)
-        yield self.code_field("competency", "Competency", start.get("competency", ""), True)
-        yield self.level_field("Below level", start.get("level", ""), start.get("competency", ""))
-        include = Select(INCLUDE_CHOICES, value="required", allow_blank=False, compact=True)
-        yield FormField("include", "Include", include)
-        yield self.code_field("course", "Course", start.get("course", ""), False)
-        yield FormField("due", "Due", Input(start["due"], compact=True), parse_date)
-        yield FormField("preview", "Who", Static(classes="fixed-value"), lambda _: None)
+        yield self.code_field("department", _("Department"), start.get("department", ""), True)
+        yield self.code_field("role", _("Role"), start.get("role", ""), False)
+        yield self.code_field("competency", _("Competency"), start.get("competency", ""), True)
+        yield self.level_field(
+            _("Below level"), start.get("level", ""), start.get("competency", "")
+        )
+        choices = [(_(label), value) for label, value in INCLUDE_CHOICES]
+        include = Select(choices, value="required", allow_blank=False, compact=True)
+        yield FormField("include", _("Include"), include)
+        yield self.code_field("course", _("Course"), start.get("course", ""), False)
+        yield FormField("due", _("Due"), Input(start["due"], compact=True), parse_date)
+        yield FormField("preview", _("Who"), Static(classes="fixed-value"), lambda _raw: None)
 
     def on_mount(self) -> None:
         self.show_preview()  # FormScreen.on_mount runs as well (Textual calls each class's)
@@ -131,7 +141,7 @@ class CohortForm(CodeFormScreen):
         cohort = self.current_cohort()
         preview = self.query_one("#field-preview", Static)
         if cohort is None:
-            preview.update(Text("fill in the fields to see who is included", style="dim"))
+            preview.update(Text(_("fill in the fields to see who is included"), style="dim"))
         else:
             preview.update(preview_text(cohort))
 
@@ -143,4 +153,6 @@ class CohortForm(CodeFormScreen):
         return create_plans(self.app.repo, cohort_plans(cohort, record.due, record.course))
 
     def saved_message(self, saved: list[TrainingPlan]) -> str:
-        return f"{len(saved):,} training plans created"
+        n = len(saved)
+        message = ngettext("{n} training plans created", "{n} training plans created", n)
+        return message.format(n=format_integer(n))

@@ -18,8 +18,10 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Checkbox, Input, Static
 
+from i18n import _, format_date
 from reports.rules import assessment_date_warning, completion_warning, current_assessment
 from store.dataset import AssessmentRow
+from store.labels import source_label
 from store.models import Entity, TrainingPlan
 from store.training import complete_plan, completed_plan
 from tui.forms.assessment import scale_hint, scale_problem
@@ -35,15 +37,22 @@ def plan_summary(ds, plan: TrainingPlan) -> Text:
     text.append(person.name if person else plan.staff)
     text.append(f" ({plan.staff})\n{plan.competency} ")
     text.append(competency.name if competency else "")
-    text.append(f"\ntarget level {plan.target_level}")
+    text.append("\n" + _("target level {level}").format(level=plan.target_level))
     return text
 
 
 def current_text(current: AssessmentRow | None, as_of: dt.date) -> Text:
     """'2 (manager, 2025-06-01)' or 'not assessed', as of the app's date."""
     if current is None:
-        return Text(f"not assessed (as of {as_of})")
-    return Text(f"{current.level} ({current.source}, {current.date}) as of {as_of}")
+        return Text(_("not assessed (as of {date})").format(date=format_date(as_of)))
+    return Text(
+        _("{level} ({source}, {date}) as of {as_of}").format(
+            level=current.level,
+            source=source_label(current.source),
+            date=format_date(current.date),
+            as_of=format_date(as_of),
+        )
+    )
 
 
 class CompletePlanForm(FormScreen[TrainingPlan]):
@@ -54,7 +63,7 @@ class CompletePlanForm(FormScreen[TrainingPlan]):
         super().__init__()
         self.plan = plan
         self.on = on
-        self.title_text = f"Complete training plan {plan.id}"
+        self.title_text = _("Complete training plan {id}").format(id=plan.id)
         self.level: int | None = None
         self.completed_on = on
         self.current: AssessmentRow | None = None
@@ -71,27 +80,29 @@ class CompletePlanForm(FormScreen[TrainingPlan]):
             ),
             self.app.as_of,
         )
-        yield FormField("plan", "Plan", Static(plan_summary(ds, plan), classes="fixed-value"))
+        yield FormField("plan", _("Plan"), Static(plan_summary(ds, plan), classes="fixed-value"))
         yield FormField(
             "current",
-            "Current level",
+            _("Current level"),
             Static(current_text(self.current, self.app.as_of), classes="fixed-value"),
         )
         yield FormField(
             "completed",
-            "Completed on",
-            Input(self.on.isoformat(), placeholder="YYYY-MM-DD", compact=True),
+            _("Completed on"),
+            Input(self.on.isoformat(), placeholder=_("YYYY-MM-DD"), compact=True),
             parse_date,
         )
         yield FormField(
             "record",
-            "Assessment",
-            MarkedCheckbox("record the level reached (source: training)", value=True, compact=True),
+            _("Assessment"),
+            MarkedCheckbox(
+                _("record the level reached (source: training)"), value=True, compact=True
+            ),
         )
         level = str(plan.target_level)
         yield FormField(
             "level",
-            "Level reached",
+            _("Level reached"),
             Input(level, compact=True),
             lambda raw: parse_int(raw) if self.recording else None,
             hint=scale_hint(ds, plan.competency, level),
@@ -141,5 +152,7 @@ class CompletePlanForm(FormScreen[TrainingPlan]):
         return complete_plan(self.app.repo, self.plan, self.completed_on, self.level)
 
     def saved_message(self, saved: TrainingPlan) -> str:
-        recorded = f", level {self.level} recorded" if self.level is not None else ""
-        return f"Training plan {saved.id} completed{recorded}"
+        if self.level is None:
+            return _("Training plan {id} completed").format(id=saved.id)
+        message = _("Training plan {id} completed, level {level} recorded")
+        return message.format(id=saved.id, level=self.level)

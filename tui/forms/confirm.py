@@ -16,30 +16,33 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui.forms.base import FORMS_CSS
+from i18n import N_, _
+from tui.forms.base import FORMS_CSS, with_key
 from tui.widgets.footer import KeysFooter
 
 
 class ConfirmDialog(ModalScreen[bool]):
     CSS_PATH = FORMS_CSS
     BINDINGS = [
-        Binding("y", "confirm", "Yes"),
-        Binding("n,escape", "cancel", "No"),
+        Binding("y", "confirm", N_("Yes")),
+        Binding("n,escape", "cancel", N_("No")),
     ]
 
     def __init__(
         self,
         question: str | Text,
-        confirm_label: str = "Yes",
-        title: str = "Are you sure?",
-        keep_label: str = "Cancel",
+        confirm_label: str = N_("Yes"),
+        title: str = N_("Are you sure?"),
+        keep_label: str = N_("Cancel"),
     ) -> None:
+        """The labels and title are given as marked (N_) or already translated (_): they are
+        shown in the current language either way."""
         super().__init__()
         self.question = Text(question) if isinstance(question, str) else question
-        self.confirm_label = confirm_label
-        self.keep_label = keep_label
+        self.confirm_label = _(confirm_label)
+        self.keep_label = _(keep_label)
         """The button that changes nothing ("Keep it" where "Cancel" would mean the action)."""
-        self.title_text = title
+        self.title_text = _(title)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
@@ -47,9 +50,12 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(self.question, id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 yield Button(
-                    f"{self.confirm_label}  y", id="confirm-yes", variant="error", compact=True
+                    with_key(self.confirm_label, "y"),
+                    id="confirm-yes",
+                    variant="error",
+                    compact=True,
                 )
-                yield Button(f"{self.keep_label}  n", id="confirm-no", compact=True)
+                yield Button(with_key(self.keep_label, "n"), id="confirm-no", compact=True)
         yield KeysFooter()  # the dialog's keys, not those of the screen behind it
 
     def on_mount(self) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from textual.widgets import Input
 
+from i18n import _, ngettext
 from store.dataset import Dataset
 from store.models import CoverageRule, Entity
 from tui.forms.assessment import scale_problem
@@ -22,12 +23,21 @@ from tui.forms.requirement import CodeFormScreen
 def describe_rule(ds: Dataset, rule: CoverageRule) -> str:
     """'2 people at DC1.1 level 3 in D10 Borgerservice (and each department below)'."""
     department = ds.departments.get(rule.department)
-    name = f" {department.name}" if department else ""
-    each = " (and each department below)" if rule.each else ""
-    return (
-        f"{rule.min_people} people at {rule.competency} level {rule.level} in "
-        f"{rule.department}{name}{each}"
-    )
+    where = f"{rule.department} {department.name}" if department else rule.department
+    n = rule.min_people
+    if rule.each:
+        text = ngettext(
+            "{n} people at {competency} level {level} in {department} (and each department below)",
+            "{n} people at {competency} level {level} in {department} (and each department below)",
+            n,
+        )
+    else:
+        text = ngettext(
+            "{n} people at {competency} level {level} in {department}",
+            "{n} people at {competency} level {level} in {department}",
+            n,
+        )
+    return text.format(n=n, competency=rule.competency, level=rule.level, department=where)
 
 
 class CoverageRuleForm(CodeFormScreen):
@@ -47,23 +57,23 @@ class CoverageRuleForm(CodeFormScreen):
             else {"competency": competency or ""}
         )
         self.each = bool(original and original.each)
-        self.title_text = "Edit coverage rule" if original else "New coverage rule"
+        self.title_text = _("Edit coverage rule") if original else _("New coverage rule")
 
     def fields(self) -> Iterable[FormField]:
         start = self.start
-        yield self.code_field("department", "Department", start.get("department", ""), True)
-        yield self.code_field("competency", "Competency", start.get("competency", ""), True)
-        yield self.level_field("Level", start.get("level", ""), start.get("competency", ""))
+        yield self.code_field("department", _("Department"), start.get("department", ""), True)
+        yield self.code_field("competency", _("Competency"), start.get("competency", ""), True)
+        yield self.level_field(_("Level"), start.get("level", ""), start.get("competency", ""))
         yield FormField(
             "min_people",
-            "At least",
-            Input(start.get("min_people", "1"), placeholder="people", compact=True),
+            _("At least"),
+            Input(start.get("min_people", "1"), placeholder=_("people"), compact=True),
             parse_int,
         )
         yield FormField(
             "each",
-            "Each",
-            MarkedCheckbox("also every department below", self.each, compact=True),
+            _("Each"),
+            MarkedCheckbox(_("also every department below"), self.each, compact=True),
         )
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:
@@ -79,4 +89,4 @@ class CoverageRuleForm(CodeFormScreen):
         return save_coverage_rule(self.app.repo, record, self.original)
 
     def saved_message(self, saved: CoverageRule) -> str:
-        return f"Saved: {describe_rule(self.app.repo.ds, saved)}"
+        return _("Saved: {what}").format(what=describe_rule(self.app.repo.ds, saved))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from i18n import N_
 from store.problems import Problem, render
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -62,8 +63,8 @@ def parse_int(text: str, *, low: int | None = None, high: int | None = None) -> 
     return value
 
 
-def parse_required(text: str, what: str = "a value") -> str:
-    """Non-empty text, trimmed."""
+def parse_required(text: str, what: str = N_("a value")) -> str:
+    """Non-empty text, trimmed; `what` (as marked with N_) names what is missing."""
     text = text.strip()
     if not text:
         raise FieldError("required_what", what=what)
@@ -99,7 +100,7 @@ def parse_month(text: str) -> str:
 
     text = text.strip()
     if not text:
-        raise FieldError("required_what", what="a month as YYYY-MM")
+        raise FieldError("required_what", what=N_("a month as YYYY-MM"))
     try:
         return parse_cell_month(text)
     except ValueError:

@@ -13,6 +13,7 @@ from typing import Any
 
 from textual.widgets import Input, Static
 
+from i18n import N_, _
 from reports.robots import last_operator_warning
 from store.integrity import key_taken_problems
 from store.models import Entity, Staff
@@ -28,7 +29,7 @@ class PersonForm(FormScreen[Staff]):
     def __init__(self, staff: Staff | None = None) -> None:
         super().__init__()
         self.staff = staff
-        self.title_text = "Edit person" if staff else "Add a person"
+        self.title_text = _("Edit person") if staff else _("Add a person")
 
     def fields(self) -> Iterable[FormField]:
         person = self.staff
@@ -36,45 +37,45 @@ class PersonForm(FormScreen[Staff]):
             number = person.employee_no
             yield FormField(
                 "employee_no",
-                "Employee no.",
+                _("Employee no."),
                 Static(labelled(number, ""), classes="fixed-value"),
-                lambda _: number,
+                lambda _raw: number,
             )
         else:
             yield FormField(
                 "employee_no",
-                "Employee no.",
-                Input(placeholder="employee number from the HR system", compact=True),
-                lambda raw: parse_required(raw, "an employee number"),
+                _("Employee no."),
+                Input(placeholder=_("employee number from the HR system"), compact=True),
+                lambda raw: parse_required(raw, N_("an employee number")),
             )
         yield FormField(
             "name",
-            "Name",
+            _("Name"),
             Input(person.name if person else "", compact=True),
-            lambda raw: parse_required(raw, "a name"),
+            lambda raw: parse_required(raw, N_("a name")),
         )
         yield FormField(
             "email",
-            "E-mail",
-            Input((person.email or "") if person else "", placeholder="optional", compact=True),
+            _("E-mail"),
+            Input((person.email or "") if person else "", placeholder=_("optional"), compact=True),
             optional_text,
         )
         yield self.reference_field(
-            "department", "Department", "departments", person.department if person else ""
+            "department", _("Department"), "departments", person.department if person else ""
         )
         yield self.reference_field(
             "role",
-            "Role",
+            _("Role"),
             "roles",
             (person.role or "") if person else "",
             required=False,
-            empty="empty: no role",
+            empty=N_("empty: no role"),
         )
         yield FormField(
             "digital_agent",
-            "Digital agent",
+            _("Digital agent"),
             MarkedCheckbox(
-                "drives digitalisation locally",
+                _("drives digitalisation locally"),
                 person.digital_agent if person else False,
                 compact=True,
             ),
@@ -82,15 +83,15 @@ class PersonForm(FormScreen[Staff]):
         start = person.start_date.isoformat() if person and person.start_date else ""
         yield FormField(
             "start_date",
-            "Start date",
-            Input(start, placeholder="YYYY-MM-DD (optional)", compact=True),
+            _("Start date"),
+            Input(start, placeholder=_("YYYY-MM-DD (optional)"), compact=True),
             parse_optional_date,
         )
         yield FormField(
             "active",
-            "Active",
+            _("Active"),
             MarkedCheckbox(
-                "employed (inactive staff are left out of figures)",
+                _("employed (inactive staff are left out of figures)"),
                 person.active if person else True,
                 compact=True,
             ),
@@ -118,4 +119,4 @@ class PersonForm(FormScreen[Staff]):
         return save_person(self.app.repo, record, self.staff)
 
     def saved_message(self, saved: Staff) -> str:
-        return f"Saved {saved.employee_no}"
+        return _("Saved {employee_no}").format(employee_no=saved.employee_no)

@@ -20,11 +20,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from i18n import N_, _, ngettext
 from store.lookup import SEARCH_LIMIT, AmbiguousReference, Choice, Lookup, ReferenceProblem
 from tui.widgets.footer import KeysFooter
 
 PICK_KEY = "f2"
-PICK_HINT = "F2 searches by name or code"
+PICK_HINT = N_("F2 searches by name or code")
 
 
 def choice_text(choice: Choice) -> Text:
@@ -38,19 +39,21 @@ def choice_text(choice: Choice) -> Text:
 
 
 def reference_hint(lookup: Lookup, typed: str, empty: str = "") -> Text:
-    """What the typed text names, as the person types: the record, or the closest ones."""
+    """What the typed text names, as the person types: the record, or the closest ones.
+    `empty` (what an empty field means) is given as marked, and translated here."""
     typed = typed.strip()
     if not typed:
-        return Text(f"{empty} · {PICK_HINT}" if empty else PICK_HINT)
+        return Text(f"{_(empty)} · {_(PICK_HINT)}" if empty else _(PICK_HINT))
+    what = _(lookup.what)
     try:
         key = lookup.resolve(typed)
     except AmbiguousReference:
-        return Text(f"several {lookup.what} records have this name: F2 to choose one")
+        return Text(_("several {what} records have this name: F2 to choose one").format(what=what))
     except ReferenceProblem:
         closest = lookup.search(typed, limit=3)
         if not closest:
-            return Text(f"no {lookup.what} matches · {PICK_HINT}")
-        text = Text("F2 to choose: ")
+            return Text(_("no {what} matches · {hint}").format(what=what, hint=_(PICK_HINT)))
+        text = Text(_("F2 to choose: "))
         for n, choice in enumerate(closest):
             text.append(", " if n else "")
             text.append(f"{choice.key} {choice.name}")
@@ -61,7 +64,7 @@ def reference_hint(lookup: Lookup, typed: str, empty: str = "") -> Text:
 class PickerInput(Input):
     """An Input for a reference: the code or the name may be typed; F2 searches."""
 
-    BINDINGS = [Binding(PICK_KEY, "pick", "Search by name or code")]
+    BINDINGS = [Binding(PICK_KEY, "pick", N_("Search by name or code"))]
 
     def __init__(
         self,
@@ -76,7 +79,7 @@ class PickerInput(Input):
         super().__init__(value, placeholder=placeholder, compact=compact, id=id)
         self.table = table
         self.empty_hint = empty_hint
-        """What an empty field means ("empty: every role"), shown in the hint."""
+        """What an empty field means ("empty: every role"), shown in the hint (as marked)."""
 
     @property
     def lookup(self) -> Lookup:
@@ -101,11 +104,11 @@ class PickerScreen(ModalScreen[str | None]):
     """Search one table by name or code; Enter picks the highlighted match, Escape cancels."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", "Next", show=False),
-        Binding("up", "move(-1)", "Previous", show=False),
-        Binding("pagedown", "move(10)", "Page down", show=False),
-        Binding("pageup", "move(-10)", "Page up", show=False),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("down", "move(1)", N_("Next"), show=False),
+        Binding("up", "move(-1)", N_("Previous"), show=False),
+        Binding("pagedown", "move(10)", N_("Page down"), show=False),
+        Binding("pageup", "move(-10)", N_("Page up"), show=False),
     ]
     DEFAULT_CSS = """
     PickerScreen { align: center middle; background: $background 60%; }
@@ -125,17 +128,18 @@ class PickerScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"Choose the {self.lookup.what}", style="bold"), id="picker-title")
+            title = _("Choose the {what}").format(what=_(self.lookup.what))
+            yield Static(Text(title, style="bold"), id="picker-title")
             yield Input(
                 self.query_text,
-                placeholder="part of the name or code (accents and case do not matter)",
+                placeholder=_("part of the name or code (accents and case do not matter)"),
                 id="picker-query",
                 compact=True,
             )
             yield Static("", id="picker-count")
             yield OptionList(id="picker-options")
             yield Static(
-                Text("↑↓ move · Enter chooses · Esc cancels", style="dim"), id="picker-keys"
+                Text(_("↑↓ move · Enter chooses · Esc cancels"), style="dim"), id="picker-keys"
             )
         yield KeysFooter()  # the picker's keys, not those of the screen behind it
 
@@ -152,11 +156,13 @@ class PickerScreen(ModalScreen[str | None]):
         if self.shown:
             options.highlighted = 0
         if not found:
-            count = f"no {self.lookup.what} matches"
+            count = _("no {what} matches").format(what=_(self.lookup.what))
         elif len(found) > SEARCH_LIMIT:
-            count = f"the first {SEARCH_LIMIT} matches: type more to narrow them"
+            count = _("the first {limit} matches: type more to narrow them").format(
+                limit=SEARCH_LIMIT
+            )
         else:
-            count = f"{len(found)} match" + ("" if len(found) == 1 else "es")
+            count = ngettext("{n} match", "{n} matches", len(found)).format(n=len(found))
         self.query_one("#picker-count", Static).update(Text(count))
 
     @on(Input.Changed, "#picker-query")

@@ -13,34 +13,40 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rich.text import Text
 from textual.widgets import Input, Select
 
+from i18n import N_, _
 from store.dataset import Dataset
 from store.models import Entity, Priority, Requirement
 from store.requirements import save_requirement
 from tui.forms.assessment import scale_hint, scale_problem
 from tui.forms.base import FormField, FormScreen
+from tui.forms.choices import priority_options
 from tui.forms.parsing import parse_int, parse_optional_date
 
 REFERENCES = {
     "department": ("departments", ""),
-    "role": ("roles", "empty: every role"),
+    "role": ("roles", N_("empty: every role")),
     "competency": ("competencies", ""),
-    "theme": ("themes", "optional"),
-    "course": ("courses", "optional"),
+    "theme": ("themes", N_("optional")),
+    "course": ("courses", N_("optional")),
 }
-"""Field -> (the table it refers to, what leaving it empty means)."""
+"""Field -> (the table it refers to, what leaving it empty means, as marked)."""
 
 
 def describe(ds: Dataset, requirement: Requirement) -> str:
     """One line naming a requirement: 'DC1.1 level 3 for D10 Borgerservice (all roles)'."""
     department = ds.departments.get(requirement.department)
-    name = f" {department.name}" if department else ""
-    role = f"role {requirement.role}" if requirement.role else "all roles"
-    return (
-        f"{requirement.competency} level {requirement.level} for "
-        f"{requirement.department}{name} ({role})"
+    where = f"{requirement.department} {department.name}" if department else requirement.department
+    if requirement.role:
+        text = _("{competency} level {level} for {department} (role {role})")
+    else:
+        text = _("{competency} level {level} for {department} (all roles)")
+    return text.format(
+        competency=requirement.competency,
+        level=requirement.level,
+        department=where,
+        role=requirement.role,
     )
 
 
@@ -62,7 +68,7 @@ class CodeFormScreen(FormScreen):
         return FormField(
             "level",
             label,
-            Input(value, placeholder="level", compact=True),
+            Input(value, placeholder=_("level"), compact=True),
             parse_int,
             hint=scale_hint(self.app.repo.ds, competency, value, low=1),
         )
@@ -75,19 +81,19 @@ class RequirementForm(CodeFormScreen):
         super().__init__()
         self.original = original
         self.start = _values_of(original) if original else {"competency": competency or ""}
-        self.title_text = "Edit requirement" if original else "New requirement"
+        self.title_text = _("Edit requirement") if original else _("New requirement")
 
     def fields(self) -> Iterable[FormField]:
         start = self.start
-        yield self.code_field("department", "Department", start.get("department", ""), True)
-        yield self.code_field("role", "Role", start.get("role", ""), False)
-        yield self.code_field("competency", "Competency", start.get("competency", ""), True)
-        yield self.level_field("Level", start.get("level", ""), start.get("competency", ""))
+        yield self.code_field("department", _("Department"), start.get("department", ""), True)
+        yield self.code_field("role", _("Role"), start.get("role", ""), False)
+        yield self.code_field("competency", _("Competency"), start.get("competency", ""), True)
+        yield self.level_field(_("Level"), start.get("level", ""), start.get("competency", ""))
         yield FormField(
             "priority",
-            "Priority",
+            _("Priority"),
             Select(
-                [(Text(p.value), p.value) for p in Priority],
+                priority_options(),
                 value=start.get("priority", Priority.MUST.value),
                 allow_blank=False,
                 compact=True,
@@ -95,11 +101,11 @@ class RequirementForm(CodeFormScreen):
         )
         yield FormField(
             "due",
-            "Due",
-            Input(start.get("due", ""), placeholder="YYYY-MM-DD (optional)", compact=True),
+            _("Due"),
+            Input(start.get("due", ""), placeholder=_("YYYY-MM-DD (optional)"), compact=True),
             parse_optional_date,
         )
-        yield self.code_field("theme", "Theme", start.get("theme", ""), False)
+        yield self.code_field("theme", _("Theme"), start.get("theme", ""), False)
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:
         return scale_problem(self.app.repo.ds, values, "level")
@@ -112,7 +118,7 @@ class RequirementForm(CodeFormScreen):
         return save_requirement(self.app.repo, record, self.original)
 
     def saved_message(self, saved: Requirement) -> str:
-        return f"Saved: {describe(self.app.repo.ds, saved)}"
+        return _("Saved: {what}").format(what=describe(self.app.repo.ds, saved))
 
 
 def _values_of(requirement: Requirement) -> dict[str, str]:

@@ -15,6 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Input, Select, Static
 
+from i18n import _, format_decimal
 from reports.rules import plan_due_warning
 from store.models import Entity, PlanStatus, TrainingPlan
 from store.training import save_plan
@@ -28,9 +29,15 @@ def course_hint(ds, course: str | None) -> Text:
     """What a course raises: 'raises DC1.1 to 4, DC2.1 to 3 · 14 h'."""
     found = ds.courses.get(course) if course else None
     if found is None:
-        return Text("optional")
-    raises = ", ".join(f"{code} to {level}" for code, level in sorted(found.raises.items()))
-    return Text(f"raises {raises or 'nothing listed'} · {found.hours:g} h")
+        return Text(_("optional"))
+    raises = ", ".join(
+        _("{code} to {level}").format(code=code, level=level)
+        for code, level in sorted(found.raises.items())
+    )
+    hours = format_decimal(found.hours, len(f"{found.hours:g}".partition(".")[2]))
+    return Text(
+        _("raises {raises} · {hours} h").format(raises=raises or _("nothing listed"), hours=hours)
+    )
 
 
 class TrainingPlanForm(FormScreen[TrainingPlan]):
@@ -46,7 +53,9 @@ class TrainingPlanForm(FormScreen[TrainingPlan]):
         self.plan = plan
         self.competency = plan.competency if plan else competency
         self.target_level = plan.target_level if plan else target_level
-        self.title_text = f"Update training plan {plan.id}" if plan else "Add a training plan"
+        self.title_text = (
+            _("Update training plan {id}").format(id=plan.id) if plan else _("Add a training plan")
+        )
 
     def fields(self) -> Iterable[FormField]:
         ds = self.app.repo.ds
@@ -55,25 +64,25 @@ class TrainingPlanForm(FormScreen[TrainingPlan]):
         staff_no = self.staff_no
         yield FormField(
             "staff",
-            "Employee",
+            _("Employee"),
             Static(
-                labelled(staff_no, person.name if person else "(unknown)"), classes="fixed-value"
+                labelled(staff_no, person.name if person else _("(unknown)")), classes="fixed-value"
             ),
-            lambda _: staff_no,
+            lambda _raw: staff_no,
         )
         yield self.reference_field(
-            "competency", "Competency", "competencies", self.competency or ""
+            "competency", _("Competency"), "competencies", self.competency or ""
         )
         level = "" if self.target_level is None else str(self.target_level)
         yield FormField(
             "target_level",
-            "Target level",
-            Input(level, placeholder="level to reach", compact=True),
+            _("Target level"),
+            Input(level, placeholder=_("level to reach"), compact=True),
             parse_int,
             hint=scale_hint(ds, self.competency, level, low=1),
         )
         course = self.reference_field(
-            "course", "Course", "courses", (plan.course or "") if plan else "", required=False
+            "course", _("Course"), "courses", (plan.course or "") if plan else "", required=False
         )
         if plan and plan.course in ds.courses:
             course.hint = course_hint(ds, plan.course)
@@ -81,21 +90,21 @@ class TrainingPlanForm(FormScreen[TrainingPlan]):
         due = plan.due.isoformat() if plan and plan.due else ""
         yield FormField(
             "due",
-            "Due",
-            Input(due, placeholder="YYYY-MM-DD (optional)", compact=True),
+            _("Due"),
+            Input(due, placeholder=_("YYYY-MM-DD (optional)"), compact=True),
             parse_optional_date,
         )
         status = str(plan.status) if plan else PlanStatus.PLANNED.value
         yield FormField(
             "status",
-            "Status",
+            _("Status"),
             Select(status_options(), value=status, allow_blank=False, compact=True),
         )
         done = plan.completed.isoformat() if plan and plan.completed else ""
         yield FormField(
             "completed",
-            "Completed on",
-            Input(done, placeholder="YYYY-MM-DD, only for a completed plan", compact=True),
+            _("Completed on"),
+            Input(done, placeholder=_("YYYY-MM-DD, only for a completed plan"), compact=True),
             parse_optional_date,
         )
 
@@ -125,4 +134,4 @@ class TrainingPlanForm(FormScreen[TrainingPlan]):
         return save_plan(self.app.repo, record, self.plan)
 
     def saved_message(self, saved: TrainingPlan) -> str:
-        return f"Training plan {saved.id} saved"
+        return _("Training plan {id} saved").format(id=saved.id)
