@@ -64,7 +64,7 @@ def _check(repo: FolderRepository, journal: dict) -> None:
     if set(journal) - {"meta"} != {"replace", "append"} or not all(
         isinstance(journal[part], list) for part in ("replace", "append")
     ):
-        raise Refused("it holds no replace and append steps")
+        raise Refused(_("it holds no replace and append steps"))
     replaced = _replace_steps(repo, journal["replace"])
     appended = _append_steps(repo, journal["append"])
     for final, temp in replaced.items():
@@ -72,10 +72,12 @@ def _check(repo: FolderRepository, journal: dict) -> None:
             _check_content(repo, final, temp)
     if "meta" in journal:  # the new meta.json itself (a save writes it in place)
         if META_FILE in replaced:
-            raise Refused("it replaces meta.json twice")
+            raise Refused(_("it replaces meta.json twice"))
         recorded = _recorded_in(journal["meta"], repo.path / META_FILE)
         if journal["meta"]["meta"]["1"].get("schema_version") != SCHEMA_VERSION:
-            raise Refused(f"its meta.json is not of schema {SCHEMA_VERSION}")
+            raise Refused(
+                _("its meta.json is not of schema {version}").format(version=SCHEMA_VERSION)
+            )
     else:
         meta_path = replaced.get(META_FILE)
         if meta_path is None or not meta_path.exists():
@@ -97,14 +99,16 @@ def _replace_steps(repo: FolderRepository, steps: list) -> dict[str, Path]:
         if not (
             isinstance(step, list) and len(step) == 2 and all(isinstance(s, str) for s in step)
         ):
-            raise Refused("a replace step is not [temporary, file]")
+            raise Refused(_("a replace step is not [temporary, file]"))
         temp, final = step
         if final not in ours:
-            raise Refused(f"it replaces {final!r}, which is not a file of the database")
+            raise Refused(
+                _("it replaces {file!r}, which is not a file of the database").format(file=final)
+            )
         if "/" in temp or temp_target(temp) != final or not temp.endswith(".txn"):
-            raise Refused(f"{temp!r} is not a temporary of {final}")
+            raise Refused(_("{temp!r} is not a temporary of {file}").format(temp=temp, file=final))
         if final in replaced:
-            raise Refused(f"it replaces {final} twice")
+            raise Refused(_("it replaces {file} twice").format(file=final))
         replaced[final] = repo.path / temp
     return replaced
 
@@ -123,23 +127,27 @@ def _append_steps(repo: FolderRepository, steps: list) -> dict[str, tuple[int, b
             and step[1] >= 0
             and isinstance(step[2], str)
         ):
-            raise Refused("an append step is not [file, size, lines]")
+            raise Refused(_("an append step is not [file, size, lines]"))
         name, before, text = step
         if name not in kinds:
-            raise Refused(f"it appends to {name!r}, which is not a history file")
+            raise Refused(
+                _("it appends to {file!r}, which is not a history file").format(file=name)
+            )
         if name in appended:
-            raise Refused(f"it appends to {name} twice")
+            raise Refused(_("it appends to {file} twice").format(file=name))
         data = text.encode("utf-8")
         if not data.endswith(b"\n"):
-            raise Refused(f"the lines for {name} do not end with a line break")
+            raise Refused(_("the lines for {file} do not end with a line break").format(file=name))
         kind = kinds[name]
         try:
             records = parse_lines(repo.path / name, data, 0)
         except CorruptFileError as error:
-            raise Refused(f"the lines for {name}: {error.problem}") from None
+            raise Refused(
+                _("the lines for {file}: {problem}").format(file=name, problem=_(error.problem))
+            ) from None
         problem = invalid_record(records, HISTORY_MODELS[kind], 0, NOUNS[kind])
         if problem:
-            raise Refused(f"the lines for {name}: {problem}")
+            raise Refused(_("the lines for {file}: {problem}").format(file=name, problem=problem))
         appended[name] = (before, data)
     return appended
 
@@ -160,9 +168,11 @@ def _check_content(repo: FolderRepository, final: str, temp: Path) -> None:
             records = parse_lines(temp, data[: data.rfind(b"\n") + 1], 0)
             problem = invalid_record(records, HISTORY_MODELS[kind], 0, NOUNS[kind])
             if problem:
-                raise Refused(f"the new {final}: {problem}")
+                raise Refused(_("the new {file}: {problem}").format(file=final, problem=problem))
     except CorruptFileError as error:
-        raise Refused(f"the new {final}: {error.problem}") from None
+        raise Refused(
+            _("the new {file}: {problem}").format(file=final, problem=_(error.problem))
+        ) from None
 
 
 def _recorded_history(meta_path: Path) -> dict[str, tuple[int, int]]:
@@ -171,7 +181,7 @@ def _recorded_history(meta_path: Path) -> dict[str, tuple[int, int]]:
     try:
         data = read_json_object(meta_path)
     except CorruptFileError as error:
-        raise Refused(f"{meta_path.name}: {error.problem}") from None
+        raise Refused(f"{meta_path.name}: {_(error.problem)}") from None
     return _recorded_in(data, meta_path) if data is not None else {}
 
 
@@ -182,7 +192,7 @@ def _recorded_in(data: object, meta_path: Path) -> dict[str, tuple[int, int]]:
             raise CorruptFileError(meta_path, N_("not a JSON object"))
         history = meta_document(data, meta_path)["history"]
     except CorruptFileError as error:
-        raise Refused(f"{meta_path.name}: {error.problem}") from None
+        raise Refused(f"{meta_path.name}: {_(error.problem)}") from None
     return {name: (entry[0], entry[1]) for name, entry in history.items()}
 
 
@@ -191,22 +201,32 @@ def _check_append(target: Path, before: int, data: bytes, recorded: tuple[int, i
     the new meta.json records the length and checksum the append gives."""
     size = target.stat().st_size if target.exists() else 0
     if not before <= size <= before + len(data):
-        raise Refused(f"{target.name} is {size} bytes, not the {before} the save appends at")
+        raise Refused(
+            _("{file} is {size} bytes, not the {before} the save appends at").format(
+                file=target.name, size=size, before=before
+            )
+        )
     if size > before:
         with open(target, "rb") as handle:
             handle.seek(before)
             if handle.read(size - before) != data[: size - before]:
-                raise Refused(f"{target.name} holds other bytes where the save appends")
+                raise Refused(
+                    _("{file} holds other bytes where the save appends").format(file=target.name)
+                )
     if recorded is None:
         return  # a journal of a Kapabel from before lengths were recorded
     length, crc = recorded
     if length != before + len(data):
         raise Refused(
-            f"meta.json records {length} bytes for {target.name}, not {before + len(data)}"
+            _("meta.json records {length} bytes for {file}, not {size}").format(
+                length=length, file=target.name, size=before + len(data)
+            )
         )
     start = crc_of(target, before) if before else 0  # a new file may not exist yet
     if zlib.crc32(data, start) != crc:
-        raise Refused(f"the checksum meta.json records for {target.name} does not match")
+        raise Refused(
+            _("the checksum meta.json records for {file} does not match").format(file=target.name)
+        )
 
 
 def _check_rewrite(name: str, content: bytes, recorded: tuple[int, int]) -> None:
@@ -214,4 +234,4 @@ def _check_rewrite(name: str, content: bytes, recorded: tuple[int, int]) -> None
     backup's may hold bytes past that, as the file it was copied from did)."""
     length, crc = recorded
     if len(content) < length or zlib.crc32(content[:length]) != crc:
-        raise Refused(f"meta.json does not record the new {name} as it is")
+        raise Refused(_("meta.json does not record the new {file} as it is").format(file=name))

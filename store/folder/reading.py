@@ -146,24 +146,30 @@ class FolderReading:
             try:
                 log_now.read_new(self._audit_entries_valid if name == "audit" else None)
             except CorruptFileError as error:
-                found.append(f"{log.path.name}: {error.problem}")
+                found.append(f"{log.path.name}: {_(error.problem)}")
                 continue
             tail = log_now.read_past_end()
             if b"\n" in tail:
                 found.append(
-                    f"{log.path.name}: {len(tail)} bytes past the last save (left by an "
-                    "interrupted save) are ignored"
+                    _(
+                        "{file}: {size} bytes past the last save (left by an interrupted save) "
+                        "are ignored"
+                    ).format(file=log.path.name, size=len(tail))
                 )
             elif tail:
                 found.append(
-                    f"{log.path.name}: torn last line ({len(tail)} bytes, left by an "
-                    "interrupted save) is ignored"
+                    _(
+                        "{file}: torn last line ({size} bytes, left by an interrupted save) is "
+                        "ignored"
+                    ).format(file=log.path.name, size=len(tail))
                 )
             if log.torn_path.exists():
                 count = log.torn_path.read_bytes().count(b"\n")
                 found.append(
-                    f"{log.torn_path.name}: {count} torn line(s) from interrupted saves were set "
-                    "aside here; delete the file once you have looked at it"
+                    _(
+                        "{file}: {count} torn line(s) from interrupted saves were set aside "
+                        "here; delete the file once you have looked at it"
+                    ).format(file=log.torn_path.name, count=count)
                 )
         found += [f"{META_FILE}: {p}" for p in counter_problems(self.ds, self.meta["counters"])]
         return found
