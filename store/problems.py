@@ -2,8 +2,9 @@
 
 The store never builds a refusal's sentence where it refuses: it returns `Problem`s, and
 `render` alone turns them into words. So a form puts each problem at its field by
-`problem.field` (no parsing of text), an import keeps `file:line: column: message`, and a
-translation (issue 13) only has to replace `MESSAGES`.
+`problem.field` (no parsing of text), an import keeps `file:line: column: message`, and the
+words are in the current language (issue 13): `render` translates the template through the
+catalogue when it renders, never when the store refuses.
 """
 
 from __future__ import annotations

@@ -214,3 +214,27 @@ def test_an_audit_summary_counts_in_english_as_before() -> None:
 
     counts = {"create:staff": 3, "update:training_plans": 2}
     assert counts_in_words(counts) == "3 staff created, 2 training plans updated"
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "enum"),
+    [
+        ("requirements", "priority", "Priority"),
+        ("assessments", "source", "Source"),
+        ("training", "status", "PlanStatus"),
+        ("milestones", "status", "MilestoneStatus"),
+        ("stakeholders", "interest", "InfluenceLevel"),
+        ("governance", "domain", "DecisionDomain"),
+        ("governance", "decision_rights", "Archetype"),
+        ("robots", "phase", "RobotPhase"),
+    ],
+)
+def test_a_danish_label_is_read_back_by_the_importer(kind, field, enum, danish) -> None:
+    """What a Danish screen or report shows is what a Danish file may say: every label reads
+    back as its value, so a person can copy it."""
+    from store import models
+    from store.importing.kinds import KINDS
+
+    column = next(c for c in KINDS[kind].columns if c.field == field)
+    for value in getattr(models, enum):
+        assert column.parse(label(value)) == value, label(value)
