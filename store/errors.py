@@ -35,7 +35,7 @@ class ValidationProblem(StoreError):
         self.entity = entity
         self.key = key
         self.problems = problems
-        where = f"{entity} {key!r}" if key else entity
+        where = f"{_(entity)} {key!r}" if key else _(entity)  # the table's name, in words
         super().__init__(f"{where}: " + "; ".join(self.lines))
 
     @property

@@ -238,3 +238,12 @@ def test_a_danish_label_is_read_back_by_the_importer(kind, field, enum, danish) 
     column = next(c for c in KINDS[kind].columns if c.field == field)
     for value in getattr(models, enum):
         assert column.parse(label(value)) == value, label(value)
+
+
+def test_a_refused_record_is_named_by_its_table_in_danish(db, danish) -> None:
+    from store.errors import ValidationProblem
+    from store.models import Staff
+
+    with pytest.raises(ValidationProblem) as refused:
+        db.put(Staff(employee_no="E77", name="Ny", department="NOPE"))
+    assert str(refused.value) == "medarbejdere 'E77': department: ukendt afdeling 'NOPE'"
