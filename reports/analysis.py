@@ -19,7 +19,7 @@ from i18n import N_, _
 from reports import rules
 from reports.tree import DepartmentTree, natural_key
 from reports.words import Phrase, phrase, term
-from store.columns import HistoryColumns, columns_of
+from store.columns import NEVER, HistoryColumns, columns_of
 from store.dataset import AssessmentRow, Dataset
 from store.gcpause import collector_paused
 from store.models import SOURCE_PRECEDENCE, Requirement, Staff, TrainingPlan
@@ -617,6 +617,27 @@ class Analysis:
             ]
             self._own_gaps[department] = found
         return found
+
+    def current_valid_until(
+        self, code: str | None, first: dt.date, last: dt.date
+    ) -> list[tuple[str, str, dt.date]]:
+        """(employee_no, competency, valid_until) of the required pairs of active staff in scope
+        whose current assessment is valid until a day from `first` to `last` (both included),
+        by department (display order), person, competency."""
+        grid = self.grid
+        rows = grid.rows_of_departments(self._departments_with_staff(code))
+        placed = self._current_position[rows]
+        until = np.full(placed.shape, NEVER, np.int64)
+        assessed = placed >= 0
+        until[assessed] = self.columns.arrays()["valid_until"][placed[assessed]]
+        hit = (grid.required[rows] > 0) & (until >= first.toordinal()) & (until <= last.toordinal())
+        people, competencies = np.nonzero(hit)
+        return [
+            (grid.people[row].employee_no, grid.competencies[k], dt.date.fromordinal(day))
+            for row, k, day in zip(
+                rows[people].tolist(), competencies.tolist(), until[hit].tolist(), strict=True
+            )
+        ]
 
     def gap_rows(self, code: str | None) -> list[GapRow]:
         """People short of a requirement in scope: by department (display order), person, competency."""

@@ -80,22 +80,12 @@ def expiring_pairs(
 ) -> list[DatedPair]:
     """Required pairs of active staff in scope whose current rating lapses within the days,
     soonest first (then by department and person): from the current levels only."""
-    found = []
-    as_of, current = analysis.as_of, analysis.current
-    for person in analysis.staff_in_scope(department):
-        no = person.employee_no
-        lapsing = {  # few ratings have an end date: look at the person's requirements only then
-            competency: row.valid_until
-            for competency, row in current.get(no, {}).items()
-            if row.valid_until is not None
-            and rules.is_expiring(row.valid_until, as_of, within_days)
-        }
-        if lapsing:
-            found.extend(
-                DatedPair(no, competency, lapsing[competency])
-                for competency in analysis.required_for(no)
-                if competency in lapsing
-            )
+    first = analysis.as_of  # `rules.is_expiring`: from the date up to `within_days` after it
+    last = analysis.as_of + dt.timedelta(days=within_days)
+    found = [
+        DatedPair(no, competency, until)
+        for no, competency, until in analysis.current_valid_until(department, first, last)
+    ]
     found.sort(key=lambda p: p.date)  # stable
     return found
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from reports import rules
 from reports.analysis import GapRow, analyse
+from reports.ratings import expiring_pairs
 from reports.trend import ReadinessSweep, readiness_trend
 from tests.reports.factory import Builder
 
@@ -35,7 +36,7 @@ def organisations(draw) -> Builder:
                 st.booleans(),
             ),
             min_size=1,
-            max_size=7,
+            max_size=5,
         )
     )
     for i, (department, role, active) in enumerate(people):
@@ -44,11 +45,12 @@ def organisations(draw) -> Builder:
     for department, role, competency, level in draw(
         st.lists(
             st.tuples(
-                st.sampled_from(list(TREE)),
-                st.sampled_from([None, "r1", "r2"]),
+                st.sampled_from(["ROOT", "ROOT", *TREE]),  # most apply to many people
+                st.sampled_from([None, None, "r1", "r2"]),
                 st.sampled_from(COMPETENCIES),
                 st.integers(1, 3),
             ),
+            min_size=1,
             max_size=6,
         )
     ):
@@ -68,14 +70,15 @@ def organisations(draw) -> Builder:
     for person, competency, level, day, source, valid in draw(
         st.lists(
             st.tuples(
-                st.sampled_from([*staff, "NOT-IN-REGISTER"]),
-                st.sampled_from([*COMPETENCIES, "UNREQUIRED"]),
+                st.sampled_from([*staff, *staff, "NOT-IN-REGISTER"]),
+                st.sampled_from([*COMPETENCIES, *COMPETENCIES, "UNREQUIRED"]),
                 st.integers(0, 5),
                 st.integers(0, 30),
                 st.sampled_from(SOURCES),
-                st.one_of(st.none(), st.integers(0, 10)),
+                st.one_of(st.none(), st.integers(0, 10), st.integers(5, 20)),
             ),
-            max_size=30,
+            min_size=4,
+            max_size=40,
         )
     ):
         date = FIRST + dt.timedelta(days=day)
@@ -179,6 +182,31 @@ def test_figures_gaps_and_levels_follow_the_rules(b: Builder, day: int) -> None:
                     g.training_planned,
                 )
     assert gaps == {}, "no gap row beyond the rule's"
+
+
+@settings(max_examples=200, deadline=None)
+@given(organisations(), st.integers(-2, 35), st.integers(0, 12), st.sampled_from([None, "ROOT"]))
+def test_expiring_ratings_follow_the_rule(b: Builder, day: int, within: int, scope) -> None:
+    ds, as_of = b.ds, FIRST + dt.timedelta(days=day)
+    ends = sorted(
+        {r.valid_until for r in ds.assessments if r.valid_until and r.valid_until >= as_of}
+    )
+    if ends and within % 2:  # half the time the window ends on a day a rating lapses
+        within = (ends[within % len(ends)] - as_of).days
+    analysis = analyse(ds, as_of)
+    expected = []
+    for person in analysis.staff_in_scope(scope):
+        for competency in required_by_rule(ds, analysis, person):
+            mine = [
+                r
+                for r in ds.assessments
+                if (r.staff, r.competency) == (person.employee_no, competency)
+            ]
+            current = rules.current_assessment(mine, as_of)
+            if current is not None and rules.is_expiring(current.valid_until, as_of, within):
+                expected.append((person.employee_no, competency, current.valid_until))
+    expected.sort(key=lambda p: p[2])
+    assert [tuple(p) for p in expiring_pairs(analysis, scope, within)] == expected
 
 
 @settings(max_examples=80, deadline=None)
