@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from functools import partial
 from importlib import import_module
@@ -27,7 +28,9 @@ from pathlib import Path
 from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widget import AwaitMount
@@ -38,6 +41,7 @@ from store import Repository, open_in_stages, resolve_target, target_name
 from store.backup import daily_backup
 from store.errors import StoreError
 from store.gcpause import collector_paused, freeze_loaded
+from tui.language import LANGUAGE_COMMANDS
 from tui.screens import MODE_SCREENS, SCREENS_IN_ORDER, SERVER_FILE_MODES
 from tui.screens.loading import LoadingScreen
 
@@ -52,6 +56,10 @@ quitting (a commit still wakes it at once, whatever the slice)."""
 FIRST_LOOK_DRAWN_S = 5.0
 """The longest the whole history's reading waits for the first look's figures to be drawn (it
 waits so as not to take the CPU from drawing them)."""
+
+RENEWING_MODE = "renewing"
+"""The mode of the blank screen shown for a moment while a mode's screen is made anew in
+another language (`KapabelApp._renew_mode_screen`)."""
 
 RETRY_AFTER_ERROR_S = 5.0
 """After the database could not be read, the app tries again this much later (not at once: the
@@ -273,7 +281,10 @@ class KapabelApp(App):
             title = next((t for m, _key, t in SCREENS_IN_ORDER if m == mode), mode)
             self.defer_until_history(title, lambda: self.switch_mode(mode))
             return AwaitMount(self.screen, [])
-        return super().switch_mode(mode)
+        switched = super().switch_mode(mode)
+        if self._stale_screens:  # drawn before the language changed: drawn again now
+            self.call_later(self._redraw_shown)
+        return switched
 
     def _show_progress(self, message: str) -> None:
         if isinstance(self.screen, LoadingScreen):
@@ -454,7 +465,6 @@ class KapabelApp(App):
 
     def action_command_palette(self) -> None:
         """Textual's command palette, its search field in the current language."""
-        from textual.command import CommandPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
@@ -500,6 +510,12 @@ class KapabelApp(App):
                 partial(self._open_theme, theme.code),
             )
         yield from self._screen_actions(screen)
+        for code, names in LANGUAGE_COMMANDS:
+            yield SystemCommand(
+                _("Language: {language}").format(language=names),
+                _("Show Kapabel in this language, now and the next time you open it"),
+                partial(self.run_worker, partial(self.change_language, code), group="language"),
+            )
 
     def _open_theme(self, code: str) -> None:
         from tui.screens.strategy import ThemeScreen
@@ -537,6 +553,91 @@ class KapabelApp(App):
                 _("{screen}: key {key}").format(screen=where, key=key),
                 self._runner(active.node, binding.action),
             )
+
+    _stale_screens: weakref.WeakSet[Screen] | None = None
+    """Screens drawn in a language other than the current one (tui/language.py)."""
+
+    async def change_language(self, code: str) -> None:
+        """Speak `code` from now on, redrawing what is shown (tui/language.py); remembered for
+        this user, except in a browser, where the person is not the machine's user."""
+        from i18n import language, remember_language, set_language
+
+        problem = None
+        if not self.is_web:
+            try:
+                remember_language(code)
+            except OSError as error:
+                problem = error.strerror or str(error)
+        if code != language():
+            set_language(code)
+            self._stale_screens = weakref.WeakSet(
+                screen for mode in MODE_SCREENS for screen in self._stack_of(mode)
+            )
+            self.sub_title = self._subtitle()
+            self.mutate_reactive(App.title)  # every header formats its title again
+            await self._redraw_shown()
+        if problem is not None:  # after the redraw: on the screen now shown
+            self.call_after_refresh(
+                self.notify,
+                _("The language could not be remembered for next time: {problem}").format(
+                    problem=problem
+                ),
+                severity="warning",
+                markup=False,
+            )
+
+    def _stack_of(self, mode: str) -> list[Screen]:
+        try:
+            return self.get_screen_stack(mode)
+        except KeyError:  # not opened yet
+            return []
+
+    async def _redraw_shown(self) -> None:
+        """The screen shown, if it was drawn in another language: drawn again, fresh, where
+        the user was on it (`tui.language.fresh_copy`); else only its keys are translated."""
+        from tui.language import fresh_copy, keep_place, place_on
+        from tui.widgets.footer import KeysFooter
+
+        screen = self.screen
+        if self._stale_screens is None or screen not in self._stale_screens:
+            return
+        self._stale_screens.discard(screen)
+        base = self.current_mode in MODE_SCREENS and screen is self.screen_stack[0]
+        fresh = fresh_copy(screen, self._modes_screen(self.current_mode) if base else None)
+        if fresh is None:
+            for footer in screen.query(KeysFooter):
+                footer.language_changed()
+            return
+        place = place_on(screen)
+        if base:
+            await self._renew_mode_screen(fresh)
+        else:
+            await self.switch_screen(fresh)
+        keep_place(fresh, place)
+
+    def _modes_screen(self, mode: str) -> Callable[[], Screen]:
+        return self._mode_screen_factory(*MODE_SCREENS[mode])
+
+    async def _renew_mode_screen(self, fresh: Screen) -> None:
+        """`fresh` in place of the current mode's only screen: Textual replaces a mode's
+        screen only with the mode, which cannot be removed while it is current, so a blank
+        screen stands in for a moment."""
+        mode = self.current_mode
+        self.add_mode(RENEWING_MODE, Screen)
+        await super().switch_mode(RENEWING_MODE)
+        await self.remove_mode(mode)
+        first = iter([fresh])
+        make = self._modes_screen(mode)
+        self.add_mode(mode, lambda: next(first, None) or make())
+        await super().switch_mode(mode)
+        await self.remove_mode(RENEWING_MODE)
+
+    def pop_screen(self) -> AwaitComplete:
+        """The screen beneath is drawn again if the language changed while it was covered."""
+        popped = super().pop_screen()
+        if self._stale_screens:
+            self.call_later(self._redraw_shown)
+        return popped
 
     def _switcher(self, mode: str) -> Callable[[], object]:
         return lambda: self.switch_mode(mode)

@@ -4,12 +4,24 @@ command palette, remembered, and every visible text redrawn at once (docs/langua
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.widgets import DataTable
 
 import i18n
 from tests.tui.conftest import AS_OF
-from tests.tui.helpers import overview_ready, screen_lines, screen_text, screen_words, settle
+from tests.tui.helpers import (
+    overview_ready,
+    screen_lines,
+    screen_text,
+    screen_words,
+    settle,
+    toast_words,
+    workers_done,
+)
 from tui.app import KapabelApp
 from tui.screens.help import HelpScreen
 
@@ -105,3 +117,123 @@ def test_every_key_textual_binds_in_kapabel_is_in_the_catalogue():
     finally:
         i18n.set_language("en")
     assert untranslated in ([], ["Top"])  # "Top" is Danish too
+
+
+# ---------------------------------------------------------------- switching in the app
+def numbers(text: str) -> list[str]:
+    """The numbers in `text`, in one form whichever language wrote them: 1,234.5 and 1.234,5
+    are 1234.5 (Kapabel shows no number with three decimals, so three digits after a point or
+    comma are thousands)."""
+    text = re.sub(r"(?<=\d)[.,](?=\d{3}(?!\d))", "", text)
+    return re.findall(r"\d+(?:[.,]\d+)?", text.replace(",", "."))
+
+
+def figures(app: KapabelApp) -> list[str]:
+    """The Overview's figures as shown (the Value column), their numbers in one form."""
+    table = app.screen.query_one("#figures", DataTable)
+    values = [str(table.get_row_at(row)[1]) for row in range(table.row_count)]
+    return numbers(" ".join(values))
+
+
+async def choose_in_palette(pilot, app: KapabelApp, name: str) -> None:
+    await pilot.press("ctrl+p")
+    await settle(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*name)
+    await settle(pilot, lambda: f": {name}" in screen_text(pilot))
+    await pilot.press("enter")
+    await workers_done(app)
+
+
+async def test_switching_language_in_the_palette_redraws_keeps_the_figures_and_is_remembered(
+    small_repo,
+):
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        english = figures(app)
+        assert "2026-06-30" in screen_lines(pilot)[0]
+
+        await choose_in_palette(pilot, app, "Dansk")
+        await settle(pilot, lambda: overview_ready(app) and "Afslut" in screen_lines(pilot)[-1])
+        assert i18n.language() == "da"
+        assert "^p kommandoer" in screen_lines(pilot)[-1]
+        assert "30-06-2026" in screen_lines(pilot)[0]  # the header's as-of date, in Danish
+        assert figures(app) == english
+
+        await choose_in_palette(pilot, app, "English")
+        await settle(pilot, lambda: overview_ready(app) and "q Quit" in screen_lines(pilot)[-1])
+        assert "^p palette" in screen_lines(pilot)[-1]
+        assert "2026-06-30" in screen_lines(pilot)[0]
+        assert figures(app) == english
+    assert i18n.remembered_language() == "en"
+
+
+async def test_the_choice_is_remembered_for_the_next_start(small_repo):
+    from tui.cli import start_language
+
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await choose_in_palette(pilot, app, "Dansk")
+        await settle(pilot, lambda: "Afslut" in screen_lines(pilot)[-1])
+    i18n.set_language("en")
+    start_language([])  # a new `kapabel`, without --lang or KAPABEL_LANG
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        assert "q Afslut" in screen_lines(pilot)[-1]
+
+
+async def test_the_place_is_kept_and_screens_beneath_follow_when_shown(small_repo):
+    """On People with a person's page open: the page stays; closing it shows People in Danish
+    with the same person selected; another screen opened before is in Danish when shown."""
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await pilot.press("3")
+        people = app.screen
+        await settle(pilot, lambda: people.query_one("#people-table", DataTable).row_count > 2)
+        table = people.query_one("#people-table", DataTable)
+        table.focus()
+        table.move_cursor(row=2)
+        chosen = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        await pilot.press("enter")
+        await settle(pilot, lambda: type(app.screen).__name__ == "PersonScreen")
+        person = app.screen
+
+        await choose_in_palette(pilot, app, "Dansk")
+        await settle(pilot, lambda: "Afslut" in screen_lines(pilot)[-1])
+        assert app.screen is person  # left as it is, only its keys in Danish
+
+        await pilot.press("escape")
+        await settle(pilot, lambda: type(app.screen).__name__ == "PeopleScreen")
+        assert app.screen is not people  # made anew in Danish
+        renewed = app.screen.query_one("#people-table", DataTable)
+        await settle(
+            pilot,
+            lambda: (
+                renewed.row_count > 2
+                and renewed.coordinate_to_cell_key(renewed.cursor_coordinate).row_key.value
+                == chosen
+            ),
+        )
+        assert "Afslut" in screen_lines(pilot)[-1]
+
+        await pilot.press("1")
+        await settle(pilot, lambda: overview_ready(app) and "Afslut" in screen_lines(pilot)[-1])
+        assert "30-06-2026" in screen_lines(pilot)[0]
+
+
+async def test_a_choice_that_cannot_be_remembered_is_said_and_the_switch_still_made(
+    small_repo, monkeypatch, tmp_path
+):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(blocked))
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await choose_in_palette(pilot, app, "Dansk")
+        await settle(pilot, lambda: "Afslut" in screen_lines(pilot)[-1])
+        await settle(pilot, lambda: "ikke huskes" in toast_words(pilot))
+    assert i18n.remembered_language() is None
