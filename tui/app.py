@@ -474,12 +474,15 @@ class KapabelApp(App):
     def _textual_commands(self, screen: Screen):
         """Textual's own commands (marked in tui/textual_texts.py), in the current language;
         its Keys panel is replaced by Kapabel's Help screen, which lists the keys translated."""
+        from tui.textual_texts import PALETTE_TITLES
+
         for command in super().get_system_commands(screen):
             if command.title == "Keys":
                 command = SystemCommand(
                     N_("Keys"), _("The keys of this screen (also ? or F1)"), self.action_help
                 )
-            yield command._replace(title=_(command.title), help=_(command.help))
+            title = PALETTE_TITLES.get(command.title, command.title)
+            yield command._replace(title=_(title), help=_(command.help))
 
     def get_system_commands(self, screen: Screen):
         yield from self._textual_commands(screen)

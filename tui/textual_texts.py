@@ -111,7 +111,6 @@ PALETTE_TEXTS = (
     N_("palette"),
     N_("Open the command palette"),
     N_("Search for commands…"),
-    N_("Theme"),
     N_("Change the current theme"),
     N_("Quit the application as soon as possible"),
     N_("Keys"),
@@ -122,3 +121,6 @@ PALETTE_TEXTS = (
     N_("Screenshot"),
     N_("Save an SVG 'screenshot' of the current screen"),
 )
+
+PALETTE_TITLES = {"Theme": N_("Colour theme")}
+"""Textual's command titles that mean something else in Kapabel (a strategy's theme)."""

@@ -97,7 +97,7 @@ def test_every_key_textual_binds_in_kapabel_is_in_the_catalogue():
         Tree,
     )
 
-    from tui.textual_texts import KEY_DESCRIPTIONS, PALETTE_TEXTS
+    from tui.textual_texts import KEY_DESCRIPTIONS, PALETTE_TEXTS, PALETTE_TITLES
 
     used = [App, Screen, Input, DataTable, Tree, OptionList, Select, Checkbox, Button, TextArea]
     used += [TabbedContent, Tabs, ScrollableContainer, CommandPalette]
@@ -113,7 +113,11 @@ def test_every_key_textual_binds_in_kapabel_is_in_the_catalogue():
     assert bound - set(KEY_DESCRIPTIONS) == set()
     i18n.set_language("da")
     try:
-        untranslated = [t for t in (*KEY_DESCRIPTIONS, *PALETTE_TEXTS) if i18n._(t) == t]
+        untranslated = [
+            t
+            for t in (*KEY_DESCRIPTIONS, *PALETTE_TEXTS, *PALETTE_TITLES.values())
+            if i18n._(t) == t
+        ]
     finally:
         i18n.set_language("en")
     assert untranslated in ([], ["Top"])  # "Top" is Danish too
