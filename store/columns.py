@@ -21,6 +21,7 @@ import datetime as dt
 import threading
 from collections.abc import Sequence
 from functools import partial
+from itertools import islice
 from operator import itemgetter
 
 import numpy as np
@@ -100,6 +101,8 @@ class Columns:
         self.count = 0
         self.codes: dict[str, dict] = {name: {} for name in CODED}
         """Per coded column: value -> index (`None` is a value of `assessor`)."""
+        self._lists: dict[str, list] = {name: [] for name in CODED}
+        """Per coded column: the values in index order (the keys of `codes`)."""
         self.staff_codes: dict[str, int] = self.codes["staff"]
         self.competency_codes: dict[str, int] = self.codes["competency"]
         self._data = {name: np.empty(0, DTYPES[name]) for name in NUMBERS}
@@ -132,6 +135,7 @@ class Columns:
             values = codes[name]
             index = columns.codes[name]
             index.update((value, i) for i, value in enumerate(values))
+            columns._lists[name] = list(values)
             if len(index) != len(values):
                 raise ValueError(f"a value of {name} is listed twice")
             if not all(_KINDS[name](value) for value in values):
@@ -155,8 +159,8 @@ class Columns:
         data = {name: array[start:stop] for name, array in self.arrays(stop).items()}
         fields = {}
         for name in CODED:
-            values = np.empty(len(self.codes[name]), object)
-            values[:] = list(self.codes[name])
+            values = np.empty(len(self._lists[name]), object)
+            values[:] = self._lists[name]
             fields[name] = values[data[name]].tolist()
         for name in ("date", "valid_until"):
             days, index = np.unique(data[name], return_inverse=True)
@@ -203,6 +207,9 @@ class Columns:
             "note": _ids(note, self.codes["note"]),
         }
         with self._lock:
+            for name in CODED:
+                values = self._lists[name]
+                values.extend(islice(self.codes[name], len(values), None))
             start, end = self.count, self.count + len(rows)
             data = self._data
             if end > len(data["seq"]):
@@ -215,6 +222,22 @@ class Columns:
                 data[name][start:end] = new[name]
             self.count = end
             self._sorted = None
+
+    def row(self, index: int) -> AssessmentRow:
+        """The AssessmentRow at position `index` (< len(self))."""
+        data, lists = self._data, self._lists
+        valid_until = int(data["valid_until"][index])
+        return AssessmentRow(
+            lists["staff"][data["staff"][index]],
+            lists["competency"][data["competency"][index]],
+            int(data["level"][index]),
+            dt.date.fromordinal(int(data["date"][index])),
+            lists["source"][data["source"][index]],
+            lists["assessor"][data["assessor"][index]],
+            None if valid_until == NEVER else dt.date.fromordinal(valid_until),
+            lists["note"][data["note"][index]],
+            int(data["seq"][index]),
+        )
 
     def truncate(self, count: int) -> None:
         """Forget the rows from position `count` on (the history list was cut back there)."""
@@ -234,10 +257,10 @@ class Columns:
             return {name: self._data[name][:count] for name in NUMBERS}
 
     def staff_list(self) -> list[str]:
-        return list(self.staff_codes)
+        return list(self._lists["staff"])
 
     def competency_list(self) -> list[str]:
-        return list(self.competency_codes)
+        return list(self._lists["competency"])
 
     def _by_pair(self) -> tuple:
         """The positions sorted by (staff, competency, date, precedence, seq), and the pair key,
@@ -336,5 +359,5 @@ def columns_of(rows: Sequence[AssessmentRow]) -> HistoryColumns:
         if columns is None:
             columns = history.columns = Columns()
         if len(columns) < count:
-            columns.extend(history.rows[len(columns) : count])
+            columns.extend(history.rows_between(len(columns), count))
     return HistoryColumns(columns, count)

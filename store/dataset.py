@@ -8,6 +8,7 @@ back without pydantic's per-record cost -- see docs/performance.md).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -143,19 +144,77 @@ def row_from_model(model: Assessment, seq: int) -> AssessmentRow:
 
 
 class _History:
-    """The list versions share, and how far of it a published version reaches."""
+    """The list versions share, and how far of it a published version reaches.
 
-    __slots__ = ("rows", "published", "columns")
+    Its first `head` rows may be held only as columns (a snapshot's, `store.columns`): one row
+    is read from them when asked for, and the list is made whole the first time something needs
+    every row (iterating, slicing), so opening a large database does not build a million rows
+    that the figures (computed from the columns) never read. Appending goes on past them.
+    """
 
-    def __init__(self, rows: list[AssessmentRow]) -> None:
-        self.rows = rows
-        self.published = len(rows)
-        self.columns = None
+    __slots__ = ("_state", "published", "columns")
+
+    _lock = threading.Lock()
+    """Making the list whole and appending to it (both rare, and short but for the former)."""
+
+    def __init__(self, rows: list[AssessmentRow], columns=None) -> None:
+        head = 0 if columns is None else len(columns)
+        self._state: tuple[int, list[AssessmentRow]] = (head, rows)
+        """(head, the rows from position `head` on): replaced whole, so a reader never sees
+        one half of a change."""
+        self.published = head + len(rows)
+        self.columns = columns
         """The rows as numpy columns (`store.columns.columns_of`), made on first use."""
+
+    def __len__(self) -> int:
+        head, rows = self._state
+        return head + len(rows)
+
+    @property
+    def rows(self) -> list[AssessmentRow]:
+        """Every row, as one list (made from the columns the first time)."""
+        head, rows = self._state
+        if not head:
+            return rows
+        from store.gcpause import collector_paused
+
+        with self._lock:
+            head, rows = self._state
+            if head:
+                with collector_paused():  # a million tuples: the collector would triple it
+                    whole = self.columns.rows(0, head)
+                whole.extend(rows)
+                self._state = (0, whole)
+            return self._state[1]
+
+    def row(self, index: int) -> AssessmentRow:
+        head, rows = self._state
+        return self.columns.row(index) if index < head else rows[index - head]
+
+    def rows_between(self, start: int, stop: int) -> list[AssessmentRow]:
+        head, rows = self._state
+        if start >= head:
+            return rows[start - head : stop - head]
+        return self.rows[start:stop]
+
+    def extend(self, new: Iterable[AssessmentRow]) -> None:
+        with self._lock:
+            self._state[1].extend(new)
+
+    def append(self, row: AssessmentRow) -> None:
+        with self._lock:
+            self._state[1].append(row)
 
     def cut(self, count: int) -> None:
         """Drop the rows from position `count` on (and their columns)."""
-        del self.rows[count:]
+        if count >= len(self):
+            return
+        head, _ = self._state
+        if count < head:
+            self.rows  # noqa: B018 (made whole: the cut reaches into the columns' rows)
+        with self._lock:
+            head, rows = self._state
+            del rows[count - head :]
         if self.columns is not None:
             self.columns.truncate(count)
 
@@ -172,7 +231,14 @@ class HistoryView(Sequence[AssessmentRow]):
 
     def __init__(self, rows: list[AssessmentRow] | None = None) -> None:
         self._history = _History([] if rows is None else rows)
-        self._count = len(self._history.rows)
+        self._count = len(self._history)
+
+    @classmethod
+    def over_columns(cls, columns, rows: list[AssessmentRow]) -> HistoryView:
+        """The history whose first rows are `columns` (`store.columns.Columns`, a snapshot's)
+        and then `rows`; the columns' rows are made only when every row is needed."""
+        history = _History(rows, columns)
+        return cls._of(history, len(history))
 
     @classmethod
     def _of(cls, history: _History, count: int) -> HistoryView:
@@ -191,13 +257,13 @@ class HistoryView(Sequence[AssessmentRow]):
     @overload
     def __getitem__(self, index: slice) -> list[AssessmentRow]: ...
     def __getitem__(self, index):
-        rows = self._history.rows
+        history = self._history
         if isinstance(index, slice):
             picked = range(self._count)[index]
             if picked.step == 1:
-                return rows[picked.start : picked.stop]
-            return [rows[i] for i in picked]
-        return rows[range(self._count)[index]]
+                return history.rows_between(picked.start, picked.stop)
+            return [history.row(i) for i in picked]
+        return history.row(range(self._count)[index])
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, HistoryView | list | tuple):
@@ -217,19 +283,19 @@ class HistoryView(Sequence[AssessmentRow]):
         if self._count == history.published:
             history.cut(self._count)
             return history
-        return _History(history.rows[: self._count])
+        return _History(history.rows_between(0, self._count))
 
     def extended(self, rows: Iterable[AssessmentRow]) -> HistoryView:
         """A new, published version's view: these rows and then `rows` (under the write lock)."""
         history = self._shared_end()
-        history.rows.extend(rows)
-        history.published = len(history.rows)
+        history.extend(rows)
+        history.published = len(history)
         return HistoryView._of(history, history.published)
 
     def appender(self) -> HistoryAppender:
         """A transaction's view, to append its rows to (under the write lock)."""
         history = self._shared_end()
-        return HistoryAppender._of(history, len(history.rows))
+        return HistoryAppender._of(history, len(history))
 
 
 class HistoryAppender(HistoryView):
@@ -241,7 +307,7 @@ class HistoryAppender(HistoryView):
     def append(self, row: AssessmentRow) -> None:
         history = self._history
         history.cut(self._count)  # (never: only one transaction writes at a time)
-        history.rows.append(row)
+        history.append(row)
         self._count += 1
 
     def frozen(self) -> HistoryView:

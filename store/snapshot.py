@@ -34,7 +34,6 @@ import numpy as np
 import orjson
 
 from store.columns import CODED, NUMBERS, Columns, HistoryColumns
-from store.dataset import AssessmentRow
 from store.files import atomic_write, ensure_private_dir, file_signature
 from store.history import HistoryLog, crc_of
 
@@ -125,11 +124,9 @@ def remove(db: Path) -> None:
 
 
 # --------------------------------------------------------------------------- reading
-def load(
-    db: Path, history: Path, *, discard_stale: bool = True
-) -> tuple[list[AssessmentRow], Position, Columns] | None:
-    """The rows, where they end in `history`, and their columns; None when there is no usable
-    snapshot.
+def load(db: Path, history: Path, *, discard_stale: bool = True) -> tuple[Position, Columns] | None:
+    """Where the rows end in `history`, and the rows as columns (`Columns.rows` makes them);
+    None when there is no usable snapshot.
 
     A snapshot that no longer matches the history is deleted (call under the write lock),
     unless `discard_stale` is False: the caller then deletes it once it has read the history
@@ -152,9 +149,8 @@ def load(
                 remove(db)  # stale for good: the history's first bytes changed
             return None
         columns = _decode(stored, header["rows"])
-        rows = columns.rows()
         # The same bytes in another file (a copied database folder) serve just as well.
-        return rows, replace(position, inode=file_signature(history)[0]), columns
+        return replace(position, inode=file_signature(history)[0]), columns
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, EOFError):
         return None
 

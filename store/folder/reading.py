@@ -57,22 +57,20 @@ class FolderReading:
     def _read_assessments(self) -> HistoryView:
         """The history: from the snapshot as far as it goes, then the JSON lines after it."""
         log = self.logs["assessments"]
-        rows: list[AssessmentRow] = []
         saved = snapshot.load(self.path, log.path, discard_stale=False)
         columns = None
-        if saved is not None and (log.committed is None or saved[1].offset <= log.committed[0]):
-            rows, position, columns = saved
+        if saved is not None and (log.committed is None or saved[0].offset <= log.committed[0]):
+            position, columns = saved
             position.resume(log)  # the history starts with the bytes these rows came from
-        new, rewritten = log.read_new(self._rows_after(len(rows)))
-        if rewritten or not rows:
-            rows, columns = [], None
+        new, rewritten = log.read_new(self._rows_after(0 if columns is None else len(columns)))
+        if rewritten or not columns:
+            columns = None
             if snapshot.snapshot_path(self.path).exists():
                 snapshot.remove(self.path)  # it could not be used: stale, damaged or foreign
-        self.snapshot_rows = len(rows)
-        rows.extend(new)
-        history = HistoryView(rows)
-        history._history.columns = columns  # the rows read after them are added on first use
-        return history
+        self.snapshot_rows = 0 if columns is None else len(columns)
+        if columns is None:
+            return HistoryView(new)
+        return HistoryView.over_columns(columns, new)  # its rows are made when needed
 
     def _rows_after(self, count: int) -> Convert:
         """Converts new history records to rows that follow `count` rows (all when rewritten)."""

@@ -117,3 +117,36 @@ def test_codes_map_back_and_columns_hold_the_values() -> None:
     assert arrays["rank"].tolist() == [rules.SOURCE_PRECEDENCE["test"], -1]
     assert arrays["date"].tolist() == [FIRST.toordinal(), FIRST.toordinal() + 1]
     assert arrays["seq"].tolist() == [0, 1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_records, _records, st.lists(st.integers(-50, 50), max_size=6), st.booleans())
+def test_a_history_over_columns_reads_as_its_rows(
+    head: list, tail: list, picks: list[int], whole_first: bool
+) -> None:
+    """A history opened from a snapshot's columns (rows made only when all are needed) reads,
+    appends and cuts exactly as the list of its rows."""
+    rows = history(head + tail)
+    lazy = HistoryView.over_columns(Columns.from_rows(rows[: len(head)]), rows[len(head) :])
+    if whole_first:
+        assert list(lazy) == rows  # made whole before anything else
+    assert len(lazy) == len(rows)
+    for pick in picks:
+        if -len(rows) <= pick < len(rows):
+            assert lazy[pick] == rows[pick]
+    assert lazy[1:4] == rows[1:4] and lazy[len(head) :] == rows[len(head) :]
+    assert lazy[::2] == rows[::2]
+
+    more = history(tail)
+    more = [r._replace(seq=len(rows) + i) for i, r in enumerate(more)]
+    failed = lazy.appender()
+    for extra in more:
+        failed.append(extra._replace(level=9))  # never committed...
+    newer = lazy.extended(more)  # ...and cut off by the next save
+    assert list(newer) == rows + more and list(lazy) == rows
+    assert newer[len(rows) :] == more
+    for day in (0, 20, 60):
+        as_of = FIRST + dt.timedelta(days=day)
+        assert by_columns(rows + more, columns_of(newer).current(as_of)) == by_rule(
+            rows + more, as_of
+        )
