@@ -14,7 +14,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Input, Select, Static
 
-from i18n import language
+from i18n import N_, _, format_date, format_decimal, language
 from store.integrity import key_taken_problems, level_problems
 from store.labels import phase_label
 from store.models import (
@@ -81,53 +81,58 @@ class RobotForm(FormScreen[Robot]):
         super().__init__()
         self.robot = robot
         self.on = on
-        self.title_text = "Edit robot" if robot else "Add a robot"
+        self.title_text = _("Edit robot") if robot else _("Add a robot")
 
     def fields(self) -> Iterable[FormField]:
         r = self.robot
         if r is not None:
             code = r.code
             yield FormField(
-                "code", "Code", Static(labelled(code, ""), classes="fixed-value"), lambda _: code
+                "code",
+                _("Code"),
+                Static(labelled(code, ""), classes="fixed-value"),
+                lambda _raw: code,
             )
         else:
-            yield text_field("code", "Code", "", lambda raw: parse_required(raw, "a code"))
+            yield text_field("code", _("Code"), "", lambda raw: parse_required(raw, _("a code")))
         yield text_field(
-            "name", "Name", r.name if r else "", lambda raw: parse_required(raw, "a name")
+            "name", _("Name"), r.name if r else "", lambda raw: parse_required(raw, _("a name"))
         )
         yield self.reference_field(
-            "department", "Department", "departments", r.department if r else ""
+            "department", _("Department"), "departments", r.department if r else ""
         )
         if r is None:
             yield FormField(
                 "phase",
-                "Phase",
+                _("Phase"),
                 Select(phase_options(), value="idea", allow_blank=False, compact=True),
             )
-        yield text_field("process", "Process", r.process if r else "", lambda raw: raw.strip())
-        yield text_field("platform", "Platform", r.platform if r else "", lambda raw: raw.strip())
+        yield text_field("process", _("Process"), r.process if r else "", lambda raw: raw.strip())
+        yield text_field(
+            "platform", _("Platform"), r.platform if r else "", lambda raw: raw.strip()
+        )
         yield self.reference_field(
-            "owner", "Owner", "staff", (r.owner or "") if r else "", required=False,
-            empty="empty: no owner",
+            "owner", _("Owner"), "staff", (r.owner or "") if r else "", required=False,
+            empty=_("empty: no owner"),
         )  # fmt: skip
         yield text_field(
-            "go_live", "Go-live", r.go_live.isoformat() if r and r.go_live else "",
-            parse_optional_date, "YYYY-MM-DD (optional)",
+            "go_live", _("Go-live"), r.go_live.isoformat() if r and r.go_live else "",
+            parse_optional_date, _("YYYY-MM-DD (optional)"),
         )  # fmt: skip
         yield text_field(
-            "expected_hours_per_year", "Expected h/yr",
-            number_text(r.expected_hours_per_year) if r else "", parse_amount, "hours a year",
+            "expected_hours_per_year", _("Expected h/yr"),
+            number_text(r.expected_hours_per_year) if r else "", parse_amount, _("hours a year"),
         )  # fmt: skip
         yield text_field(
-            "yearly_cost", "Yearly cost", number_text(r.yearly_cost) if r else "", parse_amount,
-            "kroner a year",
+            "yearly_cost", _("Yearly cost"), number_text(r.yearly_cost) if r else "",
+            parse_amount, _("kroner a year"),
         )  # fmt: skip
         yield text_field(
-            "kle", "KLE number", r.kle if r else "", lambda raw: raw.strip(), "e.g. 27.24.08"
+            "kle", _("KLE number"), r.kle if r else "", lambda raw: raw.strip(), _("e.g. 27.24.08")
         )
         yield text_field(
-            "run_frequency", "Runs", r.run_frequency if r else "", lambda raw: raw.strip(),
-            "how often: hourly, every night…",
+            "run_frequency", _("Runs"), r.run_frequency if r else "", lambda raw: raw.strip(),
+            _("how often: hourly, every night…"),
         )  # fmt: skip
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:
@@ -145,30 +150,39 @@ class RobotForm(FormScreen[Robot]):
         return save_robot(self.app.repo, record, self.robot, on=self.on)
 
     def saved_message(self, saved: Robot) -> str:
-        return f"Saved {saved.code}"
+        return _("Saved {code}").format(code=saved.code)
 
 
 class PhaseForm(FormScreen[Robot]):
     """Move a robot to another phase from a date (default the as-of date); the phase it
     leaves is kept in its history."""
 
-    save_label = "Change phase"
+    save_label = N_("Change phase")
 
     def __init__(self, robot: Robot, on: dt.date) -> None:
         super().__init__()
         self.robot = robot
         self.on = on
-        since = f" since {robot.phase_since.isoformat()}" if robot.phase_since else ""
-        self.title_text = f"Change the phase of {robot.code} (now {robot.phase}{since})"
+        self.save_label = _(type(self).save_label)
+        phase = phase_label(robot.phase)
+        if robot.phase_since:
+            title = _("Change the phase of {code} (now {phase} since {date})")
+        else:
+            title = _("Change the phase of {code} (now {phase})")
+        self.title_text = title.format(
+            code=robot.code,
+            phase=phase,
+            date=robot.phase_since and format_date(robot.phase_since),
+        )
 
     def fields(self) -> Iterable[FormField]:
         options = phase_options(exclude=self.robot.phase)
         yield FormField(
             "phase",
-            "New phase",
+            _("New phase"),
             Select(options, value=options[0][1], allow_blank=False, compact=True),
         )
-        yield text_field("phase_since", "From", self.on.isoformat(), parse_date, "YYYY-MM-DD")
+        yield text_field("phase_since", _("From"), self.on.isoformat(), parse_date, _("YYYY-MM-DD"))
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:
         if "phase" not in values or "phase_since" not in values:
@@ -186,26 +200,31 @@ class PhaseForm(FormScreen[Robot]):
         return change_phase(self.app.repo, self.robot, record.phase, record.phase_since)
 
     def saved_message(self, saved: Robot) -> str:
-        return f"{saved.code} is in {saved.phase} from {saved.phase_since}"
+        return _("{code} is in {phase} from {date}").format(
+            code=saved.code,
+            phase=phase_label(saved.phase),
+            date=format_date(saved.phase_since) if saved.phase_since else None,
+        )
 
 
 class OperatorsForm(FormScreen[Robot]):
     """The robot's operators, exactly: one person per field (number or name; F2 searches)."""
 
-    save_label = "Set operators"
+    save_label = N_("Set operators")
 
     def __init__(self, robot: Robot) -> None:
         super().__init__()
         self.robot = robot
-        self.title_text = f"Operators of {robot.code}"
+        self.save_label = _(type(self).save_label)
+        self.title_text = _("Operators of {code}").format(code=robot.code)
 
     def fields(self) -> Iterable[FormField]:
         operators = list(self.robot.operators)
         for i in range(max(SLOTS, len(operators) + 1)):
             value = operators[i] if i < len(operators) else ""
             yield self.reference_field(
-                f"operator_{i + 1}", f"Operator {i + 1}", "staff", value, required=False,
-                empty="empty: none",
+                f"operator_{i + 1}", _("Operator {n}").format(n=i + 1), "staff", value,
+                required=False, empty=_("empty: none"),
             )  # fmt: skip
 
     def chosen(self, values: dict[str, Any]) -> list[str]:
@@ -229,31 +248,32 @@ class OperatorsForm(FormScreen[Robot]):
         return set_operators(self.app.repo, self.robot, record.operators)
 
     def saved_message(self, saved: Robot) -> str:
-        return f"{saved.code}: {len(saved.operators)} operator(s)"
+        return _("{code}: {count} operator(s)").format(code=saved.code, count=len(saved.operators))
 
 
 class CompetenciesForm(FormScreen[Robot]):
     """What the robot's operators must master: a competency and a level per line, exactly."""
 
-    save_label = "Set competencies"
+    save_label = N_("Set competencies")
 
     def __init__(self, robot: Robot) -> None:
         super().__init__()
         self.robot = robot
-        self.title_text = f"Competencies {robot.code} requires of its operators"
+        self.save_label = _(type(self).save_label)
+        self.title_text = _("Competencies {code} requires of its operators").format(code=robot.code)
 
     def fields(self) -> Iterable[FormField]:
         required = list(self.robot.required_competencies.items())
         for i in range(max(SLOTS // 2, len(required) + 1)):
             code, level = required[i] if i < len(required) else ("", None)
             yield self.reference_field(
-                f"competency_{i + 1}", f"Competency {i + 1}", "competencies", code,
-                required=False, empty="empty: none",
+                f"competency_{i + 1}", _("Competency {n}").format(n=i + 1), "competencies", code,
+                required=False, empty=_("empty: none"),
             )  # fmt: skip
             yield text_field(
-                f"level_{i + 1}", "  level", "" if level is None else str(level),
+                f"level_{i + 1}", "  " + _("level"), "" if level is None else str(level),
                 lambda raw: None if not raw.strip() else parse_int(raw, low=1),
-                "1 up to the competency's highest level",
+                _("1 up to the competency's highest level"),
             )  # fmt: skip
 
     def pairs(self, values: dict[str, Any]) -> dict[str, tuple[str, int | None]]:
@@ -274,7 +294,9 @@ class CompetenciesForm(FormScreen[Robot]):
             seen.add(code)
             if level is None:
                 if f"level_{line}" in values:
-                    errors[f"level_{line}"] = render(problem("", "required_what", what="a level"))
+                    errors[f"level_{line}"] = render(
+                        problem("", "required_what", what=_("a level"))
+                    )
                 continue
             found = level_problems(ds, code, level, f"level_{line}")
             if found:
@@ -290,25 +312,30 @@ class CompetenciesForm(FormScreen[Robot]):
         return set_required_competencies(self.app.repo, self.robot, record.required_competencies)
 
     def saved_message(self, saved: Robot) -> str:
-        return f"{saved.code}: {len(saved.required_competencies)} competency requirement(s)"
+        return _("{code}: {count} competency requirement(s)").format(
+            code=saved.code, count=len(saved.required_competencies)
+        )
 
 
 class LogMonthForm(FormScreen[RobotBenefit]):
     """A month's hours saved, runs and failed runs (a month logged again is corrected)."""
 
-    save_label = "Log month"
+    save_label = N_("Log month")
 
     def __init__(self, robot: Robot, month: str) -> None:
         super().__init__()
         self.robot = robot
         self.month = month
-        self.title_text = f"Log a month of {robot.code}"
+        self.save_label = _(type(self).save_label)
+        self.title_text = _("Log a month of {code}").format(code=robot.code)
 
     def fields(self) -> Iterable[FormField]:
-        yield text_field("month", "Month", self.month, parse_month, "YYYY-MM")
-        yield text_field("hours_saved", "Hours saved", "", parse_hours, "hours")
-        yield text_field("runs", "Runs", "", parse_count, "how many runs (optional)")
-        yield text_field("failed_runs", "Failed runs", "", parse_count, "of them failed (optional)")
+        yield text_field("month", _("Month"), self.month, parse_month, _("YYYY-MM"))
+        yield text_field("hours_saved", _("Hours saved"), "", parse_hours, _("hours"))
+        yield text_field("runs", _("Runs"), "", parse_count, _("how many runs (optional)"))
+        yield text_field(
+            "failed_runs", _("Failed runs"), "", parse_count, _("of them failed (optional)")
+        )
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:
         runs, failed = values.get("runs"), values.get("failed_runs")
@@ -324,12 +351,22 @@ class LogMonthForm(FormScreen[RobotBenefit]):
         return log_month(self.app.repo, record)
 
     def saved_message(self, saved: RobotBenefit) -> str:
-        return f"{saved.robot} {saved.month}: {saved.hours_saved:g} h logged"
+        return _("{code} {month}: {hours} h logged").format(
+            code=saved.robot, month=saved.month, hours=hours_text(saved.hours_saved)
+        )
+
+
+def hours_text(value: float) -> str:
+    """Hours or kroner as typed ('12.5', '300'), with the current language's decimal sign."""
+    text = f"{value:g}"
+    return (
+        text if "." not in text or "e" in text else format_decimal(value, len(text.split(".")[1]))
+    )
 
 
 def parse_hours(text: str) -> float:
     if not text.strip():
-        raise FieldError("required_what", what="the hours saved")
+        raise FieldError("required_what", what=_("the hours saved"))
     return parse_amount(text)
 
 
@@ -341,15 +378,20 @@ class HourlyRateForm(FormScreen[Setting]):
     """The database's hourly rate: the value of an hour a robot saves (empty: not set, and no
     robot has a net value)."""
 
-    save_label = "Set rate"
-    title_text = "Hourly rate (net value = hours saved × rate − yearly cost)"
+    save_label = N_("Set rate")
+    title_text = N_("Hourly rate (net value = hours saved × rate − yearly cost)")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.save_label = _(type(self).save_label)
+        self.title_text = _(type(self).title_text)
 
     def fields(self) -> Iterable[FormField]:
         rate = hourly_rate(self.app.repo.ds)
         yield text_field(
-            "value", "Kroner/hour", "" if rate is None else f"{rate:g}",
+            "value", _("Kroner/hour"), "" if rate is None else f"{rate:g}",
             lambda raw: None if not raw.strip() else f"{parse_amount(raw):g}",
-            "empty: not set",
+            _("empty: not set"),
         )  # fmt: skip
 
     def make_record(self, values: dict[str, Any]) -> Entity:
@@ -362,4 +404,6 @@ class HourlyRateForm(FormScreen[Setting]):
         return record
 
     def saved_message(self, saved: Setting) -> str:
-        return "Hourly rate not set" if self.clearing else f"Hourly rate: {saved.value} kr"
+        if self.clearing:
+            return _("Hourly rate not set")
+        return _("Hourly rate: {rate} kr").format(rate=hours_text(float(saved.value)))

@@ -22,8 +22,10 @@ from pydantic import ValidationError
 from rich.text import Text
 from textual.widgets import Input, Select
 
+from i18n import N_, _, format_date
 from store.errors import ValidationProblem
 from store.integrity import record_problems
+from store.labels import archetype_label, domain_label, influence_label, milestone_status_label
 from store.models import (
     Archetype,
     DecisionDomain,
@@ -38,8 +40,6 @@ from store.models import (
 )
 from store.problems import Problem, by_field, from_pydantic, problem, render
 from store.strategy import (
-    ARCHETYPE_LABELS,
-    DOMAIN_LABELS,
     MAX_BACKCAST,
     backcast_milestones,
     backcast_refusal,
@@ -67,11 +67,16 @@ def _text(value: str, placeholder: str) -> Input:
 
 
 def level_options() -> list[tuple[str, str]]:
-    return [(level.value, level.value) for level in InfluenceLevel]
+    return [(influence_label(level), level.value) for level in InfluenceLevel]
 
 
 def milestone_status_options() -> list[tuple[str, str]]:
-    return [(status.value.replace("_", " "), status.value) for status in MilestoneStatus]
+    return [(milestone_status_label(status), status.value) for status in MilestoneStatus]
+
+
+def date_value(value: dt.date | None) -> str:
+    """A date in a field as it is typed (YYYY-MM-DD, in every language); '' for none."""
+    return value.isoformat() if value else ""
 
 
 class ThemeForm(FormScreen):
@@ -80,29 +85,39 @@ class ThemeForm(FormScreen):
     def __init__(self, original: Theme | None = None) -> None:
         super().__init__()
         self.original = original
-        self.title_text = f"Edit theme {original.code}" if original else "New theme"
+        self.title_text = (
+            _("Edit theme {code}").format(code=original.code) if original else _("New theme")
+        )
 
     def fields(self) -> Iterable[FormField]:
         theme = self.original
         if theme is None:
-            yield FormField("code", "Code", _text("", "a short code, e.g. T4"), parse_required)
+            yield FormField(
+                "code", _("Code"), _text("", _("a short code, e.g. T4")), parse_required
+            )
         count = len(self.app.repo.ds.themes) + (theme is None)
         yield FormField(
             "rank",
-            "Rank",
-            _text(str(theme.rank if theme else count), f"1 (first) to {count}"),
+            _("Rank"),
+            _text(
+                str(theme.rank if theme else count), _("1 (first) to {count}").format(count=count)
+            ),
             lambda text: parse_int(text, low=1),
-            hint="1 is the first priority; the themes from this rank on move down one",
+            hint=_("1 is the first priority; the themes from this rank on move down one"),
         )
-        yield FormField("title", "Title", _text(theme.title if theme else "", "title"))
+        yield FormField("title", _("Title"), _text(theme.title if theme else "", _("title")))
         yield FormField(
-            "end_state", "End state", _text(theme.end_state if theme else "", "desired end state")
+            "end_state",
+            _("End state"),
+            _text(theme.end_state if theme else "", _("desired end state")),
         )
-        target = theme.target_date.isoformat() if theme and theme.target_date else ""
+        target = date_value(theme.target_date if theme else None)
         yield FormField(
-            "target_date", "Target date", _text(target, "YYYY-MM-DD"), parse_optional_date
+            "target_date", _("Target date"), _text(target, _("YYYY-MM-DD")), parse_optional_date
         )
-        yield FormField("owner", "Owner", _text(theme.owner if theme else "", "person or body"))
+        yield FormField(
+            "owner", _("Owner"), _text(theme.owner if theme else "", _("person or body"))
+        )
 
     def make_record(self, values: dict[str, Any]) -> Entity:
         if self.original is None:
@@ -114,7 +129,9 @@ class ThemeForm(FormScreen):
         return save_theme(self.app.repo, record, self.original)
 
     def saved_message(self, saved: Theme) -> str:
-        return f"Saved theme {saved.code} at rank {saved.rank}: {saved.title}"
+        return _("Saved theme {code} at rank {rank}: {title}").format(
+            code=saved.code, rank=saved.rank, title=saved.title
+        )
 
 
 class StakeholderForm(FormScreen):
@@ -124,18 +141,22 @@ class StakeholderForm(FormScreen):
         super().__init__()
         self.theme = theme
         self.original = original
-        action = "Edit stakeholder of" if original else "New stakeholder of"
-        self.title_text = f"{action} {theme.code}"
+        title = _("Edit stakeholder of {theme}") if original else _("New stakeholder of {theme}")
+        self.title_text = title.format(theme=theme.code)
 
     def fields(self) -> Iterable[FormField]:
         who = self.original
-        yield FormField("name", "Name", _text(who.name if who else "", "person or body"))
-        yield FormField("role", "Role", _text(who.role if who else "", "their role (optional)"))
+        yield FormField("name", _("Name"), _text(who.name if who else "", _("person or body")))
         yield FormField(
-            "interest", "Interest", _select(level_options(), who.interest if who else "medium")
+            "role", _("Role"), _text(who.role if who else "", _("their role (optional)"))
         )
         yield FormField(
-            "influence", "Influence", _select(level_options(), who.influence if who else "medium")
+            "interest", _("Interest"), _select(level_options(), who.interest if who else "medium")
+        )
+        yield FormField(
+            "influence",
+            _("Influence"),
+            _select(level_options(), who.influence if who else "medium"),
         )
 
     def make_record(self, values: dict[str, Any]) -> Entity:
@@ -150,7 +171,7 @@ class StakeholderForm(FormScreen):
         return save_stakeholder(self.app.repo, self.theme, stakeholder, original)
 
     def saved_message(self, saved: Theme) -> str:
-        return f"Saved the stakeholders of {saved.code}"
+        return _("Saved the stakeholders of {theme}").format(theme=saved.code)
 
 
 class MilestoneForm(FormScreen):
@@ -160,18 +181,19 @@ class MilestoneForm(FormScreen):
         super().__init__()
         self.theme = theme
         self.original = original
-        self.title_text = f"{'Edit milestone' if original else 'New milestone'} of {theme.code}"
+        title = _("Edit milestone of {theme}") if original else _("New milestone of {theme}")
+        self.title_text = title.format(theme=theme.code)
 
     def fields(self) -> Iterable[FormField]:
         m = self.original
-        yield FormField("title", "Title", _text(m.title if m else "", "what is reached"))
+        yield FormField("title", _("Title"), _text(m.title if m else "", _("what is reached")))
         yield FormField(
-            "due", "Due", _text(m.due.isoformat() if m else "", "YYYY-MM-DD"), parse_date
+            "due", _("Due"), _text(date_value(m.due if m else None), _("YYYY-MM-DD")), parse_date
         )
-        yield FormField("owner", "Owner", _text(m.owner if m else self.theme.owner, "owner"))
+        yield FormField("owner", _("Owner"), _text(m.owner if m else self.theme.owner, _("owner")))
         yield FormField(
             "status",
-            "Status",
+            _("Status"),
             _select(milestone_status_options(), m.status if m else MilestoneStatus.PLANNED),
         )
 
@@ -184,32 +206,38 @@ class MilestoneForm(FormScreen):
         return save_milestone(self.app.repo, record, self.original)
 
     def saved_message(self, saved: Milestone) -> str:
-        return f"Saved milestone {saved.title} ({saved.due})"
+        return _("Saved milestone {title} ({due})").format(
+            title=saved.title, due=format_date(saved.due)
+        )
 
 
 class BackcastForm(FormScreen):
     """How many milestones to plan back from the theme's target date; dismisses with the
     proposal (not saved: MilestonesForm shows it, each title and date editable)."""
 
-    save_label = "Propose"
+    save_label = N_("Propose")
 
     def __init__(self, theme: Theme, start: dt.date) -> None:
         super().__init__()
         self.theme = theme
         self.start = start
-        self.title_text = f"Plan back from {theme.code}'s target date"
+        self.save_label = _(type(self).save_label)
+        self.title_text = _("Plan back from {theme}'s target date").format(theme=theme.code)
 
     def fields(self) -> Iterable[FormField]:
         target = self.theme.target_date
-        span = f"from {self.start} to {target}" if target else "the theme has no target date"
+        if target:
+            hint = _("evenly spaced from {start} to {target}; the last on the target date")
+        else:
+            hint = _("evenly spaced the theme has no target date; the last on the target date")
         yield FormField(
             "count",
-            "Milestones",
-            _text("4", f"how many (1 to {MAX_BACKCAST})"),
+            _("Milestones"),
+            _text("4", _("how many (1 to {most})").format(most=MAX_BACKCAST)),
             lambda text: parse_int(text, low=1, high=MAX_BACKCAST),
-            hint=f"evenly spaced {span}; the last on the target date",
+            hint=hint.format(start=format_date(self.start), target=target and format_date(target)),
         )
-        yield FormField("owner", "Owner", _text(self.theme.owner, "owner of each (optional)"))
+        yield FormField("owner", _("Owner"), _text(self.theme.owner, _("owner of each (optional)")))
 
     def check_values(self, values: dict[str, Any]) -> dict[str, str]:
         if "count" not in values:
@@ -225,7 +253,9 @@ class BackcastForm(FormScreen):
         return backcast_milestones(self.theme, self.start, count, owner.strip())
 
     def saved_message(self, saved: list[Milestone]) -> str:
-        return f"Proposed {len(saved)} milestones: change any title or date, then save"
+        return _("Proposed {count} milestones: change any title or date, then save").format(
+            count=len(saved)
+        )
 
     def action_save(self) -> None:
         """Propose without touching the data (no data_changed, no 'saved' toast)."""
@@ -241,13 +271,17 @@ class MilestonesForm(FormScreen):
         super().__init__()
         self.theme = theme
         self.proposal = proposal
-        self.title_text = f"{len(proposal)} milestones of {theme.code}, planned back"
+        self.title_text = _("{count} milestones of {theme}, planned back").format(
+            count=len(proposal), theme=theme.code
+        )
 
     def fields(self) -> Iterable[FormField]:
         for i, m in enumerate(self.proposal, 1):
-            yield FormField(f"title_{i}", f"{i}. Title", _text(m.title, "what is reached"))
             yield FormField(
-                f"due_{i}", "   Due", _text(m.due.isoformat(), "YYYY-MM-DD"), parse_date
+                f"title_{i}", _("{n}. Title").format(n=i), _text(m.title, _("what is reached"))
+            )
+            yield FormField(
+                f"due_{i}", "   " + _("Due"), _text(date_value(m.due), _("YYYY-MM-DD")), parse_date
             )
 
     def milestones(self, values: dict[str, Any]) -> list[Milestone]:
@@ -298,7 +332,9 @@ class MilestonesForm(FormScreen):
             self.show_errors({error.field: error.message}, [])
 
     def saved_message(self, saved: list[Milestone]) -> str:
-        return f"Saved {len(saved)} milestones of {self.theme.code}"
+        return _("Saved {count} milestones of {theme}").format(
+            count=len(saved), theme=self.theme.code
+        )
 
 
 class _AtField(Exception):
@@ -313,12 +349,14 @@ class TieRequirementForm(FormScreen):
     def __init__(self, theme: Theme) -> None:
         super().__init__()
         self.theme = theme
-        self.title_text = f"Tie a requirement to {theme.code}"
+        self.title_text = _("Tie a requirement to {theme}").format(theme=theme.code)
 
     def fields(self) -> Iterable[FormField]:
-        yield self.reference_field("competency", "Competency", "competencies")
-        yield self.reference_field("department", "Department", "departments")
-        yield self.reference_field("role", "Role", "roles", required=False, empty="every role")
+        yield self.reference_field("competency", _("Competency"), "competencies")
+        yield self.reference_field("department", _("Department"), "departments")
+        yield self.reference_field(
+            "role", _("Role"), "roles", required=False, empty=_("every role")
+        )
 
     def found(self, values: dict[str, Any]) -> Requirement | None:
         key = f"{values['competency']}|{values['department']}|{values['role'] or ''}"
@@ -341,7 +379,12 @@ class TieRequirementForm(FormScreen):
         return record
 
     def saved_message(self, saved: Requirement) -> str:
-        return f"Tied {saved.competency} level {saved.level} ({saved.department}) to {saved.theme}"
+        return _("Tied {competency} level {level} ({department}) to {theme}").format(
+            competency=saved.competency,
+            level=saved.level,
+            department=saved.department,
+            theme=saved.theme,
+        )
 
 
 def _no_requirement() -> Problem:
@@ -362,24 +405,24 @@ class GovernanceCellForm(FormScreen):
     ) -> None:
         super().__init__()
         self.domain, self.archetype, self.decision = domain, archetype, decision
-        self.title_text = f"{DOMAIN_LABELS[domain]} × {ARCHETYPE_LABELS[archetype]}"
+        self.title_text = f"{domain_label(domain)} × {archetype_label(archetype)}"
 
     def fields(self) -> Iterable[FormField]:
         has_input, decides = governance_cell(self.decision, self.archetype)
         people = "; ".join(self.decision.people) if self.decision else ""
-        yield FormField("input", "Input rights", MarkedCheckbox("gives input", has_input))
+        yield FormField("input", _("Input rights"), MarkedCheckbox(_("gives input"), has_input))
         yield FormField(
             "decision",
-            "Decision rights",
-            MarkedCheckbox("decides", decides),
-            hint="one archetype decides in each domain: ticking this moves the decision here",
+            _("Decision rights"),
+            MarkedCheckbox(_("decides"), decides),
+            hint=_("one archetype decides in each domain: ticking this moves the decision here"),
         )
         yield FormField(
             "people",
-            "People",
-            _text(people, "people or bodies, separated by ;"),
+            _("People"),
+            _text(people, _("people or bodies, separated by ;")),
             parse_people,
-            hint=f"named for all of {DOMAIN_LABELS[self.domain]}",
+            hint=_("named for all of {domain}").format(domain=domain_label(self.domain)),
         )
 
     def make_record(self, values: dict[str, Any]) -> Entity:
@@ -414,7 +457,7 @@ class GovernanceCellForm(FormScreen):
         )
 
     def saved_message(self, saved: GovernanceDecision) -> str:
-        return f"Saved {self.title_text}"
+        return _("Saved {what}").format(what=self.title_text)
 
 
 __all__ = [

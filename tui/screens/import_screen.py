@@ -20,6 +20,7 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
+from i18n import N_, _, format_integer, ngettext
 from reports.robots import deactivation_warnings, leaving_operators
 from store.importing import KINDS, Plan, import_file, plan_file, workbook_sheets
 from tui.forms.checkbox import MarkedCheckbox
@@ -35,54 +36,84 @@ def plan_report(plan: Plan, limit: int = SHOWN_PROBLEMS, warnings: list[str] = (
     markup)."""
     text = Text()
     if plan.problems:
-        text.append(f"{len(plan.problems)} problem(s): nothing can be imported\n", style="bold red")
+        count = len(plan.problems)
+        heading = _("{count} problem(s): nothing can be imported").format(count=count)
+        text.append(heading + "\n", style="bold red")
         for problem in plan.problems[:limit]:
             text.append(problem + "\n")
-        if len(plan.problems) > limit:
-            text.append(f"… and {len(plan.problems) - limit} more\n", style="dim")
+        if count > limit:
+            more = _("… and {count} more").format(count=format_integer(count - limit))
+            text.append(more + "\n", style="dim")
         return text
     text.append(plan.summary() + "\n", style="bold")
     for note in plan.notes:
-        text.append(f"note: {note}\n", style="dim")
+        text.append(_("note: {note}").format(note=note) + "\n", style="dim")
     for warning in warnings:
-        text.append(f"⚠ warning: {warning}\n", style="bold")
+        text.append(_("⚠ warning: {warning}").format(warning=warning) + "\n", style="bold")
     text.append(
-        "Nothing written yet: press Import to write it." if plan.changes else "Nothing to change."
+        _("Nothing written yet: press Import to write it.")
+        if plan.changes
+        else _("Nothing to change.")
     )
     return text
 
 
-IN_A_BROWSER = (
+IN_A_BROWSER = N_(
     "Imports are made by HR in a terminal (kapabel import, or this screen in the terminal "
     "app): in a browser the app reads no file on the server."
 )
+KIND_LABELS = {
+    "departments": N_("departments"),
+    "roles": N_("roles"),
+    "staff": N_("staff"),
+    "competencies": N_("competencies"),
+    "requirements": N_("requirements"),
+    "coverage-rules": N_("coverage-rules"),
+    "assessments": N_("assessments"),
+    "training": N_("training"),
+    "robot-benefits": N_("robot-benefits"),
+    "themes": N_("themes"),
+    "stakeholders": N_("stakeholders"),
+    "milestones": N_("milestones"),
+    "governance": N_("governance"),
+    "robots": N_("robots"),
+    "robot-operators": N_("robot-operators"),
+    "robot-competencies": N_("robot-competencies"),
+}
+"""What a file can hold, in words; English shows the names `kapabel import` takes."""
+
+
+def kind_label(name: str) -> str:
+    return _(KIND_LABELS[name]) if name in KIND_LABELS else name
 
 
 def sync_label(on: bool) -> str:
     """The sync choice in words, so its state never rests on colour alone."""
     if on:
-        return "Sync: ON · everyone not in the file is deactivated"
-    return "Sync: off · people not in the file stay as they are"
+        return _("Sync: ON · everyone not in the file is deactivated")
+    return _("Sync: off · people not in the file stay as they are")
 
 
 def deactivation_question(count: int) -> str:
-    who = "1 person" if count == 1 else f"{count:,} people"
-    return (
-        f"{who} missing from the file will be deactivated (kept on record, left out of "
-        "figures). Import and deactivate?"
-    )
+    return ngettext(
+        "{count} person missing from the file will be deactivated (kept on record, left out of "
+        "figures). Import and deactivate?",
+        "{count} people missing from the file will be deactivated (kept on record, left out of "
+        "figures). Import and deactivate?",
+        count,
+    ).format(count=format_integer(count))
 
 
 class ImportScreen(Screen):
     """One of the app's screens (key 8): it stays open after an import, showing what was done."""
 
-    TITLE = "Import"
+    TITLE = N_("Import")
     CSS_PATH = "import_screen.tcss"
     AUTO_FOCUS = "#kind"
     """Opened, the focus is not in a text field: the number keys switch screens, as everywhere."""
     BINDINGS = [
-        Binding("slash", "focus_path", "Type the path", show=False),
-        Binding("f5", "preview", "Preview"),
+        Binding("slash", "focus_path", N_("Type the path"), show=False),
+        Binding("f5", "preview", N_("Preview")),
     ]
 
     def __init__(self) -> None:
@@ -97,30 +128,32 @@ class ImportScreen(Screen):
         yield Header()
         with Vertical(id="import-form"):
             with Horizontal(classes="form-row"):
-                yield Label("Kind", classes="form-label")
+                yield Label(_("Kind"), classes="form-label")
                 yield Select(
-                    [(name, name) for name in KINDS],
+                    [(kind_label(name), name) for name in KINDS],
                     id="kind",
                     allow_blank=False,
                     value="staff",
                     compact=True,
                 )
             with Horizontal(classes="form-row"):
-                yield Label("File", classes="form-label")
+                yield Label(_("File"), classes="form-label")
                 yield Input(
-                    placeholder="path to the CSV file or workbook (/ to type), then Enter to preview",
+                    placeholder=_(
+                        "path to the CSV file or workbook (/ to type), then Enter to preview"
+                    ),
                     id="path",
                     compact=True,
                 )
             with Horizontal(classes="form-row", id="sheet-row"):
-                yield Label("Sheet", classes="form-label")
-                yield Select([], id="sheet", prompt="first sheet", compact=True)
+                yield Label(_("Sheet"), classes="form-label")
+                yield Select([], id="sheet", prompt=_("first sheet"), compact=True)
             yield MarkedCheckbox(sync_label(False), id="sync", compact=True)
         with VerticalScroll(id="report"):
-            yield Static(Text("Type a path and press Enter to preview."), id="report-text")
+            yield Static(Text(_("Type a path and press Enter to preview.")), id="report-text")
         with Horizontal(id="import-buttons"):
-            yield Button("Preview", id="preview", compact=True)
-            yield Button("Import", id="import", variant="primary", disabled=True, compact=True)
+            yield Button(_("Preview"), id="preview", compact=True)
+            yield Button(_("Import"), id="import", variant="primary", disabled=True, compact=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -128,7 +161,7 @@ class ImportScreen(Screen):
         if not self.app.server_files_allowed:
             for field in self.query("#import-form *, #import-buttons Button"):
                 field.disabled = True
-            self._show(Text(IN_A_BROWSER, style="bold"))
+            self._show(Text(_(IN_A_BROWSER), style="bold"))
 
     @on(Select.Changed, "#kind")
     def _kind_changed(self) -> None:
@@ -176,13 +209,13 @@ class ImportScreen(Screen):
     @on(Button.Pressed, "#preview")
     def action_preview(self) -> None:
         if not self.app.server_files_allowed:
-            self._show(Text(IN_A_BROWSER, style="bold"))
+            self._show(Text(_(IN_A_BROWSER), style="bold"))
             return
         kind, path, sync = self._choice()
         if not str(path) or str(path) == ".":
-            self._show(Text("Type the path of the file first."))
+            self._show(Text(_("Type the path of the file first.")))
             return
-        self._show(Text(f"Reading {path} …"))
+        self._show(Text(_("Reading {path} …").format(path=path)))
         sheet = self.query_one("#sheet", Select)
         wanted = None if sheet.is_blank() or not sheet.display else str(sheet.value)
         self._preview(kind, path, sync, wanted)
@@ -237,7 +270,9 @@ class ImportScreen(Screen):
         if plan.deactivated:
             question = deactivation_question(len(plan.deactivated))
             self.app.push_screen(
-                ConfirmDialog(question, confirm_label="Deactivate and import", keep_label="Back"),
+                ConfirmDialog(
+                    question, confirm_label=_("Deactivate and import"), keep_label=_("Back")
+                ),
                 lambda yes: self._write() if yes else None,
             )
             return
@@ -247,7 +282,7 @@ class ImportScreen(Screen):
         if not self.app.server_files_allowed:
             return
         self.query_one("#import", Button).disabled = True
-        self._show(Text("Importing …"))
+        self._show(Text(_("Importing …")))
         self._import(*self._choice(), self.plan_sheet)
 
     @work(thread=True, exclusive=True, group="import-write")
@@ -261,9 +296,9 @@ class ImportScreen(Screen):
             self._show(plan_report(plan))
             return
         self.plan = None
-        self._show(Text(f"Imported: {plan.summary()}", style="bold"))
+        self._show(Text(_("Imported: {summary}").format(summary=plan.summary()), style="bold"))
         self.app.data_changed()
-        self.app.notify(plan.summary(), title="Imported", markup=False)
+        self.app.notify(plan.summary(), title=_("Imported"), markup=False)
 
     def _show(self, text: Text) -> None:
         self.query_one("#report-text", Static).update(text)

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.widgets import Button, Header, Input, Label, Select, Static, TextArea
 
+from i18n import N_, _
 from store.lookup import ReferenceProblem
 from tui.forms.picker import PickerInput, PickerScreen
 from tui.screens.base import DataScreen
@@ -33,7 +34,28 @@ MIME_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 """What a browser is told a downloaded report is (`kapabel serve`)."""
-XLSX_PREVIEW = "Saved as an Excel workbook: a sheet per table below, with the report's title, date and scope.\n\n"
+XLSX_PREVIEW = N_(
+    "Saved as an Excel workbook: a sheet per table below, with the report's title, date and scope."
+)
+KIND_LABELS = {
+    "gaps": N_("gaps"),
+    "heatmap": N_("heatmap"),
+    "person": N_("person"),
+    "training": N_("training"),
+    "robots": N_("robots"),
+    "strategy": N_("strategy"),
+    "trend": N_("trend"),
+    "coverage": N_("coverage"),
+    "ratings": N_("ratings"),
+    "text": N_("text"),
+}
+"""The report kinds (and the text format) in words; English shows the names `kapabel report`
+takes."""
+
+
+def choice_label(name: str) -> str:
+    """A report kind or format as offered in the current language."""
+    return _(KIND_LABELS[name]) if name in KIND_LABELS else name
 
 
 @dataclass(frozen=True)
@@ -77,12 +99,12 @@ def parse_date(text: str) -> dt.date | None:
 
 
 class ReportsScreen(DataScreen):
-    TITLE = "Reports"
+    TITLE = N_("Reports")
     CSS_PATH = "reports_screen.tcss"
     BINDINGS = [
-        Binding("f5", "preview", "Preview"),
-        Binding("ctrl+s", "save", "Save"),
-        Binding("f2", "find_scope", "Find scope"),
+        Binding("f5", "preview", N_("Preview")),
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("f2", "find_scope", N_("Find scope")),
     ]
 
     def __init__(self) -> None:
@@ -98,38 +120,41 @@ class ReportsScreen(DataScreen):
         yield Header()
         with Vertical(id="report-form"):
             with Horizontal(classes="form-row"):
-                yield Label("Report", classes="form-label")
+                yield Label(_("Report"), classes="form-label")
                 yield Select(
-                    [(name, name) for name in report_kinds()],
+                    [(choice_label(name), name) for name in report_kinds()],
                     id="kind",
                     allow_blank=False,
                     compact=True,
                 )
-                yield Label("Format", classes="form-label")
+                yield Label(_("Format"), classes="form-label")
                 yield Select(
-                    [(name, name) for name in report_formats()],
+                    [(choice_label(name), name) for name in report_formats()],
                     id="format",
                     allow_blank=False,
                     compact=True,
                 )
             with Horizontal(classes="form-row"):
-                yield Label("Scope", classes="form-label")
+                yield Label(_("Scope"), classes="form-label")
                 yield Select(
-                    [(Text("Whole organisation"), "")], id="scope", allow_blank=False, compact=True
+                    [(Text(_("Whole organisation")), "")],
+                    id="scope",
+                    allow_blank=False,
+                    compact=True,
                 )
-                yield Label("As of", classes="form-label")
-                yield Input(placeholder="YYYY-MM-DD", id="as-of", max_length=10, compact=True)
+                yield Label(_("As of"), classes="form-label")
+                yield Input(placeholder=_("YYYY-MM-DD"), id="as-of", max_length=10, compact=True)
             with Horizontal(classes="form-row", id="employee-row"):
-                yield Label("Employee", classes="form-label")
+                yield Label(_("Employee"), classes="form-label")
                 yield PickerInput(
-                    "staff", placeholder="employee number or name (F2 searches)", id="employee"
+                    "staff", placeholder=_("employee number or name (F2 searches)"), id="employee"
                 )
             yield Static(id="form-problem")
         yield TextArea(id="preview", read_only=True, soft_wrap=False, show_line_numbers=False)
         with Horizontal(id="save-row"):
-            yield Label("Save to", classes="form-label", id="path-label")
+            yield Label(_("Save to"), classes="form-label", id="path-label")
             yield Input(id="path", compact=True)
-            yield Button("Save", id="save", variant="primary", compact=True)
+            yield Button(_("Save"), id="save", variant="primary", compact=True)
         yield Static(id="save-status")
         yield KeysFooter()
 
@@ -137,7 +162,7 @@ class ReportsScreen(DataScreen):
         self.query_one("#format", Select).value = "text"
         self.query_one("#as-of", Input).value = self.app.as_of.isoformat()
         if not self.app.server_files_allowed:  # in a browser: downloaded, not written
-            self.query_one("#path-label", Label).update("Download")
+            self.query_one("#path-label", Label).update(_("Download"))
 
     # ------------------------------------------------------------- data
     def show_data(self) -> None:
@@ -146,7 +171,7 @@ class ReportsScreen(DataScreen):
 
         departments = self.app.repo.ds.departments
         tree = DepartmentTree(departments)
-        options: list[tuple[Text, str]] = [(Text("Whole organisation"), "")]
+        options: list[tuple[Text, str]] = [(Text(_("Whole organisation")), "")]
         for code in tree.walk():
             label = Text("  " * tree.depth(code))
             label.append(tree.name(code))
@@ -162,16 +187,16 @@ class ReportsScreen(DataScreen):
         """The form's values, or a message naming the field that is wrong."""
         as_of = parse_date(self.query_one("#as-of", Input).value)
         if as_of is None:
-            return "As of: not a date (YYYY-MM-DD)"
+            return _("As of: not a date (YYYY-MM-DD)")
         kind = str(self.query_one("#kind", Select).value)
         employee = self.query_one("#employee", Input).value.strip() or None
         if kind == "person":
             if employee is None:
-                return "Employee: the person report needs an employee number or name"
+                return _("Employee: the person report needs an employee number or name")
             try:
                 employee = self.app.lookup("staff").resolve(employee)
             except ReferenceProblem as problem:
-                return f"Employee: {problem}"
+                return _("Employee: {problem}").format(problem=problem)
         scope = self.query_one("#scope", Select).value
         return ReportChoice(
             kind=kind,
@@ -282,12 +307,12 @@ class ReportsScreen(DataScreen):
             status.update(Text(choice, style="bold red"))
             return
         if choice != self._rendered_for:
-            status.update(Text("The preview is still being made: save again in a moment."))
+            status.update(Text(_("The preview is still being made: save again in a moment.")))
             self.action_preview()
             return
         raw = self.query_one("#path", Input).value.strip()
         if not raw:
-            status.update(Text("Save to: give a file name", style="bold red"))
+            status.update(Text(_("Save to: give a file name"), style="bold red"))
             return
         if not self.app.server_files_allowed:
             self._download(Path(raw).name or choice.default_filename(), choice.fmt)
@@ -295,17 +320,16 @@ class ReportsScreen(DataScreen):
         path = Path(raw).expanduser()
         if path.exists() and self._confirm_replace != path:
             self._confirm_replace = path
-            status.update(Text(f"{path} exists: save again to replace it", style="bold yellow"))
+            exists = _("{path} exists: save again to replace it").format(path=path)
+            status.update(Text(exists, style="bold yellow"))
             return
         problem = write_report(path, self._report_file)
         if problem is not None:
-            status.update(Text(f"Save to: {problem}", style="bold red"))
+            status.update(Text(_("Save to: {problem}").format(problem=problem), style="bold red"))
             return
         self._confirm_replace = None
-        saved = Text("Saved to ", style="bold green")
-        saved.append(str(path.resolve()))
-        status.update(saved)
-        self.notify(f"Saved {path.name}", title="Report saved", markup=False)
+        status.update(green_then(_("Saved to {path}"), "{path}", str(path.resolve())))
+        self.notify(_("Saved {name}").format(name=path.name), title=_("Report saved"), markup=False)
 
     def _download(self, name: str, fmt: str) -> None:
         """In a browser (`kapabel serve`): the report's file goes to the user's browser as a
@@ -317,10 +341,21 @@ class ReportsScreen(DataScreen):
             save_filename=name,
             mime_type=MIME_TYPES.get(fmt, "application/octet-stream"),
         )
-        status = Text("Downloading ", style="bold green")
-        status.append(name)
+        status = green_then(_("Downloading {name}"), "{name}", name)
         self.query_one("#save-status", Static).update(status)
-        self.notify(f"Downloading {name}", title="Report saved", markup=False)
+        self.notify(
+            _("Downloading {name}").format(name=name), title=_("Report saved"), markup=False
+        )
+
+
+def green_then(message: str, field: str, value: str) -> Text:
+    """A message in bold green with `value` (a path, a file name) put in at `field` plainly,
+    as written (the words around it may come before or after it in another language)."""
+    before, _field, after = message.partition(field)
+    text = Text(before, style="bold green")
+    text.append(value)
+    text.append(after, style="bold green")
+    return text
 
 
 def render_choice(source, choice: ReportChoice) -> tuple[str, bytes]:
@@ -336,7 +371,8 @@ def render_choice(source, choice: ReportChoice) -> tuple[str, bytes]:
         employee=choice.employee,
     )
     if choice.fmt == "xlsx":
-        return XLSX_PREVIEW + render(report, "text"), render_file(report, "xlsx")
+        preview = _(XLSX_PREVIEW) + "\n\n" + render(report, "text")
+        return preview, render_file(report, "xlsx")
     text = render(report, choice.fmt)
     return text, text.encode("utf-8")
 

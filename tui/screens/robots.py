@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 
+from i18n import N_, _, format_date, format_decimal, format_integer
 from reports import rules
 from reports.robots import (
     SORTS,
@@ -36,7 +37,7 @@ from tui.forms.robot import (
     RobotForm,
 )
 from tui.screens.base import AnalysisScreen
-from tui.widgets.columns import fit_widths
+from tui.widgets.columns import fit_widths, titled
 from tui.widgets.footer import KeysFooter
 from tui.widgets.tables import cell, pct_cell
 from tui.widgets.trend import format_pct
@@ -60,35 +61,42 @@ NARROW_HIDDEN = {100: ("Qual.", "Failed %", "Net value"), 120: ("Net value",)}
 room at 80 columns instead of the table scrolling sideways."""
 
 COLUMNS = [
-    ("Code", 8),
-    ("Name", None),
-    ("Phase", 13),
-    ("Risk", 9),
-    ("Qual.", 5),
-    ("Saved / exp. h", 14),
-    ("Real. %", 8),
-    ("Failed %", 8),
-    ("Net value", 11),
+    (N_("Code"), 8),
+    (N_("Name"), None),
+    (N_("Phase"), 13),
+    (N_("Risk"), 9),
+    (N_("Qual."), 5),
+    (N_("Saved / exp. h"), 14),
+    (N_("Real. %"), 8),
+    (N_("Failed %"), 8),
+    (N_("Net value"), 11),
 ]
+"""The portfolio's columns by their English titles (the keys) and fixed widths; each is titled
+in the current language."""
 
 
 def phase_cell(phase: RobotPhase | None) -> Text:
     if phase is None:
-        return Text("– not yet")
+        return Text(_("– not yet"))
     return Text(f"{PHASE_SYMBOLS[phase]} {phase_label(phase)}", no_wrap=True)
 
 
 def risk_cell(figures: RobotFigures) -> Text:
     """'⚠ at risk' in words and a sign; '✓ covered' for production robots that are not."""
     if figures.key_person_risk:
-        return Text("⚠ at risk", style="bold red")
+        return Text(_("⚠ at risk"), style="bold red")
     if figures.in_production:
-        return Text("✓ covered")
+        return Text(_("✓ covered"))
     return Text("–")
 
 
+def whole(value: float) -> str:
+    """Hours or kroner in whole numbers, grouped as the current language groups them."""
+    return format_decimal(value, 0, grouping=True)
+
+
 def money(value: float | None) -> str:
-    return "–" if value is None else f"{value:,.0f}"
+    return "–" if value is None else whole(value)
 
 
 def figures_row(figures: RobotFigures) -> list[Text]:
@@ -99,7 +107,9 @@ def figures_row(figures: RobotFigures) -> list[Text]:
         phase_cell(figures.phase),
         risk_cell(figures),
         Text(f"{figures.qualified_operators}/{figures.operators}"),
-        Text(f"{figures.hours_12m:,.0f} / {robot.expected_hours_per_year:,.0f}", justify="right"),
+        Text(
+            f"{whole(figures.hours_12m)} / {whole(robot.expected_hours_per_year)}", justify="right"
+        ),
         pct_cell(figures.realisation_pct),
         pct_cell(figures.failed_pct),
         Text(money(figures.net_value), justify="right"),
@@ -109,27 +119,39 @@ def figures_row(figures: RobotFigures) -> list[Text]:
 class RobotsScreen(AnalysisScreen):
     """The robot portfolio: Enter opens a robot; the keys filter, sort and act on it."""
 
-    TITLE = "Robots"
+    TITLE = N_("Robots")
     CSS_PATH = "robots.tcss"
     BINDINGS = [
-        Binding("enter", "open_robot", "Open"),
-        Binding("n", "add", "Add"),
-        Binding("f", "cycle_phase", "Phase"),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("d", "choose_department", "Department"),
-        Binding("a", "all_departments", "All departments", show=False),
-        Binding("e", "edit", "Edit", show=False),
-        Binding("p", "change_phase", "Change phase", show=False),
-        Binding("o", "operators", "Operators", show=False),
-        Binding("c", "competencies", "Competencies", show=False),
-        Binding("l", "log_month", "Log a month", show=False),
-        Binding("r", "hourly_rate", "Hourly rate", show=False),
+        Binding("enter", "open_robot", N_("Open")),
+        Binding("n", "add", N_("Add")),
+        Binding("f", "cycle_phase", N_("Phase")),
+        Binding("s", "cycle_sort", N_("Sort")),
+        Binding("d", "choose_department", N_("Department")),
+        Binding("a", "all_departments", N_("All departments"), show=False),
+        Binding("e", "edit", N_("Edit"), show=False),
+        Binding("p", "change_phase", N_("Change phase"), show=False),
+        Binding("o", "operators", N_("Operators"), show=False),
+        Binding("c", "competencies", N_("Competencies"), show=False),
+        Binding("l", "log_month", N_("Log a month"), show=False),
+        Binding("r", "hourly_rate", N_("Hourly rate"), show=False),
     ]
     PALETTE_ACTIONS = [
-        ("Add a robot", "add", "code, name, department, owner, expected hours, cost (n)"),
-        ("Open the highlighted robot", "open_robot", "details, operators, chart, phases (Enter)"),
-        ("Change the highlighted robot's phase", "change_phase", "dated; the old one is kept (p)"),
-        ("Set the hourly rate", "hourly_rate", "the value of an hour saved: net value (r)"),
+        (N_("Add a robot"), "add", N_("code, name, department, owner, expected hours, cost (n)")),
+        (
+            N_("Open the highlighted robot"),
+            "open_robot",
+            N_("details, operators, chart, phases (Enter)"),
+        ),
+        (
+            N_("Change the highlighted robot's phase"),
+            "change_phase",
+            N_("dated; the old one is kept (p)"),
+        ),
+        (
+            N_("Set the hourly rate"),
+            "hourly_rate",
+            N_("the value of an hour saved: net value (r)"),
+        ),
     ]
 
     def __init__(self) -> None:
@@ -156,16 +178,16 @@ class RobotsScreen(AnalysisScreen):
         """Columns for the screen's width; True when they changed."""
         width = self.size.width
         hidden = next((h for limit, h in sorted(NARROW_HIDDEN.items()) if width < limit), ())
-        columns = [label for label, _ in COLUMNS if label not in hidden]
+        columns = [label for label, _width in COLUMNS if label not in hidden]
         fixed = {label: w for label, w in COLUMNS if w is not None and label in columns}
-        widths = fit_widths(width, fixed, {"Name": 1.0}, 10)
+        widths = fit_widths(width, titled(fixed), {"Name": 1.0}, 10)
         if widths == self.widths:  # its keys are the columns shown
             return False
         self.columns, self.widths = columns, widths
         table = self.query_one("#robots-table", DataTable)
         table.clear(columns=True)
         for label in self.columns:
-            table.add_column(label, width=self.widths[label], key=label)
+            table.add_column(_(label), width=self.widths[label], key=label)
         return True
 
     def on_resize(self) -> None:
@@ -178,7 +200,7 @@ class RobotsScreen(AnalysisScreen):
         keep = self.current_code()
         self.shown = portfolio(analysis, self.department, self.phase, self.sort)
         table.clear()
-        labels = [label for label, _ in COLUMNS]
+        labels = [label for label, _width in COLUMNS]
         for figures in self.shown:
             cells = dict(zip(labels, figures_row(figures), strict=True))
             table.add_row(*(cells[label] for label in self.columns), key=figures.robot.code)
@@ -188,14 +210,22 @@ class RobotsScreen(AnalysisScreen):
 
     def _describe_filters(self, analysis) -> None:
         text = Text(no_wrap=False)
-        where = "every department" if self.department is None else (
-            f"{analysis.department_name(self.department)} and below"
+        where = _("every department") if self.department is None else (
+            _("{department} and below").format(
+                department=analysis.department_name(self.department)
+            )
         )  # fmt: skip
-        phase = "any phase" if self.phase is None else phase_cell(self.phase).plain
+        phase = _("any phase") if self.phase is None else phase_cell(self.phase).plain
         at_risk = sum(f.key_person_risk for f in self.shown)
-        text.append(f"{len(self.shown)} robots", style="bold")
-        text.append(f" · {where} (d) · {phase} (f) · sorted by {SORTS[self.sort]} (s)")
-        text.append(f" · {at_risk} at key-person risk · as of {self.app.as_of.isoformat()}")
+        count = _("{count} robots").format(count=format_integer(len(self.shown)))
+        text.append(count, style="bold")
+        filters = _("{where} (d) · {phase} (f) · sorted by {sort} (s)").format(
+            where=where, phase=phase, sort=_(SORTS[self.sort])
+        )
+        risk = _("{count} at key-person risk · as of {date}").format(
+            count=format_integer(at_risk), date=format_date(self.app.as_of)
+        )
+        text.append(f" · {filters} · {risk}")
         self.query_one("#robots-filters", Static).update(text)
 
     def current_code(self) -> str | None:
@@ -208,7 +238,7 @@ class RobotsScreen(AnalysisScreen):
         code = self.current_code()
         robot = self.app.repo.ds.robots.get(code) if code else None
         if robot is None:
-            self.notify("No robot highlighted", severity="warning")
+            self.notify(_("No robot highlighted"), severity="warning")
         return robot
 
     # ---- filters --------------------------------------------------------------------------
@@ -292,12 +322,15 @@ CHART_MIN = 8
 def month_note(benefit: RobotBenefit | None) -> str:
     """What follows a month's bar: its hours, runs and failed runs, or that it is not logged."""
     if benefit is None:
-        return "  – not logged"
+        return "  " + _("– not logged")
     failed = rules.failed_run_pct(benefit.runs, benefit.failed_runs)
-    return (
-        f" {benefit.hours_saved:7,.1f} h  {benefit.runs:,} runs, {benefit.failed_runs:,} failed"
-        f" ({format_pct(failed)})"
+    note = _("{hours} h  {runs} runs, {failed} failed ({pct})").format(
+        hours=format_decimal(benefit.hours_saved, 1, grouping=True).rjust(7),
+        runs=format_integer(benefit.runs),
+        failed=format_integer(benefit.failed_runs),
+        pct=format_pct(failed),
     )
+    return f" {note}"
 
 
 def chart(analysis, robot: Robot, width: int = 120) -> Text:
@@ -311,8 +344,11 @@ def chart(analysis, robot: Robot, width: int = 120) -> Text:
     top = max([expected, *(b.hours_saved for _, b in months if b is not None)]) or 1.0
     mark = min(bar_width - 1, round(expected / top * bar_width)) if expected else None
     text = Text()
-    text.append(f"Hours saved a month (█) against the expected {expected:,.1f} h (│),\n")
-    text.append("runs and failed runs; the last 24 whole months\n", style="dim")
+    hours = format_decimal(expected, 1, grouping=True)
+    text.append(
+        _("Hours saved a month (█) against the expected {hours} h (│),").format(hours=hours) + "\n"
+    )
+    text.append(_("runs and failed runs; the last 24 whole months") + "\n", style="dim")
     for (month, benefit), note in zip(months, notes, strict=True):
         hours = 0.0 if benefit is None else benefit.hours_saved
         filled = round(hours / top * bar_width)
@@ -329,15 +365,15 @@ class RobotScreen(AnalysisScreen):
     """One robot: its details and figures, operators with their qualification per required
     competency, the 24-month chart, and its phases."""
 
-    TITLE = "Robot"
+    TITLE = N_("Robot")
     CSS_PATH = "robots.tcss"
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("e", "edit", "Edit"),
-        Binding("p", "change_phase", "Phase"),
-        Binding("o", "operators", "Operators"),
-        Binding("c", "competencies", "Competencies"),
-        Binding("l", "log_month", "Log month"),
+        Binding("escape", "back", N_("Back")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("p", "change_phase", N_("Phase")),
+        Binding("o", "operators", N_("Operators")),
+        Binding("c", "competencies", N_("Competencies")),
+        Binding("l", "log_month", N_("Log month")),
     ]
 
     def __init__(self, code: str) -> None:
@@ -347,13 +383,13 @@ class RobotScreen(AnalysisScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text("Loading…"), id="robot-summary")
+        yield Static(Text(_("Loading…")), id="robot-summary")
         with VerticalScroll(id="robot-body", classes="analysis-body"):
-            yield Static("Operators", classes="section-title", id="title-operators")
+            yield Static(Text(_("Operators")), classes="section-title", id="title-operators")
             yield DataTable(id="robot-operators", cursor_type="row")
-            yield Static("Phases, newest first", classes="section-title")
+            yield Static(Text(_("Phases, newest first")), classes="section-title")
             yield DataTable(id="robot-phases", cursor_type="row")
-            yield Static("Benefit", classes="section-title")
+            yield Static(Text(_("Benefit")), classes="section-title")
             yield Static("", id="robot-chart")
         yield KeysFooter()
 
@@ -367,7 +403,8 @@ class RobotScreen(AnalysisScreen):
     def show_analysis(self, analysis) -> None:
         robot = self.robot
         if robot is None:
-            self.query_one("#robot-summary", Static).update(Text(f"No robot {self.code} any more."))
+            gone = _("No robot {code} any more.").format(code=self.code)
+            self.query_one("#robot-summary", Static).update(Text(gone))
             return
         figures = robot_figures(analysis, robot)
         self.sub_title = robot.code
@@ -384,44 +421,56 @@ class RobotScreen(AnalysisScreen):
         text.append(f"  {robot.code}\n")
         text.append(phase_cell(figures.phase))
         if figures.phase_since:
-            text.append(f" since {figures.phase_since.isoformat()}")
+            text.append(" " + _("since {date}").format(date=format_date(figures.phase_since)))
         text.append(" · ")
         text.append(risk_cell(figures))
-        text.append(
-            f" · {figures.qualified_operators} of {figures.operators} operators qualified\n"
+        qualified = _("{qualified} of {operators} operators qualified").format(
+            qualified=figures.qualified_operators, operators=figures.operators
         )
+        text.append(f" · {qualified}\n")
         text.append(f"{analysis.department_name(robot.department)} ({robot.department})")
-        text.append(" · owner ")
-        text.append(owner.name if owner else (robot.owner or "none"))
-        text.append(f" · go-live {robot.go_live.isoformat() if robot.go_live else '–'}\n")
+        who = owner.name if owner else (robot.owner or _("none"))
+        text.append(" · " + _("owner {name}").format(name=who))
+        go_live = format_date(robot.go_live) if robot.go_live else "–"
+        text.append(" · " + _("go-live {date}").format(date=go_live) + "\n")
         details = [
-            ("process", robot.process), ("platform", robot.platform), ("KLE", robot.kle),
-            ("runs", robot.run_frequency),
+            (N_("process"), robot.process), (N_("platform"), robot.platform), (N_("KLE"), robot.kle),
+            (N_("runs"), robot.run_frequency),
         ]  # fmt: skip
-        text.append(" · ".join(f"{label} {value}" for label, value in details if value) or "–")
-        text.append("\nLast 12 months: ")
+        text.append(" · ".join(f"{_(label)} {value}" for label, value in details if value) or "–")
+        text.append("\n")
         text.append(
-            f"{figures.hours_12m:,.0f} of {robot.expected_hours_per_year:,.0f} h expected "
-            f"({format_pct(figures.realisation_pct)}) · failed runs {format_pct(figures.failed_pct)}"
-            f" · yearly cost {robot.yearly_cost:,.0f} · net value {money(figures.net_value)}"
+            _(
+                "Last 12 months: {hours} of {expected} h expected ({realisation})"
+                " · failed runs {failed} · yearly cost {cost} · net value {net}"
+            ).format(
+                hours=whole(figures.hours_12m),
+                expected=whole(robot.expected_hours_per_year),
+                realisation=format_pct(figures.realisation_pct),
+                failed=format_pct(figures.failed_pct),
+                cost=whole(robot.yearly_cost),
+                net=money(figures.net_value),
+            )
         )
         if figures.net_value is None:
-            text.append(" (no hourly rate set)", style="dim")
+            text.append(" " + _("(no hourly rate set)"), style="dim")
         return text
 
     def _fill_operators(self, analysis, robot: Robot) -> None:
         table = self.query_one("#robot-operators", DataTable)
         required = list(robot.required_competencies)
         table.clear(columns=True)
-        for label in ["Employee", "Name", "Qualified", *required]:
-            table.add_column(label, key=label)
+        for label in [N_("Employee"), "Name", N_("Qualified")]:
+            table.add_column(_(label), key=label)
+        for code in required:
+            table.add_column(code, key=code)
         for employee_no in robot.operators:
             person = analysis.ds.staff.get(employee_no)
             met = qualification(analysis, robot, employee_no)
             qualified = is_qualified(analysis, robot, employee_no)
-            status = Text("✓ yes") if qualified else Text("✗ no", style="bold red")
+            status = Text(_("✓ yes")) if qualified else Text(_("✗ no"), style="bold red")
             if person is not None and not person.active:
-                status = Text("✗ inactive", style="bold red")
+                status = Text(_("✗ inactive"), style="bold red")
             cells = []
             for code in required:
                 level = analysis.current_level(employee_no, code)
@@ -432,8 +481,9 @@ class RobotScreen(AnalysisScreen):
                 cell(employee_no), cell(person.name if person else "?"), status, *cells,
                 key=employee_no,
             )  # fmt: skip
-        title = f"Operators ({len(robot.operators)}); required: " + (
-            ", ".join(f"{c} {lvl}" for c, lvl in robot.required_competencies.items()) or "nothing"
+        needed = ", ".join(f"{c} {lvl}" for c, lvl in robot.required_competencies.items())
+        title = _("Operators ({count}); required: {competencies}").format(
+            count=len(robot.operators), competencies=needed or _("nothing")
         )
         self.query_one("#title-operators", Static).update(Text(title))
 
@@ -451,15 +501,15 @@ class RobotScreen(AnalysisScreen):
     def _fill_phases(self, robot: Robot) -> None:
         table = self.query_one("#robot-phases", DataTable)
         table.clear(columns=True)
-        for label in ("Phase", "From", "Until"):
-            table.add_column(label, key=label)
+        for label in ("Phase", N_("From"), N_("Until")):
+            table.add_column(_(label), key=label)
         phases = robot.phases()
         for i, change in enumerate(reversed(phases)):
             until = phases[len(phases) - i].since if i else None
             table.add_row(
                 phase_cell(change.phase),
-                Text(change.since.isoformat() if change.since else "–"),
-                Text("now" if i == 0 else (until.isoformat() if until else "–")),
+                Text(format_date(change.since) if change.since else "–"),
+                Text(_("now") if i == 0 else (format_date(until) if until else "–")),
             )
 
     # ---- actions ----------------------------------------------------------------------------

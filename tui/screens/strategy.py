@@ -8,6 +8,7 @@ go through `tui.forms.strategy`, whose rules are `store.strategy`'s.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from rich.text import Text
@@ -19,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
+from i18n import N_, _, format_date, format_integer
 from reports.strategy import (
     StrategyReport,
     ThemeReadiness,
@@ -26,10 +28,9 @@ from reports.strategy import (
     requirement_readiness,
 )
 from store.errors import StoreError
+from store.labels import domain_label, influence_label, milestone_status_label, priority_label
 from store.models import Archetype, DecisionDomain, Milestone, Requirement, Theme
 from store.strategy import (
-    ARCHETYPE_LABELS,
-    DOMAIN_LABELS,
     governance_cell,
     remove_milestone,
     remove_stakeholder,
@@ -47,7 +48,7 @@ from tui.forms.strategy import (
     TieRequirementForm,
 )
 from tui.screens.base import AnalysisScreen
-from tui.widgets.columns import fit_widths
+from tui.widgets.columns import fit_widths, titled
 from tui.widgets.footer import KeysFooter
 from tui.widgets.tables import cell, pct_cell
 from tui.widgets.trend import bar_for, format_pct
@@ -62,15 +63,16 @@ def trend_cell(values: list[float | None]) -> Text:
     return text
 
 
-def status_words(status: str) -> str:
-    return str(status).replace("_", " ")
+def date_text(value) -> str:
+    """A date as the current language writes it; '—' when there is none."""
+    return format_date(value) if value else "—"
 
 
 def next_text(report: StrategyReport, readiness: ThemeReadiness) -> Text:
     found = readiness.next_milestone
     if found is None:
-        return Text("none open", style="dim")
-    text = Text(f"{found.due} ", no_wrap=True, overflow="ellipsis")
+        return Text(_("none open"), style="dim")
+    text = Text(f"{format_date(found.due)} ", no_wrap=True, overflow="ellipsis")
     late = report.overdue_words(found)
     if late:
         text.append(f"{late.upper()} ", style="bold red")
@@ -88,7 +90,7 @@ def _fill(table: DataTable, rows: list[tuple[str, list]], keep: str | None = Non
     table.clear()
     for key, row in rows:
         table.add_row(*row, key=key)
-    keys = [key for key, _ in rows]
+    keys = [key for key, _row in rows]
     if keep in keys:
         table.move_cursor(row=keys.index(keep))
 
@@ -100,10 +102,12 @@ def _current_key(table: DataTable) -> str | None:
 
 
 def _columns(table: DataTable, widths: dict[str, int], order: list[str]) -> None:
+    """The columns in `order` that have a width; each titled in the current language, keyed by
+    its English name."""
     table.clear(columns=True)
     for label in order:
         if label in widths:
-            table.add_column(label, width=widths[label], key=label)
+            table.add_column(_(label), width=widths[label], key=label)
 
 
 def _shown(cells: list, widths: dict[str, int], order: list[str]) -> list:
@@ -116,35 +120,40 @@ NARROW = 100
 theme's page shows both), so that titles keep room at 80 columns."""
 
 
-THEME_FIXED = {"Rank": 4, "Code": 6, "Target": 10, "Progress": 8, "Trend": 9}
-THEME_ORDER = ["Rank", "Code", "Title", "Target", "Progress", "Trend", "Next milestone"]
-TIMELINE_FIXED = {"Due": 10, "Theme": 6, "Status": 11, "Overdue": 22}
-TIMELINE_ORDER = ["Due", "Theme", "Milestone", "Owner", "Status", "Overdue"]
+THEME_FIXED = {N_("Rank"): 4, N_("Code"): 6, N_("Target"): 10, N_("Progress"): 8, N_("Trend"): 9}
+THEME_ORDER = ["Rank", "Code", N_("Title"), "Target", "Progress", "Trend", N_("Next milestone")]
+TIMELINE_FIXED = {N_("Due"): 10, N_("Theme"): 6, N_("Status"): 11, N_("Overdue"): 22}
+TIMELINE_ORDER = ["Due", "Theme", N_("Milestone"), N_("Owner"), "Status", "Overdue"]
+"""Columns by their English names (the keys); each is titled in the current language."""
 
 
 class StrategyScreen(AnalysisScreen):
     """Themes by rank and the milestones' timeline."""
 
-    TITLE = "Strategy"
+    TITLE = N_("Strategy")
     CSS_PATH = CSS
     AUTO_FOCUS = "#themes"
     BINDINGS = [
-        Binding("enter,o", "open", "Open theme"),
-        Binding("n", "add_theme", "Add theme"),
-        Binding("e", "edit_theme", "Edit theme"),
-        Binding("d", "remove_theme", "Remove theme"),
-        Binding("m", "backcast", "Plan milestones"),
-        Binding("g", "governance", "Governance"),
+        Binding("enter,o", "open", N_("Open theme")),
+        Binding("n", "add_theme", N_("Add theme")),
+        Binding("e", "edit_theme", N_("Edit theme")),
+        Binding("d", "remove_theme", N_("Remove theme")),
+        Binding("m", "backcast", N_("Plan milestones")),
+        Binding("g", "governance", N_("Governance")),
     ]
     PALETTE_ACTIONS = [
-        ("Strategy: add a theme", "add_theme", "A new theme at a rank"),
-        ("Strategy: open the highlighted theme", "open", "Its end state, stakeholders, ..."),
+        (N_("Strategy: add a theme"), "add_theme", N_("A new theme at a rank")),
         (
-            "Strategy: plan milestones back from the theme's target date",
-            "backcast",
-            "Backcasting: N evenly spaced due dates, each editable",
+            N_("Strategy: open the highlighted theme"),
+            "open",
+            N_("Its end state, stakeholders, ..."),
         ),
-        ("Strategy: governance matrix", "governance", "Who gives input and who decides"),
+        (
+            N_("Strategy: plan milestones back from the theme's target date"),
+            "backcast",
+            N_("Backcasting: N evenly spaced due dates, each editable"),
+        ),
+        (N_("Strategy: governance matrix"), "governance", N_("Who gives input and who decides")),
     ]
 
     def __init__(self) -> None:
@@ -154,14 +163,18 @@ class StrategyScreen(AnalysisScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text("Loading…"), id="strategy-summary")
+        yield Static(Text(_("Loading…")), id="strategy-summary")
         with VerticalScroll(id="strategy-body", classes="analysis-body"):
             yield Static(
-                "Themes by rank: progress is the readiness of the requirements tied to each",
+                Text(
+                    _("Themes by rank: progress is the readiness of the requirements tied to each")
+                ),
                 classes="section-title",
             )
             yield DataTable(id="themes", cursor_type="row")
-            yield Static("Milestones, a timeline (the as-of date marked)", classes="section-title")
+            yield Static(
+                Text(_("Milestones, a timeline (the as-of date marked)")), classes="section-title"
+            )
             yield DataTable(id="timeline", cursor_type="row")
         yield KeysFooter()
 
@@ -175,8 +188,8 @@ class StrategyScreen(AnalysisScreen):
         theme_fixed = {k: w for k, w in THEME_FIXED.items() if not (narrow and k == "Target")}
         timeline_shares = {"Milestone": 2.0} if narrow else {"Milestone": 2.0, "Owner": 1.0}
         return (
-            fit_widths(total, theme_fixed, {"Title": 1.0, "Next milestone": 1.0}, 8),
-            fit_widths(total, TIMELINE_FIXED, timeline_shares, 6),
+            fit_widths(total, titled(theme_fixed), {"Title": 1.0, "Next milestone": 1.0}, 8),
+            fit_widths(total, titled(TIMELINE_FIXED), timeline_shares, 6),
         )
 
     def set_columns(self) -> None:
@@ -210,8 +223,15 @@ class StrategyScreen(AnalysisScreen):
         self.report = report
         overdue = sum(report.overdue(m) for m in report.milestones)
         summary = Text(
-            f"As of {report.as_of} · {len(report.themes)} themes · "
-            f"{len(report.milestones)} milestones, {overdue} overdue · g governance matrix"
+            _(
+                "As of {date} · {themes} themes · {milestones} milestones, {overdue} overdue"
+                " · g governance matrix"
+            ).format(
+                date=format_date(report.as_of),
+                themes=format_integer(len(report.themes)),
+                milestones=format_integer(len(report.milestones)),
+                overdue=format_integer(overdue),
+            )
         )
         self.query_one("#strategy-summary", Static).update(summary)
         themes = self.query_one("#themes", DataTable)
@@ -223,7 +243,7 @@ class StrategyScreen(AnalysisScreen):
                         cell(t.theme.rank),
                         cell(t.theme.code),
                         cell(t.theme.title),
-                        cell(t.theme.target_date or "—"),
+                        cell(date_text(t.theme.target_date)),
                         pct_cell(t.readiness_pct),
                         trend_cell(t.trend),
                         next_text(report, t),
@@ -252,11 +272,11 @@ class StrategyScreen(AnalysisScreen):
                     m.id,
                     _shown(
                         [
-                            cell(m.due),
+                            cell(format_date(m.due)),
                             cell(m.theme),
                             cell(m.title),
                             cell(m.owner),
-                            cell(status_words(m.status)),
+                            cell(milestone_status_label(m.status)),
                             overdue_cell(report, m),
                         ],
                         self.widths[1],
@@ -270,8 +290,8 @@ class StrategyScreen(AnalysisScreen):
 
     @staticmethod
     def _today_row(report: StrategyReport) -> list:
-        mark = Text("◀ as-of date", style="bold")
-        return [Text(str(report.as_of), style="bold"), "", mark, "", "", ""]
+        mark = Text(_("◀ as-of date"), style="bold")
+        return [Text(format_date(report.as_of), style="bold"), "", mark, "", "", ""]
 
     # ---- actions ------------------------------------------------------------------------
     def highlighted_theme(self) -> Theme | None:
@@ -286,7 +306,7 @@ class StrategyScreen(AnalysisScreen):
     def _theme_or_say(self) -> Theme | None:
         theme = self.highlighted_theme()
         if theme is None:
-            self.notify("No theme highlighted", severity="warning")
+            self.notify(_("No theme highlighted"), severity="warning")
         return theme
 
     def action_open(self) -> None:
@@ -305,9 +325,8 @@ class StrategyScreen(AnalysisScreen):
     def action_remove_theme(self) -> None:
         theme = self._theme_or_say()
         if theme is not None:
-            confirm_remove(
-                self, Text(f"Remove theme {theme.code}: {theme.title}?"), remove_theme, theme
-            )
+            question = _("Remove theme {code}: {title}?").format(code=theme.code, title=theme.title)
+            confirm_remove(self, Text(question), remove_theme, theme)
 
     def action_backcast(self) -> None:
         theme = self._theme_or_say()
@@ -344,35 +363,41 @@ def confirm_remove(screen: Screen, question: Text, remove, *args) -> None:
             screen.notify(str(error), severity="error", timeout=8, markup=False)
         screen.app.data_changed()
 
-    screen.app.push_screen(ConfirmDialog(question, confirm_label="Remove"), answered)
+    screen.app.push_screen(ConfirmDialog(question, confirm_label=_("Remove")), answered)
 
 
 # ---------------------------------------------------------------------------- a theme's page
-STAKEHOLDER_ORDER = ["Name", "Role", "Interest", "Influence"]
-REQUIREMENT_ORDER = ["Competency", "Level", "Department", "Role", "Priority", "Ready", "Met"]
+STAKEHOLDER_ORDER = [N_("Name"), N_("Role"), N_("Interest"), N_("Influence")]
+REQUIREMENT_ORDER = [
+    N_("Competency"), N_("Level"), N_("Department"), "Role", N_("Priority"), N_("Ready"), N_("Met"),
+]  # fmt: skip
 MILESTONE_ORDER = ["Due", "Milestone", "Owner", "Status", "Overdue"]
 
 
 class ThemeScreen(Screen):
     """One theme: what it aims at, who has a stake, what it requires, and its milestones."""
 
-    TITLE = "Theme"
+    TITLE = N_("Theme")
     CSS_PATH = CSS
     AUTO_FOCUS = "#theme-milestones"
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("e", "edit", "Edit theme"),
-        Binding("s", "add_stakeholder", "Add stakeholder"),
-        Binding("t", "tie", "Tie requirement"),
-        Binding("m", "backcast", "Plan milestones"),
-        Binding("a", "add_milestone", "Add milestone"),
-        Binding("enter", "edit_row", "Edit row"),
-        Binding("d", "remove_row", "Remove row"),
+        Binding("escape", "back", N_("Back")),
+        Binding("e", "edit", N_("Edit theme")),
+        Binding("s", "add_stakeholder", N_("Add stakeholder")),
+        Binding("t", "tie", N_("Tie requirement")),
+        Binding("m", "backcast", N_("Plan milestones")),
+        Binding("a", "add_milestone", N_("Add milestone")),
+        Binding("enter", "edit_row", N_("Edit row")),
+        Binding("d", "remove_row", N_("Remove row")),
     ]
     PALETTE_ACTIONS = [
-        ("Theme: add a stakeholder", "add_stakeholder", "Name, role, interest, influence"),
-        ("Theme: tie a requirement", "tie", "Its progress counts that requirement"),
-        ("Theme: plan milestones back from the target date", "backcast", "Backcasting"),
+        (N_("Theme: add a stakeholder"), "add_stakeholder", N_("Name, role, interest, influence")),
+        (N_("Theme: tie a requirement"), "tie", N_("Its progress counts that requirement")),
+        (
+            N_("Theme: plan milestones back from the target date"),
+            "backcast",
+            N_("Backcasting"),
+        ),
     ]
 
     def __init__(self, code: str) -> None:
@@ -383,13 +408,15 @@ class ThemeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text("Loading…"), id="theme-summary")
+        yield Static(Text(_("Loading…")), id="theme-summary")
         with VerticalScroll(id="theme-body"):
-            yield Static("Stakeholders (s add)", classes="section-title")
+            yield Static(Text(_("Stakeholders (s add)")), classes="section-title")
             yield DataTable(id="theme-stakeholders", cursor_type="row")
-            yield Static("Tied requirements and their readiness (t tie)", classes="section-title")
+            yield Static(
+                Text(_("Tied requirements and their readiness (t tie)")), classes="section-title"
+            )
             yield DataTable(id="theme-requirements", cursor_type="row")
-            yield Static("Milestones (m plan back, a add)", classes="section-title")
+            yield Static(Text(_("Milestones (m plan back, a add)")), classes="section-title")
             yield DataTable(id="theme-milestones", cursor_type="row")
         yield KeysFooter()
 
@@ -413,15 +440,19 @@ class ThemeScreen(Screen):
         total = max(60, self.size.width - 4)
         return {
             "theme-stakeholders": fit_widths(
-                total, {"Interest": 8, "Influence": 9}, {"Name": 1.0, "Role": 1.0}
+                total, titled({"Interest": 8, "Influence": 9}), {"Name": 1.0, "Role": 1.0}
             ),
             "theme-requirements": fit_widths(
                 total,
-                {"Competency": 10, "Level": 5, "Role": 8, "Priority": 8, "Ready": 8, "Met": 9},
+                titled(
+                    {"Competency": 10, "Level": 5, "Role": 8, "Priority": 8, "Ready": 8, "Met": 9}
+                ),
                 {"Department": 1.0},
             ),
             "theme-milestones": fit_widths(
-                total, {"Due": 10, "Status": 11, "Overdue": 22}, {"Milestone": 2.0, "Owner": 1.0}
+                total,
+                titled({"Due": 10, "Status": 11, "Overdue": 22}),
+                {"Milestone": 2.0, "Owner": 1.0},
             ),
         }
 
@@ -462,27 +493,43 @@ class ThemeScreen(Screen):
         self.report = report
         readiness = next((t for t in report.themes if t.theme.code == self.code), None)
         if readiness is None:
-            self.query_one("#theme-summary", Static).update(
-                Text(f"Theme {self.code} no longer exists (Esc goes back)")
-            )
+            gone = _("Theme {code} no longer exists (Esc goes back)").format(code=self.code)
+            self.query_one("#theme-summary", Static).update(Text(gone))
             return
         theme = readiness.theme
         summary = Text()
-        summary.append(f"{theme.code} · rank {theme.rank} · ", style="bold")
+        rank = _("{code} · rank {rank}").format(code=theme.code, rank=theme.rank)
+        summary.append(f"{rank} · ", style="bold")
         summary.append(theme.title, style="bold")
-        summary.append(
-            f"\nOwner: {theme.owner or '—'} · Target date: {theme.target_date or '—'} · "
-            f"Progress: {format_pct(readiness.readiness_pct)} "
-            f"({readiness.pairs_met:,} of {readiness.pairs_required:,} pairs met)\nTrend: "
+        figures = _(
+            "Owner: {owner} · Target date: {target} · Progress: {progress}"
+            " ({met} of {required} pairs met)"
+        ).format(
+            owner=theme.owner or "—",
+            target=date_text(theme.target_date),
+            progress=format_pct(readiness.readiness_pct),
+            met=format_integer(readiness.pairs_met),
+            required=format_integer(readiness.pairs_required),
         )
+        summary.append(f"\n{figures}\n{_('Trend:')} ")
         summary.append(trend_cell(readiness.trend))
-        summary.append(f"  (quarter ends to {report.as_of})\nEnd state: {theme.end_state or '—'}")
+        ends = _("(quarter ends to {date})").format(date=format_date(report.as_of))
+        end_state = _("End state: {end_state}").format(end_state=theme.end_state or "—")
+        summary.append(f"  {ends}\n{end_state}")
         self.query_one("#theme-summary", Static).update(summary)
         stakeholders = self.query_one("#theme-stakeholders", DataTable)
         _fill(
             stakeholders,
             [
-                (s.name, [cell(s.name), cell(s.role), cell(s.interest), cell(s.influence)])
+                (
+                    s.name,
+                    [
+                        cell(s.name),
+                        cell(s.role),
+                        cell(influence_label(s.interest)),
+                        cell(influence_label(s.influence)),
+                    ],
+                )
                 for s in theme.stakeholders
             ],
             _current_key(stakeholders),
@@ -504,10 +551,10 @@ class ThemeScreen(Screen):
                 (
                     m.id,
                     [
-                        cell(m.due),
+                        cell(format_date(m.due)),
                         cell(m.title),
                         cell(m.owner),
-                        cell(status_words(m.status)),
+                        cell(milestone_status_label(m.status)),
                         overdue_cell(report, m),
                     ],
                 )
@@ -525,10 +572,10 @@ class ThemeScreen(Screen):
             cell(r.competency),
             cell(r.level),
             cell(name),
-            cell(r.role or "all"),
-            cell(r.priority),
+            cell(r.role or _("all")),
+            cell(priority_label(r.priority)),
             pct_cell(pct),
-            cell(f"{met:,}/{required:,}"),
+            cell(f"{format_integer(met)}/{format_integer(required)}"),
         ]
 
     # ---- actions ------------------------------------------------------------------------
@@ -584,13 +631,20 @@ class ThemeScreen(Screen):
         table, key = row
         ds = self.app.repo.ds
         if table == "theme-stakeholders":
-            confirm_remove(self, Text(f"Remove stakeholder {key}?"), remove_stakeholder, theme, key)
+            question = Text(_("Remove stakeholder {name}?").format(name=key))
+            confirm_remove(self, question, remove_stakeholder, theme, key)
         elif table == "theme-requirements" and key in ds.requirements:
-            question = Text(f"Untie requirement {key} from {theme.code}?")
+            question = Text(
+                _("Untie requirement {key} from {theme}?").format(key=key, theme=theme.code)
+            )
             confirm_remove(self, question, _untie, ds.requirements[key])
         elif table == "theme-milestones" and key in ds.milestones:
             milestone = ds.milestones[key]
-            question = Text(f"Remove milestone {milestone.title} ({milestone.due})?")
+            question = Text(
+                _("Remove milestone {title} ({due})?").format(
+                    title=milestone.title, due=format_date(milestone.due)
+                )
+            )
             confirm_remove(self, question, remove_milestone, milestone)
 
 
@@ -601,47 +655,65 @@ def _untie(repo, requirement: Requirement) -> None:
 # ---------------------------------------------------------------------------- governance
 CELL_WORDS = {
     (False, False): "·",
-    (True, False): "input",
-    (False, True): "DECIDES",
-    (True, True): "both",
+    (True, False): N_("input"),
+    (False, True): N_("DECIDES"),
+    (True, True): N_("both"),
 }
-LEGEND = (
+LEGEND = N_(
     "input: gives input · DECIDES: holds the decision rights · both: input and decides · · neither"
 )
+DOMAIN_WIDTH = 17
+"""The decision domain column's width; a longer domain takes two lines."""
+ARCHETYPE_HEADERS = {
+    Archetype.BUSINESS_MONARCHY: N_("Business\nmonarchy"),
+    Archetype.IT_MONARCHY: N_("IT\nmonarchy"),
+    Archetype.FEUDAL: N_("Feudal"),
+    Archetype.FEDERAL: N_("Federal"),
+    Archetype.IT_DUOPOLY: N_("IT\nduopoly"),
+    Archetype.ANARCHY: N_("Anarchy"),
+}
+"""The archetypes as column headers: two lines of at most 8 characters each (80 columns hold
+the matrix); the form for a cell names the archetype in full."""
 
 
 def archetype_header(archetype: Archetype) -> Text:
     """A column header in words, over two lines ('Business' / 'monarchy')."""
-    words = ARCHETYPE_LABELS[archetype].split(" ", 1)
-    return Text("\n".join(words) if len(words) > 1 else words[0])
+    return Text(_(ARCHETYPE_HEADERS[archetype]))
+
+
+def two_lines(label: str, width: int = DOMAIN_WIDTH) -> str:
+    """A label over at most two lines of `width` (broken between words)."""
+    return "\n".join(textwrap.wrap(label, width, max_lines=2, placeholder="…")) or label
 
 
 class GovernanceScreen(Screen):
     """Weill & Ross's matrix: decision domains down, archetypes across; Enter edits a cell."""
 
-    TITLE = "Governance"
+    TITLE = N_("Governance")
     CSS_PATH = CSS
     AUTO_FOCUS = "#matrix"
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("enter,e", "edit_cell", "Edit cell"),
+        Binding("escape", "back", N_("Back")),
+        Binding("enter,e", "edit_cell", N_("Edit cell")),
     ]
-    PALETTE_ACTIONS = [("Governance: edit the highlighted cell", "edit_cell", "Input, decides")]
+    PALETTE_ACTIONS = [
+        (N_("Governance: edit the highlighted cell"), "edit_cell", N_("Input, decides"))
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
-            Text("Who gives input and who decides, per IT decision domain (Weill & Ross)"),
+            Text(_("Who gives input and who decides, per IT decision domain (Weill & Ross)")),
             classes="section-title",
         )
         yield DataTable(id="matrix", cursor_type="cell", header_height=2)
         yield Static(id="matrix-people")
-        yield Static(Text(LEGEND, style="dim"), id="matrix-legend")
+        yield Static(Text(_(LEGEND), style="dim"), id="matrix-legend")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#matrix", DataTable)
-        table.add_column(Text("Decision domain"), width=17, key="domain")
+        table.add_column(Text(_("Decision domain")), width=DOMAIN_WIDTH, key="domain")
         for archetype in Archetype:
             table.add_column(archetype_header(archetype), width=8, key=str(archetype))
         self.reload_data()
@@ -654,12 +726,11 @@ class GovernanceScreen(Screen):
         table.clear()
         for domain in DecisionDomain:
             decision = ds.governance.get(str(domain))
-            label = DOMAIN_LABELS[domain]
-            cells: list = [Text(label.replace(" ", "\n", 1) if len(label) > 17 else label)]
+            cells: list = [Text(two_lines(domain_label(domain)))]
             for archetype in Archetype:
-                words = CELL_WORDS[governance_cell(decision, archetype)]
-                style = "bold" if words in ("DECIDES", "both") else ""
-                cells.append(Text(words, style=style, justify="center"))
+                has_input, decides = governance_cell(decision, archetype)
+                words = _(CELL_WORDS[has_input, decides])
+                cells.append(Text(words, style="bold" if decides else "", justify="center"))
             table.add_row(*cells, key=str(domain), height=2)
         table.cursor_coordinate = where
         self.show_people()
@@ -675,10 +746,13 @@ class GovernanceScreen(Screen):
         return DecisionDomain(keys.row_key.value), archetype
 
     def show_people(self) -> None:
-        domain, _ = self.current()
+        domain, _archetype = self.current()
         decision = self.app.repo.ds.governance.get(str(domain))
-        people = "; ".join(decision.people) if decision and decision.people else "none named"
-        text = Text(f"{DOMAIN_LABELS[domain]}: people or bodies: ", style="bold")
+        people = "; ".join(decision.people) if decision and decision.people else _("none named")
+        text = Text(
+            _("{domain}: people or bodies:").format(domain=domain_label(domain)) + " ",
+            style="bold",
+        )
         text.append(people)
         self.query_one("#matrix-people", Static).update(text)
 
@@ -691,7 +765,7 @@ class GovernanceScreen(Screen):
     def action_edit_cell(self) -> None:
         domain, archetype = self.current()
         if archetype is None:
-            self.notify("Choose an archetype's cell (→)", severity="warning")
+            self.notify(_("Choose an archetype's cell (→)"), severity="warning")
             return
         decision = self.app.repo.ds.governance.get(str(domain))
         self.app.push_screen(GovernanceCellForm(domain, archetype, decision))

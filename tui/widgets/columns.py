@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from i18n import _
+
 CELL_PADDING = 2  # DataTable pads each cell by one on either side
 SCROLLBAR = 2
+
+
+def titled(fixed: dict[str, int]) -> dict[str, int]:
+    """Fixed widths (keyed by the columns' English titles) widened where the title in the
+    current language is longer, so that no title is cut (English keeps its widths)."""
+    return {label: max(width, len(_(label))) for label, width in fixed.items()}
 
 
 def fit_widths(

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from i18n import format_percent
+
 BARS = " ▁▂▃▄▅▆▇█"
 
 
@@ -28,7 +30,7 @@ def quarter_label(end: dt.date) -> str:
 
 
 def format_pct(pct: float | None) -> str:
-    return "–" if pct is None else f"{pct:.1f} %"
+    return "–" if pct is None else format_percent(pct)
 
 
 def trend_text(points: Sequence[tuple[dt.date, float | None]]) -> Text:
