@@ -171,6 +171,47 @@ def is_disagreement(
     )
 
 
+class RatingCell(StrEnum):
+    """The heatmap's "self versus others" layer: how a person's own rating of a competency
+    compares with the latest by a manager or a test (docs/rules.md, "Heatmap layers")."""
+
+    AGREE = "agree"
+    SELF_HIGHER = "self_higher"
+    SELF_LOWER = "self_lower"
+    SELF_ONLY = "self_only"
+    OTHERS_ONLY = "others_only"
+
+
+def rating_cell(
+    self_level: int | None, other_level: int | None, threshold: int = DISAGREEMENT_LEVELS
+) -> RatingCell | None:
+    """None when neither rated the person; a disagreement says which way it leans."""
+    if self_level is None:
+        return None if other_level is None else RatingCell.OTHERS_ONLY
+    if other_level is None:
+        return RatingCell.SELF_ONLY
+    if not is_disagreement(self_level, other_level, threshold):
+        return RatingCell.AGREE
+    return RatingCell.SELF_HIGHER if self_level > other_level else RatingCell.SELF_LOWER
+
+
+class FreshnessCell(StrEnum):
+    """The heatmap's "stale" layer for a required pair (docs/rules.md, "Heatmap layers")."""
+
+    FRESH = "fresh"
+    STALE = "stale"
+    NOT_ASSESSED = "not_assessed"
+
+
+def freshness_cell(
+    assessed_on: dt.date | None, as_of: dt.date, months: int = STALE_MONTHS
+) -> FreshnessCell:
+    """Whether the current assessment of a required pair (dated `assessed_on`) is stale."""
+    if assessed_on is None:
+        return FreshnessCell.NOT_ASSESSED
+    return FreshnessCell.STALE if is_stale(assessed_on, as_of, months) else FreshnessCell.FRESH
+
+
 def months_before(day: dt.date, months: int) -> dt.date:
     """`day` moved back `months` calendar months: the same day of the month, or that month's
     last day when it is shorter."""

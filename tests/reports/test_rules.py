@@ -399,3 +399,30 @@ class TestExpertsAndCoverage:
     def test_change(self) -> None:
         assert rules.change(50.0, 75.0) == 25.0
         assert rules.change(None, 75.0) is None
+
+
+class TestHeatmapLayers:
+    """docs/rules.md, "Heatmap layers": what each cell of the two extra layers says."""
+
+    @pytest.mark.parametrize(
+        ("own", "other", "expected"),
+        [
+            (None, None, None),
+            (3, None, rules.RatingCell.SELF_ONLY),
+            (None, 2, rules.RatingCell.OTHERS_ONLY),
+            (3, 2, rules.RatingCell.AGREE),
+            (4, 2, rules.RatingCell.SELF_HIGHER),  # exactly the threshold apart
+            (1, 3, rules.RatingCell.SELF_LOWER),
+        ],
+    )
+    def test_self_versus_others(self, own, other, expected):
+        assert rules.rating_cell(own, other) == expected
+
+    def test_a_wider_threshold_turns_a_disagreement_into_agreement(self):
+        assert rules.rating_cell(4, 2, threshold=3) == rules.RatingCell.AGREE
+
+    def test_stale_on_the_boundary(self):
+        as_of = D(2026, 6, 15)
+        assert rules.freshness_cell(D(2024, 6, 15), as_of) == rules.FreshnessCell.FRESH
+        assert rules.freshness_cell(D(2024, 6, 14), as_of) == rules.FreshnessCell.STALE
+        assert rules.freshness_cell(None, as_of) == rules.FreshnessCell.NOT_ASSESSED
