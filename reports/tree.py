@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 
 from store.models import Department
 
 _DIGITS = re.compile(r"(\d+)")
 
 
+@lru_cache(maxsize=1 << 18)
 def natural_key(text: str) -> tuple:
-    """Sort 'D2' before 'D10': digit runs compare as numbers."""
+    """Sort 'D2' before 'D10': digit runs compare as numbers.
+
+    Remembered: every analysis of a new version sorts the same 50,000 employee numbers again
+    (~0.15 s of splitting each time; a cached key is a dict lookup)."""
     parts: list = _DIGITS.split(text.casefold())
     parts[1::2] = map(int, parts[1::2])
     return tuple(parts)
