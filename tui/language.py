@@ -8,9 +8,10 @@ it for this user (`KapabelApp.change_language`), and draws the screens again in 
   table's selected row (by row key, once the data is back) and tree's line;
 - any other screen (another mode's, one beneath the screen shown) likewise, when it is shown
   next (switching to its mode, or closing the screens above it);
-- a mode's screen is made anew by the mode; a screen opened over one (a person's page) when it
-  implements `relaunch()` (a new copy of itself); a form or dialog is left as it is, so that
-  nothing typed into it is lost: only its keys show in the new language.
+- a mode's screen is made anew by the mode; a page opened over one (a person's, a theme's, a
+  robot's) from the arguments it was opened with (`same_again`), or by its own `relaunch()`;
+  a form or dialog is left as it is, so that nothing typed into it is lost: only its keys show
+  in the new language.
 
 Making a screen anew, rather than redrawing it in place, is what keeps this robust: a screen's
 own state (cached widths, filled tables) always matches its widgets.
@@ -19,6 +20,7 @@ own state (cached widths, filled tables) always matches its widgets.
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -127,12 +129,30 @@ def restore_rows(screen: Screen, place: Place) -> bool:
 
 def fresh_copy(screen: Screen, make_base: Callable[[], Screen] | None) -> Screen | None:
     """A new copy of `screen`, drawn in the current language: its own `relaunch()` if it has
-    one, else a mode's screen made anew (`make_base`); None when it cannot be made anew (a
-    form, whose typed values and result callback stay with it)."""
+    one, a mode's screen made anew (`make_base`), or a page opened over one made again from its
+    arguments (`same_again`); None for a dialog or form, whose typed values and result callback
+    stay with it."""
     relaunch = getattr(screen, "relaunch", None)
     if relaunch is not None:
         return relaunch()
-    return make_base() if make_base is not None else None
+    if make_base is not None:
+        return make_base()
+    from textual.screen import ModalScreen
+
+    return None if isinstance(screen, ModalScreen) else same_again(screen)
+
+
+def same_again(screen: Screen) -> Screen | None:
+    """A page such as a person's, a theme's or a robot's, made again: its class called with
+    the arguments it needs, read back from its attributes of the same names (`employee_no`,
+    `code`); None when one is not there."""
+    parameters = list(inspect.signature(type(screen).__init__).parameters.values())[1:]
+    needed = [p for p in parameters if p.default is inspect.Parameter.empty]
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in needed):
+        return None
+    if not all(hasattr(screen, p.name) for p in needed):
+        return None
+    return type(screen)(**{p.name: getattr(screen, p.name) for p in needed})
 
 
 def keep_place(screen: Screen, place: Place) -> None:

@@ -189,8 +189,9 @@ async def test_the_choice_is_remembered_for_the_next_start(small_repo):
 
 
 async def test_the_place_is_kept_and_screens_beneath_follow_when_shown(small_repo):
-    """On People with a person's page open: the page stays; closing it shows People in Danish
-    with the same person selected; another screen opened before is in Danish when shown."""
+    """On People with a person's page open: the page is made anew in Danish; closing it shows
+    People in Danish with the same person selected; another screen opened before is in Danish
+    when shown."""
     app = make_app(small_repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, lambda: overview_ready(app))
@@ -206,8 +207,9 @@ async def test_the_place_is_kept_and_screens_beneath_follow_when_shown(small_rep
         person = app.screen
 
         await choose_in_palette(pilot, app, "Dansk")
-        await settle(pilot, lambda: "Afslut" in screen_lines(pilot)[-1])
-        assert app.screen is person  # left as it is, only its keys in Danish
+        await settle(pilot, lambda: app.screen is not person and "Afslut" in screen_text(pilot))
+        assert type(app.screen).__name__ == "PersonScreen"  # the same page, made anew
+        assert app.screen.employee_no == person.employee_no
 
         await pilot.press("escape")
         await settle(pilot, lambda: type(app.screen).__name__ == "PeopleScreen")
@@ -241,3 +243,29 @@ async def test_a_choice_that_cannot_be_remembered_is_said_and_the_switch_still_m
         await settle(pilot, lambda: "Afslut" in screen_lines(pilot)[-1])
         await settle(pilot, lambda: "ikke huskes" in toast_words(pilot))
     assert i18n.remembered_language() is None
+
+
+async def test_a_form_open_while_switching_keeps_what_was_typed(small_repo):
+    from textual.widgets import Input
+
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await pilot.press("3")
+        await settle(pilot, lambda: app.screen.query_one("#people-table", DataTable).row_count)
+        app.screen.query_one("#people-table", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot, lambda: type(app.screen).__name__ == "PersonScreen")
+        await pilot.press("a")
+        await settle(pilot, lambda: isinstance(app.screen.focused, Input))
+        form, field = app.screen, app.screen.focused
+        await pilot.press(*"2026-05-01")
+        typed = field.value
+        assert typed
+
+        await choose_in_palette(pilot, app, "Dansk")
+        await settle(pilot, lambda: i18n.language() == "da" and app.screen is form)
+        assert field.value == typed
+        await pilot.press("escape")
+        await settle(pilot, lambda: type(app.screen).__name__ == "PersonScreen")
+        await settle(pilot, lambda: "Afslut" in screen_text(pilot))
