@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from i18n import _
 from store.dataset import AssessmentRow, Dataset
 from store.models import (
     GENERATED_ID_PREFIX,
@@ -320,7 +321,7 @@ def themes_rank_problems(themes: Iterable[Theme]) -> dict[str, Problem]:
 
 def _lines(table: str, key: str, problems: list[Problem]) -> list[str]:
     """Problems of a stored record as `kapabel check` lists them: "staff 'E1': role: ..."."""
-    return [f"{table} {key!r}: {render_line(found)}" for found in problems]
+    return [f"{_(table)} {key!r}: {render_line(found)}" for found in problems]
 
 
 def stored_text_problems(ds: Dataset) -> list[str]:

@@ -333,10 +333,99 @@ def render(found: Problem) -> str:
     return str(found.params.get("text") or found.code.replace("_", " "))
 
 
+FIELD_NAMES: frozenset[str] = frozenset(
+    (
+        N_("action"),
+        N_("active"),
+        N_("area"),
+        N_("assessor"),
+        N_("at"),
+        N_("changes"),
+        N_("code"),
+        N_("competency"),
+        N_("completed"),
+        N_("cost"),
+        N_("course"),
+        N_("date"),
+        N_("decision_rights"),
+        N_("department"),
+        N_("description"),
+        N_("descriptor"),
+        N_("digital_agent"),
+        N_("domain"),
+        N_("due"),
+        N_("each"),
+        N_("email"),
+        N_("employee_no"),
+        N_("end_state"),
+        N_("entity"),
+        N_("expected_hours_per_year"),
+        N_("failed_runs"),
+        N_("framework"),
+        N_("go_live"),
+        N_("group"),
+        N_("hours"),
+        N_("hours_saved"),
+        N_("id"),
+        N_("influence"),
+        N_("input_rights"),
+        N_("interest"),
+        N_("key"),
+        N_("kle"),
+        N_("label"),
+        N_("lead"),
+        N_("level"),
+        N_("min_people"),
+        N_("month"),
+        N_("name"),
+        N_("note"),
+        N_("operators"),
+        N_("owner"),
+        N_("parent_code"),
+        N_("people"),
+        N_("phase"),
+        N_("phase_history"),
+        N_("phase_since"),
+        N_("platform"),
+        N_("priority"),
+        N_("process"),
+        N_("provider"),
+        N_("raises"),
+        N_("rank"),
+        N_("record"),
+        N_("required_competencies"),
+        N_("robot"),
+        N_("role"),
+        N_("run_frequency"),
+        N_("scale"),
+        N_("since"),
+        N_("source"),
+        N_("stakeholders"),
+        N_("start_date"),
+        N_("status"),
+        N_("target_date"),
+        N_("target_level"),
+        N_("theme"),
+        N_("title"),
+        N_("user"),
+        N_("valid_until"),
+        N_("value"),
+        N_("yearly_cost"),
+    )
+)
+"""The models' fields as a message line names them ('level: ...'): the field's own name in
+English, its word in another language (`render_line`). `staff` and `runs` are left out: the
+catalogue already has those words in another sense, so they stay as they are."""
+
+
 def render_line(found: Problem) -> str:
     """'field: message', or the message alone for the record as a whole."""
     message = render(found)
-    return f"{found.field}: {message}" if found.field else message
+    if not found.field:
+        return message
+    top = found.top_field
+    name = _(top) + found.field[len(top) :] if top in FIELD_NAMES else found.field
+    return f"{name}: {message}"
 
 
 def render_lines(problems: Iterable[Problem]) -> list[str]:

@@ -36,7 +36,7 @@ ABOVE = Problem(
 
 
 def test_a_level_out_of_range_is_worded_in_danish_from_its_code(danish) -> None:
-    assert render_line(ABOVE) == "level: 9 er over det højeste niveau i DIGCOMP, 8 (DC1.1)"
+    assert render_line(ABOVE) == "niveau: 9 er over det højeste niveau i DIGCOMP, 8 (DC1.1)"
     below = Problem(
         "level",
         "level_below_scale",
@@ -246,4 +246,4 @@ def test_a_refused_record_is_named_by_its_table_in_danish(db, danish) -> None:
 
     with pytest.raises(ValidationProblem) as refused:
         db.put(Staff(employee_no="E77", name="Ny", department="NOPE"))
-    assert str(refused.value) == "medarbejdere 'E77': department: ukendt afdeling 'NOPE'"
+    assert str(refused.value) == "medarbejdere 'E77': afdeling: ukendt afdeling 'NOPE'"
