@@ -114,7 +114,7 @@ async def test_strategy_theme_and_governance_speak_danish(repo, danish) -> None:
         assert titles(screen.query_one("#timeline", DataTable))[:2] == ["Frist", "Tema"]
         words = screen_words(pilot)
         assert "Pr. 01-03-2026 · 1 temaer · 1 milepæle, 1 forsinkede" in words
-        assert "01-02-2026" in words and "◀ opgørelsesdato" in words
+        assert "01-02-2026" in words and "◀ opgørelsesdag" in words
         body = " ".join(screen_text(pilot).splitlines()[1:])  # the header is the app's
         assert "As of" not in body and "2026-03-01" not in body
 
@@ -126,14 +126,14 @@ async def test_strategy_theme_and_governance_speak_danish(repo, danish) -> None:
         await fill(pilot, "Data i drift", "Alle bruger data", "2027-12-31", "IT-chefen")
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: app.screen is screen and len(screen.report.themes) == 2)
-        assert "Tema T2 er gemt på rang 2: Data i drift" in toast_words(pilot)
+        assert "Tema T2 er gemt med prioritet 2: Data i drift" in toast_words(pilot)
         assert "31-12-2027" in screen_text(pilot)
 
         screen.query_one("#themes", DataTable).move_cursor(row=0)
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(app.screen, ThemeScreen) and app.screen.report)
         words = screen_words(pilot)
-        assert "T1 · rang 1" in words and "Interessenter (s tilføj)" in words
+        assert "T1 · prioritet 1" in words and "Interessenter (s tilføj)" in words
         assert "Fremdrift:" in words and "(kvartalsafslutninger til 01-03-2026)" in words
         assert "Ny interessent" in header_and_footer(pilot)[1]
         await pilot.press("escape")

@@ -434,10 +434,11 @@ class RobotScreen(AnalysisScreen):
         go_live = format_date(robot.go_live) if robot.go_live else "–"
         text.append(" · " + _("go-live {date}").format(date=go_live) + "\n")
         details = [
-            (N_("process"), robot.process), (N_("platform"), robot.platform), (N_("KLE"), robot.kle),
-            (N_("runs"), robot.run_frequency),
+            (_("process"), robot.process), (_("platform"), robot.platform), (_("KLE"), robot.kle),
+            (_("runs"), robot.run_frequency),
         ]  # fmt: skip
-        text.append(" · ".join(f"{_(label)} {value}" for label, value in details if value) or "–")
+        shown = [f"{label} {value}" for label, value in details if value]  # labels translated
+        text.append(" · ".join(shown) or "–")
         text.append("\n")
         text.append(
             _(

@@ -511,7 +511,8 @@ class ThemeScreen(Screen):
             met=format_integer(readiness.pairs_met),
             required=format_integer(readiness.pairs_required),
         )
-        summary.append(f"\n{figures}\n{_('Trend:')} ")
+        trend = _("Trend:")
+        summary.append(f"\n{figures}\n{trend} ")
         summary.append(trend_cell(readiness.trend))
         ends = _("(quarter ends to {date})").format(date=format_date(report.as_of))
         end_state = _("End state: {end_state}").format(end_state=theme.end_state or "—")
