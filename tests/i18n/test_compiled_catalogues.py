@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -76,26 +77,51 @@ def test_no_compiled_catalogue_is_committed():
     assert ignored.returncode == 0
 
 
-def test_the_wheel_carries_the_compiled_danish_catalogue(tmp_path: Path):
-    """Built as `pip install .` builds it, from a copy of the source tree (the build writes
-    into the tree it builds)."""
-    message_id, string = a_translated_entry()
+def source_copy(tmp_path: Path) -> Path:
+    """The files a build reads, copied (a build writes into the tree it builds)."""
     source = tmp_path / "src"
     source.mkdir()
-    for name in ("pyproject.toml", "setup.py", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
         shutil.copy2(ROOT / name, source / name)
     skip = shutil.ignore_patterns("__pycache__", "*.mo", "*.pyc")
     for package in ("store", "reports", "tui", "i18n"):
         shutil.copytree(ROOT / package, source / package, ignore=skip)
+    return source
+
+
+def wheel_from(built: Path, tmp_path: Path) -> Path:
+    """The wheel pip builds from `built` (a source tree or an sdist), as `pip install` does."""
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps"]
+        [sys.executable, "-m", "pip", "wheel", str(built), "--no-deps"]
         + ["-q", "-w", str(tmp_path / "dist")],
         check=True,
         capture_output=True,
     )
     (wheel,) = (tmp_path / "dist").glob("kapabel-*.whl")
-    with zipfile.ZipFile(wheel) as archive:
+    return wheel
+
+
+def test_the_wheel_carries_the_compiled_danish_catalogue(tmp_path: Path):
+    """Built as `pip install .` builds it, from the source tree."""
+    message_id, string = a_translated_entry()
+    with zipfile.ZipFile(wheel_from(source_copy(tmp_path), tmp_path)) as archive:
         names = archive.namelist()
         compiled = archive.read(MO_IN_WHEEL)
-    assert not [name for name in names if name.endswith(".po")]
+    assert not [name for name in names if name.endswith((".po", ".pot"))]
     assert gettext.GNUTranslations(BytesIO(compiled)).gettext(message_id) == string
+
+
+def test_the_sdist_carries_the_catalogues_to_compile(tmp_path: Path):
+    """An sdist (`python -m build`, a package index) holds the .po for its own build."""
+    source = source_copy(tmp_path)
+    subprocess.run(
+        [sys.executable, "-c", "from setuptools import build_meta as b; b.build_sdist('dist')"],
+        cwd=source,
+        check=True,
+        capture_output=True,
+    )
+    (sdist,) = (source / "dist").glob("kapabel-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+    assert any(name.endswith("i18n/locale/da/LC_MESSAGES/kapabel.po") for name in names)
+    assert not any(name.endswith(".mo") for name in names)
