@@ -13,6 +13,7 @@ import datetime as dt
 import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from pydantic_core import PydanticCustomError
@@ -303,9 +304,15 @@ class _Formatter(string.Formatter):
 _FORMATTER = _Formatter()
 
 
-def _worded(params: Mapping[str, Any]) -> dict[str, Any]:
+_WORDED = WORD_PARAMS | {"none", "aliases", "active"}
+"""The parameters `_worded` rewords (besides enumeration values)."""
+
+
+def _worded(params: Mapping[str, Any]) -> Mapping[str, Any]:
     """The parameters as this language's message uses them: enumeration values as their labels,
     words (`WORD_PARAMS`) translated, and the fragments some messages add, built here."""
+    if _WORDED.isdisjoint(params) and not any(isinstance(v, Enum) for v in params.values()):
+        return params  # most problems (a bad cell, a missing value): nothing to reword
     from store.labels import labelled  # store.labels needs store.models, which needs this module
 
     worded = labelled(dict(params))
