@@ -1,17 +1,19 @@
 """One module per screen; the screens in order, with their keys (the app, its help)."""
 
+from i18n import N_
+
 SCREENS_IN_ORDER: list[tuple[str, str, str]] = [
-    # (mode name, key, title)
-    ("overview", "1", "Overview"),
-    ("organisation", "2", "Organisation"),
-    ("people", "3", "People"),
-    ("competencies", "4", "Competencies"),
-    ("training", "5", "Training"),
-    ("reports", "6", "Reports"),
-    ("audit", "7", "Audit log"),
-    ("import", "8", "Import"),
-    ("strategy", "9", "Strategy"),
-    ("robots", "0", "Robots"),
+    # (mode name, key, title: shown through i18n._)
+    ("overview", "1", N_("Overview")),
+    ("organisation", "2", N_("Organisation")),
+    ("people", "3", N_("People")),
+    ("competencies", "4", N_("Competencies")),
+    ("training", "5", N_("Training")),
+    ("reports", "6", N_("Reports")),
+    ("audit", "7", N_("Audit log")),
+    ("import", "8", N_("Import")),
+    ("strategy", "9", N_("Strategy")),
+    ("robots", "0", N_("Robots")),
 ]
 
 SERVER_FILE_MODES = frozenset({"import"})

@@ -10,21 +10,23 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from i18n import N_, _
 from store.errors import StoreError
 from store.models import CoverageRule
 from tui.forms.coverage import CoverageRuleForm, describe_rule
 from tui.widgets.footer import KeysFooter
 from tui.widgets.tables import cell
 
-COLUMNS = ("Department", "Competency", "Level", "At least", "Each")
+COLUMNS = (N_("Department"), N_("Competency"), N_("Level"), N_("At least"), N_("Each"))
+"""Keys (English) of the columns, shown through _()."""
 
 
 class CoverageRulesScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape", "dismiss", "Close"),
-        Binding("n", "add", "Add"),
-        Binding("e", "edit", "Edit"),
-        Binding("d", "remove", "Remove"),
+        Binding("escape", "dismiss", N_("Close")),
+        Binding("n", "add", N_("Add")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("d", "remove", N_("Remove")),
     ]
     DEFAULT_CSS = """
     CoverageRulesScreen { align: center middle; background: $background 60%; }
@@ -37,14 +39,14 @@ class CoverageRulesScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text("Coverage rules", style="bold"), id="coverage-title")
+            yield Static(Text(_("Coverage rules"), style="bold"), id="coverage-title")
             yield DataTable(id="coverage-rules", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label in COLUMNS:
-            table.add_column(label, key=label)
+            table.add_column(_(label), key=label)
         self.fill()
 
     def fill(self, keep: str | None = None) -> None:
@@ -59,7 +61,7 @@ class CoverageRulesScreen(ModalScreen[None]):
                 cell(rule.competency),
                 str(rule.level),
                 str(rule.min_people),
-                "yes" if rule.each else "no",
+                _("yes") if rule.each else _("no"),
                 key=key,
             )
         if keep is not None and keep in ds.coverage_rules:
@@ -81,7 +83,7 @@ class CoverageRulesScreen(ModalScreen[None]):
     def action_edit(self) -> None:
         rule = self.highlighted()
         if rule is None:
-            self.notify("No coverage rule highlighted", severity="warning")
+            self.notify(_("No coverage rule highlighted"), severity="warning")
             return
         self.app.push_screen(CoverageRuleForm(original=rule), self._saved)
 
@@ -91,9 +93,9 @@ class CoverageRulesScreen(ModalScreen[None]):
 
         rule = self.highlighted()
         if rule is None:
-            self.notify("No coverage rule highlighted", severity="warning")
+            self.notify(_("No coverage rule highlighted"), severity="warning")
             return
-        question = Text("Remove this coverage rule?\n")
+        question = Text(_("Remove this coverage rule?") + "\n")
         question.append(describe_rule(self.app.repo.ds, rule), style="bold")
 
         def answered(yes: bool | None) -> None:
@@ -106,4 +108,4 @@ class CoverageRulesScreen(ModalScreen[None]):
             self.app.data_changed()
             self.fill()
 
-        self.app.push_screen(ConfirmDialog(question, confirm_label="Remove"), answered)
+        self.app.push_screen(ConfirmDialog(question, confirm_label=_("Remove")), answered)

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from i18n import N_, format_integer
 from tui.widgets.footer import KeysFooter
 from tui.widgets.tables import cell
 
@@ -19,7 +20,7 @@ MAX_COLUMN = 32
 class FindingsScreen(ModalScreen[None]):
     """Rows of one report table; Escape goes back to the Overview."""
 
-    BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("f1", "app.help", "Help")]
+    BINDINGS = [Binding("escape", "dismiss", N_("Close")), Binding("f1", "app.help", N_("Help"))]
     DEFAULT_CSS = """
     FindingsScreen { align: center middle; background: $background 60%; }
     FindingsScreen > Vertical {
@@ -35,7 +36,9 @@ class FindingsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(cell(f"{self.heading}: {len(self.rows):,}"), id="findings-title")
+            yield Static(
+                cell(f"{self.heading}: {format_integer(len(self.rows))}"), id="findings-title"
+            )
             yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
@@ -65,7 +68,8 @@ def findings_rows(analysis, key: str) -> tuple[str, list[str], list[list[str]]]:
     else:
         report = build_coverage(analysis)
         table = report.tables()[0 if key == "coverage" else 1]
-        if key == "coverage":  # the unmet ones: what the figure counts
-            table.rows = [row for row in table.rows if row[-1] != "yes"]
+        if key == "coverage":  # the unmet ones: what the figure counts (not by the cell's words)
+            met = [r.met for c in report.coverage for r in c.results]
+            table.rows = [row for row, is_met in zip(table.rows, met, strict=True) if not is_met]
     headers = [cell_text(header) for header in table.headers]
     return cell_text(table.title), headers, [[cell_text(v) for v in row] for row in table.rows]

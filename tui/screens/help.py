@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from i18n import _
+from i18n import N_, _
 from tui.screens import SCREENS_IN_ORDER
 
 
@@ -48,11 +48,29 @@ def binding_groups(screen: Screen) -> list[tuple[str, list[Binding]]]:
         shadowed = key in seen and binding not in own  # does the screen's thing in the end
         if shadowed and binding.description and not _inherited_from_textual(binding):
             own.append(binding)
-    title = getattr(screen, "TITLE", None) or type(screen).__name__
-    widget = type(screen.focused).__name__ if screen.focused is not None else "focused widget"
     focused.sort(key=lambda b: not b.show)  # the widget's own keys (F2 search) before editing keys
-    groups = [(f"Keys on {title}", own), ("Everywhere", everywhere), (f"In the {widget}", focused)]
+    groups = [
+        (own_keys_heading(screen), own),
+        (_("Everywhere"), everywhere),
+        (focused_keys_heading(screen), focused),
+    ]
     return [(heading, bindings) for heading, bindings in groups if bindings]
+
+
+def screen_title(screen: Screen) -> str:
+    """The screen's title in the current language (its class name when it has none)."""
+    title = getattr(screen, "TITLE", None)
+    return _(title) if title else type(screen).__name__
+
+
+def own_keys_heading(screen: Screen) -> str:
+    return _("Keys on {screen}").format(screen=screen_title(screen))
+
+
+def focused_keys_heading(screen: Screen) -> str:
+    if screen.focused is None:
+        return _("In the focused widget")
+    return _("In the {widget}").format(widget=type(screen.focused).__name__)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -63,7 +81,7 @@ class HelpScreen(ModalScreen[None]):
         border: thick $primary; background: $surface; padding: 1 2;
     }
     """
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", N_("Close"))]
 
     def __init__(self, screen: Screen) -> None:
         super().__init__()
@@ -71,10 +89,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         lines = Text()
-        title = getattr(self.for_screen, "TITLE", None) or type(self.for_screen).__name__
         groups = binding_groups(self.for_screen)
-        if not groups or not groups[0][0].startswith("Keys on"):
-            lines.append(f"Keys on {title}\n\n", style="bold")
+        own_heading = own_keys_heading(self.for_screen)
+        if not groups or groups[0][0] != own_heading:
+            lines.append(f"{own_heading}\n\n", style="bold")
         for heading, bindings in groups:
             lines.append(f"{heading}\n", style="bold")
             for binding in bindings:
@@ -83,7 +101,8 @@ class HelpScreen(ModalScreen[None]):
             lines.append("\n")
         keys = screen_keys_text()
         lines.append(
-            f"{keys} switch screens · ctrl+p command palette · Esc closes this", style="dim"
+            _("{keys} switch screens · ctrl+p command palette · Esc closes this").format(keys=keys),
+            style="dim",
         )
         with VerticalScroll():
             yield Static(lines)

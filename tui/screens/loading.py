@@ -12,13 +12,15 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from i18n import N_, _
+from tui.screens.base import translated_title
 from tui.widgets.footer import KeysFooter
 
 
 class LoadingScreen(Screen):
     """Shows which folder is being opened; the app switches to the Overview when it is."""
 
-    TITLE = "Opening"
+    TITLE = N_("Opening")
     DEFAULT_CSS = """
     LoadingScreen > Vertical { align: center middle; }
     LoadingScreen LoadingIndicator { height: 3; }
@@ -27,12 +29,15 @@ class LoadingScreen(Screen):
 
     def __init__(self, folder_name: str) -> None:
         super().__init__()
+        self.title = translated_title(self)
         self.folder_name = folder_name
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical():
-            yield Static(Text(f"Opening {self.folder_name} …"), id="loading-message")
+            yield Static(
+                Text(_("Opening {folder} …").format(folder=self.folder_name)), id="loading-message"
+            )
         yield KeysFooter()
 
     def show_progress(self, message: str) -> None:
@@ -40,7 +45,7 @@ class LoadingScreen(Screen):
 
     def show_problem(self, message: str) -> None:
         """The database could not be opened: say why and how to leave."""
-        text = Text("Cannot open the database\n\n", style="bold red")
+        text = Text(_("Cannot open the database") + "\n\n", style="bold red")
         text.append(message)
-        text.append("\n\nPress q to quit.", style="bold")
+        text.append("\n\n" + _("Press q to quit."), style="bold")
         self.query_one("#loading-message", Static).update(text)

@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
+from i18n import N_, _, format_decimal, format_integer
 from tui.screens.base import AnalysisScreen
 from tui.widgets.columns import fit_widths
 from tui.widgets.footer import KeysFooter
@@ -46,15 +47,25 @@ def _competency_label(code: str, competencies) -> str:
 
 def _risk_value(codes: list[str]) -> str:
     if not codes:
-        return "none"
+        return _("none")
     shown = ", ".join(codes[:3]) + (" …" if len(codes) > 3 else "")
-    return f"{len(codes):,} ({shown})"
+    return f"{format_integer(len(codes))} ({shown})"
 
 
 GAPS_LISTED = 30
 """Largest gaps the table holds: as many as the screen's height shows, the rest a scroll away."""
 GAP_COLUMNS = ("Competency", "Department", "Short", "Required")
 FIGURE_COLUMNS = ("Figure", "Value", "Opens")
+COLUMN_TITLES = {
+    "Competency": N_("Competency"),
+    "Department": N_("Department"),
+    "Short": N_("Short"),
+    "Required": N_("Required"),
+    "Figure": N_("Figure"),
+    "Value": N_("Value"),
+    "Opens": N_("Opens"),
+}
+"""The columns' keys (English, as tests and widths name them) -> titles shown through _()."""
 
 
 def column_widths(total: int) -> dict[str, dict[str, int]]:
@@ -72,7 +83,7 @@ competing for the machine, and it is computed when they come back."""
 
 
 class OverviewScreen(AnalysisScreen):
-    TITLE = "Overview"
+    TITLE = N_("Overview")
     figures_shown = False
     """True once the figures are in the screen's tables (tests wait for it)."""
     figures_drawn_at: float | None = None
@@ -85,7 +96,7 @@ class OverviewScreen(AnalysisScreen):
     _trend_timer: Timer | None = None
     CSS_PATH = "overview.tcss"
     BINDINGS = [
-        Binding("o", "open_selected", "Open selected"),
+        Binding("o", "open_selected", N_("Open selected")),
     ]
 
     def compose(self) -> ComposeResult:
@@ -94,10 +105,10 @@ class OverviewScreen(AnalysisScreen):
             with Vertical(id="readiness-box"):
                 yield ReadinessBar(id="readiness")
                 yield Static(id="assessments-note")
-                yield TrendBars(Text("computing the trend …", style="dim"), id="trend")
-            yield Static(Text("Largest gaps (competency × department)", style="bold"))
+                yield TrendBars(Text(_("computing the trend …"), style="dim"), id="trend")
+            yield Static(Text(_("Largest gaps (competency × department)"), style="bold"))
             yield DataTable(id="gaps", cursor_type="row", zebra_stripes=True)
-            yield Static(Text("Training and robots", style="bold"))
+            yield Static(Text(_("Training and robots"), style="bold"))
             yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
@@ -106,7 +117,7 @@ class OverviewScreen(AnalysisScreen):
     """What each table shows (rows, keys), to refill it when its columns change width."""
 
     def on_mount(self) -> None:
-        self.query_one("#readiness-box").border_title = "Organisation readiness"
+        self.query_one("#readiness-box").border_title = _("Organisation readiness")
         self._rows = {"gaps": ([], None), "figures": ([], None)}
         self._set_columns()
 
@@ -123,7 +134,7 @@ class OverviewScreen(AnalysisScreen):
             table = self.query_one(f"#{table_id}", DataTable)
             table.clear(columns=True)
             for label in labels:
-                table.add_column(label, width=widths[table_id][label], key=label)
+                table.add_column(_(COLUMN_TITLES[label]), width=widths[table_id][label], key=label)
             self._fill(table_id, *self._rows[table_id])
 
     def _fill(self, table_id: str, rows: list, keys: list[str] | None = None) -> None:
@@ -155,34 +166,44 @@ class OverviewScreen(AnalysisScreen):
                 (
                     cell(_competency_label(g.competency, competencies)),
                     cell(analysis.department_name(g.department)),
-                    f"{g.staff_short:,}",
-                    f"{g.staff_required:,}",
+                    format_integer(g.staff_short),
+                    format_integer(g.staff_required),
                 )
                 for g in figures.largest_gaps
             ],
         )
         realisation = format_pct(figures.benefit_realisation_pct)
         rows = [
-            ("readiness", "Readiness, whole organisation", format_pct(figures.readiness_pct)),
-            ("overdue", "Overdue training plans", f"{figures.overdue_training:,}"),
-            ("production", "Robots in production", f"{figures.robots_in_production:,}"),
+            ("readiness", _("Readiness, whole organisation"), format_pct(figures.readiness_pct)),
+            ("overdue", _("Overdue training plans"), format_integer(figures.overdue_training)),
+            ("production", _("Robots in production"), format_integer(figures.robots_in_production)),
             (
                 "hours",
-                "Hours saved, last 12 months",
-                f"{figures.hours_saved_12_months:,.0f} of {figures.hours_expected_per_year:,.0f}"
-                f" h ({realisation})",
+                _("Hours saved, last 12 months"),
+                _("{saved} of {expected} h ({realisation})").format(
+                    saved=format_decimal(figures.hours_saved_12_months, 0, grouping=True),
+                    expected=format_decimal(figures.hours_expected_per_year, 0, grouping=True),
+                    realisation=realisation,
+                ),
             ),
-            ("risk", "Robots at key-person risk", _risk_value(figures.key_person_risk)),
+            ("risk", _("Robots at key-person risk"), _risk_value(figures.key_person_risk)),
             (
                 "coverage",
-                "Coverage rules not met",
-                f"{figures.coverage_unmet:,} of {figures.coverage_results:,}",
+                _("Coverage rules not met"),
+                _("{unmet} of {results}").format(
+                    unmet=format_integer(figures.coverage_unmet),
+                    results=format_integer(figures.coverage_results),
+                ),
             ),
-            ("agents", "Departments without an agent", f"{len(figures.without_agent):,}"),
-            ("expiring", "Ratings expiring in 60 days", f"{figures.expiring:,}"),
+            (
+                "agents",
+                _("Departments without an agent"),
+                format_integer(len(figures.without_agent)),
+            ),
+            ("expiring", _("Ratings expiring in 60 days"), format_integer(figures.expiring)),
         ]
         self._analysis = analysis
-        opens = {"organisation": "Organisation", "training": "Training", "list": "List"}
+        opens = {"organisation": _("Organisation"), "training": _("Training"), "list": _("List")}
         self._fill(
             "figures",
             [(label, cell(value), opens[FIGURE_TARGETS[key][0]]) for key, label, value in rows],
@@ -191,7 +212,9 @@ class OverviewScreen(AnalysisScreen):
         self.figures_shown = True
         self.call_after_refresh(self._figures_drawn)
         if not self.app.history_loaded:  # the first look: the trend needs the whole history
-            self.query_one("#trend", TrendBars).update(Text("loading the history …", style="dim"))
+            self.query_one("#trend", TrendBars).update(
+                Text(_("loading the history …"), style="dim")
+            )
             return
         self._trend_due = analysis
         self._wait_then_compute_trend()

@@ -20,6 +20,7 @@ from textual.events import Key
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Label, Static
 
+from i18n import N_, _, format_integer
 from tui.screens.base import DataScreen
 from tui.screens.people_index import (
     PeopleFilter,
@@ -36,7 +37,8 @@ from tui.widgets.person_cells import count_text, one_line
 
 PAGE_SIZE = 100
 DEBOUNCE_SECONDS = 0.15
-COLUMNS = ("No.", "Name", "Department", "Role", "Agent", "Gaps")
+COLUMNS = (N_("No."), N_("Name"), N_("Department"), N_("Role"), N_("Agent"), N_("Gaps"))
+"""The columns' keys (English, as the widths name them), shown through _()."""
 
 
 def column_widths(total: int) -> dict[str, int]:
@@ -51,7 +53,7 @@ def column_widths(total: int) -> dict[str, int]:
 class PeopleTable(DataTable):
     """The page of matches; a letter no key is bound to goes to the filter (type to filter)."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Open")]
+    BINDINGS = [Binding("enter", "select_cursor", N_("Open"))]
 
     def on_key(self, event: Key) -> None:
         if event.is_printable and event.character and event.key not in self.screen.active_bindings:
@@ -63,18 +65,18 @@ class PeopleTable(DataTable):
 
 
 class PeopleScreen(DataScreen):
-    TITLE = "People"
+    TITLE = N_("People")
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     AUTO_FOCUS = "#people-table"
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", show=False),  # the filter line says "/ to type"
-        Binding("a", "toggle_agents", "Agents"),
-        Binding("g", "toggle_gaps", "Gaps"),
-        Binding("i", "toggle_inactive", "Inactive"),
-        Binding("n", "new_person", "New"),
+        Binding("slash", "focus_filter", N_("Filter"), show=False),  # the filter says "/ to type"
+        Binding("a", "toggle_agents", N_("Agents")),
+        Binding("g", "toggle_gaps", N_("Gaps")),
+        Binding("i", "toggle_inactive", N_("Inactive")),
+        Binding("n", "new_person", N_("New")),
         # The status line shows "page 1/12 ([ ])"; the footer keeps room for Help and Quit at 80.
-        Binding("left_square_bracket", "prev_page", "Previous page", show=False),
-        Binding("right_square_bracket", "next_page", "Next page", show=False),
+        Binding("left_square_bracket", "prev_page", N_("Previous page"), show=False),
+        Binding("right_square_bracket", "next_page", N_("Next page"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -93,16 +95,16 @@ class PeopleScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="people-filter-row"):
-            yield Label("Filter ", id="people-filter-label")
+            yield Label(_("Filter") + " ", id="people-filter-label")
             yield Input(
-                placeholder="name, number, department, role, agent… (/ to type, ↓ to the list)",
+                placeholder=_("name, number, department, role, agent… (/ to type, ↓ to the list)"),
                 id="people-filter",
                 compact=True,
                 # Selected on focus, the first key typed on the list (moved into the field
                 # with the focus) was replaced by the second: "E000001" became "000001".
                 select_on_focus=False,
             )
-        yield Static(Text("Loading staff…"), id="people-count")
+        yield Static(Text(_("Loading staff…")), id="people-count")
         yield PeopleTable(id="people-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
@@ -160,7 +162,8 @@ class PeopleScreen(DataScreen):
         table.clear(columns=True)
         self.widths = column_widths(self.size.width or 100)
         for label in COLUMNS:
-            table.add_column(label, width=self.widths[label], key=label.lower().rstrip("."))
+            key = label.lower().rstrip(".")
+            table.add_column(_(label), width=self.widths[label], key=key)
 
     def on_resize(self) -> None:
         if column_widths(self.size.width) != self.widths:
@@ -184,15 +187,16 @@ class PeopleScreen(DataScreen):
         widths = self.widths
         name = one_line(person.name, widths["Name"])
         if not person.active:
-            name = one_line(person.name, widths["Name"] - 11, style="dim")
-            name.append(" (inactive)", style="dim italic")
+            inactive = " " + _("(inactive)")
+            name = one_line(person.name, widths["Name"] - len(inactive), style="dim")
+            name.append(inactive, style="dim italic")
         gaps = self.gaps.get(person.employee_no, 0)
         return [
             one_line(person.employee_no, widths["No."]),
             name,
             one_line(entry.department_name or person.department, widths["Department"]),
             one_line(entry.role_name or person.role or "", widths["Role"]),
-            Text("yes" if person.digital_agent else ""),
+            Text(_("yes") if person.digital_agent else ""),
             count_text(gaps) if person.active else Text(""),
         ]
 
@@ -200,21 +204,28 @@ class PeopleScreen(DataScreen):
         total = len(self.matches)
         line = Text()
         if total == 0:
-            line.append("No one matches", style="bold")
+            line.append(_("No one matches"), style="bold")
             if self.wanted.text.strip():
                 line.append(" “")
                 line.append(self.wanted.text.strip())
                 line.append("”")
         else:
-            line.append(f"Showing {start + 1:,}–{end:,} of {total:,}", style="bold")
-            line.append(" matching" if self.is_filtered() else " people")
-        line.append(f" · {len(self.entries):,} staff in all")
+            showing = _("Showing {first}–{last} of {total}").format(
+                first=format_integer(start + 1),
+                last=format_integer(end),
+                total=format_integer(total),
+            )
+            line.append(showing, style="bold")
+            line.append(" " + (_("matching") if self.is_filtered() else _("people")))
+        everyone = _("{count} staff in all").format(count=format_integer(len(self.entries)))
+        line.append(f" · {everyone}")
         toggles = self.wanted.describe()
         if toggles:
             line.append(" · " + ", ".join(toggles))
         if total > PAGE_SIZE:
             pages = (total - 1) // PAGE_SIZE + 1
-            line.append(f" · page {self.page + 1}/{pages} ([ ])")
+            page = _("page {page}/{pages} ([ ])").format(page=self.page + 1, pages=pages)
+            line.append(f" · {page}")
         return line
 
     def is_filtered(self) -> bool:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from i18n import _
 from store.dataset import Dataset
 from store.lookup import fold, fold_lines
 from store.models import Staff
@@ -48,9 +49,9 @@ class PeopleFilter:
         return [
             label
             for on, label in (
-                (self.agents_only, "digital agents only"),
-                (self.gaps_only, "with gaps only"),
-                (self.include_inactive, "inactive included"),
+                (self.agents_only, _("digital agents only")),
+                (self.gaps_only, _("with gaps only")),
+                (self.include_inactive, _("inactive included")),
             )
             if on
         ]
@@ -61,15 +62,19 @@ def build_entries(ds: Dataset) -> list[PersonEntry]:
     departments = {code: d.name for code, d in ds.departments.items()}
     roles = {code: r.name for code, r in ds.roles.items()}
     people = list(ds.staff.values())
+    # The words for agents and inactive people, in English and the current language: a search
+    # finds them in either ("agent", "inaktiv").
+    agent_words = " ".join(dict.fromkeys(["digital agent", _("digital agent")]))
+    inactive_words = " ".join(dict.fromkeys(["inactive", _("inactive")]))
     texts = []
     for person in people:
         words = [person.employee_no, person.name, person.department]
         words += [departments.get(person.department, ""), person.role or ""]
         words += [roles.get(person.role, "") if person.role else "", person.email or ""]
         if person.digital_agent:
-            words.append("digital agent")
+            words.append(agent_words)
         if not person.active:
-            words.append("inactive")
+            words.append(inactive_words)
         texts.append(" ".join(words))
     entries = [
         PersonEntry(

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Header, Label, Select
 
+from i18n import N_, _, format_date, format_integer
 from reports.plan_filters import DueFilter, StatusFilter, plan_counts, select_plans
 from reports.rules import plan_is_overdue
 from store.dataset import Dataset
@@ -31,30 +32,30 @@ from tui.widgets.paged_table import PagedTable
 from tui.widgets.tables import cell
 
 STATUS_CHOICES = [
-    ("Open", StatusFilter.OPEN),
-    ("Planned", StatusFilter.PLANNED),
-    ("In progress", StatusFilter.IN_PROGRESS),
-    ("Completed", StatusFilter.COMPLETED),
-    ("Cancelled", StatusFilter.CANCELLED),
-    ("All statuses", StatusFilter.ALL),
+    (N_("Open"), StatusFilter.OPEN),
+    (N_("Planned"), StatusFilter.PLANNED),
+    (N_("In progress"), StatusFilter.IN_PROGRESS),
+    (N_("Completed"), StatusFilter.COMPLETED),
+    (N_("Cancelled"), StatusFilter.CANCELLED),
+    (N_("All statuses"), StatusFilter.ALL),
 ]
 """Open plans first: what HR works on; `s` cycles through the rest."""
 DUE_CHOICES = [
-    ("Any due date", DueFilter.ANY),
-    ("Overdue", DueFilter.OVERDUE),
-    ("Due in 30 days", DueFilter.DUE_30),
-    ("Due in 90 days", DueFilter.DUE_90),
+    (N_("Any due date"), DueFilter.ANY),
+    (N_("Overdue"), DueFilter.OVERDUE),
+    (N_("Due in 30 days"), DueFilter.DUE_30),
+    (N_("Due in 90 days"), DueFilter.DUE_90),
 ]
 PLAN_COLUMNS = [
-    ("Due", 10),
-    ("Status", 19),
-    ("Person", 21),
-    ("Comp.", 8),
-    ("Target", 6),
-    ("Course", 7),
-    ("Employee", 8),
-    ("Department", None),
-    ("Plan", 9),
+    (N_("Due"), 10),
+    (N_("Status"), 19),
+    (N_("Person"), 21),
+    (N_("Comp."), 8),
+    (N_("Target"), 6),
+    (N_("Course"), 7),
+    (N_("Employee"), 8),
+    (N_("Department"), None),
+    (N_("Plan"), 9),
 ]
 """Widths fit the values (a competency code: 8, a course: 7); the department takes what the
 screen has left, at least DEPARTMENT_MIN: at 120 columns every column shows."""
@@ -74,11 +75,11 @@ def plan_row(ds: Dataset, plan: TrainingPlan, as_of: dt.date) -> list[Text]:
     """One table row; an overdue plan says so in words and colour."""
     person = ds.staff.get(plan.staff)
     department = ds.departments.get(person.department) if person else None
-    due = cell(plan.due.isoformat() if plan.due else "")
+    due = cell(format_date(plan.due) if plan.due else "")
     status = cell(status_text(plan.status))
     if plan_is_overdue(plan, as_of):
         due.stylize("bold red")
-        status = cell("OVERDUE " + status.plain)
+        status = cell(_("OVERDUE {status}").format(status=status.plain))
         status.stylize("bold red")
     return [
         due,
@@ -93,6 +94,11 @@ def plan_row(ds: Dataset, plan: TrainingPlan, as_of: dt.date) -> list[Text]:
     ]
 
 
+def translated(choices: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """A Select's choices with their words in the current language."""
+    return [(_(label), value) for label, value in choices]
+
+
 def next_choice(choices: list[tuple[str, object]], current: object) -> object:
     values = [value for _, value in choices]
     index = values.index(current) if current in values else -1
@@ -102,28 +108,41 @@ def next_choice(choices: list[tuple[str, object]], current: object) -> object:
 class TrainingScreen(DataScreen):
     """All training plans with their status; the actions act on the highlighted plan."""
 
-    TITLE = "Training"
+    TITLE = N_("Training")
     CSS_PATH = "training.tcss"
     BINDINGS = [
-        Binding("p", "start", "Start"),
-        Binding("c", "complete", "Complete"),
-        Binding("g", "cohort", "Cohort"),
-        Binding("s", "cycle_status", "Status"),
-        Binding("o", "cycle_due", "Due"),
+        Binding("p", "start", N_("Start")),
+        Binding("c", "complete", N_("Complete")),
+        Binding("g", "cohort", N_("Cohort")),
+        Binding("s", "cycle_status", N_("Status")),
+        Binding("o", "cycle_due", N_("Due")),
         # Not in the footer (full at 80 columns): ? and the palette list them.
-        Binding("x", "cancel_plan", "Cancel plan", show=False),
-        Binding("enter", "open_plan", "Open plan (details, history, edit)", show=False),
-        Binding("left_square_bracket", "page(-1)", "Prev page", show=False),
-        Binding("right_square_bracket", "page(1)", "Next page", show=False),
+        Binding("x", "cancel_plan", N_("Cancel plan"), show=False),
+        Binding("enter", "open_plan", N_("Open plan (details, history, edit)"), show=False),
+        Binding("left_square_bracket", "page(-1)", N_("Prev page"), show=False),
+        Binding("right_square_bracket", "page(1)", N_("Next page"), show=False),
     ]
     PALETTE_ACTIONS = [
-        ("Open the highlighted plan", "open_plan", "its details, history and edit (Enter)"),
-        ("Assign training to a cohort", "cohort", "Plans for those required to reach a level"),
-        ("Mark the highlighted plan in progress", "start", "planned -> in progress"),
-        ("Complete the highlighted plan", "complete", "and record the level reached"),
-        ("Cancel the highlighted plan", "cancel_plan", "asks first; the plan is kept, cancelled"),
-        ("Show overdue training plans", "show_overdue", "Open plans past their due date"),
+        (
+            N_("Open the highlighted plan"),
+            "open_plan",
+            N_("its details, history and edit (Enter)"),
+        ),
+        (
+            N_("Assign training to a cohort"),
+            "cohort",
+            N_("Plans for those required to reach a level"),
+        ),
+        (N_("Mark the highlighted plan in progress"), "start", N_("planned -> in progress")),
+        (N_("Complete the highlighted plan"), "complete", N_("and record the level reached")),
+        (
+            N_("Cancel the highlighted plan"),
+            "cancel_plan",
+            N_("asks first; the plan is kept, cancelled"),
+        ),
+        (N_("Show overdue training plans"), "show_overdue", N_("Open plans past their due date")),
     ]
+    """(title, action, help) for the command palette, which shows them through _()."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -134,14 +153,18 @@ class TrainingScreen(DataScreen):
         yield Header()
         with Horizontal(id="filters"):
             yield Select(
-                STATUS_CHOICES,
+                translated(STATUS_CHOICES),
                 value=StatusFilter.OPEN,
                 allow_blank=False,
                 id="status",
                 compact=True,
             )
             yield Select(
-                DUE_CHOICES, value=DueFilter.ANY, allow_blank=False, id="due", compact=True
+                translated(DUE_CHOICES),
+                value=DueFilter.ANY,
+                allow_blank=False,
+                id="due",
+                compact=True,
             )
             yield Label("", id="counts")
         yield PagedTable(id="plans", page_size=100)
@@ -178,8 +201,11 @@ class TrainingScreen(DataScreen):
         counts = plan_counts(self._ordered, as_of)
         self.query_one("#counts", Label).update(
             Text(
-                f"{counts['open']:,} open · {counts['overdue']:,} overdue · "
-                f"{counts['due_30']:,} due in 30 days"
+                _("{open} open · {overdue} overdue · {due_30} due in 30 days").format(
+                    open=format_integer(counts["open"]),
+                    overdue=format_integer(counts["overdue"]),
+                    due_30=format_integer(counts["due_30"]),
+                )
             )
         )
         self._shown_filters = None
@@ -197,8 +223,8 @@ class TrainingScreen(DataScreen):
             return False
         self._widths = widths
         self.table.clear(columns=True)
-        for label, _ in PLAN_COLUMNS:
-            self.table.add_column(label, width=widths[label])
+        for label, _width in PLAN_COLUMNS:
+            self.table.add_column(_(label), width=widths[label])
         return True
 
     def _fill(self) -> None:
@@ -217,11 +243,15 @@ class TrainingScreen(DataScreen):
 
     def on_paged_table_page_changed(self, event: PagedTable.PageChanged) -> None:
         if event.total == 0:
-            text = "No plans match the filters"
+            text = _("No plans match the filters")
         else:
-            text = f"Plans {event.first:,}-{event.last:,} of {event.total:,}"
+            text = _("Plans {first}-{last} of {total}").format(
+                first=format_integer(event.first),
+                last=format_integer(event.last),
+                total=format_integer(event.total),
+            )
             if event.total > event.last or event.first > 1:
-                text += "  ·  [ ] turn the page"
+                text += "  ·  " + _("[ ] turn the page")
         self.query_one("#page-info", Label).update(Text(text))
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -250,7 +280,7 @@ class TrainingScreen(DataScreen):
         key = self.table.current_key
         plan = self.ds.training_plans.get(key) if key else None
         if plan is None:
-            self.notify("No plan highlighted", severity="warning")
+            self.notify(_("No plan highlighted"), severity="warning")
         return plan
 
     def on_data_table_row_selected(self, event) -> None:
@@ -273,7 +303,7 @@ class TrainingScreen(DataScreen):
         if refusal is not None:
             self.notify(render(refusal), severity="warning", markup=False)
             return
-        self._save_status(plan, start_plan, "is in progress")
+        self._save_status(plan, start_plan, _("{plan} is in progress"))
 
     def action_complete(self) -> None:
         plan = self._open_plan()
@@ -286,16 +316,19 @@ class TrainingScreen(DataScreen):
         if plan is None:
             return
         person = self.app.repo.ds.staff.get(plan.staff)
-        question = Text(f"Cancel {plan.id}: ")
+        asked = _("Cancel {plan}: {name}, {competency} to level {level}?")
+        before, _name, after = asked.partition("{name}")  # the name as typed, never markup
+        question = Text(before.format(plan=plan.id))
         question.append(person.name if person else plan.staff)
-        question.append(f", {plan.competency} to level {plan.target_level}?")
+        question.append(after.format(competency=plan.competency, level=plan.target_level))
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._save_status(plan, cancel_plan, "is cancelled")
+                self._save_status(plan, cancel_plan, _("{plan} is cancelled"))
 
         self.app.push_screen(
-            ConfirmDialog(question, confirm_label="Cancel plan", keep_label="Keep it"), answered
+            ConfirmDialog(question, confirm_label=_("Cancel plan"), keep_label=_("Keep it")),
+            answered,
         )
 
     def _open_plan(self) -> TrainingPlan | None:
@@ -308,7 +341,8 @@ class TrainingScreen(DataScreen):
         return plan
 
     def _save_status(self, plan: TrainingPlan, change: Callable, done: str) -> None:
-        """Start or cancel the plan (`store.training`); refused if someone changed it meanwhile."""
+        """Start or cancel the plan (`store.training`); refused if someone changed it meanwhile.
+        `done` is the message on success, {plan} standing for the plan's id."""
         try:
             change(self.app.repo, plan)
         except StoreError as error:
@@ -316,7 +350,7 @@ class TrainingScreen(DataScreen):
             self.app.data_changed()
             return
         self.app.data_changed()
-        self.notify(f"{plan.id} {done}", markup=False)
+        self.notify(done.format(plan=plan.id), markup=False)
 
     def action_cohort(self) -> None:
         self.app.push_screen(CohortForm(due=self.app.as_of + dt.timedelta(days=COHORT_DUE_DAYS)))

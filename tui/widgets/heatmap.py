@@ -22,6 +22,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from i18n import N_, _
+
 
 @dataclass(frozen=True)
 class CellLook:
@@ -33,11 +35,11 @@ class CellLook:
 
 
 CELL_LOOKS: dict[str | None, CellLook] = {
-    "meets": CellLook("✓", "meets", Style(color="black", bgcolor="green3")),
-    "short_1": CellLook("1", "short 1", Style(color="black", bgcolor="yellow3")),
-    "short_2_plus": CellLook("2+", "short 2+", Style(color="white", bgcolor="red3", bold=True)),
-    "not_assessed": CellLook("?", "not assessed", Style(color="white", bgcolor="grey35")),
-    None: CellLook("·", "not required", Style(color="grey50")),
+    "meets": CellLook("✓", N_("meets"), Style(color="black", bgcolor="green3")),
+    "short_1": CellLook("1", N_("short 1"), Style(color="black", bgcolor="yellow3")),
+    "short_2_plus": CellLook("2+", N_("short 2+"), Style(color="white", bgcolor="red3", bold=True)),
+    "not_assessed": CellLook("?", N_("not assessed"), Style(color="white", bgcolor="grey35")),
+    None: CellLook("·", N_("not required"), Style(color="grey50")),
 }
 """Keyed by `reports.rules.CellState` value; None: the competency is not required of the person."""
 
@@ -64,12 +66,13 @@ def legend_text(width: int = 1000) -> Text:
     used = 0
     for state in LEGEND_ORDER:
         look = CELL_LOOKS[state]
-        entry_width = 3 + 1 + len(look.label) + 2
+        label = _(look.label)
+        entry_width = 3 + 1 + len(label) + 2
         if used and used + entry_width > width:
             text.append("\n")
             used = 0
         text.append(f" {look.symbol:<2}", style=look.style)
-        text.append(f" {look.label}  ")
+        text.append(f" {label}  ")
         used += entry_width
     return text
 
@@ -102,15 +105,15 @@ class HeatmapView(ScrollView, can_focus=True):
     """Rows of people, columns of competencies; header row and name column stay in place."""
 
     BINDINGS = [
-        Binding("up", "move(0, -1)", "Up", show=False),
-        Binding("down", "move(0, 1)", "Down", show=False),
-        Binding("left", "move(-1, 0)", "Left", show=False),
-        Binding("right", "move(1, 0)", "Right", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "edge(-1)", "First", show=False),
-        Binding("end", "edge(1)", "Last", show=False),
-        Binding("enter", "select_row", "Person"),
+        Binding("up", "move(0, -1)", N_("Up"), show=False),
+        Binding("down", "move(0, 1)", N_("Down"), show=False),
+        Binding("left", "move(-1, 0)", N_("Left"), show=False),
+        Binding("right", "move(1, 0)", N_("Right"), show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False),
+        Binding("home", "edge(-1)", N_("First"), show=False),
+        Binding("end", "edge(1)", N_("Last"), show=False),
+        Binding("enter", "select_row", N_("Person")),
     ]
     COMPONENT_CLASSES = {"heatmap--header", "heatmap--cursor"}
     DEFAULT_CSS = """
@@ -188,7 +191,7 @@ class HeatmapView(ScrollView, can_focus=True):
 
     def _header_strip(self, scroll_x: int, width: int) -> Strip:
         style = self.get_component_rich_style("heatmap--header")
-        label = Segment(fit("Person", LABEL_WIDTH), style)
+        label = Segment(fit(_("Person"), LABEL_WIDTH), style)
         cells = [
             Segment(fit(f" {c}", w), style) for c, w in zip(self.columns, self.widths, strict=True)
         ]

@@ -14,6 +14,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from i18n import N_
+
 RowRenderer = Callable[[str], Sequence[Text | str]]
 
 
@@ -21,8 +23,8 @@ class PagedTable(DataTable):
     """Shows `page_size` rows at a time of an arbitrarily long list of row keys."""
 
     BINDINGS = [
-        Binding("left_square_bracket", "prev_page", "Prev page", show=False),
-        Binding("right_square_bracket", "next_page", "Next page", show=False),
+        Binding("left_square_bracket", "prev_page", N_("Prev page"), show=False),
+        Binding("right_square_bracket", "next_page", N_("Next page"), show=False),
     ]
 
     class PageChanged(Message):

@@ -12,6 +12,7 @@ import datetime as dt
 
 from rich.text import Text
 
+from i18n import _, format_date
 from reports.render.cells import plain
 from reports.rules import CellState, cell_state
 
@@ -37,7 +38,7 @@ def level_text(level: int | None) -> Text:
 
 
 def date_text(day: dt.date | None) -> Text:
-    return Text("—" if day is None else day.isoformat())
+    return Text("—" if day is None else format_date(day))
 
 
 def gap_bar(required: int, current: int | None, gap: int) -> Text:
@@ -46,7 +47,7 @@ def gap_bar(required: int, current: int | None, gap: int) -> Text:
     state = cell_state(required, current)
     style = GAP_STYLES[state]
     if gap == 0:
-        return Text("✓ meets", style=style)
+        return Text(_("✓ meets"), style=style)
     bar = Text("■" * min(gap, 5), style=style)
     bar.append(f" {gap}", style=style)
     if state is CellState.NOT_ASSESSED:

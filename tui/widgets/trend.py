@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from i18n import format_percent
+from i18n import _, format_date, format_percent
 
 BARS = " ▁▂▃▄▅▆▇█"
 
@@ -25,11 +25,12 @@ def quarter_label(end: dt.date) -> str:
     """'Q3 2026' for a quarter's last day, else the date itself (the as-of date)."""
     following = end + dt.timedelta(days=1)
     if following.day == 1 and following.month in (1, 4, 7, 10):
-        return f"Q{(end.month - 1) // 3 + 1} {end.year}"
-    return end.isoformat()
+        return _("Q{quarter} {year}").format(quarter=(end.month - 1) // 3 + 1, year=end.year)
+    return format_date(end)
 
 
 def format_pct(pct: float | None) -> str:
+    """A percentage as the current language writes it (62.5 % / 62,5 %); – for none."""
     return "–" if pct is None else format_percent(pct)
 
 
@@ -37,8 +38,8 @@ def trend_text(points: Sequence[tuple[dt.date, float | None]]) -> Text:
     """Bars oldest → newest, then 'Q1 2024 61.0 % → Q4 2025 72.3 %' so the bars are not alone."""
     text = Text()
     if not points:
-        return text.append("no history yet", style="dim")
-    for _, pct in points:
+        return text.append(_("no history yet"), style="dim")
+    for _day, pct in points:
         text.append(bar_for(pct) * 2, style="bold cyan")
         text.append(" ")
     first, last = points[0], points[-1]
