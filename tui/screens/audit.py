@@ -21,7 +21,9 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
+from i18n import N_, _
 from store.auditlog import change_lines, describe, filter_entries, raw_entries
+from store.labels import audit_action_label
 from store.lookup import AmbiguousReference, ReferenceProblem
 from tui.forms.picker import PickerInput
 from tui.screens.base import DataScreen
@@ -31,6 +33,15 @@ from tui.widgets.person_cells import one_line
 
 PAGE = 300
 COLUMNS = ("when (UTC)", "who", "action", "entity", "key", "what changed")
+COLUMN_TITLES = {
+    "when (UTC)": N_("when (UTC)"),
+    "who": N_("who"),
+    "action": N_("action"),
+    "entity": N_("entity"),
+    "key": N_("key"),
+    "what changed": N_("what changed"),
+}
+"""The columns' keys (English) -> titles shown through _()."""
 WIDEST = {"who": 10, "action": 10, "entity": 14, "key": 18}
 """The most room a column gets before the changes do: longer text is cut (Enter shows it)."""
 NARROWEST = {"when (UTC)": 10, "who": 5, "action": 6, "entity": 8, "key": 8}
@@ -43,7 +54,8 @@ def column_widths(total: int, rows: list[list[str]]) -> dict[str, int]:
     widths = {"when (UTC)": 19}
     for index, name in enumerate(COLUMNS[1:5], start=1):
         longest = max((len(row[index]) for row in rows), default=0)
-        widths[name] = max(min(WIDEST[name], max(longest, len(name))), NARROWEST[name])
+        title = len(_(COLUMN_TITLES[name]))
+        widths[name] = max(min(WIDEST[name], max(longest, title)), NARROWEST[name])
     room = total - CELL_PADDING * len(COLUMNS) - SCROLLBAR
     for name in ("when (UTC)", "key", "entity", "who", "action"):
         short = CHANGES_WANT - (room - sum(widths.values()))
@@ -56,20 +68,27 @@ def column_widths(total: int, rows: list[list[str]]) -> dict[str, int]:
     return widths
 
 
+def action_words(entry: dict) -> str:
+    """The entry's action (create, update...) in the current language; as stored if unknown."""
+    action = entry.get("action") or ""
+    return audit_action_label(action) if action else ""
+
+
 def entry_cells(entry: dict) -> list[str]:
     """An entry's cells as plain text, before they are fitted to their columns."""
     at = str(entry.get("at", "")).replace("T", " ")[:19]
-    cells = [at, *(entry.get(name) for name in ("user", "action", "entity", "key"))]
+    cells = [at, entry.get("user"), action_words(entry), entry.get("entity"), entry.get("key")]
     return [str(c or "") for c in cells] + [describe(entry)]
 
 
 def entry_details(entry: dict) -> Text:
     """The whole entry: when, who, what, then each changed field on its own line (never markup)."""
     at = str(entry.get("at", "")).replace("T", " ")[:19]
-    text = Text(f"{entry.get('action', '')} {entry.get('entity', '')} ", style="bold")
+    text = Text(f"{action_words(entry)} {entry.get('entity', '')} ", style="bold")
     text.append(str(entry.get("key", "")), style="bold")
-    text.append(f"\n{at} UTC by {entry.get('user', '')}\n\n")
-    lines = change_lines(entry) or ["(no fields recorded)"]
+    by = _("{at} UTC by {user}").format(at=at, user=entry.get("user", ""))
+    text.append(f"\n{by}\n\n")
+    lines = change_lines(entry) or [_("(no fields recorded)")]
     text.append("\n".join(lines))
     return text
 
@@ -78,15 +97,15 @@ class EntriesTable(DataTable):
     """The entries; Enter (shown in the footer: the table's own Enter hides the screen's) opens
     the highlighted one."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Open entry")]
+    BINDINGS = [Binding("enter", "select_cursor", N_("Open entry"))]
 
 
 class AuditEntryScreen(ModalScreen[None]):
     """One audit entry whole, every changed field on its own line; Escape goes back."""
 
     BINDINGS = [
-        Binding("escape", "dismiss", "Close"),
-        Binding("f1", "app.help", "Help"),
+        Binding("escape", "dismiss", N_("Close")),
+        Binding("f1", "app.help", N_("Help")),
     ]
     DEFAULT_CSS = """
     AuditEntryScreen { align: center middle; background: $background 60%; }
@@ -95,7 +114,7 @@ class AuditEntryScreen(ModalScreen[None]):
         border: thick $primary; background: $surface; padding: 0 1;
     }
     """
-    TITLE = "Audit entry"
+    TITLE = N_("Audit entry")
 
     def __init__(self, entry: dict) -> None:
         super().__init__()
@@ -108,13 +127,13 @@ class AuditEntryScreen(ModalScreen[None]):
 
 
 class AuditScreen(DataScreen):
-    TITLE = "Audit log"
+    TITLE = N_("Audit log")
     CSS_PATH = "audit.tcss"
     AUTO_FOCUS = "#entries"
     BINDINGS = [
-        Binding("enter", "open_entry", "Open entry"),
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("ctrl+r", "reload", "Reload"),
+        Binding("enter", "open_entry", N_("Open entry")),
+        Binding("slash", "focus_filter", N_("Filter")),
+        Binding("ctrl+r", "reload", N_("Reload")),
     ]
 
     def __init__(self) -> None:
@@ -130,11 +149,11 @@ class AuditScreen(DataScreen):
         yield Header()
         with Horizontal(id="audit-filters"):
             yield PickerInput(
-                "staff", placeholder="employee no. or name (F2)", id="employee", compact=False
+                "staff", placeholder=_("employee no. or name (F2)"), id="employee", compact=False
             )
-            yield Input(placeholder="entity (staff, assessments...)", id="entity")
-            yield Input(placeholder="text anywhere", id="text")
-        yield Static(Text("Reading the audit log …"), id="status")
+            yield Input(placeholder=_("entity (staff, assessments...)"), id="entity")
+            yield Input(placeholder=_("text anywhere"), id="text")
+        yield Static(Text(_("Reading the audit log …")), id="status")
         yield EntriesTable(id="entries", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
@@ -194,7 +213,7 @@ class AuditScreen(DataScreen):
         try:
             return self.app.lookup("staff").resolve(typed)
         except AmbiguousReference as problem:  # said above the table, not read as "0 matching"
-            self._employee_problem = f"{problem} (F2 chooses)"
+            self._employee_problem = _("{problem} (F2 chooses)").format(problem=problem)
             return typed
         except ReferenceProblem:
             return typed
@@ -213,9 +232,13 @@ class AuditScreen(DataScreen):
         self._fill_table()
         more = len(shown) > PAGE
         status = self._employee_problem or (
-            f"newest {PAGE} of more matching entries: narrow the filter to see older ones"
+            _("newest {page} of more matching entries: narrow the filter to see older ones").format(
+                page=PAGE
+            )
             if more
-            else f"{len(shown)} matching entries of {len(self.entries)}"
+            else _("{shown} matching entries of {total}").format(
+                shown=len(shown), total=len(self.entries)
+            )
         )
         self.query_one("#status", Static).update(Text(status))
 
@@ -229,7 +252,7 @@ class AuditScreen(DataScreen):
             self.widths = widths
             table.clear(columns=True)
             for name in COLUMNS:
-                table.add_column(name, width=widths[name], key=name)
+                table.add_column(_(COLUMN_TITLES[name]), width=widths[name], key=name)
         else:
             table.clear()
         for cells in rows:

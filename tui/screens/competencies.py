@@ -10,8 +10,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Label, Static, Tree
 
+from i18n import N_, _, format_date, format_integer, ngettext
 from store.dataset import Dataset
 from store.errors import StoreError
+from store.labels import priority_label
 from store.models import Competency, Framework, Requirement
 from store.requirements import remove_requirement
 from tui.forms.confirm import ConfirmDialog
@@ -26,14 +28,14 @@ NodeData = tuple[str, ...]
 
 
 REQUIREMENT_COLUMNS = [
-    ("Competency", 10),
-    ("Level", 5),
-    ("Dept", 8),
-    ("Department", 22),
-    ("Role", 10),
-    ("Priority", 8),
-    ("Due", 10),
-    ("Theme", 8),
+    (N_("Competency"), 10),
+    (N_("Level"), 5),
+    (N_("Dept"), 8),
+    (N_("Department"), 22),
+    (N_("Role"), 10),
+    (N_("Priority"), 8),
+    (N_("Due"), 10),
+    (N_("Theme"), 8),
 ]
 
 
@@ -48,9 +50,9 @@ def requirement_row(ds: Dataset, requirement: Requirement) -> list[Text]:
         cell(requirement.level),
         cell(requirement.department),
         cell(department.name if department else "?"),
-        cell(requirement.role or "all"),
-        cell(requirement.priority),
-        cell(requirement.due.isoformat() if requirement.due else ""),
+        cell(requirement.role or _("all")),
+        cell(priority_label(requirement.priority)),
+        cell(format_date(requirement.due) if requirement.due else ""),
         cell(requirement.theme or ""),
     ]
 
@@ -58,7 +60,10 @@ def requirement_row(ds: Dataset, requirement: Requirement) -> list[Text]:
 def framework_detail(framework: Framework, competency_count: int) -> Text:
     text = Text()
     text.append(framework.name, style="bold")
-    text.append(f"  ({framework.code}, {competency_count} competencies)\n\n")
+    counted = ngettext(  # English says "competencies" even for one, as it always has
+        "({code}, {count} competencies)", "({code}, {count} competencies)", competency_count
+    )
+    text.append("  " + counted.format(code=framework.code, count=competency_count) + "\n\n")
     _append_scale(text, framework)
     return text
 
@@ -67,7 +72,8 @@ def competency_detail(ds: Dataset, competency: Competency) -> Text:
     """Name, description, the level descriptors, and how much the strategy asks of it."""
     text = Text()
     text.append(competency.name, style="bold")
-    text.append(f"  ({competency.code}{'' if competency.active else ', inactive'})\n")
+    code = f"({competency.code})" if competency.active else _("({code}, inactive)")
+    text.append("  " + code.format(code=competency.code) + "\n")
     framework = ds.frameworks.get(competency.framework)
     text.append(f"{framework.name if framework else competency.framework}", style="dim")
     if competency.area:
@@ -77,9 +83,14 @@ def competency_detail(ds: Dataset, competency: Competency) -> Text:
         text.append(f"\n{competency.description}\n")
     levels = [r.level for r in ds.requirements.values() if r.competency == competency.code]
     if levels:
-        text.append(f"\nRequired by {len(levels)} requirement(s), up to level {max(levels)}\n")
+        required = ngettext(  # English keeps its "requirement(s)"; Danish has both forms
+            "Required by {count} requirement(s), up to level {level}",
+            "Required by {count} requirement(s), up to level {level}",
+            len(levels),
+        )
+        text.append("\n" + required.format(count=len(levels), level=max(levels)) + "\n")
     else:
-        text.append("\nNot required anywhere yet\n")
+        text.append("\n" + _("Not required anywhere yet") + "\n")
     if framework:
         text.append("\n")
         _append_scale(text, framework)
@@ -95,20 +106,25 @@ def _append_scale(text: Text, framework: Framework) -> None:
 class CompetenciesScreen(DataScreen):
     """Frameworks and competencies on top, the requirements below."""
 
-    TITLE = "Competencies & requirements"
+    TITLE = N_("Competencies & requirements")
     CSS_PATH = "competencies.tcss"
     BINDINGS = [
-        Binding("n", "add", "Add"),
-        Binding("e", "edit", "Edit"),
-        Binding("d", "remove", "Remove"),
-        Binding("f", "toggle_filter", "Only this"),
-        Binding("c", "coverage_rules", "Coverage rules"),
+        Binding("n", "add", N_("Add")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("d", "remove", N_("Remove")),
+        Binding("f", "toggle_filter", N_("Only this")),
+        Binding("c", "coverage_rules", N_("Coverage rules")),
     ]
     PALETTE_ACTIONS = [
-        ("Add a requirement", "add", "Open the requirement form"),
-        ("Edit the highlighted requirement", "edit", "Change level, priority, due date..."),
-        ("Remove the highlighted requirement", "remove", "Asks for confirmation first"),
+        (N_("Add a requirement"), "add", N_("Open the requirement form")),
+        (
+            N_("Edit the highlighted requirement"),
+            "edit",
+            N_("Change level, priority, due date..."),
+        ),
+        (N_("Remove the highlighted requirement"), "remove", N_("Asks for confirmation first")),
     ]
+    """(title, action, help) for the command palette, which shows them through _()."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -118,7 +134,7 @@ class CompetenciesScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="catalogue"):
-            yield Tree(Text("Frameworks"), id="tree")
+            yield Tree(Text(_("Frameworks")), id="tree")
             with VerticalScroll(id="detail"):
                 yield Static(id="detail-text")
         yield Label("", id="requirements-title")
@@ -135,7 +151,7 @@ class CompetenciesScreen(DataScreen):
 
     def on_mount(self) -> None:
         for label, width in REQUIREMENT_COLUMNS:
-            self.table.add_column(label, width=width)
+            self.table.add_column(_(label), width=width)
         self.reload_data()
         tree = self.query_one("#tree", Tree)
         tree.focus()
@@ -192,7 +208,9 @@ class CompetenciesScreen(DataScreen):
             count = sum(c.framework == framework.code for c in ds.competencies.values())
             detail.update(framework_detail(framework, count))
         else:
-            detail.update(Text("Choose a framework or competency to see its scale.", style="dim"))
+            detail.update(
+                Text(_("Choose a framework or competency to see its scale."), style="dim")
+            )
 
     # ------------------------------------------------------------------ the requirements
     def _fill_requirements(self, keep: str | None = None) -> None:
@@ -206,13 +224,17 @@ class CompetenciesScreen(DataScreen):
             lambda key: requirement_row(ds, ds.requirements[key]),
             keep=keep,
         )
-        scope = (
-            f" of {self.selected_competency or 'the selected competency'}"
-            if self.only_selected
-            else ""
-        )
+        count = format_integer(len(requirements))
+        if not self.only_selected:
+            title = _("Requirements: {count}  (n add · e edit · d remove)")
+        elif self.selected_competency:
+            title = _("Requirements of {competency}: {count}  (n add · e edit · d remove)")
+        else:
+            title = _(
+                "Requirements of the selected competency: {count}  (n add · e edit · d remove)"
+            )
         self.query_one("#requirements-title", Label).update(
-            Text(f"Requirements{scope}: {len(requirements):,}  (n add · e edit · d remove)")
+            Text(title.format(competency=self.selected_competency, count=count))
         )
 
     def highlighted_requirement(self) -> Requirement | None:
@@ -234,7 +256,7 @@ class CompetenciesScreen(DataScreen):
     def action_edit(self) -> None:
         requirement = self.highlighted_requirement()
         if requirement is None:
-            self.notify("No requirement highlighted", severity="warning")
+            self.notify(_("No requirement highlighted"), severity="warning")
             return
         self.app.push_screen(RequirementForm(original=requirement), self._saved)
 
@@ -246,16 +268,16 @@ class CompetenciesScreen(DataScreen):
     def action_remove(self) -> None:
         requirement = self.highlighted_requirement()
         if requirement is None:
-            self.notify("No requirement highlighted", severity="warning")
+            self.notify(_("No requirement highlighted"), severity="warning")
             return
-        question = Text("Remove this requirement?\n")
+        question = Text(_("Remove this requirement?") + "\n")
         question.append(describe(self.ds, requirement), style="bold")
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._remove(requirement)
 
-        self.app.push_screen(ConfirmDialog(question, confirm_label="Remove"), answered)
+        self.app.push_screen(ConfirmDialog(question, confirm_label=_("Remove")), answered)
 
     def _remove(self, requirement: Requirement) -> None:
         try:
@@ -265,4 +287,5 @@ class CompetenciesScreen(DataScreen):
             self.app.data_changed()
             return
         self.app.data_changed()
-        self.notify(f"Removed: {describe(self.ds, requirement)}", markup=False)
+        removed = _("Removed: {requirement}").format(requirement=describe(self.ds, requirement))
+        self.notify(removed, markup=False)

@@ -21,6 +21,8 @@ from textual.widgets import (
     Tree,
 )
 
+from i18n import N_, _, format_decimal, format_integer, ngettext
+from store.labels import phase_label
 from tui.screens.base import AnalysisScreen
 from tui.widgets.department_tree import DepartmentTree
 from tui.widgets.footer import KeysFooter
@@ -28,7 +30,7 @@ from tui.widgets.heatmap import HeatmapLegend, HeatmapRow, HeatmapView
 from tui.widgets.readiness import ReadinessBar
 from tui.widgets.tables import cell, pct_cell, refill
 
-WHOLE_ORGANISATION = "Whole organisation"
+WHOLE_ORGANISATION = N_("Whole organisation")
 
 
 def coverage_words(analysis, code: str) -> Text:
@@ -41,21 +43,32 @@ def coverage_words(analysis, code: str) -> Text:
     if results:
         met = sum(result.met for _, result in results)
         style = "" if met == len(results) else "bold yellow"
-        words.append(f" · coverage {met} of {len(results)} met", style=style)
+        coverage = _("coverage {met} of {rules} met").format(met=met, rules=len(results))
+        words.append(f" · {coverage}", style=style)
     if lacks_agent(analysis, code):
-        words.append(" · no agent", style="bold yellow")
+        words.append(" · " + _("no agent"), style="bold yellow")
     return words
 
 
+GAP_COLUMNS = (
+    N_("Code"), N_("Req"), N_("Meet"), N_("% meet"), N_("Avg gap"), N_("Unassessed"),
+    N_("Training"), N_("Competency"),
+)  # fmt: skip
+ROBOT_COLUMNS = (
+    N_("Robot"), N_("Name"), N_("Key-person risk"), N_("Qualified operators"), N_("Phase"),
+    N_("Hours 12 mo / expected"), N_("Realised"), N_("Department"),
+)  # fmt: skip
+
+
 class OrganisationScreen(AnalysisScreen):
-    TITLE = "Organisation"
+    TITLE = N_("Organisation")
     CSS_PATH = "organisation.tcss"
     BINDINGS = [
-        Binding("t", "focus_tree", "Tree"),
-        Binding("g", "show_tab('gaps')", "Gaps"),
-        Binding("h", "show_tab('heatmap')", "Heatmap"),
-        Binding("r", "show_tab('robots')", "Robots"),
-        Binding("k", "toggle_at_risk", "Robots at risk only / all", show=False),
+        Binding("t", "focus_tree", N_("Tree")),
+        Binding("g", "show_tab('gaps')", N_("Gaps")),
+        Binding("h", "show_tab('heatmap')", N_("Heatmap")),
+        Binding("r", "show_tab('robots')", N_("Robots")),
+        Binding("k", "toggle_at_risk", N_("Robots at risk only / all"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -73,7 +86,7 @@ class OrganisationScreen(AnalysisScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        tree = DepartmentTree(WHOLE_ORGANISATION, id="departments", classes="analysis-body")
+        tree = DepartmentTree(_(WHOLE_ORGANISATION), id="departments", classes="analysis-body")
         tree.show_root = True
         tree.guide_depth = 3  # one cell a level more for the names at 80 columns
         yield tree
@@ -81,27 +94,22 @@ class OrganisationScreen(AnalysisScreen):
             yield Static(id="department-title")
             yield ReadinessBar(id="department-readiness")
             with TabbedContent(id="department-tabs", initial="gaps"):
-                with TabPane("Gaps", id="gaps"):
+                with TabPane(_("Gaps"), id="gaps"):
                     yield DataTable(id="gap-table", cursor_type="row", zebra_stripes=True)
-                with TabPane("Heatmap", id="heatmap"):
+                with TabPane(_("Heatmap"), id="heatmap"):
                     yield HeatmapLegend(id="heatmap-legend")
                     yield HeatmapView(id="heatmap-view")
                     yield Static(id="heatmap-cell")
-                with TabPane("Robots", id="robots"):
+                with TabPane(_("Robots"), id="robots"):
                     yield Static(id="robot-note")
                     yield DataTable(id="robot-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
         gap_table = self.query_one("#gap-table", DataTable)
-        gap_table.add_columns(
-            "Code", "Req", "Meet", "% meet", "Avg gap", "Unassessed", "Training", "Competency"
-        )
+        gap_table.add_columns(*(_(title) for title in GAP_COLUMNS))
         robot_table = self.query_one("#robot-table", DataTable)
-        robot_table.add_columns(
-            "Robot", "Name", "Key-person risk", "Qualified operators", "Phase",
-            "Hours 12 mo / expected", "Realised", "Department",
-        )  # fmt: skip
+        robot_table.add_columns(*(_(title) for title in ROBOT_COLUMNS))
 
     # ------------------------------------------------------------- data
     def show_analysis(self, analysis) -> None:
@@ -190,7 +198,8 @@ class OrganisationScreen(AnalysisScreen):
         title.append(analysis.department_name(code), style="bold")
         if code is not None:
             title.append(f"  {code}", style="dim")
-        title.append(f"  ·  {figures.staff_count:,} active staff")
+        staff = ngettext("{count} active staff", "{count} active staff", figures.staff_count)
+        title.append("  ·  " + staff.format(count=format_integer(figures.staff_count)))
         if code is not None:
             title.append_text(coverage_words(analysis, code))
         self.query_one("#department-title", Static).update(title)
@@ -223,12 +232,12 @@ class OrganisationScreen(AnalysisScreen):
             rows.append(
                 (
                     cell(code),
-                    f"{f.staff_required:,}",
-                    f"{f.staff_meeting:,}",
+                    format_integer(f.staff_required),
+                    format_integer(f.staff_meeting),
                     pct_cell(f.pct_meeting),
-                    "–" if f.mean_gap is None else f"{f.mean_gap:.2f}",
-                    f"{f.not_assessed:,}",
-                    f"{f.gaps_with_open_training:,}",
+                    "–" if f.mean_gap is None else format_decimal(f.mean_gap, 2),
+                    format_integer(f.not_assessed),
+                    format_integer(f.gaps_with_open_training),
                     cell(competency.name if competency else code),
                 )
             )
@@ -287,10 +296,14 @@ class OrganisationScreen(AnalysisScreen):
                 (
                     cell(robot.code),
                     cell(robot.name),
-                    Text("⚠ yes", style="bold red") if figures.key_person_risk else "no",
-                    f"{figures.qualified_operators} of {figures.operators}",
-                    "–" if figures.phase is None else str(figures.phase),
-                    f"{figures.hours_12m:,.0f} / {robot.expected_hours_per_year:,.0f}",
+                    Text(_("⚠ yes"), style="bold red") if figures.key_person_risk else _("no"),
+                    _("{qualified} of {operators}").format(
+                        qualified=figures.qualified_operators, operators=figures.operators
+                    ),
+                    "–" if figures.phase is None else phase_label(figures.phase),
+                    format_decimal(figures.hours_12m, 0, grouping=True)
+                    + " / "
+                    + format_decimal(robot.expected_hours_per_year, 0, grouping=True),
                     pct_cell(figures.realisation_pct),
                     cell(analysis.department_name(robot.department)),
                 )
@@ -298,13 +311,26 @@ class OrganisationScreen(AnalysisScreen):
         refill(self.query_one("#robot-table", DataTable), rows)
         note = Text(no_wrap=True, overflow="ellipsis")
         if at_risk_only:
-            note.append(f"{len(rows)} of {len(in_scope)} at key-person risk only (k: all) · ")
-        note.append(f"{len(in_scope)} robot{'s' if len(in_scope) != 1 else ''} in ")
+            only = _("{shown} of {robots} at key-person risk only (k: all)")
+            note.append(only.format(shown=len(rows), robots=len(in_scope)) + " · ")
+        count = len(in_scope)
         if code is None:
-            note.append("the whole organisation")
+            where = ngettext(
+                "{count} robot in the whole organisation",
+                "{count} robots in the whole organisation",
+                count,
+            )
+            note.append(where.format(count=count))
         else:
+            where = ngettext(
+                "{count} robot in {department} and the departments below it",
+                "{count} robots in {department} and the departments below it",
+                count,
+            )
+            before, _name, after = where.partition("{department}")  # the name as typed
+            note.append(before.format(count=count))
             note.append(analysis.department_name(code))
-            note.append(" and the departments below it")
+            note.append(after)
         self.query_one("#robot-note", Static).update(note)
 
     @on(HeatmapView.RowSelected)
@@ -324,7 +350,7 @@ class OrganisationScreen(AnalysisScreen):
         detail = self.query_one("#heatmap-cell", Static)
         view = self.query_one("#heatmap-view", HeatmapView)
         if not self._staff or not view.columns:
-            detail.update(Text("Nobody here has a requirement.", style="dim"))
+            detail.update(Text(_("Nobody here has a requirement."), style="dim"))
             return
         analysis = self.app.analysis
         person = self._staff[row]
@@ -334,11 +360,15 @@ class OrganisationScreen(AnalysisScreen):
         text.append(person.name, style="bold")
         text.append(f" ({person.employee_no}) · {competency}: ")
         if competency not in required:
-            text.append("not required")
+            text.append(_("not required"))
         else:
             current = analysis.current_level(person.employee_no, competency)
-            text.append(f"required {required[competency]}, current ")
-            text.append("not assessed" if current is None else str(current))
+            text.append(
+                _("required {required}, current {current}").format(
+                    required=required[competency],
+                    current=_("not assessed") if current is None else current,
+                )
+            )
         detail.update(text)
 
     # ------------------------------------------------------------- actions

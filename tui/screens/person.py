@@ -17,13 +17,16 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from i18n import N_, _, format_date, format_percent
 from reports.analysis import PersonRow
 from reports.robots import last_operator_warning, robots_operated_by
 from store.dataset import AssessmentRow
 from store.errors import StoreError
+from store.labels import phase_label, plan_status_label, source_label
 from store.models import Robot, Staff, TrainingPlan
 from store.staff import set_active
 from tui.forms import AssessmentForm, ConfirmDialog, PersonForm, TrainingPlanForm
+from tui.screens.base import translated_title
 from tui.screens.plan import PlanScreen
 from tui.widgets.columns import fit_widths
 from tui.widgets.footer import KeysFooter
@@ -38,6 +41,32 @@ SELF_OTHER_FROM = 96
 """Narrower than this, the self/others column is left out (the ratings report has it)."""
 HISTORY_FIXED = {"Date": 10, "Comp.": 8, "Level": 5, "Source": 8, "Valid until": 11}
 PLANS_FIXED = {"Plan": 9, "Comp.": 8, "Target": 6, "Due": 10, "Status": 11, "Completed": 10}
+COLUMN_TITLES = {
+    "Competency": N_("Competency"),
+    "Req.": N_("Req."),
+    "Current": N_("Current"),
+    "Self/oth.": N_("Self/oth."),
+    "Date": N_("Date"),
+    "Source": N_("Source"),
+    "Gap": N_("Gap"),
+    "Open plan": N_("Open plan"),
+    "Comp.": N_("Comp."),
+    "Level": N_("Level"),
+    "Assessor": N_("Assessor"),
+    "Valid until": N_("Valid until"),
+    "Note": N_("Note"),
+    "Plan": N_("Plan"),
+    "Target": N_("Target"),
+    "Course": N_("Course"),
+    "Due": N_("Due"),
+    "Status": N_("Status"),
+    "Completed": N_("Completed"),
+    "Robot": N_("Robot"),
+    "Name": N_("Name"),
+    "Phase": N_("Phase"),
+    "Qualified": N_("Qualified"),
+}
+"""Column keys (English, as the widths and tests name them) -> titles shown through _()."""
 COLUMNS = {
     "person-required": (
         "Competency",
@@ -52,7 +81,7 @@ COLUMNS = {
     "person-history": ("Date", "Comp.", "Level", "Source", "Assessor", "Valid until", "Note"),
     "person-plans": ("Plan", "Comp.", "Target", "Course", "Due", "Status", "Completed"),
 }
-LEGEND = (
+LEGEND = N_(
     "✓ meets · ■ level short · — not assessed · ↓ low plan · ≠ self and manager/test 2+ apart"
     " · ! over 24 months old"
 )
@@ -78,24 +107,25 @@ def stale_date_text(date, stale: bool) -> Text:
 
 
 def pct_text(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} %"
+    return "—" if value is None else format_percent(value)
 
 
 class PersonScreen(Screen):
-    TITLE = "Person"
+    TITLE = N_("Person")
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     AUTO_FOCUS = "#person-required"
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("a", "assess", "Assess"),
-        Binding("t", "plan", "Training plan"),
-        Binding("e", "edit", "Edit"),
-        Binding("d", "deactivate", "Deactivate"),
-        Binding("d", "reactivate", "Reactivate"),
+        Binding("escape", "back", N_("Back")),
+        Binding("a", "assess", N_("Assess")),
+        Binding("t", "plan", N_("Training plan")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("d", "deactivate", N_("Deactivate")),
+        Binding("d", "reactivate", N_("Reactivate")),
     ]
 
     def __init__(self, employee_no: str) -> None:
         super().__init__()
+        self.title = translated_title(self)
         self.employee_no = employee_no
         self.rows: dict[str, PersonRow] = {}
         self.plans: dict[str, TrainingPlan] = {}
@@ -105,17 +135,17 @@ class PersonScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text("Loading…"), id="person-summary")
+        yield Static(Text(_("Loading…")), id="person-summary")
         with VerticalScroll(id="person-body"):
-            yield Static("Required competencies", classes="section-title", id="title-required")
+            yield Static(_("Required competencies"), classes="section-title", id="title-required")
             yield DataTable(id="person-required", cursor_type="row")
             yield Static(
-                "Assessment history, newest first", classes="section-title", id="title-history"
+                _("Assessment history, newest first"), classes="section-title", id="title-history"
             )
             yield DataTable(id="person-history", cursor_type="row")
-            yield Static("Training plans", classes="section-title", id="title-plans")
+            yield Static(_("Training plans"), classes="section-title", id="title-plans")
             yield DataTable(id="person-plans", cursor_type="row")
-            yield Static("Robots they operate", classes="section-title", id="title-robots")
+            yield Static(_("Robots they operate"), classes="section-title", id="title-robots")
             yield DataTable(id="person-robots", cursor_type="row")
         yield KeysFooter()
 
@@ -140,7 +170,8 @@ class PersonScreen(Screen):
             table.clear(columns=True)
             for label in columns:
                 if label in self.widths[table_id]:
-                    table.add_column(label, width=self.widths[table_id][label], key=label)
+                    title = _(COLUMN_TITLES[label])
+                    table.add_column(title, width=self.widths[table_id][label], key=label)
 
     def on_resize(self) -> None:
         before = getattr(self, "widths", None)
@@ -178,7 +209,12 @@ class PersonScreen(Screen):
 
     def _gone(self) -> None:
         self.query_one("#person-summary", Static).update(
-            Text(f"No one with employee number {self.employee_no} any more.", style="bold red")
+            Text(
+                _("No one with employee number {employee_no} any more.").format(
+                    employee_no=self.employee_no
+                ),
+                style="bold red",
+            )
         )
 
     def _show(
@@ -204,17 +240,19 @@ class PersonScreen(Screen):
         table = self.query_one("#person-robots", DataTable)
         if not table.columns:
             for label in ("Robot", "Name", "Phase", "Qualified"):
-                table.add_column(label, key=label)
+                table.add_column(_(COLUMN_TITLES[label]), key=label)
         table.clear()
         for robot, qualified in robots:
             table.add_row(
                 Text(robot.code),
                 one_line(robot.name, 40),
-                Text(str(robot.phase)),
-                Text("✓ yes") if qualified else Text("✗ no", style="bold red"),
+                Text(phase_label(robot.phase)),
+                Text(_("✓ yes")) if qualified else Text(_("✗ no"), style="bold red"),
                 key=robot.code,
             )
-        self.query_one("#title-robots", Static).update(f"Robots they operate ({len(robots)})")
+        self.query_one("#title-robots", Static).update(
+            _("Robots they operate ({count})").format(count=len(robots))
+        )
 
     def summary(self, person: Staff, rows: list[PersonRow], readiness: float | None) -> Text:
         ds = self.app.repo.ds
@@ -223,20 +261,28 @@ class PersonScreen(Screen):
         text = one_line(person.name, style="bold")
         text.append(f"  {person.employee_no}")
         if not person.active:
-            text.append("  INACTIVE (left out of figures)", style="bold reverse")
+            text.append("  " + _("INACTIVE (left out of figures)"), style="bold reverse")
         text.append("\n")
-        text.append_text(one_line(department.name if department else "(unknown department)"))
+        text.append_text(one_line(department.name if department else _("(unknown department)")))
         text.append(f" ({person.department}) · ")
-        text.append_text(one_line(role.name if role else "no role"))
-        text.append(" · Digital agent: " + ("yes" if person.digital_agent else "no"))
+        text.append_text(one_line(role.name if role else _("no role")))
+        agent = _("Digital agent: yes") if person.digital_agent else _("Digital agent: no")
+        text.append(f" · {agent}")
         if person.start_date:
-            text.append(f" · Started {person.start_date.isoformat()}")
+            started = _("Started {date}").format(date=format_date(person.start_date))
+            text.append(f" · {started}")
         short = sum(1 for row in rows if row.gap > 0)
-        text.append("\nGaps: ")
-        text.append(f"{short} of {len(rows)} short", style="bold")
-        text.append(f" · Readiness of {person.department} and below: ")
+        text.append("\n" + _("Gaps:") + " ")
+        text.append(
+            _("{short} of {required} short").format(short=short, required=len(rows)), style="bold"
+        )
+        readiness_of = _("Readiness of {department} and below:").format(
+            department=person.department
+        )
+        text.append(f" · {readiness_of} ")
         text.append(pct_text(readiness), style="bold")
-        text.append(f" · as of {self.app.as_of.isoformat()}")
+        as_of = _("as of {date}").format(date=format_date(self.app.as_of))
+        text.append(f" · {as_of}")
         return text
 
     def _competency_label(self, code: str) -> Text:
@@ -271,7 +317,7 @@ class PersonScreen(Screen):
                 level_text(row.current),
                 self_other_text(rating),
                 stale_date_text(row.date, rating is not None and rating.stale),
-                Text(row.source or "—"),
+                Text(source_label(row.source) if row.source else "—"),
                 gap_bar(row.required, row.current, row.gap),
                 plan_cell,
             ]
@@ -279,8 +325,8 @@ class PersonScreen(Screen):
                 del cells[3]
             table.add_row(*cells, key=row.competency)
         self._restore_cursor(table, keep)
-        title = Text("Required competencies" if rows else "No competencies are required here")
-        title.append(f"  {LEGEND}", style="not bold dim")
+        title = Text(_("Required competencies") if rows else _("No competencies are required here"))
+        title.append(f"  {_(LEGEND)}", style="not bold dim")
         self.query_one("#title-required", Static).update(title)
 
     def _fill_history(self, history: list[AssessmentRow]) -> None:
@@ -295,13 +341,13 @@ class PersonScreen(Screen):
                 date_text(row.date),
                 Text(row.competency),
                 Text(str(row.level)),
-                Text(row.source),
+                Text(source_label(row.source)),
                 one_line(row.assessor or "—", widths["Assessor"]),
                 date_text(row.valid_until),
                 one_line(row.note, widths["Note"]),
                 key=key,
             )
-        title = f"Assessment history, newest first ({len(history)})"
+        title = _("Assessment history, newest first ({count})").format(count=len(history))
         self.query_one("#title-history", Static).update(title)
 
     def _fill_plans(self, plans: list[TrainingPlan]) -> None:
@@ -316,12 +362,14 @@ class PersonScreen(Screen):
                 Text(str(plan.target_level)),
                 one_line(plan.course or "—", self.widths["person-plans"]["Course"]),
                 date_text(plan.due),
-                Text(str(plan.status).replace("_", " ")),
+                Text(plan_status_label(plan.status)),
                 date_text(plan.completed),
                 key=plan.id,
             )
         self._restore_cursor(table, keep)
-        self.query_one("#title-plans", Static).update(f"Training plans ({len(plans)})")
+        self.query_one("#title-plans", Static).update(
+            _("Training plans ({count})").format(count=len(plans))
+        )
 
     @staticmethod
     def _cursor_key(table: DataTable) -> str | None:
@@ -405,15 +453,22 @@ class PersonScreen(Screen):
         person = self.person
         if person is None:
             return
-        verb = "Reactivate" if active else "Deactivate"
-        question = Text(f"{verb} ")
+        verb = _("Reactivate") if active else _("Deactivate")
+        asked = (
+            _("Reactivate {name} ({employee_no})?")
+            if active
+            else _("Deactivate {name} ({employee_no})?")
+        )
+        question = Text()
+        before, _name, after = asked.partition("{name}")  # the name bold, never markup
+        question.append(before)
         question.append_text(one_line(person.name, 50, style="bold"))
-        question.append(f" ({person.employee_no})?\n\n")
+        question.append(after.format(employee_no=person.employee_no) + "\n\n")
         if active:
-            question.append("They count in the figures again from now on.")
+            question.append(_("They count in the figures again from now on."))
         else:
             question.append(
-                "They stay in the history but leave every figure and list of active staff."
+                _("They stay in the history but leave every figure and list of active staff.")
             )
             warning = last_operator_warning(self.app.analysis, person.employee_no)
             if warning:
@@ -430,10 +485,9 @@ class PersonScreen(Screen):
         try:
             set_active(self.app.repo, person, active)
         except StoreError as error:
-            self.app.notify(str(error), title="Not saved", severity="error", markup=False)
+            self.app.notify(str(error), title=_("Not saved"), severity="error", markup=False)
             self.app.data_changed()
             return
         self.app.data_changed()
-        self.app.notify(
-            f"{person.employee_no} {'reactivated' if active else 'deactivated'}", markup=False
-        )
+        done = _("{employee_no} reactivated") if active else _("{employee_no} deactivated")
+        self.app.notify(done.format(employee_no=person.employee_no), markup=False)

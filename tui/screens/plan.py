@@ -17,8 +17,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from i18n import N_, _, format_date
 from reports.rules import plan_is_overdue
 from store.auditlog import describe, raw_entries
+from store.labels import audit_action_label, plan_status_label
 from store.models import TrainingPlan
 from tui.forms import TrainingPlanForm
 from tui.widgets.footer import KeysFooter
@@ -32,26 +34,31 @@ def plan_details(ds, plan: TrainingPlan, as_of) -> Text:
     framework = ds.framework_of(plan.competency)
     course = ds.courses.get(plan.course) if plan.course else None
     rows: list[tuple[str, str]] = [
-        ("Person", f"{person.name if person else '?'} ({plan.staff})"),
-        ("Department", department.name if department else ""),
-        ("Competency", f"{plan.competency} {competency.name if competency else ''}".strip()),
+        (N_("Person"), f"{person.name if person else '?'} ({plan.staff})"),
+        (N_("Department"), department.name if department else ""),
+        (N_("Competency"), f"{plan.competency} {competency.name if competency else ''}".strip()),
         (
-            "Target level",
+            N_("Target level"),
             f"{plan.target_level}"
             + (f" ({framework.label(plan.target_level)})" if framework else ""),
         ),
-        ("Course", f"{plan.course} {course.name}" if course else (plan.course or "none")),
-        ("Due", plan.due.isoformat() if plan.due else "no due date"),
-        ("Status", str(plan.status).replace("_", " ")),
+        (
+            N_("Course"),
+            f"{plan.course} {course.name}" if course else (plan.course or _("none")),
+        ),
+        (N_("Due"), format_date(plan.due) if plan.due else _("no due date")),
+        (N_("Status"), plan_status_label(plan.status)),
     ]
     if plan.completed:
-        rows.append(("Completed", plan.completed.isoformat()))
+        rows.append((N_("Completed"), format_date(plan.completed)))
+    width = max(13, *(len(_(label)) for label, _value in rows))
     text = Text()
     for label, value in rows:
-        text.append(f"{label:>13}  ", style="bold")
+        text.append(f"{_(label):>{width}}  ", style="bold")
         text.append(value)
         if label == "Due" and plan_is_overdue(plan, as_of):
-            text.append(f"  OVERDUE (as of {as_of.isoformat()})", style="bold red")
+            overdue = _("OVERDUE (as of {date})").format(date=format_date(as_of))
+            text.append(f"  {overdue}", style="bold red")
         text.append("\n")
     return text
 
@@ -62,13 +69,17 @@ def plan_history(entries: list[dict], plan_id: str) -> Text:
     mine = [e for e in entries if e.get("entity") == "training_plans" and e.get("key") == plan_id]
     if not mine:
         return Text(
-            "No audit entry names this plan (data written in bulk, such as the demo's, is "
-            "audited as one summary entry).",
+            _(
+                "No audit entry names this plan (data written in bulk, such as the demo's, is "
+                "audited as one summary entry)."
+            ),
             style="dim",
         )
     for entry in mine:
         at = str(entry.get("at", ""))[:16].replace("T", " ")
-        text.append(f"{at}  {entry.get('user', '')}  {entry.get('action', '')}", style="bold")
+        action = entry.get("action", "")
+        action = audit_action_label(action) if action else ""
+        text.append(f"{at}  {entry.get('user', '')}  {action}", style="bold")
         text.append(f"  {describe(entry)}\n")
     return text
 
@@ -77,9 +88,9 @@ class PlanScreen(ModalScreen[None]):
     """A training plan's details and history; `e` edits it, Escape goes back."""
 
     BINDINGS = [
-        Binding("escape", "close", "Back"),
-        Binding("e", "edit", "Edit"),
-        Binding("f1", "app.help", "Help"),
+        Binding("escape", "close", N_("Back")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("f1", "app.help", N_("Help")),
     ]
     DEFAULT_CSS = """
     PlanScreen { align: center middle; background: $background 60%; }
@@ -89,7 +100,7 @@ class PlanScreen(ModalScreen[None]):
     }
     PlanScreen #plan-history { height: auto; max-height: 12; }
     """
-    TITLE = "Training plan"
+    TITLE = N_("Training plan")
 
     def __init__(self, plan_id: str) -> None:
         super().__init__()
@@ -99,9 +110,11 @@ class PlanScreen(ModalScreen[None]):
         with Vertical():
             yield Static(id="plan-title")
             yield Static(id="plan-details")
-            yield Static(Text("History (audit log)", style="bold"))
+            yield Static(Text(_("History (audit log)"), style="bold"))
             with VerticalScroll(id="plan-history"):
-                yield Static(Text("reading the audit log …", style="dim"), id="plan-history-text")
+                yield Static(
+                    Text(_("reading the audit log …"), style="dim"), id="plan-history-text"
+                )
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -113,11 +126,11 @@ class PlanScreen(ModalScreen[None]):
 
     def show_plan(self) -> None:
         plan = self.plan
-        title = Text(f"Training plan {self.plan_id}", style="bold")
+        title = Text(_("Training plan {plan}").format(plan=self.plan_id), style="bold")
         self.query_one("#plan-title", Static).update(title)
         details = self.query_one("#plan-details", Static)
         if plan is None:
-            details.update(Text("This plan is no longer in the database."))
+            details.update(Text(_("This plan is no longer in the database.")))
         else:
             details.update(plan_details(self.app.repo.ds, plan, self.app.as_of))
         self._read_history()
