@@ -6,13 +6,6 @@ from textual import work
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from i18n import _
-
-
-def translated_title(screen: Screen) -> str | None:
-    """The screen's TITLE (marked with N_) in the current language, for its Header."""
-    return _(screen.TITLE) if screen.TITLE else screen.TITLE
-
 
 class DataScreen(Screen):
     """A screen that shows data from `app.repo`; subclasses implement `show_data()`.
@@ -22,10 +15,6 @@ class DataScreen(Screen):
     """
 
     _seen_version: int = -1
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.title = translated_title(self)
 
     def show_data(self) -> None:  # pragma: no cover - every subclass overrides it
         """(Re)draw everything from `app.repo` / `app.analysis`."""

@@ -13,7 +13,6 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from i18n import N_, _
-from tui.screens.base import translated_title
 from tui.widgets.footer import KeysFooter
 
 
@@ -29,7 +28,6 @@ class LoadingScreen(Screen):
 
     def __init__(self, folder_name: str) -> None:
         super().__init__()
-        self.title = translated_title(self)
         self.folder_name = folder_name
 
     def compose(self) -> ComposeResult:

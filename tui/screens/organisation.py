@@ -60,6 +60,11 @@ ROBOT_COLUMNS = (
 )  # fmt: skip
 
 
+def department_name(analysis, code: str | None) -> str:
+    """A department's name as stored; the whole organisation in the current language."""
+    return _(WHOLE_ORGANISATION) if code is None else analysis.department_name(code)
+
+
 class OrganisationScreen(AnalysisScreen):
     TITLE = N_("Organisation")
     CSS_PATH = "organisation.tcss"
@@ -195,7 +200,7 @@ class OrganisationScreen(AnalysisScreen):
         self._shown_department = code
         figures = analysis.department_figures(code)
         title = Text(no_wrap=True, overflow="ellipsis")
-        title.append(analysis.department_name(code), style="bold")
+        title.append(department_name(analysis, code), style="bold")
         if code is not None:
             title.append(f"  {code}", style="dim")
         staff = ngettext("{count} active staff", "{count} active staff", figures.staff_count)

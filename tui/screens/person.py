@@ -26,7 +26,6 @@ from store.labels import phase_label, plan_status_label, source_label
 from store.models import Robot, Staff, TrainingPlan
 from store.staff import set_active
 from tui.forms import AssessmentForm, ConfirmDialog, PersonForm, TrainingPlanForm
-from tui.screens.base import translated_title
 from tui.screens.plan import PlanScreen
 from tui.widgets.columns import fit_widths
 from tui.widgets.footer import KeysFooter
@@ -125,7 +124,6 @@ class PersonScreen(Screen):
 
     def __init__(self, employee_no: str) -> None:
         super().__init__()
-        self.title = translated_title(self)
         self.employee_no = employee_no
         self.rows: dict[str, PersonRow] = {}
         self.plans: dict[str, TrainingPlan] = {}
