@@ -90,7 +90,7 @@ async def test_people_and_a_person_page_in_danish(danish, demo_repo):
         await settle(pilot, lambda: getattr(app.screen, "shown", None) is not None)
         person = app.screen.person
         text = screen_text(pilot)
-        assert "Medarbejder" in text.splitlines()[0]
+        assert f"Person — {person.employee_no}" in text.splitlines()[0]
         assert "Krævede kompetencer" in text and "esc Tilbage" in text
         assert f"pr. {danish_date(DEMO_AS_OF)}" in text
         if person.start_date:
@@ -107,7 +107,7 @@ async def test_starting_a_plan_says_so_in_danish(danish, tmp_path):
         await pilot.press("5")
         await pilot.pause()
         screen = app.screen
-        assert column_titles(screen.table)[:3] == ["Frist", "Status", "Medarbejder"]
+        assert column_titles(screen.table)[:3] == ["Frist", "Status", "Person"]
         assert screen.table.current_key == "TP-000001"  # planned, due 2026-01-15: overdue
         text = screen_text(pilot)
         assert "FORSINKET planlagt" in text and "15-01-2026" in text

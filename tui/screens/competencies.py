@@ -19,6 +19,7 @@ from store.requirements import remove_requirement
 from tui.forms.confirm import ConfirmDialog
 from tui.forms.requirement import RequirementForm, describe
 from tui.screens.base import DataScreen
+from tui.widgets.columns import titled
 from tui.widgets.footer import KeysFooter
 from tui.widgets.paged_table import PagedTable
 from tui.widgets.tables import cell
@@ -150,7 +151,7 @@ class CompetenciesScreen(DataScreen):
         return self.query_one("#requirements", PagedTable)
 
     def on_mount(self) -> None:
-        for label, width in REQUIREMENT_COLUMNS:
+        for label, width in titled(dict(REQUIREMENT_COLUMNS)).items():
             self.table.add_column(_(label), width=width)
         self.reload_data()
         tree = self.query_one("#tree", Tree)

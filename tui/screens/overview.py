@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from i18n import N_, _, format_decimal, format_integer
 from tui.screens.base import AnalysisScreen
-from tui.widgets.columns import fit_widths
+from tui.widgets.columns import fit_widths, titled
 from tui.widgets.footer import KeysFooter
 from tui.widgets.readiness import ReadinessBar
 from tui.widgets.tables import cell, refill
@@ -71,8 +71,10 @@ COLUMN_TITLES = {
 def column_widths(total: int) -> dict[str, dict[str, int]]:
     """Both tables' columns for a width of `total`: the text columns take what is free."""
     return {
-        "gaps": fit_widths(total, {"Short": 6, "Required": 8}, {"Competency": 3, "Department": 2}),
-        "figures": fit_widths(total, {"Figure": 29, "Opens": 12}, {"Value": 1.0}),
+        "gaps": fit_widths(
+            total, titled({"Short": 6, "Required": 8}), {"Competency": 3, "Department": 2}
+        ),
+        "figures": fit_widths(total, titled({"Figure": 29, "Opens": 12}), {"Value": 1.0}),
     }
 
 

@@ -27,7 +27,7 @@ from store.models import Robot, Staff, TrainingPlan
 from store.staff import set_active
 from tui.forms import AssessmentForm, ConfirmDialog, PersonForm, TrainingPlanForm
 from tui.screens.plan import PlanScreen
-from tui.widgets.columns import fit_widths
+from tui.widgets.columns import fit_widths, titled
 from tui.widgets.footer import KeysFooter
 from tui.widgets.person_cells import date_text, gap_bar, level_text, one_line
 
@@ -159,9 +159,11 @@ class PersonScreen(Screen):
             k: v for k, v in REQUIRED_FIXED.items() if self.self_other_shown or k != "Self/oth."
         }
         self.widths = {
-            "person-required": fit_widths(total, required_fixed, {"Competency": 1.0}, 12),
-            "person-history": fit_widths(total, HISTORY_FIXED, {"Assessor": 1.0, "Note": 2.0}, 8),
-            "person-plans": fit_widths(total, PLANS_FIXED, {"Course": 1.0}, 6),
+            "person-required": fit_widths(total, titled(required_fixed), {"Competency": 1.0}, 12),
+            "person-history": fit_widths(
+                total, titled(HISTORY_FIXED), {"Assessor": 1.0, "Note": 2.0}, 8
+            ),
+            "person-plans": fit_widths(total, titled(PLANS_FIXED), {"Course": 1.0}, 6),
         }
         for table_id, columns in COLUMNS.items():
             table = self.query_one(f"#{table_id}", DataTable)

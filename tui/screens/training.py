@@ -26,7 +26,7 @@ from tui.forms.cohort import CohortForm
 from tui.forms.complete_plan import CompletePlanForm
 from tui.forms.confirm import ConfirmDialog
 from tui.screens.base import DataScreen
-from tui.widgets.columns import fit_widths
+from tui.widgets.columns import fit_widths, titled
 from tui.widgets.footer import KeysFooter
 from tui.widgets.paged_table import PagedTable
 from tui.widgets.tables import cell
@@ -64,7 +64,7 @@ DEPARTMENT_MIN = 12
 
 def plan_column_widths(total: int) -> dict[str, int]:
     fixed = {label: width for label, width in PLAN_COLUMNS if width is not None}
-    return fit_widths(total, fixed, {"Department": 1.0}, DEPARTMENT_MIN)
+    return fit_widths(total, titled(fixed), {"Department": 1.0}, DEPARTMENT_MIN)
 
 
 COHORT_DUE_DAYS = 90
