@@ -74,17 +74,35 @@ def action_words(entry: dict) -> str:
     return audit_action_label(action) if action else ""
 
 
+def entity_words(entry: dict) -> str:
+    """The table an entry is about (staff, assessments...) in the current language."""
+    entity = entry.get("entity") or ""
+    return _(entity) if entity else ""
+
+
+def stored_entity(typed: str) -> str:
+    """The stored table name a typed one stands for: as stored ("assessments"), or in the
+    current language ("vurderinger"), any case; as typed when it is neither."""
+    from store.models import REGISTER_MODELS, Assessment, RobotBenefit
+
+    wanted = typed.casefold()
+    for model in (*REGISTER_MODELS, Assessment, RobotBenefit):
+        if wanted in (model.table.casefold(), _(model.table).casefold()):
+            return model.table
+    return typed
+
+
 def entry_cells(entry: dict) -> list[str]:
     """An entry's cells as plain text, before they are fitted to their columns."""
     at = str(entry.get("at", "")).replace("T", " ")[:19]
-    cells = [at, entry.get("user"), action_words(entry), entry.get("entity"), entry.get("key")]
+    cells = [at, entry.get("user"), action_words(entry), entity_words(entry), entry.get("key")]
     return [str(c or "") for c in cells] + [describe(entry)]
 
 
 def entry_details(entry: dict) -> Text:
     """The whole entry: when, who, what, then each changed field on its own line (never markup)."""
     at = str(entry.get("at", "")).replace("T", " ")[:19]
-    text = Text(f"{action_words(entry)} {entry.get('entity', '')} ", style="bold")
+    text = Text(f"{action_words(entry)} {entity_words(entry)} ", style="bold")
     text.append(str(entry.get("key", "")), style="bold")
     by = _("{at} UTC by {user}").format(at=at, user=entry.get("user", ""))
     text.append(f"\n{by}\n\n")
@@ -202,6 +220,8 @@ class AuditScreen(DataScreen):
         if employee is not None:
             employee = self._employee_no(employee)
         entity = self.query_one("#entity", Input).value.strip() or None
+        if entity is not None:
+            entity = stored_entity(entity)
         text = self.query_one("#text", Input).value.strip() or None
         self._filter(employee, entity, text)
 
