@@ -33,25 +33,7 @@ from tui.app import KapabelApp
 
 SIZE = (120, 40)
 
-NOT_YET_DANISH: set[str] = {
-    "Audit entry",
-    "Audit log",
-    "Cohort form",
-    "Command palette",
-    "Competencies",
-    "Coverage rules",
-    "Help",
-    "Organisation",
-    "Organisation heatmap",
-    "Organisation robots",
-    "Overview",
-    "People",
-    "Person",
-    "Person form",
-    "Requirement form",
-    "Training",
-    "Training plan",
-}
+NOT_YET_DANISH: set[str] = set()
 """Screens whose texts are being translated right now (issue #13): skipped until each shows no
 English, then taken off (the meta-test fails while a listed screen shows no English)."""
 
