@@ -20,7 +20,10 @@ It prints the load average first (the machine is shared: read every figure again
 - the current levels on the demo's date, the ways a server can give them: every assessment by
   one SELECT (text, and binary) or by COPY TO STDOUT (text, and binary), then the rule picked in
   Python (`reports.analysis.current_index`), against the server picking them (DISTINCT ON,
-  `store.postgres.current`); and the rule in Python on the folder's loaded rows.
+  `store.postgres.current`); and the rule in Python on the folder's loaded rows. Then the ways
+  to the history's numpy columns (`store.columns`, what the figures are computed from): the
+  rows by SELECT or DISTINCT ON made into columns, or integers coded by the server (dense_rank)
+  sent by COPY binary and read by numpy.
 """
 
 from __future__ import annotations
@@ -106,14 +109,16 @@ def report_seconds(target: str) -> float:
 
 def current_level_ways(url: str) -> dict[str, Callable[[], object]]:
     """The ways to the current levels on the demo's date from the server, each ending with
-    the current index (so that every way does the same whole job)."""
+    the current index, or with the numpy columns (each way does the same whole job)."""
+    import numpy as np
     import psycopg
 
     from reports.analysis import current_index
+    from store.columns import Columns
     from store.dataset import AssessmentRow
     from store.demo import DEMO_AS_OF
     from store.postgres.current import current_rows
-    from store.postgres.storage import HISTORY_COLUMNS, _cols
+    from store.postgres.storage import HISTORY_COLUMNS, _assessment_rows, _cols
 
     columns = _cols(HISTORY_COLUMNS["assessments"])
     query = f"SELECT {columns} FROM assessments ORDER BY seq"
@@ -140,13 +145,62 @@ def current_level_ways(url: str) -> dict[str, Callable[[], object]]:
         with psycopg.connect(url) as conn:
             return current_index(current_rows(conn, DEMO_AS_OF), DEMO_AS_OF)
 
+    def columns_of_rows(rows: list) -> object:
+        return Columns.from_rows(rows).current(DEMO_AS_OF)
+
+    def select_columns() -> object:
+        with psycopg.connect(url) as conn, conn.transaction():
+            return columns_of_rows(_assessment_rows(conn, 0, 0))
+
+    def server_columns() -> object:
+        with psycopg.connect(url) as conn, conn.transaction():
+            return columns_of_rows(current_rows(conn, DEMO_AS_OF))
+
+    def copy_coded() -> object:
+        """The server numbers staff, competencies and sources (dense_rank) and sends only
+        integers (COPY binary, read by numpy without a value per row)."""
+        with psycopg.connect(url) as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            conn.execute("SET LOCAL work_mem = '256MB'")
+            codes = [
+                [r[0] for r in conn.execute(
+                    f'SELECT DISTINCT {c} COLLATE "C" FROM assessments ORDER BY 1'
+                ).fetchall()]
+                for c in ("staff", "competency")
+            ]  # fmt: skip
+            with conn.cursor().copy(f"COPY ({CODED_QUERY}) TO STDOUT (FORMAT BINARY)") as out:
+                data = b"".join(out)
+        fields = [(f"{i}", ">i4") for i in range(7)]
+        dtype = np.dtype([("n", ">i2"), *[(f"{x}{n}", t) for n, t in fields for x in "lv"]])
+        body = np.frombuffer(data[19:-2], dtype)
+        arrays = {name: body[f"v{i}"].astype(np.int32) for i, name in enumerate(CODED_ORDER)}
+        order = np.lexsort(
+            (np.arange(len(body)), arrays["rank"], arrays["date"], arrays["competency"],
+             arrays["staff"])
+        )  # fmt: skip
+        return codes, order
+
     return {
         "SELECT text + rule in Python": lambda: select(False),
         "SELECT binary + rule in Python": lambda: select(True),
         "COPY text + rule in Python": lambda: copy(False),
         "COPY binary + rule in Python": lambda: copy(True),
         "server picks (DISTINCT ON)": server,
+        "SELECT + columns (numpy)": select_columns,
+        "DISTINCT ON + columns (numpy)": server_columns,
+        "COPY binary, coded by server": copy_coded,
     }
+
+
+CODED_ORDER = ("staff", "competency", "level", "date", "valid_until", "rank", "seq")
+CODED_QUERY = (
+    'SELECT (dense_rank() OVER (ORDER BY staff COLLATE "C") - 1)::int4,'
+    ' (dense_rank() OVER (ORDER BY competency COLLATE "C") - 1)::int4, level::int4,'
+    " (date - DATE '0001-01-01' + 1)::int4,"
+    " COALESCE(valid_until - DATE '0001-01-01' + 1, 2147483647)::int4,"
+    " (CASE source WHEN 'test' THEN 3 WHEN 'manager' THEN 2 WHEN 'training' THEN 1"
+    " WHEN 'self' THEN 0 ELSE -1 END)::int4, seq::int4 FROM assessments ORDER BY seq"
+)
 
 
 def main() -> None:
