@@ -221,7 +221,7 @@ class Columns:
             for name in NUMBERS:
                 data[name][start:end] = new[name]
             self.count = end
-            self._sorted = None
+            self._sorted = self._merged(start, end)
 
     def row(self, index: int) -> AssessmentRow:
         """The AssessmentRow at position `index` (< len(self))."""
@@ -262,6 +262,36 @@ class Columns:
     def competency_list(self) -> list[str]:
         return list(self._lists["competency"])
 
+    def _merged(self, start: int, end: int) -> tuple | None:
+        """The sort (`_by_pair`) with the rows `start` to `end` merged in, when it was made and
+        they were recorded after every row in it (as a save's are): a save then costs a few
+        copies of the arrays, not a new sort. None otherwise (sorted anew on first use)."""
+        found = self._sorted
+        if found is None or found[0] != start or found[5] is None:
+            return None
+        _, order, pair, date, valid_until, key = found
+        data = self._data
+        seq = data["seq"][start:end]
+        if start and seq.min() <= data["seq"][:start].max():
+            return None
+        added = _packed(
+            *(data[name][start:end] for name in ("staff", "competency", "date", "rank"))
+        )
+        if added is None:
+            return None
+        by_key = np.lexsort((seq, added))
+        positions = start + by_key
+        at = np.searchsorted(key, added[by_key], side="right")  # after equal keys: recorded later
+        staff, competency = data["staff"][positions], data["competency"][positions]
+        return (
+            end,
+            np.insert(order, at, positions),
+            np.insert(pair, at, (staff.astype(np.int64) << 32) | competency),
+            np.insert(date, at, data["date"][positions]),
+            np.insert(valid_until, at, data["valid_until"][positions]),
+            np.insert(key, at, added[by_key]),
+        )
+
     def _by_pair(self) -> tuple:
         """The positions sorted by (staff, competency, date, precedence, seq), and the pair key,
         date and valid_until in that order (made on first use after a change)."""
@@ -281,6 +311,12 @@ class Columns:
                 pair,
                 data["date"][:count][order],
                 data["valid_until"][:count][order],
+                _packed(
+                    staff[order],
+                    competency[order],
+                    data["date"][:count][order],
+                    data["rank"][:count][order],
+                ),
             )
             self._sorted = found
             return found
@@ -294,7 +330,7 @@ class Columns:
         no `valid_until` before it), then the latest date, the source's precedence, the one
         recorded last: the last valid row of each pair in the sort.
         """
-        whole, order, pair, date, valid_until = self._by_pair()
+        whole, order, pair, date, valid_until, _ = self._by_pair()
         day = as_of.toordinal()
         valid = (date <= day) & (valid_until >= day)
         if count is not None and count < whole:
@@ -306,6 +342,29 @@ class Columns:
             np.not_equal(pairs[1:], pairs[:-1], out=last[:-1])
             last[-1] = True
         return order[kept[last]]
+
+
+_FIRST_DAY = 700_000  # 1917-07-27: the packed key's day 0
+
+
+def _packed(
+    staff: np.ndarray, competency: np.ndarray, date: np.ndarray, rank: np.ndarray
+) -> np.ndarray | None:
+    """(staff, competency, date, precedence) as one int64 that sorts as the four do (for
+    merging appended rows into the sort); None when a value does not fit its bits."""
+    if len(staff) and (
+        staff.max() >= 1 << 24
+        or competency.max() >= 1 << 16
+        or date.min() < _FIRST_DAY
+        or date.max() >= _FIRST_DAY + (1 << 20)
+    ):
+        return None
+    return (
+        (staff.astype(np.int64) << 39)
+        | (competency.astype(np.int64) << 23)
+        | ((date.astype(np.int64) - _FIRST_DAY) << 3)
+        | (rank.astype(np.int64) + 1)
+    )
 
 
 class HistoryColumns:
