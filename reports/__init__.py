@@ -17,6 +17,7 @@ from reports.base import Report, ReportInputError, ensure_analysis
 from reports.render import FILE_FORMATS, FORMATS, render, render_file
 from reports.words import term
 from store.dataset import Dataset
+from store.progress import Progress, tell
 
 _BUILDERS: dict[str, str] = {
     "gaps": "reports.gaps:build_gaps",
@@ -61,11 +62,13 @@ def build_report(
     as_of: dt.date | None = None,
     department: str | None = None,
     employee: str | None = None,
+    progress: Progress | None = None,
     **options: object,
 ) -> Report:
     """Any report by name; ReportInputError (a one-line message) for bad input. `options` are
     the report's own (ratings: threshold, stale_months, within_days; experts: competency,
-    min_level; compare: from_date)."""
+    min_level; compare: from_date). `progress` is told each step (analysing, building), as
+    reaching 0.5 of the whole: rendering (`render`) is the other half."""
     if kind not in _BUILDERS:
         raise ReportInputError(
             _("unknown report {kind!r} (use one of {kinds})").format(
@@ -74,7 +77,10 @@ def build_report(
         )
     if kind == "person" and not employee:
         raise ReportInputError(_("the person report needs an employee number (--employee)"))
+    if not isinstance(ds, Analysis) or (as_of is not None and as_of != ds.as_of):
+        tell(progress, _("Analysing the assessments"), 0.0)
     analysis = ensure_analysis(ds, as_of)
+    tell(progress, _("Building the report"), 0.25)
     if kind == "person":
         report = _builder(kind)(analysis, as_of, employee=employee)
     else:

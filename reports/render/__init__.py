@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from i18n import _
 from reports.base import Report
 from reports.render import csv_render, json_render, markdown, text
+from store.progress import Progress, tell
 
 RENDERERS: dict[str, Callable[[Report], str]] = {
     "text": text.render,
@@ -20,21 +22,28 @@ FILE_FORMATS = (*FORMATS, "xlsx")
 """Every format a report can be saved in."""
 
 
-def render(report: Report, fmt: str = "text", width: int | None = None) -> str:
-    """`width`: the text format's line width (default 100); the other formats have none."""
+def render(
+    report: Report, fmt: str = "text", width: int | None = None, progress: Progress | None = None
+) -> str:
+    """`width`: the text format's line width (default 100); the other formats have none.
+    `progress` is told when the setting out starts (the second half of making a report)."""
     try:
         renderer = RENDERERS[fmt]
     except KeyError:
         raise ValueError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})") from None
+    tell(progress, _("Setting out the report"), 0.5)
     if fmt == "text" and width is not None:
         return text.render(report, width)
     return renderer(report)
 
 
-def render_file(report: Report, fmt: str = "text", width: int | None = None) -> bytes:
+def render_file(
+    report: Report, fmt: str = "text", width: int | None = None, progress: Progress | None = None
+) -> bytes:
     """The report as the bytes of a file in `fmt` (text formats in UTF-8)."""
     if fmt == "xlsx":
         from reports.render import xlsx
 
+        tell(progress, _("Setting out the report"), 0.5)
         return xlsx.render(report)
-    return render(report, fmt, width).encode("utf-8")
+    return render(report, fmt, width, progress).encode("utf-8")

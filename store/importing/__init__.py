@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from i18n import N_
+from i18n import N_, _
 from store.errors import StoreError
 from store.importing.framework_json import looks_like_json, plan_framework
 from store.importing.kinds import KINDS, Column, Kind
@@ -22,6 +23,7 @@ from store.importing.workbook import WorkbookProblem, is_spreadsheet, plan_workb
 from store.models import Assessment, Department, Entity, RobotBenefit
 from store.opening import open_store, store_exists
 from store.problems import Problem, render
+from store.progress import Progress, tell
 
 if TYPE_CHECKING:
     from store import Repository
@@ -99,10 +101,16 @@ def workbook_sheets(path: Path) -> list[str]:
 
 
 def plan_file(
-    repo: Repository, kind_name: str, path: Path, sync: bool = False, sheet: str | None = None
+    repo: Repository,
+    kind_name: str,
+    path: Path,
+    sync: bool = False,
+    sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> Plan:
     """What importing `path` as `kind_name` would change, and every problem; writes nothing.
     A spreadsheet (.xlsx, .xlsm, .ods) is read from its first sheet, or the one named `sheet`."""
+    tell(progress, _("Reading and checking the file"), 0.0)
     kind = KINDS[kind_name]
     source = str(path)
     try:
@@ -135,17 +143,20 @@ def import_file(
     sync: bool = False,
     backup: bool = True,
     sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> Plan:
-    """Plan, and unless `dry_run` or a problem, write the import in one transaction."""
+    """Plan, and unless `dry_run` or a problem, write the import in one transaction.
+    `progress` is told each step: reading and checking, the backup, writing (by the record)."""
     repo.refresh()
     state = _state(repo)
-    plan = plan_file(repo, kind_name, path, sync, sheet)
+    plan = plan_file(repo, kind_name, path, sync, sheet, progress)
     if dry_run or plan.problems or not plan.changes:
         return plan
     try:
         if backup:
             from store.backup import make_backup
 
+            tell(progress, _("Making a backup"), 0.4)
             make_backup(repo)  # refused too on a read-only database: nothing is written
     except StoreError as error:
         plan.refuse(Problem("", "text", {"text": str(error)}))
@@ -159,11 +170,12 @@ def import_file(
             records = _in_writing_order(plan)
             if plan.kind.fold is not None:
                 records = plan.kind.fold(repo.ds, records)
-            for record in records:
+            for record in _told(list(records), progress, 0.5, 0.95):
                 if isinstance(record, Assessment | RobotBenefit):
                     tx.record(record)
                 else:
                     tx.put(record)
+            tell(progress, _("Saving"), 0.95)
     except _Abandon:
         return plan
     except StoreError as error:
@@ -205,6 +217,20 @@ def _state(repo: Repository) -> object:
     """Changes whenever anyone has changed the data (the stamp of the newest version the
     repository has seen, whichever backend keeps it; `store.storage.Version`)."""
     return repo.version.stamp
+
+
+def _told(
+    records: Sequence[Entity], progress: Progress | None, start: float, end: float
+) -> Iterator[Entity]:
+    """The records, telling `progress` how many are written (every hundredth part of them)."""
+    if progress is None:
+        yield from records
+        return
+    step = max(1, len(records) // 100)
+    for done, record in enumerate(records):
+        if done % step == 0:
+            progress(_("Writing the records"), start + (end - start) * done / len(records))
+        yield record
 
 
 def _in_writing_order(plan: Plan) -> list[Entity]:

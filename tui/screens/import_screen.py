@@ -23,9 +23,11 @@ from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Stat
 from i18n import N_, _, format_integer, ngettext
 from reports.robots import deactivation_warnings, leaving_operators
 from store.importing import KINDS, Plan, import_file, plan_file, workbook_sheets
+from store.progress import Progress
 from tui.forms.checkbox import MarkedCheckbox
 from tui.forms.confirm import ConfirmDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.work_progress import WorkProgress
 
 SHOWN_PROBLEMS = 200
 """Problems listed on screen; a garbage file can have a million."""
@@ -149,6 +151,7 @@ class ImportScreen(Screen):
                 yield Label(_("Sheet"), classes="form-label")
                 yield Select([], id="sheet", prompt=_("first sheet"), compact=True)
             yield MarkedCheckbox(sync_label(False), id="sync", compact=True)
+        yield WorkProgress(id="import-progress")
         with VerticalScroll(id="report"):
             yield Static(Text(_("Type a path and press Enter to preview.")), id="report-text")
         with Horizontal(id="import-buttons"):
@@ -218,13 +221,15 @@ class ImportScreen(Screen):
         self._show(Text(_("Reading {path} …").format(path=path)))
         sheet = self.query_one("#sheet", Select)
         wanted = None if sheet.is_blank() or not sheet.display else str(sheet.value)
-        self._preview(kind, path, sync, wanted)
+        self._preview(kind, path, sync, wanted, self.query_one(WorkProgress).start())
 
     @work(thread=True, exclusive=True, group="import-preview")
-    def _preview(self, kind: str, path: Path, sync: bool, wanted: str | None) -> None:
+    def _preview(
+        self, kind: str, path: Path, sync: bool, wanted: str | None, progress: Progress
+    ) -> None:
         sheets = workbook_sheets(path)
         sheet = wanted if wanted in sheets else None
-        plan = plan_file(self.app.repo, kind, path, sync, sheet)
+        plan = plan_file(self.app.repo, kind, path, sync, sheet, progress)
         leaving = leaving_operators(self.app.repo.ds, [*plan.deactivated, *plan.updated])
         warnings = deactivation_warnings(self.app.analysis, leaving) if leaving else []
         self.app.call_from_thread(
@@ -241,6 +246,7 @@ class ImportScreen(Screen):
     ) -> None:
         if choice != self._choice():  # the user changed something meanwhile
             return
+        self.query_one(WorkProgress).stop()
         self._offer_sheets(sheets, sheet)
         self.plan = plan
         self.plan_sheet = sheet
@@ -283,14 +289,17 @@ class ImportScreen(Screen):
             return
         self.query_one("#import", Button).disabled = True
         self._show(Text(_("Importing …")))
-        self._import(*self._choice(), self.plan_sheet)
+        self._import(*self._choice(), self.plan_sheet, self.query_one(WorkProgress).start())
 
     @work(thread=True, exclusive=True, group="import-write")
-    def _import(self, kind: str, path: Path, sync: bool, sheet: str | None) -> None:
-        plan = import_file(self.app.repo, kind, path, sync=sync, sheet=sheet)
+    def _import(
+        self, kind: str, path: Path, sync: bool, sheet: str | None, progress: Progress
+    ) -> None:
+        plan = import_file(self.app.repo, kind, path, sync=sync, sheet=sheet, progress=progress)
         self.app.call_from_thread(self._imported, plan)
 
     def _imported(self, plan: Plan) -> None:
+        self.query_one(WorkProgress).stop()
         if plan.problems:  # the file or the database changed since the preview
             self.plan = plan
             self._show(plan_report(plan))

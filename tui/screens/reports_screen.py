@@ -21,9 +21,11 @@ from textual.widgets import Button, Header, Input, Label, Select, Static, TextAr
 
 from i18n import N_, _
 from store.lookup import ReferenceProblem
+from store.progress import Progress
 from tui.forms.picker import PickerInput, PickerScreen
 from tui.screens.base import DataScreen
 from tui.widgets.footer import KeysFooter
+from tui.widgets.work_progress import WorkProgress
 
 FORMAT_EXTENSIONS = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "xlsx": "xlsx"}
 MIME_TYPES = {
@@ -150,6 +152,7 @@ class ReportsScreen(DataScreen):
                     "staff", placeholder=_("employee number or name (F2 searches)"), id="employee"
                 )
             yield Static(id="form-problem")
+        yield WorkProgress(id="report-progress")
         yield TextArea(id="preview", read_only=True, soft_wrap=False, show_line_numbers=False)
         with Horizontal(id="save-row"):
             yield Label(_("Save to"), classes="form-label", id="path-label")
@@ -244,21 +247,22 @@ class ReportsScreen(DataScreen):
             preview = self.query_one("#preview", TextArea)
             preview.loading = False
             preview.load_text("")  # never preview another report than the form describes
+            self.query_one(WorkProgress).stop()
             return
         self._show_problem(None)
         if not self._path_edited:
             self._set_path(choice.default_filename())
         self.query_one("#preview", TextArea).loading = True
-        self._render_report(choice)
+        self._render_report(choice, self.query_one(WorkProgress).start())
 
     @work(thread=True, exclusive=True, group="report")
-    def _render_report(self, choice: ReportChoice) -> None:
+    def _render_report(self, choice: ReportChoice, progress: Progress) -> None:
         from reports import ReportInputError
 
         # The app's cached analysis is for its as-of date: reuse it rather than analyse again.
         source = self.app.analysis if choice.as_of == self.app.as_of else self.app.repo.ds
         try:
-            text, content = render_choice(source, choice)
+            text, content = render_choice(source, choice, progress)
         except ReportInputError as error:
             self.app.call_from_thread(self._report_failed, str(error))
             return
@@ -270,11 +274,13 @@ class ReportsScreen(DataScreen):
         self._report_text = text
         self._report_file = content
         self._rendered_for = choice
+        self.query_one(WorkProgress).stop()
         preview = self.query_one("#preview", TextArea)
         preview.loading = False
         preview.load_text(text)
 
     def _report_failed(self, message: str) -> None:
+        self.query_one(WorkProgress).stop()
         self.query_one("#preview", TextArea).loading = False
         self._show_problem(message)
 
@@ -358,9 +364,12 @@ def green_then(message: str, field: str, value: str) -> Text:
     return text
 
 
-def render_choice(source, choice: ReportChoice) -> tuple[str, bytes]:
+def render_choice(
+    source, choice: ReportChoice, progress: Progress | None = None
+) -> tuple[str, bytes]:
     """The preview's text and the file's bytes, as `kapabel report` writes them (`source`:
-    dataset or analysis); a workbook is previewed as its tables' text."""
+    dataset or analysis); a workbook is previewed as its tables' text. `progress` is told each
+    step (from the calling thread)."""
     from reports import build_report, render, render_file
 
     report = build_report(
@@ -369,11 +378,12 @@ def render_choice(source, choice: ReportChoice) -> tuple[str, bytes]:
         as_of=choice.as_of,
         department=choice.department,
         employee=choice.employee,
+        progress=progress,
     )
     if choice.fmt == "xlsx":
-        preview = _(XLSX_PREVIEW) + "\n\n" + render(report, "text")
+        preview = _(XLSX_PREVIEW) + "\n\n" + render(report, "text", progress=progress)
         return preview, render_file(report, "xlsx")
-    text = render(report, choice.fmt)
+    text = render(report, choice.fmt, progress=progress)
     return text, text.encode("utf-8")
 
 
