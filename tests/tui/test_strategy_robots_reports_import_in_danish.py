@@ -113,7 +113,7 @@ async def test_strategy_theme_and_governance_speak_danish(repo, danish) -> None:
         assert "Næste milepæl" in titles(screen.query_one("#themes", DataTable))
         assert titles(screen.query_one("#timeline", DataTable))[:2] == ["Frist", "Tema"]
         words = screen_words(pilot)
-        assert "Pr. 01-03-2026 · 1 temaer · 1 milepæle, 1 forsinkede" in words
+        assert "Pr. 01-03-2026 · 1 tema · 1 milepæl, 1 forsinket" in words
         assert "01-02-2026" in words and "◀ opgørelsesdag" in words
         body = " ".join(screen_text(pilot).splitlines()[1:])  # the header is the app's
         assert "As of" not in body and "2026-03-01" not in body
@@ -128,6 +128,7 @@ async def test_strategy_theme_and_governance_speak_danish(repo, danish) -> None:
         await settle(pilot, lambda: app.screen is screen and len(screen.report.themes) == 2)
         assert "Tema T2 er gemt med prioritet 2: Data i drift" in toast_words(pilot)
         assert "31-12-2027" in screen_text(pilot)
+        assert "Pr. 01-03-2026 · 2 temaer · 1 milepæl" in screen_words(pilot)
 
         screen.query_one("#themes", DataTable).move_cursor(row=0)
         await pilot.press("enter")
@@ -159,7 +160,7 @@ async def test_robots_and_a_robots_page_speak_danish(repo, danish) -> None:
         row = [str(c) for c in table.get_row("R1")]
         assert row[2] == "● drift" and row[5] == "302 / 1.200"
         words = screen_words(pilot)
-        assert "1 robotter · alle afdelinger (d) · alle faser (f)" in words
+        assert "1 robot · alle afdelinger (d) · alle faser (f)" in words
         assert "pr. 01-03-2026" in words
 
         await pilot.press("enter")

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from rich.text import Text
 from textual.widgets import Input, Select
 
-from i18n import N_, _, format_date
+from i18n import N_, _, format_date, ngettext
 from store.errors import ValidationProblem
 from store.integrity import record_problems
 from store.labels import archetype_label, domain_label, influence_label, milestone_status_label
@@ -253,9 +253,11 @@ class BackcastForm(FormScreen):
         return backcast_milestones(self.theme, self.start, count, owner.strip())
 
     def saved_message(self, saved: list[Milestone]) -> str:
-        return _("Proposed {count} milestones: change any title or date, then save").format(
-            count=len(saved)
-        )
+        return ngettext(
+            "Proposed {count} milestones: change any title or date, then save",
+            "Proposed {count} milestones: change any title or date, then save",
+            len(saved),
+        ).format(count=len(saved))
 
     def action_save(self) -> None:
         """Propose without touching the data (no data_changed, no 'saved' toast)."""
@@ -271,9 +273,11 @@ class MilestonesForm(FormScreen):
         super().__init__()
         self.theme = theme
         self.proposal = proposal
-        self.title_text = _("{count} milestones of {theme}, planned back").format(
-            count=len(proposal), theme=theme.code
-        )
+        self.title_text = ngettext(
+            "{count} milestones of {theme}, planned back",
+            "{count} milestones of {theme}, planned back",
+            len(proposal),
+        ).format(count=len(proposal), theme=theme.code)
 
     def fields(self) -> Iterable[FormField]:
         for i, m in enumerate(self.proposal, 1):
@@ -332,9 +336,9 @@ class MilestonesForm(FormScreen):
             self.show_errors({error.field: error.message}, [])
 
     def saved_message(self, saved: list[Milestone]) -> str:
-        return _("Saved {count} milestones of {theme}").format(
-            count=len(saved), theme=self.theme.code
-        )
+        return ngettext(
+            "Saved {count} milestones of {theme}", "Saved {count} milestones of {theme}", len(saved)
+        ).format(count=len(saved), theme=self.theme.code)
 
 
 class _AtField(Exception):

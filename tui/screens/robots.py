@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 
-from i18n import N_, _, format_date, format_decimal, format_integer
+from i18n import N_, _, format_date, format_decimal, format_integer, ngettext
 from reports import rules
 from reports.robots import (
     SORTS,
@@ -217,7 +217,10 @@ class RobotsScreen(AnalysisScreen):
         )  # fmt: skip
         phase = _("any phase") if self.phase is None else phase_cell(self.phase).plain
         at_risk = sum(f.key_person_risk for f in self.shown)
-        count = _("{count} robots").format(count=format_integer(len(self.shown)))
+        shown = len(self.shown)  # English keeps "1 robots"; Danish says "1 robot"
+        count = ngettext("{count} robots", "{count} robots", shown).format(
+            count=format_integer(shown)
+        )
         text.append(count, style="bold")
         filters = _("{where} (d) · {phase} (f) · sorted by {sort} (s)").format(
             where=where, phase=phase, sort=_(SORTS[self.sort])

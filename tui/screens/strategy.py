@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
-from i18n import N_, _, format_date, format_integer
+from i18n import N_, _, format_date, format_integer, ngettext
 from reports.strategy import (
     StrategyReport,
     ThemeReadiness,
@@ -222,14 +222,19 @@ class StrategyScreen(AnalysisScreen):
     def show_report(self, report: StrategyReport) -> None:
         self.report = report
         overdue = sum(report.overdue(m) for m in report.milestones)
+        themes, milestones = len(report.themes), len(report.milestones)
+        # English keeps the words it always showed ("1 themes"); Danish says "1 tema".
         summary = Text(
             _(
-                "As of {date} · {themes} themes · {milestones} milestones, {overdue} overdue"
-                " · g governance matrix"
+                "As of {date} · {themes} · {milestones}, {overdue} overdue · g governance matrix"
             ).format(
                 date=format_date(report.as_of),
-                themes=format_integer(len(report.themes)),
-                milestones=format_integer(len(report.milestones)),
+                themes=ngettext("{n} themes", "{n} themes", themes).format(
+                    n=format_integer(themes)
+                ),
+                milestones=ngettext("{n} milestones", "{n} milestones", milestones).format(
+                    n=format_integer(milestones)
+                ),
                 overdue=format_integer(overdue),
             )
         )
