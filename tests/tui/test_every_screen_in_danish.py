@@ -28,7 +28,7 @@ from textual.pilot import Pilot
 import i18n
 from i18n.catalogue import po_path
 from store.demo import DEMO_AS_OF
-from tests.tui.helpers import overview_ready, screen_text, settle, workers_done
+from tests.tui.helpers import overview_ready, screen_lines, settle, workers_done
 from tui.app import KapabelApp
 
 SIZE = (120, 40)
@@ -44,13 +44,15 @@ Step = Callable[[Pilot], Awaitable[None]]
 @dataclass(frozen=True)
 class Visit:
     """A screen to look at: the mode key that leads to it, the keys pressed there, and the name
-    of the screen class that must then be on top."""
+    of the screen class that must then be on top; `then`: further (key, screen) steps from
+    there (a form opened on a person's page)."""
 
     name: str
     mode_key: str
     keys: tuple[str, ...]
     screen: str
     before: Step | None = None
+    then: tuple[tuple[str, str], ...] = ()
 
 
 async def steady(pilot: Pilot, screen: str, timeout: float = 20.0) -> str:
@@ -63,11 +65,24 @@ async def steady(pilot: Pilot, screen: str, timeout: float = 20.0) -> str:
     while True:
         await workers_done(app)
         await pilot.pause(0.1)
-        text = screen_text(pilot)
+        text = shown_text(pilot)
         if type(app.screen).__name__ == screen and text == previous:
             return text
         assert loop.time() < deadline, f"{screen} not shown steadily; on top: {app.screen}"
         previous = text
+
+
+def shown_text(pilot: Pilot) -> str:
+    """The characters on screen; of a dialog or form over a screen, only those within its own
+    widgets (the screen behind has its own visit)."""
+    from textual.screen import ModalScreen
+
+    screen = pilot.app.screen
+    lines = screen_lines(pilot)
+    if not isinstance(screen, ModalScreen):
+        return "\n".join(lines)
+    parts = [child.region for child in screen.children if child.display and child.region.area]
+    return "\n".join(line[box.x : box.right] for box in parts for line in lines[box.y : box.bottom])
 
 
 async def focus_first_row(pilot: Pilot) -> None:
@@ -89,12 +104,23 @@ VISITS = [
     Visit("People", "3", (), "PeopleScreen"),
     Visit("Person", "3", ("enter",), "PersonScreen", before=focus_first_row),
     Visit("Person form", "3", ("n",), "PersonForm"),
+    *(
+        Visit(name, "3", ("enter",), "PersonScreen", focus_first_row, ((key, form),))
+        for name, key, form in [
+            ("Assessment form", "a", "AssessmentForm"),
+            ("Training plan form", "t", "TrainingPlanForm"),
+        ]
+    ),
     Visit("Competencies", "4", (), "CompetenciesScreen"),
     Visit("Coverage rules", "4", ("c",), "CoverageRulesScreen"),
     Visit("Requirement form", "4", ("n",), "RequirementForm"),
+    Visit(
+        "Coverage rule form", "4", ("c",), "CoverageRulesScreen", then=(("n", "CoverageRuleForm"),)
+    ),
     Visit("Training", "5", (), "TrainingScreen"),
     Visit("Training plan", "5", ("enter",), "PlanScreen", before=focus_first_row),
     Visit("Cohort form", "5", ("g",), "CohortForm"),
+    Visit("Complete plan form", "5", ("c",), "CompletePlanForm", before=focus_first_row),
     Visit("Reports", "6", (), "ReportsScreen"),
     Visit("Audit log", "7", (), "AuditScreen"),
     Visit("Audit entry", "7", ("enter",), "AuditEntryScreen", before=focus_first_row),
@@ -102,10 +128,26 @@ VISITS = [
     Visit("Strategy", "9", (), "StrategyScreen"),
     Visit("Theme", "9", ("enter",), "ThemeScreen"),
     Visit("Theme form", "9", ("n",), "ThemeForm"),
+    Visit("Plan milestones form", "9", ("m",), "BackcastForm"),
+    Visit("Stakeholder form", "9", ("enter",), "ThemeScreen", then=(("s", "StakeholderForm"),)),
+    Visit("Milestone form", "9", ("enter",), "ThemeScreen", then=(("a", "MilestoneForm"),)),
     Visit("Governance", "9", ("g",), "GovernanceScreen"),
+    Visit(
+        "Governance form", "9", ("g",), "GovernanceScreen", then=(("enter", "GovernanceCellForm"),)
+    ),
     Visit("Robots", "0", (), "RobotsScreen"),
     Visit("Robot", "0", ("enter",), "RobotScreen"),
     Visit("Robot form", "0", ("n",), "RobotForm"),
+    Visit("Hourly rate form", "0", ("r",), "HourlyRateForm"),
+    *(
+        Visit(name, "0", ("enter",), "RobotScreen", then=((key, form),))
+        for name, key, form in [
+            ("Phase form", "p", "PhaseForm"),
+            ("Operators form", "o", "OperatorsForm"),
+            ("Robot competencies form", "c", "CompetenciesForm"),
+            ("Log month form", "l", "LogMonthForm"),
+        ]
+    ),
 ]
 
 
@@ -122,6 +164,9 @@ async def look_at_every_screen(app: KapabelApp) -> dict[str, str]:
                 await visit.before(pilot)
             await pilot.press(*visit.keys)
             shown[visit.name] = await steady(pilot, visit.screen)
+            for key, screen in visit.then:
+                await pilot.press(key)
+                shown[visit.name] = await steady(pilot, screen)
             while app.screen is not base:
                 await pilot.press("escape")
                 await pilot.pause()
