@@ -116,9 +116,12 @@ class Columns:
         return columns
 
     @classmethod
-    def from_arrays(cls, codes: dict[str, list], arrays: dict[str, np.ndarray]) -> Columns:
-        """Columns from stored arrays (a snapshot's); ValueError when they do not add up (the
-        precedence column is worked out again from the sources, not trusted)."""
+    def from_arrays(
+        cls, codes: dict[str, list], arrays: dict[str, np.ndarray], order: np.ndarray | None = None
+    ) -> Columns:
+        """Columns from stored arrays (a snapshot's), and the order that sorts them if stored;
+        ValueError when they do not add up (the precedence column is worked out again from the
+        sources, the order checked)."""
         columns = cls()
         lengths = {len(arrays[name]) for name in NUMBERS if name != "rank"}
         if len(lengths) != 1:
@@ -151,7 +154,36 @@ class Columns:
         ranks = np.array([SOURCE_PRECEDENCE.get(s, -1) for s in codes["source"]], np.int8)
         data["rank"] = ranks[data["source"]] if count else np.empty(0, np.int8)
         columns.count = count
+        if order is not None:
+            columns._sorted = columns._checked_sort(np.asarray(order, np.intp))
         return columns
+
+    def sort_order(self, count: int) -> np.ndarray:
+        """The positions below `count` in the order `current` sorts them (to save with the
+        columns: `from_arrays` checks it and spares the sort)."""
+        order = self._by_pair()[1]
+        return order if len(order) == count else order[order < count]
+
+    def _checked_sort(self, order: np.ndarray) -> tuple:
+        """`_by_pair`'s tuple from a stored order, once it is shown to be a permutation of the
+        positions that sorts them (ValueError if not, or if the key does not fit to check it)."""
+        count, data = self.count, self._data
+        seen = np.zeros(count, bool)
+        if len(order) != count or (count and (order.min() < 0 or order.max() >= count)):
+            raise ValueError("the stored order is not one of the positions")
+        seen[order] = True
+        if not seen.all():
+            raise ValueError("the stored order repeats a position")
+        staff, competency = data["staff"][:count][order], data["competency"][:count][order]
+        date, rank = data["date"][:count][order], data["rank"][:count][order]
+        key = _packed(staff, competency, date, rank)
+        if key is None:
+            raise ValueError("the stored order cannot be checked")
+        seq = data["seq"][:count][order]
+        if not np.all((key[1:] > key[:-1]) | ((key[1:] == key[:-1]) & (seq[1:] > seq[:-1]))):
+            raise ValueError("the stored order does not sort the rows")
+        pair = (staff.astype(np.int64) << 32) | competency
+        return (count, order, pair, date, data["valid_until"][:count][order], key)
 
     def rows(self, start: int = 0, stop: int | None = None) -> list[AssessmentRow]:
         """The AssessmentRows of positions `start` to `stop` (default: the end)."""

@@ -37,7 +37,7 @@ from store.columns import CODED, NUMBERS, Columns, HistoryColumns
 from store.files import atomic_write, ensure_private_dir, file_signature
 from store.history import HistoryLog, crc_of
 
-FORMAT = 3
+FORMAT = 4
 CACHE_DIR = "cache"
 SNAPSHOT_FILE = "assessments.snapshot.npz"
 WORTH_SAVING_ROWS = 20_000
@@ -93,6 +93,7 @@ def encode(columns: HistoryColumns, position: Position) -> bytes:
     np.savez(
         buffer,
         codes=np.frombuffer(orjson.dumps(codes), np.uint8),
+        order=columns.columns.sort_order(len(columns)).astype(np.int64),
         **{name: arrays[name] for name in _STORED},
     )
     data = buffer.getvalue()
@@ -178,9 +179,12 @@ def _decode(stored: bytes, count: int) -> Columns:
     with np.load(io.BytesIO(stored), allow_pickle=False) as archive:
         arrays = {name: archive[name] for name in _STORED}
         codes = orjson.loads(archive["codes"].tobytes())
+        order = archive["order"]
+    if order.dtype != np.int64 or order.ndim != 1:
+        raise ValueError("the snapshot's order is not a column of positions")
     if not isinstance(codes, dict) or not all(isinstance(codes[n], list) for n in CODED):
         raise ValueError("the snapshot's lists of values are not lists")
-    columns = Columns.from_arrays(codes, arrays)
+    columns = Columns.from_arrays(codes, arrays, order)  # the sort `current` needs, checked
     if len(columns) != count:
         raise ValueError(f"the snapshot has {len(columns)} rows, not {count}")
     seq = columns.arrays()["seq"]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reports import rules
-from store.columns import Columns, columns_of
+from store.columns import CODED, Columns, columns_of
 from store.dataset import AssessmentRow, HistoryView
 
 SOURCES = ["self", "manager", "test", "training"]
@@ -150,3 +152,34 @@ def test_a_history_over_columns_reads_as_its_rows(
         assert by_columns(rows + more, columns_of(newer).current(as_of)) == by_rule(
             rows + more, as_of
         )
+
+
+@settings(max_examples=150, deadline=None)
+@given(_records, st.integers(-3, 60), st.randoms(use_true_random=False))
+def test_stored_columns_and_their_order_read_back_or_are_refused(
+    records: list, day: int, shuffle
+) -> None:
+    """Columns rebuilt from their arrays and stored sort order (a snapshot) pick what the rule
+    picks; an order that does not sort them is refused, never used."""
+    rows = history(records)
+    columns = Columns.from_rows(rows)
+    codes = {name: list(columns.codes[name]) for name in CODED}
+    arrays = columns.arrays()
+    order = columns.sort_order(len(rows))
+    again = Columns.from_arrays(codes, arrays, order)
+    as_of = FIRST + dt.timedelta(days=day)
+    assert by_columns(rows, again.current(as_of)) == by_rule(rows, as_of)
+    assert again.rows() == rows
+
+    shuffled = order.copy()
+    shuffle.shuffle(shuffled)
+    if not np.array_equal(shuffled, order):
+        keys = [(r.staff, r.competency) for r in rows]
+        ranked = [
+            (columns.staff_codes[r.staff], columns.competency_codes[r.competency])
+            + rules.assessment_rank(r)
+            for r in rows
+        ]
+        if [ranked[i] for i in shuffled] != sorted(ranked) and keys:
+            with pytest.raises(ValueError):
+                Columns.from_arrays(codes, arrays, shuffled)

@@ -110,6 +110,9 @@ def test_a_history_replaced_behind_the_snapshots_back_is_read_whole(saved):
         lambda data: _edit(data, lambda h, c: c["codes"]["staff"].__setitem__(0, 7)),
         lambda data: _edit(data, lambda h, c: c["seq"].__setitem__(0, 5)),
         lambda data: _edit(data, lambda h, c: c.pop("note")),
+        lambda data: _edit(data, lambda h, c: c.update(order=c["order"][::-1].copy())),
+        lambda data: _edit(data, lambda h, c: c["order"].__setitem__(0, c["order"][1])),
+        lambda data: _edit(data, lambda h, c: c.pop("order")),
         lambda data: _edit(data, lambda h, c: h.pop("offset")),
         lambda data: _edit(data, lambda h, c: h.update(offset=-5)),
         lambda data: _edit(data, lambda h, c: h.update(rows=0)),
@@ -117,7 +120,7 @@ def test_a_history_replaced_behind_the_snapshots_back_is_read_whole(saved):
     ],
     ids=[
         "not-json", "cut", "bit-rot", "format", "level", "short", "index", "date", "code-type",
-        "seq", "no-column", "no-offset", "negative-offset", "no-rows", "mid-line",
+        "seq", "no-column", "order-unsorted", "order-repeats", "no-order", "no-offset", "negative-offset", "no-rows", "mid-line",
     ],
 )  # fmt: skip
 def test_a_damaged_snapshot_is_ignored(saved, damage):
