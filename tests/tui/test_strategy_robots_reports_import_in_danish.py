@@ -238,6 +238,7 @@ async def test_at_80_columns_in_danish_every_column_title_is_whole(repo, danish)
     async with app.run_test(size=SMALL) as pilot:
         await open_mode(pilot, "9", StrategyScreen)
         strategy = app.screen
+        assert "⚠ 28 dage over frist" in screen_text(pilot)  # whole in its column
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(app.screen, ThemeScreen) and app.screen.report)
         theme = app.screen
