@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from i18n import N_, _
-from store.models import (
+from store.enums import (
     Archetype,
     AuditAction,
     DecisionDomain,
