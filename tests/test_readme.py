@@ -64,3 +64,21 @@ def test_the_framework_json_example_imports_cleanly(tmp_path: Path) -> None:
     for item in document["competencies"]:
         competency = ds.competencies[item["code"]]
         assert (competency.framework, competency.name) == (document["code"], item["name"])
+
+
+def test_the_readme_pictures_are_the_browser_tests_own() -> None:
+    """Each picture the README shows is a PNG the browser test writes (not one made by hand),
+    and the README names that test and how to take the pictures again."""
+    from tests.e2e.test_browser import REFRESH, SCREENSHOTS
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", text)
+    assert pictures, "the README shows the Overview in Danish"
+    for picture in pictures:
+        path = ROOT / picture
+        assert path.parent == SCREENSHOTS, f"{picture} is not one of the browser test's pictures"
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", picture
+    section = _section("Languages")
+    assert "test_kapabel_serve_in_danish" in section and f"{REFRESH}=1" in section
+    source = (ROOT / "tests" / "e2e" / "test_browser.py").read_text(encoding="utf-8")
+    assert "def test_kapabel_serve_in_danish(" in source
