@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("store", "reports", "tui")
 MARKERS = frozenset({"_", "N_", "ngettext"})
 
-NOT_YET_MARKED: set[str] = {}
+NOT_YET_MARKED: set[str] = set()
 """Files whose texts are being marked right now (issue #13): skipped by the check, until each is
 done and taken off (the meta-test fails while a listed file has no findings left)."""
 
