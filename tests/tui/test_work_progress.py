@@ -123,3 +123,30 @@ async def test_a_slow_import_shows_progress_and_the_app_stays_usable(
 
 def _report(screen) -> str:
     return str(screen.query_one("#report-text", Static).render())
+
+
+async def test_opening_reports_makes_the_report_once_and_a_change_makes_it_again(
+    small_repo, monkeypatch
+) -> None:
+    """Showing the screen sets the form's choices, which must not start the same report twice
+    (at 50,000 staff each costs seconds, and two at once take twice as long)."""
+    import reports
+
+    made = []
+    real = reports.build_report
+
+    def counted(kind, *args, **kwargs):
+        made.append(kind)
+        return real(kind, *args, **kwargs)
+
+    monkeypatch.setattr(reports, "build_report", counted)
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("6")
+        await settle(pilot, lambda: app.screen._rendered_for is not None)
+        await workers_done(app)
+        assert made == ["gaps"]
+        app.screen.query_one("#kind", Select).value = "heatmap"
+        await settle(pilot, lambda: app.screen._rendered_for.kind == "heatmap")
+        await workers_done(app)
+        assert made == ["gaps", "heatmap"]

@@ -117,6 +117,8 @@ class ReportsScreen(DataScreen):
         self._report_file = b""
         """The bytes Save writes (the text's, or the workbook's)."""
         self._rendered_for: ReportChoice | None = None
+        self._asked: tuple[ReportChoice, int] | None = None
+        """The report being made or shown, with the data version it is made of."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -242,6 +244,7 @@ class ReportsScreen(DataScreen):
         if isinstance(choice, str):
             self._show_problem(choice)
             self._rendered_for = None
+            self._asked = None
             self._report_text = ""
             self._report_file = b""
             preview = self.query_one("#preview", TextArea)
@@ -250,6 +253,10 @@ class ReportsScreen(DataScreen):
             self.query_one(WorkProgress).stop()
             return
         self._show_problem(None)
+        asked = (choice, self.app.data_version)
+        if asked == self._asked:
+            return  # the form only echoed (setting its choices on showing): made once, not twice
+        self._asked = asked
         if not self._path_edited:
             self._set_path(choice.default_filename())
         self.query_one("#preview", TextArea).loading = True
