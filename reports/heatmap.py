@@ -67,20 +67,46 @@ def department_grid(analysis: Analysis, department: str | None = None) -> Depart
     return DepartmentGrid(list(total.competencies), rows, total)
 
 
+HEATMAP_LAYERS: tuple[str, ...] = ("levels", "ratings", "stale")
+"""What a staff heatmap's cells can show (docs/rules.md, "Heatmap layers")."""
+
+
+def person_cells(
+    analysis: Analysis, person: Staff, competencies: list[str], layer: str = "levels"
+) -> list[str | None]:
+    """One person's row of a staff heatmap: a cell state per competency for the layer (levels:
+    CellState, None where not required; ratings: RatingCell, None where nobody rated; stale:
+    FreshnessCell, None where not required)."""
+    no = person.employee_no
+    if layer == "ratings":
+        from reports.ratings import person_ratings
+
+        rated = person_ratings(analysis, no)
+        return [
+            None if c not in rated else rules.rating_cell(rated[c].self_level, rated[c].other_level)
+            for c in competencies
+        ]
+    required = analysis.structure.required_for_pair(person.department, person.role)
+    if layer == "stale":
+        cells: list[str | None] = []
+        for c in competencies:
+            current = analysis.current_for(no, c) if c in required else None
+            cells.append(
+                None
+                if c not in required
+                else rules.freshness_cell(None if current is None else current.date, analysis.as_of)
+            )
+        return cells
+    return [
+        None if c not in required else rules.cell_state(required[c], analysis.current_level(no, c))
+        for c in competencies
+    ]
+
+
 def staff_grid(analysis: Analysis, department: str | None = None) -> StaffGrid:
     staff = analysis.staff_in_scope(department)
     competencies = list(analysis.department_figures(department).competencies)
-    cells = []
-    for person in staff:
-        required = analysis.structure.required_for_pair(person.department, person.role)
-        cells.append(
-            [
-                None
-                if c not in required
-                else rules.cell_state(required[c], analysis.current_level(person.employee_no, c))
-                for c in competencies
-            ]
-        )
+    cells = [person_cells(analysis, person, competencies) for person in staff]
     return StaffGrid(competencies, staff, cells)
 
 

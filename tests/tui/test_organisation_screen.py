@@ -205,3 +205,65 @@ async def test_a_department_shows_its_coverage_and_digital_agent_status(small_re
         app.open_department("SOC")
         await settle(pilot, lambda: "coverage 0 of 1 met" in screen_text(pilot))
         assert "· no agent" in screen_text(pilot)
+
+
+async def _heatmap_states(pilot, app) -> list[str | None]:
+    """Every cell state of the heatmap shown (all rows, not only those on screen)."""
+    view = app.screen.query_one("#heatmap-view", HeatmapView)
+    await settle(pilot, lambda: view.row_count > 0)
+    return [state for i in range(view.row_count) for state in view.row(i).cells]
+
+
+async def test_the_heatmap_layers_mark_the_disagreements_and_stale_ratings_the_report_lists(
+    demo_repo,
+):
+    """issue #15: the heatmap can show "self vs others" and "stale" as layers; over the whole
+    organisation they mark exactly the pairs the ratings report lists."""
+    from reports.ratings import rating_findings
+
+    app = KapabelApp(demo_repo, watch_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_organisation(pilot, app)
+        await pilot.press("h")
+        levels = await _heatmap_states(pilot, app)
+        assert "meets" in levels
+        view = app.screen.query_one("#heatmap-view", HeatmapView)
+        columns = set(view.columns)
+        findings = rating_findings(app.analysis)
+
+        await pilot.press("l")
+        await pilot.pause()
+        ratings = await _heatmap_states(pilot, app)
+        words = " ".join(screen_text(pilot).split())
+        assert "self versus others:" in words and "↑ self rates higher" in words
+        shown = sum(state in ("self_higher", "self_lower") for state in ratings)
+        listed = [d for d in findings.disagreements if d.competency in columns]
+        assert listed, "the demo data has disagreements to show"
+        assert shown == len(listed)
+        higher = sum(d.self_level > d.other_level for d in listed)
+        assert ratings.count("self_higher") == higher
+
+        await pilot.press("l")
+        await pilot.pause()
+        stale = await _heatmap_states(pilot, app)
+        assert "stale ratings:" in " ".join(screen_text(pilot).split())
+        assert stale.count("stale") == len(findings.stale) > 0
+
+        await pilot.press("l")  # and round to the levels again
+        await pilot.pause()
+        assert await _heatmap_states(pilot, app) == levels
+        assert "self versus others" not in screen_text(pilot)
+
+
+async def test_a_layers_cell_says_what_it_shows(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_organisation(pilot, app)
+        await pilot.press("h", "l")
+        await pilot.pause()
+        await pilot.press("down", "down", "right")  # E2, DC2.1: nobody rated it
+        await pilot.pause()
+        assert "(E2) · DC2.1: self –, manager or test –" in screen_text(pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert "(E2) · DC2.1: not assessed" in screen_text(pilot)

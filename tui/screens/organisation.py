@@ -21,12 +21,12 @@ from textual.widgets import (
     Tree,
 )
 
-from i18n import N_, _, format_decimal, format_integer, ngettext
+from i18n import N_, _, format_date, format_decimal, format_integer, ngettext
 from store.labels import phase_label
 from tui.screens.base import AnalysisScreen
 from tui.widgets.department_tree import DepartmentTree
 from tui.widgets.footer import KeysFooter
-from tui.widgets.heatmap import HeatmapLegend, HeatmapRow, HeatmapView
+from tui.widgets.heatmap import LAYERS, HeatmapLegend, HeatmapRow, HeatmapView, Layer
 from tui.widgets.readiness import ReadinessBar
 from tui.widgets.tables import cell, pct_cell, refill
 
@@ -73,6 +73,7 @@ class OrganisationScreen(AnalysisScreen):
         Binding("g", "show_tab('gaps')", N_("Gaps")),
         Binding("h", "show_tab('heatmap')", N_("Heatmap")),
         Binding("r", "show_tab('robots')", N_("Robots")),
+        Binding("l", "next_layer", N_("Layer")),
         Binding("k", "toggle_at_risk", N_("Robots at risk only / all"), show=False),
     ]
 
@@ -86,6 +87,8 @@ class OrganisationScreen(AnalysisScreen):
         """The department the heatmap rows are for (False: not filled yet)."""
         self._unfilled: dict[str, tuple] = {}
         self._robots_at_risk_shown: bool | None = None
+        self.heatmap_layer: Layer = LAYERS[0]
+        """What the heatmap's cells show: levels, self versus others, or stale ratings."""
         """Whether the robots tab lists only those at key-person risk (None: not filled yet)."""
         """Tabs not filled for the department shown yet -> (analysis, its figures)."""
 
@@ -249,28 +252,22 @@ class OrganisationScreen(AnalysisScreen):
         refill(self.query_one("#gap-table", DataTable), rows)
 
     def _fill_heatmap(self, analysis, code: str | None, columns: list[str]) -> None:
-        from reports.rules import cell_state
+        from reports.heatmap import person_cells
 
         view = self.query_one("#heatmap-view", HeatmapView)
         keep = self._heatmap_cursor(code)
         staff = analysis.staff_in_scope(code)
         self._staff = staff
         self._heatmap_department = code
-        required_for_pair = analysis.structure.required_for_pair
-        current_level = analysis.current_level
+        layer = self.heatmap_layer
 
         def row(index: int) -> HeatmapRow:
             person = staff[index]
-            required = required_for_pair(person.department, person.role)
-            cells = [
-                cell_state(required[c], current_level(person.employee_no, c))
-                if c in required
-                else None
-                for c in columns
-            ]
+            cells = person_cells(analysis, person, columns, layer.name)
             return HeatmapRow(f"{person.name} · {person.employee_no}", cells)
 
-        view.set_rows(columns, len(staff), row)
+        view.set_rows(columns, len(staff), row, layer)
+        self.query_one("#heatmap-legend", HeatmapLegend).cell_layer = layer
         if keep is not None:  # the same department again (new data): stay on the same cell
             employee_no, competency = keep
             rows = [i for i, p in enumerate(staff) if p.employee_no == employee_no]
@@ -364,8 +361,26 @@ class OrganisationScreen(AnalysisScreen):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(person.name, style="bold")
         text.append(f" ({person.employee_no}) · {competency}: ")
-        if competency not in required:
+        if self.heatmap_layer.name == "ratings":
+            from reports.ratings import person_ratings
+
+            rated = person_ratings(analysis, person.employee_no).get(competency)
+            own, other = (None, None) if rated is None else (rated.self_level, rated.other_level)
+            text.append(
+                _("self {own}, manager or test {other}").format(
+                    own="–" if own is None else own, other="–" if other is None else other
+                )
+            )
+        elif competency not in required:
             text.append(_("not required"))
+        elif self.heatmap_layer.name == "stale":
+            current = analysis.current_for(person.employee_no, competency)
+            if current is None:
+                text.append(_("not assessed"))
+            else:
+                text.append(_("assessed {date}").format(date=format_date(current.date)))
+                if self._staleness(current.date):
+                    text.append(" " + _("(stale)"), style="bold red")
         else:
             current = analysis.current_level(person.employee_no, competency)
             text.append(
@@ -376,7 +391,22 @@ class OrganisationScreen(AnalysisScreen):
             )
         detail.update(text)
 
+    def _staleness(self, assessed_on) -> bool:
+        from reports.rules import FreshnessCell, freshness_cell
+
+        return freshness_cell(assessed_on, self.app.analysis.as_of) == FreshnessCell.STALE
+
     # ------------------------------------------------------------- actions
+    def action_next_layer(self) -> None:
+        """The heatmap shows the next layer: levels, self versus others, stale ratings."""
+        self.heatmap_layer = LAYERS[(LAYERS.index(self.heatmap_layer) + 1) % len(LAYERS)]
+        if self.analysis_ready and self._heatmap_department is not False:
+            analysis = self.app.analysis
+            figures = analysis.department_figures(self.department)
+            self._fill_heatmap(analysis, self.department, list(figures.competencies))
+        self.action_show_tab("heatmap")
+        self.notify(_("Heatmap: {layer}").format(layer=_(self.heatmap_layer.title)), timeout=2)
+
     def action_toggle_at_risk(self) -> None:
         """Only the robots at key-person risk, or all robots again."""
         self.app.robots_at_risk = not self.app.robots_at_risk

@@ -47,6 +47,50 @@ LEGEND_ORDER: tuple[str | None, ...] = ("meets", "short_1", "short_2_plus", "not
 
 
 @dataclass(frozen=True)
+class Layer:
+    """What the heatmap's cells show: their states' looks, in legend order (docs/rules.md,
+    "Heatmap layers"). A state missing from `looks` is drawn as the None state."""
+
+    name: str
+    title: str
+    looks: dict[str | None, CellLook]
+    order: tuple[str | None, ...]
+
+
+LEVELS = Layer("levels", N_("levels against requirements"), CELL_LOOKS, LEGEND_ORDER)
+RATINGS = Layer(
+    "ratings",
+    N_("self versus others"),
+    {
+        "agree": CellLook("=", N_("agree"), Style(color="black", bgcolor="green3")),
+        "self_higher": CellLook(
+            "↑", N_("self rates higher"), Style(color="white", bgcolor="red3", bold=True)
+        ),
+        "self_lower": CellLook(
+            "↓", N_("self rates lower"), Style(color="black", bgcolor="yellow3", bold=True)
+        ),
+        "self_only": CellLook("s", N_("only self"), Style(color="white", bgcolor="grey35")),
+        "others_only": CellLook("m", N_("only manager/test"), Style(color="black", bgcolor="cyan")),
+        None: CellLook("·", N_("not rated"), Style(color="grey50")),
+    },
+    ("agree", "self_higher", "self_lower", "self_only", "others_only", None),
+)
+STALE = Layer(
+    "stale",
+    N_("stale ratings"),
+    {
+        "fresh": CellLook("✓", N_("recent"), Style(color="black", bgcolor="green3")),
+        "stale": CellLook("!", N_("stale"), Style(color="white", bgcolor="red3", bold=True)),
+        "not_assessed": CellLook("?", N_("not assessed"), Style(color="white", bgcolor="grey35")),
+        None: CellLook("·", N_("not required"), Style(color="grey50")),
+    },
+    ("fresh", "stale", "not_assessed", None),
+)
+LAYERS: tuple[Layer, ...] = (LEVELS, RATINGS, STALE)
+"""In the order the Organisation's `l` key steps through them."""
+
+
+@dataclass(frozen=True)
 class HeatmapRow:
     label: str
     cells: Sequence[str | None]
@@ -60,12 +104,16 @@ LABEL_WIDTH = 26
 _ROW_CACHE_SIZE = 512
 
 
-def legend_text(width: int = 1000) -> Text:
+def legend_text(width: int = 1000, layer: Layer = LEVELS) -> Text:
     """The legend: each state's symbol in its colour and its name, wrapped between entries."""
     text = Text()
     used = 0
-    for state in LEGEND_ORDER:
-        look = CELL_LOOKS[state]
+    if layer is not LEVELS:  # the levels are the heatmap everyone knows; a layer says its name
+        title = _(layer.title) + ":"
+        text.append(f" {title} ", style="bold")
+        used = len(title) + 2
+    for state in layer.order:
+        look = layer.looks[state]
         label = _(look.label)
         entry_width = 3 + 1 + len(label) + 2
         if used and used + entry_width > width:
@@ -82,11 +130,13 @@ class HeatmapLegend(Widget):
 
     DEFAULT_CSS = "HeatmapLegend { height: auto; }"
 
+    cell_layer: reactive[Layer] = reactive(LEVELS, layout=True)
+
     def render(self) -> Text:
-        return legend_text(self.size.width or 1000)
+        return legend_text(self.size.width or 1000, self.cell_layer)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(legend_text(width).plain.splitlines())
+        return len(legend_text(width, self.cell_layer).plain.splitlines())
 
 
 def cell_width_for(code: str) -> int:
@@ -151,10 +201,15 @@ class HeatmapView(ScrollView, can_focus=True):
         self.row_count = 0
         self._source: RowSource | None = None
         self._cache: dict[int, HeatmapRow] = {}
+        self.cell_layer: Layer = LEVELS
 
     # ------------------------------------------------------------- data
-    def set_rows(self, columns: Sequence[str], row_count: int, source: RowSource) -> None:
-        """Show `row_count` rows, drawn on demand by `source(i)`, under `columns`."""
+    def set_rows(
+        self, columns: Sequence[str], row_count: int, source: RowSource, layer: Layer = LEVELS
+    ) -> None:
+        """Show `row_count` rows, drawn on demand by `source(i)`, under `columns`, their cells'
+        states drawn as `layer` says."""
+        self.cell_layer = layer
         self.columns = list(columns)
         self.widths = [cell_width_for(c) for c in self.columns]
         self.offsets = [0]
@@ -205,7 +260,8 @@ class HeatmapView(ScrollView, can_focus=True):
         label = Segment(fit(row.label, LABEL_WIDTH - 1) + " ", label_style)
         cells = []
         for column, state in enumerate(row.cells):
-            look = CELL_LOOKS.get(state, CELL_LOOKS[None])
+            looks = self.cell_layer.looks
+            look = looks.get(state, looks[None])
             style = look.style
             if is_cursor_row and column == self.cursor_column:
                 style = style + Style(reverse=True, underline=True)
