@@ -131,7 +131,7 @@ def plan_file(
         return plan
     if kind_name == "competencies" and looks_like_json(data):
         return plan_framework(data, source, repo.ds)
-    return plan_csv(kind, data, source, repo.ds, sync=sync)
+    return plan_csv(kind, data, source, repo.ds, sync=sync, progress=progress)
 
 
 def import_file(

@@ -33,6 +33,7 @@ from store.problems import (
     render,
     render_located,
 )
+from store.progress import Progress
 
 
 @dataclass
@@ -91,15 +92,40 @@ class Plan:
         return f"{self.kind.name}: " + ", ".join(parts)
 
 
-def plan_csv(kind: Kind, data: bytes, source: str, ds: Dataset, sync: bool = False) -> Plan:
-    """Read `data` (the file's bytes) as a CSV of `kind` and plan the changes against `ds`."""
+def plan_csv(
+    kind: Kind,
+    data: bytes,
+    source: str,
+    ds: Dataset,
+    sync: bool = False,
+    progress: Progress | None = None,
+) -> Plan:
+    """Read `data` (the file's bytes) as a CSV of `kind` and plan the changes against `ds`;
+    `progress` is told how many of the lines are read and checked."""
 
     def rows(names: dict[str, Column]) -> Iterator[CsvRow]:
         text = decode(data)
         delimiter = choose_delimiter(text, lambda cells: _known(cells, names))
-        return read_rows(text, delimiter)
+        found = read_rows(text, delimiter)
+        if progress is None:
+            return found
+        return _telling(found, progress, text.count("\n") + 1)
 
     return plan_rows(Plan(kind, source), rows, ds, sync)
+
+
+READING_SHARE = 0.35
+"""The part of a whole import's progress that reading and checking the rows stands for."""
+
+
+def _telling(rows: Iterator[CsvRow], progress: Progress, lines: int) -> Iterator[CsvRow]:
+    """The rows, telling `progress` how far through the file's `lines` they are (every
+    hundredth part of them)."""
+    step = max(1, lines // 100)
+    for number, row in enumerate(rows):
+        if number % step == 0:
+            progress(_("Reading and checking the file"), READING_SHARE * min(number / lines, 1.0))
+        yield row
 
 
 RowReader = Callable[[dict[str, Column]], Iterator[CsvRow]]
