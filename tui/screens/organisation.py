@@ -69,7 +69,7 @@ class OrganisationScreen(AnalysisScreen):
     TITLE = N_("Organisation")
     CSS_PATH = "organisation.tcss"
     BINDINGS = [
-        Binding("t", "focus_tree", N_("Tree")),
+        Binding("t", "focus_tree", N_("Tree"), show=False),  # Help lists it; the footer fits 80
         Binding("g", "show_tab('gaps')", N_("Gaps")),
         Binding("h", "show_tab('heatmap')", N_("Heatmap")),
         Binding("r", "show_tab('robots')", N_("Robots")),
