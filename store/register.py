@@ -18,11 +18,12 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from i18n import N_, _
-from store.errors import CorruptFileError
+from store.errors import CorruptFileError, StoreError
 from store.files import Pin, file_signature, open_pinned, read_fd
 from store.gcpause import collector_paused
 from store.models import Entity
 from store.problems import from_pydantic, render_line
+from store.trusted import TrustRecord, constructor, content_hash, key_of_document
 
 
 def read_json_object(path: Path) -> dict | None:
@@ -58,6 +59,14 @@ def parse_json_object(path: Path, raw: bytes) -> dict:
 
 def read_pinned(path: Path, pin: Pin) -> tuple[dict | None, tuple[int, int, int] | None]:
     """Like `read_json_object`, also pinning the version read; (data, its signature)."""
+    data, signature, _raw = read_pinned_bytes(path, pin)
+    return data, signature
+
+
+def read_pinned_bytes(
+    path: Path, pin: Pin
+) -> tuple[dict | None, tuple[int, int, int] | None, bytes | None]:
+    """`read_pinned`, with the bytes the data was parsed from."""
     try:
         opened = open_pinned(path)
     except OSError as error:
@@ -65,10 +74,11 @@ def read_pinned(path: Path, pin: Pin) -> tuple[dict | None, tuple[int, int, int]
             path, _("cannot be read: {reason}").format(reason=error.strerror)
         ) from error
     if opened is None:
-        return None, None
+        return None, None, None
     fd, signature = opened
     try:
-        data = parse_json_object(path, read_fd(fd))
+        raw = read_fd(fd)
+        data = parse_json_object(path, raw)
     except OSError as error:
         os.close(fd)
         raise CorruptFileError(
@@ -78,7 +88,7 @@ def read_pinned(path: Path, pin: Pin) -> tuple[dict | None, tuple[int, int, int]
         os.close(fd)
         raise
     pin.hold(fd)
-    return data, signature
+    return data, signature, raw
 
 
 class HeldStorage(Storage):
@@ -115,10 +125,14 @@ STALE = (-1, -1, -1)
 class RegisterTable:
     """One entity table: its TinyDB file, the key -> doc_id index and the validated models."""
 
-    def __init__(self, model: type[Entity], path: Path) -> None:
+    def __init__(self, model: type[Entity], path: Path, trust: TrustRecord | None = None) -> None:
         self.model = model
         self.name = model.table
         self.path = path
+        self.trust = trust
+        """The hashes of table files known valid (`store.trusted`); None: validate every load."""
+        self.known_valid: str | None = None
+        """The hash of the bytes last loaded or written, once known valid (for `trust`)."""
         self.signature: tuple[int, int, int] | None = None
         self.pin = Pin()
         self.storage = HeldStorage(path)
@@ -130,8 +144,9 @@ class RegisterTable:
         return self.db.table(self.name)
 
     def load(self) -> dict[str, Entity]:
-        """Read and validate the file; raise CorruptFileError (never touching the file) if bad."""
-        data, signature = read_pinned(self.path, self.pin)
+        """Read the file and validate it (unless its bytes are known valid: `store.trusted`);
+        raise CorruptFileError (never touching the file) if bad."""
+        data, signature, content = read_pinned_bytes(self.path, self.pin)
         if data is None:
             data = {}
         raw = data.get(self.name, {})
@@ -139,26 +154,47 @@ class RegisterTable:
             raise CorruptFileError(
                 self.path, _("table {name!r} is not an object").format(name=self.name)
             )
-        records = self._validate(raw)
+        digest = None if content is None else content_hash(content)
+        records = None
+        if digest is None or self.trust is not None and self.trust.holds(self.name, digest):
+            records = self._construct(raw)  # (no file: no records)
+        if records is None:
+            records = self._validate(raw)
+        self.known_valid = digest
         self.storage = HeldStorage(self.path, data)
         self.db = TinyDB(storage=lambda: self.storage)
         self.signature = signature
+        return records
+
+    def _construct(self, raw: Mapping[str, dict]) -> dict[str, Entity] | None:
+        """The records of a file the store wrote, built without validation; None when they are
+        not as the store writes them (then they are validated)."""
+        build = _constructors[self.model]
+        if build is None:
+            return None
+        try:
+            with collector_paused():
+                keys = list(map(_keys[self.model], raw.values()))
+                records = dict(zip(keys, map(build, raw.values()), strict=True))
+                index = dict(zip(keys, map(int, raw.keys()), strict=True))
+        except (KeyError, ValueError, TypeError, AttributeError):
+            return None
+        if len(records) != len(raw):
+            return None  # a key twice: validation names it
+        self.doc_ids = index
         return records
 
     def _validate(self, raw: Mapping[str, dict]) -> dict[str, Entity]:
         doc_ids = list(raw.keys())
         docs = list(raw.values())
         try:
-            with collector_paused():  # docs/performance.md: the collector dominates bulk validation
-                models = TypeAdapter(list[self.model]).validate_python(docs)
-        except ValidationError as error:
-            first = error.errors()[0]
-            index = first["loc"][0] if first["loc"] else 0
-            detail = render_line(from_pydantic(error, skip=1)[0])
-            key = _key_hint(docs[index] if isinstance(index, int) else None, self.model)
+            models = validate_documents(self.model, docs)
+        except InvalidDocument as error:
             raise CorruptFileError(
                 self.path,
-                _("record {key} fails validation: {problem}").format(key=key, problem=detail),
+                _("record {key} fails validation: {problem}").format(
+                    key=error.key, problem=error.detail
+                ),
             ) from error
         records: dict[str, Entity] = {}
         index: dict[str, int] = {}
@@ -182,13 +218,16 @@ class RegisterTable:
     def changed_on_disk(self) -> bool:
         return file_signature(self.path) != self.signature
 
-    def mark_written(self) -> None:
-        """After we wrote the file: remember (and pin) the version now on disk."""
+    def mark_written(self, content: bytes) -> None:
+        """After we wrote the file (`content`, from `apply`'s validated records): remember (and
+        pin) the version now on disk."""
         self.signature = self.pin.hold_current(self.path)
+        self.known_valid = content_hash(content)
 
     def mark_stale(self) -> None:
         """Memory may hold changes that never reached the disk: reload on the next refresh."""
         self.signature = STALE
+        self.known_valid = None
 
     def apply(
         self,
@@ -202,21 +241,66 @@ class RegisterTable:
         on each call: 0.1 s per save at 50,000 staff (docs/performance.md). The file written is the
         same; new doc ids follow TinyDB's rule (highest id + 1).
         """
+        docs = {key: model.model_dump(mode="json") for key, model in upserts.items()}
+        try:
+            validate_documents(self.model, list(docs.values()))  # what is written reads back
+        except InvalidDocument as error:  # a model changed without validation: a bug
+            refused = f"{self.name}: record {error.key} would not read back: {error.detail}"  # i18n: not shown
+            raise StoreError(refused) from error
         raw = self.storage.data.setdefault(self.name, {})
         for key in deletes:
             doc_id = self.doc_ids.pop(key, None)
             if doc_id is not None:
                 raw.pop(str(doc_id), None)
         next_id = 0
-        for key, model in upserts.items():
+        for key, doc in docs.items():
             doc_id = self.doc_ids.get(key)
             if doc_id is None:
                 next_id = next_id or max(self.doc_ids.values(), default=0) + 1
                 doc_id = self.doc_ids[key] = next_id
                 next_id += 1
-            raw[str(doc_id)] = model.model_dump(mode="json")
+            raw[str(doc_id)] = doc
         self.storage.dirty = True
         self.db = TinyDB(storage=lambda: self.storage)  # drop TinyDB's cached ids and queries
+
+
+class InvalidDocument(Exception):
+    """A document validation refuses: `key` names its record, `detail` the first problem."""
+
+    def __init__(self, key: str, detail: str) -> None:
+        super().__init__(f"{key}: {detail}")
+        self.key = key
+        self.detail = detail
+
+
+def validate_documents(model: type[Entity], docs: list) -> list[Entity]:
+    """The records `docs` stand for, validated; InvalidDocument naming the first one refused."""
+    try:
+        with collector_paused():  # docs/performance.md: the collector dominates bulk validation
+            return _adapters[model].validate_python(docs)
+    except ValidationError as error:
+        first = error.errors()[0]
+        index = first["loc"][0] if first["loc"] else 0
+        detail = render_line(from_pydantic(error, skip=1)[0])
+        key = _key_hint(docs[index] if isinstance(index, int) else None, model)
+        raise InvalidDocument(key, detail) from error
+
+
+class _PerModel(dict):
+    """Made once per model, when first needed."""
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, model):
+        made = self[model] = self.make(model)
+        return made
+
+
+_adapters = _PerModel(lambda model: TypeAdapter(list[model]))
+_constructors = _PerModel(constructor)
+_keys = _PerModel(key_of_document)
 
 
 def _key_hint(doc: object, model: type[Entity]) -> str:

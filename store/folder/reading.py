@@ -44,6 +44,7 @@ class FolderReading:
 
     def _load_all_unpaused(self) -> None:
         ds = Dataset()
+        self.trust.read()
         for name, table in self.tables.items():
             setattr(ds, name, table.load())
         for log in self.logs.values():
@@ -53,6 +54,7 @@ class FolderReading:
         if self.logs["audit"].committed is not None:
             self._check_audit_log()  # without a recorded length: checked before the next save
         self._publish(ds)
+        self._record_valid_tables()  # once everything read whole: a damaged folder stays as it is
 
     def _read_assessments(self) -> HistoryView:
         """The history: from the snapshot as far as it goes, then the JSON lines after it."""

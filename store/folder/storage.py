@@ -50,6 +50,7 @@ from store.history import HistoryLog, encode_lines
 from store.models import REGISTER_MODELS, Entity
 from store.register import RegisterTable, parse_json_object, read_raw
 from store.storage import Change, Version, current_user
+from store.trusted import TrustRecord
 
 T = TypeVar("T")
 READ_ONLY_TRIES = 3
@@ -71,8 +72,11 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         self.version = Version(Dataset())
         """The newest Version this folder published (see `_publish`)."""
         self._stamp = 0
+        self.trust = TrustRecord(self.path)
+        """The hashes of the table files known valid, read without validation (`store.trusted`)."""
         self.tables = {
-            m.table: RegisterTable(m, self.path / f"{m.table}.json") for m in REGISTER_MODELS
+            m.table: RegisterTable(m, self.path / f"{m.table}.json", self.trust)
+            for m in REGISTER_MODELS
         }
         self.logs = {name: HistoryLog(self.path / file) for name, file in HISTORY_FILES.items()}
         self.backups = FolderBackups(self.path / BACKUP_DIR, FolderStorage.open, live=self.path)
@@ -211,13 +215,23 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         raw = read_raw(meta_path)
         if raw is not None and raw != self.meta_raw:
             self._set_meta(parse_json_object(meta_path, raw), meta_path, raw)
-        replaced = {
-            name: table.load() for name, table in self.tables.items() if table.changed_on_disk()
-        }
+        changed = [table for table in self.tables.values() if table.changed_on_disk()]
+        if changed:
+            self.trust.read()
+        replaced = {table.name: table.load() for table in changed}
         replaced |= self._refresh_history(ds)
+        if changed:
+            self._record_valid_tables()
         if replaced or dict(counters) != self.meta.get("counters", {}):
             self._publish(dataclasses.replace(ds, **replaced))
         return self._finish_erasure() or bool(replaced)
+
+    def _record_valid_tables(self) -> None:
+        """Record the hashes of the table files now known valid, when any is new (under the
+        lock), so the next open reads them without validating them again."""
+        known = {n: t.known_valid for n, t in self.tables.items() if t.known_valid is not None}
+        if not self.read_only and any(self.trust.hashes.get(n) != h for n, h in known.items()):
+            self.trust.save(known)
 
     def wait_for_change(self, timeout: float) -> bool:
         """Poll the files (twice a second) until another process writes, at most `timeout` s."""
@@ -288,8 +302,9 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
             self.meta = meta_before
             self.meta_raw = None  # memory's meta is put back: read the file's again
             raise
-        for name in touched:
-            self.tables[name].mark_written()
+        for path, content in replacements:
+            self.tables[path.stem].mark_written(content)
+        self._record_valid_tables()
         if self._meta_written is not None:  # what memory now holds too: no need to read it
             self.meta_raw = self._meta_written
         for name, encoded in appends.items():

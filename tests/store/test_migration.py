@@ -71,8 +71,10 @@ def test_the_layout_meta_and_the_kept_old_file(old_db: Path) -> None:
     ):
         assert (old_db / name).is_file(), name
     assert stat.S_IMODE(old_db.stat().st_mode) == 0o700
-    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in old_db.iterdir()}
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in old_db.rglob("*") if p.is_file()}
     assert set(modes.values()) == {0o600}, modes
+    folders = {p.name: stat.S_IMODE(p.stat().st_mode) for p in old_db.rglob("*") if p.is_dir()}
+    assert set(folders.values()) <= {0o700}, folders  # the cache (store.trusted)
 
 
 def test_the_migrated_database_keeps_working(old_db: Path) -> None:

@@ -1,0 +1,208 @@
+"""Register tables the store itself wrote are read without validating them again.
+
+Validating every record of every register table is a large share of opening a big database
+(50,000 staff). Yet a table file whose bytes the store wrote (from validated models, validated
+once more as they are written: `store.register.RegisterTable.apply`) or validated on an earlier
+load holds nothing validation would refuse. So the store records a hash (SHA-256) of each table's
+bytes it knows to be valid in a small file beside the history snapshot,
+`cache/register.trusted.json` (owner-only, like everything in the folder), and a table whose
+bytes hash to the recorded value is built without validation (`constructor`). Anything else -- a
+file edited by hand, restored, migrated, written by another version of the rules -- is validated
+as always, and its hash recorded once it passes.
+
+The record is only ever a speed-up: deleting it, or a damaged one, costs one validation of each
+table at the next open. It names the rules it was made under (`RULES`, a hash of the modules
+that define what a record may hold), so bytes validated under older rules are validated again.
+Whoever can write the record can write the tables themselves: it protects against mistakes and
+hand edits, not against the folder's owner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import os
+import tempfile
+import types
+import typing
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import BaseModel
+
+from store.files import FILE_MODE, ensure_private_dir
+from store.text import KEY_SEPARATOR
+
+if typing.TYPE_CHECKING:
+    from store.models import Entity
+
+CACHE_DIR = "cache"  # the snapshot's folder (store.snapshot), deleted with it
+TRUST_FILE = "register.trusted.json"
+FORMAT = 1
+
+
+def content_hash(data: bytes) -> str:
+    """The hash a table's bytes are recognised by."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _rules_fingerprint() -> str | None:
+    """A hash of the source of the modules that define what a record may hold; None when the
+    source cannot be read (then nothing is trusted)."""
+    from store import models, text, text_rules
+
+    digest = hashlib.sha256()
+    try:
+        for module in (models, text, text_rules):
+            digest.update(Path(module.__file__).read_bytes())
+    except (OSError, TypeError):
+        return None
+    return digest.hexdigest()
+
+
+RULES = _rules_fingerprint()
+
+
+class TrustRecord:
+    """The hashes of the table files known to be valid, as `cache/register.trusted.json` keeps
+    them (table name -> hash)."""
+
+    def __init__(self, db: Path, *, writable: bool = True) -> None:
+        self.path = Path(db) / CACHE_DIR / TRUST_FILE
+        self.writable = writable
+        self.hashes: dict[str, str] = {}
+
+    def read(self) -> None:
+        """Take in the record as the file holds it now; missing, damaged or of other rules:
+        nothing is trusted."""
+        self.hashes = _read_hashes(self.path)
+
+    def holds(self, table: str, digest: str) -> bool:
+        return RULES is not None and self.hashes.get(table) == digest
+
+    def save(self, known: Mapping[str, str]) -> None:
+        """Record `known` (table -> hash of bytes now known valid) with what the file holds
+        for other tables (call under the write lock); a failure only costs time later."""
+        if RULES is None or not self.writable:
+            return
+        hashes = {**_read_hashes(self.path), **known}
+        self.hashes = hashes
+        data = orjson.dumps({"format": FORMAT, "rules": RULES, "tables": hashes})
+        try:
+            ensure_private_dir(self.path.parent)
+            fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".trusted-", suffix=".tmp")
+            try:
+                os.fchmod(fd, FILE_MODE)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(temp, self.path)  # no fsync: after a crash a lost record costs time
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass
+
+
+def _read_hashes(path: Path) -> dict[str, str]:
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    if not (
+        isinstance(data, dict)
+        and data.get("format") == FORMAT
+        and data.get("rules") == RULES
+        and isinstance(data.get("tables"), dict)
+    ):
+        return {}
+    return {k: v for k, v in data["tables"].items() if isinstance(v, str)}
+
+
+# --------------------------------------------------------------------------- building models
+Convert = Callable[[Any], Any] | None
+"""Turns a JSON value into the field's Python value; None: the JSON value is the value."""
+
+_SCALARS = (str, int, bool)
+
+
+def constructor(model: type[BaseModel]) -> Callable[[dict], BaseModel] | None:
+    """A function building `model` from a document the store wrote (`model_dump(mode="json")`
+    of a valid record) without validating it: the same object validation gives (dates as
+    dates, enumerations as members, nested models as models, every field set). None for a
+    model whose fields it does not know how to build (then validation builds it)."""
+    try:
+        converts = {name: _convert(field.annotation) for name, field in model.model_fields.items()}
+    except TypeError:
+        return None
+    names = tuple(converts)
+    converting = tuple((name, convert) for name, convert in converts.items() if convert)
+    setattr_ = object.__setattr__
+    new = model.__new__
+
+    def build(doc: dict) -> BaseModel:
+        if tuple(doc) != names:
+            raise KeyError("not every field, in order")  # not as the store writes it: validate
+        values = dict(doc)
+        for name, convert in converting:
+            value = values[name]
+            if value is not None:
+                values[name] = convert(value)
+        record = new(model)
+        setattr_(record, "__dict__", values)
+        setattr_(record, "__pydantic_fields_set__", set(names))
+        setattr_(record, "__pydantic_extra__", None)
+        setattr_(record, "__pydantic_private__", None)
+        return record
+
+    return build
+
+
+def key_of_document(model: type[Entity]) -> Callable[[dict], str]:
+    """A record's key (`Entity.key`) from the document the store wrote for it: the JSON values
+    of its key fields are the texts `key` makes of them (ISO dates, enumeration values)."""
+    fields = model.key_fields
+    if len(fields) == 1:
+        (only,) = fields
+        return lambda doc: "" if doc[only] is None else str(doc[only])
+    return lambda doc: KEY_SEPARATOR.join("" if doc[f] is None else str(doc[f]) for f in fields)
+
+
+def _convert(annotation: Any) -> Convert:
+    """The conversion of one field's JSON value; TypeError for a type it does not know."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(options) != 1:
+            raise TypeError(annotation)
+        return _convert(options[0])  # None stays None (checked before converting)
+    if origin is typing.Annotated:
+        return _convert(typing.get_args(annotation)[0])
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        convert = _convert(item)
+        return list if convert is None else (lambda value: [convert(v) for v in value])
+    if origin is dict:
+        key, item = typing.get_args(annotation)
+        if _convert(key) is not None:
+            raise TypeError(annotation)
+        convert = _convert(item)
+        return dict if convert is None else (lambda v: {k: convert(x) for k, x in v.items()})
+    if origin is not None:
+        raise TypeError(annotation)
+    if annotation in _SCALARS:
+        return None
+    if annotation is float:
+        return float
+    if annotation is dt.date:
+        return dt.date.fromisoformat
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return annotation
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        build = constructor(annotation)
+        if build is None:
+            raise TypeError(annotation)
+        return build
+    raise TypeError(annotation)

@@ -1,0 +1,206 @@
+"""Register tables are validated when written, not at every open (store.trusted): a table file
+the store wrote is read without validation and gives the same records; anything else (a hand
+edit, a missing or foreign record of hashes) is validated as before."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from collections import Counter
+from pathlib import Path
+
+import orjson
+import pytest
+
+from store import trusted
+from store.demo import generate
+from store.errors import CorruptFileError, StoreError
+from store.models import HOURLY_RATE, REGISTER_MODELS, CoverageRule, Department, Setting, Staff
+from store.register import RegisterTable
+from store.repository import FolderRepository
+
+TRUST = Path("cache") / trusted.TRUST_FILE
+
+
+@pytest.fixture
+def validated(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Counts, per table, how often a load validated the table's records."""
+    calls: Counter[str] = Counter()
+    real = RegisterTable._validate
+
+    def counting(self: RegisterTable, raw):
+        calls[self.name] += 1
+        return real(self, raw)
+
+    monkeypatch.setattr(RegisterTable, "_validate", counting)
+    return calls
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo municipality: every register table holds records."""
+    path = tmp_path_factory.mktemp("demo") / "db"
+    repo = FolderRepository.open(path, create=True, user="demo")
+    generate(repo, staff=60, seed=3)
+    empty = [model.table for model in REGISTER_MODELS if not repo.ds.table(model.table)]
+    department, competency = next(iter(repo.ds.departments)), next(iter(repo.ds.competencies))
+    with repo.transaction() as tx:
+        if "coverage_rules" in empty:
+            tx.put(
+                CoverageRule(department=department, competency=competency, level=2, min_people=1)
+            )
+        if "settings" in empty:
+            tx.put(Setting(name=HOURLY_RATE, value="412.5"))
+    return path
+
+
+def copy_of(demo: Path, tmp_path: Path) -> Path:
+    """A copy of the demo database, its files' modes and cache included."""
+    return Path(shutil.copytree(demo, tmp_path / "db", ignore=shutil.ignore_patterns(".lock")))
+
+
+def register_of(repo: FolderRepository) -> dict[str, dict]:
+    return {model.table: dict(repo.ds.table(model.table)) for model in REGISTER_MODELS}
+
+
+def same_objects(trusted_tables: dict[str, dict], checked: dict[str, dict]) -> None:
+    """Equal, and equal the way equality does not look: enumeration members rather than their
+    text, floats rather than whole numbers, nested models, every field set."""
+    assert trusted_tables == checked
+    for name, records in checked.items():
+        for key, record in records.items():
+            other = trusted_tables[name][key]
+            assert repr(other) == repr(record), (name, key)
+            assert other.model_fields_set == record.model_fields_set, (name, key)
+
+
+def test_tables_the_store_wrote_open_without_validation_and_equal_the_validated_records(
+    demo: Path, tmp_path: Path, validated: Counter[str]
+) -> None:
+    db = copy_of(demo, tmp_path)
+    (db / TRUST).unlink(missing_ok=True)
+    checked = register_of(FolderRepository.open(db))
+    assert validated["staff"] == 1 and validated["robots"] == 1  # nothing recorded: validated
+    validated.clear()
+
+    reopened = FolderRepository.open(db)
+
+    assert sum(validated.values()) == 0
+    assert all(checked[model.table] for model in REGISTER_MODELS)  # every table was tried
+    same_objects(register_of(reopened), checked)
+
+
+def test_a_table_edited_by_hand_is_validated(
+    demo: Path, tmp_path: Path, validated: Counter[str]
+) -> None:
+    db = copy_of(demo, tmp_path)
+    FolderRepository.open(db)
+    staff = orjson.loads((db / "staff.json").read_bytes())
+    first = next(iter(staff["staff"].values()))
+    first["name"] = "Rettet I Hånden"
+    (db / "staff.json").write_bytes(orjson.dumps(staff))
+    validated.clear()
+
+    repo = FolderRepository.open(db)
+
+    assert validated == Counter({"staff": 1})
+    assert repo.ds.staff[first["employee_no"]].name == "Rettet I Hånden"
+    validated.clear()
+    FolderRepository.open(db)  # validated once, and known valid since
+    assert sum(validated.values()) == 0
+
+
+def test_a_bad_value_edited_in_by_hand_is_still_refused_naming_the_file_and_record(
+    demo: Path, tmp_path: Path
+) -> None:
+    db = copy_of(demo, tmp_path)
+    FolderRepository.open(db)
+    staff = orjson.loads((db / "staff.json").read_bytes())
+    first = next(iter(staff["staff"].values()))
+    first["start_date"] = "2026-13-45"
+    (db / "staff.json").write_bytes(orjson.dumps(staff))
+
+    with pytest.raises(CorruptFileError) as caught:
+        FolderRepository.open(db)
+    message = str(caught.value)
+    assert message.startswith(f"{db / 'staff.json'}: record '{first['employee_no']}' fails")
+    assert "start_date" in message
+
+
+def test_the_record_of_hashes_is_private_and_deleting_it_only_costs_validation(
+    demo: Path, tmp_path: Path, validated: Counter[str]
+) -> None:
+    db = copy_of(demo, tmp_path)
+    (db / TRUST).unlink()
+    first = register_of(FolderRepository.open(db))
+    assert stat.S_IMODE((db / TRUST).stat().st_mode) == 0o600
+    assert stat.S_IMODE((db / "cache").stat().st_mode) == 0o700
+
+    (db / TRUST).unlink()
+    validated.clear()
+    again = register_of(FolderRepository.open(db))
+
+    assert validated["staff"] == 1
+    same_objects(again, first)
+    assert (db / TRUST).exists()  # recorded again
+    (db / TRUST).write_bytes(b"{damaged")
+    validated.clear()
+    same_objects(register_of(FolderRepository.open(db)), first)
+    assert validated["staff"] == 1
+
+
+def test_hashes_recorded_under_other_rules_are_not_trusted(
+    demo: Path, tmp_path: Path, validated: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = copy_of(demo, tmp_path)
+    FolderRepository.open(db)
+    monkeypatch.setattr(trusted, "RULES", "rules of another Kapabel")
+    validated.clear()
+    FolderRepository.open(db)
+    assert validated["staff"] == 1
+
+
+def test_a_save_records_the_table_it_wrote(tmp_path: Path, validated: Counter[str]) -> None:
+    repo = FolderRepository.open(tmp_path / "db", create=True, user="tester")
+    repo.put(Department(code="D1", name="Borgerservice"))
+    repo.put(Staff(employee_no="E1", name="Åse", department="D1"))
+    validated.clear()
+
+    reopened = register_of(FolderRepository.open(tmp_path / "db"))
+
+    assert sum(validated.values()) == 0
+    assert reopened == register_of(repo)
+    (tmp_path / "db" / TRUST).unlink()
+    same_objects(reopened, register_of(FolderRepository.open(tmp_path / "db")))
+    assert validated["staff"] == 1
+
+
+def test_a_table_written_by_an_older_kapabel_without_every_field_is_read_whole(
+    tmp_path: Path, validated: Counter[str]
+) -> None:
+    db = tmp_path / "db"
+    FolderRepository.open(db, create=True, user="tester").put(Department(code="D1", name="A"))
+    older = {"staff": {"1": {"employee_no": "E1", "name": "Åse", "department": "D1"}}}
+    (db / "staff.json").write_bytes(orjson.dumps(older))
+    first = FolderRepository.open(db).ds.staff
+    validated.clear()
+
+    second = FolderRepository.open(db).ds.staff  # known valid, yet not as this Kapabel writes
+
+    assert validated["staff"] == 1
+    same_objects({"staff": dict(second)}, {"staff": dict(first)})
+
+
+def test_a_record_changed_without_validation_is_refused_before_it_is_written(
+    tmp_path: Path,
+) -> None:
+    repo = FolderRepository.open(tmp_path / "db", create=True, user="tester")
+    repo.put(Department(code="D1", name="Borgerservice"))
+    before = (tmp_path / "db" / "departments.json").read_bytes()
+    bad = Department(code="D2", name="Jobcenter").model_copy(update={"name": ""})
+
+    with pytest.raises(StoreError, match="D2"):
+        repo.put(bad)
+
+    assert (tmp_path / "db" / "departments.json").read_bytes() == before
+    assert FolderRepository.open(tmp_path / "db").ds.departments.keys() == {"D1"}
