@@ -1,9 +1,10 @@
 """One pass over a loaded dataset, as of one date: what every report and screen reads.
 
-`analyse(ds, as_of)` indexes the data once -- current levels per (person, competency) in one pass
-over the history, requirements resolved once per (department, role) pair, per-department counters
-for active staff -- so a report or a screen asks questions that are dict lookups and small sums.
-The rules themselves live in `reports.rules`.
+`analyse(ds, as_of)` works over arrays -- the current level of every (person, competency) from
+the history's columns (`store.columns`), requirements resolved once per (department, role) pair
+into a person x competency grid, per-department counters for active staff summed at once -- so
+a report or a screen asks questions that are lookups and small sums. The rules themselves live
+in `reports.rules`; property tests hold the arrays to them.
 """
 
 from __future__ import annotations
@@ -354,7 +355,7 @@ class Analysis:
         """employee_no -> competency -> current assessment (made on first use: the figures
         themselves are read from the arrays; see `current_for`)."""
         if self._current is None:
-            rows, staff, competencies = self.ds.assessments, self._staff_column, None
+            rows, staff = self.ds.assessments, self._staff_column
             staff_codes = self.columns.staff_list()
             competencies = self.columns.competency_list()
             found: CurrentIndex = {}
