@@ -89,3 +89,22 @@ def test_argparse_speaks_its_own_language_again_after_kapabel(danish, capsys) ->
     help_of(["check"], capsys)
     assert argparse._ is gettext.gettext  # type: ignore[attr-defined]
     assert "usage:" in argparse.ArgumentParser(prog="other").format_help()
+
+
+def test_every_count_an_erasure_reports_is_in_danish(tmp_path: Path) -> None:
+    """What `kapabel person erase` says it removed names each kind in Danish, including the
+    partial backups and torn lines files (their English names showed in a Danish sentence)."""
+    from store.erasure import erase_person
+    from tests.iohelpers import EMPLOYEE_NO, populate
+    from tui.commands.options import table_count
+
+    repo = FolderRepository.open(tmp_path / "db", create=True, user="tester")
+    populate(repo)
+    names = set(erase_person(repo, EMPLOYEE_NO)["counts"])
+    assert {"partial backups removed", "torn lines files"} <= names
+    i18n.set_language("da")
+    try:
+        english = {name: name for name in names if name in table_count(name, 2)}
+    finally:
+        i18n.set_language("en")
+    assert not english, f"counts in English in a Danish sentence: {sorted(english)}"

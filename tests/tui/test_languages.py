@@ -44,7 +44,7 @@ async def test_the_footer_and_help_show_textual_keys_in_danish(small_repo, danis
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, lambda: overview_ready(app))
         footer = screen_lines(pilot)[-1]
-        assert "^p kommandoer" in footer and "palette" not in footer
+        assert "^p palet" in footer and "palette" not in footer
         await pilot.press("question_mark")
         await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
         words = screen_words(pilot)
@@ -160,7 +160,7 @@ async def test_switching_language_in_the_palette_redraws_keeps_the_figures_and_i
         await choose_in_palette(pilot, app, "Dansk")
         await settle(pilot, lambda: overview_ready(app) and "Afslut" in screen_lines(pilot)[-1])
         assert i18n.language() == "da"
-        assert "^p kommandoer" in screen_lines(pilot)[-1]
+        assert "^p palet" in screen_lines(pilot)[-1]
         assert "30-06-2026" in screen_lines(pilot)[0]  # the header's as-of date, in Danish
         assert figures(app) == english
 

@@ -91,7 +91,7 @@ async def test_people_and_a_person_page_in_danish(danish, demo_repo):
         person = app.screen.person
         text = screen_text(pilot)
         assert f"Person — {person.employee_no}" in text.splitlines()[0]
-        assert "Krævede kompetencer" in text and "esc Tilbage" in text
+        assert "Krævede kompetencer" in text and "esc Luk" in text
         assert f"pr. {danish_date(DEMO_AS_OF)}" in text
         if person.start_date:
             assert f"Startede {danish_date(person.start_date)}" in text

@@ -147,5 +147,10 @@ def table_count(name: str, n: int) -> str:
         "staff record": ngettext("{n} staff record", "{n} staff record", n),
         "training plans": ngettext("{n} training plans", "{n} training plans", n),
         "audit entries": ngettext("{n} audit entries", "{n} audit entries", n),
+        "backups rewritten": ngettext("{n} backups rewritten", "{n} backups rewritten", n),
+        "partial backups removed": ngettext(
+            "{n} partial backups removed", "{n} partial backups removed", n
+        ),
+        "torn lines files": ngettext("{n} torn lines files", "{n} torn lines files", n),
     }
     return words.get(name, "{n} " + name).format(n=n)
