@@ -310,6 +310,13 @@ class HistoryAppender(HistoryView):
         history.append(row)
         self._count += 1
 
+    def extend(self, rows: Iterable[AssessmentRow]) -> None:
+        rows = list(rows)
+        history = self._history
+        history.cut(self._count)
+        history.extend(rows)
+        self._count += len(rows)
+
     def frozen(self) -> HistoryView:
         """The view the committed version holds (not yet published: see `published`)."""
         return HistoryView._of(self._history, self._count)

@@ -125,7 +125,11 @@ def record_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[Problem
 def reference_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[Problem]:
     """What is wrong with `record`'s references and levels given the rest of the database."""
     problems: list[Problem] = []
-    if isinstance(record, Department):
+    if isinstance(record, Assessment | AssessmentRow):  # first: an import checks a million
+        problems += _missing(ds.staff, record.staff, "staff", "employee")
+        problems += _missing(ds.competencies, record.competency, "competency", "competency")
+        problems += level_problems(ds, record.competency, record.level, "level", low=0)
+    elif isinstance(record, Department):
         problems += _missing(ds.departments, record.parent_code, "parent_code", "department")
         if record.parent_code and department_cycle(ds, record.code, record.parent_code):
             problems.append(problem("parent_code", "department_loop", parent=record.parent_code))
@@ -147,10 +151,6 @@ def reference_problems(ds: Dataset, record: Entity | AssessmentRow) -> list[Prob
         problems += _missing(ds.competencies, record.competency, "competency", "competency")
         problems += _missing(ds.departments, record.department, "department", "department")
         problems += level_problems(ds, record.competency, record.level, "level")
-    elif isinstance(record, Assessment | AssessmentRow):
-        problems += _missing(ds.staff, record.staff, "staff", "employee")
-        problems += _missing(ds.competencies, record.competency, "competency", "competency")
-        problems += level_problems(ds, record.competency, record.level, "level", low=0)
     elif isinstance(record, Course):
         for code, level in record.raises.items():
             problems += _missing(ds.competencies, code, "raises", "competency")

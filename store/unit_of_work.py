@@ -15,8 +15,10 @@ import dataclasses
 import datetime as dt
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from pydantic import TypeAdapter
 
 from i18n import N_
 from store.dataset import Dataset, HistoryAppender, HistoryView, published, row_from_model
@@ -28,6 +30,7 @@ from store.errors import (
     StoreError,
     ValidationProblem,
 )
+from store.gcpause import collector_paused
 from store.integrity import (
     dataset_problems,
     highest_id,
@@ -54,6 +57,7 @@ from store.storage import (
     WriteSession,
     current_user,
 )
+from store.text import KEY_SEPARATOR
 
 REGISTER_TABLES = frozenset(model.table for model in REGISTER_MODELS)
 
@@ -66,6 +70,21 @@ def changes_between(old: Entity | None, new: Entity | None) -> dict[str, list]:
         name: [before.get(name), after.get(name)]
         for name in sorted(set(before) | set(after))
         if before.get(name) != after.get(name)
+    }
+
+
+_ASSESSMENT_LINES = TypeAdapter(list[Assessment])
+"""Dumps many assessments' history lines in one call (each as `model_dump(mode="json")`)."""
+
+
+def _recorded(line: dict) -> dict[str, list]:
+    """An assessment's audit changes: the key names person, competency, date and source; the
+    audit adds what was recorded. A correction is a new record with the same key (the later
+    one counts)."""
+    return {
+        name: [None, line[name]]
+        for name in ("level", "assessor", "valid_until", "note")
+        if line[name] not in (None, "")
     }
 
 
@@ -229,6 +248,8 @@ class Transaction:
 
     def __init__(self, repo: Repository, version: Version, summary: str | None) -> None:
         self.repo = repo
+        self.version = version
+        """The version the transaction began on (its changes are made on a copy of it)."""
         self.thread = threading.get_ident()
         self.ds = dataclasses.replace(version.data)
         """The version's data with this transaction's changes: a table is copied when it is
@@ -316,24 +337,90 @@ class Transaction:
         problems = record_problems(self.ds, record)
         if problems:
             raise ValidationProblem(record.table, record.key(), problems)
-        line = record.model_dump(mode="json", exclude_defaults=False)
-        self.lines[record.table].append(line)
         if isinstance(record, Assessment):
+            line = record.model_dump(mode="json", exclude_defaults=False)
+            self.lines[record.table].append(line)
             rows = self._writable("assessments")
             rows.append(row_from_model(record, len(rows)))
-            # The key names person, competency, date and source; the audit adds what was
-            # recorded. A correction is a new record with the same key (the later one counts).
-            recorded = {
-                name: [None, line[name]]
-                for name in ("level", "assessor", "valid_until", "note")
-                if line[name] not in (None, "")
-            }
-            self._audit(AuditAction.CREATE, record.table, record.key(), recorded)
+            self._audit(AuditAction.CREATE, record.table, record.key(), _recorded(line))
         else:
-            old = self.ds.robot_benefits.get(record.key())
-            self._writable("robot_benefits")[record.key()] = record
-            action = AuditAction.CREATE if old is None else AuditAction.UPDATE
-            self._audit(action, record.table, record.key(), changes_between(old, record))
+            self._record_benefit(record)
+
+    def record_all(
+        self, records: Sequence[Assessment | RobotBenefit], checked_on: object = None
+    ) -> None:
+        """`record` each of `records`, in order, in bulk (an import of a million assessments).
+
+        `checked_on`: the stamp of the version on which every record was already checked with
+        `record_problems` (an import's plan). When it is this transaction's version and the
+        transaction has changed no register table yet, the records are not checked again:
+        appending to the history changes nothing another history record is checked against.
+        Otherwise each is checked here, as `record` does. The scope is checked either way.
+        """
+        records = list(records)
+        for record in records:
+            if not isinstance(record, Assessment | RobotBenefit):
+                raise StoreError(f"{record.table} is not history: use put()")  # i18n: not shown
+            self._check_scope(record.table, record)
+        checked = (
+            checked_on is not None
+            and checked_on == self.version.stamp
+            and not any(self.upserts.values())
+            and not any(self.deletes.values())
+        )
+        if not checked:
+            for record in records:
+                problems = record_problems(self.ds, record)
+                if problems:
+                    raise ValidationProblem(record.table, record.key(), problems)
+        # Millions of new dicts and no cycle among them: with the collector running, appending
+        # 200,000 assessments took 2.4 s of CPU, paused 0.8 s (benchmarks/bench_import.py).
+        with collector_paused():
+            batch: list[Assessment] = []
+            for record in records:
+                if type(record) is Assessment:
+                    batch.append(record)
+                    continue
+                self._record_assessments(batch)
+                batch = []
+                self._record_benefit(record)
+            self._record_assessments(batch)
+
+    def _record_assessments(self, records: list[Assessment]) -> None:
+        """Append checked assessments: their lines dumped in one call, their rows and their
+        audit entries (one each, as `record` makes them) without a call per field."""
+        if not records:
+            return
+        lines = _ASSESSMENT_LINES.dump_python(records, mode="json")
+        self.lines["assessments"].extend(lines)
+        rows = self._writable("assessments")
+        rows.extend(row_from_model(record, seq) for seq, record in enumerate(records, len(rows)))
+        action, table = str(AuditAction.CREATE), Assessment.table
+        self.counts[f"{action}:{table}"] += len(records)
+        if self.summary is not None:
+            return
+        audit, at, user = self.lines["audit"], self.now, self.repo.user
+        for line in lines:
+            key = KEY_SEPARATOR.join(
+                (line["staff"], line["competency"], line["date"], line["source"])
+            )
+            audit.append(
+                {
+                    "at": at,
+                    "user": user,
+                    "action": action,
+                    "entity": table,
+                    "key": key,
+                    "changes": _recorded(line),
+                }
+            )
+
+    def _record_benefit(self, record: RobotBenefit) -> None:
+        self.lines[record.table].append(record.model_dump(mode="json", exclude_defaults=False))
+        old = self.ds.robot_benefits.get(record.key())
+        self._writable("robot_benefits")[record.key()] = record
+        action = AuditAction.CREATE if old is None else AuditAction.UPDATE
+        self._audit(action, record.table, record.key(), changes_between(old, record))
 
     # -- internals
     def _check_scope(self, table: str, *records: Entity | None) -> None:

@@ -170,11 +170,15 @@ def import_file(
             records = _in_writing_order(plan)
             if plan.kind.fold is not None:
                 records = plan.kind.fold(repo.ds, records)
-            for record in _told(list(records), progress, 0.5, 0.95):
-                if isinstance(record, Assessment | RobotBenefit):
-                    tx.record(record)
-                else:
-                    tx.put(record)
+            history = [r for r in records if isinstance(r, Assessment | RobotBenefit)]
+            register = [r for r in records if not isinstance(r, Assessment | RobotBenefit)]
+            for record in _told(register, progress, 0.5, 0.6 if history else 0.95):
+                tx.put(record)
+            # The plan checked every row on this version (planned again above if it changed):
+            # the history is appended in bulk, not checked a second time.
+            checked_on = _state(repo)
+            for part in _told(_parts(history, 100), progress, 0.6, 0.95):
+                tx.record_all(part, checked_on=checked_on)
             tell(progress, _("Saving"), 0.95)
     except _Abandon:
         return plan
@@ -231,6 +235,12 @@ def _told(
         if done % step == 0:
             progress(_("Writing the records"), start + (end - start) * done / len(records))
         yield record
+
+
+def _parts(records: list[Entity], count: int) -> list[list[Entity]]:
+    """`records` in at most `count` parts of equal size, in order."""
+    size = max(1, -(-len(records) // count))
+    return [records[start : start + size] for start in range(0, len(records), size)]
 
 
 def _in_writing_order(plan: Plan) -> list[Entity]:

@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import methodcaller
 
 from i18n import N_
 from store.importing.cells import ESCAPE, unescape_cell
@@ -66,10 +67,11 @@ def decode(data: bytes) -> str:
 def _rows(text: str, delimiter: str) -> Iterator[CsvRow]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     start = 1
+    strip, escaped = str.strip, methodcaller("startswith", ESCAPE)  # no Python loop per cell
     for cells in reader:
-        if any(cell.strip() for cell in cells):
-            cells = [cell.strip() for cell in cells]
-            if any(cell.startswith(ESCAPE) for cell in cells):
+        cells = list(map(strip, cells))
+        if any(cells):
+            if any(map(escaped, cells)):
                 cells = [unescape_cell(cell) for cell in cells]
             yield CsvRow(start, cells)
         start = reader.line_num + 1

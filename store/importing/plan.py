@@ -146,7 +146,10 @@ def plan_rows(plan: Plan, read: RowReader, ds: Dataset, sync: bool = False) -> P
         columns = _header_columns(plan, header, kind, names)
         if plan.found:
             return plan
-        parsed = list(_parse_rows(plan, rows, columns, kind))
+        # A million rows and their dicts, no cycle among them: with the collector running,
+        # parsing 200,000 rows took 0.72 s of CPU, paused 0.47 s (benchmarks/bench_import.py).
+        with collector_paused():
+            parsed = list(_parse_rows(plan, rows, columns, kind))
     except FileProblem as problem:
         plan.problem(problem.line, problem.column, problem.problem)
         return plan
