@@ -204,3 +204,20 @@ def test_a_record_changed_without_validation_is_refused_before_it_is_written(
 
     assert (tmp_path / "db" / "departments.json").read_bytes() == before
     assert FolderRepository.open(tmp_path / "db").ds.departments.keys() == {"D1"}
+
+
+def test_a_read_only_open_trusts_the_record_but_never_writes_it(
+    demo: Path, tmp_path: Path, validated: Counter[str]
+) -> None:
+    from store import open_store
+
+    db = copy_of(demo, tmp_path)
+    validated.clear()
+    open_store(db, read_only=True)
+    assert sum(validated.values()) == 0  # a record the store wrote is trusted here too
+    (db / TRUST).unlink()
+
+    open_store(db, read_only=True)
+
+    assert validated["staff"] == 1
+    assert not (db / TRUST).exists()  # nothing is written on a read-only open
