@@ -52,11 +52,11 @@ def content_hash(data: bytes) -> str:
 def _rules_fingerprint() -> str | None:
     """A hash of the source of the modules that define what a record may hold; None when the
     source cannot be read (then nothing is trusted)."""
-    from store import models, text, text_rules
+    from store import enums, models, text, text_rules
 
     digest = hashlib.sha256()
     try:
-        for module in (models, text, text_rules):
+        for module in (models, enums, text, text_rules):
             digest.update(Path(module.__file__).read_bytes())
     except (OSError, TypeError):
         return None
