@@ -60,7 +60,7 @@ def place_on(screen: Screen) -> Place:
             continue
         if isinstance(widget, Input | Select | Checkbox):
             place.values[widget.id] = widget.value
-        elif isinstance(widget, TextArea):
+        elif isinstance(widget, TextArea) and not widget.read_only:  # read-only: output, made anew
             place.texts[widget.id] = widget.text
         elif isinstance(widget, TabbedContent) and widget.active:
             place.tabs[widget.id] = widget.active
