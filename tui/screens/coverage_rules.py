@@ -22,8 +22,10 @@ COLUMNS = (N_("Department"), N_("Competency"), N_("Level"), N_("At least"), N_("
 
 
 class CoverageRulesScreen(ModalScreen[None]):
+    TITLE = N_("Coverage rules")
     BINDINGS = [
         Binding("escape", "dismiss", N_("Close")),
+        Binding("f1", "app.help", N_("Help")),
         Binding("n", "add", N_("Add")),
         Binding("e", "edit", N_("Edit")),
         Binding("d", "remove", N_("Remove")),
@@ -39,7 +41,7 @@ class CoverageRulesScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(_("Coverage rules"), style="bold"), id="coverage-title")
+            yield Static(Text(_(self.TITLE), style="bold"), id="coverage-title")
             yield DataTable(id="coverage-rules", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 

@@ -33,6 +33,7 @@ class FindingsScreen(ModalScreen[None]):
     def __init__(self, title: str, headers: list[str], rows: list[list[str]]) -> None:
         super().__init__()
         self.heading, self.headers, self.rows = title, headers, rows
+        self.TITLE = title  # Help's "Keys on ..." names the list (already in the language)
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import DataTable, Input, Select, Static, TextArea, Tree
 
 from i18n import N_, _
 from tui.screens import SCREENS_IN_ORDER
@@ -67,10 +67,21 @@ def own_keys_heading(screen: Screen) -> str:
     return _("Keys on {screen}").format(screen=screen_title(screen))
 
 
+WIDGET_WORDS = (
+    (DataTable, N_("In the table")),
+    (Tree, N_("In the tree")),
+    (TextArea, N_("In the text area")),
+    (Input, N_("In the text field")),
+    (Select, N_("In the choice list")),
+)
+"""How Help names the focused widget's kind (never by its class name), first match wins."""
+
+
 def focused_keys_heading(screen: Screen) -> str:
-    if screen.focused is None:
-        return _("In the focused widget")
-    return _("In the {widget}").format(widget=type(screen.focused).__name__)
+    for kind, words in WIDGET_WORDS:
+        if isinstance(screen.focused, kind):
+            return _(words)
+    return _("In the focused widget")
 
 
 class HelpScreen(ModalScreen[None]):
