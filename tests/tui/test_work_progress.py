@@ -150,29 +150,3 @@ async def test_opening_reports_makes_the_report_once_and_a_change_makes_it_again
         await settle(pilot, lambda: app.screen._rendered_for.kind == "heatmap")
         await workers_done(app)
         assert made == ["gaps", "heatmap"]
-
-
-async def test_a_long_report_goes_into_the_preview_in_chunks_and_arrives_whole(
-    small_repo, monkeypatch
-) -> None:
-    """A long report is shown a few lines at a time (the screen takes keys in between); what
-    is shown in the end is the whole report, as `kapabel report` writes it."""
-    import tui.screens.reports_screen as reports_screen
-    from reports import build_report, render
-
-    monkeypatch.setattr(reports_screen, "PREVIEW_CHUNK_LINES", 3)
-    sizes = []
-    real_append = reports_screen.ReportsScreen._append_chunks
-
-    def watched(screen, *args):
-        sizes.append(screen.query_one("#preview", TextArea).document.line_count)
-        return real_append(screen, *args)
-
-    monkeypatch.setattr(reports_screen.ReportsScreen, "_append_chunks", watched)
-    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("6")
-        await settle(pilot, lambda: app.screen._rendered_for is not None)
-        expected = render(build_report("gaps", small_repo.ds, as_of=AS_OF), "text")
-        assert app.screen.query_one("#preview", TextArea).text == expected
-        assert len(sizes) > 3 and sizes == sorted(sizes)  # it grew a chunk at a time

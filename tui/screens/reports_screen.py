@@ -88,21 +88,6 @@ def report_formats() -> tuple[str, ...]:
     return FILE_FORMATS
 
 
-PREVIEW_CHUNK_LINES = 5000
-"""A long report goes into the preview this many lines at a time, the screen answering keys in
-between: a TextArea takes about 0.3 s per 10,000 lines it is given at once, and the gaps of
-50,000 staff are some 90,000 lines."""
-
-
-def line_chunks(text: str, lines: int) -> list[str]:
-    """`text` cut after every `lines` lines (joined, the chunks are `text` again)."""
-    parts = text.split("\n")
-    return [
-        "\n".join(parts[start : start + lines]) + ("\n" if start + lines < len(parts) else "")
-        for start in range(0, len(parts), lines)
-    ]
-
-
 def _safe(text: str) -> str:
     """A code as part of a file name: letters, digits, '-' and '_' only."""
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)
@@ -133,8 +118,6 @@ class ReportsScreen(DataScreen):
         """The bytes Save writes (the text's, or the workbook's)."""
         self._rendered_for: ReportChoice | None = None
         self._asked: tuple[ReportChoice, int] | None = None
-        self._loading: object | None = None
-        """The report going into the preview chunk by chunk (a token: None stops it)."""
         """The report being made or shown, with the data version it is made of."""
 
     def compose(self) -> ComposeResult:
@@ -274,7 +257,6 @@ class ReportsScreen(DataScreen):
         if asked == self._asked:
             return  # the form only echoed (setting its choices on showing): made once, not twice
         self._asked = asked
-        self._loading = None  # a report still going into the preview stops there
         if not self._path_edited:
             self._set_path(choice.default_filename())
         self.query_one("#preview", TextArea).loading = True
@@ -291,49 +273,20 @@ class ReportsScreen(DataScreen):
         except ReportInputError as error:
             self.app.call_from_thread(self._report_failed, str(error))
             return
-        chunks = line_chunks(text, PREVIEW_CHUNK_LINES)
-        self.app.call_from_thread(self._report_ready, choice, text, chunks, content)
+        self.app.call_from_thread(self._report_ready, choice, text, content)
 
-    def _report_ready(
-        self, choice: ReportChoice, text: str, chunks: list[str], content: bytes
-    ) -> None:
+    def _report_ready(self, choice: ReportChoice, text: str, content: bytes) -> None:
         if choice != self.choice():
             return  # the form changed while this one was being made: a newer one is coming
-        self._loading = loading = object()
-        preview = self.query_one("#preview", TextArea)
-        preview.loading = False
-        preview.load_text(chunks[0])
-        self._append_chunks(loading, choice, text, chunks, 1, content)
-
-    def _append_chunks(
-        self,
-        loading: object,
-        choice: ReportChoice,
-        text: str,
-        chunks: list[str],
-        done: int,
-        content: bytes,
-    ) -> None:
-        """Put the rest of a long report into the preview a chunk at a time, the screen taking
-        keys between chunks; the report counts as shown (and may be saved) once all is in."""
-        if loading is not self._loading:
-            return  # another report (or none) replaced this one meanwhile
-        preview = self.query_one("#preview", TextArea)
-        if done < len(chunks):
-            preview.insert(chunks[done], preview.document.end)
-            self.query_one(WorkProgress).tell(
-                _("Showing the report"), 0.9 + 0.1 * done / len(chunks)
-            )
-            self.call_later(self._append_chunks, loading, choice, text, chunks, done + 1, content)
-            return
-        preview.history.clear()  # a preview has nothing to undo
         self._report_text = text
         self._report_file = content
         self._rendered_for = choice
         self.query_one(WorkProgress).stop()
+        preview = self.query_one("#preview", TextArea)
+        preview.loading = False
+        preview.load_text(text)
 
     def _report_failed(self, message: str) -> None:
-        self._loading = None
         self.query_one(WorkProgress).stop()
         self.query_one("#preview", TextArea).loading = False
         self._show_problem(message)

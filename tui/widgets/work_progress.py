@@ -62,10 +62,6 @@ class WorkProgress(Horizontal):
 
         return report
 
-    def tell(self, step: str, done: float) -> None:
-        """A step of the work done on the app's thread (the end of it, typically)."""
-        self._update(self._work, step, done)
-
     def stop(self) -> None:
         """The work is done (or failed): hide the line."""
         if self._timer is not None:
