@@ -9,7 +9,8 @@ The whole municipality is built in memory first (`build`) and then written in on
 with one summary audit entry, so a 50,000-staff database is one write, not a million.
 
 Modules: `catalogue` (names and content), `dates`, `organisation`, `competencies`, `strategy`,
-`history`, `robots`, and `municipality` (assembly and writing).
+`history`, `robots`, `coverage` (coverage rules and ratings about to lapse, from a stream of
+their own so the others' draws stay as they were), and `municipality` (assembly and writing).
 """
 
 from store.demo.dates import DEMO_AS_OF

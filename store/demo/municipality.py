@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass, field
 
 from store.demo.competencies import courses, local_framework
+from store.demo.coverage import coverage_rules, extra_rng, renewals
 from store.demo.dates import DEMO_AS_OF
 from store.demo.history import assessments, history_events, training_plans
 from store.demo.organisation import build_people, build_units, department_count, organisation
@@ -40,6 +41,8 @@ def build(staff: int = 1200, seed: int = 1) -> Municipality:
     required = required_of(units, reqs)
     plans, trained = training_plans(rng, people, required, DEMO_AS_OF)
     events = history_events(rng, units, people, required) + trained + certifications
+    extra = extra_rng(seed)  # issue #15's additions: the main stream's draws stay as they were
+    events += renewals(extra, people, required, events)
     world = Municipality()
     world.register = (
         local_framework()
@@ -51,6 +54,7 @@ def build(staff: int = 1200, seed: int = 1) -> Municipality:
         + list(robot_list)
         + milestones
         + governance()
+        + coverage_rules(units, people, robot_list, events)
         + [Setting(name=HOURLY_RATE, value=str(DEMO_HOURLY_RATE))]
     )
     world.assessments = assessments(people, events)

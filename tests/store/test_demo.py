@@ -259,3 +259,52 @@ def test_scaling_keeps_three_levels_and_proportions(staff: int) -> None:
         assert directorates == 6
         assert 25 <= robot_count(departments) / departments * 40 <= 35
     assert department_count(50000) in range(250, 351)
+
+
+# ---------------------------------------------------------------------------- issue 15 figures
+def test_coverage_rules_some_met_and_some_not(demo_repo: FolderRepository) -> None:
+    from reports import build_report
+
+    coverage = build_report("coverage", demo_repo.ds, DEMO_AS_OF).to_dict()["rules"]
+    results = [r["met"] for rule in coverage for r in rule["results"]]
+    assert len(coverage) >= 3 and True in results and False in results
+    each = [rule for rule in coverage if rule["each"]]
+    assert each and len(each[0]["results"]) >= 3, "an each rule over departments below"
+    robot_departments = {r.department for r in demo_repo.ds.robots.values()}
+    assert any(
+        rule["competency"] == "LOK-RPA" and rule["department"] in robot_departments
+        for rule in coverage
+    )
+
+
+def test_ratings_lapse_within_60_days_without_changing_any_level(
+    demo_repo: FolderRepository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lapsing ratings are renewals on the current level dated after every other rating of
+    the pair: every level on every date up to DEMO_AS_OF, the stale ratings and the
+    disagreements are those of the demo without them."""
+    from reports import build_report
+
+    ratings = build_report("ratings", demo_repo.ds, DEMO_AS_OF).to_dict()
+    assert 20 <= len(ratings["expiring"]) <= 60
+    monkeypatch.setattr("store.demo.municipality.renewals", lambda *args: [])
+    without = _generate(tmp_path / "without", 1200, 1).ds
+    assert len(without.assessments) + len(ratings["expiring"]) <= len(demo_repo.ds.assessments)
+    for day in [DEMO_AS_OF - dt.timedelta(days=days) for days in range(0, 3 * 365, 30)]:
+        levels = {
+            (s, c): row.level
+            for s, rows in current_index(demo_repo.ds.assessments, day).items()
+            for c, row in rows.items()
+        }
+        before = {
+            (s, c): row.level
+            for s, rows in current_index(without.assessments, day).items()
+            for c, row in rows.items()
+        }
+        assert levels == before, day
+    again = build_report("ratings", without, DEMO_AS_OF).to_dict()
+    assert again["expiring"] == []
+    assert (again["stale"], again["disagreements"]) == (
+        ratings["stale"],
+        ratings["disagreements"],
+    )

@@ -184,3 +184,36 @@ async def test_coverage_agents_and_expiring_figures_open_their_lists_as_the_repo
             assert word in screen_text(pilot), screen_text(pilot)
             await pilot.press("escape")
             await settle(pilot, lambda: overview_ready(app))
+
+
+async def test_the_demo_shows_coverage_rules_and_expiring_ratings_as_the_reports_say(
+    demo_repo, capsys
+):
+    """The demo municipality exercises issue #15's figures: some rules unmet, ratings lapsing."""
+    import json
+
+    from store.demo import DEMO_AS_OF
+    from tui.cli import main
+
+    def report(kind: str) -> dict:
+        args = ["report", kind, "--db", str(demo_repo.path), "--as-of", str(DEMO_AS_OF)]
+        assert main([*args, "--format", "json"]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    rules = report("coverage")["rules"]
+    results = [r for rule in rules for r in rule["results"]]
+    unmet = [r for r in results if not r["met"]]
+    expiring = report("ratings")["expiring"]
+    assert unmet and len(unmet) < len(results) and expiring
+
+    app = KapabelApp(demo_repo, as_of=DEMO_AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        assert figure_row(app, "coverage")[1] == f"{len(unmet)} of {len(results)}"
+        assert figure_row(app, "expiring")[1] == str(len(expiring))
+        for key, count in (("coverage", len(unmet)), ("expiring", len(expiring))):
+            await open_overview_figure(pilot, key)
+            await settle(pilot, lambda: app.screen.__class__.__name__ == "FindingsScreen")
+            assert app.screen.query_one("#findings", DataTable).row_count == count, key
+            await pilot.press("escape")
+            await settle(pilot, lambda: overview_ready(app))
