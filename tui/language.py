@@ -48,6 +48,8 @@ class Place:
     rows: dict[str, tuple[str, object]] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     focused: str | None = None
+    own: object = None
+    """What the screen itself says is its place (`kept_place()`), beyond its widgets."""
 
 
 def place_on(screen: Screen) -> Place:
@@ -55,6 +57,9 @@ def place_on(screen: Screen) -> Place:
     from textual.widgets import Checkbox, DataTable, Input, Select, TabbedContent, TextArea, Tree
 
     place = Place(focused=screen.focused.id if screen.focused is not None else None)
+    kept = getattr(screen, "kept_place", None)
+    if kept is not None:
+        place.own = kept()
     for widget in screen.query("*"):
         if widget.id is None:
             continue
@@ -157,7 +162,11 @@ def same_again(screen: Screen) -> Screen | None:
 
 def keep_place(screen: Screen, place: Place) -> None:
     """Put the user back where they were on a screen drawn anew: the fields at once (after
-    its first refresh), the selected rows as soon as its data is back."""
+    its first refresh), the selected rows as soon as its data is back; the screen's own place
+    (`put_back_place`) at once, before its tabs are shown again."""
+    put_back = getattr(screen, "put_back_place", None)
+    if put_back is not None and place.own is not None:
+        put_back(place.own)
 
     def restore() -> None:
         restore_fields(screen, place)

@@ -289,3 +289,29 @@ async def test_the_report_preview_is_made_again_in_the_new_language(small_repo):
         await workers_done(app)
         preview = app.screen.query_one("#preview", TextArea).text
         assert "Kompetencegabsrapport" in preview and "Gaps report" not in preview
+
+
+async def test_the_heatmap_keeps_its_layer_and_cell_across_a_switch(small_repo):
+    """Organisation's heatmap on its second layer, the cursor moved: in Danish the heatmap is
+    still that layer (its legend in Danish) with the cursor on the same person and competency."""
+    from tui.widgets.heatmap import LAYERS, HeatmapView
+
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await pilot.press("2")
+        await settle(pilot, lambda: type(app.screen).__name__ == "OrganisationScreen")
+        await pilot.press("h", "l")
+        view = app.screen.query_one("#heatmap-view", HeatmapView)
+        await settle(pilot, lambda: view.row_count > 1 and app.screen.heatmap_layer is LAYERS[1])
+        view.focus()
+        await pilot.press("down", "right")
+        before = app.screen
+        cell = before._heatmap_cursor(before.department)
+
+        await choose_in_palette(pilot, app, "Dansk")
+        await settle(pilot, lambda: app.screen is not before and "Afslut" in screen_text(pilot))
+        await workers_done(app)
+        await settle(pilot, lambda: "selv mod andre" in screen_text(pilot))
+        assert app.screen.heatmap_layer is LAYERS[1]
+        await settle(pilot, lambda: app.screen._heatmap_cursor(app.screen.department) == cell)

@@ -89,6 +89,9 @@ class OrganisationScreen(AnalysisScreen):
         self._robots_at_risk_shown: bool | None = None
         self.heatmap_layer: Layer = LAYERS[0]
         """What the heatmap's cells show: levels, self versus others, or stale ratings."""
+        self._kept_cell: tuple[str | None, str, str] | None = None
+        """(department, employee no., competency) to put the heatmap's cursor on when it next
+        shows that department (the place kept across a change of language)."""
         """Whether the robots tab lists only those at key-person risk (None: not filled yet)."""
         """Tabs not filled for the department shown yet -> (analysis, its figures)."""
 
@@ -256,6 +259,8 @@ class OrganisationScreen(AnalysisScreen):
 
         view = self.query_one("#heatmap-view", HeatmapView)
         keep = self._heatmap_cursor(code)
+        if keep is None and self._kept_cell is not None and self._kept_cell[0] == code:
+            keep, self._kept_cell = self._kept_cell[1:], None
         staff = analysis.staff_in_scope(code)
         self._staff = staff
         self._heatmap_department = code
@@ -275,6 +280,14 @@ class OrganisationScreen(AnalysisScreen):
                 column = columns.index(competency) if competency in columns else 0
                 self.call_after_refresh(view.move_cursor, rows[0], column)
         self._describe_cell(0, 0)
+
+    def kept_place(self) -> tuple[Layer, tuple | None]:
+        """The heatmap's layer and cell, kept when the screen is made anew (tui/language.py)."""
+        cell = self._heatmap_cursor(self.department)
+        return self.heatmap_layer, None if cell is None else (self.department, *cell)
+
+    def put_back_place(self, place: tuple[Layer, tuple | None]) -> None:
+        self.heatmap_layer, self._kept_cell = place
 
     def _heatmap_cursor(self, code: str | None) -> tuple[str, str] | None:
         """(employee no., competency) under the heatmap's cursor, if it shows `code` already."""
