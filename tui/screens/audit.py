@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
-from i18n import N_, _
+from i18n import N_, _, ngettext
 from store.auditlog import change_lines, describe, filter_entries, raw_entries
 from store.labels import audit_action_label
 from store.lookup import AmbiguousReference, ReferenceProblem
@@ -256,9 +256,11 @@ class AuditScreen(DataScreen):
                 page=PAGE
             )
             if more
-            else _("{shown} matching entries of {total}").format(
-                shown=len(shown), total=len(self.entries)
-            )
+            else ngettext(
+                "{shown} matching entries of {total}",
+                "{shown} matching entries of {total}",
+                len(shown),
+            ).format(shown=len(shown), total=len(self.entries))
         )
         self.query_one("#status", Static).update(Text(status))
 

@@ -20,7 +20,7 @@ from textual.events import Key
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Label, Static
 
-from i18n import N_, _, format_integer
+from i18n import N_, _, format_integer, ngettext
 from tui.screens.base import DataScreen
 from tui.screens.people_index import (
     PeopleFilter,
@@ -216,8 +216,14 @@ class PeopleScreen(DataScreen):
                 total=format_integer(total),
             )
             line.append(showing, style="bold")
-            line.append(" " + (_("matching") if self.is_filtered() else _("people")))
-        everyone = _("{count} staff in all").format(count=format_integer(len(self.entries)))
+            words = (
+                ngettext("matching", "matching", total)
+                if self.is_filtered()
+                else _("people")  # everyone active: more than one
+            )
+            line.append(" " + words)
+        everyone = ngettext("{count} staff in all", "{count} staff in all", len(self.entries))
+        everyone = everyone.format(count=format_integer(len(self.entries)))
         line.append(f" · {everyone}")
         toggles = self.wanted.describe()
         if toggles:

@@ -327,7 +327,11 @@ def month_note(benefit: RobotBenefit | None) -> str:
     if benefit is None:
         return "  " + _("– not logged")
     failed = rules.failed_run_pct(benefit.runs, benefit.failed_runs)
-    note = _("{hours} h  {runs} runs, {failed} failed ({pct})").format(
+    note = ngettext(
+        "{hours} h  {runs} runs, {failed} failed ({pct})",
+        "{hours} h  {runs} runs, {failed} failed ({pct})",
+        benefit.runs,
+    ).format(
         hours=format_decimal(benefit.hours_saved, 1, grouping=True).rjust(7),
         runs=format_integer(benefit.runs),
         failed=format_integer(benefit.failed_runs),
@@ -427,9 +431,11 @@ class RobotScreen(AnalysisScreen):
             text.append(" " + _("since {date}").format(date=format_date(figures.phase_since)))
         text.append(" · ")
         text.append(risk_cell(figures))
-        qualified = _("{qualified} of {operators} operators qualified").format(
-            qualified=figures.qualified_operators, operators=figures.operators
-        )
+        qualified = ngettext(
+            "{qualified} of {operators} operators qualified",
+            "{qualified} of {operators} operators qualified",
+            figures.operators,
+        ).format(qualified=figures.qualified_operators, operators=figures.operators)
         text.append(f" · {qualified}\n")
         text.append(f"{analysis.department_name(robot.department)} ({robot.department})")
         who = owner.name if owner else (robot.owner or _("none"))

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Header, Label, Select
 
-from i18n import N_, _, format_date, format_integer
+from i18n import N_, _, format_date, format_integer, ngettext
 from reports.plan_filters import DueFilter, StatusFilter, plan_counts, select_plans
 from reports.rules import plan_is_overdue
 from store.dataset import Dataset
@@ -103,6 +103,17 @@ def next_choice(choices: list[tuple[str, object]], current: object) -> object:
     values = [value for _, value in choices]
     index = values.index(current) if current in values else -1
     return values[(index + 1) % len(values)]
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    """Open, overdue and due-in-30-days plans, each count a word that agrees with its number
+    in Danish ('1 forsinket', '2 forsinkede')."""
+    words = {
+        "open": ngettext("{n} open", "{n} open", counts["open"]),
+        "overdue": ngettext("{n} overdue", "{n} overdue", counts["overdue"]),
+        "due_30": ngettext("{n} due in 30 days", "{n} due in 30 days", counts["due_30"]),
+    }
+    return " · ".join(text.format(n=format_integer(counts[key])) for key, text in words.items())
 
 
 class TrainingScreen(DataScreen):
@@ -199,15 +210,7 @@ class TrainingScreen(DataScreen):
         ds, as_of = self.ds, self.app.as_of
         self._ordered = select_plans(ds.training_plans.values(), as_of)
         counts = plan_counts(self._ordered, as_of)
-        self.query_one("#counts", Label).update(
-            Text(
-                _("{open} open · {overdue} overdue · {due_30} due in 30 days").format(
-                    open=format_integer(counts["open"]),
-                    overdue=format_integer(counts["overdue"]),
-                    due_30=format_integer(counts["due_30"]),
-                )
-            )
-        )
+        self.query_one("#counts", Label).update(Text(counts_line(counts)))
         self._shown_filters = None
         self._fill()
 
