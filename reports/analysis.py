@@ -21,7 +21,7 @@ from reports import rules
 from reports.tree import DepartmentTree, natural_key
 from reports.words import Phrase, phrase, term
 from store.columns import NEVER, HistoryColumns, columns_of
-from store.dataset import AssessmentRow, Dataset
+from store.dataset import AssessmentRow, Dataset, HistoryView
 from store.gcpause import collector_paused
 from store.models import SOURCE_PRECEDENCE, Requirement, Staff, TrainingPlan
 
@@ -296,6 +296,33 @@ class Grid:
 
 _REQUIRED, _MEETING, _NOT_ASSESSED, _COVERED, _TOTAL_GAP = range(5)
 
+_STRUCTURE_TABLES = ("departments", "staff", "requirements", "training_plans")
+"""The tables `Structure` (and so the grid) is made of: while they stay the same objects, a
+save changed assessments only (`Analysis.after_assessments`)."""
+
+
+def _pair_counters(
+    required: np.ndarray, open_target: np.ndarray, levels: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For grid rows (required levels, open plans' targets, current levels, -1: not assessed):
+    each pair's gap, whether an open plan covers it, and its counters (`_REQUIRED` ...)."""
+    level = np.maximum(levels, 0)  # `rules.level_or_zero`
+    is_required = required > 0
+    gaps = np.where(is_required, np.maximum(required - level, 0), 0)  # `rules.gap`
+    short = gaps > 0
+    covered = short & (open_target >= required)  # `rules.plan_covers`
+    counters = np.stack(
+        [
+            is_required,
+            is_required & ~short,  # `rules.meets`
+            is_required & (levels < 0),
+            covered,
+            gaps,
+        ],
+        axis=-1,
+    ).astype(np.int64)
+    return gaps, covered, counters
+
 
 class Analysis:
     """Everything the reports need about one dataset as of one date.
@@ -398,22 +425,9 @@ class Analysis:
         """Per department (own staff only), per grid column: the counters figures are built
         of, for every department at once."""
         grid = self.grid
-        required = grid.required
-        level = np.maximum(self.levels, 0)  # `rules.level_or_zero`
-        is_required = required > 0
-        self._gaps = np.where(is_required, np.maximum(required - level, 0), 0)  # `rules.gap`
-        short = self._gaps > 0
-        self._covered = short & (grid.open_target >= required)  # `rules.plan_covers`
-        per_person = np.stack(
-            [
-                is_required,
-                is_required & ~short,  # `rules.meets`
-                is_required & (self.levels < 0),
-                self._covered,
-                self._gaps,
-            ],
-            axis=-1,
-        ).astype(np.int64)
+        self._gaps, self._covered, per_person = _pair_counters(
+            grid.required, grid.open_target, self.levels
+        )
         starts = grid.starts[:-1]
         if len(grid.people):
             self._counters = np.add.reduceat(per_person, starts, axis=0)
@@ -421,6 +435,104 @@ class Analysis:
         else:
             self._counters = np.zeros((0, len(grid.competencies), 5), np.int64)
             self._active = np.zeros(0, np.int64)
+
+    # ------------------------------------------------------------- after a save
+    def after_assessments(self, ds: Dataset) -> Analysis:
+        """The analysis of `ds` as of the same date: a later version of this analysis's data.
+
+        When that version only added assessments (the common save: the register tables the
+        figures read are the same objects, the history the same list, grown), only the saved
+        people's pairs are worked out again and only their departments' counters change; the
+        other arrays and the figures already asked for elsewhere are shared. Anything else
+        (a register change, plans, requirements, another history) is analysed from scratch.
+        This analysis stays as it was (readers in other threads keep their figures).
+        """
+        old, new = self.ds.assessments, ds.assessments
+        if (
+            any(getattr(ds, t) is not getattr(self.ds, t) for t in _STRUCTURE_TABLES)
+            or not isinstance(old, HistoryView)
+            or not isinstance(new, HistoryView)
+            or new._history is not old._history
+            or len(new) < len(old)
+        ):
+            return Analysis(ds, self.as_of)
+        updated = object.__new__(Analysis)
+        updated.__dict__.update(self.__dict__)
+        updated._update(ds, len(old))
+        return updated
+
+    def _update(self, ds: Dataset, saved_from: int) -> None:
+        """Bring a copy of an analysis up to `ds`, whose rows from `saved_from` on are new: new
+        arrays where they change (the previous analysis keeps its own)."""
+        self.ds = ds
+        self.columns = columns_of(ds.assessments)
+        arrays = self.columns.arrays()
+        self._level_column, self._staff_column = arrays["level"], arrays["staff"]
+        self._competency_column = arrays["competency"]
+        self._row_of_staff, self._column_of_competency = self.grid.places_of(self.columns)
+        staff = np.unique(arrays["staff"][saved_from:])
+        fresh = self.columns.current(self.as_of, staff)  # the saved people's current pairs
+        fresh_keys = _pair_keys(fresh, arrays)
+        first = staff.astype(np.int64) << 32
+        keys = self._pair_keys
+        kept = np.ones(len(keys), bool)
+        for start, end in zip(
+            np.searchsorted(keys, first).tolist(),
+            np.searchsorted(keys, first + (1 << 32)).tolist(),
+            strict=True,
+        ):
+            kept[start:end] = False
+        at = np.searchsorted(keys[kept], fresh_keys)
+        self._positions = np.insert(self._positions[kept], at, fresh)
+        self._pair_keys = np.insert(keys[kept], at, fresh_keys)
+        if self._current is not None:
+            self._current = dict(self._current)
+            names, competencies, rows = (
+                self.columns.staff_list(),
+                self.columns.competency_list(),
+                ds.assessments,
+            )
+            for index in staff.tolist():
+                self._current.pop(names[index], None)
+            for position in fresh.tolist():
+                self._current.setdefault(names[self._staff_column[position]], {})[
+                    competencies[self._competency_column[position]]
+                ] = rows[position]
+        rows = self._row_of_staff[staff]
+        rows = rows[rows >= 0]
+        if not len(rows):
+            return
+        self._current_position = self._current_position.copy()
+        self.levels = self.levels.copy()
+        previous = self.levels[rows]
+        self._current_position[rows] = -1
+        self.levels[rows] = -1
+        on_rows = self._row_of_staff[self._staff_column[fresh]]
+        columns = self._column_of_competency[self._competency_column[fresh]]
+        on_grid = (on_rows >= 0) & (columns >= 0)
+        self._current_position[on_rows[on_grid], columns[on_grid]] = fresh[on_grid]
+        self.levels[on_rows[on_grid], columns[on_grid]] = self._level_column[fresh[on_grid]]
+        self._recount(rows, previous)
+
+    def _recount(self, rows: np.ndarray, previous: np.ndarray) -> None:
+        """The counters again for these grid rows, whose levels were `previous`: each department's
+        counters move by its rows' difference; the figures of their departments, those above
+        and the whole organisation are worked out anew when asked, the others are kept."""
+        grid = self.grid
+        required, open_target = grid.required[rows], grid.open_target[rows]
+        _, _, before = _pair_counters(required, open_target, previous)
+        gaps, covered, after = _pair_counters(required, open_target, self.levels[rows])
+        self._gaps, self._covered = self._gaps.copy(), self._covered.copy()
+        self._gaps[rows], self._covered[rows] = gaps, covered
+        departments = np.searchsorted(grid.starts, rows, side="right") - 1
+        self._counters = self._counters.copy()
+        np.add.at(self._counters, departments, after - before)
+        touched = {grid.departments[d] for d in departments.tolist()}
+        self._own_gaps = {d: g for d, g in self._own_gaps.items() if d not in touched}
+        stale: set[str | None] = {None}
+        for department in touched:
+            stale.update(self.structure.chain(department))
+        self._figures = {c: f for c, f in self._figures.items() if c not in stale}
 
     # ------------------------------------------------------------- tree
     def children(self, code: str | None) -> list[str]:

@@ -353,16 +353,29 @@ class Columns:
             self._sorted = found
             return found
 
-    def current(self, as_of: dt.date, count: int | None = None) -> np.ndarray:
+    def current(
+        self, as_of: dt.date, count: int | None = None, staff: np.ndarray | None = None
+    ) -> np.ndarray:
         """The positions of the assessments that give the current levels on `as_of`, one per
         (person, competency) assessed, among the first `count` rows (default: all); sorted by
-        staff index, then competency index.
+        staff index, then competency index. Given `staff` (sorted, distinct staff indexes):
+        those people's only (after a save, a few slices of the sort instead of all of it).
 
         The rule (`reports.rules.current_assessment`): valid on the date (dated on or before it,
         no `valid_until` before it), then the latest date, the source's precedence, the one
         recorded last: the last valid row of each pair in the sort.
         """
         whole, order, pair, date, valid_until, _ = self._by_pair()
+        if staff is not None:
+            first = np.asarray(staff, np.int64) << 32
+            spans = zip(
+                np.searchsorted(pair, first).tolist(),
+                np.searchsorted(pair, first + (1 << 32)).tolist(),
+                strict=True,
+            )
+            picked = np.concatenate([np.empty(0, np.intp), *(np.arange(*s) for s in spans)])
+            order, pair = order[picked], pair[picked]
+            date, valid_until = date[picked], valid_until[picked]
         day = as_of.toordinal()
         valid = (date <= day) & (valid_until >= day)
         if count is not None and count < whole:
@@ -410,8 +423,8 @@ class HistoryColumns:
     def __len__(self) -> int:
         return self.count
 
-    def current(self, as_of: dt.date) -> np.ndarray:
-        return self.columns.current(as_of, self.count)
+    def current(self, as_of: dt.date, staff: np.ndarray | None = None) -> np.ndarray:
+        return self.columns.current(as_of, self.count, staff)
 
     def arrays(self) -> dict[str, np.ndarray]:
         return self.columns.arrays(self.count)

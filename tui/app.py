@@ -126,6 +126,8 @@ class KapabelApp(App):
         self._after_history: Callable[[], object] | None = None
         """Where the person asked to go while the history loaded (the latest ask wins)."""
         self._analysis = None
+        self._previous_analysis = None
+        """The figures before the last change, until new ones are made from them."""
         self._analysis_lock = threading.Lock()
         self._lookups: dict[str, tuple[int, object]] = {}
         self._watch_interval = watch_interval
@@ -159,11 +161,15 @@ class KapabelApp(App):
             if self._analysis is None:
                 from reports.analysis import analyse
 
-                version = self.data_version
-                analysis = analyse(self.repo.ds, self.as_of)
+                version, previous = self.data_version, self._previous_analysis
+                if previous is not None and previous.as_of == self.as_of:
+                    # a save of assessments: the previous figures updated, not made anew
+                    analysis = previous.after_assessments(self.repo.ds)
+                else:
+                    analysis = analyse(self.repo.ds, self.as_of)
                 if version != self.data_version:
                     return analysis  # the data changed meanwhile: do not cache stale figures
-                self._analysis = analysis
+                self._analysis, self._previous_analysis = analysis, None
             return self._analysis
 
     def lookup(self, table: str):
@@ -184,7 +190,9 @@ class KapabelApp(App):
 
     def data_changed(self) -> None:
         """Call after every write: drops cached figures and lets the current screen redraw."""
-        self._analysis = None  # no lock: a worker computing the old figures must not block us
+        previous, self._analysis = self._analysis, None  # no lock: a worker computing the old
+        if previous is not None:  # figures must not block us
+            self._previous_analysis = previous  # to update (`Analysis.after_assessments`)
         self.data_version += 1
         self.refresh_screens()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Static
 
+from reports.analysis import analyse
 from store.repository import FolderRepository
 from tests.tui.helpers import workers_done
 from tests.tui.people_fixtures import AS_OF, MARKUP_NAME, small_repo  # noqa: F401
@@ -83,6 +84,28 @@ async def test_recording_an_assessment_closes_the_gap_and_raises_readiness(small
         assert history.row_count == 3
         assert column_text(history, "Date")[0] == AS_OF.isoformat()
     assert on_disk(small_repo).ds.assessments[-1].level == 3
+
+
+async def test_after_an_assessment_the_figures_are_updated_not_analysed_again(small_repo) -> None:  # noqa: F811
+    """A recorded assessment updates the figures from the previous ones (the register's arrays
+    are kept), giving what a full analysis gives; a plan (not an assessment) analyses anew."""
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_person(pilot, "E001")
+        before = app.analysis
+        await pilot.press("a", "tab", "3", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen and screen.rows["DC1.1"].gap == 0
+        after = app.analysis
+        assert after is not before and after.grid is before.grid  # updated, not rebuilt
+        full = analyse(app.repo.ds, AS_OF)
+        for code in [None, *app.repo.ds.departments]:
+            assert after.department_figures(code) == full.department_figures(code)
+            assert after.gap_rows(code) == full.gap_rows(code)
+        assert before.department_figures("D10").readiness_pct == 25.0  # the old one stays
+        await pilot.press("down", "t", "ctrl+s")  # a plan: the register changed
+        await settle(pilot)
+        assert app.analysis.grid is not after.grid
 
 
 async def test_a_bad_level_in_the_form_saves_nothing(small_repo) -> None:  # noqa: F811
