@@ -193,12 +193,12 @@ class Browser:
         self.page.keyboard.type(text, delay=20)
         self.settle()
 
-    def download(self, *keys: str) -> tuple[str, bytes]:
+    def download(self, *keys: str, wait_s: float = WAIT_S) -> tuple[str, bytes]:
         """Press `keys`, and return the download they start: (file name, content)."""
         before = len(self.downloads)
         for key in keys:
             self.page.keyboard.press(key)
-        deadline = time.monotonic() + WAIT_S
+        deadline = time.monotonic() + wait_s
         while len(self.downloads) == before:
             if time.monotonic() > deadline:
                 self.page.screenshot(path=str(ARTEFACTS / "browser-failed.png"))
@@ -206,12 +206,23 @@ class Browser:
             self.page.wait_for_timeout(100)
         return self.downloads[before]
 
-    def screen(self) -> str:
-        """What the app has drawn now, from its own SVG screenshot (palette: Screenshot)."""
-        self.settle()
-        self.keys("Control+p")
-        self.type(self.screenshot_command)
-        name, content = self.download("Enter")
+    def screen(self, tries: int = 3) -> str:
+        """What the app has drawn now, from its own SVG screenshot (palette: Screenshot).
+
+        On a loaded machine the palette may open after the command's name was typed (the
+        websocket was quiet only because the app had not got to the key yet): then nothing is
+        downloaded, and the palette is closed and asked again."""
+        for attempt in range(tries):
+            self.settle()
+            self.keys("Control+p")
+            self.type(self.screenshot_command)
+            try:
+                name, content = self.download("Enter", wait_s=WAIT_S / tries)
+                break
+            except AssertionError:
+                if attempt == tries - 1:
+                    raise
+                self.keys("Escape", "Escape")
         self.settle()
         assert name.endswith(".svg")
         return svg_text(content.decode("utf-8"))
