@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
-from i18n import _
+from i18n import N_, _, language
 from store.problems import Problem, from_pydantic, render, render_lines
 
 
@@ -105,3 +106,24 @@ def format_pydantic_error(error: Exception) -> list[str]:
 
 OUT_OF_RANGE = frozenset({"less_than_equal", "greater_than_equal", "less_than", "greater_than"})
 """pydantic's error types for a number beyond a field's general bounds."""
+
+
+_OS_REASONS = {
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENOTDIR: N_("not a folder"),
+    errno.ENOSPC: N_("no space left on the device"),
+    errno.EROFS: N_("read-only file system"),
+}
+"""The system's reasons a person meets most, in words (the system's own are English)."""
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file could not be read or written: a common reason in the current language, else
+    (and always in English) the system's own words."""
+    words = _OS_REASONS.get(error.errno)
+    if words is None or language() == "en":
+        return error.strerror or str(error)
+    return _(words)

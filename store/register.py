@@ -18,7 +18,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from i18n import N_, _
-from store.errors import CorruptFileError, StoreError
+from store.errors import CorruptFileError, StoreError, os_reason
 from store.files import Pin, file_signature, open_pinned, read_fd
 from store.gcpause import collector_paused
 from store.models import Entity
@@ -40,7 +40,7 @@ def read_raw(path: Path) -> bytes | None:
         return None
     except OSError as error:
         raise CorruptFileError(
-            path, _("cannot be read: {reason}").format(reason=error.strerror)
+            path, _("cannot be read: {reason}").format(reason=os_reason(error))
         ) from error
 
 
@@ -71,7 +71,7 @@ def read_pinned_bytes(
         opened = open_pinned(path)
     except OSError as error:
         raise CorruptFileError(
-            path, _("cannot be read: {reason}").format(reason=error.strerror)
+            path, _("cannot be read: {reason}").format(reason=os_reason(error))
         ) from error
     if opened is None:
         return None, None, None
@@ -82,7 +82,7 @@ def read_pinned_bytes(
     except OSError as error:
         os.close(fd)
         raise CorruptFileError(
-            path, _("cannot be read: {reason}").format(reason=error.strerror)
+            path, _("cannot be read: {reason}").format(reason=os_reason(error))
         ) from error
     except CorruptFileError:
         os.close(fd)

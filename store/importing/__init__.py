@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from i18n import N_, _
-from store.errors import StoreError
+from store.errors import StoreError, os_reason
 from store.gcpause import collector_paused
 from store.importing.framework_json import looks_like_json, plan_framework
 from store.importing.kinds import KINDS, Column, Kind
@@ -71,7 +71,7 @@ def read_import_file(path: Path, limit: int | None = None) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
-        raise UnreadableFile("file_unreadable", reason=error.strerror or str(error)) from None
+        raise UnreadableFile("file_unreadable", reason=os_reason(error)) from None
     kind = stat.S_IFMT(os.fstat(fd).st_mode)
     if kind != stat.S_IFREG:
         os.close(fd)
@@ -80,7 +80,7 @@ def read_import_file(path: Path, limit: int | None = None) -> bytes:
         try:
             data = handle.read(limit + 1)
         except OSError as error:
-            raise UnreadableFile("file_unreadable", reason=error.strerror or str(error)) from None
+            raise UnreadableFile("file_unreadable", reason=os_reason(error)) from None
     if len(data) > limit:
         raise UnreadableFile("file_too_large", limit=limit)
     return data

@@ -108,3 +108,11 @@ def test_every_count_an_erasure_reports_is_in_danish(tmp_path: Path) -> None:
     finally:
         i18n.set_language("en")
     assert not english, f"counts in English in a Danish sentence: {sorted(english)}"
+
+
+def test_a_missing_file_to_import_is_explained_in_danish(danish, tmp_path, capsys) -> None:
+    """The system's reason (English strerror) is said in Danish for the common cases."""
+    code = main(["--db", str(tmp_path / "db"), "import", "staff", str(tmp_path / "nope.csv")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "findes ikke" in err and "No such file" not in err
