@@ -315,3 +315,24 @@ async def test_the_heatmap_keeps_its_layer_and_cell_across_a_switch(small_repo):
         await settle(pilot, lambda: "selv mod andre" in screen_text(pilot))
         assert app.screen.heatmap_layer is LAYERS[1]
         await settle(pilot, lambda: app.screen._heatmap_cursor(app.screen.department) == cell)
+
+
+async def test_the_robots_screen_keeps_its_phase_and_sort_across_a_switch(small_repo):
+    """Robots filtered by a phase and sorted another way: in Danish the same phase, sort and
+    robots are shown."""
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await pilot.press("0")
+        await settle(pilot, lambda: type(app.screen).__name__ == "RobotsScreen")
+        await pilot.press("s", "f")
+        before = app.screen
+        await settle(pilot, lambda: before.phase is not None and before.sort != "risk")
+        chosen = (before.phase, before.sort, [f.robot.code for f in before.shown])
+
+        await choose_in_palette(pilot, app, "Dansk")
+        await settle(pilot, lambda: app.screen is not before and "Afslut" in screen_text(pilot))
+        await workers_done(app)
+        after = app.screen
+        await settle(pilot, lambda: (after.phase, after.sort) == chosen[:2])
+        assert [f.robot.code for f in after.shown] == chosen[2]

@@ -245,6 +245,16 @@ class RobotsScreen(AnalysisScreen):
         return robot
 
     # ---- filters --------------------------------------------------------------------------
+    def kept_place(self) -> tuple[str | None, RobotPhase | None, str]:
+        """The department, phase and sort chosen, kept when the screen is made anew
+        (tui/language.py)."""
+        return self.department, self.phase, self.sort
+
+    def put_back_place(self, place: tuple[str | None, RobotPhase | None, str]) -> None:
+        self.department, self.phase, self.sort = place
+        if self.is_mounted:
+            self._redraw()
+
     def _redraw(self) -> None:
         if self.analysis_ready:
             self.show_analysis(self.app.analysis)
