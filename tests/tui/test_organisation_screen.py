@@ -267,3 +267,24 @@ async def test_a_layers_cell_says_what_it_shows(small_repo):
         await pilot.press("l")
         await pilot.pause()
         assert "(E2) · DC2.1: not assessed" in screen_text(pilot)
+
+
+async def test_a_long_department_name_leaves_its_coverage_and_agent_words_on_screen(small_repo):
+    """The title wraps rather than cutting: at 80 columns a long name pushed the coverage and
+    agent words out of sight."""
+    from store.coverage import save_coverage_rule
+    from store.models import CoverageRule
+
+    old = small_repo.ds.departments["SOC"]
+    with small_repo.transaction() as tx:
+        tx.put(old.model_copy(update={"name": "Social- og Sundhedsforvaltningen i Fjordby"}))
+    save_coverage_rule(
+        small_repo, CoverageRule(department="SOC", competency="DC1.1", level=3, min_people=5)
+    )
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_organisation(pilot, app)
+        app.open_department("SOC")
+        await settle(pilot, lambda: "Fjordby" in screen_text(pilot))
+        words = " ".join(screen_text(pilot).split())
+        assert "coverage 0 of 1 met" in words and "no agent" in words

@@ -205,7 +205,9 @@ class OrganisationScreen(AnalysisScreen):
         self.department = code
         self._shown_department = code
         figures = analysis.department_figures(code)
-        title = Text(no_wrap=True, overflow="ellipsis")
+        # Wraps onto a second line rather than cutting: the coverage and agent words at its end
+        # are what a long department name would otherwise hide.
+        title = Text(overflow="ellipsis")
         title.append(department_name(analysis, code), style="bold")
         if code is not None:
             title.append(f"  {code}", style="dim")
