@@ -66,6 +66,33 @@ RETRY_AFTER_ERROR_S = 5.0
 change that made it unreadable is still there, and would wake the waiter again and again)."""
 
 
+class KapabelPalette(CommandPalette):
+    """Textual's command palette, saying that nothing matches in the current language."""
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """Textual's countdown (textual/command.py, 8.2) with its fixed English text marked."""
+        from rich.align import Align
+        from textual.command import CommandList
+        from textual.widgets.option_list import Option
+
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(_("No matches found"), style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+
 class KapabelApp(App):
     """Keyboard-first register of competencies, training and robots."""
 
@@ -476,7 +503,7 @@ class KapabelApp(App):
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
-                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+                KapabelPalette(placeholder=_("Search for commands…"), id="--command-palette")
             )
 
     def _textual_commands(self, screen: Screen):

@@ -336,3 +336,14 @@ async def test_the_robots_screen_keeps_its_phase_and_sort_across_a_switch(small_
         after = app.screen
         await settle(pilot, lambda: (after.phase, after.sort) == chosen[:2])
         assert [f.robot.code for f in after.shown] == chosen[2]
+
+
+async def test_the_palette_says_no_matches_in_danish(small_repo, danish):
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await pilot.press("ctrl+p")
+        await settle(pilot, lambda: "Søg efter kommandoer" in screen_text(pilot))
+        await pilot.press(*"zzqqxx")
+        await settle(pilot, lambda: "Ingen træffere" in screen_text(pilot), timeout=5)
+        assert "No matches found" not in screen_text(pilot)
