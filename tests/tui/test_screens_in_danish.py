@@ -177,3 +177,17 @@ async def test_the_audit_log_names_tables_in_danish_and_filters_by_them(danish, 
         shown = {str(entries.get_row_at(row)[3]) for row in range(entries.row_count)}
         assert shown == {"uddannelsespl…"}  # cut to the column (Enter shows it whole)
         assert "4 passende poster af" in screen_text(pilot)
+
+
+async def test_the_audit_log_filters_show_their_whole_hints_in_danish(danish, tmp_path):
+    """The entity filter's hint is read whole at 120 columns, as in English (it was cut:
+    'type (medarbejdere, vurderinger')."""
+    repo = build_small_org(tmp_path / "db")
+    app = KapabelApp(repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.press("7")
+        entries = app.screen.query_one("#entries", DataTable)
+        await settle(pilot, lambda: entries.row_count > 0)
+        text = screen_text(pilot)
+        hint = i18n._("entity (staff, assessments...)")
+        assert hint in text, hint
