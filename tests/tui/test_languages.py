@@ -347,3 +347,24 @@ async def test_the_palette_says_no_matches_in_danish(small_repo, danish):
         await pilot.press(*"zzqqxx")
         await settle(pilot, lambda: "Ingen træffere" in screen_text(pilot), timeout=5)
         assert "No matches found" not in screen_text(pilot)
+
+
+async def test_people_keeps_its_toggles_across_a_switch(small_repo):
+    """People showing only digital agents (a): in Danish it still shows only them."""
+    app = make_app(small_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await pilot.press("3")
+        people = app.screen
+        await settle(pilot, lambda: people.query_one("#people-table", DataTable).row_count > 2)
+        people.query_one("#people-table", DataTable).focus()
+        await pilot.press("a")
+        await settle(pilot, lambda: people.wanted.agents_only and people.shown[0] == people.wanted)
+        agents = [entry.staff.employee_no for entry in people.matches]
+
+        await choose_in_palette(pilot, app, "Dansk")
+        await settle(pilot, lambda: app.screen is not people and "Afslut" in screen_text(pilot))
+        await workers_done(app)
+        after = app.screen
+        await settle(pilot, lambda: after.wanted.agents_only and after.shown[0] == after.wanted)
+        assert [entry.staff.employee_no for entry in after.matches] == agents

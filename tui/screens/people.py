@@ -289,6 +289,21 @@ class PeopleScreen(DataScreen):
         box.focus()
         box.select_all()
 
+    def kept_place(self) -> dict[str, bool]:
+        """The a/g/i toggles, kept when the screen is made anew (tui/language.py; the filter's
+        text is its field's)."""
+        wanted = self.wanted
+        return {
+            "agents_only": wanted.agents_only,
+            "gaps_only": wanted.gaps_only,
+            "include_inactive": wanted.include_inactive,
+        }
+
+    def put_back_place(self, toggles: dict[str, bool]) -> None:
+        self.wanted = replace(self.wanted, **toggles)
+        if self.is_mounted:
+            self.apply_filter()
+
     def _toggle(self, **change: bool) -> None:
         self.wanted = replace(self.wanted, **change)
         self.page = 0
