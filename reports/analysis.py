@@ -528,11 +528,12 @@ class Analysis:
         self._counters = self._counters.copy()
         np.add.at(self._counters, departments, after - before)
         touched = {grid.departments[d] for d in departments.tolist()}
-        self._own_gaps = {d: g for d, g in self._own_gaps.items() if d not in touched}
+        # copied first (one step in C): a reader of the previous analysis may be adding to them
+        self._own_gaps = {d: g for d, g in dict(self._own_gaps).items() if d not in touched}
         stale: set[str | None] = {None}
         for department in touched:
             stale.update(self.structure.chain(department))
-        self._figures = {c: f for c, f in self._figures.items() if c not in stale}
+        self._figures = {c: f for c, f in dict(self._figures).items() if c not in stale}
 
     # ------------------------------------------------------------- tree
     def children(self, code: str | None) -> list[str]:
