@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,12 @@ def english_without_user_settings(monkeypatch, tmp_path_factory) -> Iterator[Non
     i18n.set_language("en")
     yield
     i18n.set_language("en")
+
+
+def user_settings_env() -> dict[str, str]:
+    """For a test's subprocess given an environment of its own: the test's settings folder and
+    language, so that the language a person chose in their own app does not reach it."""
+    return {"XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"], "LANG": "C.UTF-8"}
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 
 from store.models import Assessment, Competency, Department, Requirement, Staff
 from store.repository import FolderRepository
+from tests.conftest import user_settings_env
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +87,7 @@ def test_command_runs_without_textual(small_db: Path) -> None:
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **user_settings_env()},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Gaps report")

@@ -20,6 +20,7 @@ from reports.base import Table
 from reports.render.cells import cell_text, group_rows
 from store.demo import DEMO_AS_OF
 from store.repository import FolderRepository
+from tests.conftest import user_settings_env
 from tui.cli import main
 
 LONGER = (
@@ -158,7 +159,7 @@ def test_on_a_terminal_the_text_fits_the_terminal(long_names: Path) -> None:
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 72, 0, 0))
     root = Path(__file__).resolve().parents[2]
-    env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "TERM": "xterm"}
+    env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "TERM": "xterm", **user_settings_env()}
     done = subprocess.Popen(
         [sys.executable, "-m", "tui.cli", *report_argv("strategy", long_names)],
         stdout=follower, stderr=subprocess.PIPE, cwd=root, env=env,
