@@ -300,7 +300,10 @@ class PeopleScreen(DataScreen):
         }
 
     def put_back_place(self, toggles: dict[str, bool]) -> None:
-        self.wanted = replace(self.wanted, **toggles)
+        wanted = replace(self.wanted, **toggles)
+        if wanted == self.wanted:
+            return  # nothing to filter again (which would move the row selected back to the top)
+        self.wanted = wanted
         if self.is_mounted:
             self.apply_filter()
 
