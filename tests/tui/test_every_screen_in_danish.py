@@ -97,7 +97,7 @@ async def focus_first_row(pilot: Pilot) -> None:
 VISITS = [
     Visit("Overview", "1", (), "OverviewScreen"),
     Visit("Help", "1", ("question_mark",), "HelpScreen"),
-    Visit("Command palette", "1", ("ctrl+p",), "CommandPalette"),
+    Visit("Command palette", "1", ("ctrl+p",), "KapabelPalette"),
     Visit("Organisation", "2", (), "OrganisationScreen"),
     Visit("Organisation heatmap", "2", ("h",), "OrganisationScreen"),
     Visit("Organisation robots", "2", ("r",), "OrganisationScreen"),
