@@ -68,7 +68,9 @@ def test_erasing_a_person_on_a_server_leaves_no_trace_of_them(
 
     stored = _everything_stored(pg_url)
     assert person.name not in stored and f"'{person.employee_no}'" not in stored
-    assert person.name.encode() not in b"".join(p.read_bytes() for p in backup.rglob("*") if p.is_file())
+    assert person.name.encode() not in b"".join(
+        p.read_bytes() for p in backup.rglob("*") if p.is_file()
+    )
     repo = open_store(pg_url)
     assert person.employee_no not in repo.ds.staff
     assert all(r.staff != person.employee_no for r in repo.ds.assessments)

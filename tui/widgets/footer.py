@@ -45,6 +45,18 @@ class KeysFooter(Footer):
         if self._rebuild_pending:
             await self._rebuild_if_changed()
 
+    def on_mount(self) -> None:
+        # A last safety net: a bindings change that arrived while the footer was not yet on its
+        # screen (a screen switch) was dropped, and the footer kept stale keys until the next
+        # change, say without the list's "Open" after the list took the focus. Twice a second
+        # it compares what it shows with the keys now (a dict walk: cheap) and rebuilds if they
+        # differ.
+        self.set_interval(0.5, self._rebuild_if_stale)
+
+    async def _rebuild_if_stale(self) -> None:
+        if not self._rebuild_pending and self.is_attached and self._shown != self._keys_shown():
+            await self._rebuild_if_changed()
+
     def compose(self) -> ComposeResult:
         """Textual's keys, each description (marked N_() where it is bound) and tooltip
         translated as it is shown: a change of language shows at the next rebuild."""
