@@ -69,33 +69,10 @@ def update() -> None:
     _steady_header(TEMPLATE)
     for code in ("da",):
         target = po_path(code)
+        catalogue = ["-i", str(TEMPLATE), "-d", str(LOCALE_DIR), "-D", DOMAIN, "-l", code]
         if not target.exists():
-            _pybabel(
-                "init",
-                "-i",
-                str(TEMPLATE),
-                "-d",
-                str(LOCALE_DIR),
-                "-D",
-                DOMAIN,
-                "-l",
-                code,
-                "--no-wrap",
-            )
-        _pybabel(
-            "update",
-            "-i",
-            str(TEMPLATE),
-            "-d",
-            str(LOCALE_DIR),
-            "-D",
-            DOMAIN,
-            "-l",
-            code,
-            "--no-fuzzy-matching",
-            "--ignore-obsolete",
-            "--no-wrap",
-        )
+            _pybabel("init", *catalogue, "--no-wrap")
+        _pybabel("update", *catalogue, "--no-fuzzy-matching", "--ignore-obsolete", "--no-wrap")
         _steady_header(target)
 
 
