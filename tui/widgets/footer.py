@@ -3,7 +3,7 @@ with the keys' descriptions in the current language."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import ComposeResult, ScreenStackError
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -54,8 +54,14 @@ class KeysFooter(Footer):
         self.set_interval(0.5, self._rebuild_if_stale)
 
     async def _rebuild_if_stale(self) -> None:
-        if not self._rebuild_pending and self.is_attached and self._shown != self._keys_shown():
-            await self._rebuild_if_changed()
+        if self._rebuild_pending or not self.is_attached:
+            return
+        try:  # only the current screen's footer; none while the app is closing its screens
+            if not self.screen.is_current or self._shown == self._keys_shown():
+                return
+        except ScreenStackError:
+            return
+        await self._rebuild_if_changed()
 
     def compose(self) -> ComposeResult:
         """Textual's keys, each description (marked N_() where it is bound) and tooltip
