@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.widgets import DataTable, Select, Tree
 
-import tui.screens.overview as overview_module
 from store.models import Assessment
 from tests.tui.conftest import AS_OF
 from tests.tui.helpers import (
@@ -39,23 +40,19 @@ async def test_overview_shows_readiness_gaps_training_and_robots(small_repo):
         await settle(pilot, lambda: "Q2 2026" in screen_text(pilot))  # the trend worker
 
 
-async def test_the_trend_waits_while_the_person_is_on_another_screen(small_repo, monkeypatch):
-    # A longer wait than the app's, so that a loaded machine cannot make the key press come
-    # after it (the test is about leaving before the wait ends, not about its length).
-    wait = 3.0
-    monkeypatch.setattr(overview_module, "TREND_AFTER_S", wait)
+async def test_the_trend_starts_as_soon_as_the_figures_are_drawn(small_repo):
+    # No deliberate wait before the trend any more (it was 0.4 s, from when the trend took
+    # seconds in another process): its worker starts in the step that notes the figures drawn.
     app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, lambda: overview_ready(app))
+    async with app.run_test(size=SIZE):
+        for _ in range(4000):  # looked at every 5 ms, far more often than the old wait
+            if getattr(app.screen, "figures_drawn_at", None) is not None:
+                break
+            await asyncio.sleep(0.005)
         overview = app.screen
-        await pilot.press("3")  # away at once: nothing competes with People
-        await pilot.pause(wait + 0.6)  # far longer than the small trend takes
-        assert not overview.trend_shown
-        assert "computing the trend" in " ".join(str(w.render()) for w in overview.query("#trend"))
-
-        await pilot.press("1")  # back: the trend is computed now
-        await settle(pilot, lambda: overview.trend_shown)
-        assert "Q2 2026" in screen_text(pilot)
+        assert overview.figures_drawn_at is not None
+        started = overview.trend_shown or any(w.group == "trend" for w in app.workers)
+        assert started, "the trend was not started when the figures were drawn"
 
 
 async def test_selecting_a_gap_opens_that_department_on_organisation(small_repo):

@@ -15,7 +15,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
@@ -78,12 +77,6 @@ def column_widths(total: int) -> dict[str, dict[str, int]]:
     }
 
 
-TREND_AFTER_S = 0.4
-"""The trend (seconds of work at scale, in another process) starts only once the Overview has
-stayed on screen this long: someone who moves on at once gets the other screens without it
-competing for the machine, and it is computed when they come back."""
-
-
 class OverviewScreen(AnalysisScreen):
     TITLE = N_("Overview")
     figures_shown = False
@@ -94,8 +87,7 @@ class OverviewScreen(AnalysisScreen):
     trend_shown = False
     """True once the readiness trend is on screen."""
     _trend_due = None
-    """The figures whose trend is still to be computed."""
-    _trend_timer: Timer | None = None
+    """The figures whose trend is still to be computed (once they are drawn)."""
     CSS_PATH = "overview.tcss"
     BINDINGS = [
         Binding("o", "open_selected", N_("Open selected")),
@@ -212,36 +204,34 @@ class OverviewScreen(AnalysisScreen):
             [key for key, _, _ in rows],
         )
         self.figures_shown = True
-        self.call_after_refresh(self._figures_drawn)
         if not self.app.history_loaded:  # the first look: the trend needs the whole history
             self.query_one("#trend", TrendBars).update(
                 Text(_("loading the history …"), style="dim")
             )
-            return
-        self._trend_due = analysis
-        self._wait_then_compute_trend()
+        else:
+            self._trend_due = analysis
+        self.call_after_refresh(self._figures_drawn)
 
     def _figures_drawn(self) -> None:
-        """After the refresh that drew the figures: note when (once), and on a first look let
-        the opening worker read the whole history now."""
+        """After the refresh that drew the figures: note when (once); then start the trend,
+        or on a first look let the opening worker read the whole history now."""
         if self.figures_drawn_at is None:
             self.figures_drawn_at = time.perf_counter()
         if not self.app.history_loaded:
             self.app.first_look_drawn()
+        else:
+            self._start_trend()
 
     # ------------------------------------------------------------- the trend
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        if self._trend_due is not None:
-            self._wait_then_compute_trend()
-
-    def _wait_then_compute_trend(self) -> None:
-        """Start the trend once the Overview has stayed on screen for TREND_AFTER_S."""
-        if self._trend_timer is not None:
-            self._trend_timer.stop()
-        self._trend_timer = self.set_timer(TREND_AFTER_S, self._start_trend)
+        if self._trend_due is not None:  # left before the figures were drawn
+            self.call_after_refresh(self._start_trend)
 
     def _start_trend(self) -> None:
+        """Right after the figures are drawn, while the Overview is shown (there was a 0.4 s
+        wait, for someone moving on at once, from when the trend took seconds of work in
+        another process; it is ~0.1 s CPU in a thread now, see docs/performance.md)."""
         if self.app.screen is self and self._trend_due is not None:
             analysis, self._trend_due = self._trend_due, None
             self._compute_trend(analysis)
