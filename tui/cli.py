@@ -7,18 +7,24 @@ handler it sets returns the exit status. Textual is imported only when the app o
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
-from collections.abc import Sequence
-from typing import NoReturn
 
-from i18n import _
-from store.errors import StoreError
-from store.text import terminal_safe
-from tui.commands import COMMAND_MODULES
-from tui.commands.argparse_words import in_current_language
-from tui.commands.options import (
+# Before numpy is imported (store imports it): Kapabel does no linear algebra, and OpenBLAS
+# starting a thread per core cost each command ~30 ms of CPU at `import numpy` (0.11 -> 0.075 s
+# user, 2 cores; issue 14). A value the user set is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from typing import NoReturn  # noqa: E402
+
+from i18n import _  # noqa: E402
+from store.errors import StoreError  # noqa: E402
+from store.text import terminal_safe  # noqa: E402
+from tui.commands import COMMAND_MODULES  # noqa: E402
+from tui.commands.argparse_words import in_current_language  # noqa: E402
+from tui.commands.options import (  # noqa: E402
     UsageError,
     add_db_option,
     add_scope_options,

@@ -193,15 +193,26 @@ def write_stdout(text: str, fmt: str) -> None:
     """Print a report or export so that no character in it can act on the terminal: JSON with
     such characters as \\u escapes (the same JSON), text and Markdown (read by people) always
     with them shown as escapes, CSV only when the terminal is the reader (a pipe gets the data)."""
+    import os
     import sys
 
-    from store.text import json_safe, terminal_safe
+    from store.text import json_safe, maybe_unsafe, terminal_safe
 
-    if fmt == "json":
-        text = json_safe(text)
-    elif fmt in ("text", "md") or sys.stdout.isatty():
-        text = terminal_safe(text)
-    sys.stdout.write(text)
+    escape = json_safe if fmt == "json" else terminal_safe
+    if fmt not in ("json", "text", "md") and not sys.stdout.isatty():
+        escape = None
+    buffer = getattr(sys.stdout, "buffer", None)
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    if buffer is None or encoding != "utf8" or os.linesep != "\n":
+        sys.stdout.write(text if escape is None else escape(text))
+        return
+    # Encoded once and checked as bytes: a large report seldom holds a character to escape,
+    # and the check is far quicker than the escaping's regular expression (issue 14).
+    data = text.encode("utf-8", sys.stdout.errors or "strict")
+    if escape is not None and maybe_unsafe(data):
+        data = escape(text).encode("utf-8", sys.stdout.errors or "strict")
+    sys.stdout.flush()
+    buffer.write(data)
 
 
 def write_output(path: Path, content: str | bytes) -> None:
