@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Input, Label, Select, TextArea, Tree
+from textual.widgets import Button, DataTable, Input, Label, Select, Tree
 
 from store.demo import DEMO_AS_OF
 from store.models import Department, Staff
@@ -21,6 +21,7 @@ from tui.screens.import_screen import ImportScreen
 from tui.screens.person import PersonScreen
 from tui.widgets.columns import CELL_PADDING, SCROLLBAR, fit_widths
 from tui.widgets.department_tree import distinct_starts, fit_name
+from tui.widgets.report_text import ReportText
 
 SMALL = (80, 24)
 
@@ -100,7 +101,7 @@ async def test_the_scope_list_opens_beside_the_preview_not_over_it(small_repo):
     async with app.run_test(size=SMALL) as pilot:
         await open_scope_list(pilot)
         scope_list = app.screen.query_one("#scope > SelectOverlay")
-        preview = app.screen.query_one("#preview", TextArea)
+        preview = app.screen.query_one("#preview", ReportText)
         assert fully_shown(scope_list) and fully_shown(preview)
         assert not scope_list.region.overlaps(preview.region)
         assert preview.region.height >= 3  # still a few lines of the report in view

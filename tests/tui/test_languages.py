@@ -274,20 +274,20 @@ async def test_a_form_open_while_switching_keeps_what_was_typed(small_repo):
 async def test_the_report_preview_is_made_again_in_the_new_language(small_repo):
     """The Reports screen's preview is the report, not something typed: after a switch it is the
     report in the new language, not the old text put back."""
-    from textual.widgets import TextArea
+    from tui.widgets.report_text import ReportText
 
     app = make_app(small_repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, lambda: overview_ready(app))
         await pilot.press("6")
         await settle(
-            pilot, lambda: "Gaps report" in app.screen.query_one("#preview", TextArea).text
+            pilot, lambda: "Gaps report" in app.screen.query_one("#preview", ReportText).text
         )
 
         await choose_in_palette(pilot, app, "Dansk")
         await settle(pilot, lambda: "Afslut" in screen_lines(pilot)[-1])
         await workers_done(app)
-        preview = app.screen.query_one("#preview", TextArea).text
+        preview = app.screen.query_one("#preview", ReportText).text
         assert "Kompetencegabsrapport" in preview and "Gaps report" not in preview
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Select
 
 from tests.tui.conftest import AS_OF
 from tests.tui.helpers import screen_text, screen_words, settle
 from tui.app import KapabelApp
 from tui.cli import main
+from tui.widgets.report_text import ReportText
 
 SIZE = (100, 32)
 
@@ -29,7 +30,7 @@ async def test_export_a_report_and_see_the_saved_path(small_repo, tmp_path, caps
         screen = app.screen
         assert (
             "Gaps report | whole organisation | as of 2026-06-30"
-            in screen.query_one("#preview", TextArea).text
+            in screen.query_one("#preview", ReportText).text
         )
         screen.query_one("#scope", Select).value = "SOC"
         screen.query_one("#format", Select).value = "md"
@@ -88,7 +89,7 @@ async def test_saving_over_a_file_asks_first_and_bad_input_names_the_field(small
         assert "Employee: unknown employee 'NOPE'" in screen_words(pilot)
         screen.query_one("#employee", Input).value = "E2"
         await settle(pilot, lambda: getattr(screen._rendered_for, "employee", None) == "E2")
-        assert "Bo [italic]Bent[/]" in screen.query_one("#preview", TextArea).text
+        assert "Bo [italic]Bent[/]" in screen.query_one("#preview", ReportText).text
         # A path the person typed is kept when the options change.
         assert os.path.basename(screen.query_one("#path", Input).value) == "x.txt"
 
@@ -136,7 +137,7 @@ async def test_scope_and_employee_are_found_by_name(small_repo):
         screen.query_one("#kind", Select).value = "person"
         screen.query_one("#employee", Input).value = "cai mork"  # a name, no accents
         await settle(pilot, lambda: getattr(screen._rendered_for, "employee", None) == "E3")
-        assert "Cai Mørk" in screen.query_one("#preview", TextArea).text
+        assert "Cai Mørk" in screen.query_one("#preview", ReportText).text
         screen.query_one("#employee", Input).value = "Nobody"
         await pilot.pause()
         assert "Employee: unknown employee 'Nobody'" in screen_words(pilot)
@@ -158,7 +159,7 @@ async def test_a_report_saved_as_xlsx_is_the_workbook_the_command_line_writes(
         await pilot.press("enter", *["down"] * 4, "enter")  # text md csv json xlsx
         await settle(pilot, lambda: getattr(screen._rendered_for, "fmt", None) == "xlsx")
         assert fmt.value == "xlsx"
-        preview = screen.query_one("#preview", TextArea).text
+        preview = screen.query_one("#preview", ReportText).text
         assert preview.startswith("Saved as an Excel workbook")
         assert "Heatmap report | whole organisation | as of 2026-06-30" in preview
         assert screen.query_one("#path", Input).value == "kapabel-heatmap-all-2026-06-30.xlsx"
@@ -209,3 +210,37 @@ async def test_in_a_browser_a_saved_report_is_downloaded_not_written_on_the_serv
     assert (filename, mime_type) == (name, MIME_TYPES["xlsx"])
     assert content == screen._report_file and content.startswith(b"PK")  # the workbook
     assert not (tmp_path / name).exists()  # nothing written on the server
+
+
+async def test_the_preview_scrolls_with_the_keys_and_copies_the_report_as_printed(
+    small_repo, capsys
+):
+    """The preview is the text `kapabel report` prints: Home/End and the page keys move
+    through it, F7 selects it all and Ctrl+C copies exactly that."""
+    assert main(["report", "gaps", "--db", str(small_repo.path), "--as-of", AS_OF.isoformat()]) == 0
+    printed = capsys.readouterr().out
+    lines = printed.rstrip("\n").splitlines()
+    title, last = lines[0], lines[-1]
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await open_reports(pilot, app)
+        preview = app.screen.query_one("#preview")
+        assert preview.text.rstrip("\n") == printed.rstrip("\n")
+        preview.focus()
+        await pilot.pause()
+        assert title in screen_text(pilot) and last not in screen_text(pilot)
+        await pilot.press("end")
+        await pilot.pause()
+        assert last in screen_text(pilot) and title not in screen_text(pilot)
+        await pilot.press("home")
+        await pilot.pause()
+        assert title in screen_text(pilot)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert title not in screen_text(pilot)
+        await pilot.press("home", "f7", "ctrl+c")
+        await pilot.pause()
+        assert app.clipboard == printed.rstrip("\n")
+        # Selected, the text is still readable: not drawn in the selection's own colour.
+        selected = [s for s in preview.render_line(0) if s.text.strip()]
+        assert selected and all(s.style.color != s.style.bgcolor for s in selected)

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select, Static, TextArea
+from textual.widgets import Input, Select, Static
 
 import reports.gaps
 import store.importing
@@ -18,6 +18,7 @@ from tests.iohelpers import populate
 from tests.tui.conftest import AS_OF
 from tests.tui.helpers import screen_words, settle, workers_done
 from tui.app import KapabelApp
+from tui.widgets.report_text import ReportText
 from tui.widgets.work_progress import WorkProgress
 
 HOLD_S = 30.0
@@ -48,7 +49,7 @@ async def test_a_slow_whole_organisation_report_shows_progress_then_the_report(
             progress = screen.query_one(WorkProgress)
             await settle(pilot, lambda: progress.shown and "Building" in screen_words(pilot))
             assert "Building the report …" in screen_words(pilot)
-            assert screen.query_one("#preview", TextArea).text == ""
+            assert screen.query_one("#preview", ReportText).text == ""
 
             # Still responsive: Escape leaves the date field while the report is being made.
             screen.query_one("#as-of", Input).focus()
@@ -59,7 +60,7 @@ async def test_a_slow_whole_organisation_report_shows_progress_then_the_report(
             await settle(pilot, lambda: screen._rendered_for is not None)
             assert not progress.shown
             assert "Building the report" not in screen_words(pilot)
-            preview = screen.query_one("#preview", TextArea).text
+            preview = screen.query_one("#preview", ReportText).text
             assert "Gaps report | whole organisation | as of 2026-06-30" in preview
     finally:
         release.set()

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea, Tree
 
 from i18n import N_, _
 from tui.screens import SCREENS_IN_ORDER
+from tui.widgets.report_text import ReportText
 
 
 def _inherited_from_textual(binding: Binding) -> bool:
@@ -71,6 +72,7 @@ WIDGET_WORDS = (
     (DataTable, N_("In the table")),
     (Tree, N_("In the tree")),
     (TextArea, N_("In the text area")),
+    (ReportText, N_("In the text area")),
     (Input, N_("In the text field")),
     (Select, N_("In the choice list")),
 )

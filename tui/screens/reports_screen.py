@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
-from textual.widgets import Button, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from i18n import N_, _
 from store.lookup import ReferenceProblem
@@ -25,6 +25,7 @@ from store.progress import Progress
 from tui.forms.picker import PickerInput, PickerScreen
 from tui.screens.base import DataScreen
 from tui.widgets.footer import KeysFooter
+from tui.widgets.report_text import ReportText
 from tui.widgets.work_progress import WorkProgress
 
 FORMAT_EXTENSIONS = {"text": "txt", "md": "md", "csv": "csv", "json": "json", "xlsx": "xlsx"}
@@ -155,7 +156,7 @@ class ReportsScreen(DataScreen):
                 )
             yield Static(id="form-problem")
         yield WorkProgress(id="report-progress")
-        yield TextArea(id="preview", read_only=True, soft_wrap=False, show_line_numbers=False)
+        yield ReportText(id="preview")
         with Horizontal(id="save-row"):
             yield Label(_("Save to"), classes="form-label", id="path-label")
             yield Input(id="path", compact=True)
@@ -247,7 +248,7 @@ class ReportsScreen(DataScreen):
             self._asked = None
             self._report_text = ""
             self._report_file = b""
-            preview = self.query_one("#preview", TextArea)
+            preview = self.query_one("#preview", ReportText)
             preview.loading = False
             preview.load_text("")  # never preview another report than the form describes
             self.query_one(WorkProgress).stop()
@@ -259,7 +260,7 @@ class ReportsScreen(DataScreen):
         self._asked = asked
         if not self._path_edited:
             self._set_path(choice.default_filename())
-        self.query_one("#preview", TextArea).loading = True
+        self.query_one("#preview", ReportText).loading = True
         self._render_report(choice, self.query_one(WorkProgress).start())
 
     @work(thread=True, exclusive=True, group="report")
@@ -282,13 +283,13 @@ class ReportsScreen(DataScreen):
         self._report_file = content
         self._rendered_for = choice
         self.query_one(WorkProgress).stop()
-        preview = self.query_one("#preview", TextArea)
+        preview = self.query_one("#preview", ReportText)
         preview.loading = False
         preview.load_text(text)
 
     def _report_failed(self, message: str) -> None:
         self.query_one(WorkProgress).stop()
-        self.query_one("#preview", TextArea).loading = False
+        self.query_one("#preview", ReportText).loading = False
         self._show_problem(message)
 
     def _show_problem(self, message: str | None) -> None:
