@@ -25,8 +25,9 @@ from itertools import islice
 from operator import itemgetter
 
 import numpy as np
+import orjson
 
-from store.dataset import AssessmentRow, HistoryView
+from store.dataset import AssessmentRow, HistoryView, parse_iso_date
 from store.models import SOURCE_PRECEDENCE
 
 NEVER = np.iinfo(np.int32).max
@@ -87,6 +88,76 @@ _RANKS = _Ranks(SOURCE_PRECEDENCE)
 def _ids(values: Sequence, codes: dict) -> list[int]:
     """Each value's index in `codes`, adding new values at the end (first seen, first)."""
     return [codes.setdefault(v, len(codes)) for v in values]
+
+
+PARSED_AT_ONCE = 1 << 18
+"""Bytes of JSON lines parsed in one call by `Columns.from_lines`: small enough that the
+records are still in the processor's cache when their fields are taken (1 MB pieces were
+slower, the whole file in one piece twice as slow)."""
+
+
+class _Builder:
+    """Columns made from a history's records, a batch at a time, in order."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, dict] = {name: {} for name in CODED}
+        self.ordinals: dict = {}
+        self.parts: dict[str, list[np.ndarray]] = {name: [] for name in NUMBERS}
+
+    def add(self, records: list[dict]) -> None:
+        """Append the columns of `records` (each distinct value worked out once). Raises where
+        `rows_from_records` would, OverflowError for a level its column cannot hold and
+        ValueError for a record without a date (a row could not be made back from it)."""
+        count, parts = len(records), self.parts
+        for name, values in (
+            ("staff", list(map(itemgetter("staff"), records))),
+            ("competency", list(map(itemgetter("competency"), records))),
+            ("source", [r.get("source", "self") for r in records]),
+            ("assessor", [r.get("assessor") for r in records]),
+            ("note", [r.get("note", "") for r in records]),
+        ):
+            index = self.codes[name]
+            for value in dict.fromkeys(values):  # first seen, first (as `_ids` numbers them)
+                if value not in index:
+                    index[value] = len(index)
+            parts[name].append(np.fromiter(map(index.__getitem__, values), DTYPES[name], count))
+        levels = np.array(list(map(int, map(itemgetter("level"), records))), np.int64)
+        if len(levels) and (levels.min() < _LEVELS.min or levels.max() > _LEVELS.max):
+            raise OverflowError("a level does not fit its column")
+        parts["level"].append(levels.astype(DTYPES["level"]))
+        dates = self._days(list(map(itemgetter("date"), records)))
+        if NEVER in dates:
+            raise ValueError("an assessment without a date")
+        parts["date"].append(dates)
+        parts["valid_until"].append(self._days([r.get("valid_until") for r in records]))
+
+    def _days(self, texts: list) -> np.ndarray:
+        """Day ordinals of ISO date texts (None: NEVER), each distinct text parsed once."""
+        ordinals = self.ordinals
+        for text in dict.fromkeys(texts):
+            if text not in ordinals:
+                day = parse_iso_date(text)
+                ordinals[text] = NEVER if day is None else day.toordinal()
+        return np.fromiter(map(ordinals.__getitem__, texts), np.int32, len(texts))
+
+    def finish(self, first_seq: int) -> Columns:
+        columns = Columns()
+        data, parts = columns._data, self.parts
+        for name in NUMBERS:
+            if parts[name]:
+                data[name] = np.concatenate(parts[name]).astype(DTYPES[name], copy=False)
+        count = len(data["staff"])
+        for name in CODED:
+            columns.codes[name].update(self.codes[name])
+            columns._lists[name] = list(self.codes[name])
+        ranks = np.array([_RANKS[s] for s in columns._lists["source"]], np.int8)
+        data["rank"] = ranks[data["source"]] if count else np.empty(0, np.int8)
+        data["seq"] = np.arange(first_seq, first_seq + count, dtype=DTYPES["seq"])
+        columns.count = count
+        return columns
+
+
+_LEVELS = np.iinfo(DTYPES["level"])
 
 
 class Columns:
@@ -157,6 +228,46 @@ class Columns:
         if order is not None:
             columns._sorted = columns._checked_sort(np.asarray(order, np.intp))
         return columns
+
+    @classmethod
+    def from_records(cls, records: list[dict], first_seq: int = 0) -> Columns:
+        """The columns of `rows_from_records(records, first_seq)` (a history's stored lines, as
+        parsed) without making a row. Raises where `rows_from_records` would (KeyError,
+        ValueError, TypeError), and also for what its rows' columns would refuse or not give
+        back (see `_Builder.add`)."""
+        builder = _Builder()
+        builder.add(records)
+        return builder.finish(first_seq)
+
+    @classmethod
+    def from_lines(cls, data: bytes, size: int | None = None) -> Columns | None:
+        """The columns of a history's JSON lines (`data`, whole lines) as the store writes
+        them, parsed `size` bytes at a time (default PARSED_AT_ONCE) and taken into columns
+        while they are fresh in the processor's cache; None when a line is not one such
+        record (bad JSON, a field missing or of the wrong kind): `store.history.parse_lines`
+        and `rows_from_records` then read them as before and name the line or record.
+
+        At 1,000,000 lines (112 MB) ~1.3 s CPU, against ~2.3 s for parsing the file in one
+        piece, making the rows and then their columns (and a tenth of the memory).
+        """
+        if not data:
+            return None
+        size = size or PARSED_AT_ONCE
+        builder, start, end = _Builder(), 0, len(data)
+        try:
+            while start < end:
+                stop = data.rfind(b"\n", start, start + size) + 1
+                if stop <= start:  # a line longer than `size`
+                    stop = data.find(b"\n", start) + 1 or end
+                piece = data[start:stop]
+                records = orjson.loads(b"[" + piece.rstrip(b"\n").replace(b"\n", b",") + b"]")
+                if len(records) != piece.count(b"\n") or not all(type(r) is dict for r in records):
+                    return None
+                builder.add(records)
+                start = stop
+            return builder.finish(0)
+        except (orjson.JSONDecodeError, KeyError, ValueError, TypeError, OverflowError):
+            return None
 
     def sort_order(self, count: int) -> np.ndarray:
         """The positions below `count` in the order `current` sorts them (to save with the

@@ -40,6 +40,9 @@ Committed = tuple[int, int]
 """(length, CRC-32 of those bytes) of a history file, as the last save left it."""
 Convert = Callable[[list[dict], int, bool], Any]
 """What a reader makes of new records: (records, number of the first, rewritten) -> result."""
+Parse = Callable[[Path, bytes, int], Any]
+"""How a reader parses whole lines: (file, bytes, number of lines before them) -> what its
+`convert` is given (`parse_lines` by default)."""
 
 
 def crc_of(path: Path, length: int) -> int:
@@ -90,7 +93,11 @@ class HistoryLog:
         self.read_whole = False
 
     def read_new(
-        self, convert: Convert | None = None, *, parse_committed: bool = True
+        self,
+        convert: Convert | None = None,
+        *,
+        parse_committed: bool = True,
+        parse: Parse | None = None,
     ) -> tuple[Any, bool]:
         """Records appended since the last call, and whether the file was rewritten meanwhile.
 
@@ -98,19 +105,22 @@ class HistoryLog:
         `convert` (records, first record number, rewritten) validates and converts the records
         before they count as read; its result is returned instead of the records. Without
         `parse_committed`, committed bytes are only checked against their checksum, not parsed
-        (the audit log: what the last save recorded is what Kapabel wrote).
+        (the audit log: what the last save recorded is what Kapabel wrote). `parse` replaces
+        `parse_lines` (it is given the lines read; `convert` what it returns).
         A loss of committed bytes raises CorruptFileError (after any more specific problem
         that parsing or `convert` finds).
         """
         try:
-            result = self._read_new(convert, parse_committed)
+            result = self._read_new(convert, parse_committed, parse or parse_lines)
         except CorruptFileError:
             self.invalidate()
             raise
         self.read_whole = True
         return result
 
-    def _read_new(self, convert: Convert | None, parse_committed: bool) -> tuple[Any, bool]:
+    def _read_new(
+        self, convert: Convert | None, parse_committed: bool, parse: Parse
+    ) -> tuple[Any, bool]:
         signature = file_signature(self.path)
         rewritten = False
         if signature is None:
@@ -130,7 +140,7 @@ class HistoryLog:
             rewritten = True
         self.inode = inode
         if committed is None:
-            return self._read_lines(size, convert, rewritten), rewritten
+            return self._read_lines(size, convert, rewritten, parse), rewritten
         self.past_end = max(0, size - committed[0])
         stop = min(size, committed[0])
         if not parse_committed:
@@ -140,7 +150,7 @@ class HistoryLog:
         chunk = self._read_to(stop)
         end = chunk.rfind(b"\n") + 1
         crc = zlib.crc32(chunk, self.crc)
-        records = parse_lines(self.path, chunk[:end], self.lines_read)
+        records = parse(self.path, chunk[:end], self.lines_read)
         result = self._converted(records, convert, rewritten)
         self._check_committed(size, crc)  # after parsing: a bad line is the more precise message
         if end < len(chunk):
@@ -148,13 +158,13 @@ class HistoryLog:
         self._advance(chunk, crc)
         return result, rewritten
 
-    def _read_lines(self, size: int, convert: Convert | None, rewritten: bool) -> Any:
+    def _read_lines(self, size: int, convert: Convert | None, rewritten: bool, parse: Parse) -> Any:
         """Every complete line from the read position (no length recorded to go by)."""
         chunk = self._read_to(size)
         end = chunk.rfind(b"\n") + 1
         self.past_end = len(chunk) - end
         data = chunk[:end]
-        result = self._converted(parse_lines(self.path, data, self.lines_read), convert, rewritten)
+        result = self._converted(parse(self.path, data, self.lines_read), convert, rewritten)
         self._advance(data, zlib.crc32(data, self.crc))
         return result
 

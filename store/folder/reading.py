@@ -4,10 +4,13 @@ checksums meta.json records) into a Version.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import ValidationError
 
 from i18n import N_, _
 from store import snapshot
+from store.columns import Columns
 from store.dataset import (
     AssessmentRow,
     Dataset,
@@ -19,7 +22,7 @@ from store.dataset import (
 from store.errors import CorruptFileError, format_pydantic_error
 from store.folder.layout import META_FILE
 from store.gcpause import collector_paused
-from store.history import Convert, HistoryLog, invalid_record, records_of
+from store.history import Convert, HistoryLog, invalid_record, parse_lines, records_of
 from store.integrity import counter_problems
 from store.models import Assessment, AuditEntry, RobotBenefit
 
@@ -31,6 +34,18 @@ def why_invalid(record: object, error: Exception) -> str:
     except ValidationError as invalid:
         return "; ".join(format_pydantic_error(invalid))
     return f"{type(error).__name__}: {error}"
+
+
+def _parse_history(path: Path, data: bytes, first_line: int) -> list[dict] | Columns:
+    """The whole history (read from its first line) as columns, without a row made (they are
+    made from the columns when asked for); else, or when a line is not an assessment as the
+    store writes it, the records as `parse_lines` gives them (which names a bad line, and
+    `rows_from_records` a bad record, as before)."""
+    if first_line == 0:
+        columns = Columns.from_lines(data)
+        if columns is not None:
+            return columns
+    return parse_lines(path, data, first_line)
 
 
 class FolderReading:
@@ -64,20 +79,26 @@ class FolderReading:
         if saved is not None and (log.committed is None or saved[0].offset <= log.committed[0]):
             position, columns = saved
             position.resume(log)  # the history starts with the bytes these rows came from
-        new, rewritten = log.read_new(self._rows_after(0 if columns is None else len(columns)))
+        new, rewritten = log.read_new(
+            self._rows_after(0 if columns is None else len(columns)), parse=_parse_history
+        )
         if rewritten or not columns:
             columns = None
             if snapshot.snapshot_path(self.path).exists():
                 snapshot.remove(self.path)  # it could not be used: stale, damaged or foreign
         self.snapshot_rows = 0 if columns is None else len(columns)
         if columns is None:
+            if isinstance(new, Columns):  # the whole history, read as columns
+                return HistoryView.over_columns(new, [])
             return HistoryView(new)
         return HistoryView.over_columns(columns, new)  # its rows are made when needed
 
     def _rows_after(self, count: int) -> Convert:
         """Converts new history records to rows that follow `count` rows (all when rewritten)."""
 
-        def convert(records: list[dict], first: int, rewritten: bool) -> list[AssessmentRow]:
+        def convert(records: list[dict] | Columns, first: int, rewritten: bool):
+            if isinstance(records, Columns):  # the whole history (`_parse_history`)
+                return records
             return self._assessment_rows(records, 0 if rewritten else count)
 
         return convert

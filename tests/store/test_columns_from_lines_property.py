@@ -1,0 +1,144 @@
+"""Opening a history without its snapshot reads the JSON lines straight into columns
+(`Columns.from_lines`, `Columns.from_records`): on random lines, good and damaged, they are the
+columns (and so the rows) of the careful way (`parse_lines`, then `rows_from_records`), or the
+fast way steps aside (None, or it raises) and the careful way reads (or refuses) them as before."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store import snapshot
+from store.columns import Columns
+from store.dataset import rows_from_records
+from store.errors import CorruptFileError
+from store.history import parse_lines
+from store.repository import FolderRepository
+
+GOOD = {
+    "staff": st.sampled_from(["E1", "E2", "E10", "Ærø 7"]),
+    "competency": st.sampled_from(["DC1.1", "DC2.3"]),
+    "level": st.integers(0, 8),
+    "date": st.sampled_from(["2024-01-31", "2024-02-29", "2025-12-01"]),
+    "source": st.sampled_from(["self", "manager", "test", "training"]),
+    "assessor": st.one_of(st.none(), st.sampled_from(["Direktør", "HR", ""])),
+    "valid_until": st.one_of(st.none(), st.sampled_from(["2024-06-30", "2026-01-01"])),
+    "note": st.sampled_from(["", "ok", 'a "quoted" note\\', "tab\there"]),
+}
+ODD = st.one_of(  # a value the store never writes: the careful way decides what it means
+    st.none(),
+    st.integers(-(2**40), 2**40),
+    st.sampled_from([True, 3.0, 2.5, "3", "", "2024-13-01", "20240101", "x", [1], {"a": 1}]),
+)
+
+
+@st.composite
+def record(draw) -> dict:
+    doc = {name: draw(values) for name, values in GOOD.items()}
+    if draw(st.integers(0, 9)) == 0:  # now and then something the store would not write
+        name = draw(st.sampled_from(sorted(GOOD)))
+        if draw(st.booleans()):
+            del doc[name]
+        else:
+            doc[name] = draw(ODD)
+    return doc
+
+
+BAD_LINES = [b"", b"  ", b"not json", b"[1]", b"{}", b'{"staff":"E1"', b"1,2", b"{},{}"]
+
+
+@st.composite
+def lines(draw) -> bytes:
+    records = draw(st.lists(record(), max_size=30))
+    encoded = [orjson.dumps(r) for r in records]
+    if encoded and draw(st.integers(0, 7)) == 0:  # a damaged line somewhere
+        encoded.insert(draw(st.integers(0, len(encoded))), draw(st.sampled_from(BAD_LINES)))
+    return b"".join(line + b"\n" for line in encoded)
+
+
+def careful(data: bytes):
+    """The columns and rows the careful way makes, or None where it refuses."""
+    try:
+        rows = rows_from_records(parse_lines(Path("assessments.jsonl"), data, 0), 0)
+        return Columns.from_rows(rows), rows
+    except (CorruptFileError, KeyError, ValueError, TypeError, OverflowError):
+        return None
+
+
+def assert_same(fast: Columns, slow: Columns) -> None:
+    assert len(fast) == len(slow)
+    for name, array in slow.arrays().items():
+        assert fast.arrays()[name].dtype == array.dtype, name
+        assert np.array_equal(fast.arrays()[name], array), name
+    assert fast.codes == slow.codes
+    assert [fast.row(i) for i in range(len(fast))] == slow.rows()
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines(), st.integers(1, 400))
+def test_lines_read_as_columns_are_the_careful_ways_columns(data: bytes, size: int) -> None:
+    fast = Columns.from_lines(data, size)  # `size`: pieces that cut the lines anywhere
+    slow = careful(data)
+    if fast is not None:
+        assert slow is not None, "the fast way read lines the careful way refuses"
+        assert_same(fast, slow[0])
+        assert fast.rows() == slow[1]
+    elif slow is not None and data:
+        # lines the careful way reads are read fast too, but for a blank line (which it
+        # skips) and a record without a date (whose columns would not give its row back)
+        blank = any(not line.strip() for line in data.split(b"\n")[:-1])
+        assert blank or any(r.date is None for r in slow[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(record(), max_size=30), st.integers(0, 5))
+def test_records_as_columns_are_their_rows_columns(records: list[dict], first: int) -> None:
+    try:
+        rows = rows_from_records(records, first)
+        slow = Columns.from_rows(rows)
+    except (KeyError, ValueError, TypeError, OverflowError):
+        slow = None
+    try:
+        fast = Columns.from_records(records, first)
+    except (KeyError, ValueError, TypeError, OverflowError):
+        fast = None
+    if fast is not None:
+        assert slow is not None
+        assert_same(fast, slow)
+
+
+def without_snapshot(template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo"
+    shutil.copytree(template, path)
+    snapshot.remove(path)
+    return path
+
+
+def test_a_database_opened_without_its_snapshot_has_the_rows_of_its_lines(
+    demo_db_template, tmp_path
+) -> None:
+    path = without_snapshot(demo_db_template, tmp_path)
+    lines_path = path / "assessments.jsonl"
+    expected = rows_from_records(parse_lines(lines_path, lines_path.read_bytes(), 0), 0)
+    repo = FolderRepository.open(path)
+    history = repo.ds.assessments
+    assert history._history.columns is not None  # read as columns, no row made yet
+    assert list(history) == expected
+
+
+def test_a_damaged_record_is_still_named_when_opening_without_a_snapshot(
+    demo_db_template, tmp_path
+) -> None:
+    path = without_snapshot(demo_db_template, tmp_path)
+    lines_path = path / "assessments.jsonl"
+    data = lines_path.read_bytes().split(b"\n")
+    data[2] = data[2].replace(b'"level":', b'"levle":')
+    lines_path.write_bytes(b"\n".join(data))
+    with pytest.raises(CorruptFileError, match="record 3 is not an assessment"):
+        FolderRepository.open(path, read_only=True)
