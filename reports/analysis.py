@@ -106,6 +106,19 @@ class GapRow(NamedTuple):
     training_planned: bool
 
 
+class GapColumns(NamedTuple):
+    """`Analysis.gap_rows` as arrays, one element per gap row in the same order: the grid row
+    and column, the required and current level (-1: not assessed), the gap, whether an open
+    plan covers it."""
+
+    rows: np.ndarray
+    columns: np.ndarray
+    required: np.ndarray
+    current: np.ndarray
+    gap: np.ndarray
+    covered: np.ndarray
+
+
 # --------------------------------------------------------------------------- indexes
 
 
@@ -280,6 +293,10 @@ class Grid:
         """Each row's employee number."""
         return self._register.employee_nos()
 
+    def numbers_and_names(self, rows: np.ndarray) -> tuple[list[str], list[str]]:
+        """The employee numbers and names of the people of these rows."""
+        return self._register.numbers_and_names(rows)
+
     def places_of(self, columns: HistoryColumns) -> tuple[np.ndarray, np.ndarray]:
         """For a history's columns: each staff code's row (-1: not in the register) and each
         competency code's column (-1: required of nobody). Kept: the codes only grow."""
@@ -371,6 +388,16 @@ class _RegisterColumns:
 
     def people(self) -> list[Staff]:
         return [self._records[i] for i in self._order.tolist()]
+
+    @cached_property
+    def _names(self) -> list[str]:
+        return [p.name for p in self._records]
+
+    def numbers_and_names(self, rows: np.ndarray) -> tuple[list[str], list[str]]:
+        """The employee numbers and names of these rows (names read in the register's order)."""
+        at = self._order[rows].tolist()
+        numbers, names = self._employee_nos, self._names
+        return [numbers[i] for i in at], [names[i] for i in at]
 
     def employee_nos(self) -> list[str]:
         return [self._employee_nos[i] for i in self._order.tolist()]
@@ -847,6 +874,22 @@ class Analysis:
                 rows[people].tolist(), competencies.tolist(), until[hit].tolist(), strict=True
             )
         ]
+
+    def gap_columns(self, code: str | None) -> GapColumns:
+        """`gap_rows` as arrays (for output written column-wise: a row of Python objects per
+        gap is most of the time of a report at 50,000 staff)."""
+        grid = self.grid
+        rows = grid.rows_of_departments(self._departments_with_staff(code))
+        people, columns = np.nonzero(self._gaps[rows])
+        rows = rows[people]
+        return GapColumns(
+            rows,
+            columns,
+            grid.required[rows, columns],
+            self.levels[rows, columns],
+            self._gaps[rows, columns],
+            self._covered[rows, columns],
+        )
 
     def gap_rows(self, code: str | None) -> list[GapRow]:
         """People short of a requirement in scope: by department (display order), person, competency."""

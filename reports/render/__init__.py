@@ -46,4 +46,7 @@ def render_file(
 
         tell(progress, _("Setting out the report"), 0.5)
         return xlsx.render(report)
+    if fmt == "json":
+        tell(progress, _("Setting out the report"), 0.5)
+        return json_render.render_bytes(report)
     return render(report, fmt, width, progress).encode("utf-8")

@@ -154,7 +154,7 @@ def text_width(args: argparse.Namespace) -> int | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from reports import CURRENT_LEVEL_KINDS, ReportInputError, build_report, render, render_file
+    from reports import CURRENT_LEVEL_KINDS, ReportInputError, build_report, render_file
     from store import read_current_levels
     from store.gcpause import collector_paused
 
@@ -178,10 +178,7 @@ def run(args: argparse.Namespace) -> int:
             )
         except ReportInputError as error:
             raise UsageError(str(error)) from None
-        if args.output:
-            content = render_file(report, args.fmt, width=text_width(args))
-        else:
-            content = render(report, args.fmt, width=text_width(args))
+        content = render_file(report, args.fmt, width=text_width(args))
     if args.output:
         write_output(Path(args.output).expanduser(), content)
     else:
@@ -189,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_stdout(text: str, fmt: str) -> None:
+def write_stdout(content: str | bytes, fmt: str) -> None:
     """Print a report or export so that no character in it can act on the terminal: JSON with
     such characters as \\u escapes (the same JSON), text and Markdown (read by people) always
     with them shown as escapes, CSV only when the terminal is the reader (a pipe gets the data)."""
@@ -204,13 +201,15 @@ def write_stdout(text: str, fmt: str) -> None:
     buffer = getattr(sys.stdout, "buffer", None)
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
     if buffer is None or encoding != "utf8" or os.linesep != "\n":
+        text = content.decode("utf-8") if isinstance(content, bytes) else content
         sys.stdout.write(text if escape is None else escape(text))
         return
-    # Encoded once and checked as bytes: a large report seldom holds a character to escape,
-    # and the check is far quicker than the escaping's regular expression (issue 14).
-    data = text.encode("utf-8", sys.stdout.errors or "strict")
+    # Written as UTF-8 bytes, checked as bytes: a large report seldom holds a character to
+    # escape, and the check is far quicker than the escaping's regular expression (issue 14).
+    errors = sys.stdout.errors or "strict"
+    data = content if isinstance(content, bytes) else content.encode("utf-8", errors)
     if escape is not None and maybe_unsafe(data):
-        data = escape(text).encode("utf-8", sys.stdout.errors or "strict")
+        data = escape(data.decode("utf-8")).encode("utf-8", errors)
     sys.stdout.flush()
     buffer.write(data)
 
