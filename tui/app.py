@@ -57,6 +57,11 @@ FIRST_LOOK_DRAWN_S = 5.0
 """The longest the whole history's reading waits for the first look's figures to be drawn (it
 waits so as not to take the CPU from drawing them)."""
 
+QUICK_ROWS = 1_000
+"""Figures updated for at most this many new assessments are made on the UI thread when a screen
+asks (`analysis_if_quick`: a save adds one, ~10 ms at 50,000 staff); more (an import by another
+program, say) are left to the screen's worker."""
+
 RENEWING_MODE = "renewing"
 """The mode of the blank screen shown for a moment while a mode's screen is made anew in
 another language (`KapabelApp._renew_mode_screen`)."""
@@ -185,19 +190,38 @@ class KapabelApp(App):
         Thread-safe, so a screen may compute it in a worker; the first caller pays for it.
         """
         with self._analysis_lock:
-            if self._analysis is None:
-                from reports.analysis import analyse
+            return self._figures(only_update=False)
 
-                version, previous = self.data_version, self._previous_analysis
-                if previous is not None and previous.as_of == self.as_of:
-                    # a save of assessments: the previous figures updated, not made anew
-                    analysis = previous.after_assessments(self.repo.ds)
-                else:
-                    analysis = analyse(self.repo.ds, self.as_of)
-                if version != self.data_version:
-                    return analysis  # the data changed meanwhile: do not cache stale figures
-                self._analysis, self._previous_analysis = analysis, None
-            return self._analysis
+    def analysis_if_quick(self):
+        """`analysis` when it is cached or an update of the previous figures (a save of
+        assessments: milliseconds), so a screen may take it on the UI thread; else None (a
+        whole analysis, or another thread computing: the screen uses a worker)."""
+        if not self._analysis_lock.acquire(blocking=False):
+            return None
+        try:
+            return self._figures(only_update=True)
+        finally:
+            self._analysis_lock.release()
+
+    def _figures(self, only_update: bool):
+        """The figures, computed when not cached (under the lock); None when `only_update`
+        and they would have to be analysed anew."""
+        if self._analysis is None:
+            from reports.analysis import analyse
+
+            version, previous, ds = self.data_version, self._previous_analysis, self.repo.ds
+            updates = previous is not None and previous.as_of == self.as_of
+            updates = updates and previous.updates_to(ds)
+            if only_update and not (
+                updates and len(ds.assessments) - len(previous.ds.assessments) <= QUICK_ROWS
+            ):
+                return None
+            # after a save of assessments: the previous figures updated, not made anew
+            analysis = previous.after_assessments(ds) if updates else analyse(ds, self.as_of)
+            if version != self.data_version:
+                return analysis  # the data changed meanwhile: do not cache stale figures
+            self._analysis, self._previous_analysis = analysis, None
+        return self._analysis
 
     def lookup(self, table: str):
         """The search index of a table for the pickers (`store.lookup`), built again only when

@@ -108,6 +108,43 @@ async def test_after_an_assessment_the_figures_are_updated_not_analysed_again(sm
         assert app.analysis.grid is not after.grid
 
 
+async def test_the_page_shows_a_saved_assessment_as_the_form_closes(small_repo) -> None:  # noqa: F811
+    """The first frame after Ctrl+S shows the new level: a save of an assessment updates the
+    figures in a few milliseconds (`Analysis.after_assessments`), so the page takes them when
+    the form closes instead of drawing itself, then waiting for a worker and drawing again. The
+    save is called as Ctrl+S calls it, and the page is looked at before anything else runs."""
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_person(pilot, "E001")
+        await pilot.press("a", "tab", "3")
+        form = app.screen
+        assert isinstance(form, AssessmentForm)
+        form.action_save()
+        assert app.screen is screen and app.analysis_cached
+        assert screen.rows["DC1.1"].current == 3 and screen.rows["DC1.1"].gap == 0
+        assert screen.query_one("#person-history", DataTable).row_count == 3
+        assert "Gaps: 0 of 2 short" in summary(app)
+        await settle(pilot)
+        assert screen.rows["DC1.1"].current == 3  # no late worker drew the old figures over it
+
+
+async def test_many_new_assessments_are_worked_out_off_the_ui_thread(
+    small_repo, monkeypatch
+) -> None:  # noqa: F811
+    """More new assessments than `QUICK_ROWS` (another program's import, say) are left to the
+    page's worker, which then shows the same figures."""
+    monkeypatch.setattr("tui.app.QUICK_ROWS", 0)
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_person(pilot, "E001")
+        await pilot.press("a", "tab", "3")
+        app.screen.action_save()
+        assert screen.rows["DC1.1"].current != 3  # not yet: a worker works them out
+        await settle(pilot)
+        await workers_done(app)
+        assert screen.rows["DC1.1"].current == 3 and "Gaps: 0 of 2 short" in summary(app)
+
+
 async def test_a_bad_level_in_the_form_saves_nothing(small_repo) -> None:  # noqa: F811
     before = len(on_disk(small_repo).ds.assessments)
     app = KapabelApp(small_repo, as_of=AS_OF)

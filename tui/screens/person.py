@@ -130,6 +130,8 @@ class PersonScreen(Screen):
         self.history_competency: dict[str, str] = {}
         self.shown: tuple | None = None
         self.widths: dict[str, dict[str, int]] = {}
+        self._asked = self._shown_asked = 0
+        """Reloads asked for and the latest shown (`_show_figures`)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -152,19 +154,23 @@ class PersonScreen(Screen):
         self.reload_data()
 
     def set_columns(self) -> None:
-        """Columns sized to the screen: free text (names, notes) gets what is left."""
+        """Columns sized to the screen: free text (names, notes) gets what is left; the tables
+        are emptied only when their widths change."""
         total = max(60, self.size.width - 4)  # the tables' side margins
         self.self_other_shown = total >= SELF_OTHER_FROM
         required_fixed = {
             k: v for k, v in REQUIRED_FIXED.items() if self.self_other_shown or k != "Self/oth."
         }
-        self.widths = {
+        widths = {
             "person-required": fit_widths(total, titled(required_fixed), {"Competency": 1.0}, 12),
             "person-history": fit_widths(
                 total, titled(HISTORY_FIXED), {"Assessor": 1.0, "Note": 2.0}, 8
             ),
             "person-plans": fit_widths(total, titled(PLANS_FIXED), {"Course": 1.0}, 6),
         }
+        if widths == self.widths:
+            return  # the same columns: the rows shown stay
+        self.widths = widths
         for table_id, columns in COLUMNS.items():
             table = self.query_one(f"#{table_id}", DataTable)
             table.clear(columns=True)
@@ -174,7 +180,7 @@ class PersonScreen(Screen):
                     table.add_column(title, width=self.widths[table_id][label], key=label)
 
     def on_resize(self) -> None:
-        before = getattr(self, "widths", None)
+        before = self.widths
         self.set_columns()
         if before != self.widths and self.shown is not None:
             self._show(*self.shown)
@@ -185,27 +191,49 @@ class PersonScreen(Screen):
         return self.app.repo.ds.staff.get(self.employee_no)
 
     def reload_data(self) -> None:
-        self.load()
+        """After a save of assessments the figures are a few milliseconds away: shown at once,
+        so the first frame after the form closes has them; otherwise worked out in a worker."""
+        self._asked += 1
+        analysis = self.app.analysis_if_quick()
+        if analysis is None:
+            self.load(self._asked)
+        else:
+            self._show_figures(self._asked, self._page_figures(analysis))
 
     @work(thread=True, exclusive=True, group="person-load")
-    def load(self) -> None:
+    def load(self, asked: int) -> None:
         """The figures can take a moment at 50,000 staff: compute them off the UI thread."""
-        analysis = self.app.analysis
+        figures = self._page_figures(self.app.analysis)
+        self.app.call_from_thread(self._show_figures, asked, figures)
+
+    def _page_figures(self, analysis) -> tuple | None:
+        """What the page shows, from `analysis` (None: the person is gone)."""
         person = self.person
         if person is None:
-            self.app.call_from_thread(self._gone)
-            return
+            return None
         rows = analysis.person_rows(self.employee_no)
         from reports.ratings import person_ratings
 
-        self.ratings = person_ratings(analysis, self.employee_no)
+        ratings = person_ratings(analysis, self.employee_no)
         history = sorted(
             analysis.history_for(self.employee_no), key=lambda r: (r.date, r.seq), reverse=True
         )
         plans = sorted(analysis.plans_for(self.employee_no), key=lambda p: p.id)
         readiness = analysis.department_figures(person.department).readiness_pct
         robots = robots_operated_by(analysis, self.employee_no)
-        self.app.call_from_thread(self._show, person, rows, history, plans, readiness, robots)
+        return ratings, (person, rows, history, plans, readiness, robots)
+
+    def _show_figures(self, asked: int, figures: tuple | None) -> None:
+        """Show figures made for the `asked`-th reload, unless newer ones were shown already (a
+        worker that finished after a quicker update)."""
+        if asked < self._shown_asked:
+            return
+        self._shown_asked = asked
+        if figures is None:
+            self._gone()
+            return
+        self.ratings, shown = figures
+        self._show(*shown)
 
     def _gone(self) -> None:
         self.query_one("#person-summary", Static).update(
