@@ -58,12 +58,13 @@ DTYPES = {
 
 
 _KINDS = {
-    "staff": lambda v: isinstance(v, str),
-    "competency": lambda v: isinstance(v, str),
-    "source": lambda v: isinstance(v, str),
-    "assessor": lambda v: v is None or isinstance(v, str),
-    "note": lambda v: isinstance(v, str),
+    "staff": {str},
+    "competency": {str},
+    "source": {str},
+    "assessor": {str, type(None)},
+    "note": {str},
 }
+"""The types each coded column's values may have (as read from JSON: exactly these)."""
 _LAST_DAY = dt.date.max.toordinal()
 
 
@@ -212,7 +213,7 @@ class Columns:
             columns._lists[name] = list(values)
             if len(index) != len(values):
                 raise ValueError(f"a value of {name} is listed twice")
-            if not all(_KINDS[name](value) for value in values):
+            if not set(map(type, values)) <= _KINDS[name]:  # in C: ~1 ms for 45,000
                 raise ValueError(f"a value of {name} is of the wrong type")
             ids = columns._data[name]
             if count and (ids.min() < 0 or ids.max() >= len(values)):

@@ -131,6 +131,48 @@ def test_a_damaged_snapshot_is_ignored(saved, damage):
     assert reopened.ds.assessments == saved.ds.assessments
 
 
+def _compressed(data: bytes) -> bytes:
+    """The same columns in a compressed archive (not what Kapabel writes)."""
+    header_line, _, stored = data.partition(b"\n")
+    with np.load(io.BytesIO(stored), allow_pickle=False) as archive:
+        columns = {name: archive[name] for name in archive.files}
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **columns)
+    header = orjson.loads(header_line)
+    header["data_crc"] = zlib.crc32(buffer.getvalue())
+    return orjson.dumps(header) + b"\n" + buffer.getvalue()
+
+
+def _npy_header(data: bytes, member: str, old: bytes, new: bytes) -> bytes:
+    """Change text in one array's .npy header (same length), keeping the checksums right."""
+    header_line, _, stored = data.partition(b"\n")
+    start = stored.index(member.encode() + b".npy")
+    at = stored.index(old, start)
+    stored = stored[:at] + new + stored[at + len(old) :]
+    header = orjson.loads(header_line)
+    header["data_crc"] = zlib.crc32(stored)
+    return orjson.dumps(header) + b"\n" + stored
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: _npy_header(data, "level", b"'shape': (", b"'shape': (9"),  # longer
+        lambda data: _npy_header(data, "level", b"'descr': '<i2'", b"'descr': '|O'"),
+        lambda data: _npy_header(data, "level", b"'fortran_order': False", b"'fortran_order': True "),
+        lambda data: _npy_header(data, "level", b"\x93NUMPY", b"\x93NUMPX"),
+        _compressed,
+    ],
+    ids=["longer-than-stored", "objects", "fortran", "magic", "compressed"],
+)  # fmt: skip
+def test_a_snapshot_whose_arrays_are_not_as_written_is_ignored(saved, damage):
+    path = snapshot.snapshot_path(saved.path)
+    path.write_bytes(damage(path.read_bytes()))
+    reopened = FolderRepository.open(saved.path)
+    assert reopened.storage.snapshot_rows == 0
+    assert reopened.ds.assessments == saved.ds.assessments
+
+
 def _mid_line(header: dict, columns: dict) -> None:
     """Claim to end 5 bytes before the end of a line (with the bytes the file has there)."""
     header["offset"] -= 5
