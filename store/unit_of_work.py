@@ -18,10 +18,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from pydantic import TypeAdapter
-
 from i18n import N_
-from store.dataset import Dataset, HistoryAppender, HistoryView, published, row_from_model
+from store.dataset import (
+    AssessmentRow,
+    Dataset,
+    HistoryAppender,
+    HistoryView,
+    published,
+    row_from_model,
+)
 from store.errors import (
     ConflictError,
     InUseError,
@@ -73,8 +78,20 @@ def changes_between(old: Entity | None, new: Entity | None) -> dict[str, list]:
     }
 
 
-_ASSESSMENT_LINES = TypeAdapter(list[Assessment])
-"""Dumps many assessments' history lines in one call (each as `model_dump(mode="json")`)."""
+def _history_line(row: AssessmentRow) -> dict:
+    """An assessment's history line, as `Assessment.model_dump(mode="json")` makes it (the
+    fields in the model's order), straight from the row's values."""
+    until = row.valid_until
+    return {
+        "staff": row.staff,
+        "competency": row.competency,
+        "level": row.level,
+        "date": row.date.isoformat(),
+        "source": row.source,
+        "assessor": row.assessor,
+        "valid_until": None if until is None else until.isoformat(),
+        "note": row.note,
+    }
 
 
 def _recorded(line: dict) -> dict[str, list]:
@@ -347,10 +364,14 @@ class Transaction:
             self._record_benefit(record)
 
     def record_all(
-        self, records: Sequence[Assessment | RobotBenefit], checked_on: object = None
+        self,
+        records: Sequence[Assessment | AssessmentRow | RobotBenefit],
+        checked_on: object = None,
     ) -> None:
         """`record` each of `records`, in order, in bulk (an import of a million assessments).
 
+        An assessment may come as the model or as the row the history holds (`AssessmentRow`,
+        its `seq` ignored: what an import's plan holds, a million models would cost seconds).
         `checked_on`: the stamp of the version on which every record was already checked with
         `record_problems` (an import's plan). When it is this transaction's version and the
         transaction has changed no register table yet, the records are not checked again:
@@ -359,6 +380,9 @@ class Transaction:
         """
         records = list(records)
         for record in records:
+            if isinstance(record, AssessmentRow):
+                self._check_scope(Assessment.table, record)
+                continue
             if not isinstance(record, Assessment | RobotBenefit):
                 raise StoreError(f"{record.table} is not history: use put()")  # i18n: not shown
             self._check_scope(record.table, record)
@@ -370,50 +394,54 @@ class Transaction:
         )
         if not checked:
             for record in records:
-                problems = record_problems(self.ds, record)
+                model = record.to_model() if isinstance(record, AssessmentRow) else record
+                problems = record_problems(self.ds, model)
                 if problems:
-                    raise ValidationProblem(record.table, record.key(), problems)
+                    raise ValidationProblem(model.table, model.key(), problems)
         # Millions of new dicts and no cycle among them: with the collector running, appending
         # 200,000 assessments took 2.4 s of CPU, paused 0.8 s (benchmarks/bench_import.py).
         with collector_paused():
-            batch: list[Assessment] = []
+            batch: list[AssessmentRow] = []
             for record in records:
-                if type(record) is Assessment:
+                if type(record) is AssessmentRow:
                     batch.append(record)
-                    continue
-                self._record_assessments(batch)
-                batch = []
-                self._record_benefit(record)
+                elif type(record) is Assessment:
+                    batch.append(row_from_model(record, 0))
+                else:
+                    self._record_assessments(batch)
+                    batch = []
+                    self._record_benefit(record)
             self._record_assessments(batch)
 
-    def _record_assessments(self, records: list[Assessment]) -> None:
-        """Append checked assessments: their lines dumped in one call, their rows and their
-        audit entries (one each, as `record` makes them) without a call per field."""
+    def _record_assessments(self, records: list[AssessmentRow]) -> None:
+        """Append checked assessments: their rows, their lines (each as the model's
+        `model_dump(mode="json")` is, made from the row's values) and their audit entries
+        (one each, as `record` makes them), without a call per field."""
         if not records:
             return
-        lines = _ASSESSMENT_LINES.dump_python(records, mode="json")
-        self.lines["assessments"].extend(lines)
         rows = self._writable("assessments")
-        rows.extend(row_from_model(record, seq) for seq, record in enumerate(records, len(rows)))
+        start = len(rows)
+        rows.extend(record._replace(seq=seq) for seq, record in enumerate(records, start))
+        lines = list(map(_history_line, records))
+        self.lines["assessments"].extend(lines)
         action, table = str(AuditAction.CREATE), Assessment.table
         self.counts[f"{action}:{table}"] += len(records)
         if self.summary is not None:
             return
-        audit, at, user = self.lines["audit"], self.now, self.repo.user
-        for line in lines:
-            key = KEY_SEPARATOR.join(
-                (line["staff"], line["competency"], line["date"], line["source"])
-            )
-            audit.append(
-                {
-                    "at": at,
-                    "user": user,
-                    "action": action,
-                    "entity": table,
-                    "key": key,
-                    "changes": _recorded(line),
-                }
-            )
+        at, user = self.now, self.repo.user
+        self.lines["audit"].extend(
+            {
+                "at": at,
+                "user": user,
+                "action": action,
+                "entity": table,
+                "key": KEY_SEPARATOR.join(
+                    (line["staff"], line["competency"], line["date"], line["source"])
+                ),
+                "changes": _recorded(line),
+            }
+            for line in lines
+        )
 
     def _record_benefit(self, record: RobotBenefit) -> None:
         self.lines[record.table].append(record.model_dump(mode="json", exclude_defaults=False))

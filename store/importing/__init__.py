@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from i18n import N_, _
+from store.dataset import AssessmentRow
 from store.errors import StoreError, os_reason
 from store.gcpause import collector_paused
+from store.importing.csvplan import plan_csv
 from store.importing.framework_json import looks_like_json, plan_framework
 from store.importing.kinds import KINDS, Column, Kind
-from store.importing.plan import Plan, plan_csv
+from store.importing.plan import Plan
 from store.importing.workbook import WorkbookProblem, is_spreadsheet, plan_workbook, sheet_names
 from store.models import Assessment, Department, Entity, RobotBenefit
 from store.opening import open_store, store_exists
@@ -174,8 +176,8 @@ def import_file(
             records = _in_writing_order(plan)
             if plan.kind.fold is not None:
                 records = plan.kind.fold(repo.ds, records)
-            history = [r for r in records if isinstance(r, Assessment | RobotBenefit)]
-            register = [r for r in records if not isinstance(r, Assessment | RobotBenefit)]
+            history = [r for r in records if isinstance(r, HISTORY)]
+            register = [r for r in records if not isinstance(r, HISTORY)]
             for record in _told(register, progress, 0.5, 0.6 if history else 0.95):
                 tx.put(record)
             # The plan checked every row on this version (planned again above if it changed):
@@ -215,6 +217,10 @@ def import_into(
     repo = open_store(db, create=True)
     plan = import_file(repo, kind_name, path, dry_run=dry_run, sync=sync, sheet=sheet)
     return plan, None if dry_run or plan.problems else repo
+
+
+HISTORY = (Assessment, AssessmentRow, RobotBenefit)
+"""What an import appends to the history (a plan holds assessments as `AssessmentRow`s)."""
 
 
 class _Abandon(Exception):

@@ -64,16 +64,26 @@ def decode(data: bytes) -> str:
     return text
 
 
+_ESCAPED = methodcaller("startswith", ESCAPE)
+
+
+def csv_row(line: int, cells: list[str]) -> CsvRow | None:
+    """The row starting on `line`, its cells as read: trimmed, unescaped; None when blank."""
+    cells = list(map(str.strip, cells))  # no Python loop per cell
+    if not any(cells):
+        return None
+    if any(map(_ESCAPED, cells)):
+        cells = [unescape_cell(cell) for cell in cells]
+    return CsvRow(line, cells)
+
+
 def _rows(text: str, delimiter: str) -> Iterator[CsvRow]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     start = 1
-    strip, escaped = str.strip, methodcaller("startswith", ESCAPE)  # no Python loop per cell
     for cells in reader:
-        cells = list(map(strip, cells))
-        if any(cells):
-            if any(map(escaped, cells)):
-                cells = [unescape_cell(cell) for cell in cells]
-            yield CsvRow(start, cells)
+        row = csv_row(start, cells)
+        if row is not None:
+            yield row
         start = reader.line_num + 1
 
 

@@ -16,14 +16,14 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from i18n import _
-from store.dataset import Dataset
+from store.dataset import Dataset, row_from_model
 from store.errors import OUT_OF_RANGE
 from store.gcpause import collector_paused
-from store.importing.csvfile import CsvRow, FileProblem, choose_delimiter, decode, read_rows
+from store.importing.csvfile import CsvRow, FileProblem
 from store.importing.kinds import Column, Kind, LinkKind, header_map, normalise_header
 from store.integrity import level_problems, record_problems
 from store.lookup import AmbiguousReference, UnknownReference, lookup
-from store.models import Department, Entity, Staff
+from store.models import Assessment, Department, Entity, Staff
 from store.problems import (
     RECORD,
     LocatedProblem,
@@ -33,7 +33,6 @@ from store.problems import (
     render,
     render_located,
 )
-from store.progress import Progress
 
 
 @dataclass
@@ -92,40 +91,8 @@ class Plan:
         return f"{self.kind.name}: " + ", ".join(parts)
 
 
-def plan_csv(
-    kind: Kind,
-    data: bytes,
-    source: str,
-    ds: Dataset,
-    sync: bool = False,
-    progress: Progress | None = None,
-) -> Plan:
-    """Read `data` (the file's bytes) as a CSV of `kind` and plan the changes against `ds`;
-    `progress` is told how many of the lines are read and checked."""
-
-    def rows(names: dict[str, Column]) -> Iterator[CsvRow]:
-        text = decode(data)
-        delimiter = choose_delimiter(text, lambda cells: _known(cells, names))
-        found = read_rows(text, delimiter)
-        if progress is None:
-            return found
-        return _telling(found, progress, text.count("\n") + 1)
-
-    return plan_rows(Plan(kind, source), rows, ds, sync)
-
-
 READING_SHARE = 0.35
 """The part of a whole import's progress that reading and checking the rows stands for."""
-
-
-def _telling(rows: Iterator[CsvRow], progress: Progress, lines: int) -> Iterator[CsvRow]:
-    """The rows, telling `progress` how far through the file's `lines` they are (every
-    hundredth part of them)."""
-    step = max(1, lines // 100)
-    for number, row in enumerate(rows):
-        if number % step == 0:
-            progress(_("Reading and checking the file"), READING_SHARE * min(number / lines, 1.0))
-        yield row
 
 
 RowReader = Callable[[dict[str, Column]], Iterator[CsvRow]]
@@ -143,13 +110,13 @@ def plan_rows(plan: Plan, read: RowReader, ds: Dataset, sync: bool = False) -> P
         header = next(rows, None)
         if header is None:
             raise FileProblem(1, "file_empty")
-        columns = _header_columns(plan, header, kind, names)
+        columns = header_columns(plan, header, kind, names)
         if plan.found:
             return plan
         # A million rows and their dicts, no cycle among them: with the collector running,
         # parsing 200,000 rows took 0.72 s of CPU, paused 0.47 s (benchmarks/bench_import.py).
         with collector_paused():
-            parsed = list(_parse_rows(plan, rows, columns, kind))
+            parsed = list(parse_rows(plan, rows, columns, kind))
     except FileProblem as problem:
         plan.problem(problem.line, problem.column, problem.problem)
         return plan
@@ -163,11 +130,7 @@ def plan_rows(plan: Plan, read: RowReader, ds: Dataset, sync: bool = False) -> P
     return plan
 
 
-def _known(cells: list[str], names: dict[str, Column]) -> int:
-    return sum(normalise_header(cell) in names for cell in cells)
-
-
-def _header_columns(
+def header_columns(
     plan: Plan, header: CsvRow, kind: Kind, names: dict[str, Column]
 ) -> list[Column | None]:
     """The column of each header cell (None: ignored); missing or repeated columns are problems."""
@@ -221,7 +184,7 @@ class ParsedRow:
             self.values.pop(field_name, None)
 
 
-def _parse_rows(
+def parse_rows(
     plan: Plan, rows: Iterable[CsvRow], columns: list[Column | None], kind: Kind
 ) -> Iterator[ParsedRow]:
     """Each row's cells parsed into field values; a cell that cannot be read is noted in the
@@ -271,52 +234,90 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
     with (
         collector_paused()
     ):  # docs/performance.md: the collector dominates building a million records
-        index = kind.index(ds)
-        first_line: dict[str, int] = {}
-        built: list[tuple[int, Entity, bool]] = []
-        resolve = _reference_resolver(kind, ds)
-        unreadable: list[tuple[ParsedRow, dict | None]] = []
+        matcher = Matcher(plan, ds, sync)
         for row in rows:
-            resolve(row)
-            key = _match_key(kind, row)
-            if key is not None and key in first_line:
-                columns = "/".join(kind.column_name(f) for f in kind.match_fields)
-                duplicate = {"key": key, "first": first_line[key]}
-                row.cannot_read(columns, Problem(columns, "duplicate_key", duplicate), drop=False)
-                key = None
-            elif key is not None:
-                first_line[key] = row.line
-            if sync and kind.model is Staff and "active" not in row.values:
-                row.values["active"] = True  # --sync: the file lists everyone employed now
-            stored = None if key is None else index.get(key)
-            if stored is None and key is not None and key.startswith("#"):
-                no_such = Problem(kind.id_field, "no_such_id", {"key": key[1:]})
-                row.cannot_read(kind.id_field, no_such)
-            current = None if stored is None else kind.values_of(stored)
-            record = None if row.unread else _build(kind, row, current)
-            if record is None:
-                unreadable.append((row, current))
-            elif current is not None and vars(record) == current:
-                plan.unchanged += 1
-            else:
-                built.append((row.line, record, current is None))
-        view = _view_after(ds, kind, [record for _, record, _ in built])
-        for line, record, is_new in built:
-            for found in record_problems(view, record):
-                plan.problem(line, kind.column_name(found.top_field), found)
+            matcher.take(row)
+        matcher.finish()
+
+
+class Matcher:
+    """Matches a file's rows, in order, to the records they add or update (`take`), then
+    checks the records against the database and fills the plan (`finish`).
+
+    A row the column check (`store.importing.columnar`) found clean comes in as a checked
+    record (`take_checked`): it is matched like the others but not checked again.
+    """
+
+    def __init__(self, plan: Plan, ds: Dataset, sync: bool) -> None:
+        self.plan, self.ds, self.sync = plan, ds, sync
+        self.kind = kind = plan.kind
+        self.index = kind.index(ds)
+        self.first_line: dict[str, int] = {}
+        self.built: list[tuple[int, Any, bool, bool]] = []
+        """(line, record, is new, already checked) of each row to write, in file order."""
+        self.resolve = _reference_resolver(kind, ds)
+        self.unreadable: list[tuple[ParsedRow, dict | None]] = []
+
+    def take(self, row: ParsedRow) -> None:
+        kind = self.kind
+        self.resolve(row)
+        key = _match_key(kind, row)
+        first_line = self.first_line
+        if key is not None and key in first_line:
+            columns = "/".join(kind.column_name(f) for f in kind.match_fields)
+            duplicate = {"key": key, "first": first_line[key]}
+            row.cannot_read(columns, Problem(columns, "duplicate_key", duplicate), drop=False)
+            key = None
+        elif key is not None:
+            first_line[key] = row.line
+        if self.sync and kind.model is Staff and "active" not in row.values:
+            row.values["active"] = True  # --sync: the file lists everyone employed now
+        stored = None if key is None else self.index.get(key)
+        if stored is None and key is not None and key.startswith("#"):
+            no_such = Problem(kind.id_field, "no_such_id", {"key": key[1:]})
+            row.cannot_read(kind.id_field, no_such)
+        current = None if stored is None else kind.values_of(stored)
+        record = None if row.unread else _build(kind, row, current)
+        if record is None:
+            self.unreadable.append((row, current))
+        elif current is not None and vars(record) == current:
+            self.plan.unchanged += 1
+        else:
+            self.built.append((row.line, record, current is None, False))
+
+    def is_new(self, key: str) -> bool:
+        """Whether a row with match key `key` adds a record no earlier row has matched."""
+        return key not in self.first_line and key not in self.index
+
+    def take_checked(self, line: int, key: str, record: Any) -> None:
+        """A row that adds `record` (`is_new(key)`), checked already."""
+        self.first_line[key] = line
+        self.built.append((line, record, True, True))
+
+    def finish(self) -> None:
+        plan, kind, ds = self.plan, self.kind, self.ds
+        view = _view_after(ds, kind, [record for _, record, _, _ in self.built])
+        as_row = row_from_model if kind.model is Assessment else None
+        for line, record, is_new, checked in self.built:
+            if not checked:
+                for found in record_problems(view, record):
+                    plan.problem(line, kind.column_name(found.top_field), found)
+                if as_row is not None:
+                    record = as_row(record, 0)
             (plan.added if is_new else plan.updated).append(record)
             plan.in_file_order.append(record)
         if kind.file_check is not None:
-            for line, found in kind.file_check(view, [(line, r) for line, r, _ in built]):
+            built = [(line, r) for line, r, _, _ in self.built]
+            for line, found in kind.file_check(view, built):
                 plan.problem(line, kind.column_name(found.top_field), found)
-        for row, current in unreadable:
+        for row, current in self.unreadable:
             for found in row_problems(kind, view, row, current):
                 plan.problem(row.line, kind.column_name(found.top_field), found)
-        if sync and kind.model is Staff:
+        if self.sync and kind.model is Staff:
             plan.deactivated = [
                 s.model_copy(update={"active": False})
                 for s in ds.staff.values()
-                if s.active and s.employee_no not in first_line
+                if s.active and s.employee_no not in self.first_line
             ]
 
 

@@ -1,0 +1,248 @@
+"""Checking an assessments file column by column: a million rows without a Python loop per cell.
+
+A history file repeats a few values in each column (some thousand people, some dozen
+competencies, a few dates, levels and sources), so each column's distinct cells are read and
+checked once -- parsed as the row path parses them (`plan.parse_rows`), then validated as the
+model and `store.integrity.record_problems` validate that field -- and every row looks its
+cells up. A row whose cells all pass, whose level fits its competency's scale and whose key is
+new is planned as checked (`Matcher.take_checked`), as an `AssessmentRow`.
+
+Every other row -- a cell that fails any check, a row of another width, a blank row, a key met
+before or already stored -- goes through the row path, which names its problems and plans it:
+a row is only ever sped up, never judged here. So the problems, their order and the records
+are the row path's own (`tests/store/test_import_columns.py` compares the two on random files).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from functools import cache
+from itertools import repeat
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, TypeAdapter, ValidationError
+
+from store.dataset import AssessmentRow, Dataset
+from store.gcpause import collector_paused
+from store.importing.cells import unescape_cell
+from store.importing.csvfile import CsvRow, csv_row
+from store.importing.kinds import Column, Kind, header_map
+from store.importing.plan import READING_SHARE, Matcher, Plan, header_columns, parse_rows
+from store.integrity import level_problems
+from store.models import Assessment
+from store.progress import Progress
+from store.text_rules import text_problems
+
+BAD = object()
+"""A cell the column check cannot vouch for: its row goes through the row path."""
+
+_FIELDS = tuple(Assessment.model_fields)
+"""An `AssessmentRow`'s values, in its order (its `seq` follows)."""
+
+
+def fits(kind: Kind, sync: bool) -> bool:
+    """Whether a file of `kind` is planned here (assessments: the history that runs to millions)."""
+    return kind.model is Assessment and not sync and not kind.keep_when_empty
+
+
+def plan_columns(
+    plan: Plan,
+    text: str,
+    delimiter: str,
+    ds: Dataset,
+    progress: Progress | None,
+    row_path: Callable[[], Plan],
+) -> Plan:
+    """Plan `text` (a decoded CSV of assessments) into `plan`; `row_path()` plans it row by row
+    instead when the file cannot be read as a whole (a broken quote, no header)."""
+    told = _teller(progress)
+    told(0.0)
+    with collector_paused():  # a million lists and tuples, no cycle among them
+        read = _read(text, delimiter)
+        if read is None:
+            return row_path()
+        header, lines, rows = read
+        columns = header_columns(plan, header, plan.kind, header_map(plan.kind))
+        if plan.found:
+            return plan
+        told(0.1)
+        checked = _checked_columns(plan.kind, columns, rows, ds)
+        told(0.25)
+        _plan(plan, ds, columns, lines, rows, checked, told)
+    return plan
+
+
+def _teller(progress: Progress | None) -> Callable[[float], None]:
+    """Tells `progress` a fraction of the reading and checking."""
+    from i18n import _
+
+    def told(done: float) -> None:
+        if progress is not None:
+            progress(_("Reading and checking the file"), READING_SHARE * done)
+
+    return told
+
+
+def _read(text: str, delimiter: str) -> tuple[CsvRow, list[int], list[list[str]]] | None:
+    """The header, and the line each later row starts on with its cells as read (not yet
+    trimmed); None when the file holds no header or a quote breaks it (the row path says so)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    ends: list[int] = []
+    note_end = ends.append
+    try:
+        rows = [cells for cells in reader if note_end(reader.line_num) is None]
+    except csv.Error:
+        return None
+    starts = [1, *(end + 1 for end in ends)]
+    for at, cells in enumerate(rows):
+        header = csv_row(starts[at], cells)
+        if header is not None:
+            return header, starts[at + 1 : len(rows)], rows[at + 1 :]
+    return None
+
+
+def _checked_columns(
+    kind: Kind, columns: list[Column | None], rows: list[list[str]], ds: Dataset
+) -> dict[str, list[Any]]:
+    """Field -> each row's value, or BAD; `_width` marks the rows not as wide as the header."""
+    width = len(columns)
+    regular = [len(cells) == width for cells in rows]
+    if not all(regular):
+        blank = [""] * width
+        rows = [cells if fine else blank for cells, fine in zip(rows, regular, strict=True)]
+    by_field: dict[str, list[Any]] = {"_width": regular}
+    for column, cells in zip(columns, zip(*rows, strict=True) if rows else (), strict=False):
+        if column is not None:
+            by_field[column.field] = _checked_cells(kind, column, cells, ds)
+    if not rows:
+        by_field.update({c.field: [] for c in columns if c is not None})
+    return by_field
+
+
+def _checked_cells(kind: Kind, column: Column, cells: Sequence[str], ds: Dataset) -> list[Any]:
+    """Each cell's value as the row path reads it and the model keeps it, or BAD."""
+    known = {cell: _cell_value(kind, column, cell, ds) for cell in set(cells)}
+    return list(map(known.__getitem__, cells))
+
+
+def _cell_value(kind: Kind, column: Column, raw: str, ds: Dataset) -> Any:
+    """One distinct cell: trimmed and unescaped as `csvfile` reads it, parsed as
+    `plan.parse_rows` parses it, and kept only when the model's field takes it unchanged,
+    without a refused character, and a reference it makes is to a record that exists."""
+    cell = unescape_cell(raw.strip())
+    if cell == "":
+        if column.required:
+            return BAD
+        value = kind.default(column.field)
+    else:
+        try:
+            value = column.parse(cell)
+        except ValueError:
+            return BAD
+    name = column.field
+    try:
+        if _field_adapter(name).validate_python(value) != value:
+            return BAD
+    except ValidationError:
+        return BAD
+    if isinstance(value, str) and text_problems(Assessment.model_construct(**{name: value})):
+        return BAD
+    known = {"staff": ds.staff, "competency": ds.competencies}.get(name)
+    if known is not None and value not in known:
+        return BAD
+    return _as_held(name, value)
+
+
+@cache
+def _field_adapter(name: str) -> TypeAdapter:
+    """Validates one field of an assessment as the model does."""
+    info = Assessment.model_fields[name]
+    kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    config = ConfigDict(str_strip_whitespace=bool(Assessment.model_config["str_strip_whitespace"]))
+    return TypeAdapter(kind, config=config)
+
+
+def _defaults(n: int) -> dict[str, list[Any]]:
+    """The values of fields without a column: the model's defaults (as a row holds them)."""
+    return {
+        name: [_as_held(name, info.get_default(call_default_factory=True))] * n
+        for name, info in Assessment.model_fields.items()
+        if not info.is_required()
+    }
+
+
+def _as_held(name: str, value: Any) -> Any:
+    """A field's value as an `AssessmentRow` holds it (the source as plain text)."""
+    return str(value) if name == "source" and value is not None else value
+
+
+def _plan(
+    plan: Plan,
+    ds: Dataset,
+    columns: list[Column | None],
+    lines: list[int],
+    rows: list[list[str]],
+    checked: dict[str, list[Any]],
+    told: Callable[[float], None],
+) -> None:
+    """Every row into the plan, in file order: the clean ones as checked, the rest by the row
+    path."""
+    n = len(rows)
+    clean = _clean_rows(ds, checked)
+    values = {**_defaults(n), **{k: v for k, v in checked.items() if k in _FIELDS}}
+    dates = {d: d.isoformat() for d in set(checked["date"]) if d is not BAD}
+    key_parts = [
+        _text(values["staff"]),
+        _text(values["competency"]),
+        [dates.get(d, "") for d in values["date"]],
+        _text(values["source"]),
+    ]
+    keys = list(map("|".join, zip(*key_parts, strict=False)))
+    records = list(map(AssessmentRow, *(values[name] for name in _FIELDS), repeat(0, n)))
+    matcher = Matcher(plan, ds, sync=False)
+    kind = plan.kind
+    step = max(1, n // 10)
+    for at in range(n):
+        if at % step == 0:
+            told(0.25 + 0.75 * at / n)
+        if clean[at] and matcher.is_new(keys[at]):
+            matcher.take_checked(lines[at], keys[at], records[at])
+            continue
+        row = csv_row(lines[at], rows[at])
+        if row is not None:
+            for parsed in parse_rows(plan, [row], columns, kind):
+                matcher.take(parsed)
+    matcher.finish()
+    told(1.0)
+
+
+def _text(cells: list[Any]) -> list[Any]:
+    """A column's values with BAD as "" (a clean row's key holds none)."""
+    return [("" if cell is BAD else cell) for cell in cells] if BAD in cells else cells
+
+
+def _clean_rows(ds: Dataset, checked: dict[str, list[Any]]) -> list[bool]:
+    """Whether each row may be planned as checked: as wide as the header, every cell good, the
+    level within its competency's scale, valid until no earlier than the date."""
+    clean = list(checked["_width"])
+    for name, cells in checked.items():
+        if name != "_width" and BAD in cells:
+            clean = [fine and cell is not BAD for fine, cell in zip(clean, cells, strict=True)]
+    levels = list(zip(checked["competency"], checked["level"], strict=True))
+    wrong = {
+        pair
+        for pair in set(levels)
+        if BAD not in pair and level_problems(ds, pair[0], pair[1], "level", low=0)
+    }
+    if wrong:
+        clean = [fine and pair not in wrong for fine, pair in zip(clean, levels, strict=True)]
+    if "valid_until" in checked:
+        clean = [
+            fine and (until is None or until is BAD or date is BAD or until >= date)
+            for fine, until, date in zip(
+                clean, checked["valid_until"], checked["date"], strict=True
+            )
+        ]
+    return clean
