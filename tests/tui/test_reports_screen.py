@@ -244,3 +244,22 @@ async def test_the_preview_scrolls_with_the_keys_and_copies_the_report_as_printe
         # Selected, the text is still readable: not drawn in the selection's own colour.
         selected = [s for s in preview.render_line(0) if s.text.strip()]
         assert selected and all(s.style.color != s.style.bgcolor for s in selected)
+
+
+async def test_the_mouse_selects_part_or_all_of_the_preview_to_copy(small_repo):
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await open_reports(pilot, app)
+        preview = app.screen.query_one("#preview")
+        x = preview.content_region.x - preview.region.x
+        y = preview.content_region.y - preview.region.y
+        await pilot.mouse_down("#preview", offset=(x, y))  # drag over the title's first words
+        await pilot.hover("#preview", offset=(x + 10, y))
+        await pilot.mouse_up("#preview", offset=(x + 10, y))
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.clipboard == "Gaps report"
+        await pilot.double_click("#preview", offset=(x + 4, y + 3))  # the whole report
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.clipboard == preview.text.rstrip("\n")

@@ -6,7 +6,7 @@ organisation of 50,000). A TextArea holding them took ~0.9 s CPU to load and ~0.
 as a list and makes a strip only for a line on screen, as Textual's `Log` does (whose
 `write_lines` drops blank lines, so it cannot be used as it is): ~0.07 s in all (see
 docs/performance.md). What a reader does with the text stays: the arrow keys, Page Up/Down,
-Home/End scroll; the mouse selects (double click a word, triple click all) and F7 selects all;
+Home/End scroll; the mouse selects (a drag, or a double click for all) and F7 selects all;
 Ctrl+C copies the selection (the screen's copy).
 """
 
