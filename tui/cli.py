@@ -216,7 +216,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_scope_allowed(args)
         if getattr(args, "lang", None) is not None and _lang_given(argv) is None:
             start_language(["--lang", args.lang])  # an abbreviation argparse took (--la da)
-        return args.handler(args)
+        code = args.handler(args)
+        _QUICK_EXIT[0] = code == EXIT_OK and getattr(args, "quick_exit", False)
+        return code
     except UsageError as error:
         prog = error.prog or getattr(args, "command_parser", parser).prog
         print(terminal_safe(f"{prog}: {error}"), file=sys.stderr)
@@ -229,8 +231,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+_QUICK_EXIT = [False]
+"""Set by `main` when the command that ran may end its process at once (`run`)."""
+
+
 def run() -> None:
-    sys.exit(main())
+    code = main()
+    if _QUICK_EXIT[0]:
+        # A one-shot command that loaded a database and wrote its output (a handler sets
+        # `args.quick_exit`: folders only, no server connection to close). Tearing down what
+        # it loaded -- every record freed one by one, every module cleared -- cost ~50 ms of
+        # 0.35 s CPU at 5,000 staff and ~0.1 s at 50,000 (issue 14); the system frees the
+        # memory at once. Its files are closed already; the output is flushed first.
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            sys.exit(code)  # as usual: Python reports the broken pipe
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -157,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
     from reports import CURRENT_LEVEL_KINDS, ReportInputError, build_report, render_file
     from store import read_current_levels
     from store.gcpause import collector_paused
+    from store.locations import is_url, resolve_target
 
     check_options(args)
     as_of = report_as_of(args)
@@ -183,6 +184,7 @@ def run(args: argparse.Namespace) -> int:
         write_output(Path(args.output).expanduser(), content)
     else:
         write_stdout(content, args.fmt)
+    args.quick_exit = not is_url(resolve_target(db))  # nothing left to close (tui.cli.run)
     return 0
 
 
