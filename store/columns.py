@@ -97,49 +97,57 @@ records are still in the processor's cache when their fields are taken (1 MB pie
 slower, the whole file in one piece twice as slow)."""
 
 
+class _Numbering(dict):
+    """Value -> its number, a new value numbered next (first seen, first: as `_ids`)."""
+
+    def __missing__(self, value: object) -> int:
+        number = self[value] = len(self)
+        return number
+
+
+class _TextDays(dict):
+    """ISO date text -> day ordinal (None -> NEVER), each distinct text parsed once."""
+
+    def __missing__(self, text: str | None) -> int:
+        day = parse_iso_date(text)
+        ordinal = self[text] = NEVER if day is None else day.toordinal()
+        return ordinal
+
+
 class _Builder:
     """Columns made from a history's records, a batch at a time, in order."""
 
     def __init__(self) -> None:
-        self.codes: dict[str, dict] = {name: {} for name in CODED}
-        self.ordinals: dict = {}
+        self.codes: dict[str, _Numbering] = {name: _Numbering() for name in CODED}
+        self.ordinals = _TextDays()
         self.parts: dict[str, list[np.ndarray]] = {name: [] for name in NUMBERS}
 
     def add(self, records: list[dict]) -> None:
-        """Append the columns of `records` (each distinct value worked out once). Raises where
-        `rows_from_records` would, OverflowError for a level its column cannot hold and
-        ValueError for a record without a date (a row could not be made back from it)."""
+        """Append the columns of `records` (one pass in C per field: a value is looked up in
+        C and only a new one worked out in Python). Raises where `rows_from_records` would,
+        OverflowError for a level its column cannot hold and ValueError for a record without
+        a date (a row could not be made back from it)."""
         count, parts = len(records), self.parts
         for name, values in (
-            ("staff", list(map(itemgetter("staff"), records))),
+            ("staff", list(map(itemgetter("staff"), records))),  # TypeError: not a dict
             ("competency", list(map(itemgetter("competency"), records))),
-            ("source", [r.get("source", "self") for r in records]),
-            ("assessor", [r.get("assessor") for r in records]),
-            ("note", [r.get("note", "") for r in records]),
+            ("source", _optional(records, "source", "self")),
+            ("assessor", _optional(records, "assessor", None)),
+            ("note", _optional(records, "note", "")),
         ):
-            index = self.codes[name]
-            for value in dict.fromkeys(values):  # first seen, first (as `_ids` numbers them)
-                if value not in index:
-                    index[value] = len(index)
-            parts[name].append(np.fromiter(map(index.__getitem__, values), DTYPES[name], count))
+            number = self.codes[name].__getitem__
+            parts[name].append(np.fromiter(map(number, values), DTYPES[name], count))
         levels = np.array(list(map(int, map(itemgetter("level"), records))), np.int64)
         if len(levels) and (levels.min() < _LEVELS.min or levels.max() > _LEVELS.max):
             raise OverflowError("a level does not fit its column")
         parts["level"].append(levels.astype(DTYPES["level"]))
-        dates = self._days(list(map(itemgetter("date"), records)))
+        day = self.ordinals.__getitem__
+        dates = np.fromiter(map(day, map(itemgetter("date"), records)), np.int32, count)
         if NEVER in dates:
             raise ValueError("an assessment without a date")
         parts["date"].append(dates)
-        parts["valid_until"].append(self._days([r.get("valid_until") for r in records]))
-
-    def _days(self, texts: list) -> np.ndarray:
-        """Day ordinals of ISO date texts (None: NEVER), each distinct text parsed once."""
-        ordinals = self.ordinals
-        for text in dict.fromkeys(texts):
-            if text not in ordinals:
-                day = parse_iso_date(text)
-                ordinals[text] = NEVER if day is None else day.toordinal()
-        return np.fromiter(map(ordinals.__getitem__, texts), np.int32, len(texts))
+        until = _optional(records, "valid_until", None)
+        parts["valid_until"].append(np.fromiter(map(day, until), np.int32, count))
 
     def finish(self, first_seq: int) -> Columns:
         columns = Columns()
@@ -149,7 +157,7 @@ class _Builder:
                 data[name] = np.concatenate(parts[name]).astype(DTYPES[name], copy=False)
         count = len(data["staff"])
         for name in CODED:
-            columns.codes[name].update(self.codes[name])
+            columns.codes[name].update(self.codes[name])  # plain dicts from here on
             columns._lists[name] = list(self.codes[name])
         ranks = np.array([_RANKS[s] for s in columns._lists["source"]], np.int8)
         data["rank"] = ranks[data["source"]] if count else np.empty(0, np.int8)
@@ -159,6 +167,15 @@ class _Builder:
 
 
 _LEVELS = np.iinfo(DTYPES["level"])
+
+
+def _optional(records: list[dict], name: str, default: object) -> list:
+    """Every record's `name`, `default` where it has none (the store writes every field: then
+    one pass in C)."""
+    try:
+        return list(map(itemgetter(name), records))
+    except KeyError:
+        return [r.get(name, default) for r in records]
 
 
 class Columns:
@@ -262,7 +279,7 @@ class Columns:
                     stop = data.find(b"\n", start) + 1 or end
                 piece = data[start:stop]
                 records = orjson.loads(b"[" + piece.rstrip(b"\n").replace(b"\n", b",") + b"]")
-                if len(records) != piece.count(b"\n") or not all(type(r) is dict for r in records):
+                if len(records) != piece.count(b"\n") or set(map(type, records)) != {dict}:
                     return None
                 builder.add(records)
                 start = stop
