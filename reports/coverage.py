@@ -205,4 +205,6 @@ def department_coverage(analysis: Analysis, code: str) -> list[tuple[CoverageRul
 def lacks_agent(analysis: Analysis, code: str) -> bool:
     """The digital-agent rule for one department (its own active staff)."""
     people = analysis.structure.staff_by_department.get(code, ())
-    return rules.without_digital_agent(p.digital_agent for p in people if p.active)
+    # a list, not a generator: the Overview asks this of every department (48,815 people at
+    # 50,000 staff: ~0.07 s as a generator)
+    return rules.without_digital_agent([p.digital_agent for p in people if p.active])

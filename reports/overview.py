@@ -65,12 +65,23 @@ def largest_gaps(analysis: Analysis, count: int = LARGEST_GAPS) -> list[GapCell]
 
 
 def overdue_training_count(analysis: Analysis, department: str | None = None) -> int:
-    """Open plans past their due date, for active staff in scope."""
-    in_scope = {p.employee_no for p in analysis.staff_in_scope(department)}
+    """Open plans past their due date, for active staff in scope (`Analysis.staff_in_scope`:
+    active, in a department in scope that has staff). The overdue plans are picked first and
+    only their people looked up: at 50,000 staff that spares listing everyone in scope
+    (~0.07 s of the Overview's first figures)."""
+    overdue = [
+        p for p in analysis.ds.training_plans.values() if rules.plan_is_overdue(p, analysis.as_of)
+    ]
+    if not overdue:
+        return 0
+    departments = set(analysis._departments_with_staff(department))
+    staff = analysis.ds.staff
     return sum(
         1
-        for plan in analysis.ds.training_plans.values()
-        if plan.staff in in_scope and rules.plan_is_overdue(plan, analysis.as_of)
+        for plan in overdue
+        if (person := staff.get(plan.staff)) is not None
+        and person.active
+        and person.department in departments
     )
 
 
