@@ -129,8 +129,9 @@ async def test_the_page_shows_a_saved_assessment_as_the_form_closes(small_repo) 
 
 
 async def test_many_new_assessments_are_worked_out_off_the_ui_thread(
-    small_repo, monkeypatch
-) -> None:  # noqa: F811
+    small_repo,  # noqa: F811
+    monkeypatch,
+) -> None:
     """More new assessments than `QUICK_ROWS` (another program's import, say) are left to the
     page's worker, which then shows the same figures."""
     monkeypatch.setattr("tui.app.QUICK_ROWS", 0)

@@ -151,7 +151,8 @@ class PersonScreen(Screen):
 
     def on_mount(self) -> None:
         self.set_columns()
-        self.reload_data()
+        self._asked += 1
+        self.load(self._asked)  # after the first layout (shown during it, the page scrolled)
 
     def set_columns(self) -> None:
         """Columns sized to the screen: free text (names, notes) gets what is left; the tables
