@@ -424,25 +424,25 @@ save changed assessments only (`Analysis.after_assessments`)."""
 
 
 def _pair_counters(
-    required: np.ndarray, open_target: np.ndarray, levels: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    required: np.ndarray, open_target: np.ndarray, levels: np.ndarray, stacked: bool = True
+):
     """For grid rows (required levels, open plans' targets, current levels, -1: not assessed):
-    each pair's gap, whether an open plan covers it, and its counters (`_REQUIRED` ...)."""
+    each pair's gap, whether an open plan covers it, and its counters (`_REQUIRED` ...: on a
+    last axis of int64, or unless `stacked` a list of the five arrays as they are)."""
     level = np.maximum(levels, 0)  # `rules.level_or_zero`
     is_required = required > 0
     gaps = np.where(is_required, np.maximum(required - level, 0), 0)  # `rules.gap`
     short = gaps > 0
     covered = short & (open_target >= required)  # `rules.plan_covers`
-    counters = np.stack(
-        [
-            is_required,
-            is_required & ~short,  # `rules.meets`
-            is_required & (levels < 0),
-            covered,
-            gaps,
-        ],
-        axis=-1,
-    ).astype(np.int64)
+    counters = [
+        is_required,
+        is_required & ~short,  # `rules.meets`
+        is_required & (levels < 0),
+        covered,
+        gaps,
+    ]
+    if stacked:
+        return gaps, covered, np.stack(counters, axis=-1).astype(np.int64)
     return gaps, covered, counters
 
 
@@ -469,8 +469,7 @@ class Analysis:
         self._positions = self.columns.current(as_of)
         """The positions of the current assessments, sorted by (staff, competency) index."""
         self._pair_keys = _pair_keys(self._positions, arrays)
-        self._current_position = self._place(self._positions, self._positions, -1, np.int64)
-        """Person row x grid column -> position of the current assessment, -1: not assessed."""
+        self._position_grid: np.ndarray | None = None  # `_current_position`, made when asked
         self.levels = self._place(
             self._positions, self._level_column[self._positions], -1, np.int16
         )
@@ -491,6 +490,18 @@ class Analysis:
         on_grid = (rows >= 0) & (columns >= 0)
         placed[rows[on_grid], columns[on_grid]] = values[on_grid]
         return placed
+
+    @property
+    def _current_position(self) -> np.ndarray:
+        """Person row x grid column -> position of the current assessment, -1: not assessed
+        (made on first use: a person's page and the ratings report read it, the figures
+        do not; ~10-20 ms at 50,000 staff)."""
+        found = self._position_grid
+        if found is None:
+            found = self._position_grid = self._place(
+                self._positions, self._positions, -1, np.int64
+            )
+        return found
 
     def levels_on(self, day: dt.date) -> np.ndarray:
         """Person row x grid column -> level on `day` (-1: not assessed), by the same rule."""
@@ -548,11 +559,15 @@ class Analysis:
         of, for every department at once."""
         grid = self.grid
         self._gaps, self._covered, per_person = _pair_counters(
-            grid.required, grid.open_target, self.levels
+            grid.required, grid.open_target, self.levels, stacked=False
         )
         starts = grid.starts[:-1]
         if len(grid.active):
-            self._counters = np.add.reduceat(per_person, starts, axis=0)
+            # each counter summed on its own: stacking them first made a person x competency
+            # x 5 array of int64 (24 MB at 50,000 staff) only to be summed
+            self._counters = np.stack(
+                [np.add.reduceat(c, starts, axis=0, dtype=np.int64) for c in per_person], -1
+            )
             self._active = np.add.reduceat(grid.active.astype(np.int64), starts)
         else:
             self._counters = np.zeros((0, len(grid.competencies), 5), np.int64)
@@ -628,16 +643,18 @@ class Analysis:
         rows = rows[rows >= 0]
         if not len(rows):
             return
-        self._current_position = self._current_position.copy()
         self.levels = self.levels.copy()
         previous = self.levels[rows]
-        self._current_position[rows] = -1
         self.levels[rows] = -1
         on_rows = self._row_of_staff[self._staff_column[fresh]]
         columns = self._column_of_competency[self._competency_column[fresh]]
         on_grid = (on_rows >= 0) & (columns >= 0)
-        self._current_position[on_rows[on_grid], columns[on_grid]] = fresh[on_grid]
         self.levels[on_rows[on_grid], columns[on_grid]] = self._level_column[fresh[on_grid]]
+        if self._position_grid is not None:  # else made from the new positions when asked
+            positions = self._position_grid.copy()
+            positions[rows] = -1
+            positions[on_rows[on_grid], columns[on_grid]] = fresh[on_grid]
+            self._position_grid = positions
         self._recount(rows, previous)
 
     def _recount(self, rows: np.ndarray, previous: np.ndarray) -> None:
