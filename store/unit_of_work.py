@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import operator
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
@@ -78,20 +79,27 @@ def changes_between(old: Entity | None, new: Entity | None) -> dict[str, list]:
     }
 
 
-def _history_line(row: AssessmentRow) -> dict:
-    """An assessment's history line, as `Assessment.model_dump(mode="json")` makes it (the
-    fields in the model's order), straight from the row's values."""
-    until = row.valid_until
-    return {
-        "staff": row.staff,
-        "competency": row.competency,
-        "level": row.level,
-        "date": row.date.isoformat(),
-        "source": row.source,
-        "assessor": row.assessor,
-        "valid_until": None if until is None else until.isoformat(),
-        "note": row.note,
-    }
+def _history_lines(rows: Sequence[AssessmentRow]) -> list[dict]:
+    """Assessments' history lines, each as `Assessment.model_dump(mode="json")` makes it (the
+    fields in the model's order), straight from the rows' values (a million: one pass)."""
+    iso = {day: day.isoformat() for day in {*map(_DATE, rows), *map(_UNTIL, rows)} if day}
+    iso[None] = None
+    return [
+        {
+            "staff": staff,
+            "competency": competency,
+            "level": level,
+            "date": iso[day],
+            "source": source,
+            "assessor": assessor,
+            "valid_until": iso[until],
+            "note": note,
+        }
+        for staff, competency, level, day, source, assessor, until, note, _seq in rows
+    ]
+
+
+_DATE, _UNTIL = operator.itemgetter(3), operator.itemgetter(6)
 
 
 def _recorded(line: dict) -> dict[str, list]:
@@ -414,33 +422,36 @@ class Transaction:
             self._record_assessments(batch)
 
     def _record_assessments(self, records: list[AssessmentRow]) -> None:
-        """Append checked assessments: their rows, their lines (each as the model's
-        `model_dump(mode="json")` is, made from the row's values) and their audit entries
-        (one each, as `record` makes them), without a call per field."""
+        """Append checked assessments: their rows, their lines (`_history_lines`) and their
+        audit entries (one each, as `record` makes them), without a call per row."""
         if not records:
             return
         rows = self._writable("assessments")
-        start = len(rows)
-        rows.extend(record._replace(seq=seq) for seq, record in enumerate(records, start))
-        lines = list(map(_history_line, records))
+        start, new = len(rows), tuple.__new__  # NamedTuple's own way to make one from values
+        rows.extend([new(AssessmentRow, (*row[:8], seq)) for seq, row in enumerate(records, start)])
+        lines = _history_lines(records)
         self.lines["assessments"].extend(lines)
         action, table = str(AuditAction.CREATE), Assessment.table
         self.counts[f"{action}:{table}"] += len(records)
         if self.summary is not None:
             return
-        at, user = self.now, self.repo.user
+        at, user, join = self.now, self.repo.user, KEY_SEPARATOR.join
         self.lines["audit"].extend(
-            {
-                "at": at,
-                "user": user,
-                "action": action,
-                "entity": table,
-                "key": KEY_SEPARATOR.join(
-                    (line["staff"], line["competency"], line["date"], line["source"])
-                ),
-                "changes": _recorded(line),
-            }
-            for line in lines
+            [
+                {
+                    "at": at,
+                    "user": user,
+                    "action": action,
+                    "entity": table,
+                    "key": join((line["staff"], line["competency"], line["date"], line["source"])),
+                    "changes": (
+                        {"level": [None, line["level"]]}
+                        if row.note == "" and not row.assessor and row.valid_until is None
+                        else _recorded(line)
+                    ),
+                }
+                for row, line in zip(records, lines, strict=True)
+            ]
         )
 
     def _record_benefit(self, record: RobotBenefit) -> None:

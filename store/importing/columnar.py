@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import types
 from collections.abc import Callable, Sequence
 from functools import cache
 from itertools import repeat
-from typing import Annotated, Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
@@ -33,7 +35,7 @@ from store.importing.plan import READING_SHARE, Matcher, Plan, header_columns, p
 from store.integrity import level_problems
 from store.models import Assessment
 from store.progress import Progress
-from store.text_rules import text_problems
+from store.text import FORBIDDEN, TextRule
 
 BAD = object()
 """A cell the column check cannot vouch for: its row goes through the row path."""
@@ -89,17 +91,21 @@ def _read(text: str, delimiter: str) -> tuple[CsvRow, list[int], list[list[str]]
     """The header, and the line each later row starts on with its cells as read (not yet
     trimmed); None when the file holds no header or a quote breaks it (the row path says so)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    ends: list[int] = []
-    note_end = ends.append
     try:
-        rows = [cells for cells in reader if note_end(reader.line_num) is None]
+        if '"' not in text:  # no quoted cell: each line is one row (blank ones too)
+            rows = list(reader)
+            starts: Sequence[int] = range(1, len(rows) + 2)
+        else:
+            ends: list[int] = []
+            note_end = ends.append
+            rows = [cells for cells in reader if note_end(reader.line_num) is None]
+            starts = [1, *(end + 1 for end in ends)]
     except csv.Error:
         return None
-    starts = [1, *(end + 1 for end in ends)]
     for at, cells in enumerate(rows):
         header = csv_row(starts[at], cells)
         if header is not None:
-            return header, starts[at + 1 : len(rows)], rows[at + 1 :]
+            return header, list(starts[at + 1 : len(rows)]), rows[at + 1 :]
     return None
 
 
@@ -108,8 +114,9 @@ def _checked_columns(
 ) -> dict[str, list[Any]]:
     """Field -> each row's value, or BAD; `_width` marks the rows not as wide as the header."""
     width = len(columns)
-    regular = [len(cells) == width for cells in rows]
-    if not all(regular):
+    regular = [True] * len(rows)
+    if set(map(len, rows)) - {width}:
+        regular = [len(cells) == width for cells in rows]
         blank = [""] * width
         rows = [cells if fine else blank for cells, fine in zip(rows, regular, strict=True)]
     by_field: dict[str, list[Any]] = {"_width": regular}
@@ -147,12 +154,34 @@ def _cell_value(kind: Kind, column: Column, raw: str, ds: Dataset) -> Any:
             return BAD
     except ValidationError:
         return BAD
-    if isinstance(value, str) and text_problems(Assessment.model_construct(**{name: value})):
+    refused = _refused(name)
+    if refused is not None and isinstance(value, str) and refused.search(value):
         return BAD
     known = {"staff": ds.staff, "competency": ds.competencies}.get(name)
     if known is not None and value not in known:
         return BAD
     return _as_held(name, value)
+
+
+@cache
+def _refused(name: str) -> re.Pattern | None:
+    """The characters an assessment's text field may not hold (`store.text_rules`: its
+    `TextRule`, also inside `| None`); None for a field that is not text."""
+    info = Assessment.model_fields[name]
+    rule = _rule(info.annotation, tuple(info.metadata))
+    return None if rule is None else FORBIDDEN[rule.kind]
+
+
+def _rule(annotation: Any, metadata: tuple) -> TextRule | None:
+    found = next((m for m in metadata if isinstance(m, TextRule)), None)
+    if found is not None:
+        return found
+    if get_origin(annotation) is Annotated:
+        return _rule(get_args(annotation)[0], get_args(annotation)[1:])
+    if get_origin(annotation) in (Union, types.UnionType):
+        rules = [_rule(a, ()) for a in get_args(annotation) if a is not type(None)]
+        return rules[0] if len(rules) == 1 else None
+    return None
 
 
 @cache
@@ -193,15 +222,22 @@ def _plan(
     clean = _clean_rows(ds, checked)
     values = {**_defaults(n), **{k: v for k, v in checked.items() if k in _FIELDS}}
     dates = {d: d.isoformat() for d in set(checked["date"]) if d is not BAD}
+    dates[BAD] = ""  # a row with a bad date is not clean: its key is not used
     key_parts = [
         _text(values["staff"]),
         _text(values["competency"]),
-        [dates.get(d, "") for d in values["date"]],
+        list(map(dates.__getitem__, values["date"])),
         _text(values["source"]),
     ]
     keys = list(map("|".join, zip(*key_parts, strict=False)))
-    records = list(map(AssessmentRow, *(values[name] for name in _FIELDS), repeat(0, n)))
+    fields = zip(*(values[name] for name in _FIELDS), repeat(0, n), strict=False)
+    records = list(map(tuple.__new__, repeat(AssessmentRow), fields))  # as NamedTuple makes one
     matcher = Matcher(plan, ds, sync=False)
+    if all(clean) and len(set(keys)) == n and matcher.index.keys().isdisjoint(keys):
+        matcher.take_all_checked(records)  # the usual file: every row adds one
+        matcher.finish()
+        told(1.0)
+        return
     kind = plan.kind
     step = max(1, n // 10)
     for at in range(n):
@@ -230,14 +266,15 @@ def _clean_rows(ds: Dataset, checked: dict[str, list[Any]]) -> list[bool]:
     for name, cells in checked.items():
         if name != "_width" and BAD in cells:
             clean = [fine and cell is not BAD for fine, cell in zip(clean, cells, strict=True)]
-    levels = list(zip(checked["competency"], checked["level"], strict=True))
+    competencies, levels = checked["competency"], checked["level"]
     wrong = {
         pair
-        for pair in set(levels)
+        for pair in set(zip(competencies, levels, strict=True))
         if BAD not in pair and level_problems(ds, pair[0], pair[1], "level", low=0)
     }
     if wrong:
-        clean = [fine and pair not in wrong for fine, pair in zip(clean, levels, strict=True)]
+        pairs = zip(competencies, levels, strict=True)
+        clean = [fine and pair not in wrong for fine, pair in zip(clean, pairs, strict=True)]
     if "valid_until" in checked:
         clean = [
             fine and (until is None or until is BAD or date is BAD or until >= date)

@@ -77,8 +77,9 @@ def csv_row(line: int, cells: list[str]) -> CsvRow | None:
     return CsvRow(line, cells)
 
 
-def _rows(text: str, delimiter: str) -> Iterator[CsvRow]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+def _rows(text: str, delimiter: str, lines: Iterator[str] | None = None) -> Iterator[CsvRow]:
+    lines = io.StringIO(text, newline="") if lines is None else lines
+    reader = csv.reader(lines, delimiter=delimiter, strict=False)
     start = 1
     for cells in reader:
         row = csv_row(start, cells)
@@ -89,9 +90,18 @@ def _rows(text: str, delimiter: str) -> Iterator[CsvRow]:
 
 def first_row(text: str, delimiter: str) -> CsvRow | None:
     try:
-        return next(_rows(text, delimiter), None)
+        return next(_rows(text, delimiter, _lines(text)), None)
     except csv.Error:
         return None
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` as `io.StringIO(text, newline="")` gives them, found only as far as
+    they are read (the first row of an 80 MB file without copying the file)."""
+    return (found.group() for found in _LINE.finditer(text))
 
 
 def choose_delimiter(text: str, score: Callable[[list[str]], int]) -> str:

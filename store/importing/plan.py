@@ -257,6 +257,8 @@ class Matcher:
         """(line, record, is new, already checked) of each row to write, in file order."""
         self.resolve = _reference_resolver(kind, ds)
         self.unreadable: list[tuple[ParsedRow, dict | None]] = []
+        self.all_checked: list[Any] = []
+        """What `take_all_checked` took (then nothing else is taken)."""
 
     def take(self, row: ParsedRow) -> None:
         kind = self.kind
@@ -294,8 +296,18 @@ class Matcher:
         self.first_line[key] = line
         self.built.append((line, record, True, True))
 
+    def take_all_checked(self, records: list[Any]) -> None:
+        """Rows that each add a checked record, their keys all new and different, when no
+        other row came or will come (a file of assessments without a problem)."""
+        if self.built or self.unreadable or self.first_line or self.sync:
+            raise ValueError("take_all_checked takes the whole file")  # i18n: not shown
+        self.all_checked = records  # no row follows: `first_line` is not needed
+
     def finish(self) -> None:
         plan, kind, ds = self.plan, self.kind, self.ds
+        if self.all_checked:
+            plan.added.extend(self.all_checked)
+            plan.in_file_order.extend(self.all_checked)
         view = _view_after(ds, kind, [record for _, record, _, _ in self.built])
         as_row = row_from_model if kind.model is Assessment else None
         for line, record, is_new, checked in self.built:

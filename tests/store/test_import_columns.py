@@ -5,6 +5,7 @@ in the history and the audit, on random files full of good and bad cells."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,9 +18,10 @@ from hypothesis import strategies as st
 import store.importing.columnar
 from store.dataset import row_from_model
 from store.importing import import_file, plan_file
+from store.importing.csvfile import _lines
 from store.models import Assessment, Source, Staff
 from store.repository import FolderRepository
-from store.unit_of_work import _history_line
+from store.unit_of_work import _history_lines
 from tests.iohelpers import EMPLOYEE_NO, populate
 
 GOOD = {
@@ -175,26 +177,28 @@ def test_columns_write_what_rows_write(template: Path, data: bytes) -> None:
     assert list(written[0][2]) == list(written[1][2])
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    staff=st.text(min_size=1, max_size=5).filter(str.strip),
+_assessments = st.builds(
+    Assessment.model_construct,
+    staff=st.text(min_size=1, max_size=5),
+    competency=st.sampled_from(["C1", "DC1.1"]),
     level=st.integers(0, 20),
-    day=st.dates(),
-    until=st.one_of(st.none(), st.dates()),
+    date=st.dates(),
     source=st.sampled_from(list(Source)),
     assessor=st.one_of(st.none(), st.text(max_size=5)),
+    valid_until=st.one_of(st.none(), st.dates()),
     note=st.text(max_size=8),
 )
-def test_a_history_line_is_the_models_dump(staff, level, day, until, source, assessor, note):
-    record = Assessment.model_construct(
-        staff=staff.strip(),
-        competency="C1",
-        level=level,
-        date=day,
-        source=source,
-        assessor=assessor,
-        valid_until=until,
-        note=note,
-    )
-    line = _history_line(row_from_model(record, 0))
-    assert orjson.dumps(line) == orjson.dumps(record.model_dump(mode="json"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(records=st.lists(_assessments, max_size=8))
+def test_history_lines_are_the_models_dumps(records: list[Assessment]) -> None:
+    lines = _history_lines([row_from_model(record, 0) for record in records])
+    assert orjson.dumps(lines) == orjson.dumps([r.model_dump(mode="json") for r in records])
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet='a;\r\n" ', max_size=16))
+def test_lines_are_found_as_stringio_gives_them(text: str) -> None:
+    """The header is read from lines found lazily (`csvfile._lines`), the rest from StringIO."""
+    assert list(_lines(text)) == list(io.StringIO(text, newline=""))
