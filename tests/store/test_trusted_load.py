@@ -221,3 +221,23 @@ def test_a_read_only_open_trusts_the_record_but_never_writes_it(
 
     assert validated["staff"] == 1
     assert not (db / TRUST).exists()  # nothing is written on a read-only open
+
+
+def test_records_built_without_validation_change_apart() -> None:
+    """Frozen records built from trusted bytes share their set of fields given (it is never
+    changed); a copy with a change, or a record that can be changed, has its own."""
+    from store.models import Framework
+
+    build = trusted.constructor(Staff)
+    doc = Staff(employee_no="E1", name="Ann", department="D").model_dump(mode="json")
+    first, second = build(doc), build(dict(doc))
+    changed = first.model_copy(update={"name": "Bo"})
+    assert changed.name == "Bo" and first.name == second.name == "Ann"
+    assert first.model_fields_set == second.model_fields_set == set(Staff.model_fields)
+    scale = [{"level": 1, "label": "a"}, {"level": 2, "label": "b"}]
+    framework = trusted.constructor(Framework)(
+        Framework(code="F", name="F", scale=scale).model_dump(mode="json")
+    )
+    one, two = framework.scale
+    one.label = "changed"
+    assert one.model_fields_set is not two.model_fields_set and two.label == "b"
