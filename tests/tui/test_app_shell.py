@@ -176,3 +176,21 @@ async def test_escape_leaves_any_text_field_so_the_number_keys_switch_screens_ag
                 await settle(pilot, lambda screen=screen: app.screen is not screen)
                 await pilot.press(key)
                 await settle(pilot, lambda screen=screen: app.screen is screen)
+
+
+async def test_the_daily_backup_waits_until_the_overview_has_drawn_its_figures(
+    small_repo, monkeypatch
+):
+    """The backup (and a first start's snapshot) would compete with the first figures."""
+    import tui.app as app_module
+
+    seen = []
+
+    def backup(repo):
+        seen.append(getattr(app.screen, "figures_drawn_at", None))
+
+    monkeypatch.setattr(app_module, "daily_backup", backup)
+    app = KapabelApp(db_path=small_repo.path, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app) and bool(seen))
+    assert len(seen) == 1 and seen[0] is not None

@@ -217,6 +217,7 @@ class OverviewScreen(AnalysisScreen):
         or on a first look let the opening worker read the whole history now."""
         if self.figures_drawn_at is None:
             self.figures_drawn_at = time.perf_counter()
+        self.app.figures_drawn()
         if not self.app.history_loaded:
             self.app.first_look_drawn()
         else:
