@@ -226,7 +226,7 @@ class Columns:
         for name in CODED:
             values = codes[name]
             index = columns.codes[name]
-            index.update((value, i) for i, value in enumerate(values))
+            index.update(zip(values, range(len(values)), strict=True))  # in C
             columns._lists[name] = list(values)
             if len(index) != len(values):
                 raise ValueError(f"a value of {name} is listed twice")
@@ -308,10 +308,14 @@ class Columns:
         key = _packed(staff, competency, date, rank)
         if key is None:
             raise ValueError("the stored order cannot be checked")
-        seq = data["seq"][:count][order]
-        if not np.all((key[1:] > key[:-1]) | ((key[1:] == key[:-1]) & (seq[1:] > seq[:-1]))):
+        # sorted by the key, rows of an equal key by seq (ties are few: checked apart)
+        ties = np.flatnonzero(key[1:] == key[:-1])
+        seq = data["seq"][:count][order[ties]], data["seq"][:count][order[ties + 1]]
+        if not (np.all(key[1:] >= key[:-1]) and np.all(seq[1] > seq[0])):
             raise ValueError("the stored order does not sort the rows")
-        pair = (staff.astype(np.int64) << 32) | competency
+        pair = staff.astype(np.int64)
+        pair <<= 32
+        pair |= competency
         return (count, order, pair, date, data["valid_until"][:count][order], key)
 
     def rows(self, start: int = 0, stop: int | None = None) -> list[AssessmentRow]:
@@ -533,12 +537,17 @@ def _packed(
         or date.max() >= _FIRST_DAY + (1 << 20)
     ):
         return None
-    return (
-        (staff.astype(np.int64) << 39)
-        | (competency.astype(np.int64) << 23)
-        | ((date.astype(np.int64) - _FIRST_DAY) << 3)
-        | (rank.astype(np.int64) + 1)
-    )
+    key = staff.astype(np.int64)  # built in place: a few large temporaries fewer
+    key <<= 39
+    part = competency.astype(np.int64)
+    part <<= 23
+    key |= part
+    np.subtract(date, _FIRST_DAY, out=part, dtype=np.int64)
+    part <<= 3
+    key |= part
+    np.add(rank, 1, out=part, dtype=np.int64)
+    key |= part
+    return key
 
 
 class HistoryColumns:
