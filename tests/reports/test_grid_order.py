@@ -90,7 +90,13 @@ def test_numbers_of_one_shape_sort_as_natural_key_sorts_them(parts, width: int) 
     assert [texts[i] for i in _natural_order(texts)] == sorted(texts, key=natural_key)
 
 
-@given(st.lists(st.text(st.sampled_from("eE0129aß-İ"), min_size=0, max_size=4), max_size=20))
+@given(st.lists(st.text(st.sampled_from("eE0129aß-İ\n\x00"), min_size=0, max_size=4), max_size=20))
 @settings(max_examples=300, deadline=None)
 def test_any_numbers_sort_as_natural_key_sorts_them(texts: list[str]) -> None:
+    assert [texts[i] for i in _natural_order(texts)] == sorted(texts, key=natural_key)
+
+
+@given(st.lists(st.text(st.sampled_from("aB1\n\x00é"), min_size=3, max_size=3), max_size=20))
+@settings(max_examples=300, deadline=None)
+def test_numbers_of_one_length_sort_as_natural_key_sorts_them(texts: list[str]) -> None:
     assert [texts[i] for i in _natural_order(texts)] == sorted(texts, key=natural_key)
