@@ -17,4 +17,4 @@ def render_bytes(report: Report) -> bytes:
     notes = [value for label, value in report.summary if label == "Note"]
     if notes:  # what the figures mean (no assessment counted yet), as the other formats say
         data["notes"] = notes
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
