@@ -153,7 +153,8 @@ class KapabelApp(App):
         self.first_look_drawn: Callable[[], object] = lambda: None
         """The Overview calls this once it has drawn the first look's figures."""
         self._after_first_figures: list[Callable[[], object]] = []
-        """Work that waits until the Overview has drawn its figures (`figures_drawn`)."""
+        """Work that waits until the Overview has drawn its figures and trend
+        (`overview_settled`)."""
         self.first_look = False
         """The Overview shows figures from the current levels while the history still loads
         (`store.open_in_stages`); `self.repo` is None until it has."""
@@ -365,10 +366,10 @@ class KapabelApp(App):
                 self.call_later(then)
         self._after_first_figures.append(self._backup_daily)
 
-    def figures_drawn(self) -> None:
-        """The Overview has drawn its figures: start what waited for them (the daily backup,
-        and on a first start the new snapshot: ~0.05-0.3 s of CPU that competed with drawing
-        them)."""
+    def overview_settled(self) -> None:
+        """The Overview has drawn its figures and its trend (or will not compute the trend
+        now: the person moved on): start what waited for that (the daily backup, and on a
+        first start the new snapshot: ~0.05-0.3 s of CPU that competed with both)."""
         waiting, self._after_first_figures = self._after_first_figures, []
         for start in waiting:
             start()

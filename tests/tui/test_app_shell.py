@@ -178,19 +178,36 @@ async def test_escape_leaves_any_text_field_so_the_number_keys_switch_screens_ag
                 await settle(pilot, lambda screen=screen: app.screen is screen)
 
 
-async def test_the_daily_backup_waits_until_the_overview_has_drawn_its_figures(
+async def test_the_daily_backup_waits_until_the_overview_has_drawn_its_figures_and_trend(
     small_repo, monkeypatch
 ):
-    """The backup (and a first start's snapshot) would compete with the first figures."""
+    """The backup (and a first start's snapshot) would compete with the first figures and the
+    trend that follows them."""
     import tui.app as app_module
 
     seen = []
 
     def backup(repo):
-        seen.append(getattr(app.screen, "figures_drawn_at", None))
+        screen = app.screen
+        seen.append((getattr(screen, "figures_drawn_at", None), getattr(screen, "trend_shown", 0)))
 
     monkeypatch.setattr(app_module, "daily_backup", backup)
     app = KapabelApp(db_path=small_repo.path, as_of=AS_OF, watch_interval=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, lambda: overview_ready(app) and bool(seen))
-    assert len(seen) == 1 and seen[0] is not None
+    [(drawn, trend_shown)] = seen
+    assert drawn is not None and trend_shown is True
+
+
+async def test_the_daily_backup_is_made_when_the_person_leaves_the_overview_at_once(
+    small_repo, monkeypatch
+):
+    import tui.app as app_module
+
+    seen = []
+    monkeypatch.setattr(app_module, "daily_backup", seen.append)
+    app = KapabelApp(db_path=small_repo.path, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: app.repo is not None)
+        await pilot.press("3")  # before the Overview's figures are drawn, or just after
+        await settle(pilot, lambda: app.current_mode == "people" and bool(seen))

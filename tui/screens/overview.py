@@ -217,7 +217,6 @@ class OverviewScreen(AnalysisScreen):
         or on a first look let the opening worker read the whole history now."""
         if self.figures_drawn_at is None:
             self.figures_drawn_at = time.perf_counter()
-        self.app.figures_drawn()
         if not self.app.history_loaded:
             self.app.first_look_drawn()
         else:
@@ -233,7 +232,9 @@ class OverviewScreen(AnalysisScreen):
         """Right after the figures are drawn, while the Overview is shown (there was a 0.4 s
         wait, for someone moving on at once, from when the trend took seconds of work in
         another process; it is ~0.1 s CPU in a thread now, see docs/performance.md)."""
-        if self.app.screen is self and self._trend_due is not None:
+        if self.app.screen is not self:
+            self.app.overview_settled()  # moved on: no trend to wait for now
+        elif self._trend_due is not None:
             analysis, self._trend_due = self._trend_due, None
             self._compute_trend(analysis)
 
@@ -251,6 +252,7 @@ class OverviewScreen(AnalysisScreen):
     def _show_trend(self, points) -> None:
         self.query_one("#trend", TrendBars).show(points)
         self.trend_shown = True
+        self.app.overview_settled()
 
     # ------------------------------------------------------------- drill-down
     @on(DataTable.RowSelected, "#gaps")
