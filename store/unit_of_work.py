@@ -100,6 +100,8 @@ def _history_lines(rows: Sequence[AssessmentRow]) -> list[dict]:
 
 
 _DATE, _UNTIL = operator.itemgetter(3), operator.itemgetter(6)
+_HISTORY_TYPES = {Assessment, AssessmentRow, RobotBenefit}
+"""What `Transaction.record_all` takes (exactly these, else each is looked at)."""
 
 
 def _recorded(line: dict) -> dict[str, list]:
@@ -387,13 +389,15 @@ class Transaction:
         Otherwise each is checked here, as `record` does. The scope is checked either way.
         """
         records = list(records)
-        for record in records:
-            if isinstance(record, AssessmentRow):
-                self._check_scope(Assessment.table, record)
-                continue
-            if not isinstance(record, Assessment | RobotBenefit):
-                raise StoreError(f"{record.table} is not history: use put()")  # i18n: not shown
-            self._check_scope(record.table, record)
+        kinds = set(map(type, records))
+        if self.repo.scope is not None or not kinds <= _HISTORY_TYPES:
+            for record in records:
+                if isinstance(record, AssessmentRow):
+                    self._check_scope(Assessment.table, record)
+                    continue
+                if not isinstance(record, Assessment | RobotBenefit):
+                    raise StoreError(f"{record.table} is not history: use put()")  # i18n: not shown
+                self._check_scope(record.table, record)
         checked = (
             checked_on is not None
             and checked_on == self.version.stamp
@@ -409,6 +413,9 @@ class Transaction:
         # Millions of new dicts and no cycle among them: with the collector running, appending
         # 200,000 assessments took 2.4 s of CPU, paused 0.8 s (benchmarks/bench_import.py).
         with collector_paused():
+            if kinds == {AssessmentRow}:  # an import's plan
+                self._record_assessments(records)
+                return
             batch: list[AssessmentRow] = []
             for record in records:
                 if type(record) is AssessmentRow:

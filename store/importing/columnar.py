@@ -20,8 +20,10 @@ import io
 import re
 import types
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
+from operator import methodcaller
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
@@ -62,17 +64,16 @@ def plan_columns(
     told = _teller(progress)
     told(0.0)
     with collector_paused():  # a million lists and tuples, no cycle among them
-        read = _read(text, delimiter)
-        if read is None:
+        table = _plain_table(text, delimiter) or _table(text, delimiter)
+        if table is None:
             return row_path()
-        header, lines, rows = read
-        columns = header_columns(plan, header, plan.kind, header_map(plan.kind))
+        columns = header_columns(plan, table.header, plan.kind, header_map(plan.kind))
         if plan.found:
             return plan
         told(0.1)
-        checked = _checked_columns(plan.kind, columns, rows, ds)
+        checked = _checked_columns(plan.kind, columns, table, ds)
         told(0.25)
-        _plan(plan, ds, columns, lines, rows, checked, told)
+        _plan(plan, ds, columns, table, checked, told)
     return plan
 
 
@@ -87,9 +88,65 @@ def _teller(progress: Progress | None) -> Callable[[float], None]:
     return told
 
 
-def _read(text: str, delimiter: str) -> tuple[CsvRow, list[int], list[list[str]]] | None:
-    """The header, and the line each later row starts on with its cells as read (not yet
-    trimmed); None when the file holds no header or a quote breaks it (the row path says so)."""
+@dataclass
+class _Table:
+    """A CSV file's rows after its header, as columns of cells as read (not yet trimmed)."""
+
+    header: CsvRow
+    lines: Sequence[int]
+    """The line each row starts on."""
+    columns: list[Sequence[str]]
+    """A header cell's column: each row's cell ("" in a row of another width)."""
+    regular: list[bool] | None
+    """Whether each row is as wide as the header (None: every row is)."""
+    cells: Callable[[int], list[str]]
+    """A row's cells, as read."""
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")  # as io.StringIO(newline="") and so csv break lines
+
+
+def _split_lines(text: str) -> list[str]:
+    """`text` split where `_LINE_BREAK` breaks it (by one break alone when it uses one: faster)."""
+    if "\r" not in text:
+        return text.split("\n")
+    if text.count("\r") == text.count("\n") == text.count("\r\n"):
+        return text.split("\r\n")
+    return _LINE_BREAK.split(text)
+
+
+def _plain_table(text: str, delimiter: str) -> _Table | None:
+    """The usual export, read without a list per row: no quote anywhere, the header on the
+    first line and every later line as wide as it (so a line is a row and its cells are what
+    splitting it gives, as the csv module would read them); None for any other file."""
+    if '"' in text:
+        return None
+    lines = _split_lines(text)
+    if lines and lines[-1] == "":
+        lines.pop()  # the break that ends the last line
+    header = csv_row(1, lines[0].split(delimiter)) if lines else None
+    if header is None:
+        return None
+    width, body = len(header.cells), lines[1:]
+    if set(map(methodcaller("count", delimiter), body)) - {width - 1}:
+        return None  # a blank line, a short or a long row: read as the csv module reads it
+    flat = delimiter.join(body).split(delimiter) if body else []
+    columns = [flat[at::width] for at in range(width)]
+    return _Table(
+        header,
+        range(2, len(body) + 2),
+        columns,
+        None,
+        lambda at: [column[at] for column in columns],
+    )
+
+
+def _table(text: str, delimiter: str) -> _Table | None:
+    """Any file as the csv module reads it; None when it holds no header or a quote breaks it
+    (the row path says so)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
         if '"' not in text:  # no quoted cell: each line is one row (blank ones too)
@@ -105,26 +162,32 @@ def _read(text: str, delimiter: str) -> tuple[CsvRow, list[int], list[list[str]]
     for at, cells in enumerate(rows):
         header = csv_row(starts[at], cells)
         if header is not None:
-            return header, list(starts[at + 1 : len(rows)]), rows[at + 1 :]
+            return _rows_table(header, list(starts[at + 1 : len(rows)]), rows[at + 1 :])
     return None
 
 
-def _checked_columns(
-    kind: Kind, columns: list[Column | None], rows: list[list[str]], ds: Dataset
-) -> dict[str, list[Any]]:
-    """Field -> each row's value, or BAD; `_width` marks the rows not as wide as the header."""
-    width = len(columns)
-    regular = [True] * len(rows)
+def _rows_table(header: CsvRow, lines: list[int], rows: list[list[str]]) -> _Table:
+    width = len(header.cells)
+    regular = None
+    padded = rows
     if set(map(len, rows)) - {width}:
         regular = [len(cells) == width for cells in rows]
         blank = [""] * width
-        rows = [cells if fine else blank for cells, fine in zip(rows, regular, strict=True)]
-    by_field: dict[str, list[Any]] = {"_width": regular}
-    for column, cells in zip(columns, zip(*rows, strict=True) if rows else (), strict=False):
+        padded = [cells if fine else blank for cells, fine in zip(rows, regular, strict=True)]
+    columns = list(zip(*padded, strict=True)) if rows else [()] * width
+    return _Table(header, lines, columns, regular, rows.__getitem__)
+
+
+def _checked_columns(
+    kind: Kind, columns: list[Column | None], table: _Table, ds: Dataset
+) -> dict[str, list[Any]]:
+    """Field -> each row's value, or BAD; `_width`: whether each row is as wide as the header."""
+    by_field: dict[str, list[Any]] = {
+        "_width": [True] * len(table) if table.regular is None else table.regular
+    }
+    for column, cells in zip(columns, table.columns, strict=True):
         if column is not None:
             by_field[column.field] = _checked_cells(kind, column, cells, ds)
-    if not rows:
-        by_field.update({c.field: [] for c in columns if c is not None})
     return by_field
 
 
@@ -211,14 +274,13 @@ def _plan(
     plan: Plan,
     ds: Dataset,
     columns: list[Column | None],
-    lines: list[int],
-    rows: list[list[str]],
+    table: _Table,
     checked: dict[str, list[Any]],
     told: Callable[[float], None],
 ) -> None:
     """Every row into the plan, in file order: the clean ones as checked, the rest by the row
     path."""
-    n = len(rows)
+    n, lines = len(table), table.lines
     clean = _clean_rows(ds, checked)
     values = {**_defaults(n), **{k: v for k, v in checked.items() if k in _FIELDS}}
     dates = {d: d.isoformat() for d in set(checked["date"]) if d is not BAD}
@@ -246,7 +308,7 @@ def _plan(
         if clean[at] and matcher.is_new(keys[at]):
             matcher.take_checked(lines[at], keys[at], records[at])
             continue
-        row = csv_row(lines[at], rows[at])
+        row = csv_row(lines[at], table.cells(at))
         if row is not None:
             for parsed in parse_rows(plan, [row], columns, kind):
                 matcher.take(parsed)
