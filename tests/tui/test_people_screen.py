@@ -57,6 +57,38 @@ async def test_filter_by_typing_and_toggles(small_repo) -> None:  # noqa: F811
         assert "No one matches “zzz”" in count_line(app)
 
 
+async def test_the_footer_offers_open_once_a_list_focused_while_loading_has_loaded(
+    small_repo,  # noqa: F811
+    monkeypatch,
+) -> None:
+    """The list takes the focus as the screen opens, then shows it is loading (the load held
+    here); its keys count only once it has loaded (Textual leaves out a loading widget's keys)
+    and Textual tells the footer of no change then: the focus stayed where it was, so the
+    footer lacked "Open" until the focus moved."""
+    import threading
+
+    import tui.screens.people as people
+
+    release = threading.Event()
+    build_entries = people.build_entries
+
+    def held(ds):
+        release.wait(10)
+        return build_entries(ds)
+
+    monkeypatch.setattr(people, "build_entries", held)
+    app = KapabelApp(small_repo, as_of=AS_OF)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        table = people_table(app)
+        assert app.screen.focused is table and table.loading  # focused as the screen opened
+        release.set()
+        await settle(pilot)
+        assert not people_table(app).loading
+        assert "⏎ Open" in screen_words(pilot)
+
+
 async def test_names_show_exactly_as_typed_and_long_ones_are_cut(small_repo) -> None:  # noqa: F811
     app = KapabelApp(small_repo, as_of=AS_OF)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -3,7 +3,7 @@ with the keys' descriptions in the current language."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult, ScreenStackError
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -15,7 +15,8 @@ class KeysFooter(Footer):
 
     A screen publishes several of those while it opens and one on every focus change, and each
     rebuild restyles every key: opening People cost 14 rebuilds (~0.1 s). This footer rebuilds
-    at most once per refresh, and only when the shown keys (key, label, enabled) differ.
+    once for the changes that come before it gets to it, and only when the shown keys (key,
+    label, enabled) differ.
     """
 
     _rebuild_pending = False
@@ -28,40 +29,20 @@ class KeysFooter(Footer):
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
+        if screen.focused is not None:
+            # Textual leaves out the keys of a focused widget while it is loading, and tells
+            # nobody when its loading ends (the focus did not move): People's list, focused as
+            # the screen opened and loading after, kept a footer without "Open".
+            self.watch(screen.focused, "loading", self._focused_loading_changed, init=False)
         if not screen.app.app_focus or self._rebuild_pending:
             return
         if self.is_attached and screen is self.screen:
-            self._rebuild_pending = True
-            # Queued on the footer's own screen: `call_after_refresh` hands the callback to
-            # whichever screen is current when the message is handled, and during a screen
-            # switch that is the screen being left, which never refreshes again: the footer
-            # then stayed stale for good.
-            screen._invoke_later(self._rebuild_if_changed, self)
-            # And a fallback on the footer's own timer, should that screen not refresh soon
-            # (seen under load: the footer kept the keys of before a focus change).
-            self.set_timer(0.25, self._rebuild_if_pending)
+            self._rebuild_pending = True  # changes until the rebuild runs make one rebuild
+            self.call_later(self._rebuild_if_changed)
 
-    async def _rebuild_if_pending(self) -> None:
-        if self._rebuild_pending:
-            await self._rebuild_if_changed()
-
-    def on_mount(self) -> None:
-        # A last safety net: a bindings change that arrived while the footer was not yet on its
-        # screen (a screen switch) was dropped, and the footer kept stale keys until the next
-        # change, say without the list's "Open" after the list took the focus. Twice a second
-        # it compares what it shows with the keys now (a dict walk: cheap) and rebuilds if they
-        # differ.
-        self.set_interval(0.5, self._rebuild_if_stale)
-
-    async def _rebuild_if_stale(self) -> None:
-        if self._rebuild_pending or not self.is_attached:
-            return
-        try:  # only the current screen's footer; none while the app is closing its screens
-            if not self.screen.is_current or self._shown == self._keys_shown():
-                return
-        except ScreenStackError:
-            return
-        await self._rebuild_if_changed()
+    def _focused_loading_changed(self) -> None:
+        if self.is_attached:
+            self.bindings_changed(self.screen)
 
     def compose(self) -> ComposeResult:
         """Textual's keys, each description (marked N_() where it is bound) and tooltip
