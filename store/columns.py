@@ -127,27 +127,18 @@ class _Builder:
         C and only a new one worked out in Python). Raises where `rows_from_records` would,
         OverflowError for a level its column cannot hold and ValueError for a record without
         a date (a row could not be made back from it)."""
-        count, parts = len(records), self.parts
-        for name, values in (
-            ("staff", list(map(itemgetter("staff"), records))),  # TypeError: not a dict
-            ("competency", list(map(itemgetter("competency"), records))),
-            ("source", _optional(records, "source", "self")),
-            ("assessor", _optional(records, "assessor", None)),
-            ("note", _optional(records, "note", "")),
-        ):
-            number = self.codes[name].__getitem__
-            parts[name].append(np.fromiter(map(number, values), DTYPES[name], count))
-        levels = np.array(list(map(int, map(itemgetter("level"), records))), np.int64)
+        parts, codes, day = self.parts, self.codes, self.ordinals.__getitem__
+        for name, default in _CODED_DEFAULTS:
+            parts[name].append(_column(records, name, default, codes[name].__getitem__))
+        levels = _column(records, "level", _REQUIRED, int, np.int64)
         if len(levels) and (levels.min() < _LEVELS.min or levels.max() > _LEVELS.max):
             raise OverflowError("a level does not fit its column")
         parts["level"].append(levels.astype(DTYPES["level"]))
-        day = self.ordinals.__getitem__
-        dates = np.fromiter(map(day, map(itemgetter("date"), records)), np.int32, count)
+        dates = _column(records, "date", _REQUIRED, day)
         if NEVER in dates:
             raise ValueError("an assessment without a date")
         parts["date"].append(dates)
-        until = _optional(records, "valid_until", None)
-        parts["valid_until"].append(np.fromiter(map(day, until), np.int32, count))
+        parts["valid_until"].append(_column(records, "valid_until", None, day))
 
     def finish(self, first_seq: int) -> Columns:
         columns = Columns()
@@ -169,13 +160,27 @@ class _Builder:
 _LEVELS = np.iinfo(DTYPES["level"])
 
 
-def _optional(records: list[dict], name: str, default: object) -> list:
-    """Every record's `name`, `default` where it has none (the store writes every field: then
-    one pass in C)."""
+_REQUIRED = object()
+"""A field every record must have (`rows_from_records` reads it with `record[name]`)."""
+
+_CODED_DEFAULTS = (
+    ("staff", _REQUIRED), ("competency", _REQUIRED), ("source", "self"), ("assessor", None),
+    ("note", ""),
+)  # fmt: skip
+"""The coded columns, and the value `rows_from_records` gives a record without the field."""
+
+
+def _column(records: list[dict], name: str, default: object, value, dtype=np.int32) -> np.ndarray:
+    """`value(field)` of every record's `name` in one pass in C (`default` for a record
+    without it; KeyError if _REQUIRED). The store writes every field, so the slower pass with
+    a default is for files written otherwise."""
     try:
-        return list(map(itemgetter(name), records))
+        return np.fromiter(map(value, map(itemgetter(name), records)), dtype, len(records))
     except KeyError:
-        return [r.get(name, default) for r in records]
+        if default is _REQUIRED:
+            raise
+    found = [r.get(name, default) for r in records]
+    return np.fromiter(map(value, found), dtype, len(records))
 
 
 class Columns:
