@@ -405,15 +405,18 @@ class _RegisterColumns:
     def people(self) -> list[Staff]:
         return [self._records[i] for i in self._order.tolist()]
 
-    @cached_property
-    def _names(self) -> list[str]:
-        return [p.name for p in self._records]
-
     def numbers_and_names(self, rows: np.ndarray) -> tuple[list[str], list[str]]:
-        """The employee numbers and names of these rows (names read in the register's order)."""
-        at = self._order[rows].tolist()
-        numbers, names = self._employee_nos, self._names
-        return [numbers[i] for i in at], [names[i] for i in at]
+        """The employee numbers and names of these rows."""
+        at = self._order[rows]
+        by_place = np.argsort(at)  # read in the register's order (memory order), then put back
+        back = np.empty_like(by_place)
+        back[by_place] = np.arange(len(by_place))
+        records, back = self._records, back.tolist()
+        numbers, names = [], []
+        for person in map(records.__getitem__, at[by_place].tolist()):
+            numbers.append(person.employee_no)
+            names.append(person.name)
+        return [numbers[i] for i in back], [names[i] for i in back]
 
     def employee_nos(self) -> list[str]:
         return [self._employee_nos[i] for i in self._order.tolist()]

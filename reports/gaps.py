@@ -218,9 +218,9 @@ def build_gaps(
     return report
 
 
-_PERSON = b'    {\n      "employee_no": %b,\n      "name": %b,\n      "department": %b'
+_PERSON = b'    {\n      "employee_no": "%b",\n      "name": "%b",\n      "department": "%b"'
 _PAIR = (
-    b',\n      "competency": %b,\n      "required": %d,\n      "current": %b,\n      "gap": %d,'
+    b',\n      "competency": "%b",\n      "required": %d,\n      "current": %b,\n      "gap": %d,'
     b'\n      "training_planned": %b\n    },\n'
 )
 """A gap row as orjson writes it in the report's `staff` list (indent 2): the person's part,
@@ -228,11 +228,12 @@ then the pair's."""
 
 
 def _json_strings(values: list[str]) -> list[bytes]:
-    """Each text as a JSON string: one orjson call for them all, cut where one string ends and
-    the next begins (`","` cannot occur inside a JSON string: a quote in one is escaped)."""
+    """Each text as the inside of a JSON string (its quotes left to the template): one orjson
+    call for them all, cut where one string ends and the next begins (`","` cannot occur
+    inside a JSON string: a quote in one is escaped)."""
     if not values:
         return []
-    return [b'"' + part + b'"' for part in orjson.dumps(values)[2:-2].split(b'","')]
+    return orjson.dumps(values)[2:-2].split(b'","')
 
 
 def _objects(values: list) -> np.ndarray:
