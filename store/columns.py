@@ -270,7 +270,7 @@ class Columns:
         record (bad JSON, a field missing or of the wrong kind): `store.history.parse_lines`
         and `rows_from_records` then read them as before and name the line or record.
 
-        At 1,000,000 lines (112 MB) ~1.3 s CPU, against ~2.3 s for parsing the file in one
+        At 845,253 lines (116 MB) ~1.1-1.3 s CPU, against ~2.3 s for parsing the file in one
         piece, making the rows and then their columns (and a tenth of the memory).
         """
         if not data:
@@ -471,23 +471,19 @@ class Columns:
                 return found
             count, data = self.count, self._data
             staff, competency = data["staff"][:count], data["competency"][:count]
-            order = np.lexsort(
-                (data["seq"][:count], data["rank"][:count], data["date"][:count], competency, staff)
-            )
+            date, rank, seq = data["date"][:count], data["rank"][:count], data["seq"][:count]
+            key = _packed(staff, competency, date, rank)
+            if key is not None and bool(np.all(seq[1:] > seq[:-1])):
+                # seq follows the position (as in a history): a stable sort of the packed key
+                # is the same order, in about half the time of the lexsort (0.05 against 0.09 s
+                # at 845,253 rows)
+                order = np.argsort(key, kind="stable")
+                key = key[order]
+            else:
+                order = np.lexsort((seq, rank, date, competency, staff))
+                key = _packed(staff[order], competency[order], date[order], rank[order])
             pair = (staff[order].astype(np.int64) << 32) | competency[order]
-            found = (
-                count,
-                order,
-                pair,
-                data["date"][:count][order],
-                data["valid_until"][:count][order],
-                _packed(
-                    staff[order],
-                    competency[order],
-                    data["date"][:count][order],
-                    data["rank"][:count][order],
-                ),
-            )
+            found = (count, order, pair, date[order], data["valid_until"][:count][order], key)
             self._sorted = found
             return found
 

@@ -142,3 +142,26 @@ def test_a_damaged_record_is_still_named_when_opening_without_a_snapshot(
     lines_path.write_bytes(b"\n".join(data))
     with pytest.raises(CorruptFileError, match="record 3 is not an assessment"):
         FolderRepository.open(path, read_only=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(record(), max_size=40), st.booleans(), st.randoms(use_true_random=False))
+def test_the_sort_of_the_pairs_is_the_lexsort(records: list[dict], shuffled: bool, rnd) -> None:
+    """(staff, competency, date, precedence, seq): a stable sort of the packed key when seq
+    follows the position, as in a history; the lexsort otherwise."""
+    try:
+        rows = rows_from_records(records, 0)
+        columns = Columns.from_rows(rows)
+    except (KeyError, ValueError, TypeError, OverflowError):
+        return
+    if shuffled:  # recorded in another order than they are held
+        seqs = list(range(len(rows)))
+        rnd.shuffle(seqs)
+        columns = Columns.from_rows(
+            [row._replace(seq=seq) for row, seq in zip(rows, seqs, strict=True)]
+        )
+    data = columns.arrays()
+    expected = np.lexsort(
+        (data["seq"], data["rank"], data["date"], data["competency"], data["staff"])
+    )
+    assert np.array_equal(columns._by_pair()[1], expected)
