@@ -66,3 +66,20 @@ async def test_help_headings_name_screens_and_widgets_in_words(small_repo, langu
     rules, table = words[language]
     assert any(rules in heading for heading in seen["coverage rules"])
     assert table in seen["3"]  # People's list has the focus
+
+
+async def test_help_lists_a_screen_key_the_focused_widget_binds_too(small_repo) -> None:  # noqa: F811
+    """On Training with a choice list focused, Enter opens the list, yet the screen's Enter
+    (open the plan) is still its key: Help lists it with the screen's keys, where it was
+    found in the screen's own bindings (now read from its classes' BINDINGS)."""
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await pilot.press("5")
+        await pilot.pause()
+        select = app.screen.query("Select").first()
+        select.focus()
+        await pilot.pause()
+        own = binding_groups(app.screen)[0]
+        assert own[0] == own_keys_heading(app.screen)
+        assert ("enter", "open_plan") in [(b.key, b.action) for b in own[1]]

@@ -27,6 +27,18 @@ def screen_keys_text() -> str:
     return f"{text}, 0" if "0" in keys else text
 
 
+def screen_bindings(screen: Screen) -> list[tuple[str, Binding]]:
+    """(key, binding) for the keys the screen's classes bind (their public BINDINGS), merged as
+    Textual merges them: a class's bindings of a key replace those of the classes it extends."""
+    keys: dict[str, list[Binding]] = {}
+    for cls in reversed(type(screen).__mro__):
+        own: dict[str, list[Binding]] = {}
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", ())):
+            own.setdefault(binding.key, []).append(binding)
+        keys.update(own)
+    return [(key, binding) for key, bindings in keys.items() for binding in bindings]
+
+
 def binding_groups(screen: Screen) -> list[tuple[str, list[Binding]]]:
     """(heading, bindings) for the screen's own keys, the app's keys and the focused widget's."""
     app = screen.app
@@ -45,8 +57,8 @@ def binding_groups(screen: Screen) -> list[tuple[str, list[Binding]]]:
             everywhere.append(binding)
         else:
             focused.append(binding)
-    for key, binding in screen._bindings:  # a key the focused widget binds too (Enter) still
-        shadowed = key in seen and binding not in own  # does the screen's thing in the end
+    for key, binding in screen_bindings(screen):  # a key the focused widget binds too (Enter)
+        shadowed = key in seen and binding not in own  # still does the screen's thing in the end
         if shadowed and binding.description and not _inherited_from_textual(binding):
             own.append(binding)
     focused.sort(key=lambda b: not b.show)  # the widget's own keys (F2 search) before editing keys
