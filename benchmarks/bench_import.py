@@ -3,7 +3,11 @@
     python benchmarks/bench_import.py [--staff 50000] [--assessments 1000000]
 
 The CSV files are generated in bench-data/ (git-ignored) the first time, semicolon-separated with
-Danish dates, as an HR system would export them. The issue asks for "minutes, not hours".
+Danish dates, as an HR system would export them; the database is made in a scratch folder and
+removed after (bench-data may be shared). The assessments import also shows the CPU time of each
+of its steps (as `store.progress` names them: reading and checking, the backup, writing,
+saving). Issue 14 asks for 1,000,000 rows in <= 15 s (`bench_instant.py --only import` times the
+whole `kapabel import` process).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import argparse
 import random
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -66,14 +71,37 @@ def timed(label: str, rows: int, action) -> None:
     )
 
 
+class Steps:
+    """A progress callback noting the CPU time at which each step began."""
+
+    def __init__(self) -> None:
+        self.began: dict[str, float] = {}
+
+    def __call__(self, step: str, _done: float) -> None:
+        self.began.setdefault(step, time.process_time())
+
+    def shown(self, end: float) -> str:
+        times = [*self.began.values(), end]
+        return ", ".join(
+            f"{step.lower()} {later - start:.1f} s"
+            for step, start, later in zip(self.began, times, times[1:], strict=False)
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--staff", type=int, default=50_000)
     parser.add_argument("--assessments", type=int, default=1_000_000)
     args = parser.parse_args()
     files = write_files(args.staff, args.assessments)
-    db = DATA / "db"
-    shutil.rmtree(db, ignore_errors=True)
+    scratch = Path(tempfile.mkdtemp(prefix="kapabel-bench-import-"))
+    try:
+        run(files, scratch / "db", args.staff, args.assessments)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(files: dict[str, Path], db: Path, staff: int, assessments: int) -> None:
     repo = FolderRepository.open(db, create=True, user="bench")
     timed(
         "departments (200)",
@@ -81,28 +109,30 @@ def main() -> None:
         lambda: import_file(repo, "departments", files["departments"]).summary(),
     )
     timed(
-        f"staff ({args.staff:,})",
-        args.staff,
+        f"staff ({staff:,})",
+        staff,
         lambda: import_file(repo, "staff", files["staff"]).summary(),
     )
     timed(
-        f"assessments ({args.assessments:,}), dry run",
-        args.assessments,
+        f"assessments ({assessments:,}), dry run",
+        assessments,
         lambda: import_file(repo, "assessments", files["assessments"], dry_run=True).summary(),
     )
+    steps = Steps()
     timed(
-        f"assessments ({args.assessments:,})",
-        args.assessments,
-        lambda: import_file(repo, "assessments", files["assessments"]).summary(),
+        f"assessments ({assessments:,})",
+        assessments,
+        lambda: import_file(repo, "assessments", files["assessments"], progress=steps).summary(),
     )
+    print(f"{'':<44} cpu by step: {steps.shown(time.process_time())}")
     timed(
         "assessments again, dry run (all unchanged)",
-        args.assessments,
+        assessments,
         lambda: import_file(repo, "assessments", files["assessments"], dry_run=True).summary(),
     )
     timed(
         "reopen the database",
-        args.assessments,
+        assessments,
         lambda: len(FolderRepository.open(db).ds.assessments),
     )
     sizes = {p.name: p.stat().st_size // 1_000_000 for p in db.iterdir() if p.is_file()}

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
-from operator import methodcaller
+from operator import itemgetter, methodcaller
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
@@ -301,19 +301,52 @@ def _plan(
         told(1.0)
         return
     kind = plan.kind
+    given = itemgetter(*(at for at, name in enumerate(_FIELDS) if name in checked))
+    as_stored = _AsStored()
     step = max(1, n // 10)
     for at in range(n):
         if at % step == 0:
             told(0.25 + 0.75 * at / n)
-        if clean[at] and matcher.is_new(keys[at]):
-            matcher.take_checked(lines[at], keys[at], records[at])
-            continue
+        if clean[at]:
+            key = keys[at]
+            if matcher.is_new(key):
+                matcher.take_checked(lines[at], key, records[at])
+                continue
+            stored = matcher.stored_unmatched(key)
+            if stored is not None and given(stored) == given(records[at]) and as_stored(stored):
+                matcher.take_unchanged(lines[at], key)  # the same file imported again
+                continue
         row = csv_row(lines[at], table.cells(at))
         if row is not None:
             for parsed in parse_rows(plan, [row], columns, kind):
                 matcher.take(parsed)
     matcher.finish()
     told(1.0)
+
+
+class _AsStored:
+    """Whether a stored row is what validating its values gives back (as every row Kapabel
+    wrote is; one edited by hand may not be): only then does a file row with its values leave
+    it unchanged, as the row path finds (`Matcher.take` compares the record made from the
+    stored values with them). Each distinct value is validated once."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, Any], bool] = {}
+
+    def __call__(self, row: AssessmentRow) -> bool:
+        if row.valid_until is not None and row.valid_until < row.date:
+            return False
+        return all(self._kept(name, value) for name, value in zip(_FIELDS, row, strict=False))
+
+    def _kept(self, name: str, value: Any) -> bool:
+        known = self.kept.get((name, value))
+        if known is None:
+            try:
+                known = _field_adapter(name).validate_python(value) == value
+            except ValidationError:
+                known = False
+            self.kept[(name, value)] = known
+        return known
 
 
 def _text(cells: list[Any]) -> list[Any]:

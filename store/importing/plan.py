@@ -291,6 +291,15 @@ class Matcher:
         """Whether a row with match key `key` adds a record no earlier row has matched."""
         return key not in self.first_line and key not in self.index
 
+    def stored_unmatched(self, key: str) -> Any:
+        """The stored record with match key `key` if no earlier row matched it, else None."""
+        return None if key in self.first_line else self.index.get(key)
+
+    def take_unchanged(self, line: int, key: str) -> None:
+        """A row that leaves the stored record `key` (`stored_unmatched`) as it is."""
+        self.first_line[key] = line
+        self.plan.unchanged += 1
+
     def take_checked(self, line: int, key: str, record: Any) -> None:
         """A row that adds `record` (`is_new(key)`), checked already."""
         self.first_line[key] = line

@@ -113,7 +113,23 @@ def template(tmp_path_factory) -> Path:
     repo.record(
         Assessment(staff="E2", competency="DC1.1", level=3, date=dt.date(2026, 1, 5), note="x")
     )
+    repo.record(Assessment(staff="E4", competency="RPA1", level=1, date=dt.date(2026, 1, 5)))
+    repo.record(STORED_BY_HAND)
     return path
+
+
+STORED_BY_HAND = Assessment.model_construct(
+    staff="E3",
+    competency="DC1.1",
+    level=2,
+    date=dt.date(2026, 1, 5),
+    source=Source.SELF,
+    assessor=None,
+    valid_until=None,
+    note=" pad ",
+)
+"""A stored assessment that validating its values changes (its note is trimmed): as if its
+line had been edited by hand."""
 
 
 def _row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,6 +146,35 @@ def _planned(plan) -> tuple:
         plan.updated,
         plan.in_file_order,
     )
+
+
+def _both_ways(template: Path, data: bytes) -> list[tuple]:
+    """The plan of `data`, by columns and by rows."""
+    with tempfile.TemporaryDirectory() as scratch:
+        file = Path(scratch) / "in.csv"
+        file.write_bytes(data)
+        repo = FolderRepository.open(template, user="prop")
+        plans = [_planned(plan_file(repo, "assessments", file))]
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            _row_by_row(monkeypatch)
+            plans.append(_planned(plan_file(repo, "assessments", file)))
+    return plans
+
+
+@pytest.mark.parametrize(
+    ("lines", "unchanged", "updated"),
+    [
+        (["E4;RPA1;1;05.01.2026", "E2;DC1.1;3;2026-01-05"], 2, 0),  # the same again
+        (["E4;RPA1;2;05.01.2026", "E4;RPA1;1;05.01.2026"], 0, 1),  # changed, then given twice
+        (["E3;DC1.1;2;2026-01-05"], 0, 1),  # the stored note is trimmed: a correction
+    ],
+)
+def test_a_stored_assessment_given_again(template: Path, lines, unchanged, updated) -> None:
+    data = "\n".join(["employee_no;competency;level;date", *lines]).encode()
+    by_columns, by_rows = _both_ways(template, data)
+    assert by_columns == by_rows
+    assert (by_rows[3].count("unchanged"), len(by_rows[5])) == (1, updated)
+    assert f"{unchanged} unchanged" in by_rows[3]
 
 
 def _written(db: Path) -> tuple[bytes, list[dict]]:
