@@ -28,6 +28,9 @@ class KeysFooter(Footer):
         return not self._rebuild_pending and self._shown == self._keys_shown()
 
     def bindings_changed(self, screen: Screen) -> None:
+        # Footer's own flag (private; Footer.compose draws no key until it is set), set as
+        # Footer.bindings_changed sets it: this replaces that method, whose rebuild on every
+        # change cost 14 rebuilds (~0.1 s) as People opened.
         self._bindings_ready = True
         if screen.focused is not None:
             # Textual leaves out the keys of a focused widget while it is loading, and tells
