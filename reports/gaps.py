@@ -228,9 +228,12 @@ then the pair's."""
 
 
 def _json_strings(values: list[str]) -> list[bytes]:
-    """Each text as the inside of a JSON string (its quotes left to the template): one orjson
-    call for them all, cut where one string ends and the next begins (`","` cannot occur
-    inside a JSON string: a quote in one is escaped)."""
+    """Each text as the inside of a JSON string (its quotes left to the template). When no
+    text holds a quote, every quote orjson writes for the list is one that opens or closes a
+    string, so one call for them all is cut where `","` stands; otherwise (an escaped quote
+    before a comma would look the same) each text is written on its own."""
+    if '"' in "".join(values):
+        return [orjson.dumps(value)[1:-1] for value in values]
     if not values:
         return []
     return orjson.dumps(values)[2:-2].split(b'","')

@@ -7,21 +7,28 @@ from __future__ import annotations
 import datetime as dt
 
 import orjson
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reports import build_report, render, render_file
+from reports.gaps import _json_strings
 from tests.reports.factory import Builder
 
 AS_OF = dt.date(2026, 1, 1)
 DEPARTMENTS = ["ROOT", "A", "B", "GONE"]  # GONE: a department not in the register
-NAMES = st.text(
-    st.one_of(
-        st.sampled_from(list('"\\\n\t\x00\x1b\u202eæøÅ😀 ,:{}[]')), st.characters(codec="utf-8")
-    ),
-    min_size=1,
-    max_size=12,
-).filter(lambda text: text.strip())
+NAMES = (
+    st.lists(
+        st.one_of(
+            st.sampled_from(['",', '","', '\\"', *'"\\\n\t\x00\x1b\u202eæøÅ😀 ,:{}[]']),
+            st.characters(codec="utf-8"),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+    .map("".join)
+    .filter(lambda text: text.strip())
+)  # a quote before a comma ('",') once cut a list of JSON strings in the wrong place
 
 
 @st.composite
@@ -81,3 +88,22 @@ def test_gaps_json_is_what_orjson_makes_of_the_report(b: Builder, department) ->
     report = build_report("gaps", b.ds, AS_OF, department=department)
     assert render_file(report, "json") == expected_json(report)
     assert render(report, "json") == expected_json(report).decode()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [['a",', "b"], ['","', "x"], ["\\", '"'], ["a", "", '"",'], ['é","ø', '",', '",']],
+)
+def test_texts_with_quotes_and_commas_are_cut_where_they_end(values) -> None:
+    assert _json_strings(values) == [orjson.dumps(v)[1:-1] for v in values]
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(['"', ",", "\\", "a", "ø", '","', '\\"'])).map("".join),
+        max_size=6,
+    )
+)
+@settings(max_examples=500, deadline=None)
+def test_any_texts_are_cut_where_they_end(values) -> None:
+    assert _json_strings(values) == [orjson.dumps(v)[1:-1] for v in values]
