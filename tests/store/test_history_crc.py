@@ -1,6 +1,6 @@
 """`store.history.crc_of`, the checksum the snapshot and the journal check a history's first
 bytes by: the CRC-32 of exactly the first `length` bytes (all of a shorter file), for empty,
-small and multi-chunk files (it maps the file rather than reading it: issue 14)."""
+small and multi-chunk files (read in chunks)."""
 
 from __future__ import annotations
 
