@@ -198,10 +198,15 @@ def _open_app(args: argparse.Namespace) -> int:
     return run_app(as_of=args.as_of, db_path=path, **limits)
 
 
+_QUICK_EXIT = [False]
+"""Set by `main` when the command that ran may end its process at once (`run`)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from i18n import LanguageError
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    _QUICK_EXIT[0] = False  # set again below by a command that may end its process at once
     try:
         start_language(argv)
     except LanguageError as error:
@@ -229,10 +234,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("kapabel: interrupted"), file=sys.stderr)
         return 130
-
-
-_QUICK_EXIT = [False]
-"""Set by `main` when the command that ran may end its process at once (`run`)."""
 
 
 def run() -> None:
