@@ -99,7 +99,17 @@ def _history_lines(rows: Sequence[AssessmentRow]) -> list[dict]:
     ]
 
 
-_DATE, _UNTIL = operator.itemgetter(3), operator.itemgetter(6)
+_DATE, _UNTIL, _SEQ = operator.itemgetter(3), operator.itemgetter(6), operator.itemgetter(8)
+
+
+class _LevelOnly(dict):
+    """Level -> the audit changes of an assessment that records only its level."""
+
+    def __missing__(self, level: int) -> dict:
+        changes = self[level] = {"level": [None, level]}
+        return changes
+
+
 _HISTORY_TYPES = {Assessment, AssessmentRow, RobotBenefit}
 """What `Transaction.record_all` takes (exactly these, else each is looked at)."""
 
@@ -380,8 +390,9 @@ class Transaction:
     ) -> None:
         """`record` each of `records`, in order, in bulk (an import of a million assessments).
 
-        An assessment may come as the model or as the row the history holds (`AssessmentRow`,
-        its `seq` ignored: what an import's plan holds, a million models would cost seconds).
+        An assessment may come as the model or as the row the history holds (`AssessmentRow`:
+        what an import's plan holds, a million models would cost seconds); the row is renumbered
+        (`seq`) to where it is appended unless it is numbered so already.
         `checked_on`: the stamp of the version on which every record was already checked with
         `record_problems` (an import's plan). When it is this transaction's version and the
         transaction has changed no register table yet, the records are not checked again:
@@ -435,7 +446,10 @@ class Transaction:
             return
         rows = self._writable("assessments")
         start, new = len(rows), tuple.__new__  # NamedTuple's own way to make one from values
-        rows.extend([new(AssessmentRow, (*row[:8], seq)) for seq, row in enumerate(records, start)])
+        if all(map(operator.eq, map(_SEQ, records), range(start, start + len(records)))):
+            rows.extend(records)  # numbered as they come (an import's plan numbers them so)
+        else:
+            rows.extend([new(AssessmentRow, (*r[:8], seq)) for seq, r in enumerate(records, start)])
         lines = _history_lines(records)
         self.lines["assessments"].extend(lines)
         action, table = str(AuditAction.CREATE), Assessment.table
@@ -443,6 +457,7 @@ class Transaction:
         if self.summary is not None:
             return
         at, user, join = self.now, self.repo.user, KEY_SEPARATOR.join
+        level_only = _LevelOnly()  # one (never changed) dict per level, not one per entry
         self.lines["audit"].extend(
             [
                 {
@@ -452,7 +467,7 @@ class Transaction:
                     "entity": table,
                     "key": join((line["staff"], line["competency"], line["date"], line["source"])),
                     "changes": (
-                        {"level": [None, line["level"]]}
+                        level_only[line["level"]]
                         if row.note == "" and not row.assessor and row.valid_until is None
                         else _recorded(line)
                     ),

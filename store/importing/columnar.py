@@ -292,7 +292,9 @@ def _plan(
         _text(values["source"]),
     ]
     keys = list(map("|".join, zip(*key_parts, strict=False)))
-    fields = zip(*(values[name] for name in _FIELDS), repeat(0, n), strict=False)
+    first = len(ds.assessments)  # numbered where they will be appended if all are added
+    numbers = range(first, first + n)
+    fields = zip(*(values[name] for name in _FIELDS), numbers, strict=False)
     records = list(map(tuple.__new__, repeat(AssessmentRow), fields))  # as NamedTuple makes one
     matcher = Matcher(plan, ds, sync=False)
     if all(clean) and len(set(keys)) == n and matcher.index.keys().isdisjoint(keys):

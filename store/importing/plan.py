@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from i18n import _
-from store.dataset import Dataset, row_from_model
+from store.dataset import AssessmentRow, Dataset, row_from_model
 from store.errors import OUT_OF_RANGE
 from store.gcpause import collector_paused
 from store.importing.csvfile import CsvRow, FileProblem
@@ -46,7 +46,9 @@ class Plan:
     unchanged: int = 0
     deactivated: list[Entity] = field(default_factory=list)
     in_file_order: list[Entity] = field(default_factory=list)
-    """The added and updated records, in the order of the file's rows."""
+    """The added and updated records, in the order of the file's rows. Assessments are held as
+    the history's rows (`AssessmentRow`, numbered where they will be appended): a million
+    models would cost seconds."""
     extra_records: list[Entity] = field(default_factory=list)
     """Records of another kind that come with the file (a framework with its competencies)."""
     found: list[LocatedProblem] = field(default_factory=list)
@@ -318,13 +320,13 @@ class Matcher:
             plan.added.extend(self.all_checked)
             plan.in_file_order.extend(self.all_checked)
         view = _view_after(ds, kind, [record for _, record, _, _ in self.built])
-        as_row = row_from_model if kind.model is Assessment else None
+        history = len(ds.assessments) if kind.model is Assessment else None
         for line, record, is_new, checked in self.built:
             if not checked:
                 for found in record_problems(view, record):
                     plan.problem(line, kind.column_name(found.top_field), found)
-                if as_row is not None:
-                    record = as_row(record, 0)
+            if history is not None:
+                record = _numbered(record, history + len(plan.in_file_order))
             (plan.added if is_new else plan.updated).append(record)
             plan.in_file_order.append(record)
         if kind.file_check is not None:
@@ -340,6 +342,14 @@ class Matcher:
                 for s in ds.staff.values()
                 if s.active and s.employee_no not in self.first_line
             ]
+
+
+def _numbered(record: Assessment | AssessmentRow, seq: int) -> AssessmentRow:
+    """An assessment as a plan holds it: the history's row, numbered where it will be appended
+    (`Transaction.record_all` then keeps the row as it is)."""
+    if isinstance(record, Assessment):
+        return row_from_model(record, seq)
+    return record if record.seq == seq else tuple.__new__(AssessmentRow, (*record[:8], seq))
 
 
 def _plan_links(plan: Plan, kind: LinkKind, rows: list[ParsedRow], ds: Dataset) -> None:
