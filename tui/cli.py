@@ -234,6 +234,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("kapabel: interrupted"), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        _stdout_to_nowhere()  # the reader went (`kapabel report | head`): stop quietly
+        return EXIT_PROBLEM
+
+
+def _stdout_to_nowhere() -> None:
+    """Point standard output at the null device, so that what is still buffered for a reader
+    that has gone is dropped at exit, not reported as a second broken pipe."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a file (a test's capture): nothing is flushed to a pipe at exit
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(nowhere, fd)
+    os.close(nowhere)
 
 
 def run() -> None:

@@ -54,3 +54,21 @@ def test_a_refused_report_keeps_its_message_and_status(db) -> None:
     done = kapabel("report", "gaps", "--db", str(db), "--department", "NOPE")
     assert done.returncode == 2
     assert b"NOPE" in done.stderr and done.stdout == b""
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_reader_that_stops_early_ends_the_report_without_a_traceback(db, fmt) -> None:
+    """`kapabel report ... | head -1`: the reader goes before the report is written; the
+    command stops quietly (no traceback, no 'Exception ignored' at exit), status 1."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = ["report", "gaps", "--db", str(db), "--as-of", "2026-11-01", "--format", fmt]
+    try:
+        done = subprocess.run(
+            [*KAPABEL, *args], stdout=write_end, stderr=subprocess.PIPE, env=env, cwd=ROOT
+        )
+    finally:
+        os.close(write_end)
+    assert done.stderr == b""
+    assert done.returncode == 1
