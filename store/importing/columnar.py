@@ -28,6 +28,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
+from i18n import _
 from store.dataset import AssessmentRow, Dataset
 from store.gcpause import collector_paused
 from store.importing.cells import unescape_cell
@@ -79,7 +80,6 @@ def plan_columns(
 
 def _teller(progress: Progress | None) -> Callable[[float], None]:
     """Tells `progress` a fraction of the reading and checking."""
-    from i18n import _
 
     def told(done: float) -> None:
         if progress is not None:
