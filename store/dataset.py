@@ -181,7 +181,9 @@ class _History:
         with self._lock:
             head, rows = self._state
             if head:
-                with collector_paused():  # a million tuples: the collector would triple it
+                # Pays: 1,000,000 rows made with the collector running cost 1.4 s more CPU
+                # (`benchmarks/bench_collector.py --only rows`, 50,000 staff; docs/performance.md).
+                with collector_paused():
                     whole = self.columns.rows(0, head)
                 whole.extend(rows)
                 self._state = (0, whole)

@@ -64,7 +64,9 @@ def build(staff: int = 1200, seed: int = 1) -> Municipality:
 
 def generate(repo: Repository, *, staff: int = 1200, seed: int = 1) -> dict[str, int]:
     """Write the demo municipality into `repo` in one transaction; counts per table."""
-    with collector_paused():  # millions of small objects: the collector would dominate
+    # Pays: the demo at 5,000 staff costs 0.5 s more CPU with the collector running
+    # (`benchmarks/bench_collector.py --only demo`; docs/performance.md).
+    with collector_paused():
         world = build(staff, seed)
         summary = f"demo municipality, seed {seed}, {staff} staff"
         with repo.transaction(summary=summary) as tx:
