@@ -25,7 +25,6 @@ from reports.tree import DepartmentTree, natural_key
 from reports.words import Phrase, phrase, term
 from store.columns import NEVER, HistoryColumns, columns_of
 from store.dataset import AssessmentRow, Dataset, HistoryView
-from store.gcpause import collector_paused
 from store.models import SOURCE_PRECEDENCE, Requirement, Staff, TrainingPlan
 
 # --------------------------------------------------------------------------- results
@@ -133,31 +132,30 @@ _NONE: dict[str, AssessmentRow] = {}
 def current_index(rows: Iterable[AssessmentRow], as_of: dt.date) -> CurrentIndex:
     """`rules.current_assessment` for every (person, competency) at once, in one pass.
 
-    The hottest loop in Kapabel (a million rows at the largest size), so the rule is inlined on
-    tuple indexes and nested dicts (no per-row key tuples); a property test pins it to
-    `rules.current_assessment`.
+    No figure is made with it any more (`store/columns.py` works the rule out over arrays): it is
+    the row-at-a-time reading the tests hold the columns and the server's current rows to, and a
+    property test pins it to `rules.current_assessment`.
     """
     precedence = SOURCE_PRECEDENCE
     best: CurrentIndex = {}
-    with collector_paused():
-        for row in rows:
-            date = row[3]
-            if date > as_of:
-                continue
-            valid_until = row[6]
-            if valid_until is not None and valid_until < as_of:
-                continue
-            mine = best.get(row[0])
-            if mine is None:
-                best[row[0]] = {row[1]: row}
-                continue
-            old = mine.get(row[1])
-            if old is None or date > old[3]:
+    for row in rows:
+        date = row[3]
+        if date > as_of:
+            continue
+        valid_until = row[6]
+        if valid_until is not None and valid_until < as_of:
+            continue
+        mine = best.get(row[0])
+        if mine is None:
+            best[row[0]] = {row[1]: row}
+            continue
+        old = mine.get(row[1])
+        if old is None or date > old[3]:
+            mine[row[1]] = row
+        elif date == old[3]:
+            rank, old_rank = precedence.get(row[4], -1), precedence.get(old[4], -1)
+            if rank > old_rank or (rank == old_rank and row[8] > old[8]):
                 mine[row[1]] = row
-            elif date == old[3]:
-                rank, old_rank = precedence.get(row[4], -1), precedence.get(old[4], -1)
-                if rank > old_rank or (rank == old_rank and row[8] > old[8]):
-                    mine[row[1]] = row
     return best
 
 

@@ -64,7 +64,9 @@ def plan_columns(
     instead when the file cannot be read as a whole (a broken quote, no header)."""
     told = _teller(progress)
     told(0.0)
-    with collector_paused():  # a million lists and tuples, no cycle among them
+    # Pays: planning 1,000,000 rows took 2.4-2.5 s CPU paused, 4.8-5.3 s with the collector
+    # running (a million lists and tuples, no cycle among them; docs/performance.md).
+    with collector_paused():
         table = _plain_table(text, delimiter) or _table(text, delimiter)
         if table is None:
             return row_path()

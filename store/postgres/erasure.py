@@ -203,7 +203,10 @@ def _without(data: Dataset, erased: dict[str, dict[int, dict | None]], conn) -> 
         rows = list(data.assessments)
         kept = rows[: min(assessments)]
         new, row_type = tuple.__new__, AssessmentRow
-        with collector_paused():  # docs/performance.md: the collector dominates building rows
+        # The rows after the first erased one made again: as many tuples as making every row
+        # from the columns, where the pause saves 1.4 s CPU at 1,000,000 rows
+        # (`benchmarks/bench_collector.py --only rows`; not measured on a server separately).
+        with collector_paused():
             for position in range(len(kept), len(rows)):
                 if position not in assessments:
                     kept.append(new(row_type, (*rows[position][:-1], len(kept))))
