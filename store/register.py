@@ -173,6 +173,9 @@ class RegisterTable:
         if build is None:
             return None
         try:
+            # Pays little since the history is columns: the open at 50,000 staff, which pauses
+            # around this too, is 0.82 s CPU paused against 0.87 s running (`benchmarks/
+            # bench_collector.py --only open`); kept for a table reloaded on its own.
             with collector_paused():
                 keys = list(map(_keys[self.model], raw.values()))
                 records = dict(zip(keys, map(build, raw.values()), strict=True))
@@ -276,8 +279,7 @@ class InvalidDocument(Exception):
 def validate_documents(model: type[Entity], docs: list) -> list[Entity]:
     """The records `docs` stand for, validated; InvalidDocument naming the first one refused."""
     try:
-        with collector_paused():  # docs/performance.md: the collector dominates bulk validation
-            return _adapters[model].validate_python(docs)
+        return _adapters[model].validate_python(docs)
     except ValidationError as error:
         first = error.errors()[0]
         index = first["loc"][0] if first["loc"] else 0

@@ -54,7 +54,10 @@ class FolderReading:
     """
 
     def _load_all(self) -> None:
-        with collector_paused():  # a million new objects: the collector cost a third of the open
+        # Pays: a first open at 50,000 staff (no snapshot) is 2.52 s CPU paused against 3.05 s
+        # running; with the snapshot 0.82 against 0.87 s (`benchmarks/bench_collector.py --only
+        # first-open open`; docs/performance.md).
+        with collector_paused():
             self._load_all_unpaused()
 
     def _load_all_unpaused(self) -> None:
@@ -114,6 +117,9 @@ class FolderReading:
 
     def _assessment_rows(self, records: list[dict], first_seq: int) -> list[AssessmentRow]:
         try:
+            # Rows one by one (lines the column reader refused, or another program appended):
+            # making 1,000,000 rows costs 1.4 s more CPU with the collector running
+            # (`benchmarks/bench_collector.py --only rows`).
             with collector_paused():
                 return rows_from_records(records, first_seq)
         except (KeyError, ValueError, TypeError) as error:

@@ -233,9 +233,9 @@ def _plan_records(plan: Plan, rows: list[ParsedRow], ds: Dataset, sync: bool) ->
     if isinstance(kind, LinkKind):
         _plan_links(plan, kind, rows, ds)
         return
-    with (
-        collector_paused()
-    ):  # docs/performance.md: the collector dominates building a million records
+    # The row path's records, as many as its parsed rows (above: 0.72 -> 0.47 s CPU for 200,000
+    # rows paused); an import of staff or plans is at most some 50,000 rows.
+    with collector_paused():
         matcher = Matcher(plan, ds, sync)
         for row in rows:
             matcher.take(row)
