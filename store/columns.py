@@ -288,9 +288,14 @@ class Columns:
                     return None
                 builder.add(records)
                 start = stop
-            return builder.finish(0)
+            columns = builder.finish(0)
         except (orjson.JSONDecodeError, KeyError, ValueError, TypeError, OverflowError):
             return None
+        # A value the store never writes (a number for a name) is the careful way's to read:
+        # numbered here, 1 and True (or 2 and 2.0) would be one value.
+        if all(set(map(type, columns._lists[name])) <= _KINDS[name] for name in CODED):
+            return columns
+        return None
 
     def sort_order(self, count: int) -> np.ndarray:
         """The positions below `count` in the order `current` sorts them (to save with the
