@@ -24,3 +24,12 @@ def test_wide_characters_count_two_cells() -> None:
 
 def test_a_dash_beyond_latin_1_is_one_cell() -> None:
     assert width("a – b\nab") == 5
+
+
+def test_a_tab_counts_the_cells_it_is_drawn_in() -> None:
+    """A CSV preview keeps a note's tab; the line is drawn with the tab expanded, so the view
+    must be that wide for its end to be reached by scrolling."""
+    line = "E1;DC1.1;a\tnote with a tab"
+    assert width(f"Employee;Competency;Note\n{line}\n") == cell_len(line.expandtabs())
+    wide = "山田\tx"
+    assert width(f"{wide}\n") == cell_len(wide.expandtabs())

@@ -34,7 +34,10 @@ _WIDE = re.compile("[\u1100-\U0010ffff]")
 
 def text_width(text: str, lines: list[str]) -> int:
     """The widest of `text`'s `lines` in terminal cells: its length, unless the text holds a
-    character that may be wide (then Rich's measure, far slower, for the lines that do)."""
+    character that may be wide (then Rich's measure, far slower, for the lines that do). A
+    line is measured as it is drawn: its tabs expanded (a CSV preview keeps a note's tab)."""
+    if "\t" in text:
+        lines = [line.expandtabs() if "\t" in line else line for line in lines]
     longest = max(map(len, lines), default=0)
     try:
         text.encode("latin-1")  # a few ms for 88,000 lines; a regular expression takes 40
