@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import tokenize
 import zipfile
 import zlib
 from dataclasses import dataclass, replace
@@ -157,8 +158,9 @@ def load(db: Path, history: Path, *, discard_stale: bool = True) -> tuple[Positi
         return replace(position, inode=file_signature(history)[0]), columns
     except (
         OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, EOFError,
-        zipfile.BadZipFile,
+        zipfile.BadZipFile, NotImplementedError, tokenize.TokenError,
     ):  # fmt: skip
+        # (a zip version zipfile does not know; numpy's parser of a .npy header left open)
         return None
 
 

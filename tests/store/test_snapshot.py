@@ -143,6 +143,16 @@ def _compressed(data: bytes) -> bytes:
     return orjson.dumps(header) + b"\n" + buffer.getvalue()
 
 
+def _unknown_zip_version(data: bytes) -> bytes:
+    """The archive's first entry claims a zip version no reader knows (checksums kept right)."""
+    header_line, _, stored = data.partition(b"\n")
+    at = stored.index(b"PK\x01\x02") + 6  # the central directory's "version needed"
+    stored = stored[:at] + bytes([249]) + stored[at + 1 :]
+    header = orjson.loads(header_line)
+    header["data_crc"] = zlib.crc32(stored)
+    return orjson.dumps(header) + b"\n" + stored
+
+
 def _npy_header(data: bytes, member: str, old: bytes, new: bytes) -> bytes:
     """Change text in one array's .npy header (same length), keeping the checksums right."""
     header_line, _, stored = data.partition(b"\n")
@@ -162,8 +172,11 @@ def _npy_header(data: bytes, member: str, old: bytes, new: bytes) -> bytes:
         lambda data: _npy_header(data, "level", b"'fortran_order': False", b"'fortran_order': True "),
         lambda data: _npy_header(data, "level", b"\x93NUMPY", b"\x93NUMPX"),
         _compressed,
+        lambda data: _npy_header(data, "level", b"}", b"("),  # numpy's parser: TokenError
+        _unknown_zip_version,  # zipfile: NotImplementedError
     ],
-    ids=["longer-than-stored", "objects", "fortran", "magic", "compressed"],
+    ids=["longer-than-stored", "objects", "fortran", "magic", "compressed", "unclosed",
+         "zip-version"],
 )  # fmt: skip
 def test_a_snapshot_whose_arrays_are_not_as_written_is_ignored(saved, damage):
     path = snapshot.snapshot_path(saved.path)
