@@ -7,11 +7,13 @@ scale -- live in `store.integrity`, because a single record cannot know them.
 Every entity has a stable domain key (`key_of`), never TinyDB's doc_id, which TinyDB reuses.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would evaluate each field's annotation
+# from its text while building the 22 models at every start (issue 14: `import store` ~34.5
+# -> ~31 ms CPU, with the libraries it imports loaded first).
 
 import datetime as dt
 import re
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
     BaseModel,
@@ -93,7 +95,7 @@ class Department(Entity):
     active: bool = True
 
     @model_validator(mode="after")
-    def _not_own_parent(self) -> Department:
+    def _not_own_parent(self) -> Self:
         if self.parent_code == self.code:
             raise refusal("own_parent", "parent_code")
         return self
@@ -229,7 +231,7 @@ class Assessment(Entity):
     note: Text = ""
 
     @model_validator(mode="after")
-    def _valid_after_date(self) -> Assessment:
+    def _valid_after_date(self) -> Self:
         if self.valid_until is not None and self.valid_until < self.date:
             raise refusal("valid_until_before_date", "valid_until")
         return self
@@ -264,7 +266,7 @@ class TrainingPlan(Entity):
     completed: dt.date | None = None
 
     @model_validator(mode="after")
-    def _completed_date(self) -> TrainingPlan:
+    def _completed_date(self) -> Self:
         if self.completed is not None and self.status != PlanStatus.COMPLETED:
             raise refusal("completed_date_not_completed", "completed")
         return self
@@ -318,7 +320,7 @@ class Robot(Entity):
         return value
 
     @model_validator(mode="after")
-    def _phases_in_order(self) -> Robot:
+    def _phases_in_order(self) -> Self:
         dates = [c.since for c in self.phase_history if c.since is not None]
         if self.phase_since is not None:
             dates.append(self.phase_since)
@@ -355,7 +357,7 @@ class RobotBenefit(Entity):
         return value
 
     @model_validator(mode="after")
-    def _failed_within_runs(self) -> RobotBenefit:
+    def _failed_within_runs(self) -> Self:
         if self.failed_runs > self.runs:
             raise refusal("failed_runs_above_runs", "failed_runs")
         return self
@@ -435,7 +437,7 @@ class Setting(Entity):
     value: Line
 
     @model_validator(mode="after")
-    def _known_value(self) -> Setting:
+    def _known_value(self) -> Self:
         if self.name not in SETTINGS:
             raise refusal("unknown_setting", "name", name=self.name)
         try:
