@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from textual.css.stylesheet import Stylesheet
+from textual.screen import Screen
 from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 
@@ -78,3 +79,31 @@ async def test_footer_follows_focus_but_is_rebuilt_only_when_its_keys_change(sma
         await pilot.pause()
         assert list(app.screen.query_one(KeysFooter).query(FooterKey)) == keys_now
         assert keys_now != keys_before  # (it was rebuilt when the keys did change)
+
+
+async def test_a_screen_opened_for_the_first_time_is_styled_once(small_repo, monkeypatch):
+    """Its widgets are styled as they mount; Textual then restyled the whole screen on each of
+    the two resumes of a mode's first switch, for nothing. Coming back to a screen left
+    earlier restyles it as Textual does (the styles may have changed meanwhile)."""
+    restyled: list[str] = []
+    original = Screen.update_node_styles
+
+    def counting(self, animate: bool = True):
+        restyled.append(type(self).__name__)
+        original(self, animate)
+
+    app = KapabelApp(small_repo, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        monkeypatch.setattr(Screen, "update_node_styles", counting)
+        for mode, key, _title in SCREENS_IN_ORDER[1:]:
+            await pilot.press(key)
+            await settle(pilot, lambda mode=mode: app.current_mode == mode)
+            await pilot.pause()
+        assert restyled == []
+        await pilot.press("3")  # People, shown before: restyled on its return
+        await settle(pilot, lambda: app.current_mode == "people")
+        await pilot.pause()
+        assert restyled == ["PeopleScreen"]
+        label = app.screen.query_one("#people-filter-label")  # people.tcss still applies
+        assert label.styles.text_style.bold

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
-from textual import work
+from textual import events, on, work
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
 
-class DataScreen(Screen):
+class ModeScreen(Screen):
+    """A screen the app switches to by its key (`MODE_SCREENS`).
+
+    Textual restyles the whole screen on each of the two resumes of a mode's first switch,
+    though its widgets were just styled as they mounted: skipped until the screen is first
+    left (later resumes restyle, as the styles may have changed meanwhile). Each restyle was
+    ~5 ms CPU on the Overview at start (`tests/tui/test_screen_switch_cost.py`)."""
+
+    _left_once = False
+
+    @on(events.ScreenResume)
+    def _styled_at_mount(self, event: events.ScreenResume) -> None:
+        if not self._left_once:
+            event.refresh_styles = False
+
+    @on(events.ScreenSuspend)
+    def _left(self) -> None:
+        self._left_once = True
+
+
+class DataScreen(ModeScreen):
     """A screen that shows data from `app.repo`; subclasses implement `show_data()`.
 
     `app.data_changed()` calls `reload_data()` on the screen on top only; a screen that was

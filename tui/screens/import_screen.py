@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from i18n import N_, _, format_integer, ngettext
@@ -26,6 +25,7 @@ from store.importing import KINDS, Plan, import_file, plan_file, workbook_sheets
 from store.progress import Progress
 from tui.forms.checkbox import MarkedCheckbox
 from tui.forms.confirm import ConfirmDialog
+from tui.screens.base import ModeScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.work_progress import WorkProgress
 
@@ -106,7 +106,7 @@ def deactivation_question(count: int) -> str:
     ).format(count=format_integer(count))
 
 
-class ImportScreen(Screen):
+class ImportScreen(ModeScreen):
     """One of the app's screens (key 8): it stays open after an import, showing what was done."""
 
     TITLE = N_("Import")
