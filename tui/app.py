@@ -57,6 +57,11 @@ FIRST_LOOK_DRAWN_S = 5.0
 """The longest the whole history's reading waits for the first look's figures to be drawn (it
 waits so as not to take the CPU from drawing them)."""
 
+SETTLED_AT_LATEST_S = 5.0
+"""What waits for the Overview to settle (the daily backup, a first start's snapshot) starts
+this long after the opening at the latest: on a server the Overview may not draw its figures
+again until the person comes back to it."""
+
 QUICK_ROWS = 1_000
 """Figures updated for at most this many new assessments are made on the UI thread when a screen
 asks (`analysis_if_quick`: a save adds one, ~10 ms at 50,000 staff); more (an import by another
@@ -373,6 +378,7 @@ class KapabelApp(App):
             if then is not None:
                 self.call_later(then)
         self._after_first_figures.append(self._backup_daily)
+        self.set_timer(SETTLED_AT_LATEST_S, self.overview_settled)
 
     def overview_settled(self) -> None:
         """The Overview has drawn its figures and its trend (or will not compute the trend

@@ -211,3 +211,20 @@ async def test_the_daily_backup_is_made_when_the_person_leaves_the_overview_at_o
         await settle(pilot, lambda: app.repo is not None)
         await pilot.press("3")  # before the Overview's figures are drawn, or just after
         await settle(pilot, lambda: app.current_mode == "people" and bool(seen))
+
+
+async def test_the_daily_backup_is_made_even_if_the_overview_never_settles(small_repo, monkeypatch):
+    """On a server the first look can end while the person is on another screen, and the
+    Overview then waits to be shown again: the backup must not wait for it for ever."""
+    import tui.app as app_module
+    from tui.screens.overview import OverviewScreen
+
+    seen = []
+    monkeypatch.setattr(app_module, "daily_backup", seen.append)
+    monkeypatch.setattr(OverviewScreen, "_start_trend", lambda self: None)
+    monkeypatch.setattr(app_module, "SETTLED_AT_LATEST_S", 0.5)
+    app = KapabelApp(db_path=small_repo.path, as_of=AS_OF, watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: overview_ready(app))
+        await settle(pilot, lambda: bool(seen))
+    assert seen == [app.repo]
