@@ -159,6 +159,27 @@ class _Builder:
 
 _LEVELS = np.iinfo(DTYPES["level"])
 
+_ROW_KINDS = (
+    (0, _KINDS["staff"]), (1, _KINDS["competency"]), (3, {dt.date}), (4, _KINDS["source"]),
+    (5, _KINDS["assessor"]), (7, _KINDS["note"]),
+)  # fmt: skip
+"""AssessmentRow fields (by position) and the types the columns and reports can hold."""
+
+
+def unfit_row(rows: Sequence[AssessmentRow]) -> int | None:
+    """The position of the first row the columns cannot hold (no date, a value of the wrong
+    kind such as a list for a note, a level outside its column), None if all fit: rows the
+    careful way (`rows_from_records`) made from hand-edited lines, refused when read rather
+    than failing in a report. One pass in C per field."""
+    for index, kinds in _ROW_KINDS:
+        values = list(map(itemgetter(index), rows))
+        if not set(map(type, values)) <= kinds:
+            return next(i for i, v in enumerate(values) if type(v) not in kinds)
+    levels = list(map(itemgetter(2), rows))
+    if levels and (min(levels) < _LEVELS.min or max(levels) > _LEVELS.max):
+        return next(i for i, v in enumerate(levels) if not _LEVELS.min <= v <= _LEVELS.max)
+    return None
+
 
 _REQUIRED = object()
 """A field every record must have (`rows_from_records` reads it with `record[name]`)."""

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from i18n import N_, _
 from store import snapshot
-from store.columns import Columns
+from store.columns import Columns, unfit_row
 from store.dataset import (
     AssessmentRow,
     Dataset,
@@ -121,19 +121,27 @@ class FolderReading:
             # making 1,000,000 rows costs 1.4 s more CPU with the collector running
             # (`benchmarks/bench_collector.py --only rows`).
             with collector_paused():
-                return rows_from_records(records, first_seq)
+                rows = rows_from_records(records, first_seq)
         except (KeyError, ValueError, TypeError) as error:
             for i, record in enumerate(records):
                 try:
                     row_from_record(record, 0)
                 except (KeyError, ValueError, TypeError) as bad:
-                    raise CorruptFileError(
-                        self.logs["assessments"].path,
-                        _("record {number} is not an assessment: {why}").format(
-                            number=first_seq + i + 1, why=why_invalid(record, bad)
-                        ),
-                    ) from error
+                    raise self._not_an_assessment(record, first_seq + i + 1, bad) from error
             raise
+        unfit = unfit_row(rows)  # read, but not what a report can hold (a hand edit)
+        if unfit is not None:
+            error = ValueError("a value a report cannot hold")
+            raise self._not_an_assessment(records[unfit], first_seq + unfit + 1, error)
+        return rows
+
+    def _not_an_assessment(self, record: object, number: int, error: Exception) -> CorruptFileError:
+        return CorruptFileError(
+            self.logs["assessments"].path,
+            _("record {number} is not an assessment: {why}").format(
+                number=number, why=why_invalid(record, error)
+            ),
+        )
 
     def _benefits(self, records: list[dict], first: int, rewritten: bool) -> dict:
         """The benefit records by key (a later record for a month replaces an earlier one)."""

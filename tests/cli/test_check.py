@@ -103,3 +103,41 @@ def test_themes_sharing_a_rank_and_a_robot_naming_no_one_are_listed(
         "problem: themes 'T2': rank: rank 1 is also the rank of T1 (Digitale kompetencer): "
         "ranks are unique",
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        (b'"date":"2026-01-02"', b'"date":null', "date:"),
+        (b'"note":""', b'"note":["x"]', "note:"),
+        (b'"level":2', b'"level":70000', "level:"),
+    ],
+)
+def test_a_hand_edited_history_line_is_named_not_called_clean(
+    repo: FolderRepository, capsys: pytest.CaptureFixture[str], old: bytes, new: bytes, field: str
+) -> None:
+    import datetime as dt
+
+    from store.models import Assessment
+
+    repo.put(Department(code="D1", name="Borgerservice"))
+    repo.put(Staff(employee_no="E1", name="Åse", department="D1"))
+    for day in (1, 2, 3):
+        repo.record(
+            Assessment(staff="E1", competency="DC1.1", level=day, date=dt.date(2026, 1, day))
+        )
+    lines = repo.path / "assessments.jsonl"
+    data = lines.read_bytes().split(b"\n")
+    assert old in data[1]
+    data[1] = data[1].replace(old, new, 1)
+    lines.write_bytes(b"\n".join(data))
+    meta_path = repo.path / "meta.json"  # an older or hand-edited meta: no history checksum
+    meta = orjson.loads(meta_path.read_bytes())
+    del meta["meta"]["1"]["history"]["assessments.jsonl"]
+    meta_path.write_bytes(orjson.dumps(meta))
+    before = lines.read_bytes()
+
+    assert cli.main(["check", "--db", str(repo.path)]) == 1
+    out = capsys.readouterr().out
+    assert f"problem: {lines}: record 2 is not an assessment: {field}" in out
+    assert lines.read_bytes() == before

@@ -194,3 +194,41 @@ def test_values_that_are_equal_only_as_numbers_keep_their_own_kind(values) -> No
     rows = fast.rows() if fast is not None else slow[1]
     kinds = [[type(value) for value in row] for row in rows]
     assert kinds == [[type(value) for value in row] for row in slow[1]]
+
+
+HAND_EDITS = {
+    "no date": ((b'"date":"', b'"date":null,"x":"'), "date:"),
+    "a list for a note": ((b'"note":"', b'"note":["x"],"x":"'), "note:"),
+    "a level no report can hold": ((b'"level":', b'"level":70000,"x":'), "level:"),
+}
+"""Hand edits to a line that the careful way read (and a report then failed on)."""
+
+
+def forget_the_history_checksum(path: Path) -> None:
+    """meta.json without the history's length and checksum (an older or hand-edited meta), so
+    that an edited line is read as it is rather than refused as altered."""
+    meta_path = path / "meta.json"
+    meta = orjson.loads(meta_path.read_bytes())
+    del meta["meta"]["1"]["history"]["assessments.jsonl"]
+    meta_path.write_bytes(orjson.dumps(meta))
+
+
+@pytest.mark.parametrize("edit", HAND_EDITS)
+def test_a_hand_edited_record_is_named_when_opening_without_a_snapshot(
+    demo_db_template, tmp_path, edit: str
+) -> None:
+    (old, new), field = HAND_EDITS[edit]
+    path = without_snapshot(demo_db_template, tmp_path)
+    lines_path = path / "assessments.jsonl"
+    data = lines_path.read_bytes().split(b"\n")
+    assert old in data[2]
+    data[2] = data[2].replace(old, new, 1)
+    lines_path.write_bytes(b"\n".join(data))
+    forget_the_history_checksum(path)
+    before = lines_path.read_bytes()
+    with pytest.raises(CorruptFileError) as caught:
+        FolderRepository.open(path, read_only=True)
+    message = str(caught.value)
+    assert message.startswith(f"{lines_path}: record 3 is not an assessment: {field}")
+    assert "\n" not in message
+    assert lines_path.read_bytes() == before
