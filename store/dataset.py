@@ -181,7 +181,7 @@ class _History:
         with self._lock:
             head, rows = self._state
             if head:
-                # Pays: 1,000,000 rows made with the collector running cost 1.4 s more CPU
+                # Pays: 1,000,000 rows made with the collector running cost 1.5 s more CPU
                 # (`benchmarks/bench_collector.py --only rows`, 50,000 staff; docs/performance.md).
                 with collector_paused():
                     whole = self.columns.rows(0, head)

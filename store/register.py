@@ -174,7 +174,7 @@ class RegisterTable:
             return None
         try:
             # Pays little since the history is columns: the open at 50,000 staff, which pauses
-            # around this too, is 0.82 s CPU paused against 0.87 s running (`benchmarks/
+            # around this too, is 0.73 s CPU paused against 0.77 s running (`benchmarks/
             # bench_collector.py --only open`); kept for a table reloaded on its own.
             with collector_paused():
                 keys = list(map(_keys[self.model], raw.values()))

@@ -302,8 +302,8 @@ class KapabelApp(App):
         from reports.analysis import analyse
 
         # Through both steps, no collection of all the new objects between: as a folder's open
-        # (`benchmarks/bench_collector.py --only open first-open`: 0.05 s CPU at 50,000 staff
-        # with the snapshot, 0.5 s without).
+        # (`benchmarks/bench_collector.py --only open first-open`: 0.04 s CPU at 50,000 staff
+        # with the snapshot, 0.06 s without).
         with collector_paused():
             try:
                 opening = open_in_stages(self.db_path, self.as_of, create=True, **self._limits)
@@ -321,7 +321,7 @@ class KapabelApp(App):
                 self._from_opener(self._open_failed, str(error))
                 return
             # Later collections skip the data and figures (once: store.gcpause): each full
-            # collection 0.18 s CPU shorter at 50,000 staff (`bench_collector.py --only app`).
+            # collection 0.17 s CPU shorter at 50,000 staff (`bench_collector.py --only app`).
             freeze_loaded()
         self._from_opener(self._opened, repo, analysis)
 

@@ -54,9 +54,9 @@ class FolderReading:
     """
 
     def _load_all(self) -> None:
-        # Pays: a first open at 50,000 staff (no snapshot) is 2.52 s CPU paused against 3.05 s
-        # running; with the snapshot 0.82 against 0.87 s (`benchmarks/bench_collector.py --only
-        # first-open open`; docs/performance.md).
+        # Pays a little since the history is read into columns: a first open at 50,000 staff (no
+        # snapshot) is 1.89 s CPU paused against 1.95 s running; with the snapshot 0.73 against
+        # 0.77 s (`benchmarks/bench_collector.py --only first-open open`; docs/performance.md).
         with collector_paused():
             self._load_all_unpaused()
 
@@ -118,7 +118,7 @@ class FolderReading:
     def _assessment_rows(self, records: list[dict], first_seq: int) -> list[AssessmentRow]:
         try:
             # Rows one by one (lines the column reader refused, or another program appended):
-            # making 1,000,000 rows costs 1.4 s more CPU with the collector running
+            # making 1,000,000 rows costs 1.5 s more CPU with the collector running
             # (`benchmarks/bench_collector.py --only rows`).
             with collector_paused():
                 rows = rows_from_records(records, first_seq)

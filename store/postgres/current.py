@@ -69,8 +69,8 @@ def current_dataset(storage: PostgresStorage, as_of: dt.date) -> Dataset | None:
 
     with storage._read_lock, storage._errors("reading"):
         conn = storage._read
-        # The register's records and ~300,000 current rows: as a folder's open builds them
-        # (the pause's gain there: `benchmarks/bench_collector.py --only open first-open`).
+        # The register's records and ~300,000 current rows as tuples (a million rows cost 1.5 s
+        # more CPU with the collector running: `benchmarks/bench_collector.py --only rows`).
         with conn.transaction(), collector_paused():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             with read_beside(conn, storage.url, lambda c: current_rows(c, as_of)) as current:

@@ -204,7 +204,7 @@ def _without(data: Dataset, erased: dict[str, dict[int, dict | None]], conn) -> 
         kept = rows[: min(assessments)]
         new, row_type = tuple.__new__, AssessmentRow
         # The rows after the first erased one made again: as many tuples as making every row
-        # from the columns, where the pause saves 1.4 s CPU at 1,000,000 rows
+        # from the columns, where the pause saves 1.5 s CPU at 1,000,000 rows
         # (`benchmarks/bench_collector.py --only rows`; not measured on a server separately).
         with collector_paused():
             for position in range(len(kept), len(rows)):

@@ -587,9 +587,9 @@ def read_version(conn: psycopg.Connection, url: str | None = None) -> Version:
     sends the history while Python builds the register's records (at 50,000 staff each takes
     about a second).
     """
-    # The register's records and the history's rows, as a folder's first open builds them, where
-    # the pause saves 0.3-1.3 s CPU at 50,000 staff (`benchmarks/bench_collector.py --only
-    # first-open`; not measured on a server separately).
+    # The register's records and a tuple per history row: making 1,000,000 rows costs 1.5 s more
+    # CPU with the collector running (`benchmarks/bench_collector.py --only rows`; not measured
+    # on a server separately).
     with collector_paused():
         if url is None:
             return _read_version(conn, lambda: _assessment_rows(conn, 0, 0))
@@ -667,8 +667,8 @@ def read_since(
         register is None for _, register in log
     ):
         return read_version(conn, url), True
-    # Another client's changes, as records: an import of theirs is as many as a first open's
-    # (the pause's gain there: `benchmarks/bench_collector.py --only first-open`).
+    # Another client's changes, as records and rows: an import of theirs can be a million rows
+    # (making them: 1.5 s more CPU with the collector running, `bench_collector.py --only rows`).
     with collector_paused():
         return _read_changes(conn, known, now, [register for _, register in log]), False
 

@@ -162,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
     check_options(args)
     as_of = report_as_of(args)
     # Pays: one command, so the collector would only rescan the loaded data: `report gaps` at
-    # 50,000 staff, 1.25 s CPU paused against 1.62 s running (JSON), 1.38 against 1.83 s
+    # 50,000 staff, 0.73 s CPU paused against 0.77 s running (JSON), 1.00 against 1.41 s
     # (text) (`benchmarks/bench_collector.py --only open text`; docs/performance.md).
     with collector_paused():
         db = getattr(args, "db", None)
