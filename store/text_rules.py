@@ -39,7 +39,7 @@ def _all_fine(model: type) -> Callable[[Any], bool] | None:
     fields = getattr(model, "model_fields", {})
     searches = []
     for name, _walk in _plan(model):
-        rule = _plain_rule(fields[name].annotation, tuple(fields[name].metadata))
+        rule = plain_text_rule(fields[name].annotation, tuple(fields[name].metadata))
         if rule is None:
             return None
         searches.append((name, FORBIDDEN[rule.kind].search))
@@ -54,17 +54,17 @@ def _all_fine(model: type) -> Callable[[Any], bool] | None:
     return fine
 
 
-def _plain_rule(annotation: Any, metadata: tuple = ()) -> TextRule | None:
+def plain_text_rule(annotation: Any, metadata: tuple = ()) -> TextRule | None:
     """The rule of a field that holds one string (or None), else None."""
     rule = next((m for m in metadata if isinstance(m, TextRule)), None)
     if rule is not None:
         return rule
     origin, args = get_origin(annotation), get_args(annotation)
     if origin is Annotated:
-        return _plain_rule(args[0], args[1:])
+        return plain_text_rule(args[0], args[1:])
     if origin is Union or origin is types.UnionType:
         options = [a for a in args if a is not type(None)]
-        return _plain_rule(options[0]) if len(options) == 1 else None
+        return plain_text_rule(options[0]) if len(options) == 1 else None
     return None
 
 

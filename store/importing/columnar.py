@@ -18,13 +18,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
 from operator import itemgetter, methodcaller
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
@@ -38,7 +37,8 @@ from store.importing.plan import READING_SHARE, Matcher, Plan, header_columns, p
 from store.integrity import level_problems
 from store.models import Assessment
 from store.progress import Progress
-from store.text import FORBIDDEN, TextRule
+from store.text import FORBIDDEN
+from store.text_rules import plain_text_rule
 
 BAD = object()
 """A cell the column check cannot vouch for: its row goes through the row path."""
@@ -233,20 +233,8 @@ def _refused(name: str) -> re.Pattern | None:
     """The characters an assessment's text field may not hold (`store.text_rules`: its
     `TextRule`, also inside `| None`); None for a field that is not text."""
     info = Assessment.model_fields[name]
-    rule = _rule(info.annotation, tuple(info.metadata))
+    rule = plain_text_rule(info.annotation, tuple(info.metadata))
     return None if rule is None else FORBIDDEN[rule.kind]
-
-
-def _rule(annotation: Any, metadata: tuple) -> TextRule | None:
-    found = next((m for m in metadata if isinstance(m, TextRule)), None)
-    if found is not None:
-        return found
-    if get_origin(annotation) is Annotated:
-        return _rule(get_args(annotation)[0], get_args(annotation)[1:])
-    if get_origin(annotation) in (Union, types.UnionType):
-        rules = [_rule(a, ()) for a in get_args(annotation) if a is not type(None)]
-        return rules[0] if len(rules) == 1 else None
-    return None
 
 
 @cache
