@@ -20,6 +20,7 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
 from babel.messages.pofile import read_po
@@ -32,6 +33,7 @@ from tests.tui.helpers import overview_ready, screen_lines, settle, workers_done
 from tui.app import KapabelApp
 
 SIZE = (120, 40)
+T = TypeVar("T")
 
 NOT_YET_DANISH: set[str] = set()
 """Screens whose texts are being translated right now (issue #13): skipped until each shows no
@@ -151,10 +153,13 @@ VISITS = [
 ]
 
 
-async def look_at_every_screen(app: KapabelApp) -> dict[str, str]:
-    """What each visit shows: its name -> the characters on screen."""
+async def walk_every_screen(
+    app: KapabelApp, size: tuple[int, int], look: Callable[[KapabelApp, str], T]
+) -> dict[str, T]:
+    """Every visit made by its keys, as a person would: its name -> `look(app, the characters
+    on screen)` at its last step."""
     shown = {}
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot, lambda: overview_ready(app))
         for visit in VISITS:
             await pilot.press(visit.mode_key)
@@ -163,14 +168,20 @@ async def look_at_every_screen(app: KapabelApp) -> dict[str, str]:
             if visit.before is not None:
                 await visit.before(pilot)
             await pilot.press(*visit.keys)
-            shown[visit.name] = await steady(pilot, visit.screen)
+            text = await steady(pilot, visit.screen)
             for key, screen in visit.then:
                 await pilot.press(key)
-                shown[visit.name] = await steady(pilot, screen)
+                text = await steady(pilot, screen)
+            shown[visit.name] = look(app, text)
             while app.screen is not base:
                 await pilot.press("escape")
                 await pilot.pause()
     return shown
+
+
+async def look_at_every_screen(app: KapabelApp) -> dict[str, str]:
+    """What each visit shows: its name -> the characters on screen."""
+    return await walk_every_screen(app, SIZE, lambda _app, text: text)
 
 
 def catalogue_english(path=None) -> dict[str, str]:

@@ -12,8 +12,7 @@ from textual.widgets._footer import FooterKey
 import i18n
 from store.demo import DEMO_AS_OF
 from store.repository import FolderRepository
-from tests.tui.helpers import overview_ready, settle
-from tests.tui.test_every_screen_in_danish import VISITS, steady
+from tests.tui.test_every_screen_in_danish import walk_every_screen
 from tui.app import KapabelApp
 from tui.widgets.footer import KeysFooter
 
@@ -40,25 +39,7 @@ def keys_in_full(screen) -> set[str]:
 
 async def footer_keys_of_every_screen(app: KapabelApp) -> dict[str, set[str]]:
     """Each visit's name -> the keys its footer shows in full at 80×24."""
-    shown = {}
-    async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot, lambda: overview_ready(app))
-        for visit in VISITS:
-            await pilot.press(visit.mode_key)
-            base = app.screen
-            await steady(pilot, type(base).__name__)
-            if visit.before is not None:
-                await visit.before(pilot)
-            await pilot.press(*visit.keys)
-            await steady(pilot, visit.screen)
-            for key, screen in visit.then:
-                await pilot.press(key)
-                await steady(pilot, screen)
-            shown[visit.name] = keys_in_full(app.screen)
-            while app.screen is not base:
-                await pilot.press("escape")
-                await pilot.pause()
-    return shown
+    return await walk_every_screen(app, SMALL, lambda app, _text: keys_in_full(app.screen))
 
 
 def footers_in(language: str, template) -> dict[str, set[str]]:
