@@ -23,7 +23,7 @@ from i18n import N_, _
 from reports import rules
 from reports.tree import DepartmentTree, natural_key
 from reports.words import Phrase, phrase, term
-from store.columns import NEVER, HistoryColumns, columns_of
+from store.columns import NEVER, HistoryColumns, Numbering, columns_of
 from store.dataset import AssessmentRow, Dataset, HistoryView
 from store.models import SOURCE_PRECEDENCE, Requirement, Staff, TrainingPlan
 
@@ -353,14 +353,6 @@ def _natural_order(texts: list[str]) -> np.ndarray:
     return np.array(sorted(range(len(keys)), key=keys.__getitem__), np.intp)
 
 
-class _Numbering(dict):
-    """Value -> its number, each new value numbered next as it is first looked up."""
-
-    def __missing__(self, value) -> int:
-        number = self[value] = len(self)
-        return number
-
-
 class _RegisterColumns:
     """The staff register as the grid orders it: by department (in the order of each one's
     first person by employee number), then by employee number (`natural_key`; ties in the
@@ -373,7 +365,7 @@ class _RegisterColumns:
     def __init__(self, staff: Mapping[str, Staff]) -> None:
         records = list(staff.values())
         employee_nos = list(map(attrgetter("employee_no"), records))  # each column in C
-        department_ids, role_ids = _Numbering(), _Numbering()
+        department_ids, role_ids = Numbering(), Numbering()
         department_of = np.array(
             list(map(department_ids.__getitem__, map(attrgetter("department"), records))), np.intp
         )

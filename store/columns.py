@@ -97,7 +97,7 @@ records are still in the processor's cache when their fields are taken (1 MB pie
 slower, the whole file in one piece twice as slow)."""
 
 
-class _Numbering(dict):
+class Numbering(dict):
     """Value -> its number, a new value numbered next (first seen, first: as `_ids`)."""
 
     def __missing__(self, value: object) -> int:
@@ -118,7 +118,7 @@ class _Builder:
     """Columns made from a history's records, a batch at a time, in order."""
 
     def __init__(self) -> None:
-        self.codes: dict[str, _Numbering] = {name: _Numbering() for name in CODED}
+        self.codes: dict[str, Numbering] = {name: Numbering() for name in CODED}
         self.ordinals = _TextDays()
         self.parts: dict[str, list[np.ndarray]] = {name: [] for name in NUMBERS}
 
