@@ -18,7 +18,6 @@ rather than appended to, and it is read again from the start (and refused if now
 from __future__ import annotations
 
 import os
-import zlib
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 
 import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from zlib_ng import zlib_ng
 
 from i18n import N_, _, format_integer
 from store.errors import CorruptFileError, format_pydantic_error
@@ -35,6 +35,10 @@ TAIL_CHECK = 64
 """How many bytes before the read position must be unchanged for the file to count as appended."""
 CHUNK = 1 << 22
 """Read size when only the checksum of committed bytes is needed (the audit log at open)."""
+crc32 = zlib_ng.crc32
+"""zlib's CRC-32 (the same values, `tests/store/test_history_crc.py`), from zlib-ng: ~4 times
+faster than the standard library's zlib 1.2 on the history's 116 MB at 50,000 staff (~27 ->
+~6 ms), which is checked at every open against the snapshot and read through at a first."""
 
 Committed = tuple[int, int]
 """(length, CRC-32 of those bytes) of a history file, as the last save left it."""
@@ -49,15 +53,17 @@ def crc_of(path: Path, length: int) -> int:
     """CRC-32 of the first `length` bytes of `path` (fewer if it is shorter).
 
     Read, not mapped: mapping saved ~10 ms on 116 MB, but a file cut short by another program
-    while mapped ends the process (SIGBUS) where a read just comes back short."""
+    while mapped ends the process (SIGBUS) where a read just comes back short. Read into one
+    buffer: a new 4 MB `bytes` per read was a fresh mapping of memory to fault in each time."""
     crc, left = 0, length
-    with open(path, "rb") as handle:
+    buffer = memoryview(bytearray(min(max(length, 0), CHUNK)))
+    with open(path, "rb", buffering=0) as handle:
         while left > 0:
-            chunk = handle.read(min(left, CHUNK))
-            if not chunk:
+            got = handle.readinto(buffer[: min(left, CHUNK)])
+            if not got:
                 break
-            crc = zlib.crc32(chunk, crc)
-            left -= len(chunk)
+            crc = crc32(buffer[:got], crc)
+            left -= got
     return crc
 
 
@@ -152,7 +158,7 @@ class HistoryLog:
             return self._converted([], convert, rewritten), rewritten
         chunk = self._read_to(stop)
         end = chunk.rfind(b"\n") + 1
-        crc = zlib.crc32(chunk, self.crc)
+        crc = crc32(chunk, self.crc)
         records = parse(self.path, chunk[:end], self.lines_read)
         result = self._converted(records, convert, rewritten)
         self._check_committed(size, crc)  # after parsing: a bad line is the more precise message
@@ -168,7 +174,7 @@ class HistoryLog:
         self.past_end = len(chunk) - end
         data = chunk[:end]
         result = self._converted(parse(self.path, data, self.lines_read), convert, rewritten)
-        self._advance(data, zlib.crc32(data, self.crc))
+        self._advance(data, crc32(data, self.crc))
         return result
 
     def _read_to(self, stop: int) -> bytes:
@@ -227,7 +233,7 @@ class HistoryLog:
                 chunk = handle.read(min(stop - self.offset, CHUNK))
                 if not chunk:
                     break  # shorter than its size said: the checksum tells
-                self._advance(chunk, zlib.crc32(chunk, self.crc))
+                self._advance(chunk, crc32(chunk, self.crc))
 
     def _unchanged_before_offset(self) -> bool:
         """The bytes just before the read position are still the ones read (appends only)."""
@@ -245,7 +251,7 @@ class HistoryLog:
 
     def after_append(self, data: bytes) -> Committed:
         """What to record once `data` is appended at the end of what was read (all of it)."""
-        return self.offset + len(data), zlib.crc32(data, self.crc)
+        return self.offset + len(data), crc32(data, self.crc)
 
     def appended(self, data: bytes) -> None:
         """After our own append of `data` (under the lock, after reading all before it)."""

@@ -28,7 +28,6 @@ import io
 import shutil
 import tokenize
 import zipfile
-import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,7 +37,7 @@ from numpy.lib import format as npy_format
 
 from store.columns import CODED, NUMBERS, Columns, HistoryColumns
 from store.files import atomic_write, ensure_private_dir, file_signature
-from store.history import HistoryLog, crc_of
+from store.history import HistoryLog, crc32, crc_of
 
 FORMAT = 4
 CACHE_DIR = "cache"
@@ -108,7 +107,7 @@ def encode(columns: HistoryColumns, position: Position) -> bytes:
         "lines_read": position.lines_read,
         "last_bytes": position.last_bytes.hex(),
         "history_crc": position.crc,
-        "data_crc": zlib.crc32(data),
+        "data_crc": crc32(data),
     }
     return orjson.dumps(header) + b"\n" + data
 
@@ -144,7 +143,7 @@ def load(db: Path, history: Path, *, discard_stale: bool = True) -> tuple[Positi
         end = data.index(b"\n")
         header = orjson.loads(data[:end])
         stored = memoryview(data)[end + 1 :]  # not copied: 39 MB at 50,000 staff
-        if header.get("format") != FORMAT or zlib.crc32(stored) != header["data_crc"]:
+        if header.get("format") != FORMAT or crc32(stored) != header["data_crc"]:
             return None
         position = _position(header)
         if position is None:

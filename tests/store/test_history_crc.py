@@ -1,6 +1,6 @@
 """`store.history.crc_of`, the checksum the snapshot and the journal check a history's first
 bytes by: the CRC-32 of exactly the first `length` bytes (all of a shorter file), for empty,
-small and multi-chunk files (read in chunks)."""
+small and multi-chunk files (read in chunks); the CRC-32 used is zlib's."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from store import history
 
@@ -25,3 +27,11 @@ def test_the_checksum_is_of_the_first_bytes(tmp_path: Path, size: int, cut: floa
 def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         history.crc_of(tmp_path / "gone.jsonl", 10)
+
+
+@given(st.binary(max_size=4096), st.integers(0, 2**32 - 1))
+def test_the_checksum_is_zlibs_crc32(data: bytes, start: int) -> None:
+    """The faster CRC-32 gives zlib's values (the snapshot and `meta.json` recorded those),
+    from a running value and over a view of a buffer as `crc_of` hands it."""
+    assert history.crc32(data, start) == zlib.crc32(data, start)
+    assert history.crc32(memoryview(bytearray(data))) == zlib.crc32(data)
