@@ -25,7 +25,6 @@ from typing import Any
 
 import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from zlib_ng import zlib_ng
 
 from i18n import N_, _, format_integer
 from store.errors import CorruptFileError, format_pydantic_error
@@ -35,10 +34,14 @@ TAIL_CHECK = 64
 """How many bytes before the read position must be unchanged for the file to count as appended."""
 CHUNK = 1 << 22
 """Read size when only the checksum of committed bytes is needed (the audit log at open)."""
-crc32 = zlib_ng.crc32
-"""zlib's CRC-32 (the same values, `tests/store/test_history_crc.py`), from zlib-ng: ~4 times
-faster than the standard library's zlib 1.2 on the history's 116 MB at 50,000 staff (~27 ->
-~6 ms), which is checked at every open against the snapshot and read through at a first."""
+
+# zlib's CRC-32 (the same values, `tests/store/test_history_crc.py`) from zlib-ng: ~4 times
+# faster than the standard library's zlib 1.2 on the history's 116 MB at 50,000 staff (~27 ->
+# ~6 ms), checked against the snapshot at every open and read through at a first one.
+try:
+    from zlib_ng.zlib_ng import crc32
+except ImportError:  # an environment installed before the dependency was: slower, same values
+    from zlib import crc32
 
 Committed = tuple[int, int]
 """(length, CRC-32 of those bytes) of a history file, as the last save left it."""
