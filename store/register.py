@@ -160,6 +160,8 @@ class RegisterTable:
             records = self._construct(raw)  # (no file: no records)
         if records is None:
             records = self._validate(raw)
+            if not _as_written(self.model, raw, records):
+                digest = None  # trusted, it would be read as it is, not as validation reads it
         self.known_valid = digest
         self.storage = HeldStorage(self.path, data)
         self.db = TinyDB(storage=lambda: self.storage)
@@ -265,6 +267,18 @@ class RegisterTable:
             raw[str(doc_id)] = doc
         self.storage.dirty = True
         self.db = TinyDB(storage=lambda: self.storage)  # drop TinyDB's cached ids and queries
+
+
+def _as_written(model: type[Entity], raw: dict[str, dict], records: Mapping[str, Entity]) -> bool:
+    """Whether the documents are exactly what the store writes of the records validation made
+    of them; if not (spaces around a code typed by hand, which validation strips; a field an
+    older Kapabel did not write) they are replaced by those in memory, so that the table is
+    written as the store writes it when it is next saved."""
+    written = _adapters[model].dump_python(list(records.values()), mode="json")
+    if orjson.dumps(written) == orjson.dumps(list(raw.values())):
+        return True
+    raw.update(zip(list(raw), written, strict=True))
+    return False
 
 
 class InvalidDocument(Exception):

@@ -3,7 +3,9 @@
 Validating every record of every register table is a large share of opening a big database
 (50,000 staff). Yet a table file whose bytes the store wrote (from validated models, validated
 once more as they are written: `store.register.RegisterTable.apply`) or validated on an earlier
-load holds nothing validation would refuse. So the store records a hash (SHA-256) of each table's
+load, and found to be exactly what the store writes of the records validation made of them,
+holds nothing validation would refuse or read otherwise (a code typed with spaces around it is
+validated at every open until the table is written again, stripped). So the store records a hash (SHA-256) of each table's
 bytes it knows to be valid in a small file beside the history snapshot,
 `cache/register.trusted.json` (owner-only, like everything in the folder), and a table whose
 bytes hash to the recorded value is built without validation (`constructor`). Anything else -- a
@@ -41,7 +43,9 @@ if typing.TYPE_CHECKING:
 
 CACHE_DIR = "cache"  # the snapshot's folder (store.snapshot), deleted with it
 TRUST_FILE = "register.trusted.json"
-FORMAT = 1
+FORMAT = 2
+"""2: a table is recorded only if its documents are what the store writes of the records
+validation makes of them (format 1 recorded hand edits validation changed as they were)."""
 
 
 def content_hash(data: bytes) -> str:

@@ -110,6 +110,34 @@ def test_a_table_edited_by_hand_is_validated(
     assert sum(validated.values()) == 0
 
 
+def test_a_hand_edit_validation_reads_otherwise_is_read_as_validation_reads_it_at_every_open(
+    demo: Path, tmp_path: Path, validated: Counter[str]
+) -> None:
+    """Validation strips the spaces around a department code typed by hand; the next opens
+    (and the file once the store rewrites it) hold the stripped code, never the spaces."""
+    db = copy_of(demo, tmp_path)
+    staff = orjson.loads((db / "staff.json").read_bytes())
+    first, second = list(staff["staff"].values())[:2]
+    first["department"] = f" {first['department']} "
+    (db / "staff.json").write_bytes(orjson.dumps(staff))
+    expected = first["department"].strip()
+
+    assert FolderRepository.open(db).ds.staff[first["employee_no"]].department == expected
+    reopened = FolderRepository.open(db)
+    assert reopened.ds.staff[first["employee_no"]].department == expected
+    assert validated["staff"] == 2  # not as the store writes it: validated again
+
+    changed = reopened.ds.staff[second["employee_no"]].model_copy(update={"name": "Ny Navn"})
+    reopened.put(changed)  # rewrites staff.json
+    validated.clear()
+    again = FolderRepository.open(db)
+    assert again.ds.staff[first["employee_no"]].department == expected
+    assert again.ds.staff[second["employee_no"]].name == "Ny Navn"
+    assert validated["staff"] == 0
+    assert f'"{expected}"'.encode() in (db / "staff.json").read_bytes()
+    assert f'" {expected} "'.encode() not in (db / "staff.json").read_bytes()
+
+
 def test_a_bad_value_edited_in_by_hand_is_still_refused_naming_the_file_and_record(
     demo: Path, tmp_path: Path
 ) -> None:
