@@ -9,7 +9,7 @@ remove) and written once, when the transaction commits.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import orjson
@@ -23,7 +23,7 @@ from store.files import Pin, file_signature, open_pinned, read_fd
 from store.gcpause import collector_paused
 from store.models import Entity
 from store.problems import from_pydantic, render_line
-from store.trusted import TrustRecord, constructor, content_hash, key_of_document
+from store.trusted import TrustRecord, constructor, content_hash, keys_of_documents
 
 
 def read_json_object(path: Path) -> dict | None:
@@ -137,7 +137,15 @@ class RegisterTable:
         self.pin = Pin()
         self.storage = HeldStorage(path)
         self.db = TinyDB(storage=lambda: self.storage)
-        self.doc_ids: dict[str, int] = {}
+        self._doc_ids: dict[str, int] | Callable[[], dict[str, int]] = {}
+
+    @property
+    def doc_ids(self) -> dict[str, int]:
+        """Key -> TinyDB document id; after a load without validation, worked out when a save
+        first needs it (~15 ms of opening 50,000 staff)."""
+        if callable(self._doc_ids):
+            self._doc_ids = self._doc_ids()
+        return self._doc_ids
 
     @property
     def table(self):
@@ -179,14 +187,14 @@ class RegisterTable:
             # around this too, is 0.73 s CPU paused against 0.77 s running (`benchmarks/
             # bench_collector.py --only open`); kept for a table reloaded on its own.
             with collector_paused():
-                keys = list(map(_keys[self.model], raw.values()))
+                keys = _keys[self.model](raw.values())  # before `build` converts the documents
                 records = dict(zip(keys, map(build, raw.values()), strict=True))
-                index = dict(zip(keys, map(int, raw.keys()), strict=True))
         except (KeyError, ValueError, TypeError, AttributeError):
             return None
         if len(records) != len(raw):
             return None  # a key twice: validation names it
-        self.doc_ids = index
+        ids = list(raw)  # numbers, as the store writes them (validation checks a file's)
+        self._doc_ids = lambda: dict(zip(keys, map(int, ids), strict=True))
         return records
 
     def _validate(self, raw: Mapping[str, dict]) -> dict[str, Entity]:
@@ -217,7 +225,7 @@ class RegisterTable:
                 raise CorruptFileError(
                     self.path, _("document id {id!r} is not a number").format(id=doc_id)
                 ) from error
-        self.doc_ids = index
+        self._doc_ids = index
         return records
 
     def changed_on_disk(self) -> bool:
@@ -315,8 +323,9 @@ class _PerModel(dict):
 
 
 _adapters = _PerModel(lambda model: TypeAdapter(list[model]))
-_constructors = _PerModel(constructor)
-_keys = _PerModel(key_of_document)
+_constructors = _PerModel(lambda model: constructor(model, adopt=True) or constructor(model))
+"""The records adopt the documents held to be written again (no copy) where they can."""
+_keys = _PerModel(keys_of_documents)
 
 
 def _key_hint(doc: object, model: type[Entity]) -> str:

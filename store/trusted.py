@@ -28,7 +28,8 @@ import os
 import tempfile
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -132,24 +133,34 @@ Convert = Callable[[Any], Any] | None
 _SCALARS = (str, int, bool)
 
 
-def constructor(model: type[BaseModel]) -> Callable[[dict], BaseModel] | None:
+def constructor(
+    model: type[BaseModel], *, adopt: bool = False
+) -> Callable[[dict], BaseModel] | None:
     """A function building `model` from a document the store wrote (`model_dump(mode="json")`
     of a valid record) without validating it: the same object validation gives (dates as
-    dates, enumerations as members, nested models as models, every field set). None for a
-    model whose fields it does not know how to build (then validation builds it)."""
+    dates, enumeration members as members, nested models as models, every field set). None for a
+    model whose fields it does not know how to build (then validation builds it).
+
+    `adopt`: the record takes the document itself as its fields, its dates and enumeration
+    members converted in place, rather than a copy (for documents nothing else changes: the
+    register's, held only to be written again, which orjson writes back as they were read).
+    None then for a model with a field that would not be written back as read (a nested model,
+    a float that was a whole number)."""
     try:
         converts = {name: _convert(field.annotation) for name, field in model.model_fields.items()}
     except TypeError:
         return None
     names = tuple(converts)
     converting = tuple((name, convert) for name, convert in converts.items() if convert)
+    if adopt and not all(map(_written_back, (convert for _name, convert in converting))):
+        return None
     setattr_ = object.__setattr__
     new = model.__new__
     # A frozen record's set of fields given is never changed (a copy gets a copy of it), so
     # its records share one; each of a model that can be changed gets its own. Its slots are
     # set through their descriptors: together ~20% of building 50,000 staff.
     every_field = set(names)
-    fields_set = (lambda: every_field) if model.model_config.get("frozen") else every_field.copy
+    frozen = bool(model.model_config.get("frozen"))
     set_fields, set_extra, set_private = (
         BaseModel.__dict__[slot].__set__
         for slot in ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
@@ -158,14 +169,14 @@ def constructor(model: type[BaseModel]) -> Callable[[dict], BaseModel] | None:
     def build(doc: dict) -> BaseModel:
         if tuple(doc) != names:
             raise KeyError("not every field, in order")  # not as the store writes it: validate
-        values = dict(doc)
+        values = doc if adopt else dict(doc)
         for name, convert in converting:
             value = values[name]
             if value is not None:
                 values[name] = convert(value)
         record = new(model)
         setattr_(record, "__dict__", values)
-        set_fields(record, fields_set())
+        set_fields(record, every_field if frozen else every_field.copy())
         set_extra(record, None)
         set_private(record, None)
         return record
@@ -173,14 +184,33 @@ def constructor(model: type[BaseModel]) -> Callable[[dict], BaseModel] | None:
     return build
 
 
-def key_of_document(model: type[Entity]) -> Callable[[dict], str]:
-    """A record's key (`Entity.key`) from the document the store wrote for it: the JSON values
-    of its key fields are the texts `key` makes of them (ISO dates, enumeration values)."""
+def _written_back(convert: Convert) -> bool:
+    """Whether orjson writes a value `convert` made as the JSON it was made from: a date as its
+    ISO text, an enumeration member of text as its text (the only forms the store writes)."""
+    if convert == dt.date.fromisoformat:  # (a new bound method at each look-up)
+        return True
+    return isinstance(convert, enum.EnumType) and all(type(m.value) is str for m in convert)
+
+
+def keys_of_documents(model: type[Entity]) -> Callable[[Iterable[dict]], list[str]]:
+    """The keys of records (`Entity.key`) from the documents the store wrote for them: the JSON
+    values of their key fields are the texts `key` makes of them (ISO dates, enumeration
+    values). A single key field of text is taken as it is, without a call per document."""
     fields = model.key_fields
     if len(fields) == 1:
         (only,) = fields
-        return lambda doc: "" if doc[only] is None else str(doc[only])
-    return lambda doc: KEY_SEPARATOR.join("" if doc[f] is None else str(doc[f]) for f in fields)
+        field = itemgetter(only)
+
+        def texts(docs: Iterable[dict]) -> list[str]:
+            keys = list(map(field, docs))
+            if set(map(type, keys)) <= {str}:
+                return keys
+            return ["" if key is None else str(key) for key in keys]
+
+        return texts
+    return lambda docs: [
+        KEY_SEPARATOR.join("" if doc[f] is None else str(doc[f]) for f in fields) for doc in docs
+    ]
 
 
 def _convert(annotation: Any) -> Convert:

@@ -4,6 +4,7 @@ edit, a missing or foreign record of hashes) is validated as before."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import stat
 from collections import Counter
@@ -11,11 +12,23 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store import trusted
 from store.demo import generate
+from store.enums import PlanStatus
 from store.errors import CorruptFileError, StoreError
-from store.models import HOURLY_RATE, REGISTER_MODELS, CoverageRule, Department, Setting, Staff
+from store.models import (
+    HOURLY_RATE,
+    REGISTER_MODELS,
+    CoverageRule,
+    Department,
+    Requirement,
+    Setting,
+    Staff,
+    TrainingPlan,
+)
 from store.register import RegisterTable
 from store.repository import FolderRepository
 
@@ -269,3 +282,92 @@ def test_records_built_without_validation_change_apart() -> None:
     one, two = framework.scale
     one.label = "changed"
     assert one.model_fields_set is not two.model_fields_set and two.label == "b"
+
+
+_codes = st.from_regex(r"[A-Z][A-Z0-9.-]{0,6}", fullmatch=True)
+_days = st.none() | st.dates(dt.date(1900, 1, 1), dt.date(2200, 12, 31))
+_plans = st.builds(
+    lambda id_, staff, competency, level, course, due, status, done: TrainingPlan(
+        id=id_, staff=staff, competency=competency, target_level=level, course=course, due=due,
+        status=status, completed=done if status == PlanStatus.COMPLETED else None,
+    ),
+    _codes, _codes, _codes, st.integers(1, 20), st.none() | _codes, _days,
+    st.sampled_from(PlanStatus), _days,
+)  # fmt: skip
+_staff = st.builds(
+    Staff, employee_no=_codes, name=st.text("abcæøå ", min_size=1, max_size=8).map(str.strip)
+    .filter(bool), department=_codes, role=st.none() | _codes, digital_agent=st.booleans(),
+    active=st.booleans(), start_date=_days,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(("model", "records"), [(TrainingPlan, _plans), (Staff, _staff)])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_records_adopting_their_documents_are_validations_and_write_back_the_same_bytes(
+    model, records, data: st.DataObject
+) -> None:
+    """Built in place from the documents the store wrote (dates and plan states converted in
+    the document itself): the same objects validation makes, and the documents, held to be
+    written again, still write the same bytes."""
+    written = [r.model_dump(mode="json") for r in data.draw(st.lists(records, max_size=12))]
+    as_read = orjson.loads(orjson.dumps(written))
+
+    adopted = list(map(trusted.constructor(model, adopt=True), as_read))
+
+    validated = [model.model_validate(doc) for doc in written]
+    same_objects({"t": dict(enumerate(adopted))}, {"t": dict(enumerate(validated))})
+    assert all(record.__dict__ is doc for record, doc in zip(adopted, as_read, strict=True))
+    assert orjson.dumps(as_read) == orjson.dumps(written)
+
+
+def test_a_model_whose_values_would_not_write_back_is_not_adopted() -> None:
+    """A robot's phase history (nested models) and its yearly cost (a float the file may hold
+    as a whole number) would be written back otherwise: built from a copy instead."""
+    from store.models import Robot
+
+    assert trusted.constructor(Robot, adopt=True) is None
+    assert trusted.constructor(Robot) is not None
+
+
+def test_a_table_read_without_validation_is_written_back_byte_for_byte(
+    demo: Path, tmp_path: Path, validated: Counter[str]
+) -> None:
+    db = copy_of(demo, tmp_path)
+    record = trusted.TrustRecord(db)
+    record.read()
+    for model in REGISTER_MODELS:
+        table = RegisterTable(model, db / f"{model.table}.json", record)
+        table.load()
+        assert table.storage.dump() == table.path.read_bytes(), model.table
+    assert sum(validated.values()) == 0
+
+
+def test_a_save_after_an_open_without_validation_keeps_each_records_document_id(
+    demo: Path, tmp_path: Path, validated: Counter[str]
+) -> None:
+    """The table's document ids (worked out when a save first needs them) are the file's: a
+    changed record keeps its id, a removed one's goes, a new one gets the next."""
+    db = copy_of(demo, tmp_path)
+    before = orjson.loads((db / "requirements.json").read_bytes())["requirements"]
+    ids = {Requirement.model_validate(doc).key(): doc_id for doc_id, doc in before.items()}
+    repo = FolderRepository.open(db)
+    assert sum(validated.values()) == 0
+    changed, removed = list(repo.ds.requirements.values())[1:3]
+    taken = {(r.competency, r.department, r.role) for r in repo.ds.requirements.values()}
+    new = next(
+        changed.model_copy(update={"competency": code})
+        for code in repo.ds.competencies
+        if (code, changed.department, changed.role) not in taken
+    )
+    with repo.transaction() as tx:
+        tx.put(changed.model_copy(update={"level": changed.level % 5 + 1}))
+        tx.delete(Requirement.table, removed.key(), expected=removed)
+        tx.put(new)
+
+    after = orjson.loads((db / "requirements.json").read_bytes())["requirements"]
+    keys = {doc_id: Requirement.model_validate(doc).key() for doc_id, doc in after.items()}
+    assert keys[ids[changed.key()]] == changed.key()
+    assert ids[removed.key()] not in keys
+    assert keys[str(max(map(int, before)) + 1)] == new.key()
+    assert len(after) == len(before)
