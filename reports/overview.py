@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from reports import rules
 from reports.analysis import Analysis
 from reports.robots import robot_figures, robots_in_scope
@@ -54,14 +56,26 @@ class Overview:
 
 def largest_gaps(analysis: Analysis, count: int = LARGEST_GAPS) -> list[GapCell]:
     """(competency x department) cells with the most staff short, counting each department's
-    own staff (a parent does not repeat its children's gaps)."""
-    cells = []
-    for department in analysis.tree.walk():
-        for code, fig in analysis.own_figures(department).competencies.items():
-            if fig.staff_short > 0:
-                cells.append(GapCell(code, department, fig.staff_short, fig.staff_required))
-    cells.sort(key=lambda c: -c.staff_short)  # stable: ties keep tree and competency order
-    return cells[:count]
+    own staff (a parent does not repeat its children's gaps); ties in tree and competency
+    order. Read from the department counters at once: making every department's figures to
+    look for them took ~6 ms at 50,000 staff (300 departments)."""
+    index = analysis.grid.department_index
+    departments = [d for d in analysis.tree.walk() if d in index]  # the others have no staff
+    required, short = analysis.own_shortfalls(departments)
+    at, columns = np.nonzero(short > 0)  # by department (tree order), then grid column
+    shortest = np.argsort(-short[at, columns], kind="stable")[:count]
+    at, columns = at[shortest], columns[shortest]
+    competencies = analysis.grid.competencies
+    return [
+        GapCell(competencies[k], departments[d], staff_short, staff_required)
+        for d, k, staff_short, staff_required in zip(
+            at.tolist(),
+            columns.tolist(),
+            short[at, columns].tolist(),
+            required[at, columns].tolist(),
+            strict=True,
+        )
+    ]
 
 
 def overdue_training_count(analysis: Analysis, department: str | None = None) -> int:
