@@ -183,3 +183,32 @@ def test_stored_columns_and_their_order_read_back_or_are_refused(
         if [ranked[i] for i in shuffled] != sorted(ranked) and keys:
             with pytest.raises(ValueError):
                 Columns.from_arrays(codes, arrays, shuffled)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_records, st.data())
+def test_a_stored_order_gives_the_sort_it_stands_for_and_a_repeated_position_is_refused(
+    records: list, data: st.DataObject
+) -> None:
+    """From a stored order, the sort `current` works on is the one sorting the rows makes (the
+    pair and the date read back out of the packed key, not gathered); an order listing one
+    position twice (and so missing another) is refused, however it is placed."""
+    rows = history(records)
+    columns = Columns.from_rows(rows)
+    codes = {name: list(columns.codes[name]) for name in CODED}
+    order = columns.sort_order(len(rows))
+    stored = Columns.from_arrays(codes, columns.arrays(), order)._by_pair()
+    sorted_ = columns._by_pair()
+    assert stored[0] == sorted_[0]
+    for mine, theirs in zip(stored[1:], sorted_[1:], strict=True):
+        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
+
+    if len(rows) >= 2:
+        at, twice = data.draw(st.lists(st.integers(0, len(rows) - 1), min_size=2, max_size=2))
+        if order[at] != order[twice]:
+            repeated = order.copy()
+            repeated[at] = order[twice]
+            with pytest.raises(ValueError):
+                Columns.from_arrays(codes, columns.arrays(), repeated)
+    with pytest.raises(ValueError):
+        Columns.from_arrays(codes, columns.arrays(), np.append(order, len(rows)))
