@@ -25,6 +25,7 @@ not copied into backups (it is rebuilt when needed).
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import tokenize
 import zipfile
@@ -37,7 +38,7 @@ from numpy.lib import format as npy_format
 
 from store.columns import CODED, NUMBERS, Columns, HistoryColumns
 from store.files import atomic_write, ensure_private_dir, file_signature
-from store.history import HistoryLog, crc32, crc_of
+from store.history import CHUNK, HistoryLog, crc32, crc_of
 
 FORMAT = 4
 CACHE_DIR = "cache"
@@ -136,15 +137,11 @@ def load(db: Path, history: Path, *, discard_stale: bool = True) -> tuple[Positi
     and found it whole (a damaged history is left with everything around it unchanged).
     """
     try:
-        data = snapshot_path(db).read_bytes()
-    except OSError:
-        return None
-    try:
-        end = data.index(b"\n")
-        header = orjson.loads(data[:end])
-        stored = memoryview(data)[end + 1 :]  # not copied: 39 MB at 50,000 staff
-        if header.get("format") != FORMAT or crc32(stored) != header["data_crc"]:
+        with open(snapshot_path(db), "rb", buffering=0) as handle:
+            read = _read_checked(handle)
+        if read is None:
             return None
+        header, arrays = read
         position = _position(header)
         if position is None:
             return None
@@ -152,7 +149,7 @@ def load(db: Path, history: Path, *, discard_stale: bool = True) -> tuple[Positi
             if discard_stale:
                 remove(db)  # stale for good: the history's first bytes changed
             return None
-        columns = _decode(data, header["rows"])
+        columns = _decode(arrays, header["rows"])
         # The same bytes in another file (a copied database folder) serve just as well.
         return replace(position, inode=file_signature(history)[0]), columns
     except (
@@ -181,10 +178,8 @@ def _position(header: dict) -> Position | None:
     return position
 
 
-def _decode(data: bytes, count: int) -> Columns:
-    """The columns of the archive that ends `data`; ValueError (or another) when they do not
-    add up."""
-    arrays = _stored_arrays(data, [*_STORED, "codes", "order"])
+def _decode(arrays: dict[str, np.ndarray], count: int) -> Columns:
+    """The columns of the archive's arrays; ValueError (or another) when they do not add up."""
     codes = orjson.loads(arrays.pop("codes").tobytes())
     order = arrays.pop("order")
     if order.dtype != np.int64 or order.ndim != 1:
@@ -200,48 +195,109 @@ def _decode(data: bytes, count: int) -> Columns:
     return columns
 
 
-def _stored_arrays(data: bytes, names: list[str]) -> dict[str, np.ndarray]:
-    """The arrays `names` of the .npz archive that ends `data` (after the header line: zipfile
-    finds an archive from its end and counts offsets from there), as `encode` writes it: each
-    member stored, not compressed, a 1-dimensional array of numbers.
+_MEMBERS = [*_STORED, "codes", "order"]
 
-    Read in place of `np.load`, which copied each member through the zip reader and checked
-    its CRC-32 (the data's own checksum in the header covers them): ~45 -> ~15 ms at 844,808
-    rows (issue 14). Each array is copied once out of the file's bytes (aligned, writable,
-    not tied to them); anything else -- a compressed member, objects (a pickle), a header that
-    does not fit its member -- is a ValueError."""
-    archive = zipfile.ZipFile(io.BytesIO(data))  # shares `data`, no copy
+
+def _read_checked(handle: io.RawIOBase) -> tuple[dict, dict[str, np.ndarray]] | None:
+    """The header and the arrays of the snapshot file open in `handle`; None when it is of
+    another format or its data does not match its checksum; ValueError (or another) when its
+    archive is not as `encode` writes it: each member stored, not compressed, a 1-dimensional
+    array of numbers (anything else -- objects, a pickle, a header that does not fit its
+    member -- is refused).
+
+    The file is read once, in order, each array straight into its own (aligned, writable)
+    memory while the checksum of every byte after the header line is kept: reading the whole
+    file and copying each array out of it (as `np.load` did too, with a CRC-32 per member the
+    header's covers) went through 39 MB of memory twice more at 50,000 staff."""
+    first = handle.read(1 << 16)
+    end = first.index(b"\n")
+    header = orjson.loads(first[:end])
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        return None
+    size = os.fstat(handle.fileno()).st_size
+    members = zipfile.ZipFile(handle).infolist()  # zipfile finds the archive from its end
+    wanted = {f"{name}.npy": name for name in _MEMBERS}
     found = {}
-    for name in names:
-        info = archive.getinfo(f"{name}.npy")
+    reading = _Checksummed(handle, end + 1)
+    for info in sorted((m for m in members if m.filename in wanted), key=_at):
+        name = wanted.pop(info.filename)
         if info.compress_type != zipfile.ZIP_STORED or info.file_size != info.compress_size:
             raise ValueError(f"the snapshot's {name} is compressed")
-        local = info.header_offset
-        fixed = data[local : local + 30]
-        if len(fixed) != 30 or fixed[:4] != b"PK\x03\x04":
+        reading.skip_to(info.header_offset)
+        fixed = reading.read(30)
+        if fixed[:4] != b"PK\x03\x04":
             raise ValueError(f"the snapshot's {name} is not where its archive says")
-        begin = local + 30 + int.from_bytes(fixed[26:28], "little")
-        begin += int.from_bytes(fixed[28:30], "little")
-        end = begin + info.file_size
-        if end > len(data):
-            raise ValueError(f"the snapshot's {name} is cut short")
-        found[name] = _npy_array(data, begin, end)
-    return found
+        reading.read(
+            int.from_bytes(fixed[26:28], "little") + int.from_bytes(fixed[28:30], "little")
+        )
+        found[name] = _npy_array(reading, info.file_size)
+    if wanted:
+        raise KeyError(f"the snapshot has no {', '.join(wanted.values())}")
+    reading.skip_to(size)
+    if reading.crc != header["data_crc"]:
+        return None
+    return header, found
 
 
-def _npy_array(data: bytes, begin: int, end: int) -> np.ndarray:
-    """The 1-dimensional array of numbers in the .npy bytes `data[begin:end]` (copied)."""
-    head = io.BytesIO(data[begin : min(end, begin + 65536)])
-    version = npy_format.read_magic(head)
+def _at(info: zipfile.ZipInfo) -> int:
+    return info.header_offset
+
+
+class _Checksummed:
+    """Reads a file on from `start`, keeping the CRC-32 of every byte read or skipped."""
+
+    def __init__(self, handle: io.RawIOBase, start: int) -> None:
+        self.handle, self.at, self.crc = handle, start, 0
+
+    def read(self, size: int) -> bytes:
+        self.handle.seek(self.at)
+        data = self.handle.read(size)
+        if len(data) != size:
+            raise ValueError("the snapshot is cut short")
+        self.at += size
+        self.crc = crc32(data, self.crc)
+        return data
+
+    def read_into(self, array: np.ndarray) -> None:
+        view = memoryview(array).cast("B")
+        self.handle.seek(self.at)
+        done = 0
+        while done < len(view):
+            got = self.handle.readinto(view[done:])
+            if not got:
+                raise ValueError("the snapshot is cut short")
+            done += got
+        self.at += done
+        self.crc = crc32(view, self.crc)
+
+    def skip_to(self, offset: int) -> None:
+        """Read on to `offset` (ValueError if it lies behind: the members are read in order)."""
+        if offset < self.at:
+            raise ValueError("the snapshot's members overlap")
+        while self.at < offset:
+            self.read(min(offset - self.at, CHUNK))
+
+
+def _npy_array(reading: _Checksummed, size: int) -> np.ndarray:
+    """The 1-dimensional array of numbers in the next `size` bytes of `reading` (a .npy)."""
+    start = reading.at
+    preamble = reading.read(npy_format.MAGIC_LEN)
+    version = npy_format.read_magic(io.BytesIO(preamble))
+    if version not in ((1, 0), (2, 0)):
+        raise ValueError(f"unknown .npy version {version}")
+    length_bytes = reading.read(2 if version == (1, 0) else 4)
+    head = io.BytesIO(
+        preamble + length_bytes + reading.read(int.from_bytes(length_bytes, "little"))
+    )
+    npy_format.read_magic(head)
     if version == (1, 0):
         shape, fortran, dtype = npy_format.read_array_header_1_0(head)
-    elif version == (2, 0):
-        shape, fortran, dtype = npy_format.read_array_header_2_0(head)
     else:
-        raise ValueError(f"unknown .npy version {version}")
+        shape, fortran, dtype = npy_format.read_array_header_2_0(head)
     if dtype.hasobject or dtype.kind not in "iub" or len(shape) != 1 or fortran:
         raise ValueError("the snapshot holds an array that is not a column of numbers")
-    offset = begin + head.tell()
-    if offset + shape[0] * dtype.itemsize != end:
+    if reading.at - start + shape[0] * dtype.itemsize != size:
         raise ValueError("the snapshot's array does not fill its member")
-    return np.frombuffer(data, dtype, shape[0], offset).copy()
+    array = np.empty(shape[0], dtype)
+    reading.read_into(array)
+    return array
