@@ -159,6 +159,9 @@ def current_index(rows: Iterable[AssessmentRow], as_of: dt.date) -> CurrentIndex
     return best
 
 
+_PLAN_FIELDS = attrgetter("staff", "competency", "target_level", "due")
+
+
 class Structure:
     """What does not depend on the as-of date: tree, requirements, staff and plan indexes.
 
@@ -179,12 +182,16 @@ class Structure:
         self.open_target: dict[tuple[str, str], int] = {}
         """Highest target among open plans per (person, competency): a gap is covered
         (`rules.plan_covers`) exactly when this reaches the required level."""
+        open_plans = filter(rules.is_open_plan, ds.training_plans.values())
+        self.open_plans: list[tuple[str, str, int, dt.date | None]] = list(
+            map(_PLAN_FIELDS, open_plans)
+        )
+        """(staff, competency, target level, due) of each open plan, in the register's order:
+        read in one pass, while each plan is at hand (the overdue ones are among them)."""
         targets = self.open_target
-        for plan in ds.training_plans.values():
-            if rules.is_open_plan(plan):
-                key = (plan.staff, plan.competency)
-                if targets.get(key, -1) < plan.target_level:
-                    targets[key] = plan.target_level
+        for staff, competency, target, _due in self.open_plans:
+            if targets.get((staff, competency), -1) < target:
+                targets[staff, competency] = target
         self._grid: Grid | None = None
 
     @cached_property
@@ -509,7 +516,7 @@ class Analysis:
         self._row_of_staff, self._column_of_competency = self.grid.places_of(self.columns)
         self._positions = self.columns.current(as_of)
         """The positions of the current assessments, sorted by (staff, competency) index."""
-        self._pair_keys = _pair_keys(self._positions, arrays)
+        self._keys: np.ndarray | None = None  # `_pair_keys`, made when asked
         self._position_grid: np.ndarray | None = None  # `_current_position`, made when asked
         self.levels = self._place(
             self._positions, self._level_column[self._positions], -1, np.int16
@@ -521,6 +528,16 @@ class Analysis:
         self._figures: dict[str | None, DepartmentFigures] = {}
 
     # ------------------------------------------------------------- current levels
+    @property
+    def _pair_keys(self) -> np.ndarray:
+        """(staff index << 32) | competency index of each current position, sorted as the
+        positions are (made on first use: only a save's update and a pair off the grid look
+        them up; ~4 ms at 50,000 staff)."""
+        found = self._keys
+        if found is None:
+            found = self._keys = _pair_keys(self._positions, self.columns.arrays())
+        return found
+
     def _place(self, positions: np.ndarray, values: np.ndarray, empty: int, dtype) -> np.ndarray:
         """`values` of the current positions (`Columns.current`) on the grid: person row x
         column (`empty` where a person has no current assessment of the competency)."""
@@ -666,7 +683,7 @@ class Analysis:
             kept[start:end] = False
         at = np.searchsorted(keys[kept], fresh_keys)
         self._positions = np.insert(self._positions[kept], at, fresh)
-        self._pair_keys = np.insert(keys[kept], at, fresh_keys)
+        self._keys = np.insert(keys[kept], at, fresh_keys)
         if self._current is not None:
             self._current = dict(self._current)
             names, competencies, rows = (
@@ -762,6 +779,17 @@ class Analysis:
         for department in self._departments_with_staff(code):
             result.extend(p for p in self.structure.staff_by_department[department] if p.active)
         return result
+
+    def active_in_scope(self, employee_nos: list[str], code: str | None) -> int:
+        """How many of these employee numbers (each time it comes) are of active staff in
+        `code` and below, as `staff_in_scope` lists them, read from the grid's arrays."""
+        grid = self.grid
+        rows = np.array(list(map(grid.row_of.get, employee_nos, repeat(-1))), np.intp)
+        rows = rows[rows >= 0]
+        in_scope = np.zeros(len(grid.departments), bool)
+        in_scope[[grid.department_index[d] for d in self._departments_with_staff(code)]] = True
+        departments = np.searchsorted(grid.starts, rows, side="right") - 1
+        return int(np.count_nonzero(grid.active[rows] & in_scope[departments]))
 
     def required_for(self, employee_no: str) -> dict[str, int]:
         """Competency -> required level for one person (a fresh dict: safe to change)."""

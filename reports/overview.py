@@ -79,24 +79,17 @@ def largest_gaps(analysis: Analysis, count: int = LARGEST_GAPS) -> list[GapCell]
 
 
 def overdue_training_count(analysis: Analysis, department: str | None = None) -> int:
-    """Open plans past their due date, for active staff in scope (`Analysis.staff_in_scope`:
-    active, in a department in scope that has staff). The overdue plans are picked first and
-    only their people looked up: at 50,000 staff that spares listing everyone in scope
-    (~0.07 s of the Overview's first figures)."""
-    overdue = [
-        p for p in analysis.ds.training_plans.values() if rules.plan_is_overdue(p, analysis.as_of)
+    """Open plans past their due date (`rules.is_overdue`), for active staff in scope
+    (`Analysis.staff_in_scope`: active, in a department in scope that has staff). Read from
+    the open plans' fields `Structure` keeps and the grid's arrays: reading every plan and
+    its person again took ~6-9 ms at 50,000 staff (17,679 plans, 3,012 overdue)."""
+    as_of = analysis.as_of
+    staff = [
+        person
+        for person, _competency, _target, due in analysis.structure.open_plans
+        if rules.is_overdue(due, True, as_of)
     ]
-    if not overdue:
-        return 0
-    departments = set(analysis._departments_with_staff(department))
-    staff = analysis.ds.staff
-    return sum(
-        1
-        for plan in overdue
-        if (person := staff.get(plan.staff)) is not None
-        and person.active
-        and person.department in departments
-    )
+    return analysis.active_in_scope(staff, department) if staff else 0
 
 
 def build_overview(analysis: Analysis, gaps: int = LARGEST_GAPS) -> Overview:
