@@ -4,6 +4,7 @@ checksums meta.json records) into a Version.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -22,7 +23,7 @@ from store.dataset import (
 from store.errors import CorruptFileError, format_pydantic_error
 from store.folder.layout import META_FILE
 from store.gcpause import collector_paused
-from store.history import Convert, HistoryLog, invalid_record, parse_lines, records_of
+from store.history import Convert, HistoryLog, Parse, invalid_record, parse_lines, records_of
 from store.integrity import counter_problems
 from store.models import Assessment, AuditEntry, RobotBenefit
 
@@ -36,16 +37,80 @@ def why_invalid(record: object, error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _parse_history(path: Path, data: bytes, first_line: int) -> list[dict] | Columns:
-    """The whole history (read from its first line) as columns, without a row made (they are
-    made from the columns when asked for); else, or when a line is not an assessment as the
-    store writes it, the records as `parse_lines` gives them (which names a bad line, and
-    `rows_from_records` a bad record, as before)."""
-    if first_line == 0:
-        columns = Columns.from_lines(data)
-        if columns is not None:
-            return columns
-    return parse_lines(path, data, first_line)
+ARROW_FROM = 1 << 20
+"""Bytes of history from which a first start reads it with pyarrow (`store.json_columns`):
+below, orjson takes a few ms per MB and pyarrow's import (~0.05 s) is not paid."""
+
+_NOT_READ = object()
+
+
+class _HistoryReadAhead:
+    """A first start's history (no snapshot) read and parsed into columns in a thread while the
+    register's tables are read: pyarrow parses without the GIL, on the other core."""
+
+    def __init__(self, path: Path) -> None:
+        self._found: tuple[bytes, Columns | None] | None = None
+        self._thread = threading.Thread(target=self._read, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _read(self, path: Path) -> None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return  # read (and refused) as usual
+        self._found = data, _arrow_columns(data)
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def columns_of(self, data: bytes) -> Columns | None | object:
+        """What it made of `data` (columns, or None where pyarrow steps aside); _NOT_READ
+        unless it read exactly these bytes (the file was appended to or cut meanwhile)."""
+        self.wait()
+        found, self._found = self._found, None
+        return found[1] if found is not None and found[0] == data else _NOT_READ
+
+
+def _arrow_columns(data: bytes) -> Columns | None:
+    """The columns of a whole history's lines by pyarrow (imported only here: a first start);
+    None without it (an installation that lacks it still opens, as before)."""
+    try:
+        from store.json_columns import read_columns
+    except ImportError:
+        return None
+    return read_columns(data)
+
+
+def _history_parser(ahead: _HistoryReadAhead | None) -> Parse:
+    """How the history's lines are parsed: a whole history (read from its first line) as
+    columns, without a row made (they are made from the columns when asked for), by pyarrow
+    when large (`store.json_columns`), else by orjson (`Columns.from_lines`); else, or when a
+    line is not an assessment as the store writes it, the records as `parse_lines` gives them
+    (which names a bad line, and `rows_from_records` a bad record, as before)."""
+
+    def parse(path: Path, data: bytes, first_line: int) -> list[dict] | Columns:
+        if first_line == 0:
+            columns = ahead.columns_of(data) if ahead is not None else _NOT_READ
+            if columns is _NOT_READ:
+                columns = _arrow_columns(data) if len(data) >= ARROW_FROM else None
+            if columns is None:
+                columns = Columns.from_lines(data)
+            if columns is not None:
+                return columns
+        return parse_lines(path, data, first_line)
+
+    return parse
+
+
+def _read_ahead(db: Path, history: Path) -> _HistoryReadAhead | None:
+    """A read-ahead of the history, on a first start (no snapshot) with a large one."""
+    if snapshot.snapshot_path(db).exists():
+        return None
+    try:
+        large = history.stat().st_size >= ARROW_FROM
+    except OSError:
+        return None
+    return _HistoryReadAhead(history) if large else None
 
 
 class FolderReading:
@@ -63,18 +128,23 @@ class FolderReading:
     def _load_all_unpaused(self) -> None:
         ds = Dataset()
         self.trust.read()
-        for name, table in self.tables.items():
-            setattr(ds, name, table.load())
-        for log in self.logs.values():
-            log.reset()
-        ds.assessments = self._read_assessments()
+        ahead = _read_ahead(self.path, self.logs["assessments"].path)
+        try:
+            for name, table in self.tables.items():
+                setattr(ds, name, table.load())
+            for log in self.logs.values():
+                log.reset()
+            ds.assessments = self._read_assessments(ahead)
+        finally:
+            if ahead is not None:
+                ahead.wait()  # one at a time (a read-only open tries again after a failure)
         ds.robot_benefits = self.logs["robot_benefits"].read_new(self._benefits)[0]
         if self.logs["audit"].committed is not None:
             self._check_audit_log()  # without a recorded length: checked before the next save
         self._publish(ds)
         self._record_valid_tables()  # once everything read whole: a damaged folder stays as it is
 
-    def _read_assessments(self) -> HistoryView:
+    def _read_assessments(self, ahead: _HistoryReadAhead | None = None) -> HistoryView:
         """The history: from the snapshot as far as it goes, then the JSON lines after it."""
         log = self.logs["assessments"]
         saved = snapshot.load(self.path, log.path, discard_stale=False)
@@ -83,7 +153,7 @@ class FolderReading:
             position, columns = saved
             position.resume(log)  # the history starts with the bytes these rows came from
         new, rewritten = log.read_new(
-            self._rows_after(0 if columns is None else len(columns)), parse=_parse_history
+            self._rows_after(0 if columns is None else len(columns)), parse=_history_parser(ahead)
         )
         if rewritten or not columns:
             columns = None
@@ -100,7 +170,7 @@ class FolderReading:
         """Converts new history records to rows that follow `count` rows (all when rewritten)."""
 
         def convert(records: list[dict] | Columns, first: int, rewritten: bool):
-            if isinstance(records, Columns):  # the whole history (`_parse_history`)
+            if isinstance(records, Columns):  # the whole history (`_history_parser`)
                 return records
             return self._assessment_rows(records, 0 if rewritten else count)
 

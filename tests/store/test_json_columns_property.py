@@ -1,0 +1,200 @@
+"""A first start reads the history's lines with pyarrow (`store.json_columns.read_columns`):
+on random lines, as the store writes them or damaged anywhere (a field's value, a key, a byte),
+it gives the columns `Columns.from_lines` and the careful way (`parse_lines`, then
+`rows_from_records`) give, or steps aside (None) for them to read or refuse the lines."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import orjson
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from store import snapshot
+from store.columns import Columns
+from store.dataset import rows_from_records
+from store.folder import reading
+from store.history import parse_lines
+from store.repository import FolderRepository
+from tests.store.test_columns_from_lines_property import (
+    BAD_LINES,
+    GOOD,
+    ODD,
+    assert_same,
+    careful,
+    record,
+)
+
+pytest.importorskip("pyarrow", reason="a dependency of Kapabel: pip install -e . again")
+from store import json_columns  # noqa: E402
+from store.json_columns import read_columns  # noqa: E402
+
+LINE = orjson.dumps(
+    {"staff": "E1", "competency": "DC1.1", "level": 2, "date": "2024-01-31", "source": "self",
+     "assessor": None, "valid_until": None, "note": ""}
+)  # fmt: skip
+NAMES = {  # text the store writes as it is (non-ASCII) or escaped (quotes, controls)
+    **GOOD,
+    "staff": st.sampled_from(["E1", "E2", "Ærø 7", "Łódź", "名前", 'E"1', "E\\2", "e\u2028"]),
+    "assessor": st.one_of(st.none(), st.text(max_size=6)),
+    "note": st.text(max_size=8),
+}
+
+
+@st.composite
+def stored(draw) -> bytes:
+    """One line as the store writes it (`orjson.dumps` of the record, fields in order)."""
+    return orjson.dumps({name: draw(values) for name, values in NAMES.items()})
+
+
+@st.composite
+def damaged(draw, line: bytes) -> bytes:
+    """`line` with a field's value, a key or a byte changed."""
+    how = draw(st.sampled_from(["value", "record", "byte", "insert", "delete", "key", "bad line"]))
+    if how == "value":  # a value the store never writes (a level no column holds, a number)
+        doc = orjson.loads(line)
+        doc[draw(st.sampled_from(sorted(doc)))] = draw(ODD)
+        return orjson.dumps(doc)
+    if how == "record":  # a value of another kind, or a field missing (may leave it as it was)
+        return orjson.dumps(draw(record()))
+    if how == "bad line":
+        return draw(st.sampled_from([*BAD_LINES, b"{}{}", line + b" " + line, line + b"\r"]))
+    if how == "key":  # a field twice, one more, or one renamed
+        key = draw(st.sampled_from([b'"note":', b'"level":', b'"staff":', b'"x":']))
+        return line.replace(b'"note":', key + b'"1","note":', 1)
+    at = draw(st.integers(0, len(line)))
+    byte = bytes([draw(st.sampled_from(b'{}[]":,\\ \r\t0-9aeflnrstu\xc3\xa6\xed\xa0\x80\xff'))])
+    if how == "delete":
+        return line[:at] + line[at + 1 :]
+    if how == "insert":
+        return line[:at] + byte + line[at:]
+    return line[:at] + byte + line[at + 1 :]
+
+
+@st.composite
+def history(draw) -> tuple[bytes, bool]:
+    """JSON lines, and whether each is as the store writes it."""
+    lines = draw(st.lists(stored(), min_size=1, max_size=25))
+    as_stored = draw(st.integers(0, 2)) == 0
+    if not as_stored:
+        places = st.integers(0, len(lines) - 1)
+        for at in draw(st.lists(places, min_size=1, max_size=2, unique=True)):
+            lines[at] = draw(damaged(lines[at]))
+    return b"".join(line + b"\n" for line in lines), as_stored
+
+
+@settings(max_examples=500, deadline=None)
+@given(history(), st.sampled_from([None, 200, 1000]))
+@example((LINE + b"\n\n" + LINE + b" " + LINE + b"\n", False), None)  # a blank line, two on one
+@example((LINE + b"\n" + LINE.replace(b"}", b',"x":1}') + b"\n", False), None)  # one more field
+@example((LINE.replace(b'"level":2', b'"level":70000') + b"\n", False), None)  # no column holds it
+def test_lines_read_by_pyarrow_are_the_careful_ways_columns(
+    case: tuple[bytes, bool], block_size: int | None
+) -> None:
+    data, as_stored = case
+    fast = read_columns(data, block_size)  # `block_size`: lines parsed in several blocks
+    slow = careful(data)
+    if fast is None:
+        assert not as_stored, "lines as the store writes them were not read"
+        return
+    assert slow is not None, "read lines the careful way refuses"
+    assert_same(fast, slow[0])
+    assert fast.rows() == slow[1]
+    assert_same(fast, Columns.from_lines(data))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"staff":"E1","competency":"C","level":1,"date":"2024-01-31","note":""}',  # no source
+        b'{"staff":"E1","competency":"C","level":1.0,"date":"2024-01-31","note":""}',
+        b'{"staff":"E1","competency":"C","level":true,"date":"2024-01-31","note":""}',
+        b'{"staff":"E1","competency":"C","level":1,"date":"2024-01-31","source":null,"note":""}',
+        b'{"staff":"E1","competency":"C","level":1,"date":null,"source":"self","note":""}',
+    ],
+)
+def test_a_line_the_store_does_not_write_is_left_to_the_careful_way(line: bytes) -> None:
+    """A missing source is "self" there, a level 1.0 is 1, and no date is named as such: not
+    decided here."""
+    assert read_columns(line + b"\n") is None
+
+
+def first_start_copy(template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo"
+    shutil.copytree(template, path)
+    snapshot.remove(path)
+    return path
+
+
+def test_a_first_start_parses_the_history_with_pyarrow_while_the_register_is_read(
+    demo_db_template, tmp_path, monkeypatch
+) -> None:
+    """Without the snapshot, a large history is parsed once, in the read-ahead's thread, and
+    gives the rows of its lines."""
+    path = first_start_copy(demo_db_template, tmp_path)
+    monkeypatch.setattr(reading, "ARROW_FROM", 0)  # the demo's history counts as large
+    threads = []
+
+    def spied(data: bytes, block_size: int | None = None):
+        threads.append(threading.current_thread())
+        return read_columns(data, block_size)
+
+    monkeypatch.setattr(json_columns, "read_columns", spied)
+    history = FolderRepository.open(path, read_only=True).ds.assessments
+    lines = (path / "assessments.jsonl").read_bytes()
+    assert history._history.columns is not None  # read as columns, no row made yet
+    assert list(history) == rows_from_records(parse_lines(path, lines, 0), 0)
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+
+
+def test_the_read_ahead_is_used_only_for_the_bytes_the_history_log_read(tmp_path) -> None:
+    """A history appended to (or cut) between the read-ahead and the log's read is parsed
+    again as the log read it."""
+    history = tmp_path / "assessments.jsonl"
+    history.write_bytes(LINE + b"\n")
+    ahead = reading._HistoryReadAhead(history)
+    assert ahead.columns_of(LINE + b"\n" + LINE + b"\n") is reading._NOT_READ
+    ahead = reading._HistoryReadAhead(history)
+    assert list(ahead.columns_of(LINE + b"\n").rows()) == rows_from_records([orjson.loads(LINE)], 0)
+
+
+IMPORTED = """
+import sys
+import store.folder.reading as reading
+from store.repository import FolderRepository
+reading.ARROW_FROM = 0  # the demo's history counts as large
+FolderRepository.open(sys.argv[1], read_only=True)
+print("pyarrow" in sys.modules)
+"""
+
+
+def test_pyarrow_is_imported_on_a_first_start_only(demo_db_template, tmp_path) -> None:
+    """Not on a start with the snapshot (nor by a report): its import is paid only when the
+    history is parsed whole."""
+    root = Path(__file__).resolve().parents[2]
+
+    def imported(path: Path) -> bool:
+        run = subprocess.run(
+            [sys.executable, "-c", IMPORTED, str(path)],
+            capture_output=True, text=True, cwd=root, timeout=120,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip() == "True"
+
+    assert snapshot.snapshot_path(demo_db_template).exists()
+    assert not imported(demo_db_template)
+    assert imported(first_start_copy(demo_db_template, tmp_path))
+    report = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "tui.cli", "report", "gaps"]
+        + ["--db", str(demo_db_template), "--format", "json"],
+        capture_output=True, text=True, cwd=root, timeout=120,
+    )  # fmt: skip
+    assert report.returncode == 0, report.stderr[-2000:]
+    assert " store.columns\n" in report.stderr  # the list of imports was read
+    assert "pyarrow" not in report.stderr
