@@ -51,7 +51,7 @@ def readiness_trend(
     )
     groups = analysis.children(department)
     grid = analysis.grid
-    group = np.full(len(grid.people), -1, np.intp)  # -1: outside the scope
+    group = np.full(len(grid.active), -1, np.intp)  # -1: outside the scope (one per row)
     group[grid.rows_of_departments(analysis._departments_with_staff(department))] = 0
     for index, child in enumerate(groups):
         group[grid.rows_of_departments(analysis._departments_with_staff(child))] = index + 1
