@@ -627,8 +627,8 @@ class Analysis:
     @property
     def _pair_keys(self) -> np.ndarray:
         """(staff index << 32) | competency index of each current position, sorted as the
-        positions are (made on first use: only a save's update and a pair off the grid look
-        them up; ~4 ms at 50,000 staff)."""
+        positions are (made on first use: only a pair off the grid is looked up in them;
+        ~4 ms at 50,000 staff)."""
         found = self._keys
         if found is None:
             found = self._keys = _pair_keys(self._positions, self.columns.arrays())
@@ -767,19 +767,19 @@ class Analysis:
         self._row_of_staff, self._column_of_competency = self.grid.places_of(self.columns)
         staff = _distinct(arrays["staff"][saved_from:])
         fresh = self.columns.current(self.as_of, staff)  # the saved people's current pairs
-        fresh_keys = _pair_keys(fresh, arrays)
-        first = staff.astype(np.int64) << 32
-        keys = self._pair_keys
-        kept = np.ones(len(keys), bool)
+        # the saved people's pairs replaced whole: found and put back by their staff alone (the
+        # positions are sorted by staff, then competency, and so are the fresh ones)
+        staff_of = self._staff_column[self._positions]
+        kept = np.ones(len(staff_of), bool)
         for start, end in zip(
-            np.searchsorted(keys, first).tolist(),
-            np.searchsorted(keys, first + (1 << 32)).tolist(),
+            np.searchsorted(staff_of, staff).tolist(),
+            np.searchsorted(staff_of, staff, side="right").tolist(),
             strict=True,
         ):
             kept[start:end] = False
-        at = np.searchsorted(keys[kept], fresh_keys)
+        at = np.searchsorted(staff_of[kept], self._staff_column[fresh])
         self._positions = np.insert(self._positions[kept], at, fresh)
-        self._keys = np.insert(keys[kept], at, fresh_keys)
+        self._keys = None  # made again when asked
         if self._current is not None:
             self._current = dict(self._current)
             names, competencies, rows = (
