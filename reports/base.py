@@ -15,6 +15,10 @@ from reports.analysis import Analysis, analyse
 from reports.words import Phrase, phrase, term
 from store.dataset import Dataset
 
+SPLICE = b"\x00"
+"""Where a report's JSON pieces go in the JSON of the rest (`Report.json_pieces`): orjson
+writes no NUL byte of its own (a NUL in a text is written as \\u0000)."""
+
 
 class ReportInputError(ValueError):
     """A report asked for something that is not there (unknown department, employee...)."""
@@ -96,10 +100,11 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         raise NotImplementedError
 
-    def to_json_data(self) -> dict[str, Any]:
-        """What the JSON renderer writes: `to_dict`, where a report may give a long list as
-        JSON already (`orjson.Fragment`) to spare making a dict per row."""
-        return self.to_dict()
+    def json_pieces(self) -> tuple[dict[str, Any], list[bytes]]:
+        """What the JSON renderer writes: `to_dict`, where a report may give one long list as
+        pieces of JSON already (to spare making a dict per row), in the place the data holds
+        `orjson.Fragment(SPLICE)`; no pieces: nothing to put in."""
+        return self.to_dict(), []
 
     def head(self) -> dict[str, Any]:
         """The keys every report's JSON starts with."""

@@ -13,6 +13,7 @@ import orjson
 from i18n import N_
 from reports.analysis import Analysis, DepartmentFigures, GapColumns, GapRow
 from reports.base import (
+    SPLICE,
     Report,
     Table,
     competency_name,
@@ -114,23 +115,24 @@ class GapsReport(Report):
             ]
         return data
 
-    def to_json_data(self) -> dict[str, Any]:
-        """`to_dict` with its list of gap rows as JSON already (`orjson.Fragment`), written
-        column-wise: ~0.15 s at 50,000 staff (86,756 gaps) went into making a GapRow and a dict
-        per gap for orjson to take apart again (issue 14). Byte for byte what orjson writes of
-        `to_dict()` at indent 2 (`tests/reports/test_gaps_json.py`)."""
+    def json_pieces(self) -> tuple[dict[str, Any], list[bytes]]:
+        """`to_dict` with its list of gap rows as pieces of JSON, written column-wise: ~0.15 s
+        at 50,000 staff (86,756 gaps) went into making a GapRow and a dict per gap for orjson
+        to take apart again (issue 14). Byte for byte what orjson writes of `to_dict()` at
+        indent 2 (`tests/reports/test_gaps_json.py`)."""
         data = self.to_dict(with_staff=False)
-        data["staff"] = orjson.Fragment(self._staff_json())
-        return data
+        data["staff"] = orjson.Fragment(SPLICE)
+        return data, self._staff_json()
 
-    def _staff_json(self) -> bytes:
-        """The `staff` list at indent 2: each row is its person's part (number, name,
-        department: made once per person) and its pair's part (competency, levels, plan:
-        made once per distinct combination, a few hundred), so the join takes two pieces per
-        row (it took ~0.18 s over 17 small pieces per row, most of it cache misses)."""
+    def _staff_json(self) -> list[bytes]:
+        """The `staff` list at indent 2, as pieces for the renderer to join: each row is its
+        person's part (number, name, department: made once per person) and its pair's part
+        (competency, levels, plan: made once per distinct combination, a few hundred), so
+        the join takes two pieces per row (it took ~0.18 s over 17 small pieces per row, most
+        of it cache misses)."""
         gaps = self.columns
         if not len(gaps.rows):
-            return b"[]"
+            return [b"[]"]
         grid = self.analysis.grid
         people, person_of = self._person_rows
         numbers, names = self._numbers_and_names
@@ -164,7 +166,7 @@ class GapsReport(Report):
         pieces[1::2] = _objects(pair)[pair_of.reshape(-1)]
         pieces[0] = b"[\n" + pieces[0]  # (not around the joined 20 MB: no copies of it)
         pieces[-1] = pieces[-1].removesuffix(b",\n") + b"\n  ]"
-        return b"".join(pieces.tolist())
+        return pieces.tolist()
 
     def tables(self) -> list[Table]:
         figures = self.figures
