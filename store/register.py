@@ -209,22 +209,17 @@ class RegisterTable:
                     key=error.key, problem=error.detail
                 ),
             ) from error
-        records: dict[str, Entity] = {}
-        index: dict[str, int] = {}
-        for doc_id, model in zip(doc_ids, models, strict=True):
-            key = model.key()
-            if key in records:
-                raise CorruptFileError(
-                    self.path,
-                    _("duplicate key {key!r} in {table}").format(key=key, table=self.name),
-                )
-            records[key] = model
-            try:
-                index[key] = int(doc_id)
-            except ValueError as error:
-                raise CorruptFileError(
-                    self.path, _("document id {id!r} is not a number").format(id=doc_id)
-                ) from error
+        # Keys and document ids in one pass over the records' fields (`Entity.key` of each
+        # record cost 0.06 s CPU of validating 50,000 staff); one by one only to name a
+        # duplicate or a bad id as the file's first.
+        keys = _keys[self.model](map(vars, models))
+        records = dict(zip(keys, models, strict=True))
+        try:
+            index = dict(zip(keys, map(int, doc_ids), strict=True))
+        except ValueError:
+            index = None
+        if index is None or len(records) != len(models):
+            records, index = _indexed_one_by_one(self.path, self.name, doc_ids, models)
         self._doc_ids = index
         return records
 
@@ -281,12 +276,44 @@ def _as_written(model: type[Entity], raw: dict[str, dict], records: Mapping[str,
     """Whether the documents are exactly what the store writes of the records validation made
     of them; if not (spaces around a code typed by hand, which validation strips; a field an
     older Kapabel did not write) they are replaced by those in memory, so that the table is
-    written as the store writes it when it is next saved."""
-    written = _adapters[model].dump_python(list(records.values()), mode="json")
-    if orjson.dumps(written) == orjson.dumps(list(raw.values())):
+    written as the store writes it when it is next saved.
+
+    pydantic's own JSON of the records is compared first: bytes equal to orjson's of the
+    documents mean the documents are what the store writes (0.04 s CPU at 50,000 staff against
+    0.065 s for the records as documents, then orjson twice); the documents are made only when
+    they differ."""
+    adapter = _adapters[model]
+    documents = orjson.dumps(list(raw.values()))
+    if adapter.dump_json(list(records.values())) == documents:
         return True
+    written = adapter.dump_python(list(records.values()), mode="json")
+    if orjson.dumps(written) == documents:
+        return True  # pydantic writes a value otherwise than orjson (not one the store holds)
     raw.update(zip(list(raw), written, strict=True))
     return False
+
+
+def _indexed_one_by_one(
+    path: Path, table: str, doc_ids: list[str], models: list[Entity]
+) -> tuple[dict[str, Entity], dict[str, int]]:
+    """The records and document ids by key, or CorruptFileError naming the first duplicate
+    key or document id that is not a number, in the file's order."""
+    records: dict[str, Entity] = {}
+    index: dict[str, int] = {}
+    for doc_id, model in zip(doc_ids, models, strict=True):
+        key = model.key()
+        if key in records:
+            raise CorruptFileError(
+                path, _("duplicate key {key!r} in {table}").format(key=key, table=table)
+            )
+        records[key] = model
+        try:
+            index[key] = int(doc_id)
+        except ValueError as error:
+            raise CorruptFileError(
+                path, _("document id {id!r} is not a number").format(id=doc_id)
+            ) from error
+    return records, index
 
 
 class InvalidDocument(Exception):
