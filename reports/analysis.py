@@ -383,6 +383,13 @@ class Grid:
         """The employee numbers and names of the people of these rows."""
         return self._register.numbers_and_names(rows)
 
+    def numbers_and_names_as_read(
+        self, rows: np.ndarray
+    ) -> tuple[np.ndarray, list[str], list[str]]:
+        """`numbers_and_names` in the order the records are read: the i-th are those of
+        `rows[by_place[i]]` (putting them back in the order of `rows` costs two passes)."""
+        return self._register.numbers_and_names_as_read(rows)
+
     def places_of(self, columns: HistoryColumns) -> tuple[np.ndarray, np.ndarray]:
         """For a history's columns: each staff code's row (-1: not in the register) and each
         competency code's column (-1: required of nobody). Kept: the codes only grow."""
@@ -537,15 +544,23 @@ class _RegisterColumns:
 
     def numbers_and_names(self, rows: np.ndarray) -> tuple[list[str], list[str]]:
         """The employee numbers and names of these rows."""
-        at = self._order[rows]
-        by_place = np.argsort(at)  # read in the register's order (memory order), then put back
+        by_place, numbers, names = self.numbers_and_names_as_read(rows)
         back = np.empty_like(by_place)
         back[by_place] = np.arange(len(by_place))
+        back = back.tolist()
+        return [numbers[i] for i in back], [names[i] for i in back]
+
+    def numbers_and_names_as_read(
+        self, rows: np.ndarray
+    ) -> tuple[np.ndarray, list[str], list[str]]:
+        """The employee numbers and names of these rows in the order they are read (the
+        register's: memory order), and where each comes from (`rows[by_place[i]]`)."""
+        at = self._order[rows]
+        by_place = np.argsort(at)
         at = at[by_place].tolist()
         numbers = list(map(self._employee_nos.__getitem__, at))
         names = list(map(attrgetter("name"), map(self._records.__getitem__, at)))
-        back = back.tolist()
-        return [numbers[i] for i in back], [names[i] for i in back]
+        return by_place, numbers, names
 
     def employee_nos(self, rows: np.ndarray | None = None) -> list[str]:
         """Each row's employee number (or these rows')."""

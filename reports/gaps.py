@@ -63,12 +63,14 @@ class GapsReport(Report):
         return rows[starts], np.cumsum(starts) - 1
 
     @cached_property
-    def _numbers_and_names(self) -> tuple[list[str], list[str]]:
-        return self.analysis.grid.numbers_and_names(self._person_rows[0])
+    def _numbers_and_names(self) -> tuple[np.ndarray, list[str], list[str]]:
+        """The people with a gap in the order their records are read, and where each is in
+        `_person_rows` (`Grid.numbers_and_names_as_read`)."""
+        return self.analysis.grid.numbers_and_names_as_read(self._person_rows[0])
 
     @cached_property
     def staff_names(self) -> dict[str, str]:
-        return dict(zip(*self._numbers_and_names, strict=True))
+        return dict(zip(*self._numbers_and_names[1:], strict=True))
 
     @cached_property
     def department_names(self) -> dict[str, str]:
@@ -135,8 +137,11 @@ class GapsReport(Report):
             return [b"[]"]
         grid = self.analysis.grid
         people, person_of = self._person_rows
-        numbers, names = self._numbers_and_names
-        departments = np.searchsorted(grid.starts, people, side="right") - 1
+        by_place, numbers, names = self._numbers_and_names  # the people as read
+        read_as = np.empty_like(by_place)  # each gap's person's place among them
+        read_as[by_place] = np.arange(len(by_place))
+        person_of = read_as[person_of]
+        departments = np.searchsorted(grid.starts, people[by_place], side="right") - 1
         codes = [grid.departments[d] for d in departments.tolist()]
         person = [
             _PERSON % parts
