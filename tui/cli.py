@@ -201,15 +201,6 @@ def _open_app(args: argparse.Namespace) -> int:
 _QUICK_EXIT = [False]
 """Set by `main` when the command that ran may end its process at once (`run`)."""
 
-_ENTERED_BY_RUN = [False]
-"""Set by `run`: a command that may end its process at once will (`main` called by a test or
-another program does not end it)."""
-
-
-def process_ends_with_command() -> bool:
-    """Whether a command that sets `quick_exit` ends the process as soon as it returns."""
-    return _ENTERED_BY_RUN[0]
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     from i18n import LanguageError
@@ -261,7 +252,9 @@ def _stdout_to_nowhere() -> None:
 
 
 def run() -> None:
-    _ENTERED_BY_RUN[0] = True
+    from tui.commands.process_end import mark_entered_by_run
+
+    mark_entered_by_run()
     code = main()
     if _QUICK_EXIT[0]:
         # A one-shot command that loaded a database and wrote its output (a handler sets

@@ -84,6 +84,7 @@ def test_a_report_ending_its_process_leaves_nothing_to_collect(
     import gc
 
     import tui.cli as cli
+    import tui.commands.process_end as process_end
 
     class Ended(Exception):
         pass
@@ -92,7 +93,7 @@ def test_a_report_ending_its_process_leaves_nothing_to_collect(
         raise Ended(code)
 
     monkeypatch.setattr(cli.os, "_exit", ended)
-    monkeypatch.setattr(cli, "_ENTERED_BY_RUN", [False])
+    monkeypatch.setattr(process_end, "_ENTERED_BY_RUN", [False])
     args = ["report", "gaps", "--db", str(db), "--format", "json"]
     monkeypatch.setattr(sys, "argv", ["kapabel", *args])
     frozen = gc.get_freeze_count()

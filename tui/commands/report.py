@@ -158,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
     from store import read_current_levels
     from store.gcpause import collector_paused, freeze_loaded
     from store.locations import is_url, resolve_target
-    from tui.cli import process_ends_with_command
+    from tui.commands.process_end import process_ends_with_command
 
     check_options(args)
     as_of = report_as_of(args)
