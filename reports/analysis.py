@@ -209,6 +209,16 @@ class Structure:
             found.setdefault((plan.staff, plan.competency), []).append(plan)
         return found
 
+    @cached_property
+    def plans_by_staff(self) -> dict[str, list[TrainingPlan]]:
+        """employee_no -> their plans, in the register's order (made on first use: a person's
+        page reads one person's; ~4 ms at 17,679 plans, where the index by pair took ~12)."""
+        plans = list(self.ds.training_plans.values())
+        found: dict[str, list[TrainingPlan]] = {}
+        for staff, plan in zip(map(attrgetter("staff"), plans), plans, strict=True):
+            found.setdefault(staff, []).append(plan)
+        return found
+
     def chain(self, department: str) -> tuple[str, ...]:
         """The department and those above it (just itself when it is not in the register)."""
         if department in self.tree.departments:
@@ -941,6 +951,22 @@ class Analysis:
             return int(self._positions[found])
         return -1
 
+    def current_of(self, employee_no: str) -> dict[str, AssessmentRow]:
+        """Competency -> one person's current assessment (of those they have one of), worked
+        out for them alone from the history's kept sort: a person's page asks a dozen pairs,
+        for which making everyone's grid of positions (`current_for`'s) took ~10 ms."""
+        staff = self.columns.staff_index(employee_no)
+        if staff is None:
+            return {}
+        positions = self.columns.current(self.as_of, np.array([staff], np.int64))
+        competencies, rows = self.columns.competency_list(), self.ds.assessments
+        return {
+            competencies[code]: rows[position]
+            for position, code in zip(
+                positions.tolist(), self._competency_column[positions].tolist(), strict=True
+            )
+        }
+
     def current_for(self, employee_no: str, competency: str) -> AssessmentRow | None:
         position = self._position_of(employee_no, competency)
         return None if position < 0 else self.ds.assessments[position]
@@ -959,8 +985,8 @@ class Analysis:
         """An open plan for the pair: one that covers `required` if any, else the highest target."""
         plans = [
             p
-            for p in self.structure.plans_by_pair.get((employee_no, competency), ())
-            if rules.is_open_plan(p)
+            for p in self.structure.plans_by_staff.get(employee_no, ())
+            if p.competency == competency and rules.is_open_plan(p)
         ]
         if not plans:
             return None
@@ -970,9 +996,10 @@ class Analysis:
         """Each competency required of the person: required, current, date, source, gap, plan."""
         result = []
         required_levels = self.required_for(employee_no)
+        current = self.current_of(employee_no)
         for competency in self.structure.sort_competencies(required_levels):
             required = required_levels[competency]
-            row = self.current_for(employee_no, competency)
+            row = current.get(competency)
             level = None if row is None else row.level
             plan = self.open_plan_for(employee_no, competency, required)
             result.append(
@@ -995,7 +1022,7 @@ class Analysis:
         return [rows[p] for p in self.columns.rows_of(employee_no).tolist()]
 
     def plans_for(self, employee_no: str) -> list[TrainingPlan]:
-        return [p for p in self.ds.training_plans.values() if p.staff == employee_no]
+        return list(self.structure.plans_by_staff.get(employee_no, ()))
 
     # ------------------------------------------------------------- departments
     def department_figures(self, code: str | None) -> DepartmentFigures:

@@ -242,11 +242,12 @@ def person_ratings(
     for row in analysis.history_for(employee_no):
         mine.setdefault(row.competency, []).append(row)
     result = {}
+    currents = analysis.current_of(employee_no)
     for competency, rows in mine.items():
         own, other = rules.self_and_other(rows, analysis.as_of)
         own_level = None if own is None else own.level
         other_level = None if other is None else other.level
-        current = analysis.current_for(employee_no, competency)
+        current = currents.get(competency)
         stale = current is not None and rules.is_stale(current.date, analysis.as_of, stale_months)
         result[competency] = PersonRating(
             own_level, other_level, rules.is_disagreement(own_level, other_level, threshold), stale

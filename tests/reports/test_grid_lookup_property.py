@@ -71,12 +71,31 @@ def test_levels_found_through_the_historys_codes(b: Builder, data) -> None:
         )
     ):
         b.assess(no, competency, level, dt.date(2026, 1, 1))
+        if no in b.ds.staff:
+            b.plan(
+                no,
+                competency,
+                level + 1,
+                status=data.draw(st.sampled_from(["planned", "cancelled"])),
+            )
     b.require("C1", 2, "D1")
     ds = b.ds
     analysis = analyse(ds, dt.date(2026, 1, 2))
     for no in [*people, "NEVER-SEEN"]:
+        expected = {}
         for competency in ["C1", "C2", "C3"]:
             mine = [r for r in ds.assessments if (r.staff, r.competency) == (no, competency)]
             found = rules.current_assessment(mine, analysis.as_of)
             assert analysis.current_level(no, competency) == (found and found.level)
             assert analysis.current_for(no, competency) == found
+            if found is not None:
+                expected[competency] = found
+        assert analysis.current_of(no) == expected  # one person's, worked out alone
+        if no in ds.staff:
+            assert [(r.competency, r.current) for r in analysis.person_rows(no)] == [
+                (c, None if c not in expected else expected[c].level)
+                for c in analysis.required_for(no)
+            ]
+            assert analysis.plans_for(no) == [
+                p for p in ds.training_plans.values() if p.staff == no
+            ]
