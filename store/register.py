@@ -253,11 +253,11 @@ class RegisterTable:
     def changed_on_disk(self) -> bool:
         return file_signature(self.path) != self.signature
 
-    def mark_written(self, content: bytes) -> None:
-        """After we wrote the file (`content`, from `apply`'s validated records): remember (and
-        pin) the version now on disk."""
+    def mark_written(self, digest: str) -> None:
+        """After we wrote the file (from `apply`'s validated records; `digest`: the hash of its
+        bytes, `store.trusted.content_hash`): remember (and pin) the version now on disk."""
         self.signature = self.pin.hold_current(self.path)
-        self.known_valid = content_hash(content)
+        self.known_valid = digest
 
     def mark_stale(self) -> None:
         """Memory may hold changes that never reached the disk: reload on the next refresh."""

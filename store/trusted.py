@@ -17,6 +17,12 @@ table at the next open. It names the rules it was made under (`RULES`, a hash of
 that define what a record may hold), so bytes validated under older rules are validated again.
 Whoever can write the record can write the tables themselves: it protects against mistakes and
 hand edits, not against the folder's owner.
+
+A save also records the hashes in the folder's `meta.json` (`written_entry`, under "tables"), in
+the same journaled commit as the files: the hash of each table file it writes, and of each other
+table whose bytes it knows valid. A folder copied without `cache/`, or whose `cache/` was deleted
+(a first start), is then read without validation too; the entry names the rules like the record,
+and a meta.json without it (an older Kapabel's) trusts nothing. Nothing but a commit writes it.
 """
 
 from __future__ import annotations
@@ -79,14 +85,20 @@ class TrustRecord:
         self.path = Path(db) / CACHE_DIR / TRUST_FILE
         self.writable = writable
         self.hashes: dict[str, str] = {}
+        self.written: dict[str, str] = {}
+        """The hashes meta.json records under these rules (`written_entry`)."""
 
     def read(self) -> None:
         """Take in the record as the file holds it now; missing, damaged or of other rules:
         nothing is trusted."""
         self.hashes = _read_hashes(self.path)
 
+    def take_written(self, entry: object) -> None:
+        """Take in what meta.json records (its "tables" entry; None when it has none)."""
+        self.written = written_hashes(entry)
+
     def holds(self, table: str, digest: str) -> bool:
-        return RULES is not None and self.hashes.get(table) == digest
+        return RULES is not None and digest in (self.hashes.get(table), self.written.get(table))
 
     def save(self, known: Mapping[str, str]) -> None:
         """Record `known` (table -> hash of bytes now known valid) with what the file holds
@@ -109,6 +121,34 @@ class TrustRecord:
                 raise
         except OSError:
             pass
+
+
+def written_entry(hashes: Mapping[str, str]) -> dict | None:
+    """meta.json's "tables" entry recording `hashes` (table -> hash of bytes known valid);
+    None when the rules are unknown (nothing can be recorded)."""
+    if RULES is None:
+        return None
+    return {"format": FORMAT, "rules": RULES, "hashes": dict(sorted(hashes.items()))}
+
+
+def entry_read(entry: object) -> dict | None:
+    """A "tables" entry as meta.json holds it, kept when it has the shape `written_entry`
+    gives (whatever its rules); None otherwise (it is only a speed-up: never a reason to refuse
+    the folder)."""
+    if not (isinstance(entry, dict) and isinstance(entry.get("hashes"), dict)):
+        return None
+    hashes = entry["hashes"]
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in hashes.items()):
+        return None
+    return {"format": entry.get("format"), "rules": entry.get("rules"), "hashes": dict(hashes)}
+
+
+def written_hashes(entry: object) -> dict[str, str]:
+    """The hashes a "tables" entry records, if made under these rules and this format."""
+    entry = entry_read(entry)
+    if entry is None or RULES is None or (entry["format"], entry["rules"]) != (FORMAT, RULES):
+        return {}
+    return entry["hashes"]
 
 
 def _read_hashes(path: Path) -> dict[str, str]:

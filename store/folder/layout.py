@@ -2,7 +2,8 @@
 
 Layout of a database folder (created 0700, every file 0600):
 
-    meta.json                 schema version, key counters, history lengths and checksums
+    meta.json                 schema version, key counters, history lengths and checksums,
+                              the hashes of the table files saves wrote (store.trusted)
     <table>.json              one TinyDB file per register table (departments.json, staff.json...)
     assessments.jsonl         history, append-only
     robot_benefits.jsonl      history, append-only
@@ -25,6 +26,7 @@ import orjson
 from i18n import N_
 from store.errors import CorruptFileError
 from store.models import Assessment, AuditEntry, RobotBenefit
+from store.trusted import entry_read
 
 SCHEMA_VERSION = 4
 """1: the register in table files, the history in JSON Lines; 2: meta.json also records each
@@ -55,7 +57,9 @@ def meta_document(data: dict, meta_path: Path) -> dict:
     """The meta document of a parsed `meta.json`; CorruptFileError naming what is wrong.
 
     `history` maps each history file to [length, CRC-32] as the last save left it (absent in a
-    database written before lengths were recorded).
+    database written before lengths were recorded). `tables`, when there, records the hashes of
+    the table files known valid (`store.trusted.written_entry`); one of another shape is left
+    out (it is only a speed-up).
     """
     meta = data.get("meta")
     doc = meta.get("1") if isinstance(meta, dict) else None
@@ -75,7 +79,11 @@ def meta_document(data: dict, meta_path: Path) -> dict:
         for name, entry in history.items()
     ):
         raise CorruptFileError(meta_path, N_("history: not a table of file lengths and checksums"))
-    return {"schema_version": doc.get("schema_version"), "counters": counters, "history": history}
+    read = {"schema_version": doc.get("schema_version"), "counters": counters, "history": history}
+    tables = entry_read(doc.get("tables"))
+    if tables is not None:
+        read["tables"] = tables
+    return read
 
 
 def whole(value: object) -> bool:

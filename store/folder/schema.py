@@ -61,6 +61,7 @@ class FolderSchema:
     def _set_meta(self, data: dict, meta_path: Path, raw: bytes | None) -> None:
         self.meta = meta_document(data, meta_path)
         self.meta_raw = raw
+        self.trust.take_written(self.meta.get("tables"))
         for log in self.logs.values():
             committed = self.meta["history"].get(log.path.name)
             log.expect(tuple(committed) if committed else None)

@@ -50,7 +50,7 @@ from store.history import HistoryLog, encode_lines
 from store.models import REGISTER_MODELS, Entity
 from store.register import RegisterTable, parse_json_object, read_raw
 from store.storage import Change, Version, current_user
-from store.trusted import TrustRecord
+from store.trusted import TrustRecord, content_hash, written_entry
 
 T = TypeVar("T")
 READ_ONLY_TRIES = 3
@@ -227,11 +227,24 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         return self._finish_erasure() or bool(replaced)
 
     def _record_valid_tables(self) -> None:
-        """Record the hashes of the table files now known valid, when any is new (under the
-        lock), so the next open reads them without validating them again."""
+        """Record the hashes of the table files now known valid, when any is neither in the
+        record nor in meta.json (under the lock), so the next open reads them without
+        validating them again."""
         known = {n: t.known_valid for n, t in self.tables.items() if t.known_valid is not None}
-        if not self.read_only and any(self.trust.hashes.get(n) != h for n, h in known.items()):
+        if not self.read_only and not all(self.trust.holds(n, h) for n, h in known.items()):
             self.trust.save(known)
+
+    def _record_tables_in_meta(self, written: Mapping[str, str]) -> bool:
+        """Have the commit's meta.json record the hashes of the table files it writes
+        (`written`: table -> hash) and of the others whose bytes are known valid (`store.trusted`:
+        a first start without `cache/` then reads them without validation); True when that
+        changes meta.json."""
+        known = {n: t.known_valid for n, t in self.tables.items() if t.known_valid is not None}
+        entry = written_entry({**known, **written})
+        if entry is None or entry == self.meta.get("tables"):
+            return False
+        self.meta["tables"] = entry
+        return True
 
     def wait_for_change(self, timeout: float) -> bool:
         """Poll the files (twice a second) until another process writes, at most `timeout` s."""
@@ -289,12 +302,17 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         ]
         replacements: list[tuple[Path, bytes]] = []
         appends: dict[str, bytes] = {}
+        written: dict[str, str] = {}
         try:
             for name in touched:
                 table = self.tables[name]
                 table.apply(change.upserts.get(name, {}), set(change.deletes.get(name, ())))
-                replacements.append((table.path, table.storage.dump()))
+                content = table.storage.dump()
+                replacements.append((table.path, content))
+                written[name] = content_hash(content)
             appends = {name: encode_lines(list(lines)) for name, lines in change.appends.items()}
+            if touched or meta_dirty or any(appends.values()):  # else the commit writes nothing
+                meta_dirty |= self._record_tables_in_meta(written)
             self._commit_files(replacements, appends, meta_dirty=meta_dirty)
         except BaseException:
             for name in touched:
@@ -302,8 +320,9 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
             self.meta = meta_before
             self.meta_raw = None  # memory's meta is put back: read the file's again
             raise
-        for path, content in replacements:
-            self.tables[path.stem].mark_written(content)
+        for name, digest in written.items():
+            self.tables[name].mark_written(digest)
+        self.trust.take_written(self.meta.get("tables"))
         self._record_valid_tables()
         if self._meta_written is not None:  # what memory now holds too: no need to read it
             self.meta_raw = self._meta_written

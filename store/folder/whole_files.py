@@ -107,6 +107,7 @@ class FolderWholeFiles:
             history = self._history_record({}, {})
             history |= {p.name: recorded(d) for p, d in replacements if p.suffix == ".jsonl"}
             self.meta = {**before, "history": history}
+            self._forget_tables_in_meta({p.stem for p, _data in replacements})
         snapshot.remove(self.path)
         try:
             self._commit_files(replacements, {}, meta_dirty=self.meta is not before)
@@ -116,6 +117,15 @@ class FolderWholeFiles:
         self._recover()  # only if a file system error left part of it to the journal
         self._prepare_schema()
         self._load_all()
+
+    def _forget_tables_in_meta(self, replaced: set[str]) -> None:
+        """meta.json (about to be written with the files) no longer records the hashes of the
+        table files `replaced` (rewritten here as bytes, not from validated records: read with
+        validation, then recorded by the next save)."""
+        entry = self.meta.get("tables")
+        if entry is not None and replaced & set(entry["hashes"]):
+            hashes = {n: h for n, h in entry["hashes"].items() if n not in replaced}
+            self.meta = {**self.meta, "tables": {**entry, "hashes": hashes}}
 
     def backup(self, into: Path | None = None) -> Path:
         """Copy every data file to `backups/<UTC time>/` (owner-only); the new folder. With

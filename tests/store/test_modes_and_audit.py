@@ -53,6 +53,7 @@ def test_every_folder_is_0700_and_every_file_0600(
     with open(db / "assessments.jsonl", "ab") as handle:
         handle.write(b'{"staff": "E1", "compet')  # a torn line, set aside by the next save
     repo.record(Assessment(staff="E1", competency="DC1.1", level=3, date=dt.date(2026, 2, 1)))
+    assert repo.save_snapshot(min_new_rows=0)  # cache/
     repo.backup()
 
     assert "journal.json" in seen_during_commit

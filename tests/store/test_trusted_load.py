@@ -1,6 +1,7 @@
 """Register tables are validated when written, not at every open (store.trusted): a table file
 the store wrote is read without validation and gives the same records; anything else (a hand
-edit, a missing or foreign record of hashes) is validated as before."""
+edit, a missing or foreign record of hashes) is validated as before. The hashes are recorded in
+`cache/register.trusted.json` and, by every save, in meta.json (a first start has no cache/)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store import trusted
+from store import snapshot, trusted
 from store.demo import generate
 from store.enums import PlanStatus
 from store.errors import CorruptFileError, StoreError
@@ -67,9 +68,36 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def copy_of(demo: Path, tmp_path: Path) -> Path:
+def copy_of(demo: Path, tmp_path: Path, name: str = "db") -> Path:
     """A copy of the demo database, its files' modes and cache included."""
-    return Path(shutil.copytree(demo, tmp_path / "db", ignore=shutil.ignore_patterns(".lock")))
+    return Path(shutil.copytree(demo, tmp_path / name, ignore=shutil.ignore_patterns(".lock")))
+
+
+def meta_of(db: Path) -> dict:
+    return orjson.loads((db / "meta.json").read_bytes())["meta"]["1"]
+
+
+def set_tables_entry(db: Path, entry: object) -> None:
+    """meta.json with this "tables" entry (None: without one, as an older Kapabel writes it)."""
+    data = orjson.loads((db / "meta.json").read_bytes())
+    data["meta"]["1"].pop("tables", None)
+    if entry is not None:
+        data["meta"]["1"]["tables"] = entry
+    (db / "meta.json").write_bytes(orjson.dumps(data))
+
+
+def without_written_hashes(db: Path) -> Path:
+    """The folder as an older Kapabel left it: meta.json records no table's hash."""
+    set_tables_entry(db, None)
+    return db
+
+
+def recorded_hashes_are_the_files(db: Path) -> dict[str, str]:
+    """The hashes meta.json records, each that of its table file as it is now."""
+    hashes = meta_of(db).get("tables", {}).get("hashes", {})
+    for name, digest in hashes.items():
+        assert trusted.content_hash((db / f"{name}.json").read_bytes()) == digest, name
+    return hashes
 
 
 def register_of(repo: FolderRepository) -> dict[str, dict]:
@@ -90,7 +118,7 @@ def same_objects(trusted_tables: dict[str, dict], checked: dict[str, dict]) -> N
 def test_tables_the_store_wrote_open_without_validation_and_equal_the_validated_records(
     demo: Path, tmp_path: Path, validated: Counter[str]
 ) -> None:
-    db = copy_of(demo, tmp_path)
+    db = without_written_hashes(copy_of(demo, tmp_path))
     (db / TRUST).unlink(missing_ok=True)
     checked = register_of(FolderRepository.open(db))
     assert validated["staff"] == 1 and validated["robots"] == 1  # nothing recorded: validated
@@ -171,8 +199,8 @@ def test_a_bad_value_edited_in_by_hand_is_still_refused_naming_the_file_and_reco
 def test_the_record_of_hashes_is_private_and_deleting_it_only_costs_validation(
     demo: Path, tmp_path: Path, validated: Counter[str]
 ) -> None:
-    db = copy_of(demo, tmp_path)
-    (db / TRUST).unlink()
+    db = without_written_hashes(copy_of(demo, tmp_path))
+    (db / TRUST).unlink(missing_ok=True)
     first = register_of(FolderRepository.open(db))
     assert stat.S_IMODE((db / TRUST).stat().st_mode) == 0o600
     assert stat.S_IMODE((db / "cache").stat().st_mode) == 0o700
@@ -211,8 +239,13 @@ def test_a_save_records_the_table_it_wrote(tmp_path: Path, validated: Counter[st
 
     assert sum(validated.values()) == 0
     assert reopened == register_of(repo)
-    (tmp_path / "db" / TRUST).unlink()
+    assert set(recorded_hashes_are_the_files(tmp_path / "db")) >= {"departments", "staff"}
+    snapshot.remove(tmp_path / "db")  # the whole cache/: meta.json's hashes still hold
     same_objects(reopened, register_of(FolderRepository.open(tmp_path / "db")))
+    assert sum(validated.values()) == 0
+    same_objects(
+        reopened, register_of(FolderRepository.open(without_written_hashes(tmp_path / "db")))
+    )
     assert validated["staff"] == 1
 
 
@@ -256,7 +289,10 @@ def test_a_read_only_open_trusts_the_record_but_never_writes_it(
     validated.clear()
     open_store(db, read_only=True)
     assert sum(validated.values()) == 0  # a record the store wrote is trusted here too
-    (db / TRUST).unlink()
+    snapshot.remove(db)
+    open_store(db, read_only=True)
+    assert sum(validated.values()) == 0  # and meta.json's
+    without_written_hashes(db)
 
     open_store(db, read_only=True)
 
@@ -336,6 +372,7 @@ def test_a_table_read_without_validation_is_written_back_byte_for_byte(
     db = copy_of(demo, tmp_path)
     record = trusted.TrustRecord(db)
     record.read()
+    record.take_written(meta_of(db).get("tables"))
     for model in REGISTER_MODELS:
         table = RegisterTable(model, db / f"{model.table}.json", record)
         table.load()
@@ -371,3 +408,197 @@ def test_a_save_after_an_open_without_validation_keeps_each_records_document_id(
     assert ids[removed.key()] not in keys
     assert keys[str(max(map(int, before)) + 1)] == new.key()
     assert len(after) == len(before)
+
+
+# --------------------------------------------------------------------------- meta.json's hashes
+def test_a_first_start_without_cache_reads_the_tables_the_store_wrote_without_validation(
+    demo: Path, tmp_path: Path, validated: Counter[str]
+) -> None:
+    db = copy_of(demo, tmp_path)
+    checking = without_written_hashes(copy_of(demo, tmp_path, "checking"))
+    snapshot.remove(db)
+    snapshot.remove(checking)
+    checked = register_of(FolderRepository.open(checking))
+    assert validated["staff"] == 1 and validated["robots"] == 1
+    validated.clear()
+
+    first_start = FolderRepository.open(db)
+
+    assert sum(validated.values()) == 0
+    assert set(recorded_hashes_are_the_files(db)) == {
+        model.table for model in REGISTER_MODELS if (db / f"{model.table}.json").exists()
+    }
+    same_objects(register_of(first_start), checked)
+    assert not (db / TRUST).exists()  # nothing new to record
+
+
+@pytest.mark.parametrize("edit", ["bad value", "spaces"])
+def test_a_hand_edit_without_cache_is_validated_and_refused_or_read_as_before(
+    demo: Path, tmp_path: Path, validated: Counter[str], edit: str
+) -> None:
+    db = copy_of(demo, tmp_path)
+    snapshot.remove(db)
+    staff = orjson.loads((db / "staff.json").read_bytes())
+    first = next(iter(staff["staff"].values()))
+    if edit == "bad value":
+        first["start_date"] = "2026-13-45"
+    else:
+        first["department"] = f" {first['department']} "
+    (db / "staff.json").write_bytes(orjson.dumps(staff))
+
+    if edit == "bad value":
+        with pytest.raises(CorruptFileError) as caught:
+            FolderRepository.open(db)
+        message = str(caught.value)
+        assert message.startswith(f"{db / 'staff.json'}: record '{first['employee_no']}' fails")
+        assert "start_date" in message
+        return
+    repo = FolderRepository.open(db)
+    assert validated == Counter({"staff": 1})
+    assert repo.ds.staff[first["employee_no"]].department == first["department"].strip()
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "other rules",
+        "other format",
+        "not an entry",
+        "hashes not text",
+    ],
+)
+def test_hashes_meta_json_records_otherwise_are_not_trusted_and_refuse_nothing(
+    demo: Path, tmp_path: Path, validated: Counter[str], entry: str
+) -> None:
+    db = copy_of(demo, tmp_path)
+    snapshot.remove(db)
+    recorded = meta_of(db)["tables"]
+    foreign = {
+        "other rules": {**recorded, "rules": "rules of another Kapabel"},
+        "other format": {**recorded, "format": trusted.FORMAT + 1},
+        "not an entry": "staff",
+        "hashes not text": {**recorded, "hashes": {"staff": 1}},
+    }[entry]
+    set_tables_entry(db, foreign)
+    checked = register_of(
+        FolderRepository.open(without_written_hashes(copy_of(demo, tmp_path, "c")))
+    )
+    validated.clear()
+
+    repo = FolderRepository.open(db)
+
+    assert validated["staff"] == 1 and validated["robots"] == 1
+    same_objects(register_of(repo), checked)
+
+
+def test_a_save_records_every_table_known_valid_in_meta_json_and_replaces_foreign_hashes(
+    demo: Path, tmp_path: Path, validated: Counter[str]
+) -> None:
+    """An older Kapabel's folder (no hashes in meta.json): its first save records them all."""
+    db = without_written_hashes(copy_of(demo, tmp_path))
+    repo = FolderRepository.open(db)
+    department = next(iter(repo.ds.departments.values()))
+    repo.put(department.model_copy(update={"name": "Omdøbt"}))
+
+    hashes = recorded_hashes_are_the_files(db)
+    assert meta_of(db)["tables"]["rules"] == trusted.RULES
+    assert set(hashes) == {m.table for m in REGISTER_MODELS if (db / f"{m.table}.json").exists()}
+    snapshot.remove(db)
+    validated.clear()
+    assert FolderRepository.open(db).ds.departments[department.code].name == "Omdøbt"
+    assert sum(validated.values()) == 0
+
+
+def test_a_failed_save_records_no_hash_of_what_it_did_not_write(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store.folder.storage import FolderStorage
+
+    db = copy_of(demo, tmp_path)
+    repo = FolderRepository.open(db)
+    before = (db / "meta.json").read_bytes()
+
+    def failing(self, replacements, appends, **options):
+        raise OSError(28, "No space left on device")
+
+    department = next(iter(repo.ds.departments.values()))
+    with monkeypatch.context() as patched, pytest.raises(StoreError):
+        patched.setattr(FolderStorage, "_commit_files", failing)
+        repo.put(department.model_copy(update={"name": "Omdøbt"}))
+
+    assert (db / "meta.json").read_bytes() == before
+    assert repo.storage.meta == FolderRepository.open(db).storage.meta
+    repo.put(department.model_copy(update={"name": "Alligevel"}))
+    recorded_hashes_are_the_files(db)
+
+
+@pytest.mark.parametrize("crash", ["at the commit point", "after the tables were replaced"])
+def test_a_save_a_crash_interrupted_is_finished_with_the_hashes_of_its_tables(
+    demo: Path, tmp_path: Path, validated: Counter[str], monkeypatch: pytest.MonkeyPatch, crash
+) -> None:
+    """The hashes are in the journal's meta.json: the files a crash left, rolled forward by the
+    next open, are read without validation."""
+    from store.folder.storage import FolderStorage
+
+    db = copy_of(demo, tmp_path)
+    crashed = tmp_path / "crashed"
+    point = "_apply_journal" if crash == "at the commit point" else "_write_meta"
+    real = getattr(FolderStorage, point)
+
+    def copy_then_go_on(self, *args, **options):
+        if not crashed.exists() and (self.path / "journal.json").exists():
+            shutil.copytree(self.path, crashed, ignore=shutil.ignore_patterns(".lock", "cache"))
+        return real(self, *args, **options)
+
+    repo = FolderRepository.open(db)
+    department = next(iter(repo.ds.departments.values()))
+    with monkeypatch.context() as patched, repo.transaction() as tx:
+        patched.setattr(FolderStorage, point, copy_then_go_on)
+        tx.put(department.model_copy(update={"name": "Omdøbt"}))
+        tx.put(Setting(name=HOURLY_RATE, value="500"))
+    assert (crashed / "journal.json").exists()
+    validated.clear()
+
+    reopened = FolderRepository.open(crashed)
+
+    # The journal's check validates the new tables it has yet to put in place (as always); the
+    # open that follows reads them by meta.json's hashes.
+    journal_checked = Counter({"departments": 1, "settings": 1})
+    assert validated == (journal_checked if crash == "at the commit point" else Counter())
+    assert reopened.ds.departments[department.code].name == "Omdøbt"
+    assert (crashed / "departments.json").read_bytes() == (db / "departments.json").read_bytes()
+    assert recorded_hashes_are_the_files(crashed) == recorded_hashes_are_the_files(db)
+    same_objects(register_of(reopened), register_of(FolderRepository.open(db)))
+    validated.clear()
+    snapshot.remove(crashed)
+    FolderRepository.open(crashed)
+    assert sum(validated.values()) == 0
+
+
+def test_an_erasure_and_a_restore_leave_no_hash_but_those_of_the_files(
+    demo: Path, tmp_path: Path, validated: Counter[str]
+) -> None:
+    from store.backup import make_backup, restore
+    from store.erasure import erase_person
+
+    db = copy_of(demo, tmp_path)
+    repo = FolderRepository.open(db)
+    backup = make_backup(repo)
+    person = next(iter(repo.ds.staff))
+    erase_person(repo, person)
+    assert "staff" not in recorded_hashes_are_the_files(db)  # rewritten as bytes: validated
+    snapshot.remove(db)
+    validated.clear()
+    assert person not in FolderRepository.open(db).ds.staff
+    assert validated["staff"] == 1
+
+    restore(repo, backup)  # (the erasure reached the backup too)
+    recorded_hashes_are_the_files(db)
+    snapshot.remove(db)
+    restored = register_of(FolderRepository.open(db))
+    checking = without_written_hashes(copy_of(db, tmp_path, "checking"))
+    same_objects(restored, register_of(FolderRepository.open(checking)))
+    repo.put(next(iter(repo.ds.departments.values())).model_copy(update={"name": "Efter"}))
+    assert set(recorded_hashes_are_the_files(db)) == {
+        model.table for model in REGISTER_MODELS if (db / f"{model.table}.json").exists()
+    }
