@@ -40,7 +40,7 @@ from i18n import N_, _, format_date
 from store import Repository, open_in_stages, resolve_target, target_name
 from store.backup import daily_backup
 from store.errors import StoreError
-from store.gcpause import collector_paused, freeze_loaded
+from store.gcpause import collect_less_often, collector_paused, freeze_loaded
 from tui.language import LANGUAGE_COMMANDS
 from tui.screens import MODE_SCREENS, SCREENS_IN_ORDER, SERVER_FILE_MODES
 from tui.screens.loading import LoadingScreen
@@ -323,6 +323,10 @@ class KapabelApp(App):
             # Later collections skip the data and figures (once: store.gcpause): each full
             # collection 0.17 s CPU shorter at 50,000 staff (`bench_collector.py --only app`).
             freeze_loaded()
+            # Fewer full collections after (store.gcpause): at 50,000 staff, opening a person
+            # 0.17 -> 0.08 s and a save 0.33-0.41 -> 0.24-0.27 s with the Reports screen opened
+            # before (benchmarks/bench_instant.py's order; docs/performance.md).
+            collect_less_often()
         self._from_opener(self._opened, repo, analysis)
 
     def _from_opener(self, callback: Callable, *args) -> None:

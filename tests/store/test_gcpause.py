@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from store.gcpause import collector_paused, freeze_loaded
+from store.gcpause import YOUNGEST_THRESHOLD, collect_less_often, collector_paused, freeze_loaded
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +63,19 @@ def test_an_error_inside_still_enables_the_collector():
     with pytest.raises(ValueError), collector_paused():
         raise ValueError("bad record")
     assert gc.isenabled()
+
+
+@pytest.fixture
+def thresholds_kept():
+    kept = gc.get_threshold()
+    yield
+    gc.set_threshold(*kept)
+
+
+def test_collect_less_often_raises_only_the_youngest_threshold(thresholds_kept):
+    gc.set_threshold(700, 10, 10)
+    collect_less_often()
+    assert gc.get_threshold() == (YOUNGEST_THRESHOLD, 10, 10)
+    gc.set_threshold(50_000, 5, 7)
+    collect_less_often()  # never lowers one set higher
+    assert gc.get_threshold() == (50_000, 5, 7)
