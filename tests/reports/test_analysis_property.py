@@ -107,6 +107,23 @@ def required_by_rule(ds, analysis, person) -> dict[str, int]:
     }
 
 
+def expiring_by_rule(ds, analysis, scope, as_of: dt.date, within: int) -> list[tuple]:
+    """(person, competency, valid until) of each required pair in `scope` whose current rating
+    lapses within `within` days, worked out with the rules alone, in the people's order."""
+    found = []
+    for person in analysis.staff_in_scope(scope):
+        for competency in required_by_rule(ds, analysis, person):
+            mine = [
+                r
+                for r in ds.assessments
+                if (r.staff, r.competency) == (person.employee_no, competency)
+            ]
+            current = rules.current_assessment(mine, as_of)
+            if current is not None and rules.is_expiring(current.valid_until, as_of, within):
+                found.append((person.employee_no, competency, current.valid_until))
+    return found
+
+
 def figures_by_rule(ds, analysis, code: str | None, as_of: dt.date) -> dict:
     """Department figures, each pair worked out with the rules alone."""
     people = [
@@ -194,17 +211,7 @@ def test_expiring_ratings_follow_the_rule(b: Builder, day: int, within: int, sco
     if ends and within % 2:  # half the time the window ends on a day a rating lapses
         within = (ends[within % len(ends)] - as_of).days
     analysis = analyse(ds, as_of)
-    expected = []
-    for person in analysis.staff_in_scope(scope):
-        for competency in required_by_rule(ds, analysis, person):
-            mine = [
-                r
-                for r in ds.assessments
-                if (r.staff, r.competency) == (person.employee_no, competency)
-            ]
-            current = rules.current_assessment(mine, as_of)
-            if current is not None and rules.is_expiring(current.valid_until, as_of, within):
-                expected.append((person.employee_no, competency, current.valid_until))
+    expected = expiring_by_rule(ds, analysis, scope, as_of, within)
     expected.sort(key=lambda p: p[2])
     assert [tuple(p) for p in expiring_pairs(analysis, scope, within)] == expected
 

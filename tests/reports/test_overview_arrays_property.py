@@ -21,8 +21,8 @@ from tests.reports.test_analysis_property import (
     COMPETENCIES,
     FIRST,
     TREE,
+    expiring_by_rule,
     organisations,
-    required_by_rule,
 )
 
 
@@ -89,17 +89,7 @@ def test_expiring_ratings_in_every_scope_follow_the_rule(b, day: int, within: in
     ds, as_of = b.ds, FIRST + dt.timedelta(days=day)
     analysis = analyse(ds, as_of)
     for scope in [None, *TREE]:
-        expected = []
-        for person in analysis.staff_in_scope(scope):
-            for competency in required_by_rule(ds, analysis, person):
-                mine = [
-                    r
-                    for r in ds.assessments
-                    if (r.staff, r.competency) == (person.employee_no, competency)
-                ]
-                current = rules.current_assessment(mine, as_of)
-                if current is not None and rules.is_expiring(current.valid_until, as_of, within):
-                    expected.append((person.employee_no, competency, current.valid_until))
+        expected = expiring_by_rule(ds, analysis, scope, as_of, within)
         last = as_of + dt.timedelta(days=within)
         assert analysis.current_valid_until(scope, as_of, last) == expected  # person, competency
         expected.sort(key=lambda p: p[2])
