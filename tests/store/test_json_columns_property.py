@@ -5,7 +5,6 @@ it gives the columns `Columns.from_lines` and the careful way (`parse_lines`, th
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import threading
@@ -29,6 +28,7 @@ from tests.store.test_columns_from_lines_property import (
     assert_same,
     careful,
     record,
+    without_snapshot,
 )
 
 pytest.importorskip("pyarrow", reason="a dependency of Kapabel: pip install -e . again")
@@ -125,19 +125,12 @@ def test_a_line_the_store_does_not_write_is_left_to_the_careful_way(line: bytes)
     assert read_columns(line + b"\n") is None
 
 
-def first_start_copy(template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo"
-    shutil.copytree(template, path)
-    snapshot.remove(path)
-    return path
-
-
 def test_a_first_start_parses_the_history_with_pyarrow_while_the_register_is_read(
     demo_db_template, tmp_path, monkeypatch
 ) -> None:
     """Without the snapshot, a large history is parsed once, in the read-ahead's thread, and
     gives the rows of its lines."""
-    path = first_start_copy(demo_db_template, tmp_path)
+    path = without_snapshot(demo_db_template, tmp_path)
     monkeypatch.setattr(reading, "ARROW_FROM", 0)  # the demo's history counts as large
     threads = []
 
@@ -189,7 +182,7 @@ def test_pyarrow_is_imported_on_a_first_start_only(demo_db_template, tmp_path) -
 
     assert snapshot.snapshot_path(demo_db_template).exists()
     assert not imported(demo_db_template)
-    assert imported(first_start_copy(demo_db_template, tmp_path))
+    assert imported(without_snapshot(demo_db_template, tmp_path))
     report = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "tui.cli", "report", "gaps"]
         + ["--db", str(demo_db_template), "--format", "json"],
