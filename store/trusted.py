@@ -61,11 +61,16 @@ def content_hash(data: bytes) -> str:
 
 
 def _rules_fingerprint() -> str | None:
-    """A hash of the source of the modules that define what a record may hold; None when the
-    source cannot be read (then nothing is trusted)."""
+    """A hash of the source of the modules that define what a record may hold, and of the
+    versions of pydantic that validate by them (a record in meta.json travels with copies and
+    backups to other installations); None when the source cannot be read (then nothing is
+    trusted)."""
+    import pydantic
+    import pydantic_core
+
     from store import enums, models, text, text_rules
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"{pydantic.VERSION} {pydantic_core.__version__}".encode())
     try:
         for module in (models, enums, text, text_rules):
             digest.update(Path(module.__file__).read_bytes())

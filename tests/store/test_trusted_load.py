@@ -602,3 +602,13 @@ def test_an_erasure_and_a_restore_leave_no_hash_but_those_of_the_files(
     assert set(recorded_hashes_are_the_files(db)) == {
         model.table for model in REGISTER_MODELS if (db / f"{model.table}.json").exists()
     }
+
+
+def test_the_rules_name_the_pydantic_that_validated(monkeypatch):
+    """A record made where another pydantic validated (a copy, a backup from another
+    installation) is not trusted: the fingerprint changes with its version."""
+    import pydantic_core
+
+    assert trusted._rules_fingerprint() == trusted.RULES
+    monkeypatch.setattr(pydantic_core, "__version__", "0.0.1")
+    assert trusted._rules_fingerprint() not in (None, trusted.RULES)
