@@ -46,13 +46,16 @@ def open_store(
     user: str | None = None,
     department: str | None = None,
     read_only: bool = False,
+    validate_everything: bool = False,
 ):
     """Open the database `target` names (see `resolve_target`); the `store.Repository`.
 
     With `create`, a missing database is made (never when `read_only`). With `department`,
     the repository shows and changes only that department and all below it (`store.scope`;
     an unknown code is a ScopeError). With `read_only`, every save is refused (ReadOnlyError)
-    and nothing is written, not even at opening. Raises StoreError with a readable message
+    and nothing is written, not even at opening. With `validate_everything`, a folder's tables
+    are all validated, none read on the strength of a recorded hash (a server's rows always
+    are). Raises StoreError with a readable message
     (never a password) when it cannot be opened.
     """
     target = resolve_target(target)
@@ -62,7 +65,13 @@ def open_store(
     else:
         from store.repository import FolderRepository
 
-        repo = FolderRepository.open(target, create=create, user=user, read_only=read_only)
+        repo = FolderRepository.open(
+            target,
+            create=create,
+            user=user,
+            read_only=read_only,
+            validate_everything=validate_everything,
+        )
     if read_only:
         repo.refuse_writes()
     if department is not None:

@@ -70,9 +70,11 @@ class FolderRepository(Repository):
         create: bool = False,
         user: str | None = None,
         read_only: bool = False,
+        validate_everything: bool = False,
     ) -> FolderRepository:
         """Open (and with `create`, make) a database; CorruptFileError if a file is damaged.
-        `read_only` opens it as a folder that cannot be written (nothing is written at all)."""
+        `read_only` opens it as a folder that cannot be written (nothing is written at all);
+        `validate_everything` validates every table, whatever hashes are recorded."""
         from store.folder.erasure import finish_erasure
 
         storage = FolderStorage.open(
@@ -82,6 +84,7 @@ class FolderRepository(Repository):
             initialise=write_digcomp,
             finish_erasure=finish_erasure,
             read_only=read_only,
+            validate_everything=validate_everything,
         )
         return cls(storage)
 

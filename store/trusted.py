@@ -92,6 +92,8 @@ class TrustRecord:
         self.hashes: dict[str, str] = {}
         self.written: dict[str, str] = {}
         """The hashes meta.json records under these rules (`written_entry`)."""
+        self.trusting = True
+        """False: every table is validated whatever is recorded (`kapabel check`)."""
 
     def read(self) -> None:
         """Take in the record as the file holds it now; missing, damaged or of other rules:
@@ -103,7 +105,11 @@ class TrustRecord:
         self.written = written_hashes(entry)
 
     def holds(self, table: str, digest: str) -> bool:
-        return RULES is not None and digest in (self.hashes.get(table), self.written.get(table))
+        return (
+            self.trusting
+            and RULES is not None
+            and digest in (self.hashes.get(table), self.written.get(table))
+        )
 
     def save(self, known: Mapping[str, str]) -> None:
         """Record `known` (table -> hash of bytes now known valid) with what the file holds

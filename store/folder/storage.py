@@ -115,13 +115,15 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         initialise: Callable[[FolderStorage], None] | None = None,
         finish_erasure: Callable[[FolderStorage], dict] | None = None,
         read_only: bool = False,
+        validate_everything: bool = False,
     ) -> FolderStorage:
         """Open (and with `create`, make) a database; CorruptFileError if a file is damaged.
 
         A new database is given its first content by `initialise` (under the lock, before
         anyone else can open it): the repository writes DigComp there. An erasure a crash
         interrupted is finished by `finish_erasure` (`store.folder.erasure.finish_erasure`; without
-        it, such a database is refused), whenever the lock is taken.
+        it, such a database is refused), whenever the lock is taken. With `validate_everything`,
+        no table is read unvalidated on the strength of a recorded hash (`store.trusted`).
         """
         path = Path(path)
         if path.exists() and not path.is_dir():
@@ -140,6 +142,7 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
             except OSError as error:
                 raise DiskError(error, path) from error
         repo = cls(path, user=user)
+        repo.trust.trusting = not validate_everything
         repo.finish_erasure = finish_erasure
         repo.read_only = read_only or not can_write(path)
         if not any((path / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE)):

@@ -141,3 +141,27 @@ def test_a_hand_edited_history_line_is_named_not_called_clean(
     out = capsys.readouterr().out
     assert f"problem: {lines}: record 2 is not an assessment: {field}" in out
     assert lines.read_bytes() == before
+
+
+def test_check_validates_a_table_whatever_hash_meta_json_records_for_it(
+    repo: FolderRepository, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app reads a table the store wrote without validating it again (meta.json records
+    its hash); a check trusts no record: a file given a matching hash by hand is still refused."""
+    import hashlib
+
+    repo.put(Department(code="D1", name="Borgerservice"))
+    path = repo.path / "departments.json"
+    data = orjson.loads(path.read_bytes())
+    data["departments"]["1"]["name"] = ""  # a name is required
+    path.write_bytes(orjson.dumps(data))
+    meta_path = repo.path / "meta.json"
+    meta = orjson.loads(meta_path.read_bytes())
+    meta["meta"]["1"]["tables"]["hashes"]["departments"] = hashlib.sha256(
+        path.read_bytes()
+    ).hexdigest()
+    meta_path.write_bytes(orjson.dumps(meta))
+    assert FolderRepository.open(repo.path).ds.departments["D1"].name == ""  # trusted
+    assert cli.main(["check", "--db", str(repo.path)]) == 1
+    out = capsys.readouterr().out
+    assert "name" in out and "could not be opened" in out
