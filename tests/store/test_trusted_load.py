@@ -612,3 +612,23 @@ def test_the_rules_name_the_pydantic_that_validated(monkeypatch):
     assert trusted._rules_fingerprint() == trusted.RULES
     monkeypatch.setattr(pydantic_core, "__version__", "0.0.1")
     assert trusted._rules_fingerprint() not in (None, trusted.RULES)
+
+
+def test_another_programs_save_is_read_without_validation_and_not_recorded_again(
+    demo: Path, tmp_path: Path, validated: Counter[str]
+) -> None:
+    """Two programs on one folder: the one that refreshes after the other's save reads the
+    table it wrote by the hash meta.json now records (not validated again), and a save leaves
+    the cache's record of tables as it was (meta.json holds what it wrote)."""
+    db = copy_of(demo, tmp_path)
+    reader, writer = FolderRepository.open(db), FolderRepository.open(db)
+    record = (db / TRUST).read_bytes() if (db / TRUST).exists() else None
+    validated.clear()
+    department = next(iter(writer.ds.departments.values()))
+    renamed = department.model_copy(update={"name": "Borgerservice Nord"})
+    writer.put(renamed)
+    assert ((db / TRUST).read_bytes() if (db / TRUST).exists() else None) == record
+
+    assert reader.refresh()
+    assert reader.ds.departments[department.code].name == "Borgerservice Nord"
+    assert sum(validated.values()) == 0
