@@ -233,17 +233,20 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         """Record the hashes of the table files now known valid, when any is neither in the
         record nor in meta.json (under the lock), so the next open reads them without
         validating them again."""
-        known = {n: t.known_valid for n, t in self.tables.items() if t.known_valid is not None}
+        known = self._known_valid_hashes()
         if not self.read_only and not all(self.trust.holds(n, h) for n, h in known.items()):
             self.trust.save(known)
+
+    def _known_valid_hashes(self) -> dict[str, str]:
+        """Table -> hash of its file's bytes, for the tables whose bytes are known valid."""
+        return {n: t.known_valid for n, t in self.tables.items() if t.known_valid is not None}
 
     def _record_tables_in_meta(self, written: Mapping[str, str]) -> bool:
         """Have the commit's meta.json record the hashes of the table files it writes
         (`written`: table -> hash) and of the others whose bytes are known valid (`store.trusted`:
         a first start without `cache/` then reads them without validation); True when that
         changes meta.json."""
-        known = {n: t.known_valid for n, t in self.tables.items() if t.known_valid is not None}
-        entry = written_entry({**known, **written})
+        entry = written_entry({**self._known_valid_hashes(), **written})
         if entry is None or entry == self.meta.get("tables"):
             return False
         self.meta["tables"] = entry
