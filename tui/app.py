@@ -324,8 +324,8 @@ class KapabelApp(App):
             # collection 0.17 s CPU shorter at 50,000 staff (`bench_collector.py --only app`).
             freeze_loaded()
             # Fewer full collections after (store.gcpause): at 50,000 staff, opening a person
-            # 0.17 -> 0.08 s and a save 0.33-0.41 -> 0.24-0.27 s with the Reports screen opened
-            # before (benchmarks/bench_instant.py's order; docs/performance.md).
+            # 0.15-0.16 -> 0.07 s and a save 0.35-0.38 -> 0.24-0.29 s with the Reports screen
+            # opened before (benchmarks/bench_instant.py's order; docs/performance.md).
             collect_less_often()
         self._from_opener(self._opened, repo, analysis)
 
