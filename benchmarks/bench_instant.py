@@ -196,9 +196,13 @@ async def _measure_app(path: Path, launched: float) -> dict[str, float]:
 
 
 def child(path: Path, launched: float) -> None:
-    import tui.cli  # noqa: F401  # the entry a person launches (`kapabel`), with what it sets up
-    # before the app starts (OPENBLAS_NUM_THREADS, before numpy: ~0.08 s CPU less at start)
+    # The entry a person launches (`kapabel`), with what it sets up before the app starts
+    # (OPENBLAS_NUM_THREADS, before numpy: ~0.08 s CPU less at start), and what it begins
+    # before it imports the app (a first start's history read: tui.cli._open_app).
+    import tui.cli  # noqa: F401
+    from store import begin_reading
 
+    begin_reading(path)
     print(json.dumps(asyncio.run(_measure_app(path, launched))))
 
 

@@ -16,6 +16,7 @@ from store.errors import (
     ValidationProblem,
 )
 from store.opening import (
+    begin_reading,
     location,
     migrate_store,
     open_in_stages,
@@ -28,6 +29,7 @@ from store.opening import (
 from store.unit_of_work import Repository, Transaction
 
 __all__ = [
+    "begin_reading",
     "AssessmentRow",
     "ConflictError",
     "CorruptFileError",

@@ -13,6 +13,7 @@ where naming a target lives, below every backend).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
@@ -24,6 +25,7 @@ from store.locations import Target, is_url, location, resolve_target, target_nam
 
 __all__ = [
     "Target",
+    "begin_reading",
     "is_url",
     "location",
     "migrate_store",
@@ -77,6 +79,20 @@ def open_store(
     if department is not None:
         repo.limit_to(department)
     return repo
+
+
+def begin_reading(target: str | Path | None) -> None:
+    """Begin reading, in the background, what opening `target` will need first, so that it is
+    under way while the caller does other work (the app imports its modules). Only a folder's
+    first start (no snapshot of a large history) has such a read; otherwise nothing happens.
+    Never raises: a problem is met, and reported, by the open itself."""
+    target = resolve_target(target)
+    if is_url(target):
+        return
+    from store.folder.reading import begin_reading as begin_folder
+
+    with contextlib.suppress(OSError):
+        begin_folder(Path(target))
 
 
 def read_current_levels(target: str | Path | None, as_of, *, user: str | None = None):

@@ -180,7 +180,7 @@ def _open_app(args: argparse.Namespace) -> int:
     first and a damaged one ends as one line on stderr, exit status 1 (a browser session of
     `kapabel serve` has a screen: Textual's web driver, named in TEXTUAL_DRIVER).
     """
-    from store import resolve_target
+    from store import begin_reading, resolve_target
     from tui.commands.options import open_scoped
 
     path = resolve_target(getattr(args, "db", None))
@@ -193,6 +193,7 @@ def _open_app(args: argparse.Namespace) -> int:
         from tui.app import run_app
 
         return run_app(repo, as_of=args.as_of)
+    begin_reading(path)  # a first start's history is parsed while the app's modules load
     from tui.app import run_app
 
     return run_app(as_of=args.as_of, db_path=path, **limits)

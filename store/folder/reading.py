@@ -21,7 +21,7 @@ from store.dataset import (
     rows_from_records,
 )
 from store.errors import CorruptFileError, format_pydantic_error
-from store.folder.layout import META_FILE
+from store.folder.layout import HISTORY_FILES, META_FILE
 from store.gcpause import collector_paused
 from store.history import Convert, HistoryLog, Parse, invalid_record, parse_lines, records_of
 from store.integrity import counter_problems
@@ -102,8 +102,30 @@ def _history_parser(ahead: _HistoryReadAhead | None) -> Parse:
     return parse
 
 
+_BEGUN: dict[Path, _HistoryReadAhead] = {}
+"""Read-aheads begun before their folder was opened (`begin_reading`), by the history's path."""
+
+
+def begin_reading(db: Path) -> None:
+    """Begin a first start's read-ahead of `db`'s history now, before the folder is opened:
+    the app's modules take ~0.3 s to import on one core while the other is idle, and
+    pyarrow's parse can run there. The open takes it up (`_read_ahead`), and uses what it
+    parsed only if the bytes it reads are the same (another program may append meanwhile)."""
+    history = (db / HISTORY_FILES["assessments"]).resolve()
+    if history not in _BEGUN:
+        ahead = _new_read_ahead(db, history)
+        if ahead is not None:
+            _BEGUN[history] = ahead
+
+
 def _read_ahead(db: Path, history: Path) -> _HistoryReadAhead | None:
-    """A read-ahead of the history, on a first start (no snapshot) with a large one."""
+    """A read-ahead of the history, on a first start (no snapshot) with a large one: the one
+    `begin_reading` began, else a new one."""
+    begun = _BEGUN.pop(history.resolve(), None) if _BEGUN else None
+    return begun if begun is not None else _new_read_ahead(db, history)
+
+
+def _new_read_ahead(db: Path, history: Path) -> _HistoryReadAhead | None:
     if snapshot.snapshot_path(db).exists():
         return None
     try:

@@ -4,6 +4,7 @@ and the as-of date asked for."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 from store.demo import DEMO_AS_OF
 from tui.cli import main
@@ -72,3 +73,32 @@ def test_a_server_url_is_refused_in_one_line_without_its_password(monkeypatch, c
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "PostgreSQL" in err, argv
         assert "pa55word" not in err
+
+
+def test_a_first_start_begins_reading_the_history_before_the_app_is_built(
+    monkeypatch, demo_db_template, tmp_path
+):
+    """`kapabel` in a terminal, on a folder without its snapshot: the history's read-ahead is
+    under way when the app starts (its modules load meanwhile), and the app's open takes it."""
+    from store import snapshot
+    from store.folder import reading
+
+    monkeypatch.setattr(reading, "ARROW_FROM", 0)  # the demo's history counts as large
+    monkeypatch.setattr(reading, "_BEGUN", {})
+    begun_when_run = []
+
+    def fake_run_app(repo=None, as_of=None, *, db_path=None, **limits) -> int:
+        begun_when_run.append(set(reading._BEGUN))
+        return 0
+
+    monkeypatch.setattr("tui.app.run_app", fake_run_app)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    path = tmp_path / "db"
+    shutil.copytree(demo_db_template, path)
+    assert main(["--db", str(path)]) == 0
+    assert begun_when_run == [set()]  # with the snapshot there is nothing to read ahead
+    snapshot.remove(path)
+    assert main(["--db", str(path)]) == 0
+    assert begun_when_run[1] == {(path / "assessments.jsonl").resolve()}
+    for ahead in reading._BEGUN.values():
+        ahead.wait()

@@ -5,6 +5,7 @@ it gives the columns `Columns.from_lines` and the careful way (`parse_lines`, th
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import threading
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from store import snapshot
+from store import begin_reading, snapshot
 from store.columns import Columns
 from store.dataset import rows_from_records
 from store.folder import reading
@@ -191,3 +192,77 @@ def test_pyarrow_is_imported_on_a_first_start_only(demo_db_template, tmp_path) -
     assert report.returncode == 0, report.stderr[-2000:]
     assert " store.columns\n" in report.stderr  # the list of imports was read
     assert "pyarrow" not in report.stderr
+
+
+def test_a_read_ahead_begun_before_the_open_is_the_one_the_open_uses(
+    demo_db_template, tmp_path, monkeypatch
+) -> None:
+    """`kapabel` begins reading a first start's history before it imports the app
+    (`store.begin_reading`): the open takes that read up rather than parsing the history again,
+    and the rows are those of the lines."""
+    path = without_snapshot(demo_db_template, tmp_path)
+    monkeypatch.setattr(reading, "ARROW_FROM", 0)  # the demo's history counts as large
+    parsed = []
+
+    def spied(data: bytes, block_size: int | None = None):
+        parsed.append(threading.current_thread())
+        return read_columns(data, block_size)
+
+    monkeypatch.setattr(json_columns, "read_columns", spied)
+    monkeypatch.setattr(reading, "_BEGUN", {})
+    begin_reading(str(path))
+    begin_reading(path)  # asked twice (another caller): still one read
+    history = FolderRepository.open(path, read_only=True).ds.assessments
+    lines = (path / "assessments.jsonl").read_bytes()
+    assert list(history) == rows_from_records(parse_lines(path, lines, 0), 0)
+    assert len(parsed) == 1 and parsed[0] is not threading.main_thread()
+    assert not reading._BEGUN  # taken up: a later open of the same folder reads anew
+
+
+def test_a_history_saved_to_after_reading_began_is_read_as_saved(
+    demo_db_template, tmp_path, monkeypatch
+) -> None:
+    """Another program saves between the read-ahead and the open: the open shows its
+    assessment (what was read ahead is not the history's bytes any more)."""
+    path = without_snapshot(demo_db_template, tmp_path)
+    monkeypatch.setattr(reading, "ARROW_FROM", 0)
+    monkeypatch.setattr(reading, "_BEGUN", {})
+    begin_reading(path)
+    next(iter(reading._BEGUN.values())).wait()  # read and parsed before the save
+    saved = subprocess.run(
+        [sys.executable, "-c", ANOTHER_PROGRAM_SAVES, str(path)],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], timeout=120,
+    )  # fmt: skip
+    assert saved.returncode == 0, saved.stderr
+    snapshot.remove(path)  # (a save may write one) the open must read the history's lines
+    history = list(FolderRepository.open(path, read_only=True).ds.assessments)
+    lines = (path / "assessments.jsonl").read_bytes()
+    assert history == rows_from_records(parse_lines(path, lines, 0), 0)
+    assert (history[-1].staff, history[-1].level, history[-1].date) == (
+        saved.stdout.strip(), 7, dt.date(2026, 1, 2)
+    )  # fmt: skip
+
+
+ANOTHER_PROGRAM_SAVES = """
+import datetime as dt, sys
+from store.models import Assessment
+from store.repository import FolderRepository
+from store.staff import record_assessment
+repo = FolderRepository.open(sys.argv[1])
+person = min(repo.ds.staff)
+saved = Assessment(staff=person, competency="DC1.1", level=7, date=dt.date(2026, 1, 2))
+record_assessment(repo, saved)
+print(person)
+"""
+
+
+@pytest.mark.parametrize("target", ["postgresql://nobody@localhost/none", "no-such-folder"])
+def test_beginning_to_read_what_cannot_be_read_ahead_does_nothing(
+    target, tmp_path, monkeypatch
+) -> None:
+    """A server, or a folder that is not there: nothing begun and nothing raised (the open
+    itself reports a problem)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(reading, "_BEGUN", {})
+    begin_reading(target)
+    assert not reading._BEGUN
