@@ -979,6 +979,37 @@ class Analysis:
         position = self._position_of(employee_no, competency)
         return None if position < 0 else int(self._level_column[position])
 
+    def levels_of(self, competency: str) -> np.ndarray:
+        """Grid row -> current level in `competency` (-1: not assessed), whether or not it is
+        required of anyone (a column of the grid, else placed from the current positions)."""
+        column = self.grid.column_of.get(competency)
+        if column is not None:
+            return self.levels[:, column]
+        levels = np.full(len(self.grid.active), -1, np.int16)
+        code = self.columns.competency_index(competency)
+        if code is None:
+            return levels
+        positions = self._positions[self._competency_column[self._positions] == code]
+        rows = self._row_of_staff[self._staff_column[positions]]
+        on_grid = rows >= 0
+        levels[rows[on_grid]] = self._level_column[positions[on_grid]]
+        return levels
+
+    def meeting_counts(self, competency: str, level: int, departments: Iterable[str]) -> list[int]:
+        """For each department: its active staff and those below it whose current level in
+        `competency` meets `level` (`reports.coverage.people_meeting`, the readable form), from
+        the arrays: a coverage rule with `each` near the top asked ~13,000 people one by one at
+        50,000 staff, most of the Overview's figures (~35 of ~50 ms)."""
+        grid = self.grid
+        meeting = grid.active & (np.maximum(self.levels_of(competency), 0) >= level)
+        running = np.concatenate([[0], np.cumsum(meeting, dtype=np.int64)])
+        own = running[grid.starts[1:]] - running[grid.starts[:-1]]
+        index = grid.department_index
+        return [
+            int(own[[index[d] for d in self._departments_with_staff(code)]].sum())
+            for code in departments
+        ]
+
     def open_plan_for(
         self, employee_no: str, competency: str, required: int
     ) -> TrainingPlan | None:

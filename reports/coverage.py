@@ -38,7 +38,9 @@ class RuleCoverage:
 
 
 def people_meeting(analysis: Analysis, department: str, competency: str, level: int) -> int:
-    """Active staff in `department` and below whose current level in `competency` is >= level."""
+    """Active staff in `department` and below whose current level in `competency` is >= level.
+    (The readable form: the reports count them with `Analysis.meeting_counts`, held to this by
+    `tests/reports/test_overview_arrays_property.py`.)"""
     return sum(
         1
         for person in analysis.staff_in_scope(department)
@@ -55,15 +57,19 @@ def rule_departments(analysis: Analysis, rule: CoverageRule) -> list[str]:
     return [rule.department] + [d for d in below if analysis.department_figures(d).staff_count > 0]
 
 
-def coverage_result(analysis: Analysis, rule: CoverageRule, department: str) -> CoverageResult:
-    """The rule evaluated at one department: people meeting it there and the shortfall."""
-    meeting = people_meeting(analysis, department, rule.competency, rule.level)
-    return CoverageResult(department, meeting, rules.coverage_shortfall(rule.min_people, meeting))
+def coverage_results(
+    analysis: Analysis, rule: CoverageRule, departments: list[str]
+) -> list[CoverageResult]:
+    """The rule evaluated at each department: people meeting it there and the shortfall."""
+    counts = analysis.meeting_counts(rule.competency, rule.level, departments)
+    return [
+        CoverageResult(department, meeting, rules.coverage_shortfall(rule.min_people, meeting))
+        for department, meeting in zip(departments, counts, strict=True)
+    ]
 
 
 def rule_coverage(analysis: Analysis, rule: CoverageRule) -> RuleCoverage:
-    departments = rule_departments(analysis, rule)
-    return RuleCoverage(rule, [coverage_result(analysis, rule, d) for d in departments])
+    return RuleCoverage(rule, coverage_results(analysis, rule, rule_departments(analysis, rule)))
 
 
 def coverage_in_scope(analysis: Analysis, department: str | None = None) -> list[RuleCoverage]:
@@ -198,7 +204,7 @@ def department_coverage(analysis: Analysis, code: str) -> list[tuple[CoverageRul
             and analysis.department_figures(code).staff_count > 0
         )
         if here:
-            found.append((rule, coverage_result(analysis, rule, code)))
+            found.append((rule, coverage_results(analysis, rule, [code])[0]))
     found.sort(key=lambda pair: (natural_key(pair[0].competency), pair[0].level))
     return found
 

@@ -54,6 +54,11 @@ def figures(analysis: Analysis) -> dict:
         },
         "note": analysis.assessments_note(),
         "history": {p: analysis.history_for(p) for p in people},
+        "meeting": {
+            (c, level): analysis.meeting_counts(c, level, list(TREE))
+            for c in ASKED
+            for level in (1, 3)
+        },
     }
 
 

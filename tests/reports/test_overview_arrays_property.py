@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from reports import rules
 from reports.analysis import analyse
-from reports.coverage import lacks_agent
+from reports.coverage import lacks_agent, people_meeting
 from reports.overview import GapCell, largest_gaps
 from reports.ratings import expiring_pairs
 from tests.reports.factory import Builder
@@ -48,6 +48,23 @@ def test_largest_gaps_and_agents_as_defined(b, day: int, count: int, agents: lis
     for code in [*TREE, "GONE", "NOWHERE"]:
         own = [p.digital_agent for p in ds.staff.values() if p.department == code and p.active]
         assert lacks_agent(analysis, code) == rules.without_digital_agent(own)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    organisations(),
+    st.integers(-2, 40),
+    st.integers(0, 6),
+    st.sampled_from([*COMPETENCIES, "UNREQUIRED", "NEVER-ASSESSED"]),
+)
+def test_people_meeting_a_level_counted_as_defined(b, day: int, level: int, competency: str):
+    """The coverage rules' counts (every department's subtree at once) are `people_meeting`'s,
+    for a competency required of people, one assessed but required of nobody, and one never
+    assessed."""
+    analysis = analyse(b.ds, FIRST + dt.timedelta(days=day))
+    departments = list(TREE)
+    expected = [people_meeting(analysis, d, competency, level) for d in departments]
+    assert analysis.meeting_counts(competency, level, departments) == expected
 
 
 @st.composite
