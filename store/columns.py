@@ -232,16 +232,24 @@ class Columns:
 
     @classmethod
     def from_arrays(
-        cls, codes: dict[str, list], arrays: dict[str, np.ndarray], order: np.ndarray | None = None
+        cls,
+        codes: dict[str, list],
+        arrays: dict[str, np.ndarray],
+        order: np.ndarray | None = None,
+        count: int | None = None,
     ) -> Columns:
         """Columns from stored arrays (a snapshot's), and the order that sorts them if stored;
         ValueError when they do not add up (the precedence column is worked out again from the
-        sources, the order checked)."""
+        sources, the order checked). `count`: the rows, when the arrays are longer: the rest
+        is room for rows appended later (default: none)."""
         columns = cls()
         lengths = {len(arrays[name]) for name in NUMBERS if name != "rank"}
         if len(lengths) != 1:
             raise ValueError("the columns differ in length")
-        count = lengths.pop()
+        capacity = lengths.pop()
+        count = capacity if count is None else count
+        if not 0 <= count <= capacity:
+            raise ValueError("the columns hold fewer rows than they should")
         for name in NUMBERS:
             if name == "rank":
                 continue
@@ -258,16 +266,19 @@ class Columns:
                 raise ValueError(f"a value of {name} is listed twice")
             if not set(map(type, values)) <= _KINDS[name]:  # in C: ~1 ms for 45,000
                 raise ValueError(f"a value of {name} is of the wrong type")
-            ids = columns._data[name]
+            ids = columns._data[name][:count]
             if count and (ids.min() < 0 or ids.max() >= len(values)):
                 raise ValueError(f"column {name} points past its values")
         data = columns._data
         for name in ("date", "valid_until"):
-            days = data[name][data[name] != NEVER] if name == "valid_until" else data[name]
+            days = data[name][:count]
+            days = days[days != NEVER] if name == "valid_until" else days
             if len(days) and (days.min() < 1 or days.max() > _LAST_DAY):
                 raise ValueError(f"column {name} holds a day that is no date")
         ranks = np.array([SOURCE_PRECEDENCE.get(s, -1) for s in codes["source"]], np.int8)
-        data["rank"] = ranks[data["source"]] if count else np.empty(0, np.int8)
+        data["rank"] = np.empty(capacity, np.int8)
+        if count:
+            data["rank"][:count] = ranks[data["source"][:count]]
         columns.count = count
         if order is not None:
             columns._sorted = columns._checked_sort(np.asarray(order, np.intp))
