@@ -41,6 +41,7 @@ from store import Repository, open_in_stages, resolve_target, target_name
 from store.backup import daily_backup
 from store.errors import StoreError
 from store.gcpause import collect_less_often, collector_paused, freeze_loaded
+from store.models import build_validators
 from tui.language import LANGUAGE_COMMANDS
 from tui.screens import MODE_SCREENS, SCREENS_IN_ORDER, SERVER_FILE_MODES
 from tui.screens.loading import LoadingScreen
@@ -382,6 +383,7 @@ class KapabelApp(App):
             if then is not None:
                 self.call_later(then)
         self._after_first_figures.append(self._backup_daily)
+        self._after_first_figures.append(self._build_validators)
         self.set_timer(SETTLED_AT_LATEST_S, self.overview_settled)
 
     def overview_settled(self) -> None:
@@ -391,6 +393,12 @@ class KapabelApp(App):
         waiting, self._after_first_figures = self._after_first_figures, []
         for start in waiting:
             start()
+
+    @work(thread=True, exclusive=True, group="validators", exit_on_error=False)
+    def _build_validators(self) -> None:
+        """While the first screen is read: the models' validators, built on first use
+        otherwise (a first save would wait ~18 ms for its model's)."""
+        build_validators()
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def _backup_daily(self) -> None:

@@ -183,3 +183,36 @@ def test_history_and_register_are_not_mixed_up(repo: FolderRepository) -> None:
     with pytest.raises(StoreError, match="nonsense is not a register table"):
         repo.delete("nonsense", "x")
     assert FolderRepository.open(repo.path).ds.departments == {}
+
+
+FRESH_PROCESS = """
+import datetime as dt
+from pydantic import ValidationError
+import store.models as models
+from store.models import Assessment, build_validators
+built = lambda: sorted(m.__name__ for m in models._MODELS if m.__pydantic_complete__)
+print(built())  # none: each model's validator is built when first used
+try:
+    Assessment(staff="E1", competency="DC1.1", level=99, date=dt.date(2026, 1, 2))
+except ValidationError as error:
+    print(error.errors()[0]["loc"])
+print(Assessment(staff=" E1 ", competency="DC1.1", level=2, date=dt.date(2026, 1, 2)).staff)
+build_validators()
+print(len(built()) == len(models._MODELS))
+"""
+
+
+def test_a_models_validator_is_built_when_first_used_or_all_at_once_when_asked() -> None:
+    """Importing the models builds no validator (a command reading trusted files needs few);
+    the first use builds one that refuses and trims as ever; `build_validators` (the app,
+    while its first screen is read) builds the rest."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    run = subprocess.run(
+        [sys.executable, "-c", FRESH_PROCESS],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["[]", "('level',)", "E1", "True"]
