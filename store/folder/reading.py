@@ -4,9 +4,12 @@ checksums meta.json records) into a Version.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import threading
 from pathlib import Path
 
+import orjson
 from pydantic import ValidationError
 
 from i18n import N_, _
@@ -26,6 +29,7 @@ from store.gcpause import collector_paused
 from store.history import Convert, HistoryLog, Parse, invalid_record, parse_lines, records_of
 from store.integrity import counter_problems
 from store.models import Assessment, AuditEntry, RobotBenefit
+from store.trusted import constructor
 
 
 def why_invalid(record: object, error: Exception) -> str:
@@ -42,6 +46,7 @@ ARROW_FROM = 1 << 20
 below, orjson takes a few ms per MB and pyarrow's import (~0.05 s) is not paid."""
 
 _NOT_READ = object()
+_NO_FILE = object()
 
 
 class _HistoryReadAhead:
@@ -135,6 +140,40 @@ def _new_read_ahead(db: Path, history: Path) -> _HistoryReadAhead | None:
     return _HistoryReadAhead(history) if large else None
 
 
+BENEFITS_LOG = HISTORY_FILES["robot_benefits"]
+"""The name the robot benefits log's hash is recorded under, beside the tables' (`store.trusted`)."""
+
+
+class _BuiltBenefits(list):
+    """Benefit records built without validation from a log whose bytes are known valid."""
+
+
+def _benefits_built(records: list[dict]) -> _BuiltBenefits | None:
+    """The records the store wrote, built as validation builds them; None when one is not as
+    the store writes it (then they are validated)."""
+    build = _benefit_constructor()
+    if build is None:
+        return None
+    try:
+        return _BuiltBenefits(map(build, records))
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return None
+
+
+@functools.cache
+def _benefit_constructor():
+    return constructor(RobotBenefit)
+
+
+def _as_written(records: list[dict], benefits: list[RobotBenefit]) -> bool:
+    """Whether the log's records are exactly what the store writes of the benefits validation
+    made of them (a value typed by hand with spaces around it is not: it is validated again
+    at every open, as a table's is)."""
+    return orjson.dumps(records) == orjson.dumps(
+        records_of(RobotBenefit).dump_python(benefits, mode="json")
+    )
+
+
 class FolderReading:
     """Loading and refreshing the data, and what `kapabel check` finds in the files. (A part of
     `FolderStorage`.)
@@ -160,7 +199,7 @@ class FolderReading:
         finally:
             if ahead is not None:
                 ahead.wait()  # one at a time (a read-only open tries again after a failure)
-        ds.robot_benefits = self.logs["robot_benefits"].read_new(self._benefits)[0]
+        ds.robot_benefits = self._read_benefits()[0]
         if self.logs["audit"].committed is not None:
             self._check_audit_log()  # without a recorded length: checked before the next save
         self._publish(ds)
@@ -235,14 +274,55 @@ class FolderReading:
             ),
         )
 
+    def _read_benefits(self) -> tuple[dict, bool]:
+        """The benefit records read since the last time, by key, and whether the log was
+        rewritten (`HistoryLog.read_new`)."""
+        self._benefits_seen = _NO_FILE  # (unless the lines are parsed: `_parse_benefits`)
+        return self.logs["robot_benefits"].read_new(self._benefits, parse=self._parse_benefits)
+
+    def _parse_benefits(self, path: Path, data: bytes, first_line: int) -> list[dict]:
+        """The benefit log's lines. The hash of the whole log's bytes is kept as they are
+        read (and appended: `FolderStorage.commit`); while the log is known valid, it is
+        recorded with the tables' (`store.trusted`), and a log read whole whose hash is
+        recorded is built without validation."""
+        if first_line == 0:
+            self._benefits_seen = hashlib.sha256(data)
+        elif not data or self.benefits_hash is None:
+            self._benefits_seen = self.benefits_hash
+        else:
+            self._benefits_seen = self.benefits_hash.copy()
+            self._benefits_seen.update(data)
+        records = parse_lines(path, data, first_line)
+        if first_line == 0 and self.trust.holds(BENEFITS_LOG, self._benefits_seen.hexdigest()):
+            built = _benefits_built(records)
+            if built is not None:
+                return built
+        return records
+
     def _benefits(self, records: list[dict], first: int, rewritten: bool) -> dict:
-        """The benefit records by key (a later record for a month replaces an earlier one)."""
-        try:
-            benefits = records_of(RobotBenefit).validate_python(records)
-        except ValidationError:
-            problem = invalid_record(records, RobotBenefit, first, N_("a robot benefit"))
-            raise CorruptFileError(self.logs["robot_benefits"].path, str(problem)) from None
+        """The benefit records by key (a later record for a month replaces an earlier one).
+
+        Validated, unless the whole log's bytes are known valid (`_parse_benefits`): which
+        they are once validated and found to be what the store writes of them. (At 50,000
+        staff validating them cost ~22 ms of every open, and making the validator as much
+        again: a command that needs no other validator made none.)"""
+        seen = hashlib.sha256() if self._benefits_seen is _NO_FILE else self._benefits_seen
+        if isinstance(records, _BuiltBenefits):
+            benefits, as_written = records, True
+        else:
+            try:
+                benefits = records_of(RobotBenefit).validate_python(records)
+            except ValidationError:
+                problem = invalid_record(records, RobotBenefit, first, N_("a robot benefit"))
+                raise CorruptFileError(self.logs["robot_benefits"].path, str(problem)) from None
+            as_written = not records or _as_written(records, benefits)
+        self.benefits_hash = seen if as_written else None
         return {benefit.key(): benefit for benefit in benefits}
+
+    @property
+    def benefits_valid(self) -> str | None:
+        """The hash of the robot benefits log's bytes, when all of them are known valid."""
+        return None if self.benefits_hash is None else self.benefits_hash.hexdigest()
 
     def _refresh_history(self, ds: Dataset) -> dict:
         """What was appended to the history, as new lists and dicts for a new Version (the
@@ -254,7 +334,7 @@ class FolderReading:
             self.snapshot_rows = 0
         elif rows:
             replaced["assessments"] = as_history(ds.assessments).extended(rows)
-        benefits, rewritten = self.logs["robot_benefits"].read_new(self._benefits)
+        benefits, rewritten = self._read_benefits()
         if rewritten:
             replaced["robot_benefits"] = benefits
         elif benefits:

@@ -42,7 +42,7 @@ from store.folder.layout import (
 )
 from store.folder.locking import FolderLocking
 from store.folder.migrations import V0_FILE
-from store.folder.reading import FolderReading
+from store.folder.reading import BENEFITS_LOG, FolderReading
 from store.folder.schema import FolderSchema
 from store.folder.snapshots import FolderSnapshots
 from store.folder.whole_files import FolderWholeFiles
@@ -94,6 +94,10 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         self._transaction_thread: int | None = None
         self.snapshot_rows = 0
         """How many history rows came from the snapshot (the rest from the JSON lines)."""
+        self.benefits_hash = None
+        """The hash (hashlib's, to append to) of the robot benefits log's bytes, while all of
+        them are known valid (`FolderReading._benefits`); else None."""
+        self._benefits_seen = None
         self.erasing = False
         """True while this repository erases a person (see `store.erasure`)."""
         self.finish_erasure: Callable[[FolderStorage], dict] | None = None
@@ -237,9 +241,22 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         if not self.read_only and not all(self.trust.holds(n, h) for n, h in known.items()):
             self.trust.save(known)
 
+    def _benefits_after(self, appended: bytes | None):
+        """The hash of the robot benefits log once `appended` (lines the store wrote of
+        validated records) is appended, while it is known valid; else None."""
+        if self.benefits_hash is None:
+            return None
+        after = self.benefits_hash.copy()
+        after.update(appended or b"")
+        return after
+
     def _known_valid_hashes(self) -> dict[str, str]:
-        """Table -> hash of its file's bytes, for the tables whose bytes are known valid."""
-        return {n: t.known_valid for n, t in self.tables.items() if t.known_valid is not None}
+        """Table -> hash of its file's bytes, for the tables whose bytes are known valid (and
+        the robot benefits log's, under its file name: `FolderReading._benefits`)."""
+        known = {n: t.known_valid for n, t in self.tables.items() if t.known_valid is not None}
+        if self.benefits_valid is not None:
+            known[BENEFITS_LOG] = self.benefits_valid
+        return known
 
     def _record_tables_in_meta(self, written: Mapping[str, str]) -> bool:
         """Have the commit's meta.json record the hashes of the table files it writes
@@ -317,8 +334,10 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
                 replacements.append((table.path, content))
                 written[name] = content_hash(content)
             appends = {name: encode_lines(list(lines)) for name, lines in change.appends.items()}
+            benefits = self._benefits_after(appends.get("robot_benefits"))
             if touched or meta_dirty or any(appends.values()):  # else the commit writes nothing
-                meta_dirty |= self._record_tables_in_meta(written)
+                also = {} if benefits is None else {BENEFITS_LOG: benefits.hexdigest()}
+                meta_dirty |= self._record_tables_in_meta({**written, **also})
             self._commit_files(replacements, appends, meta_dirty=meta_dirty)
         except BaseException:
             for name in touched:
@@ -328,6 +347,8 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
             raise
         for name, digest in written.items():
             self.tables[name].mark_written(digest)
+        if appends.get("robot_benefits"):
+            self.benefits_hash = benefits
         self.trust.take_written(self.meta.get("tables"))
         self._record_valid_tables()
         if self._meta_written is not None:  # what memory now holds too: no need to read it

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import stat
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -20,12 +21,15 @@ from store import snapshot, trusted
 from store.demo import generate
 from store.enums import PlanStatus
 from store.errors import CorruptFileError, StoreError
+from store.folder import reading
+from store.folder.reading import BENEFITS_LOG
 from store.models import (
     HOURLY_RATE,
     REGISTER_MODELS,
     CoverageRule,
     Department,
     Requirement,
+    RobotBenefit,
     Setting,
     Staff,
     TrainingPlan,
@@ -96,8 +100,17 @@ def recorded_hashes_are_the_files(db: Path) -> dict[str, str]:
     """The hashes meta.json records, each that of its table file as it is now."""
     hashes = meta_of(db).get("tables", {}).get("hashes", {})
     for name, digest in hashes.items():
-        assert trusted.content_hash((db / f"{name}.json").read_bytes()) == digest, name
+        file = db / (name if name.endswith(".jsonl") else f"{name}.json")  # a log: its name
+        content = file.read_bytes() if file.exists() or file.suffix == ".json" else b""
+        assert trusted.content_hash(content) == digest, name  # (a log not made yet: empty)
     return hashes
+
+
+def every_file_known(db: Path) -> set[str]:
+    """What a save records the hashes of, once an open has read every file: each table file,
+    and the robot benefits log (under its file name)."""
+    tables = {m.table for m in REGISTER_MODELS if (db / f"{m.table}.json").exists()}
+    return tables | ({BENEFITS_LOG} if (db / BENEFITS_LOG).exists() else set())
 
 
 def register_of(repo: FolderRepository) -> dict[str, dict]:
@@ -425,9 +438,7 @@ def test_a_first_start_without_cache_reads_the_tables_the_store_wrote_without_va
     first_start = FolderRepository.open(db)
 
     assert sum(validated.values()) == 0
-    assert set(recorded_hashes_are_the_files(db)) == {
-        model.table for model in REGISTER_MODELS if (db / f"{model.table}.json").exists()
-    }
+    assert set(recorded_hashes_are_the_files(db)) == every_file_known(db)
     same_objects(register_of(first_start), checked)
     assert not (db / TRUST).exists()  # nothing new to record
 
@@ -502,7 +513,7 @@ def test_a_save_records_every_table_known_valid_in_meta_json_and_replaces_foreig
 
     hashes = recorded_hashes_are_the_files(db)
     assert meta_of(db)["tables"]["rules"] == trusted.RULES
-    assert set(hashes) == {m.table for m in REGISTER_MODELS if (db / f"{m.table}.json").exists()}
+    assert set(hashes) == every_file_known(db)
     snapshot.remove(db)
     validated.clear()
     assert FolderRepository.open(db).ds.departments[department.code].name == "Omdøbt"
@@ -599,9 +610,7 @@ def test_an_erasure_and_a_restore_leave_no_hash_but_those_of_the_files(
     checking = without_written_hashes(copy_of(db, tmp_path, "checking"))
     same_objects(restored, register_of(FolderRepository.open(checking)))
     repo.put(next(iter(repo.ds.departments.values())).model_copy(update={"name": "Efter"}))
-    assert set(recorded_hashes_are_the_files(db)) == {
-        model.table for model in REGISTER_MODELS if (db / f"{model.table}.json").exists()
-    }
+    assert set(recorded_hashes_are_the_files(db)) == every_file_known(db)
 
 
 def test_the_rules_name_the_pydantic_that_validated(monkeypatch):
@@ -632,3 +641,108 @@ def test_another_programs_save_is_read_without_validation_and_not_recorded_again
     assert reader.refresh()
     assert reader.ds.departments[department.code].name == "Borgerservice Nord"
     assert sum(validated.values()) == 0
+
+
+# --------------------------------------------------------------------------- the benefits log
+@pytest.fixture
+def benefits_validated(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of records each open validated of the robot benefits log."""
+    calls: list[int] = []
+    real = reading.records_of
+
+    class Counting:
+        def __init__(self, model) -> None:
+            self.adapter = real(model)
+
+        def validate_python(self, records):
+            calls.append(len(records))
+            return self.adapter.validate_python(records)
+
+        def dump_python(self, *args, **kwargs):
+            return self.adapter.dump_python(*args, **kwargs)
+
+    monkeypatch.setattr(reading, "records_of", Counting)
+    return calls
+
+
+def benefits_of(repo: FolderRepository) -> dict:
+    return dict(repo.ds.robot_benefits)
+
+
+def test_the_benefits_log_is_validated_once_then_read_as_the_same_records_without(
+    demo: Path, tmp_path: Path, benefits_validated: list[int]
+) -> None:
+    db = without_written_hashes(copy_of(demo, tmp_path))  # as an older Kapabel left it
+    shutil.rmtree(db / "cache", ignore_errors=True)
+    checked = benefits_of(FolderRepository.open(db))
+    assert checked and benefits_validated == [len((db / BENEFITS_LOG).read_bytes().splitlines())]
+
+    again = benefits_of(FolderRepository.open(db))
+
+    assert len(benefits_validated) == 1  # known valid since
+    assert again == checked
+    for key, benefit in checked.items():
+        assert repr(again[key]) == repr(benefit)  # hours as floats, every field set
+        assert again[key].model_fields_set == benefit.model_fields_set
+
+
+def test_a_benefit_saved_is_read_at_the_next_open_without_validating_the_log(
+    demo: Path, tmp_path: Path, benefits_validated: list[int]
+) -> None:
+    db = copy_of(demo, tmp_path)
+    repo = FolderRepository.open(db)
+    robot = next(iter(repo.ds.robots))
+    saved = RobotBenefit(robot=robot, month="2031-01", hours_saved=12.5, runs=4, failed_runs=1)
+    repo.record(saved)
+    benefits_validated.clear()
+
+    shutil.rmtree(db / "cache")  # meta.json alone: the save recorded the log's new hash
+    reopened = FolderRepository.open(db)
+    assert reopened.ds.robot_benefits[saved.key()] == saved
+    assert benefits_validated == []
+    assert BENEFITS_LOG in recorded_hashes_are_the_files(db)
+    assert benefits_of(reopened) == benefits_of(repo)
+
+
+def test_a_benefit_line_not_as_the_store_writes_it_is_validated_at_every_open(
+    demo: Path, tmp_path: Path, benefits_validated: list[int]
+) -> None:
+    """Spaces around a robot's code (another program's line, its checksum recorded as a save
+    records it): validation strips them, so the log is never read without it."""
+    db = copy_of(demo, tmp_path)
+    log = db / BENEFITS_LOG
+    lines = log.read_bytes().splitlines(keepends=True)
+    first = orjson.loads(lines[0])
+    first["robot"] = f"  {first['robot']} "
+    log.write_bytes(orjson.dumps(first) + b"\n" + b"".join(lines[1:]))
+    data = orjson.loads((db / "meta.json").read_bytes())
+    data["meta"]["1"]["history"][BENEFITS_LOG] = [log.stat().st_size, zlib.crc32(log.read_bytes())]
+    (db / "meta.json").write_bytes(orjson.dumps(data))
+
+    for _ in range(2):
+        benefits = FolderRepository.open(db).ds.robot_benefits
+        assert f"{first['robot'].strip()}|{first['month']}" in benefits
+    assert len(benefits_validated) == 2
+
+
+def test_benefits_another_program_saved_keep_the_log_known_valid_for_this_ones_next_save(
+    demo: Path, tmp_path: Path, benefits_validated: list[int]
+) -> None:
+    """This program reads what the other appended (validated, as appended lines are); its own
+    next save then records the whole log's hash, and an open without cache/ trusts it."""
+    db = copy_of(demo, tmp_path)
+    here, other = FolderRepository.open(db), FolderRepository.open(db, user="other")
+    robot = next(iter(here.ds.robots))
+    theirs = RobotBenefit(robot=robot, month="2031-02", hours_saved=3.0, runs=2)
+    other.record(theirs)
+    assert here.refresh() and here.ds.robot_benefits[theirs.key()] == theirs
+    mine = RobotBenefit(robot=robot, month="2031-03", hours_saved=4.5, runs=3)
+    here.record(mine)
+    shutil.rmtree(db / "cache")
+    benefits_validated.clear()
+
+    reopened = FolderRepository.open(db)
+
+    assert benefits_validated == []
+    assert {theirs.key(), mine.key()} <= set(reopened.ds.robot_benefits)
+    assert recorded_hashes_are_the_files(db)[BENEFITS_LOG]
