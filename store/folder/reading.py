@@ -55,7 +55,10 @@ class _HistoryReadAhead:
 
     def __init__(self, path: Path) -> None:
         self._found: tuple[bytes, Columns | None] | None = None
-        self._thread = threading.Thread(target=self._read, args=(path,), daemon=True)
+        # Not a daemon: a process that ends before its open takes up a read begun for it
+        # (`begin_reading`; an error or Ctrl+C while the app loads) waits for it, where a read
+        # cut off inside pyarrow by the interpreter's end crashed the process (SIGSEGV).
+        self._thread = threading.Thread(target=self._read, args=(path,), daemon=False)
         self._thread.start()
 
     def _read(self, path: Path) -> None:

@@ -266,3 +266,33 @@ def test_beginning_to_read_what_cannot_be_read_ahead_does_nothing(
     monkeypatch.setattr(reading, "_BEGUN", {})
     begin_reading(target)
     assert not reading._BEGUN
+
+
+def test_a_program_that_ends_before_the_open_lets_the_read_ahead_finish(tmp_path) -> None:
+    """`kapabel` may end before its open takes up the history read it began (an error or
+    Ctrl+C while the app loads): the process then waits for that read rather than ending
+    under it. A read cut off inside pyarrow by the interpreter's end crashed the process
+    (SIGSEGV or SIGABRT in 3 of 10 runs), where the error's exit status was due."""
+    (tmp_path / "assessments.jsonl").write_bytes(b"{}\n" * (reading.ARROW_FROM // 3 + 1))
+    finished = tmp_path / "finished"
+    ended = subprocess.run(
+        [sys.executable, "-c", BEGINS_AND_ENDS, str(tmp_path), str(finished)],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], timeout=120,
+    )  # fmt: skip
+    assert ended.returncode == 0, ended.stderr
+    assert finished.read_text() == "parsed"  # not cut off by the end
+
+
+BEGINS_AND_ENDS = """
+import sys, time
+from pathlib import Path
+import store
+from store.folder import reading
+
+def parse(data):  # as long as pyarrow's parse of a large history, and then seen to end
+    time.sleep(0.3)
+    Path(sys.argv[2]).write_text("parsed")
+
+reading._arrow_columns = parse
+store.begin_reading(sys.argv[1])
+"""
