@@ -42,7 +42,7 @@ from store.folder.layout import (
 )
 from store.folder.locking import FolderLocking
 from store.folder.migrations import V0_FILE
-from store.folder.reading import BENEFITS_LOG, FolderReading
+from store.folder.reading import BENEFITS_LOG, FolderReading, appended_as_written
 from store.folder.schema import FolderSchema
 from store.folder.snapshots import FolderSnapshots
 from store.folder.whole_files import FolderWholeFiles
@@ -241,10 +241,10 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         if not self.read_only and not all(self.trust.holds(n, h) for n, h in known.items()):
             self.trust.save(known)
 
-    def _benefits_after(self, appended: bytes | None):
-        """The hash of the robot benefits log once `appended` (lines the store wrote of
-        validated records) is appended, while it is known valid; else None."""
-        if self.benefits_hash is None:
+    def _benefits_after(self, records: list[dict] | None, appended: bytes | None):
+        """The hash of the robot benefits log once `appended` (the lines of `records`) is
+        appended, while it is known valid and they validate as written; else None."""
+        if self.benefits_hash is None or (records and not appended_as_written(records)):
             return None
         after = self.benefits_hash.copy()
         after.update(appended or b"")
@@ -334,7 +334,11 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
                 replacements.append((table.path, content))
                 written[name] = content_hash(content)
             appends = {name: encode_lines(list(lines)) for name, lines in change.appends.items()}
-            benefits = self._benefits_after(appends.get("robot_benefits"))
+            benefits = self._benefits_after(
+                change.appends.get("robot_benefits"), appends.get("robot_benefits")
+            )
+            if benefits is None and appends.get("robot_benefits"):
+                self.benefits_hash = None  # nor is the log before them recorded with them
             if touched or meta_dirty or any(appends.values()):  # else the commit writes nothing
                 also = {} if benefits is None else {BENEFITS_LOG: benefits.hexdigest()}
                 meta_dirty |= self._record_tables_in_meta({**written, **also})

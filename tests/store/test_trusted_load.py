@@ -746,3 +746,22 @@ def test_benefits_another_program_saved_keep_the_log_known_valid_for_this_ones_n
     assert benefits_validated == []
     assert {theirs.key(), mine.key()} <= set(reopened.ds.robot_benefits)
     assert recorded_hashes_are_the_files(db)[BENEFITS_LOG]
+
+
+def test_a_benefit_changed_without_validation_leaves_the_log_validated_at_the_next_open(
+    demo: Path, tmp_path: Path
+) -> None:
+    """A record copied with a change (`model_copy(update=...)` does not validate) is appended
+    as it is: the log is not vouched for, so the next open refuses the record as before rather
+    than build it without validation."""
+    db = copy_of(demo, tmp_path)
+    repo = FolderRepository.open(db)
+    valid = RobotBenefit(robot=next(iter(repo.ds.robots)), month="2031-04", hours_saved=2, runs=2)
+    repo.record(valid.model_copy(update={"failed_runs": 5}))  # more failed runs than runs
+    assert BENEFITS_LOG not in recorded_hashes_are_the_files(db)  # (nor the log's hash before)
+
+    for without_cache in (False, True):
+        if without_cache:
+            shutil.rmtree(db / "cache")  # meta.json alone
+        with pytest.raises(CorruptFileError, match="failed_runs"):
+            FolderRepository.open(db)
