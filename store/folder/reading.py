@@ -323,7 +323,7 @@ class FolderReading:
         staff validating them cost ~22 ms of every open, and making the validator as much
         again: a command that needs no other validator made none.)"""
         seen = hashlib.sha256() if self._benefits_seen is _NO_FILE else self._benefits_seen
-        if isinstance(records, _BuiltBenefits):
+        if isinstance(records, _BuiltBenefits) or not records:  # (none: no validator made)
             benefits, as_written = records, True
         else:
             try:
@@ -331,7 +331,7 @@ class FolderReading:
             except ValidationError:
                 problem = invalid_record(records, RobotBenefit, first, N_("a robot benefit"))
                 raise CorruptFileError(self.logs["robot_benefits"].path, str(problem)) from None
-            as_written = not records or _as_written(records, benefits)
+            as_written = _as_written(records, benefits)
         self.benefits_hash = seen if as_written else None
         return {benefit.key(): benefit for benefit in benefits}
 

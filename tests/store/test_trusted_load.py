@@ -765,3 +765,24 @@ def test_a_benefit_changed_without_validation_leaves_the_log_validated_at_the_ne
             shutil.rmtree(db / "cache")  # meta.json alone
         with pytest.raises(CorruptFileError, match="failed_runs"):
             FolderRepository.open(db)
+
+
+def test_no_benefit_read_makes_no_validator_at_an_open_or_a_refresh(
+    demo: Path, tmp_path: Path, benefits_validated: list[int]
+) -> None:
+    """A database without robot benefits, and a refresh that finds none new, validate nothing
+    (making the validator cost ~15 ms of a process)."""
+    db = copy_of(demo, tmp_path)
+    repo = FolderRepository.open(db)
+    benefits_validated.clear()
+    department = next(iter(repo.ds.departments.values()))
+    FolderRepository.open(db, user="other").put(department.model_copy(update={"name": "Ny"}))
+    assert repo.refresh()
+    assert benefits_validated == []
+
+    (db / BENEFITS_LOG).unlink()
+    data = orjson.loads((db / "meta.json").read_bytes())
+    del data["meta"]["1"]["history"][BENEFITS_LOG]
+    (db / "meta.json").write_bytes(orjson.dumps(data))
+    assert FolderRepository.open(db).ds.robot_benefits == {}
+    assert benefits_validated == []
