@@ -126,13 +126,10 @@ def test_a_line_the_store_does_not_write_is_left_to_the_careful_way(line: bytes)
     assert read_columns(line + b"\n") is None
 
 
-def test_a_first_start_parses_the_history_with_pyarrow_while_the_register_is_read(
-    demo_db_template, tmp_path, monkeypatch
-) -> None:
-    """Without the snapshot, a large history is parsed once, in the read-ahead's thread, and
-    gives the rows of its lines."""
-    path = without_snapshot(demo_db_template, tmp_path)
-    monkeypatch.setattr(reading, "ARROW_FROM", 0)  # the demo's history counts as large
+@pytest.fixture
+def parsing_threads(monkeypatch) -> list[threading.Thread]:
+    """The threads pyarrow parsed a history in, the demo's history counting as large."""
+    monkeypatch.setattr(reading, "ARROW_FROM", 0)
     threads = []
 
     def spied(data: bytes, block_size: int | None = None):
@@ -140,6 +137,16 @@ def test_a_first_start_parses_the_history_with_pyarrow_while_the_register_is_rea
         return read_columns(data, block_size)
 
     monkeypatch.setattr(json_columns, "read_columns", spied)
+    return threads
+
+
+def test_a_first_start_parses_the_history_with_pyarrow_while_the_register_is_read(
+    demo_db_template, tmp_path, parsing_threads
+) -> None:
+    """Without the snapshot, a large history is parsed once, in the read-ahead's thread, and
+    gives the rows of its lines."""
+    path = without_snapshot(demo_db_template, tmp_path)
+    threads = parsing_threads
     history = FolderRepository.open(path, read_only=True).ds.assessments
     lines = (path / "assessments.jsonl").read_bytes()
     assert history._history.columns is not None  # read as columns, no row made yet
@@ -195,20 +202,13 @@ def test_pyarrow_is_imported_on_a_first_start_only(demo_db_template, tmp_path) -
 
 
 def test_a_read_ahead_begun_before_the_open_is_the_one_the_open_uses(
-    demo_db_template, tmp_path, monkeypatch
+    demo_db_template, tmp_path, monkeypatch, parsing_threads
 ) -> None:
     """`kapabel` begins reading a first start's history before it imports the app
     (`store.begin_reading`): the open takes that read up rather than parsing the history again,
     and the rows are those of the lines."""
     path = without_snapshot(demo_db_template, tmp_path)
-    monkeypatch.setattr(reading, "ARROW_FROM", 0)  # the demo's history counts as large
-    parsed = []
-
-    def spied(data: bytes, block_size: int | None = None):
-        parsed.append(threading.current_thread())
-        return read_columns(data, block_size)
-
-    monkeypatch.setattr(json_columns, "read_columns", spied)
+    parsed = parsing_threads
     monkeypatch.setattr(reading, "_BEGUN", {})
     begin_reading(str(path))
     begin_reading(path)  # asked twice (another caller): still one read
