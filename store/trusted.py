@@ -23,6 +23,10 @@ the same journaled commit as the files: the hash of each table file it writes, a
 table whose bytes it knows valid. A folder copied without `cache/`, or whose `cache/` was deleted
 (a first start), is then read without validation too; the entry names the rules like the record,
 and a meta.json without it (an older Kapabel's) trusts nothing. Nothing but a commit writes it.
+
+The robot benefits log, a history appended to, is recorded the same way under its file name: the
+hash of all its bytes, kept as saves append lines that validate as written
+(`store.folder.reading.FolderReading._benefits`).
 """
 
 from __future__ import annotations
