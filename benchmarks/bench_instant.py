@@ -21,6 +21,11 @@ it), then per row the median and range of --repeat fresh processes. ROW is a row
   `benchmarks/gaps_from_csv.py`, a plain-dict Python script computing the same gaps from the
   CSV exports (`kapabel export`, made once into bench-data/exports-N); the issue's target is
   a ratio;
+- json-issue: the json row against the issue's own yardstick. The issue measured "2.7 s = 0.37x"
+  a plain script that is not in the repository: the code of that day (ISSUE_COMMIT, taken
+  from git into bench-data/issue-code once) runs the same command on a copy of the database
+  with its own snapshot, alternating with today's; the issue's script took 1/0.37 of that
+  code's time on its machine, so today's figure as a part of it is 0.37 x ours / that code's;
 - text-5000: `kapabel report gaps` (text) at 5,000 staff, the whole process, whatever --staff;
 - import: `kapabel import assessments` of 20 x N rows (1,000,000 at 50,000 staff; the CSV of
   benchmarks/bench_import.py) into a copy of a database holding its departments and staff.
@@ -62,6 +67,7 @@ ROWS: dict[str, tuple[str, str]] = {
     "organisation": ("Organisation, first open", "<= 0.5 s"),
     "reports": ("gaps report, whole organisation, in the Reports screen", "<= 1.0 s"),
     "json": ("`kapabel report gaps --format json` (whole process)", "<= 0.15x the script"),
+    "json-issue": ("the same, against the script the issue measured with", "<= 0.15x"),
     "text-5000": ("`kapabel report gaps` at 5,000 staff (whole process)", "<= 0.3 s"),
     "import": ("`kapabel import assessments` of {rows:,} rows", "<= 15 s at 1,000,000"),
 }
@@ -224,11 +230,12 @@ def app_run(path: Path, with_snapshot: bool) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------- commands
-def process_seconds(args: list[str]) -> float:
-    """Wall seconds of one whole process (start-up included), its output thrown away."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def process_seconds(args: list[str], code: Path = ROOT) -> float:
+    """Wall seconds of one whole process (start-up included), its output thrown away;
+    `code`: the source tree that runs it (default: this one)."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
     started = time.perf_counter()
-    subprocess.run(args, check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(args, check=True, cwd=code, env=env, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
@@ -262,6 +269,35 @@ def same_gaps(path: Path, folder: Path) -> str:
     if mine != theirs or ours["pairs_required"] != plain["pairs_required"]:
         sys.exit(f"the plain script's gaps differ from kapabel's: {len(theirs)} vs {len(mine)}")
     return f"{len(mine):,} gap rows, the same in both"
+
+
+ISSUE_COMMIT = "3fa3822"
+"""main when issue 14 was filed: its `report gaps --format json` took the issue's 2.7 s."""
+ISSUE_RATIO = 0.37
+"""That figure as a part of the issue's plain script's time (the issue's "2.7 s = 0.37x")."""
+
+
+def issue_code(path: Path, staff: int) -> tuple[Path, Path] | None:
+    """ISSUE_COMMIT's code (`git archive`, made once) and a copy of the database opened and
+    given a snapshot by that code; None where git cannot give it (a shallow clone)."""
+    code = ROOT / "bench-data" / "issue-code"
+    if not (code / "tui" / "cli.py").exists():
+        archive = subprocess.run(
+            ["git", "archive", ISSUE_COMMIT], cwd=ROOT, capture_output=True, check=False
+        )
+        if archive.returncode != 0:
+            return None
+        code.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
+    copy = ROOT / "bench-data" / f"issue-db-{staff}"
+    if not (copy / "cache").exists():
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(path, copy, ignore=shutil.ignore_patterns("backups", ".lock", "cache"))
+        snapshot = "from store.repository import FolderRepository as R; import sys; "
+        snapshot += "R.open(sys.argv[1]).save_snapshot()"
+        env = {**os.environ, "PYTHONPATH": str(code)}
+        subprocess.run([sys.executable, "-c", snapshot, str(copy)], env=env, cwd=code, check=True)
+    return code, copy
 
 
 def import_base(staff: int, rows: int) -> tuple[Path, Path]:
@@ -348,6 +384,22 @@ def main() -> None:
         ratio = statistics.median(ours) / statistics.median(plain)
         line("json", shown(ours), f"; = {ratio:.2f}x the script's {shown(plain).strip()}")
         print(f"  {'':<64}({checked})")
+    if "json-issue" in wanted:
+        found = issue_code(path, args.staff)
+        if found is None:
+            print(f"  json-issue: git cannot give {ISSUE_COMMIT} here (a shallow clone?)")
+        else:
+            code, copy = found
+            ours, then = [], []
+            for _ in repeat:  # alternating, so that both see the same load
+                ours.append(process_seconds(report_gaps_args(path, "json")))
+                then.append(process_seconds(report_gaps_args(copy, "json"), code))
+            part = ISSUE_RATIO * statistics.median(ours) / statistics.median(then)
+            line(
+                "json-issue", shown(ours),
+                f"; = {part:.2f}x (the code of {ISSUE_COMMIT}: {shown(then).strip()} here, "
+                f"{ISSUE_RATIO}x the script there)",
+            )  # fmt: skip
     if "text-5000" in wanted:
         small = database(5000)
         ensure_caches(small)
