@@ -334,8 +334,11 @@ class Robot(Entity):
         return self
 
     def phases(self) -> list[PhaseChange]:
-        """Every phase the robot has had, oldest first, the current one last."""
-        return [*self.phase_history, PhaseChange(phase=self.phase, since=self.phase_since)]
+        """Every phase the robot has had, oldest first, the current one last (that one made of
+        this record's own fields, valid already: not validated again, so that the Overview's
+        robot figures make no validator before the app's first screen)."""
+        current = PhaseChange.model_construct(phase=self.phase, since=self.phase_since)
+        return [*self.phase_history, current]
 
 
 class RobotBenefit(Entity):

@@ -216,3 +216,34 @@ def test_a_models_validator_is_built_when_first_used_or_all_at_once_when_asked()
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == ["[]", "('level',)", "E1", "True"]
+
+
+FIRST_SCREEN = """
+import sys
+import store.models as models
+from store import open_store
+from store.demo import DEMO_AS_OF
+from reports import build_report
+from reports.analysis import analyse
+from reports.overview import build_overview
+repo = open_store(sys.argv[1], read_only=True)
+build_overview(analyse(repo.ds, DEMO_AS_OF))
+build_report("gaps", repo.ds, DEMO_AS_OF)
+print(sorted(m.__name__ for m in models._MODELS if m.__pydantic_complete__))
+"""
+
+
+def test_opening_and_the_first_figures_make_no_validator(demo_db_template) -> None:
+    """A folder the store wrote, the Overview's figures (robots' phases included) and the gaps
+    report validate nothing, so no validator is made on the way to the first screen or in a
+    report command (making the first costs ~25 ms: `build_validators` makes them later)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    run = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN, str(demo_db_template)],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
