@@ -897,6 +897,11 @@ class Analysis:
             return known + unknown
         return [d for d in self.tree.walk(code) if d in with_staff]
 
+    def _grid_departments(self, code: str | None) -> list[int]:
+        """The grid's indexes of the departments in `code` and below that have staff."""
+        index = self.grid.department_index
+        return [index[d] for d in self._departments_with_staff(code)]
+
     def staff_in_scope(self, code: str | None) -> list[Staff]:
         """Active staff in `code` and below (None: everyone), by department then employee no."""
         result: list[Staff] = []
@@ -911,7 +916,7 @@ class Analysis:
         rows = grid.rows_of(employee_nos)
         rows = rows[rows >= 0]
         in_scope = np.zeros(len(grid.departments), bool)
-        in_scope[[grid.department_index[d] for d in self._departments_with_staff(code)]] = True
+        in_scope[self._grid_departments(code)] = True
         departments = np.searchsorted(grid.starts, rows, side="right") - 1
         return int(np.count_nonzero(grid.active[rows] & in_scope[departments]))
 
@@ -1004,11 +1009,7 @@ class Analysis:
         meeting = grid.active & (np.maximum(self.levels_of(competency), 0) >= level)
         running = np.concatenate([[0], np.cumsum(meeting, dtype=np.int64)])
         own = running[grid.starts[1:]] - running[grid.starts[:-1]]
-        index = grid.department_index
-        return [
-            int(own[[index[d] for d in self._departments_with_staff(code)]].sum())
-            for code in departments
-        ]
+        return [int(own[self._grid_departments(code)].sum()) for code in departments]
 
     def open_plan_for(
         self, employee_no: str, competency: str, required: int
@@ -1061,8 +1062,7 @@ class Analysis:
         found = self._figures.get(code)
         if found is not None:
             return found
-        index = self.grid.department_index
-        departments = [index[d] for d in self._departments_with_staff(code)]
+        departments = self._grid_departments(code)
         found = DepartmentFigures(
             code,
             int(self._active[departments].sum()),
