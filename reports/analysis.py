@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import repeat
+from itertools import compress, repeat
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
@@ -25,7 +25,8 @@ from reports.tree import DepartmentTree, natural_key
 from reports.words import Phrase, phrase, term
 from store.columns import HistoryColumns, Numbering, columns_of
 from store.dataset import AssessmentRow, Dataset, HistoryView
-from store.models import SOURCE_PRECEDENCE, Requirement, Staff, TrainingPlan
+from store.models import SOURCE_PRECEDENCE, PlanStatus, Requirement, Staff, TrainingPlan
+from store.on_demand import record_fields
 
 # --------------------------------------------------------------------------- results
 
@@ -159,7 +160,18 @@ def current_index(rows: Iterable[AssessmentRow], as_of: dt.date) -> CurrentIndex
     return best
 
 
-_PLAN_FIELDS = attrgetter("staff", "competency", "target_level", "due")
+class _PlanStatus(NamedTuple):
+    """A training plan's status alone: `rules.is_open_plan` asked of each status once, not of
+    each plan (a rule that read more of a plan would fail here, not give other figures)."""
+
+    status: PlanStatus
+
+
+_PLAN_FIELDS = ("staff", "competency", "target_level", "due")
+"""What the figures read of an open plan (read without building the plans where the register
+allows: `store.on_demand`)."""
+
+
 _REQUIREMENT_FIELDS = attrgetter("department", "role", "competency", "level")
 
 
@@ -183,9 +195,10 @@ class Structure:
         self.open_target: dict[tuple[str, str], int] = {}
         """Highest target among open plans per (person, competency): a gap is covered
         (`rules.plan_covers`) exactly when this reaches the required level."""
-        open_plans = filter(rules.is_open_plan, ds.training_plans.values())
+        statuses = record_fields(ds.training_plans, ("status",))
+        is_open = {status: rules.is_open_plan(_PlanStatus(status)) for status in set(statuses)}
         self.open_plans: list[tuple[str, str, int, dt.date | None]] = list(
-            map(_PLAN_FIELDS, open_plans)
+            compress(record_fields(ds.training_plans, _PLAN_FIELDS), map(is_open.get, statuses))
         )
         """(staff, competency, target level, due) of each open plan, in the register's order:
         read in one pass, while each plan is at hand (the overdue ones are among them)."""
@@ -455,7 +468,7 @@ def _natural_order(texts: list[str]) -> np.ndarray:
     return np.array(sorted(range(len(keys)), key=keys.__getitem__), np.intp)
 
 
-_KIND = attrgetter("department", "role", "active", "digital_agent")
+_KIND = ("department", "role", "active", "digital_agent")
 """The fields of a person the grid reads, besides the employee number (the register's key)."""
 
 
@@ -494,11 +507,10 @@ class _RegisterColumns:
     where this takes ~12 ms."""
 
     def __init__(self, staff: Mapping[str, Staff]) -> None:
-        records = list(staff.values())
         employee_nos = list(staff)  # the register is keyed by employee number
         numbering = Numbering()
         kind_of = np.fromiter(
-            map(numbering.__getitem__, map(_KIND, records)), np.intp, len(records)
+            map(numbering.__getitem__, record_fields(staff, _KIND)), np.intp, len(employee_nos)
         )
         kinds = list(numbering)
         department_ids, pair_ids = Numbering(), Numbering()  # (department, role): `kinds()`
@@ -527,7 +539,7 @@ class _RegisterColumns:
         self.active = active[order]
         self.digital_agent = agent[order]
         self._pair_of, self._pairs = pair_of[order], list(pair_ids)
-        self._order, self._records, self._employee_nos = order, records, employee_nos
+        self._order, self._staff, self._employee_nos = order, staff, employee_nos
 
     def _rows(self) -> np.ndarray:
         """Each person's row, in the register's order."""
@@ -550,7 +562,8 @@ class _RegisterColumns:
         return width, packed[by_number], self._rows()[by_number]
 
     def people(self) -> list[Staff]:
-        return [self._records[i] for i in self._order.tolist()]
+        records = list(self._staff.values())
+        return [records[i] for i in self._order.tolist()]
 
     def numbers_and_names(self, rows: np.ndarray) -> tuple[list[str], list[str]]:
         """The employee numbers and names of these rows."""
@@ -569,8 +582,13 @@ class _RegisterColumns:
         by_place = np.argsort(at)
         at = at[by_place].tolist()
         numbers = list(map(self._employee_nos.__getitem__, at))
-        names = list(map(attrgetter("name"), map(self._records.__getitem__, at)))
+        names = list(map(self._names.__getitem__, at))
         return by_place, numbers, names
+
+    @cached_property
+    def _names(self) -> list[str]:
+        """Each person's name, in the register's order."""
+        return record_fields(self._staff, ("name",))
 
     def employee_nos(self, rows: np.ndarray | None = None) -> list[str]:
         """Each row's employee number (or these rows')."""

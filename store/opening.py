@@ -105,7 +105,10 @@ def read_current_levels(target: str | Path | None, as_of, *, user: str | None = 
     target = resolve_target(target)
     if is_url(target):
         return _postgres(target).read_current_levels(target, as_of, user=user)
-    return open_store(target, user=user).ds
+    from store.repository import FolderRepository
+
+    # Its register records built when a report first asks for one (`store.on_demand`)
+    return FolderRepository.open(target, user=user, records_on_demand=True).ds
 
 
 @dataclass(frozen=True)

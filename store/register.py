@@ -20,12 +20,21 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from i18n import N_, _
+from store import register_columns
 from store.errors import CorruptFileError, StoreError, os_reason
 from store.files import Pin, file_signature, open_pinned, read_fd
 from store.gcpause import collector_paused
 from store.models import Entity
+from store.on_demand import RecordsOnDemand
 from store.problems import from_pydantic, render_line
-from store.trusted import TrustRecord, constructor, content_hash, keys_of_documents
+from store.register_columns import StoredColumns
+from store.trusted import (
+    TrustRecord,
+    constructor,
+    content_hash,
+    field_converters,
+    keys_of_documents,
+)
 
 
 def read_json_object(path: Path) -> dict | None:
@@ -159,6 +168,7 @@ class RegisterTable:
         self.storage = HeldStorage(path)
         self.db = TinyDB(storage=lambda: self.storage)
         self._doc_ids: dict[str, int] | Callable[[], dict[str, int]] = {}
+        self._columns_to_keep: tuple[str, list[str], list[dict], RecordsOnDemand] | None = None
 
     @property
     def doc_ids(self) -> dict[str, int]:
@@ -172,15 +182,37 @@ class RegisterTable:
     def table(self):
         return self.db.table(self.name)
 
-    def load(self) -> dict[str, Entity]:
+    def load(self, *, on_demand: bool = False) -> Mapping[str, Entity]:
         """Read the file and validate it (unless its bytes are known valid: `store.trusted`);
-        raise CorruptFileError (never touching the file) if bad."""
-        parsed, signature, content = read_pinned_bytes(self.path, self.pin, self._parse)
+        raise CorruptFileError (never touching the file) if bad. `on_demand`: the records of a
+        file known valid are built when first asked for, and its fields read from the columns
+        kept of it where there are (`store.on_demand`: for one read; the table cannot be
+        saved)."""
+        parse = self._parse_unless_kept if on_demand else self._parse
+        parsed, signature, content = read_pinned_bytes(self.path, self.pin, parse)
         data, digest = ({}, None) if parsed is None else parsed
+        records = None
+        if isinstance(data, StoredColumns):  # known valid, its columns kept
+            records = self._on_demand_from(data, content)
+            data = None if records is not None else parse_json_object(self.path, content)
+        if records is None:
+            records, data, digest = self._records_of(data, content, digest, on_demand)
+        self.known_valid = digest
+        self.storage = HeldStorage(self.path, data, content=None if data is not None else content)
+        self.db = TinyDB(storage=lambda: self.storage)
+        self.signature = signature
+        return records
+
+    def _records_of(
+        self, data: dict | None, content: bytes | None, digest: str | None, on_demand: bool
+    ) -> tuple[Mapping[str, Entity], dict | None, str | None]:
+        """(the records, the file's data, the hash it is known valid by) of a file's `data`
+        (None: not known valid) or else its `content`."""
         records = None
         if data is not None:  # known valid (or no file: no records)
             raw = _table_in(self.path, self.name, data)
-            records = self._construct(raw)
+            records = self._on_demand(raw, digest) if on_demand else None
+            records = records if records is not None else self._construct(raw)
         else:
             raw = _TableFile(self.path, self.name, content)
         if records is None:
@@ -190,11 +222,7 @@ class RegisterTable:
                 raw = raw.documents
             if raw is not None and not _as_written(self.model, raw, records):
                 digest = None  # trusted, it would be read as it is, not as validation reads it
-        self.known_valid = digest
-        self.storage = HeldStorage(self.path, data, content=None if data is not None else content)
-        self.db = TinyDB(storage=lambda: self.storage)
-        self.signature = signature
-        return records
+        return records, data, digest
 
     def _parse(self, path: Path, content: bytes) -> tuple[dict | None, str]:
         """(the file's data, the hash of its bytes); the data only when the bytes are known
@@ -202,6 +230,14 @@ class RegisterTable:
         digest = content_hash(content)
         if self.trust is not None and self.trust.holds(self.name, digest):
             return parse_json_object(path, content), digest
+        return None, digest
+
+    def _parse_unless_kept(self, path: Path, content: bytes) -> tuple[Any, str]:
+        """`_parse`, but for bytes known valid whose columns are kept, those columns (unparsed)."""
+        digest = content_hash(content)
+        if self.trust is not None and self.trust.holds(self.name, digest):
+            kept = register_columns.read(path, self.name, digest)
+            return (parse_json_object(path, content) if kept is None else kept), digest
         return None, digest
 
     def _construct(self, raw: Mapping[str, dict]) -> dict[str, Entity] | None:
@@ -224,6 +260,52 @@ class RegisterTable:
         ids = list(raw)  # numbers, as the store writes them (validation checks a file's)
         self._doc_ids = lambda: dict(zip(keys, map(int, ids), strict=True))
         return records
+
+    def _on_demand(self, raw: Mapping[str, dict], digest: str) -> RecordsOnDemand | None:
+        """The records of a file the store wrote, to be built when first asked for; None when
+        they cannot be (then they are built now). A large table's columns are kept for the
+        next such read (`keep_columns`)."""
+        build, converts = _constructors[self.model], _converters[self.model]
+        if build is None or converts is None:
+            return None
+        docs = list(raw.values())
+        try:
+            keys = _keys[self.model](docs)
+        except (KeyError, TypeError):
+            return None
+        if len(set(keys)) != len(keys):
+            return None  # a key twice: validation names it
+        records = RecordsOnDemand(keys, lambda: docs, build, converts, lambda: self._validate(raw))
+        if len(docs) >= register_columns.COLUMNS_FROM:
+            self._columns_to_keep = (digest, keys, docs, records)
+        return records
+
+    def _on_demand_from(self, kept: StoredColumns, content: bytes) -> RecordsOnDemand | None:
+        """The records of a file the store wrote whose columns are `kept`, to be built (from
+        its `content`) when first asked for; None when the columns do not serve."""
+        build, converts = _constructors[self.model], _converters[self.model]
+        keys = kept.keys()
+        if build is None or converts is None or keys is None or len(set(keys)) != len(keys):
+            return None
+        table_file = _TableFile(self.path, self.name, content)
+        return RecordsOnDemand(
+            keys,
+            lambda: list(table_file.values()),
+            build,
+            converts,
+            lambda: self._validate(_TableFile(self.path, self.name, content)),
+            columns=kept,
+        )
+
+    def keep_columns(self) -> None:
+        """Keep the columns of the large table last read on demand (`store.register_columns`),
+        unless its records were built meanwhile (their documents then changed)."""
+        pending, self._columns_to_keep = self._columns_to_keep, None
+        if pending is not None and not pending[3].built:
+            digest, keys, docs, _records = pending
+            register_columns.write(
+                self.path, register_columns.encode(self.name, digest, keys, docs)
+            )
 
     def _validate(self, raw: Mapping[str, dict]) -> dict[str, Entity]:
         """The records of the documents `raw` (document id -> document), validated. A table
@@ -459,6 +541,7 @@ _adapters = _PerModel(lambda model: TypeAdapter(list[model]))
 _constructors = _PerModel(lambda model: constructor(model, adopt=True) or constructor(model))
 """The records adopt the documents held to be written again (no copy) where they can."""
 _keys = _PerModel(keys_of_documents)
+_converters = _PerModel(field_converters)
 _file_adapters = _PerModel(
     lambda model: (
         TypeAdapter(dict[str, dict[str, model]])

@@ -71,10 +71,13 @@ class FolderRepository(Repository):
         user: str | None = None,
         read_only: bool = False,
         validate_everything: bool = False,
+        records_on_demand: bool = False,
     ) -> FolderRepository:
         """Open (and with `create`, make) a database; CorruptFileError if a file is damaged.
         `read_only` opens it as a folder that cannot be written (nothing is written at all);
-        `validate_everything` validates every table, whatever hashes are recorded."""
+        `validate_everything` validates every table, whatever hashes are recorded;
+        `records_on_demand` builds the register's records when first asked for, and refuses
+        every save (`store.on_demand`: for one read)."""
         from store.folder.erasure import finish_erasure
 
         storage = FolderStorage.open(
@@ -85,8 +88,12 @@ class FolderRepository(Repository):
             finish_erasure=finish_erasure,
             read_only=read_only,
             validate_everything=validate_everything,
+            records_on_demand=records_on_demand,
         )
-        return cls(storage)
+        repo = cls(storage)
+        if records_on_demand:
+            repo.refuse_writes()
+        return repo
 
     @property
     def _version(self) -> Version:

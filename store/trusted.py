@@ -122,20 +122,28 @@ class TrustRecord:
             return
         hashes = {**_read_hashes(self.path), **known}
         self.hashes = hashes
-        data = orjson.dumps({"format": FORMAT, "rules": RULES, "tables": hashes})
+        write_cache_file(
+            self.path, orjson.dumps({"format": FORMAT, "rules": RULES, "tables": hashes})
+        )
+
+
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Replace the file `path` in `cache/` by `data` (owner-only), never half-written; a
+    failure is ignored: what `cache/` holds only saves time. No fsync: after a crash, a file
+    lost costs time once."""
+    try:
+        ensure_private_dir(path.parent)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
         try:
-            ensure_private_dir(self.path.parent)
-            fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".trusted-", suffix=".tmp")
-            try:
-                os.fchmod(fd, FILE_MODE)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(temp, self.path)  # no fsync: after a crash a lost record costs time
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            pass
+            os.fchmod(fd, FILE_MODE)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
 
 
 def written_entry(hashes: Mapping[str, str]) -> dict | None:
@@ -201,9 +209,8 @@ def constructor(
     register's, held only to be written again, which orjson writes back as they were read).
     None then for a model with a field that would not be written back as read (a nested model,
     a float that was a whole number)."""
-    try:
-        converts = {name: _convert(field.annotation) for name, field in model.model_fields.items()}
-    except TypeError:
+    converts = field_converters(model)
+    if converts is None:
         return None
     names = tuple(converts)
     converting = tuple((name, convert) for name, convert in converts.items() if convert)
@@ -239,12 +246,36 @@ def constructor(
     return build
 
 
+def field_converters(model: type[BaseModel]) -> dict[str, Convert] | None:
+    """Each field's conversion of its JSON value (None: the JSON value is the value), in the
+    model's order; None for a model with a field of a type not known here."""
+    try:
+        return {name: _convert(field.annotation) for name, field in model.model_fields.items()}
+    except TypeError:
+        return None
+
+
 def _written_back(convert: Convert) -> bool:
     """Whether orjson writes a value `convert` made as the JSON it was made from: a date as its
     ISO text, an enumeration member of text as its text (the only forms the store writes)."""
     if convert == dt.date.fromisoformat:  # (a new bound method at each look-up)
         return True
-    return isinstance(convert, enum.EnumType) and all(type(m.value) is str for m in convert)
+    return isinstance(convert, _Members) and all(type(value) is str for value in convert)
+
+
+class _Members(dict):
+    """An enumeration's members by value; called with a JSON value, the member whose value it
+    is (KeyError for none): a look-up in a dict, ~0.1 us, where calling the enumeration took
+    ~0.6 us (17,679 training plans' status: ~9 ms of an open at 50,000 staff)."""
+
+    __call__ = dict.__getitem__
+
+
+def _member_of(kind: enum.EnumType) -> Callable[[Any], enum.Enum]:
+    members = _Members((member.value, member) for member in kind)
+    if not all(type(value) in _SCALARS for value in members):
+        return kind  # (a value JSON does not hold as it is: the enumeration converts it)
+    return members
 
 
 def keys_of_documents(model: type[Entity]) -> Callable[[Iterable[dict]], list[str]]:
@@ -297,7 +328,7 @@ def _convert(annotation: Any) -> Convert:
     if annotation is dt.date:
         return dt.date.fromisoformat
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        return annotation
+        return _member_of(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         build = constructor(annotation)
         if build is None:

@@ -207,7 +207,7 @@ class FolderReading:
         ahead = _read_ahead(self.path, self.logs["assessments"].path)
         try:
             for name, table in self.tables.items():
-                setattr(ds, name, table.load())
+                setattr(ds, name, table.load(on_demand=self.records_on_demand))
             for log in self.logs.values():
                 log.reset()
             ds.assessments = self._read_assessments(ahead)
@@ -219,6 +219,9 @@ class FolderReading:
             self._check_audit_log()  # without a recorded length: checked before the next save
         self._publish(ds)
         self._record_valid_tables()  # once everything read whole: a damaged folder stays as it is
+        if not self.read_only:
+            for table in self.tables.values():
+                table.keep_columns()
 
     def _read_assessments(self, ahead: _HistoryReadAhead | None = None) -> HistoryView:
         """The history: from the snapshot as far as it goes, then the JSON lines after it."""

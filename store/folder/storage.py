@@ -104,6 +104,9 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         """What finishes an erasure a crash interrupted (given by whoever opens the folder)."""
         self.finished_erasure: dict | None = None
         """An erasure a crash had interrupted, finished by this repository (what it erased)."""
+        self.records_on_demand = False
+        """Register records are built when first asked for (`store.on_demand`): for a
+        repository opened for one read, which refuses every save."""
         self.read_only = False
         """The folder cannot be written here (read-only file system, or no write permission):
         the database is read without the lock, without finishing an interrupted save, and
@@ -120,6 +123,7 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         finish_erasure: Callable[[FolderStorage], dict] | None = None,
         read_only: bool = False,
         validate_everything: bool = False,
+        records_on_demand: bool = False,
     ) -> FolderStorage:
         """Open (and with `create`, make) a database; CorruptFileError if a file is damaged.
 
@@ -127,7 +131,9 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
         anyone else can open it): the repository writes DigComp there. An erasure a crash
         interrupted is finished by `finish_erasure` (`store.folder.erasure.finish_erasure`; without
         it, such a database is refused), whenever the lock is taken. With `validate_everything`,
-        no table is read unvalidated on the strength of a recorded hash (`store.trusted`).
+        no table is read unvalidated on the strength of a recorded hash (`store.trusted`). With
+        `records_on_demand`, the register's records are built when first asked for
+        (`store.on_demand`); the caller must refuse saves (`Repository.refuse_writes`).
         """
         path = Path(path)
         if path.exists() and not path.is_dir():
@@ -147,6 +153,7 @@ class FolderStorage(FolderSchema, FolderLocking, FolderReading, FolderSnapshots,
                 raise DiskError(error, path) from error
         repo = cls(path, user=user)
         repo.trust.trusting = not validate_everything
+        repo.records_on_demand = records_on_demand
         repo.finish_erasure = finish_erasure
         repo.read_only = read_only or not can_write(path)
         if not any((path / name).exists() for name in (META_FILE, JOURNAL_FILE, V0_FILE)):

@@ -10,6 +10,7 @@ from typing import get_args, get_origin
 
 from pydantic import BaseModel
 
+from store import read_current_levels, register_columns
 from store.backup import make_backup
 from store.erasure import FIELDS, OWN_RECORDS, erase_person
 from store.models import (
@@ -126,6 +127,34 @@ def test_a_backup_is_private_from_its_first_byte(repo: FolderRepository, monkeyp
 
 def test_an_interrupted_erasure_is_finished_by_the_next_open(tmp_path: Path) -> None:
     """Killed right after it wrote down what it will erase (before touching any data)."""
+    repo = interrupted_erasure(tmp_path)
+    FolderRepository.open(repo.path)
+    check_erased_cleanly(repo.path)
+
+
+def test_an_interrupted_erasure_is_finished_by_a_reports_open(tmp_path: Path) -> None:
+    """`kapabel report` opens for one read (`store.on_demand`), refusing saves: the erasure is
+    finished first all the same, and the report does not show the person."""
+    repo = interrupted_erasure(tmp_path)
+    ds = read_current_levels(repo.path, dt.date(2026, 11, 1))
+    assert EMPLOYEE_NO not in ds.staff
+    check_erased_cleanly(repo.path)
+
+
+def test_an_erasure_leaves_nothing_of_the_person_in_the_columns_a_report_kept(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`kapabel report` keeps a large table's columns in cache/ (`store.register_columns`)."""
+    monkeypatch.setattr(register_columns, "COLUMNS_FROM", 1)
+    repo = FolderRepository.open(tmp_path / "db", create=True, user="tester")
+    spread_person(repo)
+    read_current_levels(repo.path, dt.date(2026, 11, 1))
+    assert any(NAME.encode() in p.read_bytes() for p in repo.path.glob("cache/*.columns"))
+    erase_person(repo, EMPLOYEE_NO)
+    check_erased_cleanly(repo.path)
+
+
+def interrupted_erasure(tmp_path: Path) -> FolderRepository:
     repo = FolderRepository.open(tmp_path / "db", create=True, user="tester")
     spread_person(repo)
     real_replace = os.replace
@@ -145,8 +174,7 @@ def test_an_interrupted_erasure_is_finished_by_the_next_open(tmp_path: Path) -> 
         pass
     finally:
         os.replace = real_replace
-    FolderRepository.open(repo.path)
-    check_erased_cleanly(repo.path)
+    return repo
 
 
 def _can_hold_text(annotation: object, metadata: list) -> bool:
