@@ -39,6 +39,7 @@ from numpy.lib import format as npy_format
 from store.columns import CODED, NUMBERS, Columns, HistoryColumns
 from store.files import atomic_write, ensure_private_dir, file_signature
 from store.history import CHUNK, HistoryLog, crc32, crc_of
+from store.trusted import write_cache_file
 
 FORMAT = 4
 CACHE_DIR = "cache"
@@ -75,12 +76,51 @@ class Position:
         log.inode, log.offset = self.inode, self.offset
         log.lines_read, log.last_bytes, log.crc = self.lines_read, self.last_bytes, self.crc
 
-    def still_holds(self, path: Path) -> bool:
-        """The file still starts with exactly the bytes the rows were read from."""
+    def still_holds(self, path: Path, *, remember: bool = False) -> bool:
+        """The file still starts with exactly the bytes the rows were read from. `remember`:
+        keep that it did, with the file's stamp (`cache/history.checked.json`), so that the
+        next call finds it without reading the file while nothing has written to it."""
         signature = file_signature(path)
         if signature is None or signature[1] < self.offset or self.offset < 0:
             return False
-        return crc_of(path, self.offset) == self.crc
+        stamp = _stamp(path)  # (before reading: a write meanwhile changes it)
+        checked = [stamp, self.offset, self.crc]
+        if stamp is not None and _last_checked(path) == checked:
+            return True
+        if crc_of(path, self.offset) != self.crc:
+            return False
+        if remember and stamp is not None:
+            write_cache_file(_checked_path(path), orjson.dumps({"format": 1, "checked": checked}))
+        return True
+
+
+CHECKED_FILE = "history.checked.json"
+"""The history's stamp when its first bytes were last found to be a snapshot's: reading them
+all again to compare their CRC-32 (116 MB at 50,000 staff, ~25 ms) is spared while the file's
+stamp is the same. Deleted with the snapshot."""
+
+
+def _stamp(path: Path) -> list[int] | None:
+    """What any write to the file changes: its device, inode, size, and its times of last
+    modification and of last change, to the nanosecond (the change time cannot be set back
+    by a program; a copied or restored file is another inode)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _checked_path(history: Path) -> Path:
+    return history.parent / CACHE_DIR / CHECKED_FILE
+
+
+def _last_checked(history: Path) -> list | None:
+    try:
+        data = orjson.loads(_checked_path(history).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    return data.get("checked") if isinstance(data, dict) and data.get("format") == 1 else None
 
 
 def snapshot_path(db: Path) -> Path:
@@ -128,9 +168,11 @@ def remove(db: Path) -> None:
 
 
 # --------------------------------------------------------------------------- reading
-def load(db: Path, history: Path, *, discard_stale: bool = True) -> tuple[Position, Columns] | None:
+def load(
+    db: Path, history: Path, *, discard_stale: bool = True, remember: bool = False
+) -> tuple[Position, Columns] | None:
     """Where the rows end in `history`, and the rows as columns (`Columns.rows` makes them);
-    None when there is no usable snapshot.
+    None when there is no usable snapshot. `remember`: see `Position.still_holds`.
 
     A snapshot that no longer matches the history is deleted (call under the write lock),
     unless `discard_stale` is False: the caller then deletes it once it has read the history
@@ -145,7 +187,7 @@ def load(db: Path, history: Path, *, discard_stale: bool = True) -> tuple[Positi
         position = _position(header)
         if position is None:
             return None
-        if not position.still_holds(history):
+        if not position.still_holds(history, remember=remember):
             if discard_stale:
                 remove(db)  # stale for good: the history's first bytes changed
             return None

@@ -226,7 +226,7 @@ class FolderReading:
     def _read_assessments(self, ahead: _HistoryReadAhead | None = None) -> HistoryView:
         """The history: from the snapshot as far as it goes, then the JSON lines after it."""
         log = self.logs["assessments"]
-        saved = snapshot.load(self.path, log.path, discard_stale=False)
+        saved = snapshot.load(self.path, log.path, discard_stale=False, remember=not self.read_only)
         columns = None
         if saved is not None and (log.committed is None or saved[0].offset <= log.committed[0]):
             position, columns = saved

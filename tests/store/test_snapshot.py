@@ -392,3 +392,38 @@ def _snapshot_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
         assert repo.save_snapshot(min_new_rows=0)
         _SNAPSHOT.append(snapshot.snapshot_path(repo.path).read_bytes())
     return _SNAPSHOT[0]
+
+
+def test_the_history_is_read_for_its_snapshot_again_only_once_something_wrote_to_it(
+    saved, monkeypatch
+):
+    """An open keeps that the history starts with the snapshot's bytes, with the file's stamp
+    (`cache/history.checked.json`): the next opens do not read 116 MB again to compare their
+    checksum while nothing has written to the file; a save or an edit in place makes them."""
+    checked = saved.path / "cache" / snapshot.CHECKED_FILE
+    checked.unlink(missing_ok=True)
+    reads: list[int] = []
+    real = snapshot.crc_of
+    monkeypatch.setattr(snapshot, "crc_of", lambda path, n: reads.append(n) or real(path, n))
+    FolderRepository.open(saved.path, read_only=True)
+    assert len(reads) == 1 and not checked.exists()  # a read-only open writes nothing
+    assert FolderRepository.open(saved.path).storage.snapshot_rows == 3
+    assert len(reads) == 2 and stat.S_IMODE(checked.stat().st_mode) == 0o600
+    assert FolderRepository.open(saved.path).storage.snapshot_rows == 3
+    assert FolderRepository.open(saved.path, read_only=True).storage.snapshot_rows == 3
+    assert len(reads) == 2
+
+    record(saved, EMPLOYEE_NO, 4, 20)  # appended: the snapshot's bytes read again, once
+    for _ in range(2):
+        reopened = FolderRepository.open(saved.path)
+        assert reopened.storage.snapshot_rows == 3
+        assert reopened.ds.assessments == saved.ds.assessments
+    assert len(reads) == 3
+
+    history = saved.path / "assessments.jsonl"
+    data = history.read_bytes()
+    with open(history, "r+b") as handle:  # same file, same size: level 1 -> 2
+        handle.write(data.replace(b'"level":1', b'"level":2', 1))
+    with pytest.raises(CorruptFileError, match="changed since the last save"):
+        FolderRepository.open(saved.path)
+    assert len(reads) == 4
