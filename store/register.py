@@ -303,9 +303,9 @@ class RegisterTable:
         pending, self._columns_to_keep = self._columns_to_keep, None
         if pending is not None and not pending[3].built:
             digest, keys, docs, _records = pending
-            register_columns.write(
-                self.path, register_columns.encode(self.name, digest, keys, docs)
-            )
+            data = register_columns.encode(self.name, digest, keys, docs)
+            if data is not None:
+                register_columns.write(self.path, data)
 
     def _validate(self, raw: Mapping[str, dict]) -> dict[str, Entity]:
         """The records of the documents `raw` (document id -> document), validated. A table

@@ -40,10 +40,14 @@ def columns_path(table_file: Path) -> Path:
     return table_file.parent / CACHE_DIR / f"{table_file.stem}.columns"
 
 
-def encode(table: str, digest: str, keys: Sequence[str], docs: Sequence[dict]) -> bytes:
-    """The columns file of `docs` (each with the same fields, in the same order), the documents
-    of the records `keys` of the table file whose hash is `digest`."""
+def encode(table: str, digest: str, keys: Sequence[str], docs: Sequence[dict]) -> bytes | None:
+    """The columns file of `docs`, the documents of the records `keys` of the table file whose
+    hash is `digest`; None unless each has the same fields in the same order (as the store
+    writes them: a file known valid always has)."""
     names = list(docs[0]) if docs else []
+    shape = tuple(names)
+    if not all(type(doc) is dict and tuple(doc) == shape for doc in docs):
+        return None
     parts = [orjson.dumps(list(keys))]
     parts += [orjson.dumps([doc[name] for doc in docs]) for name in names]
     places, at = {}, 0

@@ -239,3 +239,10 @@ def test_damaged_kept_columns_are_not_read(
     staff = read_current_levels(db, AS_OF).staff
     assert list(staff) == list(FolderRepository.open(db).ds.staff)
     assert record_fields(staff, ("name",)) == names
+
+
+def test_documents_of_different_shapes_keep_no_columns() -> None:
+    docs = [{"a": 1, "b": 2}, {"b": 2, "a": 1}]
+    assert register_columns.encode("t", "hash", ["1", "2"], docs) is None
+    assert register_columns.encode("t", "hash", ["1"], [{"a": 1}, {"a": 1, "b": 2}][:1])
+    assert register_columns.encode("t", "hash", ["1", "2"], [{"a": 1}, {"a": 1, "b": 2}]) is None
