@@ -12,6 +12,7 @@ refuses to save.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -47,6 +48,7 @@ class RecordsOnDemand(Mapping[str, Entity]):
         self._converts, self._validate, self._columns = converts, validate, columns
         self._docs: list[dict] | None = None
         self._built: dict[str, Entity] | None = None
+        self._building = threading.Lock()
 
     @property
     def built(self) -> bool:
@@ -61,14 +63,19 @@ class RecordsOnDemand(Mapping[str, Entity]):
     @property
     def _records(self) -> dict[str, Entity]:
         if self._built is None:
-            try:
-                with collector_paused():
-                    docs = self._documents_read()
-                    built = dict(zip(self._keys, map(self._build, docs), strict=True))
-            except (KeyError, ValueError, TypeError, AttributeError):
-                built = self._validate()  # not as the store writes them: validation names it
-            self._built, self._docs, self._columns = built, None, None
+            with self._building:  # (once: building changes the documents)
+                if self._built is None:
+                    self._built = self._records_built()
+                    self._docs, self._columns = None, None
         return self._built
+
+    def _records_built(self) -> dict[str, Entity]:
+        try:
+            with collector_paused():
+                docs = self._documents_read()
+                return dict(zip(self._keys, map(self._build, docs), strict=True))
+        except (KeyError, ValueError, TypeError, AttributeError):
+            return self._validate()  # not as the store writes them: validation names it
 
     def _documents_read(self) -> list[dict]:
         if self._docs is None:
@@ -96,7 +103,8 @@ class RecordsOnDemand(Mapping[str, Entity]):
 
     def _values(self, name: str) -> list[Any]:
         """Field `name`'s JSON value in each document, from the kept columns if there."""
-        kept = None if self._columns is None else self._columns.column(name)
+        columns = self._columns
+        kept = None if columns is None else columns.column(name)
         return list(map(itemgetter(name), self._documents_read())) if kept is None else kept
 
     def _converted(self, name: str, values: list[Any]) -> list[Any]:
