@@ -176,7 +176,10 @@ def _json_lines(data: bytes) -> list:
 
 
 def erase_in_folder(folder: Path, identity: Identity) -> bool:
-    """Erase the person from one backup, file by file; True if it held them."""
+    """Erase the person from one backup, file by file; True if it held them. Its `cache/`
+    (derived data: made when the backup is opened as a database, e.g. by `kapabel report`,
+    whose kept columns hold names) is deleted first, whether or not its files name them."""
+    snapshot.remove(folder)
     for leftover in folder.iterdir():
         if temp_target(leftover.name) and leftover.is_file():
             leftover.unlink()  # a rewrite that a crash interrupted

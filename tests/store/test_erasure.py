@@ -154,6 +154,23 @@ def test_an_erasure_leaves_nothing_of_the_person_in_the_columns_a_report_kept(
     check_erased_cleanly(repo.path)
 
 
+def test_an_erasure_leaves_nothing_of_the_person_in_a_backups_cache(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A backup is a database folder: `kapabel report --db <db>/backups/<time>` (a look at the
+    past) keeps its large tables' columns in that backup's own cache/, which the erasure of a
+    backup, file by file, did not reach."""
+    monkeypatch.setattr(register_columns, "COLUMNS_FROM", 1)
+    repo = FolderRepository.open(tmp_path / "db", create=True, user="tester")
+    spread_person(repo)
+    backups = [p for p in (repo.path / "backups").iterdir() if not p.name.startswith(".")]
+    oldest = min(backups)  # the person's first name and e-mail
+    read_current_levels(oldest, dt.date(2026, 11, 1))
+    assert any(NAME.encode() in p.read_bytes() for p in oldest.glob("cache/*.columns"))
+    erase_person(repo, EMPLOYEE_NO)
+    check_erased_cleanly(repo.path)
+
+
 def interrupted_erasure(tmp_path: Path) -> FolderRepository:
     repo = FolderRepository.open(tmp_path / "db", create=True, user="tester")
     spread_person(repo)
