@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import time
 import tokenize
 import zipfile
 from dataclasses import dataclass, replace
@@ -89,10 +90,16 @@ class Position:
             return True
         if crc_of(path, self.offset) != self.crc:
             return False
-        if remember and stamp is not None:
+        if remember and stamp is not None and time.time_ns() - stamp[4] > SETTLED_NS:
             write_cache_file(_checked_path(path), orjson.dumps({"format": 1, "checked": checked}))
         return True
 
+
+SETTLED_NS = 3_000_000_000
+"""How long ago the history must have last changed for its stamp to be kept: a file system
+stamps times by its clock's tick (milliseconds; seconds on some), so a write in the same tick
+as the one before, after the stamp was taken, could leave the stamp as it was ("racy git").
+Three seconds on, a write gets a later time than the last."""
 
 CHECKED_FILE = "history.checked.json"
 """The history's stamp when its first bytes were last found to be a snapshot's: reading them

@@ -400,6 +400,7 @@ def test_the_history_is_read_for_its_snapshot_again_only_once_something_wrote_to
     """An open keeps that the history starts with the snapshot's bytes, with the file's stamp
     (`cache/history.checked.json`): the next opens do not read 116 MB again to compare their
     checksum while nothing has written to the file; a save or an edit in place makes them."""
+    monkeypatch.setattr(snapshot, "SETTLED_NS", 0)  # (the history was written just now)
     checked = saved.path / "cache" / snapshot.CHECKED_FILE
     checked.unlink(missing_ok=True)
     reads: list[int] = []
@@ -427,3 +428,15 @@ def test_the_history_is_read_for_its_snapshot_again_only_once_something_wrote_to
     with pytest.raises(CorruptFileError, match="changed since the last save"):
         FolderRepository.open(saved.path)
     assert len(reads) == 4
+
+
+def test_the_stamp_of_a_history_written_moments_ago_is_not_kept(saved, monkeypatch):
+    """A write in the same tick of the file system's clock as the one before keeps the file's
+    times: the stamp is kept only of a file that last changed a while ago."""
+    checked = saved.path / "cache" / snapshot.CHECKED_FILE
+    checked.unlink(missing_ok=True)
+    FolderRepository.open(saved.path)
+    assert not checked.exists()  # the history was written just now
+    monkeypatch.setattr(snapshot, "SETTLED_NS", 0)
+    FolderRepository.open(saved.path)
+    assert checked.exists()
