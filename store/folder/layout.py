@@ -12,8 +12,10 @@ Layout of a database folder (created 0700, every file 0600):
     erasure.json              only while a person is being erased (see store.erasure)
     .lock                     the write lock
     backups/<UTC time>/       copies of the data files (`kapabel backup`)
-    cache/                    derived, safe to delete: the history snapshot (store.snapshot),
-                              the hashes of the table files known valid (store.trusted)
+    cache/                    derived, safe to delete: the history snapshot and the history's
+                              stamp when last found to match it (store.snapshot), the hashes
+                              of the table files known valid (store.trusted), large tables'
+                              columns kept for reports (store.register_columns)
 """
 
 from __future__ import annotations
