@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -168,7 +169,7 @@ class RegisterTable:
         self.storage = HeldStorage(path)
         self.db = TinyDB(storage=lambda: self.storage)
         self._doc_ids: dict[str, int] | Callable[[], dict[str, int]] = {}
-        self._columns_to_keep: tuple[str, list[str], list[dict], RecordsOnDemand] | None = None
+        self._columns_to_keep: tuple[str, list[str], list[dict]] | None = None
 
     @property
     def doc_ids(self) -> dict[str, int]:
@@ -188,12 +189,12 @@ class RegisterTable:
         file known valid are built when first asked for, and its fields read from the columns
         kept of it where there are (`store.on_demand`: for one read; the table cannot be
         saved)."""
-        parse = self._parse_unless_kept if on_demand else self._parse
-        parsed, signature, content = read_pinned_bytes(self.path, self.pin, parse)
+        parsed, signature, content = read_pinned_bytes(self.path, self.pin, self._parse)
         data, digest = ({}, None) if parsed is None else parsed
         records = None
         if isinstance(data, StoredColumns):  # known valid, its columns kept
-            records = self._on_demand_from(data, content)
+            kept = data
+            records = self._on_demand_from(kept, content) if on_demand else self._built_from(kept)
             data = None if records is not None else parse_json_object(self.path, content)
         if records is None:
             records, data, digest = self._records_of(data, content, digest, on_demand)
@@ -212,7 +213,7 @@ class RegisterTable:
         if data is not None:  # known valid (or no file: no records)
             raw = _table_in(self.path, self.name, data)
             records = self._on_demand(raw, digest) if on_demand else None
-            records = records if records is not None else self._construct(raw)
+            records = records if records is not None else self._construct(raw, digest)
         else:
             raw = _TableFile(self.path, self.name, content)
         if records is None:
@@ -224,25 +225,20 @@ class RegisterTable:
                 digest = None  # trusted, it would be read as it is, not as validation reads it
         return records, data, digest
 
-    def _parse(self, path: Path, content: bytes) -> tuple[dict | None, str]:
+    def _parse(self, path: Path, content: bytes) -> tuple[Any, str]:
         """(the file's data, the hash of its bytes); the data only when the bytes are known
-        valid: others are validated, straight from their bytes where they can be."""
-        digest = content_hash(content)
-        if self.trust is not None and self.trust.holds(self.name, digest):
-            return parse_json_object(path, content), digest
-        return None, digest
-
-    def _parse_unless_kept(self, path: Path, content: bytes) -> tuple[Any, str]:
-        """`_parse`, but for bytes known valid whose columns are kept, those columns (unparsed)."""
+        valid (others are validated, straight from their bytes where they can be), and then
+        the columns kept of them (unparsed) where there are."""
         digest = content_hash(content)
         if self.trust is not None and self.trust.holds(self.name, digest):
             kept = register_columns.read(path, self.name, digest)
             return (parse_json_object(path, content) if kept is None else kept), digest
         return None, digest
 
-    def _construct(self, raw: Mapping[str, dict]) -> dict[str, Entity] | None:
+    def _construct(self, raw: Mapping[str, dict], digest: str | None) -> dict[str, Entity] | None:
         """The records of a file the store wrote, built without validation; None when they are
-        not as the store writes them (then they are validated)."""
+        not as the store writes them (then they are validated). A large table's columns are
+        kept for the next open (`keep_columns`)."""
         build = _constructors[self.model]
         if build is None:
             return None
@@ -259,6 +255,9 @@ class RegisterTable:
             return None  # a key twice: validation names it
         ids = list(raw)  # numbers, as the store writes them (validation checks a file's)
         self._doc_ids = lambda: dict(zip(keys, map(int, ids), strict=True))
+        if digest is not None and len(records) >= register_columns.COLUMNS_FROM:
+            # (the documents adopted by the records: orjson writes them as they were read)
+            self._columns_to_keep = (digest, keys, list(raw.values()))
         return records
 
     def _on_demand(self, raw: Mapping[str, dict], digest: str) -> RecordsOnDemand | None:
@@ -277,7 +276,29 @@ class RegisterTable:
             return None  # a key twice: validation names it
         records = RecordsOnDemand(keys, lambda: docs, build, converts, lambda: self._validate(raw))
         if len(docs) >= register_columns.COLUMNS_FROM:
-            self._columns_to_keep = (digest, keys, docs, records)
+            self._columns_to_keep = (digest, keys, docs)
+        return records
+
+    def _built_from(self, kept: StoredColumns) -> dict[str, Entity] | None:
+        """The records of a file the store wrote whose columns are `kept`, built from them (the
+        file's documents are parsed only if a save needs them: `HeldStorage`); None when the
+        columns do not serve."""
+        build, keys = _constructors[self.model], kept.keys()
+        names = list(self.model.model_fields)
+        columns = [kept.column(name) for name in names]
+        if build is None or keys is None or any(column is None for column in columns):
+            return None
+        try:
+            with collector_paused():
+                docs = map(dict, map(zip, repeat(names), zip(*columns, strict=True)))
+                records = dict(zip(keys, map(build, docs), strict=True))
+        except (KeyError, ValueError, TypeError, AttributeError):
+            return None
+        if len(records) != len(keys):
+            return None
+        self._doc_ids = lambda: dict(
+            zip(keys, map(int, _table_in(self.path, self.name, self.storage.data)), strict=True)
+        )
         return records
 
     def _on_demand_from(self, kept: StoredColumns, content: bytes) -> RecordsOnDemand | None:
@@ -298,12 +319,12 @@ class RegisterTable:
         )
 
     def keep_columns(self) -> None:
-        """Keep the columns of the large table last read on demand (`store.register_columns`),
-        unless its records were built meanwhile (their documents then changed)."""
+        """Keep the columns of the large table last read from its documents
+        (`store.register_columns`). (Records built since may have converted the documents in
+        place: dates and enumeration members, which orjson writes as the text they were.)"""
         pending, self._columns_to_keep = self._columns_to_keep, None
-        if pending is not None and not pending[3].built:
-            digest, keys, docs, _records = pending
-            data = register_columns.encode(self.name, digest, keys, docs)
+        if pending is not None:
+            data = register_columns.encode(self.name, *pending)
             if data is not None:
                 register_columns.write(self.path, data)
 

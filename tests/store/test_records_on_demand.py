@@ -15,7 +15,7 @@ import pytest
 
 from reports import ALL_REPORT_KINDS, CURRENT_LEVEL_KINDS, build_report
 from reports.render import FORMATS, render_file
-from store import read_current_levels, register_columns
+from store import read_current_levels, register, register_columns
 from store.demo import generate
 from store.errors import CorruptFileError, ReadOnlyError
 from store.models import REGISTER_MODELS, Staff
@@ -246,3 +246,42 @@ def test_documents_of_different_shapes_keep_no_columns() -> None:
     assert register_columns.encode("t", "hash", ["1", "2"], docs) is None
     assert register_columns.encode("t", "hash", ["1"], [{"a": 1}, {"a": 1, "b": 2}][:1])
     assert register_columns.encode("t", "hash", ["1", "2"], [{"a": 1}, {"a": 1, "b": 2}]) is None
+
+
+def test_a_whole_open_gives_the_records_validation_gives(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's open: with kept columns (a report kept them) the records are built from
+    them, and the table files' documents are not parsed at all until a save needs them."""
+    parsed: list[str] = []
+    real = register.parse_json_object
+    monkeypatch.setattr(
+        register, "parse_json_object", lambda path, raw: parsed.append(path.name) or real(path, raw)
+    )
+    whole = FolderRepository.open(demo).ds
+    assert ("staff.json" in parsed) != kept(demo)
+    checked = FolderRepository.open(demo, validate_everything=True).ds
+    for model in REGISTER_MODELS:
+        records, expected = whole.table(model.table), checked.table(model.table)
+        assert list(records) == list(expected), model.table
+        for key, record in expected.items():
+            assert repr(records[key]) == repr(record), (model.table, key)
+            assert records[key].model_fields_set == record.model_fields_set, (model.table, key)
+
+
+def test_a_save_after_a_whole_open_keeps_every_document_id(demo: Path, tmp_path: Path) -> None:
+    db = copy_of(demo, tmp_path)
+    repo = FolderRepository.open(db, user="tester")
+    before = orjson.loads((db / "staff.json").read_bytes())["staff"]
+    first = next(iter(repo.ds.staff.values()))
+    repo.put(Staff.model_validate({**first.model_dump(), "name": "Nyt Navn"}))
+    for number in ("E999998", "E999999"):
+        repo.put(Staff(employee_no=number, name="Ny Person", department=first.department))
+    repo.delete("staff", "E999998")
+    after = orjson.loads((db / "staff.json").read_bytes())["staff"]
+    ids = {doc["employee_no"]: doc_id for doc_id, doc in after.items()}
+    assert {doc["employee_no"]: doc_id for doc_id, doc in before.items()}.items() <= ids.items()
+    assert "E999998" not in ids
+    assert ids["E999999"] == str(max(map(int, before)) + 2)
+    assert after[ids[first.employee_no]]["name"] == "Nyt Navn"
+    assert FolderRepository.open(db, validate_everything=True).ds.staff == repo.ds.staff
