@@ -189,6 +189,8 @@ class RegisterTable:
         file known valid are built when first asked for, and its fields read from the columns
         kept of it where there are (`store.on_demand`: for one read; the table cannot be
         saved)."""
+        self._columns_to_keep = None  # only the bytes this load reads (those read before may
+        # hold what an erasure since removed: the erasure's reload keeps the table's columns)
         parsed, signature, content = read_pinned_bytes(self.path, self.pin, self._parse)
         data, digest = ({}, None) if parsed is None else parsed
         records = None

@@ -261,3 +261,19 @@ def test_a_name_or_code_a_backup_holds_is_not_taken_for_an_employee_held_there(
             erase_person(repo, not_a_person)
     assert {p: p.read_bytes() for p in repo.path.rglob("*") if p.is_file()} == before
     assert erasure_scope(repo, EMPLOYEE_NO)["backups"] == len(backups)
+
+
+def test_an_erasure_after_another_process_saved_keeps_no_columns_of_the_person(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Every open keeps a large table's columns in cache/; the erasure's own reload of the
+    rewritten files must not keep those of the bytes it replaced (read in when another
+    process's save was taken in)."""
+    monkeypatch.setattr(register_columns, "COLUMNS_FROM", 1)
+    repo = FolderRepository.open(tmp_path / "db", create=True, user="tester")
+    spread_person(repo)
+    other = FolderRepository.open(repo.path, user="other")
+    person = other.ds.staff[EMPLOYEE_NO]
+    other.put(person.model_copy(update={"active": not person.active}))
+    erase_person(repo, EMPLOYEE_NO)
+    check_erased_cleanly(repo.path)
