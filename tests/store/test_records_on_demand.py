@@ -285,3 +285,17 @@ def test_a_save_after_a_whole_open_keeps_every_document_id(demo: Path, tmp_path:
     assert ids["E999999"] == str(max(map(int, before)) + 2)
     assert after[ids[first.employee_no]]["name"] == "Nyt Navn"
     assert FolderRepository.open(db, validate_everything=True).ds.staff == repo.ds.staff
+
+
+def test_a_save_after_a_whole_open_holds_each_document_once(demo: Path, tmp_path: Path) -> None:
+    """The records of an unchanged person are what the table will write again, as after an
+    open that parsed the file: records built from kept columns do not leave the documents
+    parsed for the save beside them (~48 MB more at 50,000 staff)."""
+    db = copy_of(demo, tmp_path)
+    repo = FolderRepository.open(db, user="tester")
+    first, *others = repo.ds.staff.values()
+    repo.put(Staff.model_validate({**first.model_dump(), "name": "Nyt Navn"}))
+    table = repo.storage.tables["staff"]
+    held = table.storage.data["staff"]
+    for record in others:
+        assert held[str(table.doc_ids[record.employee_no])] is vars(record), record.employee_no
