@@ -215,7 +215,7 @@ class RegisterTable:
         if data is not None:  # known valid (or no file: no records)
             raw = _table_in(self.path, self.name, data)
             records = self._on_demand(raw, digest) if on_demand else None
-            records = records if records is not None else self._construct(raw, digest)
+            records = records if records is not None else self._construct(raw)
         else:
             raw = _TableFile(self.path, self.name, content)
         if records is None:
@@ -237,10 +237,11 @@ class RegisterTable:
             return (parse_json_object(path, content) if kept is None else kept), digest
         return None, digest
 
-    def _construct(self, raw: Mapping[str, dict], digest: str | None) -> dict[str, Entity] | None:
+    def _construct(self, raw: Mapping[str, dict]) -> dict[str, Entity] | None:
         """The records of a file the store wrote, built without validation; None when they are
-        not as the store writes them (then they are validated). A large table's columns are
-        kept for the next open (`keep_columns`)."""
+        not as the store writes them (then they are validated). (Its columns are kept only by
+        an open for one read, `_on_demand`: encoding and writing them cost ~0.15 s at 50,000
+        staff, which the app's first start after a change would wait for.)"""
         build = _constructors[self.model]
         if build is None:
             return None
@@ -257,9 +258,6 @@ class RegisterTable:
             return None  # a key twice: validation names it
         ids = list(raw)  # numbers, as the store writes them (validation checks a file's)
         self._doc_ids = lambda: dict(zip(keys, map(int, ids), strict=True))
-        if digest is not None and len(records) >= register_columns.COLUMNS_FROM:
-            # (the documents adopted by the records: orjson writes them as they were read)
-            self._columns_to_keep = (digest, keys, list(raw.values()))
         return records
 
     def _on_demand(self, raw: Mapping[str, dict], digest: str) -> RecordsOnDemand | None:
