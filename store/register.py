@@ -264,18 +264,13 @@ class RegisterTable:
         """The records of a file the store wrote, to be built when first asked for; None when
         they cannot be (then they are built now). A large table's columns are kept for the
         next such read (`keep_columns`)."""
-        build, converts = _constructors[self.model], _converters[self.model]
-        if build is None or converts is None:
-            return None
         docs = list(raw.values())
         try:
             keys = _keys[self.model](docs)
         except (KeyError, TypeError):
             return None
-        if len(set(keys)) != len(keys):
-            return None  # a key twice: validation names it
-        records = RecordsOnDemand(keys, lambda: docs, build, converts, lambda: self._validate(raw))
-        if len(docs) >= register_columns.COLUMNS_FROM:
+        records = self._records_on_demand(keys, lambda: docs, lambda: self._validate(raw))
+        if records is not None and len(docs) >= register_columns.COLUMNS_FROM:
             self._columns_to_keep = (digest, keys, docs)
         return records
 
@@ -313,19 +308,30 @@ class RegisterTable:
     def _on_demand_from(self, kept: StoredColumns, content: bytes) -> RecordsOnDemand | None:
         """The records of a file the store wrote whose columns are `kept`, to be built (from
         its `content`) when first asked for; None when the columns do not serve."""
-        build, converts = _constructors[self.model], _converters[self.model]
         keys = kept.keys()
-        if build is None or converts is None or keys is None or len(set(keys)) != len(keys):
+        if keys is None:
             return None
         table_file = _TableFile(self.path, self.name, content)
-        return RecordsOnDemand(
+        return self._records_on_demand(
             keys,
             lambda: list(table_file.values()),
-            build,
-            converts,
             lambda: self._validate(_TableFile(self.path, self.name, content)),
-            columns=kept,
+            kept,
         )
+
+    def _records_on_demand(
+        self,
+        keys: list[str],
+        documents: Callable[[], list[dict]],
+        validate: Callable[[], dict[str, Entity]],
+        columns: StoredColumns | None = None,
+    ) -> RecordsOnDemand | None:
+        """`RecordsOnDemand` of this table's model; None when its records cannot be built
+        without validation, or a key is there twice (validation names it)."""
+        build, converts = _constructors[self.model], _converters[self.model]
+        if build is None or converts is None or len(set(keys)) != len(keys):
+            return None
+        return RecordsOnDemand(keys, documents, build, converts, validate, columns)
 
     def keep_columns(self) -> None:
         """Keep the columns of the large table last read from its documents
