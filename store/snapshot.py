@@ -81,16 +81,15 @@ class Position:
         """The file still starts with exactly the bytes the rows were read from. `remember`:
         keep that it did, with the file's stamp (`cache/history.checked.json`), so that the
         next call finds it without reading the file while nothing has written to it."""
-        signature = file_signature(path)
-        if signature is None or signature[1] < self.offset or self.offset < 0:
-            return False
         stamp = _stamp(path)  # (before reading: a write meanwhile changes it)
+        if stamp is None or stamp[2] < self.offset or self.offset < 0:
+            return False
         checked = [stamp, self.offset, self.crc]
-        if stamp is not None and _last_checked(path) == checked:
+        if _last_checked(path) == checked:
             return True
         if crc_of(path, self.offset) != self.crc:
             return False
-        if remember and stamp is not None and time.time_ns() - stamp[4] > SETTLED_NS:
+        if remember and time.time_ns() - stamp[4] > SETTLED_NS:
             write_cache_file(_checked_path(path), orjson.dumps({"format": 1, "checked": checked}))
         return True
 
@@ -113,7 +112,7 @@ def _stamp(path: Path) -> list[int] | None:
     by a program; a copied or restored file is another inode)."""
     try:
         st = path.stat()
-    except OSError:
+    except FileNotFoundError:
         return None
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
